@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` (npm test) needs nothing but this repo — it includes the pipeline tests
+// over real loopback sockets with in-process peers for fault injection. `integration`
+// (npm run test:integration) talks to real destination servers started by test/infra/.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/pipeline/**/*.test.ts', 'outputs/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/infra/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+        },
+      },
+    ],
+  },
+});
