@@ -1,0 +1,60 @@
+// falcosidekick's webhook: the alert JSON as the body, one alert per request, POST or PUT, custom
+// headers. Adds an Idempotency-Key (the alert uuid) so a receiver can drop replays.
+import type { Pool } from 'undici';
+import { classifyHttp, createHttpPool, defineOutput, loadTls, partial, retry, sendHttp, serializeAlert, tlsShape, z, type Outcome } from '../../src/plugin/index.ts';
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://siem.example.com/api/events' });
+
+export default defineOutput({
+  name: 'webhook',
+  description: 'POST (or PUT) each alert as JSON to an HTTP endpoint.',
+  schema: z.object({
+    address: z.union([z.literal(''), httpUrl]).default('').describe('Endpoint URL. Setting it turns the output on.'),
+    method: z
+      .string()
+      .default('POST')
+      .transform((m) => m.toUpperCase())
+      .pipe(z.enum(['POST', 'PUT'], { error: 'must be POST or PUT' }))
+      .describe('HTTP method: POST or PUT.'),
+    customheaders: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Extra request headers, e.g. Authorization. Env: WEBHOOK_CUSTOMHEADERS="Authorization:Bearer x,X-Source:falco".'),
+    ...tlsShape,
+  }),
+  example: { address: 'https://siem.example.com/api/v1/events', customheaders: { Authorization: 'Bearer your-api-token' } },
+  enabled: (options) => options.address !== '',
+  concurrency: 8,
+  connect(options, ctx) {
+    const url = new URL(options.address);
+    const pool = createHttpPool(url, { tls: loadTls(options, ctx.tls), connections: ctx.concurrency, timeoutMs: ctx.timeoutMs });
+    const headers = { 'content-type': 'application/json', 'user-agent': ctx.userAgent, ...lowerKeys(options.customheaders) };
+    return { pool, path: `${url.pathname}${url.search}`, headers };
+  },
+  async sendBatch(alerts, { client, options, signal }) {
+    const outcomes: Outcome[] = [];
+    for (const alert of alerts) {
+      try {
+        const res = await sendHttp(client.pool, {
+          path: client.path,
+          method: options.method,
+          headers: { ...client.headers, 'idempotency-key': alert.uuid },
+          body: serializeAlert(alert),
+          signal,
+        });
+        outcomes.push(classifyHttp(res));
+      } catch (err) {
+        if (signal.aborted) throw err;
+        outcomes.push(retry((err as Error).message));
+      }
+    }
+    return partial(outcomes);
+  },
+  async close(client: { pool: Pool }) {
+    await client.pool.close();
+  },
+});
+
+function lowerKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}

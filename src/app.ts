@@ -1,0 +1,202 @@
+// buildApp(config) wires ingest → router → workers and returns servers that are not listening yet;
+// main.ts listens, tests use inject() or port 0.
+import { readFileSync } from 'node:fs';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config, OutputSection } from './config/schema.ts';
+import { systemClock, type Clock } from './dispatch/clock.ts';
+import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
+import { Router } from './dispatch/router.ts';
+import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
+import { buildEnricher } from './enrich/enrich.ts';
+import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
+import { Ingest } from './ingest/ingest.ts';
+import { registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
+import { resolveClientTls } from './plugin/tls.ts';
+import type { AnyOutputPlugin } from './plugin/types.ts';
+import { createLogger } from './telemetry/logger.ts';
+import { Metrics } from './telemetry/metrics.ts';
+import { USER_AGENT } from './version.ts';
+import { outputs as registry } from '../outputs/index.ts';
+
+export interface AppDeps {
+  plugins?: readonly AnyOutputPlugin[];
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+  healthIntervalMs?: number;
+  defaultMetrics?: boolean;
+}
+
+export interface App {
+  server: FastifyInstance;
+  /** The plain-HTTP server for tlsserver.notlspaths, when tlsserver.notlsport is set. */
+  statusServer: FastifyInstance | undefined;
+  workers: OutputWorker[];
+  router: Router;
+  ingest: Ingest;
+  deadLetters: DeadLetterStore;
+  metrics: Metrics;
+  log: Logger;
+  /** Connects every output in the background; alerts queue until each is connected. */
+  startOutputs(): void;
+  /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts. */
+  shutdown(drainMs?: number): Promise<Record<string, number>>;
+}
+
+export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin): DeliverySettings {
+  const batch = plugin.batch ?? { maxevents: 1, maxbytes: Number.MAX_SAFE_INTEGER, flushms: 0 };
+  return {
+    timeoutms: section.timeoutms,
+    maxconcurrency: section.maxconcurrency ?? plugin.concurrency ?? 1,
+    retry: section.retry,
+    queue: section.queue,
+    batch: {
+      maxevents: section.batch.maxevents ?? batch.maxevents,
+      maxbytes: section.batch.maxbytes ?? batch.maxbytes,
+      flushms: section.batch.flushms ?? batch.flushms,
+    },
+  };
+}
+
+function serverOptions(config: Config): FastifyServerOptions & { https?: unknown } {
+  const base = {
+    logger: false,
+    bodyLimit: config.ingest.maxbodybytes,
+    keepAliveTimeout: 75_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle' as const,
+  };
+  const tls = config.tlsserver;
+  if (!tls.deploy) return base;
+  const read = (file: string, key: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError([{ path: `tlsserver.${key}`, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    }
+  };
+  return {
+    ...base,
+    https: {
+      cert: read(tls.certfile, 'certfile'),
+      key: read(tls.keyfile, 'keyfile'),
+      ...(tls.mutualtls ? { ca: read(tls.cacertfile, 'cacertfile'), requestCert: true, rejectUnauthorized: true } : {}),
+    },
+  };
+}
+
+function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e: RequestError) => void): void {
+  server.removeAllContentTypeParsers();
+  // Everything arrives as bytes; routes decode (gzip, JSON, NDJSON, text) with precise errors.
+  server.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  server.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
+    let known: RequestError;
+    if (error instanceof RequestError) known = error;
+    else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      known = new RequestError(ErrorCodes.BODY_TOO_LARGE, 413, `the body is larger than ingest.maxbodybytes (${server.initialConfig.bodyLimit} bytes); send fewer alerts per request`);
+    } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      known = new RequestError(ErrorCodes.ALERT_INVALID, error.statusCode, error.message);
+    } else {
+      log.error({ err: error, url: request.url }, 'unexpected error handling a request');
+      known = new RequestError(ErrorCodes.INTERNAL, 500, 'internal error; the details are in the Peregrine log');
+    }
+    if (request.method === 'POST') onReject(known);
+    return reply.code(known.status).send(known.toBody());
+  });
+  server.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(new RequestError(ErrorCodes.NOT_FOUND, 404, `no route ${request.method} ${request.url}; Falco posts to /`).toBody()),
+  );
+}
+
+export function buildApp(config: Config, deps: AppDeps = {}): App {
+  const plugins = deps.plugins ?? registry;
+  const clock = deps.clock ?? systemClock;
+  const log = deps.logger ?? createLogger(config.debug ? 'debug' : config.loglevel);
+  const metrics = new Metrics({ defaultMetrics: deps.defaultMetrics });
+  const deadLetters = new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
+  const tls = resolveClientTls(config);
+
+  const routed = plugins
+    .filter((plugin) => plugin.enabled(config[plugin.name] as never))
+    .map((plugin) => {
+      const section = config[plugin.name] as OutputSection;
+      const worker = new OutputWorker(plugin.name, plugin, section, deliverySettings(section, plugin), {
+        clock,
+        metrics,
+        log: log.child({ output: plugin.name }),
+        deadLetters,
+        connect: { tls, userAgent: USER_AGENT },
+        ...(deps.random ? { random: deps.random } : {}),
+        ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
+      });
+      return { worker, minimumpriority: section.minimumpriority };
+    });
+  const router = new Router(routed);
+  const workers = router.workers;
+  const enrich = buildEnricher(
+    { customfields: config.customfields, customtags: config.customtags, templatedfields: config.templatedfields, bracketreplacer: config.bracketreplacer },
+    { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
+  );
+  const ingest = new Ingest({ enrich, router, metrics, clock });
+
+  let accepting = true;
+  const routeDeps: RouteDeps = {
+    ingest,
+    workers,
+    metrics,
+    token: config.ingest.token,
+    maxBodyBytes: config.ingest.maxbodybytes,
+    accepting: () => accepting,
+  };
+  const onReject = (e: RequestError) => ingest.reject(e, 'requestbody');
+
+  const server = Fastify(serverOptions(config) as FastifyServerOptions);
+  installErrorHandling(server, log, onReject);
+  registerIngestRoutes(server, routeDeps);
+  registerStatusRoutes(server, routeDeps);
+
+  let statusServer: FastifyInstance | undefined;
+  if (config.tlsserver.deploy && config.tlsserver.notlsport > 0) {
+    statusServer = Fastify({ logger: false });
+    installErrorHandling(statusServer, log, onReject);
+    const allowed = new Set(config.tlsserver.notlspaths);
+    statusServer.addHook('onRequest', async (request, reply) => {
+      if (!allowed.has(request.url.split('?')[0] as string)) {
+        return reply.code(404).send(new RequestError(ErrorCodes.NOT_FOUND, 404, `${request.url} is served over TLS only (tlsserver.notlspaths)`).toBody());
+      }
+    });
+    registerIngestRoutes(statusServer, routeDeps);
+    registerStatusRoutes(statusServer, routeDeps);
+  }
+
+  return {
+    server,
+    statusServer,
+    workers,
+    router,
+    ingest,
+    deadLetters,
+    metrics,
+    log,
+    startOutputs() {
+      for (const worker of workers) void worker.start();
+    },
+    async shutdown(drainMs = config.shutdown.drainms) {
+      accepting = false;
+      await Promise.all([server.close(), statusServer?.close()]);
+      const left: Record<string, number> = {};
+      await Promise.all(
+        workers.map(async (worker) => {
+          const undelivered = await worker.drain(drainMs);
+          await worker.close();
+          left[worker.name] = undelivered.length;
+          if (undelivered.length) {
+            log.error({ output: worker.name, undelivered: undelivered.length }, 'shutdown deadline reached: these alerts were not delivered (enable the spool to keep them)');
+          }
+        }),
+      );
+      return left;
+    },
+  };
+}

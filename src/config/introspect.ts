@@ -1,0 +1,90 @@
+// One walker over the zod config schema, so env overlay, key normalisation, typo detection,
+// redaction and generated docs all read the same source of truth.
+import { z } from 'zod';
+
+export type LeafKind = 'string' | 'number' | 'boolean' | 'map' | 'list' | 'other';
+
+export interface Field {
+  /** The schema with optional/default/nullable/readonly/pipe wrappers peeled off. */
+  base: z.ZodType;
+  description: string | undefined;
+  secret: boolean;
+  defaultValue: unknown;
+  optional: boolean;
+}
+
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; defaultValue?: unknown };
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+export function inspect(schema: z.ZodType): Field {
+  let current = schema;
+  let description: string | undefined;
+  let secret = false;
+  let defaultValue: unknown;
+  let optional = false;
+  for (;;) {
+    const meta = current.meta() as { description?: string; secret?: boolean } | undefined;
+    description ??= meta?.description ?? current.description;
+    secret ||= meta?.secret === true;
+    const def = defOf(current);
+    if (def.type === 'default') defaultValue ??= typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
+    if (def.type === 'optional' || def.type === 'default') optional = true;
+    const next = ['optional', 'default', 'nullable', 'readonly', 'prefault', 'nonoptional', 'catch'].includes(def.type)
+      ? def.innerType
+      : def.type === 'pipe'
+        ? def.in
+        : undefined;
+    if (!next) break;
+    current = next;
+  }
+  return { base: current, description, secret, defaultValue, optional };
+}
+
+export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
+  const { base } = inspect(schema);
+  return defOf(base).type === 'object' ? (base as z.ZodObject).shape : undefined;
+}
+
+export function leafKind(schema: z.ZodType): LeafKind {
+  const { base } = inspect(schema);
+  const def = defOf(base);
+  switch (def.type) {
+    case 'string':
+    case 'enum':
+    case 'literal':
+      return 'string';
+    case 'number':
+    case 'int':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'record':
+      return 'map';
+    case 'array':
+      return 'list';
+    case 'union': {
+      const kinds = new Set((def.options ?? []).map(leafKind));
+      return kinds.size === 1 ? ([...kinds][0] as LeafKind) : 'other';
+    }
+    default:
+      return 'other';
+  }
+}
+
+export interface LeafPath {
+  path: string[];
+  schema: z.ZodType;
+  kind: LeafKind;
+}
+
+/** Every settable key below an object schema (objects are walked, everything else is a leaf). */
+export function leafPaths(schema: z.ZodType, prefix: string[] = []): LeafPath[] {
+  const shape = objectShape(schema);
+  if (!shape) return [{ path: prefix, schema, kind: leafKind(schema) }];
+  return Object.entries(shape).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
+}
+
+/** falcosidekick's env naming: the key path upper-cased and joined with `_`. */
+export function envName(path: readonly (string | number)[]): string {
+  return path.map(String).join('_').toUpperCase();
+}

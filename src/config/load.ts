@@ -1,0 +1,97 @@
+// YAML file → key check → env overlay → zod → semantic checks. Every problem is collected and
+// reported at once, with its dotted path and env var; nothing here logs or prints.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { buildEnricher } from '../enrich/enrich.ts';
+import { ConfigError, ErrorCodes, type ConfigProblem } from '../errors.ts';
+import type { AnyOutputPlugin } from '../plugin/types.ts';
+import { EMBEDDED_DEFAULT } from './default.ts';
+import { applyEnv } from './env.ts';
+import { envName, leafPaths } from './introspect.ts';
+import { checkKeys } from './keys.ts';
+import { buildConfigSchema, type Config } from './schema.ts';
+
+export const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
+
+export interface LoadOptions {
+  /** -c/--config; when absent, config/peregrine.yaml if present, else the embedded default. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  plugins: readonly AnyOutputPlugin[];
+  cwd?: string;
+}
+
+export interface LoadedConfig {
+  config: Config;
+  schema: z.ZodObject;
+  /** Where the file part came from: a path, or "embedded default". */
+  source: string;
+  warnings: string[];
+  /** Names of the env vars that were applied. */
+  envApplied: string[];
+  /** Names of the outputs that are on. */
+  enabled: string[];
+}
+
+function readSource(options: LoadOptions): { raw: unknown; source: string } {
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.file ?? (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
+  if (file === undefined) return { raw: structuredClone(EMBEDDED_DEFAULT), source: 'embedded default' };
+  const path = resolve(cwd, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const e = new ConfigError([{ path: '', message: `cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    Object.assign(e, { code: ErrorCodes.CONFIG_UNREADABLE });
+    throw e;
+  }
+  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new ConfigError(doc.errors.map((e) => ({ path: '', message: `${path}: ${e.message.split('\n')[0]}` })));
+  }
+  return { raw: doc.toJS() ?? {}, source: path };
+}
+
+export function loadConfig(options: LoadOptions): LoadedConfig {
+  const schema = buildConfigSchema(options.plugins);
+  const { raw, source } = readSource(options);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError([{ path: '', message: `${source}: the top level must be a mapping of keys (listenport:, webhook:, …)` }]);
+  }
+
+  const keys = checkKeys(schema, raw as Record<string, unknown>);
+  const { value, applied } = applyEnv(schema, keys.value, options.env ?? process.env);
+  const problems: ConfigProblem[] = [...keys.problems];
+
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const envNames = new Set(leafPaths(schema).map((l) => envName(l.path)));
+    for (const issue of parsed.error.issues) {
+      const env = envName(issue.path as (string | number)[]);
+      problems.push({ path: issue.path.join('.'), message: issue.message, ...(envNames.has(env) ? { env } : {}) });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const config = parsed.data as Config;
+  try {
+    buildEnricher({
+      customfields: config.customfields,
+      customtags: config.customtags,
+      templatedfields: config.templatedfields,
+      bracketreplacer: config.bracketreplacer,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError([{ path: 'templatedfields', message: String(err) }]);
+  }
+
+  const enabled = options.plugins.filter((p) => p.enabled(config[p.name] as never)).map((p) => p.name);
+  const warnings = [...keys.warnings];
+  if (config.outputfieldformat) warnings.push('outputfieldformat is accepted for compatibility and ignored: alerts keep Falco\'s output line');
+  if (enabled.length === 0) warnings.push('no output is enabled: alerts are accepted and counted but sent nowhere');
+  return { config, schema, source, warnings, envApplied: applied, enabled };
+}

@@ -1,0 +1,37 @@
+// Secrets never leave the process: --print-config, logs and errors go through this.
+import type { z } from 'zod';
+import { inspect, objectShape } from './introspect.ts';
+
+export const REDACTED = '***';
+const SECRET_KEY = /authorization|token|secret|password|passwd|apikey|api-key|api_key|cookie|credential|private/i;
+
+/** Replaces the password of a URL with ***; leaves anything that is not a URL alone. */
+export function redactUrl(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/i, `$1:${REDACTED}@`);
+}
+
+function redactValue(value: unknown, secret: boolean): unknown {
+  if (secret) return value === '' || value === undefined ? value : REDACTED;
+  if (typeof value === 'string') return redactUrl(value);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, false));
+  if (value && typeof value === 'object') {
+    // Free-form maps (customheaders, customfields): redact by key name.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, SECRET_KEY.test(k))]));
+  }
+  return value;
+}
+
+export function redactConfig(schema: z.ZodType, config: Record<string, unknown>): Record<string, unknown> {
+  const shape = objectShape(schema);
+  if (!shape) return redactValue(config, false) as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.entries(config).map(([key, value]) => {
+      const child = shape[key];
+      if (!child) return [key, redactValue(value, SECRET_KEY.test(key))];
+      if (objectShape(child) && value && typeof value === 'object' && !Array.isArray(value)) {
+        return [key, redactConfig(child, value as Record<string, unknown>)];
+      }
+      return [key, redactValue(value, inspect(child).secret)];
+    }),
+  );
+}

@@ -1,0 +1,157 @@
+// A bounded queue of alerts for one output. Bounded by count and bytes; when over a bound, the
+// newest alert of the lowest priority present is shed, so a Critical never makes way for a Debug.
+// Delivery order is arrival order (retried alerts go back to the front).
+import type { Alert } from '../ingest/alert.ts';
+import { PRIORITIES, priorityRank } from '../ingest/priority.ts';
+
+export interface QueueEntry {
+  readonly alert: Alert;
+  readonly bytes: number;
+  /** Arrival order across all priorities. */
+  readonly seq: number;
+  /** When Peregrine accepted the alert (ms), for age metrics and the retry budget. */
+  readonly receivedAt: number;
+  attempts: number;
+}
+
+export interface QueueLimits {
+  maxalerts: number;
+  maxbytes: number;
+}
+
+/** A FIFO sorted by seq, with cheap push, shift, pop and (usually) unshift. */
+class Lane {
+  private items: QueueEntry[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  peek(): QueueEntry | undefined {
+    return this.items[this.head];
+  }
+  push(entry: QueueEntry): void {
+    this.items.push(entry);
+  }
+  shift(): QueueEntry | undefined {
+    const entry = this.items[this.head];
+    if (entry === undefined) return undefined;
+    this.items[this.head++] = undefined as unknown as QueueEntry;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+  pop(): QueueEntry | undefined {
+    if (this.length === 0) return undefined;
+    return this.items.pop();
+  }
+  /** Puts an entry back in seq order; O(1) when it is older than everything here, as retries are. */
+  restore(entry: QueueEntry): void {
+    const first = this.peek();
+    if (first === undefined || entry.seq < first.seq) {
+      if (this.head > 0) this.items[--this.head] = entry;
+      else this.items.unshift(entry);
+      return;
+    }
+    let lo = this.head;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.items[mid] as QueueEntry).seq < entry.seq) lo = mid + 1;
+      else hi = mid;
+    }
+    this.items.splice(lo, 0, entry);
+  }
+}
+
+export class AlertQueue {
+  private readonly lanes = PRIORITIES.map(() => new Lane());
+  private count = 0;
+  private byteCount = 0;
+  private readonly limits: QueueLimits;
+
+  constructor(limits: QueueLimits) {
+    this.limits = limits;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+  get bytes(): number {
+    return this.byteCount;
+  }
+
+  /** Adds an alert; returns what was shed to stay within bounds (possibly the new alert itself). */
+  push(entry: QueueEntry): QueueEntry[] {
+    this.insert(entry, false);
+    return this.shed();
+  }
+
+  /** Puts alerts back after a failed attempt (they keep their place in arrival order). */
+  restore(entries: readonly QueueEntry[]): QueueEntry[] {
+    for (const entry of entries) this.insert(entry, true);
+    return this.shed();
+  }
+
+  /** Takes the oldest alerts, up to maxevents and maxbytes (always at least one). */
+  take(maxevents: number, maxbytes: number): QueueEntry[] {
+    const batch: QueueEntry[] = [];
+    let bytes = 0;
+    while (batch.length < maxevents && this.count > 0) {
+      const lane = this.oldestLane() as Lane;
+      const next = lane.peek() as QueueEntry;
+      if (batch.length > 0 && bytes + next.bytes > maxbytes) break;
+      lane.shift();
+      this.count--;
+      this.byteCount -= next.bytes;
+      bytes += next.bytes;
+      batch.push(next);
+    }
+    return batch;
+  }
+
+  /** Everything, oldest first (shutdown reporting and tests). */
+  drainAll(): QueueEntry[] {
+    return this.take(Infinity, Infinity);
+  }
+
+  /** When the oldest queued alert was received, or undefined when empty. */
+  oldestReceivedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const lane of this.lanes) {
+      const head = lane.peek();
+      if (head && (oldest === undefined || head.receivedAt < oldest)) oldest = head.receivedAt;
+    }
+    return oldest;
+  }
+
+  private insert(entry: QueueEntry, restoring: boolean): void {
+    const lane = this.lanes[priorityRank(entry.alert.priority)] as Lane;
+    if (restoring) lane.restore(entry);
+    else lane.push(entry);
+    this.count++;
+    this.byteCount += entry.bytes;
+  }
+
+  private oldestLane(): Lane | undefined {
+    let best: Lane | undefined;
+    for (const lane of this.lanes) {
+      const head = lane.peek();
+      if (head && (best === undefined || head.seq < (best.peek() as QueueEntry).seq)) best = lane;
+    }
+    return best;
+  }
+
+  private shed(): QueueEntry[] {
+    const shed: QueueEntry[] = [];
+    while (this.count > this.limits.maxalerts || this.byteCount > this.limits.maxbytes) {
+      const lane = this.lanes.find((l) => l.length > 0) as Lane;
+      const victim = lane.pop() as QueueEntry;
+      this.count--;
+      this.byteCount -= victim.bytes;
+      shed.push(victim);
+    }
+    return shed;
+  }
+}

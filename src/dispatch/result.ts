@@ -1,0 +1,40 @@
+// What a plugin returns for a batch. Plugins classify; the worker decides what happens next.
+
+export type Outcome =
+  | { readonly kind: 'ok'; readonly duplicate?: boolean }
+  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number; readonly auth?: boolean }
+  | { readonly kind: 'fail'; readonly reason: string };
+
+/** Either one outcome for the whole batch, or one per alert in batch order. */
+export type SendResult = Outcome | { readonly kind: 'partial'; readonly items: readonly Outcome[] };
+
+const OK: Outcome = Object.freeze({ kind: 'ok' });
+
+/** Delivered. `duplicate`: the destination already had it (an idempotent replay), still a success. */
+export function ok(options?: { duplicate?: boolean }): Outcome {
+  return options?.duplicate ? { kind: 'ok', duplicate: true } : OK;
+}
+
+/**
+ * Not delivered, try again later. `afterMs` (e.g. from Retry-After) overrides the backoff, within
+ * the retry bounds; `auth` marks credentials the destination refused, which makes the output
+ * "failing" in /healthz while its alerts keep waiting in the queue.
+ */
+export function retry(reason: string, options?: { afterMs?: number; auth?: boolean }): Outcome {
+  return { kind: 'retry', reason, ...options };
+}
+
+/** The destination refused these alerts for good (e.g. a mapping error): they go to the dead-letter store. */
+export function fail(reason: string): Outcome {
+  return { kind: 'fail', reason };
+}
+
+/** One outcome per alert, in the order of the batch (Elasticsearch bulk items, Security Hub FailedFindings). */
+export function partial(items: readonly Outcome[]): SendResult {
+  return { kind: 'partial', items };
+}
+
+export function outcomeAt(result: SendResult, index: number): Outcome {
+  if (result.kind !== 'partial') return result;
+  return result.items[index] ?? { kind: 'retry', reason: 'the output returned no outcome for this alert' };
+}

@@ -1,0 +1,38 @@
+// Decides which outputs take an alert. Today: each output's minimumpriority. The alert is frozen
+// before it gets here; every output receives the same object.
+import type { Alert } from '../ingest/alert.ts';
+import { parsePriority, priorityRank } from '../ingest/priority.ts';
+import type { OutputWorker } from './worker.ts';
+
+interface Route {
+  worker: OutputWorker;
+  minimumRank: number;
+}
+
+export class Router {
+  private readonly routes: Route[];
+
+  constructor(outputs: readonly { worker: OutputWorker; minimumpriority: string }[]) {
+    this.routes = outputs.map(({ worker, minimumpriority }) => ({
+      worker,
+      minimumRank: minimumpriority === '' ? 0 : priorityRank(parsePriority(minimumpriority) ?? 'Debug'),
+    }));
+  }
+
+  /** Queues the alert on every matching output; `bypassFilter` is for the /test alert only. Returns how many took it. */
+  route(alert: Alert, bytes: number, receivedAt: number, bypassFilter = false): number {
+    const rank = priorityRank(alert.priority);
+    let taken = 0;
+    for (const route of this.routes) {
+      if (bypassFilter || rank >= route.minimumRank) {
+        route.worker.enqueue(alert, bytes, receivedAt);
+        taken++;
+      }
+    }
+    return taken;
+  }
+
+  get workers(): OutputWorker[] {
+    return this.routes.map((r) => r.worker);
+  }
+}

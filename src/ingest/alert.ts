@@ -1,0 +1,84 @@
+// The Falco alert: the zod schema is the source of truth (validation, types, the compiled hot-path
+// validator in validate.ts, the docs). `Alert` is what the rest of Peregrine sees after
+// normalisation: canonical priority, a uuid, defaults filled in, keys in falcosidekick's order.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { parsePriority, PRIORITY_NAMES, PRIORITY_PATTERN, type Priority } from './priority.ts';
+
+// RFC 3339 with up to nanoseconds; Go's zero time (what falcosidekick calls "time missing") is refused.
+const RFC3339 =
+  /^(?!0001-01-01[Tt]00:00:00(?:\.0+)?[Zz]$)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+export const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const AlertSchema = z
+  .object({
+    uuid: z
+      .string()
+      .regex(ALERT_ID_PATTERN)
+      .optional()
+      .describe('Stable alert id (1-128 of A-Z a-z 0-9 . _ : -), the idempotency key for every output. Generated (UUID v4) when absent.'),
+    output: z.string().optional().describe('The formatted Falco output line.'),
+    priority: z.string().regex(new RegExp(PRIORITY_PATTERN)).describe(`One of ${PRIORITY_NAMES}, in any letter case.`),
+    rule: z.string().min(1).describe('The Falco rule name.'),
+    time: z.string().regex(RFC3339).describe('RFC 3339 timestamp, nanoseconds kept, e.g. 2026-11-20T10:21:36.167531875Z.'),
+    output_fields: z
+      .record(z.string(), z.unknown())
+      .refine((fields) => Object.keys(fields).length > 0, 'must not be empty')
+      .meta({ minProperties: 1 })
+      .describe('The Falco fields of the alert (non-empty object); keys may contain dots and brackets.'),
+    source: z.string().optional().describe('Event source; defaults to "syscalls" as in falcosidekick.'),
+    tags: z.array(z.string()).optional().describe('Rule tags.'),
+    hostname: z.string().optional().describe('Host that emitted the alert.'),
+    message: z.string().optional().describe('Present when Falco runs with json_include_message_property.'),
+  })
+  .describe('A Falco alert as sent by http_output with json_output: true.');
+
+export type AlertInput = z.input<typeof AlertSchema>;
+
+export interface Alert {
+  readonly uuid: string;
+  readonly output: string;
+  readonly priority: Priority;
+  readonly rule: string;
+  readonly time: string;
+  readonly output_fields: Readonly<Record<string, unknown>>;
+  readonly source: string;
+  readonly tags: readonly string[];
+  readonly hostname?: string;
+  readonly message?: string;
+}
+
+/** Human hints for the fields users get wrong, used by both validators' error messages. */
+export const FIELD_HINTS: Record<string, string> = {
+  priority: `must be one of ${PRIORITY_NAMES} (any letter case)`,
+  rule: 'must be a non-empty string',
+  time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (not the zero time)',
+  output_fields: 'must be a non-empty object of Falco fields',
+  uuid: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - (or leave it out and Peregrine generates one)',
+  tags: 'must be an array of strings',
+};
+
+/** Builds the canonical alert from input that passed validation. Pure except for the id generator. */
+export function toAlert(input: AlertInput, newId: () => string = randomUUID): Alert {
+  const alert: { -readonly [K in keyof Alert]: Alert[K] } = {
+    uuid: input.uuid ?? newId(),
+    output: input.output ?? '',
+    priority: parsePriority(input.priority) as Priority,
+    rule: input.rule,
+    time: input.time,
+    output_fields: input.output_fields,
+    source: input.source || 'syscalls',
+    tags: input.tags ?? [],
+  };
+  if (input.hostname !== undefined) alert.hostname = input.hostname;
+  if (input.message !== undefined) alert.message = input.message;
+  return alert;
+}
+
+/** Deep-freezes an alert: from the router on, every output shares this one object. */
+export function freezeAlert(alert: Alert): Alert {
+  Object.freeze(alert.output_fields);
+  Object.freeze(alert.tags);
+  return Object.freeze(alert);
+}

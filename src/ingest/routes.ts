@@ -1,0 +1,84 @@
+// HTTP API, compatible with falcosidekick: POST / and /test, GET /healthz, /ping, /metrics.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OutputWorker } from '../dispatch/worker.ts';
+import { ErrorCodes, RequestError } from '../errors.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { decodeBody, parseBody } from './body.ts';
+import type { Ingest } from './ingest.ts';
+import { testAlert } from './test-alert.ts';
+
+export interface RouteDeps {
+  ingest: Ingest;
+  workers: readonly OutputWorker[];
+  metrics: Metrics;
+  token: string;
+  maxBodyBytes: number;
+  /** false once shutdown began: /healthz turns 503 so load balancers stop sending. */
+  accepting: () => boolean;
+}
+
+function authorized(request: FastifyRequest, token: string): boolean {
+  if (token === '') return true;
+  const header = request.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+function requireToken(request: FastifyRequest, deps: RouteDeps): void {
+  if (!authorized(request, deps.token)) {
+    throw new RequestError(ErrorCodes.UNAUTHORIZED, 401, 'missing or wrong ingest token: send "Authorization: Bearer <ingest.token>"');
+  }
+}
+
+async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: RouteDeps): Promise<unknown> {
+  requireToken(request, deps);
+  const raw = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
+  const text = await decodeBody(raw, request.headers['content-encoding'], deps.maxBodyBytes);
+  const parsed = parseBody(text, request.headers['content-type'], new Date());
+
+  const rejected: { index: number; code: string; message: string; path?: string }[] = [];
+  parsed.items.forEach((item, index) => {
+    const error = 'error' in item ? item.error : deps.ingest.accept(item.value, 'requestbody');
+    if (!error) return;
+    if ('error' in item) deps.ingest.reject(error, 'requestbody');
+    rejected.push({ index, ...error.toBody().error });
+  });
+
+  if (!parsed.batch) {
+    const first = rejected[0];
+    if (first) return reply.code(400).send({ error: { code: first.code, message: first.message, ...(first.path !== undefined ? { path: first.path } : {}) } });
+    return reply.code(200).send();
+  }
+  const accepted = parsed.items.length - rejected.length;
+  if (rejected.length === 0) return reply.code(200).send({ accepted });
+  if (accepted === 0) {
+    return reply.code(400).send({ error: { code: ErrorCodes.ALERT_INVALID, message: 'no alert in the batch was valid; see "rejected"' }, accepted, rejected });
+  }
+  return reply.code(207).send({ error: { code: ErrorCodes.BATCH_PARTIAL, message: `${rejected.length} of ${parsed.items.length} alerts were rejected; see "rejected"` }, accepted, rejected });
+}
+
+export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): void {
+  server.post('/', (request, reply) => postAlerts(request, reply, deps));
+  server.post('/test', async (request, reply) => {
+    requireToken(request, deps);
+    const error = deps.ingest.accept(testAlert(new Date()), 'test', true);
+    if (error) throw error;
+    return reply.code(200).send();
+  });
+}
+
+export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): void {
+  server.get('/ping', async (_request, reply) => reply.type('text/plain').send('pong'));
+  server.get('/healthz', async (_request, reply) => {
+    const outputs = Object.fromEntries(deps.workers.map((w) => [w.name, w.healthSnapshot()]));
+    const states = Object.values(outputs).map((o) => o.state);
+    const accepting = deps.accepting();
+    const status = !accepting ? 'shutting_down' : states.every((s) => s === 'ok') ? 'ok' : 'degraded';
+    // Readiness fails only when ingest cannot accept; a failing output is visible here but does
+    // not take Peregrine out of the load balancer (its queue still takes alerts).
+    return reply.code(accepting ? 200 : 503).send({ status, outputs });
+  });
+  server.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+}

@@ -1,0 +1,23 @@
+// Alert time arithmetic without losing Falco's nanoseconds.
+
+const PARTS = /^(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** Nanoseconds since the Unix epoch, exact. The input passed the alert schema's RFC 3339 check. */
+export function epochNanos(time: string): bigint {
+  const m = PARTS.exec(time);
+  if (!m) throw new RangeError(`not an RFC 3339 timestamp: ${time}`);
+  const seconds = Date.parse(`${m[1]}${m[3]}`) / 1000;
+  return BigInt(seconds) * 1_000_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+export function epochMillis(time: string): number {
+  return Number(epochNanos(time) / 1_000_000n);
+}
+
+/** "1700000000.167531875": epoch seconds with the full fraction, as Splunk HEC's `time` wants it. */
+export function epochSecondsText(time: string): string {
+  const ns = epochNanos(time);
+  const whole = ns / 1_000_000_000n;
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : `${whole}`;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// load config → build app → listen → drain on SIGTERM/SIGINT.
+import type { AddressInfo } from 'node:net';
+import YAML from 'yaml';
+import { outputs } from '../outputs/index.ts';
+import { buildApp } from './app.ts';
+import { parseCli, USAGE, type Cli } from './cli.ts';
+import { loadConfig, type LoadedConfig } from './config/load.ts';
+import { redactConfig } from './config/redact.ts';
+import { ConfigError } from './errors.ts';
+import { VERSION } from './version.ts';
+
+function fatal(message: string, code = 1): never {
+  process.stderr.write(`peregrine: ${message}\n`);
+  process.exit(code);
+}
+
+function load(cli: Cli): LoadedConfig {
+  try {
+    return loadConfig({ plugins: outputs, ...(cli.config !== undefined ? { file: cli.config } : {}) });
+  } catch (err) {
+    if (err instanceof ConfigError) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  let cli: Cli;
+  try {
+    cli = parseCli(process.argv.slice(2));
+  } catch (err) {
+    fatal(`${(err as Error).message}\n\n${USAGE}`, 2);
+  }
+  if (cli.help) return void process.stdout.write(`${USAGE}\n`);
+  if (cli.version) return void process.stdout.write(`peregrine ${VERSION}\n`);
+
+  const loaded = load(cli);
+  if (cli.checkConfig) {
+    for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+    process.stdout.write(`config OK (${loaded.source}${loaded.envApplied.length ? ` + env ${loaded.envApplied.join(', ')}` : ''}); outputs: ${loaded.enabled.join(', ') || 'none'}\n`);
+    return;
+  }
+  if (cli.printConfig) return void process.stdout.write(YAML.stringify(redactConfig(loaded.schema, loaded.config)));
+
+  const { config } = loaded;
+  let app;
+  try {
+    app = buildApp(config);
+  } catch (err) {
+    if (err instanceof ConfigError) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
+    throw err;
+  }
+  for (const w of loaded.warnings) app.log.warn(w);
+
+  app.startOutputs();
+  const host = config.listenaddress || '0.0.0.0';
+  try {
+    await app.server.listen({ host, port: config.listenport });
+    if (app.statusServer) await app.statusServer.listen({ host, port: config.tlsserver.notlsport });
+  } catch (err) {
+    fatal(`cannot listen on ${host}:${config.listenport}: ${(err as Error).message}`);
+  }
+  const scheme = config.tlsserver.deploy ? 'https' : 'http';
+  const port = (app.server.server.address() as AddressInfo).port;
+  app.log.info({ address: `${scheme}://${host}:${port}`, outputs: loaded.enabled, config: loaded.source, version: VERSION }, 'peregrine listening');
+  process.stderr.write(
+    [
+      '',
+      `  Peregrine ${VERSION} listening on ${scheme}://${host}:${port}   (config: ${loaded.source})`,
+      `  outputs: ${loaded.enabled.join(', ') || 'none'}`,
+      `  try:     curl -X POST localhost:${port}/test`,
+      '',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    app.log.info({ signal, drainMs: config.shutdown.drainms }, 'shutting down: draining output queues');
+    app.shutdown().then(
+      (left) => {
+        const undelivered = Object.values(left).reduce((a, b) => a + b, 0);
+        app.log.info({ undelivered }, 'stopped');
+        app.log.flush();
+        process.exitCode = undelivered ? 3 : 0;
+      },
+      (err) => {
+        app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,75 @@
+// Client TLS for outputs: falcosidekick's global keys plus each output's checkcert/mutualtls/cacertfile.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tlsModule from 'node:tls';
+import { z } from 'zod';
+
+/** Resolved from the global config: mutualtlsclient.* wins over files in mutualtlsfilespath. */
+export interface ClientTls {
+  /** tlsclient.cacertfile: extra CA for every output's server certificate. */
+  cacertfile: string;
+  certfile: string;
+  keyfile: string;
+  mutualcacertfile: string;
+}
+
+export function resolveClientTls(global: {
+  mutualtlsfilespath: string;
+  mutualtlsclient: { certfile: string; keyfile: string; cacertfile: string };
+  tlsclient: { cacertfile: string };
+}): ClientTls {
+  const dir = global.mutualtlsfilespath;
+  return {
+    cacertfile: global.tlsclient.cacertfile,
+    certfile: global.mutualtlsclient.certfile || join(dir, 'client.crt'),
+    keyfile: global.mutualtlsclient.keyfile || join(dir, 'client.key'),
+    mutualcacertfile: global.mutualtlsclient.cacertfile || join(dir, 'ca.crt'),
+  };
+}
+
+/** Per-output TLS keys, spelled as in falcosidekick (plus `cacertfile`). Spread into an output's schema. */
+export const tlsShape = {
+  checkcert: z.boolean().default(true).describe('Verify the server certificate. Turn off only for tests.'),
+  mutualtls: z.boolean().default(false).describe('Present the client certificate from mutualtlsclient.* (or mutualtlsfilespath).'),
+  cacertfile: z.string().default('').describe('PEM file with the CA that signed the server certificate (in addition to the system CAs).'),
+};
+
+export interface TlsOptions {
+  checkcert: boolean;
+  mutualtls: boolean;
+  cacertfile: string;
+}
+
+export interface NodeTlsOptions {
+  rejectUnauthorized: boolean;
+  ca?: string[];
+  cert?: string;
+  key?: string;
+}
+
+/** Reads the certificate files (IO: call it from connect()). Throws with the file path when one is unreadable. */
+export function loadTls(options: TlsOptions, global: ClientTls): NodeTlsOptions {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    }
+  };
+  const caFiles = [options.cacertfile, global.cacertfile, ...(options.mutualtls ? [global.mutualcacertfile] : [])].filter(Boolean);
+  const tls: NodeTlsOptions = { rejectUnauthorized: options.checkcert };
+  if (caFiles.length) {
+    // Custom CAs are added to, not instead of, the system store.
+    tls.ca = [...caFiles.map((f) => read(f, 'CA file')), ...systemCas()];
+  }
+  if (options.mutualtls) {
+    tls.cert = read(global.certfile, 'client certificate');
+    tls.key = read(global.keyfile, 'client key');
+  }
+  return tls;
+}
+
+function systemCas(): string[] {
+  // tls.getCACertificates('default') exists on Node 22.15+/23.5+.
+  return (tlsModule.getCACertificates?.('default') as string[] | undefined) ?? [...tlsModule.rootCertificates];
+}

@@ -1,0 +1,70 @@
+// The output plugin contract (DESIGN §3). An output is one object; the core owns everything else.
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Alert } from '../ingest/alert.ts';
+import type { SendResult } from '../dispatch/result.ts';
+import type { ClientTls } from './tls.ts';
+
+export interface BatchDefaults {
+  maxevents: number;
+  maxbytes: number;
+  flushms: number;
+}
+
+/** Handed to connect(): what an output may need from the global configuration. */
+export interface ConnectContext {
+  /** The instance name (== YAML key for single-instance outputs). */
+  name: string;
+  log: Logger;
+  /** Client TLS material from the global mutualtlsclient and tlsclient keys. */
+  tls: ClientTls;
+  userAgent: string;
+  /** The output's `timeoutms`, for clients that take a timeout at creation. */
+  timeoutMs: number;
+  /** The output's `maxconcurrency`. */
+  concurrency: number;
+}
+
+export interface SendContext<Options, Client> {
+  options: Options;
+  client: Client;
+  /** Aborts when `timeoutms` elapses: pass it to every request. */
+  signal: AbortSignal;
+  log: Logger;
+}
+
+export interface HealthContext<Options, Client> {
+  options: Options;
+  client: Client;
+  signal: AbortSignal;
+}
+
+/** `ok: false` with a message a human can act on ("401 from /_security/_authenticate: check username/password"). */
+export interface HealthResult {
+  ok: boolean;
+  message?: string;
+}
+
+export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client = unknown> {
+  /** One name everywhere: folder, YAML key, metric label, log binding. */
+  name: string;
+  description: string;
+  /** Destination options only; every field .describe()d; secrets marked with `secret()`. */
+  schema: Schema;
+  /** A minimal enabled configuration, used in docs and the contract test. */
+  example: Record<string, unknown>;
+  /** falcosidekick's rule: an output is on when its address key is set. */
+  enabled(options: z.output<Schema>): boolean;
+  /** Batching defaults; absent means one alert per send. */
+  batch?: BatchDefaults;
+  /** Default `maxconcurrency` (1 when absent). */
+  concurrency?: number;
+  connect?(options: z.output<Schema>, ctx: ConnectContext): Promise<Client> | Client;
+  healthcheck?(ctx: HealthContext<z.output<Schema>, Client>): Promise<HealthResult>;
+  sendBatch(alerts: readonly Alert[], ctx: SendContext<z.output<Schema>, Client>): Promise<SendResult>;
+  close?(client: Client): Promise<void> | void;
+}
+
+// The registry holds plugins of many option types; the core only handles them generically.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyOutputPlugin = OutputPlugin<z.ZodObject, any>;

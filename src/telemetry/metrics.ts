@@ -1,0 +1,147 @@
+// Every metric Peregrine exposes, in one place. One registry per app so tests never share state.
+// falcosidekick's names are kept for existing dashboards, with bounded labels.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Alert } from '../ingest/alert.ts';
+import { plainValue } from '../ingest/json.ts';
+
+/** What a worker reports for its gauges; read at scrape time, never pushed per alert. */
+export interface QueueStats {
+  queued: number;
+  queuedBytes: number;
+  oldestAgeMs: number;
+  inflight: number;
+}
+
+// The falco events counter is keyed by alert content; past this many series new ones fold into "_other".
+const MAX_EVENT_SERIES = 2000;
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly queueSources = new Map<string, () => QueueStats>();
+  private readonly eventSeries = new Set<string>();
+
+  readonly inputs = new Counter({
+    name: 'falcosecurity_falcosidekick_inputs_total',
+    help: 'Alerts received, by source (requestbody|test) and status (accepted|rejected).',
+    labelNames: ['source', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly outputs = new Counter({
+    name: 'falcosecurity_falcosidekick_outputs_total',
+    help: 'Alerts per destination by final status: ok (delivered) or error (dead-lettered or dropped).',
+    labelNames: ['destination', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly events = new Counter({
+    name: 'falcosecurity_falcosidekick_falco_events_total',
+    help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other").`,
+    labelNames: ['hostname', 'rule', 'priority', 'priority_raw', 'source', 'k8s_ns_name'] as const,
+    registers: [this.registry],
+  });
+  readonly rejected = new Counter({
+    name: 'peregrine_ingest_rejected_total',
+    help: 'Rejected requests or alerts, by error code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly delivered = new Counter({
+    name: 'peregrine_delivered_total',
+    help: 'Alerts the destination confirmed (duplicate = it already had them).',
+    labelNames: ['output', 'duplicate'] as const,
+    registers: [this.registry],
+  });
+  readonly retries = new Counter({
+    name: 'peregrine_retries_total',
+    help: 'Alerts scheduled for another attempt, by reason class.',
+    labelNames: ['output', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly dropped = new Counter({
+    name: 'peregrine_dropped_total',
+    help: 'Alerts dropped without delivery, by reason (queue_full, shutdown).',
+    labelNames: ['output', 'reason', 'priority'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLettered = new Counter({
+    name: 'peregrine_dead_lettered_total',
+    help: 'Alerts moved to the dead-letter store, by reason (rejected, retry_budget, output_removed).',
+    labelNames: ['output', 'reason'] as const,
+    registers: [this.registry],
+  });
+  readonly deadLetterEvicted = new Counter({
+    name: 'peregrine_dead_letter_evicted_total',
+    help: 'Dead letters evicted because the store was full.',
+    registers: [this.registry],
+  });
+  readonly sendDuration = new Histogram({
+    name: 'peregrine_send_duration_seconds',
+    help: 'Duration of one send (a batch) to a destination, by outcome.',
+    labelNames: ['output', 'outcome'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly batchSize = new Histogram({
+    name: 'peregrine_batch_alerts',
+    help: 'Alerts per send.',
+    labelNames: ['output'] as const,
+    buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 5000],
+    registers: [this.registry],
+  });
+  readonly templateErrors = new Counter({
+    name: 'peregrine_template_errors_total',
+    help: 'templatedfields that failed to render (the field is set to "").',
+    labelNames: ['field'] as const,
+    registers: [this.registry],
+  });
+  readonly outputUp = new Gauge({
+    name: 'peregrine_output_up',
+    help: '1 when the output is ok, 0 when it is retrying or failing.',
+    labelNames: ['output', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    const sources = this.queueSources;
+    const gauge = (name: string, help: string, pick: (s: QueueStats) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['output'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [output, read] of sources) this.set({ output }, pick(read()));
+        },
+      });
+    gauge('peregrine_queue_alerts', 'Alerts waiting in the output queue (retries included).', (s) => s.queued);
+    gauge('peregrine_queue_bytes', 'Bytes waiting in the output queue.', (s) => s.queuedBytes);
+    gauge('peregrine_queue_oldest_age_seconds', 'Age of the oldest undelivered alert in the queue.', (s) => s.oldestAgeMs / 1000);
+    gauge('peregrine_inflight_alerts', 'Alerts in requests that have not answered yet.', (s) => s.inflight);
+  }
+
+  watchQueue(output: string, read: () => QueueStats): void {
+    this.queueSources.set(output, read);
+  }
+
+  countEvent(alert: Alert, priorityRaw: string): void {
+    const ns = alert.output_fields['k8s.ns.name'];
+    let labels = {
+      hostname: alert.hostname ?? '',
+      rule: alert.rule,
+      priority: alert.priority,
+      priority_raw: priorityRaw,
+      source: alert.source,
+      k8s_ns_name: ns === undefined || ns === null ? '' : String(plainValue(ns)),
+    };
+    const key = Object.values(labels).join('\u0000');
+    if (!this.eventSeries.has(key)) {
+      if (this.eventSeries.size >= MAX_EVENT_SERIES) {
+        labels = { hostname: '_other', rule: '_other', priority: alert.priority, priority_raw: priorityRaw, source: alert.source, k8s_ns_name: '_other' };
+      } else {
+        this.eventSeries.add(key);
+      }
+    }
+    this.events.inc(labels);
+  }
+}
