@@ -1,0 +1,13 @@
+// Loads a config from YAML text (written to a temp file) with an explicit env, as main.ts would.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type LoadedConfig } from '../../src/config/load.ts';
+import { outputs } from '../../outputs/index.ts';
+
+export function configFromYaml(yaml: string, env: NodeJS.ProcessEnv = {}): LoadedConfig {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-config-'));
+  const file = join(dir, 'peregrine.yaml');
+  writeFileSync(file, yaml);
+  return loadConfig({ file, env, plugins: outputs, cwd: dir });
+}

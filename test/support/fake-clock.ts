@@ -1,0 +1,55 @@
+// A manual clock for the worker: timers fire only when the test advances time.
+import type { Clock } from '../../src/dispatch/clock.ts';
+
+interface Timer {
+  id: number;
+  at: number;
+  fn: () => void;
+}
+
+export class FakeClock implements Clock {
+  private time: number;
+  private timers: Timer[] = [];
+  private nextId = 1;
+
+  constructor(start = Date.parse('2026-11-20T10:00:00Z')) {
+    this.time = start;
+  }
+
+  now(): number {
+    return this.time;
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const timer = { id: this.nextId++, at: this.time + Math.max(0, ms), fn };
+    this.timers.push(timer);
+    return timer.id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  }
+
+  pending(): number {
+    return this.timers.length;
+  }
+
+  /** Moves time forward, firing due timers in order and letting promise callbacks run between them. */
+  async advance(ms: number): Promise<void> {
+    const end = this.time + ms;
+    for (;;) {
+      await flush();
+      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.time = due.at;
+      due.fn();
+    }
+    this.time = end;
+    await flush();
+  }
+}
+
+export async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}

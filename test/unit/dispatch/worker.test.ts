@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
+import { flush } from '../../support/fake-clock.ts';
+import { alert, harness } from '../../support/worker-harness.ts';
+
+describe('OutputWorker batching', () => {
+  it('sends a full batch at once and a partial one after flushms', async () => {
+    const h = harness(async () => ok(), { batch: { maxevents: 3, maxbytes: 1_000_000, flushms: 50 } });
+    await h.worker.start();
+    for (let i = 0; i < 4; i++) h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.calls.map((c) => c.length)).toEqual([3]);
+    await h.clock.advance(49);
+    expect(h.calls).toHaveLength(1);
+    await h.clock.advance(1);
+    expect(h.calls.map((c) => c.length)).toEqual([3, 1]);
+    expect(await h.counter('peregrine_delivered_total')).toBe(4);
+  });
+
+  it('never has more than maxconcurrency requests in flight', async () => {
+    let inflight = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
+    const h = harness(
+      async () => {
+        peak = Math.max(peak, ++inflight);
+        await new Promise<void>((r) => release.push(r));
+        inflight--;
+        return ok();
+      },
+      { maxconcurrency: 2, batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 } },
+    );
+    await h.worker.start();
+    for (let i = 0; i < 6; i++) h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(inflight).toBe(2);
+    while (release.length) {
+      release.shift()?.();
+      await flush();
+    }
+    await h.worker.idle();
+    expect(peak).toBe(2);
+    expect(h.calls).toHaveLength(6);
+  });
+});
+
+describe('OutputWorker retries', () => {
+  it('backs off exponentially, reports retrying then failing, and delivers after recovery', async () => {
+    let down = true;
+    const h = harness(async () => (down ? retry('HTTP 503: busy') : ok()), { batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.calls).toHaveLength(1);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'retrying', queued: 1, lastError: 'HTTP 503: busy' });
+    await h.clock.advance(99);
+    expect(h.calls).toHaveLength(1);
+    await h.clock.advance(1); // 100 ms (random = 1 → the full ceiling)
+    expect(h.calls).toHaveLength(2);
+    await h.clock.advance(200);
+    expect(h.calls).toHaveLength(3);
+    expect(h.worker.healthSnapshot().state).toBe('failing');
+    down = false;
+    await h.clock.advance(400);
+    expect(h.calls).toHaveLength(4);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0, delivered: 1 });
+    expect(await h.counter('peregrine_retries_total')).toBe(3);
+  });
+
+  it('honours Retry-After over the backoff', async () => {
+    let first = true;
+    const h = harness(async () => (first ? ((first = false), retry('HTTP 429', { afterMs: 5000 })) : ok()), {
+      batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 },
+    });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(4999);
+    expect(h.calls).toHaveLength(1);
+    await h.clock.advance(1);
+    expect(h.calls).toHaveLength(2);
+  });
+
+  it('treats a thrown error as retryable and an aborted (timed-out) request as a retry', async () => {
+    let mode: 'throw' | 'hang' | 'ok' = 'throw';
+    const h = harness(
+      async (_alerts, ctx) => {
+        if (mode === 'throw') throw new Error('ECONNRESET socket hang up');
+        if (mode === 'hang') return new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+        return ok();
+      },
+      { timeoutms: 1000, batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } },
+    );
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.worker.healthSnapshot().lastError).toContain('ECONNRESET');
+    mode = 'hang';
+    await h.clock.advance(100);
+    expect(h.calls).toHaveLength(2);
+    await h.clock.advance(1000);
+    expect(h.worker.healthSnapshot().lastError).toBe('timed out after 1000 ms');
+    mode = 'ok';
+    await h.clock.advance(10_000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 1 });
+  });
+
+  it('marks refused credentials as failing at once, keeping the alerts queued', async () => {
+    const h = harness(async () => retry('HTTP 401', { auth: true }), { batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'failing', queued: 1 });
+    expect(h.deadLetters.size()).toBe(0);
+  });
+
+  it('dead-letters an alert when its retry budget is spent', async () => {
+    const h = harness(async () => retry('HTTP 500'), {
+      retry: { initialbackoffms: 100, maxbackoffms: 100, maxattempts: 3, maxagems: 0 },
+      batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 },
+    });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(1000);
+    expect(h.calls).toHaveLength(3);
+    expect(h.deadLetters.list()).toMatchObject([{ output: 'fake', reason: 'retry_budget', attempts: 3 }]);
+    expect(h.deadLetters.list()[0]?.detail).toContain('HTTP 500');
+    expect(await h.counter('falcosecurity_falcosidekick_outputs_total', { status: 'error' })).toBe(1);
+  });
+
+  it('dead-letters by age too', async () => {
+    const h = harness(async () => retry('down'), {
+      retry: { initialbackoffms: 1000, maxbackoffms: 1000, maxattempts: 0, maxagems: 5000 },
+      batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 },
+    });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100, h.clock.now());
+    await h.clock.advance(6000);
+    expect(h.deadLetters.list()).toMatchObject([{ reason: 'retry_budget' }]);
+    expect(h.worker.healthSnapshot().queued).toBe(0);
+  });
+});
+
+describe('OutputWorker partial results', () => {
+  it('retries only the retryable items and dead-letters the rejected ones', async () => {
+    let round = 0;
+    const h = harness(
+      async (alerts) => {
+        round++;
+        if (round === 1) return partial([ok(), retry('429 on item'), fail('mapper_parsing_exception'), ok({ duplicate: true })]);
+        expect(alerts).toHaveLength(1);
+        return ok();
+      },
+      { batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 10 } },
+    );
+    await h.worker.start();
+    const batch = [alert(), alert(), alert(), alert()];
+    batch.forEach((a) => h.worker.enqueue(a, 100));
+    await h.clock.advance(1000);
+    expect(h.calls[1]).toEqual([batch[1]]);
+    expect(h.deadLetters.list()).toMatchObject([{ reason: 'rejected', detail: 'mapper_parsing_exception', alert: { uuid: batch[2]?.uuid } }]);
+    expect(await h.counter('peregrine_delivered_total')).toBe(3);
+    expect(await h.counter('peregrine_delivered_total', { duplicate: 'true' })).toBe(1);
+  });
+});
+
+describe('OutputWorker lifecycle', () => {
+  it('keeps retrying connect, queues meanwhile, and delivers once connected', async () => {
+    let attempts = 0;
+    const h = harness(async () => ok(), { batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } }, {
+      connect: () => {
+        if (++attempts < 3) throw new Error('ECONNREFUSED');
+        return {};
+      },
+    });
+    const started = h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'failing', queued: 1 });
+    expect(h.worker.healthSnapshot().lastError).toContain('ECONNREFUSED');
+    await h.clock.advance(1000);
+    await started;
+    await flush();
+    expect(attempts).toBe(3);
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it('drain sends partial batches at once and returns what is left at the deadline', async () => {
+    const h = harness(async () => ok(), { batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 60_000 } });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    h.worker.enqueue(alert(), 100);
+    const left = await h.worker.drain(1000);
+    expect(left).toEqual([]);
+    expect(h.calls.map((c) => c.length)).toEqual([2]);
+
+    const down = harness(async () => retry('down'), { batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 } });
+    await down.worker.start();
+    down.worker.enqueue(alert(), 100);
+    const draining = down.worker.drain(500);
+    await down.clock.advance(500);
+    expect(await draining).toHaveLength(1);
+    expect(await down.counter('peregrine_dropped_total', { reason: 'shutdown' })).toBe(1);
+  });
+
+  it('counts queue shedding by priority', async () => {
+    const h = harness(async () => new Promise(() => {}), { queue: { maxalerts: 2, maxbytes: 1_000_000 }, batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 } });
+    await h.worker.start();
+    h.worker.enqueue(alert('Critical'), 100); // goes in flight
+    h.worker.enqueue(alert('Debug'), 100);
+    h.worker.enqueue(alert('Critical'), 100);
+    expect(h.worker.enqueue(alert('Debug'), 100)).toBe(false);
+    expect(h.worker.enqueue(alert('Critical'), 100)).toBe(true);
+    expect(await h.counter('peregrine_dropped_total', { reason: 'queue_full', priority: 'Debug' })).toBe(2);
+  });
+});
