@@ -45,10 +45,11 @@ export interface App {
 }
 
 export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin): DeliverySettings {
-  const batch = plugin.batch ?? { maxevents: 1, maxbytes: Number.MAX_SAFE_INTEGER, flushms: 0 };
+  const legacy = plugin.legacySettings?.(section as never) ?? {};
+  const batch = { ...(plugin.batch ?? { maxevents: 1, maxbytes: Number.MAX_SAFE_INTEGER, flushms: 0 }), ...legacy.batch };
   return {
     timeoutms: section.timeoutms,
-    maxconcurrency: section.maxconcurrency ?? plugin.concurrency ?? 1,
+    maxconcurrency: section.maxconcurrency ?? legacy.maxconcurrency ?? plugin.concurrency ?? 1,
     retry: section.retry,
     queue: section.queue,
     batch: {

@@ -1,6 +1,6 @@
 // One walker over the zod config schema, so env overlay, key normalisation, typo detection,
 // redaction and generated docs all read the same source of truth.
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export type LeafKind = 'string' | 'number' | 'boolean' | 'map' | 'list' | 'other';
 

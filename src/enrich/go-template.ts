@@ -24,6 +24,7 @@ const ROOT_FIELDS = '@root.output_fields';
 const BOOLEAN_HELPERS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'not', 'truthy']);
 const GO_FUNCTIONS = ['index', ...Object.keys(HELPER_ARITY).filter((name) => name !== 'truthy')];
 
+const LITERALS = new Set<Token['kind']>(['string', 'number', 'bool', 'nil']);
 const HANDLEBARS_ONLY = /\{\{~|~\}\}|\{\{\{|\{\{\s*(?:[#^>&!]|\/(?!\*))/;
 const GO_COMMENT = /\{\{-?\s*\/\*/;
 const GO_HINT = /\{\{-\s|\s-\}\}|\{\{-?\s*(?:if|end|else\s+if|range|with)\b|(?:^|[\s(|])\.(?:[\p{L}_]|\s|\}\})|\bindex\s+\.\s|\{\{[^}]*\$/u;
@@ -43,7 +44,20 @@ export function isGoTemplate(source: string): boolean {
     // Not lexable as Go: Go-looking text gets the Go error (more useful), the rest goes to Handlebars.
     return GO_HINT.test(source);
   }
-  return tokens.some((token, i) => isGoOnly(token, tokens[i - 1]));
+  return tokens.some((token, i) => isGoOnly(token, tokens[i - 1]) || (token.kind === 'string' && source[token.pos] === '`')) || printsLiteral(tokens);
+}
+
+// `{{ "x" }}` or `{{ 3 }}` prints the literal in Go but looks up a property named x or 3 in Handlebars.
+function printsLiteral(tokens: readonly Token[]): boolean {
+  let inside: Token[] | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'open') inside = [];
+    else if (token.kind === 'close') {
+      if (inside?.length === 1 && LITERALS.has(inside[0]?.kind ?? 'eof')) return true;
+      inside = undefined;
+    } else if (token.kind !== 'space') inside?.push(token);
+  }
+  return false;
 }
 
 function isGoOnly(token: Token, previous: Token | undefined): boolean {

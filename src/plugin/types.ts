@@ -59,6 +59,11 @@ export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client =
   batch?: BatchDefaults;
   /** Default `maxconcurrency` (1 when absent). */
   concurrency?: number;
+  /**
+   * Core settings implied by the output's own legacy keys (falcosidekick's `elasticsearch.batching.*`).
+   * Explicit core keys (`batch`, `maxconcurrency`) win over these, and these over the defaults above.
+   */
+  legacySettings?(options: z.output<Schema>): { batch?: Partial<BatchDefaults>; maxconcurrency?: number };
   connect?(options: z.output<Schema>, ctx: ConnectContext): Promise<Client> | Client;
   healthcheck?(ctx: HealthContext<z.output<Schema>, Client>): Promise<HealthResult>;
   sendBatch(alerts: readonly Alert[], ctx: SendContext<z.output<Schema>, Client>): Promise<SendResult>;

@@ -39,6 +39,9 @@ describe('isGoTemplate', () => {
     '{{ $.Rule }}',
     '{{/* a comment */}}x',
     '{{ else }}',
+    '{{ "literal" }}',
+    '{{ 42 }}',
+    '{{ lower `raw` }}',
     '{{ if eq .Priority "Critical }}', // broken, but clearly Go: report the Go error
   ])('recognises Go syntax in %s', (source) => {
     expect(isGoTemplate(source)).toBe(true);
@@ -187,10 +190,10 @@ describe('Go templates that cannot be translated', () => {
     ['{{ .Priority.Name }}', '.Priority has no fields'],
     ['{{ 12345678901234567890 }}', 'cannot be represented exactly'],
     ['{{ nil }}', 'nil is not a command'],
-    ['{{ if eq .Priority "Critical }}1{{ end }}', 'unterminated quoted string (line 1, column 18)'],
-    ['{{ }}', 'missing value'],
+    ['{{ if eq .Priority "Critical }}1{{ end }}', 'unterminated quoted string (line 1, column 20)'],
+    ['{{ .Rule }}{{ }}', 'missing value'],
     ['{{ .Rule ', 'unclosed action'],
-    ['{{ "x\\q" }}', 'unknown escape sequence \\q'],
+    ['{{ .Rule }}{{ "x\\q" }}', 'unknown escape sequence \\q'],
   ])('%s is refused', (template, message) => {
     const text = refusal(template);
     expect(text).toContain('Go template cannot be used');

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeBody, parseBody } from '../../../src/ingest/body.ts';
-import { RequestError } from '../../../src/errors.ts';
+import type { RequestError } from '../../../src/errors.ts';
 
 const now = new Date('2026-11-20T10:00:00Z');
 const codeOf = (fn: () => unknown) => {

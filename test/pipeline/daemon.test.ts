@@ -1,0 +1,107 @@
+// The daemon as a process: the README quick start, the CLI, and the SIGTERM drain.
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { freePort, startDaemon, writeConfig, type Daemon } from '../support/daemon.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
+import { fixturesDir } from '../support/fixtures.ts';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+let daemon: Daemon | undefined;
+afterEach(async () => {
+  if (daemon && daemon.child.exitCode === null) {
+    daemon.child.kill('SIGKILL');
+    await daemon.exited;
+  }
+  daemon = undefined;
+});
+
+async function ready(port: number) {
+  await waitFor(async () => {
+    try {
+      const res = await request(`http://127.0.0.1:${port}/ping`);
+      return (await res.body.text()) === 'pong';
+    } catch {
+      return false;
+    }
+  }, 20_000, 'daemon ready');
+}
+
+describe('quick start', () => {
+  it('starts on the embedded default and prints the /test alert on stdout', async () => {
+    const port = await freePort();
+    daemon = startDaemon([], { LISTENPORT: String(port), LISTENADDRESS: '127.0.0.1' }, mkdtempSync(join(tmpdir(), 'peregrine-empty-')));
+    await ready(port);
+    expect(daemon.stderr.join('\n')).toMatch(/outputs: stdout[\s\S]*curl -X POST localhost:\d+\/test/);
+    const res = await request(`http://127.0.0.1:${port}/test`, { method: 'POST' });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+    await waitFor(() => daemon?.stdout.some((l) => l.includes('"rule":"Test rule"')) ?? false, 5000, 'test alert on stdout');
+    const line = JSON.parse(daemon.stdout.find((l) => l.includes('Test rule')) ?? '{}') as Record<string, unknown>;
+    expect(line).toMatchObject({ priority: 'Debug', source: 'internal', tags: ['test', 'example'] });
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
+  });
+});
+
+describe('CLI', () => {
+  it('--check-config lists every problem with path and env var, exit 1', async () => {
+    const file = writeConfig('webhook:\n  address: not-a-url\n  minimumpriority: urgent\n');
+    daemon = startDaemon(['-c', file, '--check-config']);
+    expect(await daemon.exited).toBe(1);
+    const err = daemon.stderr.join('\n');
+    expect(err).toContain('webhook.address');
+    expect(err).toMatch(/webhook\.minimumpriority: "urgent" is not a Falco priority.*\(env WEBHOOK_MINIMUMPRIORITY\)/);
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('--check-config passes the seed values, exit 0', async () => {
+    daemon = startDaemon(['-c', join(fixturesDir, 'config/seed.yaml'), '--check-config']);
+    expect(await daemon.exited).toBe(0);
+    expect(daemon.stdout.join('\n')).toMatch(/config OK .*outputs: .*webhook/);
+  });
+
+  it('--print-config shows file + env with secrets redacted', async () => {
+    const file = writeConfig('webhook:\n  address: https://siem.example/x\n  customheaders:\n    Authorization: Bearer hunter2\n');
+    daemon = startDaemon(['-c', file, '--print-config'], { INGEST_TOKEN: 'tok-123', WEBHOOK_MINIMUMPRIORITY: 'error' });
+    expect(await daemon.exited).toBe(0);
+    const out = daemon.stdout.join('\n');
+    expect(out).toContain('minimumpriority: error');
+    expect(out).not.toMatch(/hunter2|tok-123/);
+  });
+
+  it('--version', async () => {
+    daemon = startDaemon(['--version']);
+    expect(await daemon.exited).toBe(0);
+    expect(daemon.stdout[0]).toMatch(/^peregrine \d+\.\d+\.\d+/);
+  });
+});
+
+describe('SIGTERM', () => {
+  it('stops accepting and drains the queues before exiting', async () => {
+    const receiver = await new Receiver().start();
+    // A slow receiver: 20 ms per alert, so a backlog exists when the signal arrives.
+    receiver.setBehaviour(() => ({ kind: 'ok' }));
+    const slow = receiver.setBehaviour.bind(receiver);
+    let hold = true;
+    slow(() => (hold ? { kind: 'hang' } : { kind: 'ok' }));
+    const port = await freePort();
+    const file = writeConfig(`listenaddress: 127.0.0.1\nlistenport: ${port}\nshutdown:\n  drainms: 15000\nwebhook:\n  address: ${receiver.url()}\n  timeoutms: 500\n  retry:\n    initialbackoffms: 50\n    maxbackoffms: 200\n`);
+    daemon = startDaemon(['-c', file]);
+    await ready(port);
+    for (let i = 0; i < 100; i++) {
+      const res = await request(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: falcoAlertJson(i) });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+    }
+    daemon.child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    hold = false;
+    expect(await daemon.exited).toBe(0);
+    expect(new Set(receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid)).size).toBe(100);
+    expect(daemon.stderr.join('\n')).toMatch(/"undelivered":0/);
+    await receiver.stop();
+  });
+});

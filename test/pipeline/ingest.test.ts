@@ -1,0 +1,111 @@
+// Bad input over real HTTP: the right status, a JSON error with a stable code, a counter, no crash.
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
+
+let app: RunningApp;
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await new Receiver().start();
+  app = await startApp(`ingest:\n  maxbodybytes: 65536\nwebhook:\n  address: ${receiver.url()}\n`);
+});
+afterAll(async () => {
+  await app.stop();
+  await receiver.stop();
+});
+
+async function send(body: string | Buffer, headers: Record<string, string>, path = '/') {
+  const res = await request(`${app.url}${path}`, { method: 'POST', headers, body });
+  const text = await res.body.text();
+  return { status: res.statusCode, json: text ? (JSON.parse(text) as { error?: { code: string; message: string; path?: string }; accepted?: number; rejected?: unknown[] }) : undefined };
+}
+const json = { 'content-type': 'application/json' };
+
+describe('ingest rejects bad input precisely and keeps running', () => {
+  it.each([
+    ['malformed JSON', '{"rule":', json, 400, 'ERR_JSON_MALFORMED'],
+    ['empty body', '', json, 400, 'ERR_BODY_EMPTY'],
+    ['wrong types', '{"priority":"Notice","rule":5,"time":"2026-11-20T10:21:36Z","output_fields":{"a":1}}', json, 400, 'ERR_ALERT_INVALID'],
+    ['unknown priority', '{"priority":"Urgent","rule":"r","time":"2026-11-20T10:21:36Z","output_fields":{"a":1}}', json, 400, 'ERR_ALERT_INVALID'],
+    ['missing rule', '{"priority":"Notice","time":"2026-11-20T10:21:36Z","output_fields":{"a":1}}', json, 400, 'ERR_ALERT_INVALID'],
+    ['missing time', '{"priority":"Notice","rule":"r","output_fields":{"a":1}}', json, 400, 'ERR_ALERT_INVALID'],
+    ['missing output_fields', '{"priority":"Notice","rule":"r","time":"2026-11-20T10:21:36Z"}', json, 400, 'ERR_ALERT_INVALID'],
+    ['oversized body', `[${Array(2000).fill(falcoAlertJson(1)).join(',')}]`, json, 413, 'ERR_BODY_TOO_LARGE'],
+    ['unsupported content type', '<a/>', { 'content-type': 'application/xml' }, 415, 'ERR_CONTENT_TYPE_UNSUPPORTED'],
+    ['broken gzip', Buffer.from('definitely not gzip'), { ...json, 'content-encoding': 'gzip' }, 400, 'ERR_GZIP_INVALID'],
+    ['gzip bomb', gzipSync(Buffer.alloc(1_000_000, 32)), { ...json, 'content-encoding': 'gzip' }, 413, 'ERR_BODY_TOO_LARGE'],
+  ] as const)('%s → %i %s', async (_name, body, headers, status, code) => {
+    const before = await metricValue(app, 'peregrine_ingest_rejected_total', { code });
+    const res = await send(body, headers);
+    expect(res.status).toBe(status);
+    expect(res.json?.error?.code).toBe(code);
+    expect(res.json?.error?.message).not.toMatch(/\n\s+at /); // never a stack trace
+    expect(await metricValue(app, 'peregrine_ingest_rejected_total', { code })).toBe(before + 1);
+  });
+
+  it('accepts the good alerts of a mixed batch and says which were rejected and why', async () => {
+    const before = receiver.received.length;
+    const res = await send(`[${falcoAlertJson(1)},{"priority":"Nope","rule":"r","time":"2026-11-20T10:21:36Z","output_fields":{"a":1}},${falcoAlertJson(2)}]`, json);
+    expect(res.status).toBe(207);
+    expect(res.json).toMatchObject({ accepted: 2, rejected: [{ index: 1, code: 'ERR_ALERT_INVALID', path: 'priority' }] });
+    await waitFor(() => receiver.received.length === before + 2);
+  });
+
+  it('accepts gzip, NDJSON and Falco text lines', async () => {
+    const before = receiver.received.length;
+    expect((await send(gzipSync(falcoAlertJson(3)), { ...json, 'content-encoding': 'gzip' })).status).toBe(200);
+    expect((await send(`${falcoAlertJson(4)}\n${falcoAlertJson(5)}\n`, { 'content-type': 'application/x-ndjson' })).json).toEqual({ accepted: 2 });
+    expect((await send('10:21:36.167531875: Critical Sensitive file opened for reading (user=root file=/etc/shadow)', { 'content-type': 'text/plain' })).status).toBe(200);
+    await waitFor(() => receiver.received.length === before + 4);
+    expect(receiver.received.at(-1)?.body).toContain('"priority":"Critical"');
+  });
+
+  it('counts every rejected alert in inputs_total and is still healthy', async () => {
+    expect(await metricValue(app, 'falcosecurity_falcosidekick_inputs_total', { status: 'rejected' })).toBeGreaterThanOrEqual(10);
+    const res = await request(`${app.url}/healthz`);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.json()).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('ingest token', () => {
+  it('requires the bearer token on / and /test when set', async () => {
+    const guarded = await startApp('ingest:\n  token: s3cret\nstdout:\n  enabled: false\n');
+    try {
+      const noToken = await request(`${guarded.url}/`, { method: 'POST', headers: json, body: falcoAlertJson(1) });
+      expect(noToken.statusCode).toBe(401);
+      expect(await noToken.body.json()).toMatchObject({ error: { code: 'ERR_UNAUTHORIZED' } });
+      const wrong = await request(`${guarded.url}/test`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+      expect(wrong.statusCode).toBe(401);
+      await wrong.body.dump();
+      const right = await request(`${guarded.url}/`, { method: 'POST', headers: { ...json, authorization: 'Bearer s3cret' }, body: falcoAlertJson(1) });
+      expect(right.statusCode).toBe(200);
+      await right.body.dump();
+    } finally {
+      await guarded.stop();
+    }
+  });
+});
+
+describe('/test', () => {
+  it('injects the test alert past every minimumpriority; "Test rule" posted to / gets no bypass', async () => {
+    const r = await new Receiver().start();
+    const strict = await startApp(`webhook:\n  address: ${r.url()}\n  minimumpriority: critical\n`);
+    try {
+      const res = await request(`${strict.url}/test`, { method: 'POST' });
+      expect(res.statusCode).toBe(200);
+      await res.body.dump();
+      await waitFor(() => r.received.length === 1);
+      expect(JSON.parse(r.received[0]?.body ?? '{}')).toMatchObject({ rule: 'Test rule', priority: 'Debug', source: 'internal', tags: ['test', 'example'] });
+      await strict.post({ rule: 'Test rule', priority: 'Debug', time: '2026-11-20T10:21:36Z', output_fields: { a: 1 } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(r.received).toHaveLength(1);
+    } finally {
+      await strict.stop();
+      await r.stop();
+    }
+  });
+});

@@ -1,0 +1,155 @@
+// Falco-shaped alerts posted to Peregrine reach a real HTTP receiver through the webhook output,
+// through every fault the receiver can throw at it.
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ok } from '../../src/dispatch/result.ts';
+import type { Alert } from '../../src/ingest/alert.ts';
+import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
+
+let app: RunningApp | undefined;
+let receiver: Receiver | undefined;
+afterEach(async () => {
+  await app?.stop();
+  await receiver?.stop();
+  app = receiver = undefined;
+});
+
+const fast = 'timeoutms: 300\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 200';
+
+async function setup(extra = '', behaviour?: Receiver['setBehaviour'] extends (fn: infer F) => void ? F : never) {
+  receiver = await new Receiver().start();
+  if (behaviour) receiver.setBehaviour(behaviour);
+  app = await startApp(`webhook:\n  address: ${receiver.url('/api/v1/events?src=falco')}\n  customheaders:\n    Authorization: Bearer t0ken\n    X-Source: falco\n  ${fast}\n${extra}`);
+  return { receiver, app };
+}
+
+async function postMany(target: RunningApp, count: number, priority: Parameters<typeof falcoAlertJson>[1] = 'Notice') {
+  for (let i = 0; i < count; i++) expect((await target.post(falcoAlertJson(i, priority))).status).toBe(200);
+}
+
+describe('webhook delivery', () => {
+  it('delivers the exact enriched JSON with falcosidekick headers plus an Idempotency-Key', async () => {
+    const { receiver: r, app: a } = await setup('customfields:\n  cluster: prod\n');
+    expect((await a.post(falcoAlertJson(1))).status).toBe(200);
+    await waitFor(() => r.received.length === 1);
+    const got = r.received[0];
+    expect(got?.method).toBe('POST');
+    expect(got?.url).toBe('/api/v1/events?src=falco');
+    expect(got?.headers).toMatchObject({
+      'content-type': 'application/json',
+      'user-agent': expect.stringMatching(/^peregrine\/\d+\.\d+\.\d+/),
+      'idempotency-key': 'alert-1',
+      authorization: 'Bearer t0ken',
+      'x-source': 'falco',
+    });
+    expect(got?.body).toContain('"evt.time":1700000000167531876');
+    const body = JSON.parse(got?.body ?? '{}') as Alert;
+    expect(body).toMatchObject({ uuid: 'alert-1', rule: 'Terminal shell in container', priority: 'Notice', hostname: 'node-1' });
+    expect(body.output_fields).toMatchObject({ cluster: 'prod', 'proc.aname[2]': null });
+  });
+
+  it('sends PUT when asked', async () => {
+    receiver = await new Receiver().start();
+    app = await startApp(`webhook:\n  address: ${receiver.url()}\n  method: put\n`);
+    await app.post(falcoAlertJson(1));
+    await waitFor(() => receiver?.received.length === 1);
+    expect(receiver.received[0]?.method).toBe('PUT');
+  });
+
+  it('honours minimumpriority: nothing below it reaches the output', async () => {
+    receiver = await new Receiver().start();
+    app = await startApp(`webhook:\n  address: ${receiver.url()}\n  minimumpriority: warning\n`);
+    const priorities = ['Debug', 'Informational', 'Notice', 'Warning', 'Error', 'Critical', 'Alert', 'Emergency'] as const;
+    for (const [i, p] of priorities.entries()) await app.post(falcoAlertJson(i, p));
+    await waitFor(() => receiver?.received.length === 5);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(receiver.acceptedJson<Alert>().map((a) => a.priority).sort()).toEqual(['Alert', 'Critical', 'Emergency', 'Error', 'Warning']);
+  });
+});
+
+describe('webhook faults: every alert is delivered once the receiver recovers', () => {
+  it('429 with Retry-After', async () => {
+    const { receiver: r, app: a } = await setup('', (_req, n) => (n < 2 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.2' } } : { kind: 'ok' }));
+    await postMany(a, 5);
+    await waitFor(() => r.received.length === 5);
+    expect(r.attempts).toBe(7);
+    expect(await metricValue(a, 'peregrine_retries_total', { reason: 'throttled' })).toBe(2);
+  });
+
+  it('503 several times', async () => {
+    const { receiver: r, app: a } = await setup('', (_req, n) => (n < 4 ? { kind: 'status', status: 503 } : { kind: 'ok' }));
+    await postMany(a, 10);
+    await waitFor(() => r.received.length === 10);
+    expect(new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size).toBe(10);
+  });
+
+  it('a receiver that hangs past timeoutms', async () => {
+    const { receiver: r, app: a } = await setup('', (_req, n) => (n < 2 ? { kind: 'hang' } : { kind: 'ok' }));
+    await postMany(a, 3);
+    await waitFor(() => r.received.length === 3, 10_000);
+    const worker = a.workers[0];
+    expect(worker?.healthSnapshot().state).toBe('ok');
+  });
+
+  it('connection resets', async () => {
+    const { receiver: r, app: a } = await setup('', (_req, n) => (n % 3 === 0 ? { kind: 'reset' } : { kind: 'ok' }));
+    await postMany(a, 12);
+    await waitFor(() => new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size === 12);
+  });
+
+  it('a receiver that is down for a while, then back on the same port', async () => {
+    const { receiver: r, app: a } = await setup();
+    const port = r.port;
+    await r.stop();
+    await postMany(a, 50);
+    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'failing', 5000, 'failing state');
+    const health = await fetch(`${a.url}/healthz`).then((res) => res.json() as Promise<{ status: string; outputs: Record<string, { queued: number; lastError?: string }> }>);
+    expect(health.status).toBe('degraded');
+    expect(health.outputs.webhook?.queued).toBeGreaterThan(0);
+    expect(health.outputs.webhook?.lastError).toMatch(/ECONNREFUSED/);
+    await r.start(port);
+    await waitFor(() => r.received.length >= 50, 10_000);
+    expect(new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size).toBe(50);
+    expect(await metricValue(a, 'falcosecurity_falcosidekick_outputs_total', { destination: 'webhook', status: 'ok' })).toBe(50);
+    expect(await metricValue(a, 'peregrine_dead_lettered_total')).toBe(0);
+  });
+
+  it('a 400 is permanent: dead-lettered with the reason, never retried', async () => {
+    const { receiver: r, app: a } = await setup('', () => ({ kind: 'status', status: 400, body: '{"error":"schema mismatch"}' }));
+    await postMany(a, 2);
+    await waitFor(() => a.deadLetters.size() === 2);
+    expect(r.attempts).toBe(2);
+    expect(a.deadLetters.list()[0]).toMatchObject({ output: 'webhook', reason: 'rejected', detail: expect.stringContaining('schema mismatch') });
+  });
+});
+
+describe('isolation', () => {
+  it('a stalled webhook slows neither ingest nor another output', async () => {
+    const seen: Alert[] = [];
+    const capture: AnyOutputPlugin = {
+      name: 'capture',
+      description: 'test output that records alerts',
+      schema: z.object({ enabled: z.boolean().default(false).describe('on') }),
+      example: { enabled: true },
+      enabled: (o) => (o as { enabled: boolean }).enabled,
+      batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 },
+      sendBatch: async (alerts) => {
+        seen.push(...alerts);
+        return ok();
+      },
+    };
+    receiver = await new Receiver().start();
+    receiver.setBehaviour(() => ({ kind: 'hang' }));
+    app = await startApp(`capture:\n  enabled: true\nwebhook:\n  address: ${receiver.url()}\n  timeoutms: 60000\n`, { extraPlugins: [capture] });
+    const started = performance.now();
+    await postMany(app, 300);
+    const elapsed = performance.now() - started;
+    await waitFor(() => seen.length === 300, 5000);
+    // 300 sequential requests; a blocked ingest path would take the webhook's 60 s deadline.
+    expect(elapsed).toBeLessThan(10_000);
+    expect(app.workers.find((w) => w.name === 'webhook')?.healthSnapshot().queued).toBeGreaterThan(250);
+  });
+});

@@ -1,0 +1,13 @@
+// Falco-shaped alerts for load and delivery tests, built from the shared fixture.
+import type { Priority } from '../../src/ingest/priority.ts';
+import { fixtureText } from './fixtures.ts';
+
+const template = fixtureText('alerts/falco-shell.json');
+
+/** The fixture alert as JSON text with a distinct uuid, priority and evt.time (kept > 2^53). */
+export function falcoAlertJson(i: number, priority: Priority = 'Notice'): string {
+  return template
+    .replace('"priority":"Notice"', `"priority":"${priority}"`)
+    .replace('"evt.time":1700000000167531875', `"evt.time":${1700000000167531875n + BigInt(i)}`)
+    .replace(/^\{/, `{"uuid":"alert-${i}",`);
+}

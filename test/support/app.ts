@@ -1,0 +1,47 @@
+// Starts a Peregrine app from YAML on a free loopback port, with a silent logger.
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { request } from 'undici';
+import { buildApp, type App, type AppDeps } from '../../src/app.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
+import { outputs } from '../../outputs/index.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningApp extends App {
+  url: string;
+  post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
+  stop(): Promise<Record<string, number>>;
+}
+
+export async function startApp(yaml: string, deps: AppDeps & { extraPlugins?: AnyOutputPlugin[] } = {}): Promise<RunningApp> {
+  const plugins = [...outputs, ...(deps.extraPlugins ?? [])];
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-app-'));
+  writeFileSync(join(dir, 'peregrine.yaml'), `listenaddress: 127.0.0.1\nlistenport: 0\n${yaml}`);
+  const { config } = loadConfig({ file: join(dir, 'peregrine.yaml'), env: {}, plugins, cwd: dir });
+  const app = buildApp(config, { logger: pino({ level: process.env.PEREGRINE_TEST_LOG ?? 'silent' }), defaultMetrics: false, ...deps, plugins });
+  app.startOutputs();
+  await app.server.listen({ host: '127.0.0.1', port: 0 });
+  const url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
+  return Object.assign(app, {
+    url,
+    async post(body: unknown, headers: Record<string, string> = {}) {
+      const res = await request(`${url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      });
+      return { status: res.statusCode, body: await res.body.text() };
+    },
+    stop: () => app.shutdown(2000),
+  });
+}
+
+export async function metricValue(app: App, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = (await app.metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return (metric?.values ?? [])
+    .filter((v) => Object.entries(labels).every(([k, val]) => (v.labels as Record<string, string>)[k] === val))
+    .reduce((sum, v) => sum + v.value, 0);
+}

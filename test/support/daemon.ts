@@ -1,0 +1,51 @@
+// Runs the real daemon (node src/main.ts) as a child process, as a user would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repoDir = resolve(import.meta.dirname, '../..');
+export const nodeBin = process.execPath;
+
+export interface Daemon {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+export function writeConfig(yaml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-daemon-'));
+  const file = join(dir, 'peregrine.yaml');
+  writeFileSync(file, yaml);
+  return file;
+}
+
+export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoDir): Daemon {
+  const child = spawn(nodeBin, [join(repoDir, 'src/main.ts'), ...args], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const lines = (sink: string[]) => {
+    let partial = '';
+    return (chunk: Buffer) => {
+      const text = partial + chunk.toString('utf8');
+      const parts = text.split('\n');
+      partial = parts.pop() ?? '';
+      sink.push(...parts);
+    };
+  };
+  child.stdout?.on('data', lines(stdout));
+  child.stderr?.on('data', lines(stderr));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return { child, stdout, stderr, exited };
+}
+
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((res) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
