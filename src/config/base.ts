@@ -15,7 +15,7 @@ export const baseShape = {
     .record(z.string(), z.string())
     .default({})
     .describe('Fields computed per alert from a Handlebars (or falcosidekick Go-template) expression, stored in output_fields.'),
-  bracketreplacer: z.string().default('').describe('When set, "[" and "]" in output_fields keys are replaced by this string.'),
+  bracketreplacer: z.string().default('').describe('When set, "[" in output_fields keys is replaced by this string and "]" removed, as falcosidekick does (proc.aname[2] → proc.aname_2).'),
   outputfieldformat: z.string().default('').describe('falcosidekick key, accepted and ignored: Peregrine sends output unchanged.'),
   mutualtlsfilespath: z.string().default('/etc/certs').describe('Folder with client.crt, client.key and ca.crt for outputs with mutualtls: true.'),
   mutualtlsclient: z

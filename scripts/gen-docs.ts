@@ -1,0 +1,96 @@
+// Generates the configuration reference from the zod schema (the single source of truth):
+// config/reference.yaml and the options tables in README.md between the generated markers.
+// `node scripts/gen-docs.ts` writes them; `--check` fails when they are stale (a test runs it).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { BaseSchema } from '../src/config/base.ts';
+import { envName, inspect, leafPaths, objectShape } from '../src/config/introspect.ts';
+import { outputSchema } from '../src/config/schema.ts';
+import { outputs } from '../outputs/index.ts';
+
+const repo = join(import.meta.dirname, '..');
+const START = '<!-- generated:options:start (node scripts/gen-docs.ts) -->';
+const END = '<!-- generated:options:end -->';
+
+function show(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value === '' ? '""' : value;
+  return JSON.stringify(value);
+}
+
+function table(schema: z.ZodType, prefix: string[]): string {
+  const rows = leafPaths(schema, prefix).map((leaf) => {
+    const info = inspect(leaf.schema);
+    const key = leaf.path.join('.');
+    const def = info.secret && info.defaultValue ? '(secret)' : show(info.defaultValue);
+    return `| \`${key}\` | ${def === '' ? '' : `\`${def.replace(/\|/g, '\\|')}\``} | ${(info.description ?? '').replace(/\|/g, '\\|')}${info.secret ? ' **Secret.**' : ''} | \`${envName(leaf.path)}\` |`;
+  });
+  return ['| key | default | meaning | env |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+export function optionsMarkdown(): string {
+  const parts = ['### Global keys', '', table(BaseSchema, [])];
+  for (const plugin of outputs) {
+    parts.push('', `### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
+  }
+  return parts.join('\n');
+}
+
+function yamlLines(schema: z.ZodType, indent: string): string[] {
+  const shape = objectShape(schema) ?? {};
+  const lines: string[] = [];
+  for (const [key, child] of Object.entries(shape)) {
+    const info = inspect(child);
+    if (info.description) lines.push(`${indent}# ${info.description}${info.secret ? ' (secret)' : ''}`);
+    if (objectShape(child)) {
+      lines.push(`${indent}${key}:`, ...yamlLines(child, `${indent}  `));
+    } else {
+      const value = info.defaultValue;
+      const text = value === undefined ? '' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+      lines.push(`${indent}${value === undefined ? '# ' : ''}${key}: ${text}`);
+    }
+  }
+  return lines;
+}
+
+export function referenceYaml(): string {
+  const lines = [
+    '# Peregrine configuration reference: every key with its default.',
+    '# GENERATED from the zod schema by `node scripts/gen-docs.ts` — do not edit; edit the .describe() texts instead.',
+    '# An output is on when its address key is set (webhook.address, elasticsearch.hostport, ...).',
+    '',
+    ...yamlLines(BaseSchema, ''),
+  ];
+  for (const plugin of outputs) lines.push('', `# ${plugin.description}`, `${plugin.name}:`, ...yamlLines(outputSchema(plugin), '  '));
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderReadme(readme: string): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers`);
+  return `${readme.slice(0, start + START.length)}\n${optionsMarkdown()}\n${readme.slice(end)}`;
+}
+
+if (import.meta.main) {
+  const check = process.argv.includes('--check');
+  const files: [string, string][] = [
+    [join(repo, 'config/reference.yaml'), referenceYaml()],
+    [join(repo, 'README.md'), renderReadme(readFileSync(join(repo, 'README.md'), 'utf8'))],
+  ];
+  let stale = 0;
+  for (const [file, content] of files) {
+    let current = '';
+    try {
+      current = readFileSync(file, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
+    if (current === content) continue;
+    stale++;
+    if (check) console.error(`${file} is out of date: run node scripts/gen-docs.ts`);
+    else writeFileSync(file, content);
+  }
+  if (check && stale) process.exit(1);
+}
