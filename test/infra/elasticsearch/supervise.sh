@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# supervise.sh CTL_DIR COMMAND...: runs COMMAND (an Elasticsearch/OpenSearch node) in the foreground.
+# start.sh records THIS process's pid, so the node can be stopped and started again by control.ts
+# (test "destination down for 30 s") while the component still counts as running:
+#   - CTL_DIR/paused exists  -> the node stays stopped (control.ts stop: touch paused, TERM child.pid)
+#   - paused removed         -> the node is started again with the same config, port and data
+# If the node exits on its own (not paused), the supervisor exits with its status, so wait_for and
+# useInfra() see a dead component. TERM/INT (stop.sh, via the process group) stop everything.
+set -u
+ctl="$1"; shift
+child=""
+stop_child() {
+  if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then kill -TERM "$child" 2>/dev/null; wait "$child"; fi
+}
+trap 'stop_child; exit 143' TERM INT HUP
+while :; do
+  if [ -e "$ctl/paused" ]; then sleep 0.2 & wait $!; continue; fi
+  echo "[supervise] $(date -u +%FT%T.%3NZ) starting node"
+  "$@" &
+  child=$!
+  echo "$child" >"$ctl/child.pid"
+  wait "$child"
+  rc=$?
+  child=""
+  rm -f "$ctl/child.pid"
+  if [ -e "$ctl/paused" ]; then
+    echo "[supervise] $(date -u +%FT%T.%3NZ) node stopped on request (exit $rc)"
+    continue
+  fi
+  echo "[supervise] $(date -u +%FT%T.%3NZ) node exited on its own (exit $rc)"
+  exit "$rc"
+done
