@@ -11,12 +11,16 @@ import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
 import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
 import { Ingest } from './ingest/ingest.ts';
+import { PRIORITIES } from './ingest/priority.ts';
 import { registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { Metrics } from './telemetry/metrics.ts';
 import { USER_AGENT } from './version.ts';
+import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
+import { Spool } from './spool/spool.ts';
+import { recoverSpool } from './spool/recover.ts';
 import { outputs as registry } from '../outputs/index.ts';
 
 export interface AppDeps {
@@ -36,6 +40,7 @@ export interface App {
   router: Router;
   ingest: Ingest;
   deadLetters: DeadLetterStore;
+  spool: Spool | undefined;
   metrics: Metrics;
   log: Logger;
   /** Connects every output in the background; alerts queue until each is connected. */
@@ -115,7 +120,10 @@ export function buildApp(config: Config, deps: AppDeps = {}): App {
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? createLogger(config.debug ? 'debug' : config.loglevel);
   const metrics = new Metrics({ defaultMetrics: deps.defaultMetrics });
-  const deadLetters = new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
+  const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' })) : undefined;
+  const deadLetters: DeadLetterStore = spool
+    ? new SpoolDeadLetterStore(spool)
+    : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
   const tls = resolveClientTls(config);
 
   const routed = plugins
@@ -127,6 +135,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): App {
         metrics,
         log: log.child({ output: plugin.name }),
         deadLetters,
+        ...(spool ? { journal: spool } : {}),
         connect: { tls, userAgent: USER_AGENT },
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
@@ -139,13 +148,26 @@ export function buildApp(config: Config, deps: AppDeps = {}): App {
     { customfields: config.customfields, customtags: config.customtags, templatedfields: config.templatedfields, bracketreplacer: config.bracketreplacer },
     { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
   );
-  const ingest = new Ingest({ enrich, router, metrics, clock });
+  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}) });
+  let maintenance: NodeJS.Timeout | undefined;
+  if (spool) {
+    metrics.spoolBytes = () => spool.bytes;
+    spool.onCommit = (seconds) => metrics.spoolCommit.observe(seconds);
+    spool.onEvict = (id, outputs, priority) => {
+      for (const worker of workers) if (outputs.includes(worker.name)) worker.discard(id);
+      for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
+    };
+    recoverSpool(spool, workers, deadLetters, clock, log, (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n));
+    maintenance = setInterval(() => spool.maintain(), 30_000);
+    maintenance.unref();
+  }
 
   let accepting = true;
   const routeDeps: RouteDeps = {
     ingest,
     workers,
     metrics,
+    deadLetters,
     token: config.ingest.token,
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
@@ -178,6 +200,7 @@ export function buildApp(config: Config, deps: AppDeps = {}): App {
     router,
     ingest,
     deadLetters,
+    spool,
     metrics,
     log,
     startOutputs() {
@@ -189,15 +212,19 @@ export function buildApp(config: Config, deps: AppDeps = {}): App {
       const left: Record<string, number> = {};
       await Promise.all(
         workers.map(async (worker) => {
-          const undelivered = await worker.drain(drainMs);
+          const undelivered = await worker.drain(drainMs, spool !== undefined);
           await worker.close();
           left[worker.name] = undelivered.length;
-          if (undelivered.length) {
+          if (undelivered.length && spool) {
+            log.warn({ output: worker.name, undelivered: undelivered.length }, 'shutdown deadline reached: undelivered alerts stay in the spool for the next start');
+          } else if (undelivered.length) {
             log.error({ output: worker.name, undelivered: undelivered.length }, 'shutdown deadline reached: these alerts were not delivered (enable the spool to keep them)');
           }
         }),
       );
-      return left;
+      clearInterval(maintenance);
+      spool?.close();
+      return spool ? {} : left;
     },
   };
 }

@@ -15,6 +15,8 @@ export const ErrorCodes = {
   UNAUTHORIZED: 'ERR_UNAUTHORIZED',
   NOT_FOUND: 'ERR_NOT_FOUND',
   SHUTTING_DOWN: 'ERR_SHUTTING_DOWN',
+  SPOOL_FULL: 'ERR_SPOOL_FULL',
+  SPOOL_WRITE: 'ERR_SPOOL_WRITE',
   INTERNAL: 'ERR_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

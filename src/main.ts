@@ -8,6 +8,7 @@ import { parseCli, USAGE, type Cli } from './cli.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
+import { runDlq } from './spool/dlq-cli.ts';
 import { VERSION } from './version.ts';
 
 function fatal(message: string, code = 1): never {
@@ -25,6 +26,13 @@ function load(cli: Cli): LoadedConfig {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'dlq') {
+    const args = process.argv.slice(3);
+    const at = args.findIndex((a) => a === '-c' || a === '--config');
+    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
+    process.exitCode = runDlq(args, loaded.config, (line) => process.stdout.write(`${line}\n`));
+    return;
+  }
   let cli: Cli;
   try {
     cli = parseCli(process.argv.slice(2));

@@ -50,6 +50,18 @@ export const baseShape = {
     .object({ drainms: z.number().int().min(0).max(600_000).default(20_000).describe('On SIGTERM, how long queues may keep delivering.') })
     .prefault({})
     .describe('Graceful shutdown.'),
+  spool: z
+    .object({
+      enabled: z.boolean().default(false).describe('Keep every accepted alert on disk until each of its outputs has it: it survives crashes and restarts. On in the Docker image and the Helm chart.'),
+      dir: z.string().default('./data').describe('Folder of the spool database (peregrine.db, SQLite in WAL mode).'),
+      maxbytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024).describe('Alert bytes kept in the spool; when full, the lowest-priority alerts are evicted first and a new alert that is not higher than all of them is refused (507).'),
+      fsync: z
+        .enum(['normal', 'full'])
+        .default('normal')
+        .describe('normal: an acknowledged alert survives a crash of Peregrine, and a power loss can lose the last commits (up to the WAL checkpoint); full: fsync on every commit, survives power loss, slower.'),
+    })
+    .prefault({})
+    .describe('Durable spool (SQLite via node:sqlite).'),
   deadletter: z
     .object({ maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).') })
     .prefault({})

@@ -4,6 +4,9 @@ import type { Alert } from '../ingest/alert.ts';
 
 export type DeadLetterReason = 'rejected' | 'retry_budget' | 'output_removed';
 
+/** What a worker hands the store; `spoolId` lets a durable store drop the pending delivery in the same step. */
+export type NewDeadLetter = Omit<DeadLetter, 'id'> & { spoolId?: number };
+
 export interface DeadLetter {
   id: number;
   output: string;
@@ -23,7 +26,7 @@ export interface DeadLetterFilter {
 }
 
 export interface DeadLetterStore {
-  add(entry: Omit<DeadLetter, 'id'>): DeadLetter;
+  add(entry: NewDeadLetter): DeadLetter;
   list(filter?: DeadLetterFilter): DeadLetter[];
   size(): number;
 }
@@ -39,7 +42,7 @@ export class MemoryDeadLetterStore implements DeadLetterStore {
     this.onEvict = onEvict;
   }
 
-  add(entry: Omit<DeadLetter, 'id'>): DeadLetter {
+  add({ spoolId: _spoolId, ...entry }: NewDeadLetter): DeadLetter {
     const stored = { id: this.nextId++, ...entry };
     this.entries.push(stored);
     while (this.entries.length > this.maxEntries) this.onEvict(this.entries.shift() as DeadLetter);

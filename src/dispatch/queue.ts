@@ -12,6 +12,8 @@ export interface QueueEntry {
   /** When Peregrine accepted the alert (ms), for age metrics and the retry budget. */
   readonly receivedAt: number;
   attempts: number;
+  /** The alert's id in the durable spool, when the spool is on. */
+  readonly spoolId?: number;
 }
 
 export interface QueueLimits {
@@ -46,6 +48,23 @@ class Lane {
     if (this.length === 0) return undefined;
     return this.items.pop();
   }
+  remove(entry: QueueEntry): boolean {
+    const at = this.indexOf(entry.seq);
+    if (this.items[at] !== entry) return false;
+    if (at === this.head) this.shift();
+    else this.items.splice(at, 1);
+    return true;
+  }
+  private indexOf(seq: number): number {
+    let lo = this.head;
+    let hi = this.items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.items[mid] as QueueEntry).seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
   /** Puts an entry back in seq order; O(1) when it is older than everything here, as retries are. */
   restore(entry: QueueEntry): void {
     const first = this.peek();
@@ -54,14 +73,7 @@ class Lane {
       else this.items.unshift(entry);
       return;
     }
-    let lo = this.head;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.items[mid] as QueueEntry).seq < entry.seq) lo = mid + 1;
-      else hi = mid;
-    }
-    this.items.splice(lo, 0, entry);
+    this.items.splice(this.indexOf(entry.seq), 0, entry);
   }
 }
 
@@ -109,6 +121,15 @@ export class AlertQueue {
       batch.push(next);
     }
     return batch;
+  }
+
+  /** Removes one queued entry (the spool evicted it); false when it is not queued (e.g. in flight). */
+  remove(entry: QueueEntry): boolean {
+    const lane = this.lanes[priorityRank(entry.alert.priority)] as Lane;
+    if (!lane.remove(entry)) return false;
+    this.count--;
+    this.byteCount -= entry.bytes;
+    return true;
   }
 
   /** Everything, oldest first (shutdown reporting and tests). */

@@ -21,15 +21,21 @@ export class Router {
 
   /** Queues the alert on every matching output; `bypassFilter` is for the /test alert only. Returns how many took it. */
   route(alert: Alert, bytes: number, receivedAt: number, bypassFilter = false): number {
+    const targets = this.targets(alert, bypassFilter);
+    this.deliver(targets, alert, bytes, receivedAt);
+    return targets.length;
+  }
+
+  /** The outputs that take this alert (the spool records them before the alert is queued). */
+  targets(alert: Alert, bypassFilter = false): OutputWorker[] {
     const rank = priorityRank(alert.priority);
-    let taken = 0;
-    for (const route of this.routes) {
-      if (bypassFilter || rank >= route.minimumRank) {
-        route.worker.enqueue(alert, bytes, receivedAt);
-        taken++;
-      }
-    }
-    return taken;
+    const targets: OutputWorker[] = [];
+    for (const route of this.routes) if (bypassFilter || rank >= route.minimumRank) targets.push(route.worker);
+    return targets;
+  }
+
+  deliver(targets: readonly OutputWorker[], alert: Alert, bytes: number, receivedAt: number, spoolId?: number): void {
+    for (const worker of targets) worker.enqueue(alert, bytes, receivedAt, spoolId === undefined ? undefined : { spoolId });
   }
 
   get workers(): OutputWorker[] {

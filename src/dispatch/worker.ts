@@ -20,8 +20,17 @@ export interface DeliverySettings {
   batch: { maxevents: number; maxbytes: number; flushms: number };
 }
 
+/** Where a worker records progress when the durable spool is on (see src/spool/). */
+export interface DeliveryJournal {
+  /** Delivered, or dropped for good: the spool forgets the delivery. */
+  complete(output: string, spoolId: number): void;
+  /** Will be retried: attempts and the next-retry time survive a restart. */
+  reschedule(output: string, spoolId: number, attempts: number, nextAt: number): void;
+}
+
 export interface WorkerDeps {
   clock: Clock;
+  journal?: DeliveryJournal;
   metrics: Metrics;
   log: Logger;
   deadLetters: DeadLetterStore;
@@ -79,6 +88,8 @@ export class OutputWorker {
   private healthTimer: unknown;
   private idleWaiters: (() => void)[] = [];
   private counts = { delivered: 0, deadLettered: 0, dropped: 0 };
+  /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
+  private readonly bySpoolId = new Map<number, QueueEntry>();
   private shedBurst = 0;
 
   constructor(name: string, plugin: AnyOutputPlugin, options: Record<string, unknown>, settings: DeliverySettings, deps: WorkerDeps) {
@@ -127,8 +138,9 @@ export class OutputWorker {
   }
 
   /** Queues an alert for delivery. Returns false when the queue shed it right away. */
-  enqueue(alert: Alert, bytes: number, receivedAt: number = this.deps.clock.now()): boolean {
-    const entry: QueueEntry = { alert, bytes, seq: this.seq++, receivedAt, attempts: 0 };
+  enqueue(alert: Alert, bytes: number, receivedAt: number = this.deps.clock.now(), spooled?: { spoolId: number; attempts?: number }): boolean {
+    const entry: QueueEntry = { alert, bytes, seq: this.seq++, receivedAt, attempts: spooled?.attempts ?? 0, ...(spooled ? { spoolId: spooled.spoolId } : {}) };
+    if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
     const shed = this.queue.push(entry);
     this.recordShed(shed);
     this.pump();
@@ -153,6 +165,19 @@ export class OutputWorker {
     return snapshot;
   }
 
+  /** The spool evicted this alert to stay under spool.maxbytes: drop it from the queue (counted by the caller). */
+  discard(spoolId: number): void {
+    const entry = this.bySpoolId.get(spoolId);
+    if (!entry) return;
+    this.bySpoolId.delete(spoolId);
+    if (this.queue.remove(entry)) this.counts.dropped++;
+  }
+
+  /** Restored retry state: send nothing before this time (ms). */
+  pauseUntil(at: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, at);
+  }
+
   /** Resolves when nothing is queued or in flight (tests, drain). */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
@@ -163,7 +188,7 @@ export class OutputWorker {
    * Graceful shutdown: send everything now (no batching delay), keep retrying until the deadline,
    * then abort what is in flight. Returns the alerts that were not delivered.
    */
-  async drain(deadlineMs: number): Promise<QueueEntry[]> {
+  async drain(deadlineMs: number, keepLeftovers = false): Promise<QueueEntry[]> {
     this.draining = true;
     this.flushDue = true;
     this.pump();
@@ -178,6 +203,8 @@ export class OutputWorker {
     while (this.inflightRequests > 0 && Date.now() - abortedAt < 2000) await new Promise((resolve) => setTimeout(resolve, 5));
     if (this.inflightRequests > 0) this.log.error({ inDoubt: this.inflightAlerts }, 'requests still in flight at shutdown: delivery of these alerts is unknown');
     const left = this.queue.drainAll();
+    // With the spool on, what is left stays there and is delivered after the restart.
+    if (keepLeftovers) return left;
     for (const entry of left) this.deps.metrics.dropped.inc({ output: this.name, reason: 'shutdown', priority: entry.alert.priority });
     this.counts.dropped += left.length;
     return left;
@@ -274,6 +301,7 @@ export class OutputWorker {
       const outcome = outcomeAt(result, index);
       if (outcome.kind === 'ok') {
         delivered++;
+        this.forget(entry);
         this.deps.metrics.delivered.inc({ output: this.name, duplicate: outcome.duplicate ? 'true' : 'false' });
         this.deps.metrics.outputs.inc({ destination: this.name, status: 'ok' });
         return;
@@ -308,6 +336,9 @@ export class OutputWorker {
           this.consecutiveFailures >= FAILING_AFTER ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
         );
       }
+      if (this.deps.journal) {
+        for (const entry of again) if (entry.spoolId !== undefined) this.deps.journal.reschedule(this.name, entry.spoolId, entry.attempts, this.pausedUntil);
+      }
       this.recordShed(this.queue.restore(again));
     } else if (delivered > 0) {
       if (this.consecutiveFailures > 0 || this.authFailing) this.log.info({ afterFailures: this.consecutiveFailures }, 'output recovered');
@@ -318,7 +349,16 @@ export class OutputWorker {
   }
 
   private deadLetter(entry: QueueEntry, reason: DeadLetterReason, detail: string): void {
-    this.deps.deadLetters.add({ output: this.name, alert: entry.alert, reason, detail, attempts: entry.attempts, at: this.deps.clock.now() });
+    if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
+    this.deps.deadLetters.add({
+      output: this.name,
+      alert: entry.alert,
+      reason,
+      detail,
+      attempts: entry.attempts,
+      at: this.deps.clock.now(),
+      ...(entry.spoolId !== undefined ? { spoolId: entry.spoolId } : {}),
+    });
     this.deps.metrics.deadLettered.inc({ output: this.name, reason });
     this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' });
     this.counts.deadLettered++;
@@ -331,6 +371,7 @@ export class OutputWorker {
       return;
     }
     for (const entry of shed) {
+      this.forget(entry);
       this.deps.metrics.dropped.inc({ output: this.name, reason: 'queue_full', priority: entry.alert.priority });
       this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' });
     }
@@ -373,6 +414,13 @@ export class OutputWorker {
       void this.runHealthcheck(false).then(() => this.scheduleHealthcheck());
     }, interval);
     (this.healthTimer as { unref?: () => void } | undefined)?.unref?.();
+  }
+
+  /** The alert is done here (delivered or dropped): the spool forgets this delivery. */
+  private forget(entry: QueueEntry): void {
+    if (entry.spoolId === undefined) return;
+    this.bySpoolId.delete(entry.spoolId);
+    this.deps.journal?.complete(this.name, entry.spoolId);
   }
 
   private noteError(message: string): void {

@@ -1,6 +1,7 @@
 // HTTP API, compatible with falcosidekick: POST / and /test, GET /healthz, /ping, /metrics.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
@@ -12,6 +13,7 @@ export interface RouteDeps {
   ingest: Ingest;
   workers: readonly OutputWorker[];
   metrics: Metrics;
+  deadLetters: DeadLetterStore;
   token: string;
   maxBodyBytes: number;
   /** false once shutdown began: /healthz turns 503 so load balancers stop sending. */
@@ -39,16 +41,27 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   const parsed = parseBody(text, request.headers['content-type'], new Date());
 
   const rejected: { index: number; code: string; message: string; path?: string }[] = [];
+  const spooling: Promise<void>[] = [];
+  const record = (index: number, error: RequestError | undefined) => {
+    if (error) rejected.push({ index, ...error.toBody().error });
+  };
   parsed.items.forEach((item, index) => {
-    const error = 'error' in item ? item.error : deps.ingest.accept(item.value, 'requestbody');
-    if (!error) return;
-    if ('error' in item) deps.ingest.reject(error, 'requestbody');
-    rejected.push({ index, ...error.toBody().error });
+    if ('error' in item) {
+      deps.ingest.reject(item.error, 'requestbody');
+      return record(index, item.error);
+    }
+    const result = deps.ingest.accept(item.value, 'requestbody');
+    if (result instanceof Promise) spooling.push(result.then((error) => record(index, error)));
+    else record(index, result);
   });
+  // With the spool on, the reply waits for the commit that holds these alerts (shared with other requests).
+  if (spooling.length) await Promise.all(spooling);
+  rejected.sort((a, b) => a.index - b.index);
 
   if (!parsed.batch) {
     const first = rejected[0];
-    if (first) return reply.code(400).send({ error: { code: first.code, message: first.message, ...(first.path !== undefined ? { path: first.path } : {}) } });
+    const status = first?.code === ErrorCodes.SPOOL_FULL ? 507 : first?.code === ErrorCodes.SPOOL_WRITE ? 503 : 400;
+    if (first) return reply.code(status).send({ error: { code: first.code, message: first.message, ...(first.path !== undefined ? { path: first.path } : {}) } });
     return reply.code(200).send();
   }
   const accepted = parsed.items.length - rejected.length;
@@ -63,13 +76,23 @@ export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): 
   server.post('/', (request, reply) => postAlerts(request, reply, deps));
   server.post('/test', async (request, reply) => {
     requireToken(request, deps);
-    const error = deps.ingest.accept(testAlert(new Date()), 'test', true);
+    const error = await deps.ingest.accept(testAlert(new Date()), 'test', true);
     if (error) throw error;
     return reply.code(200).send();
   });
 }
 
 export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): void {
+  // Read-only view of the dead-letter store (the CLI `peregrine dlq` replays and purges).
+  server.get('/dlq', async (request, reply) => {
+    requireToken(request, deps);
+    const q = request.query as { output?: string; since?: string; limit?: string };
+    const since = q.since === undefined ? undefined : Date.parse(q.since);
+    if (since !== undefined && Number.isNaN(since)) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, 'since must be an ISO 8601 time, e.g. 2026-11-20T00:00:00Z', 'since');
+    const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
+    const entries = deps.deadLetters.list({ ...(q.output ? { output: q.output } : {}), ...(since !== undefined ? { since } : {}), limit });
+    return reply.send({ total: deps.deadLetters.size(), entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
+  });
   server.get('/ping', async (_request, reply) => reply.type('text/plain').send('pong'));
   server.get('/healthz', async (_request, reply) => {
     const outputs = Object.fromEntries(deps.workers.map((w) => [w.name, w.healthSnapshot()]));

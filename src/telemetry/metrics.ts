@@ -100,7 +100,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly spoolCommit = new Histogram({
+    name: 'peregrine_spool_commit_seconds',
+    help: 'Duration of one spool commit (a group of alerts and delivery updates).',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  /** Set when the spool is on: read at scrape time. */
+  spoolBytes: () => number = () => 0;
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
+    const self = this;
+    new Gauge({
+      name: 'peregrine_spool_bytes',
+      help: 'Alert bytes held in the durable spool (0 when it is off).',
+      registers: [this.registry],
+      collect() {
+        this.set(self.spoolBytes());
+      },
+    });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
     const sources = this.queueSources;
     const gauge = (name: string, help: string, pick: (s: QueueStats) => number) =>

@@ -1,0 +1,40 @@
+// The dead-letter store kept in the spool, so refused alerts survive restarts and can be replayed.
+import type { DeadLetter, DeadLetterFilter, DeadLetterReason, DeadLetterStore, NewDeadLetter } from '../dispatch/dead-letter.ts';
+import type { Alert } from '../ingest/alert.ts';
+import { parseJson } from '../ingest/json.ts';
+import { serializeAlert } from '../ingest/serialize.ts';
+import type { Spool, StoredDeadLetter } from './spool.ts';
+
+export function toDeadLetter(row: StoredDeadLetter): DeadLetter {
+  return {
+    id: Number(row.id),
+    output: row.output,
+    alert: parseJson(row.json) as Alert,
+    reason: row.reason as DeadLetterReason,
+    detail: row.detail,
+    attempts: Number(row.attempts),
+    at: Number(row.at),
+  };
+}
+
+export class SpoolDeadLetterStore implements DeadLetterStore {
+  private readonly spool: Spool;
+
+  constructor(spool: Spool) {
+    this.spool = spool;
+  }
+
+  add(entry: NewDeadLetter): DeadLetter {
+    const json = serializeAlert(entry.alert);
+    const id = this.spool.deadLetter(entry.output, entry.spoolId, entry.alert, json, entry.reason, entry.detail, entry.attempts, entry.at);
+    return { id, output: entry.output, alert: entry.alert, reason: entry.reason, detail: entry.detail, attempts: entry.attempts, at: entry.at };
+  }
+
+  list(filter: DeadLetterFilter = {}): DeadLetter[] {
+    return this.spool.deadLetters(filter).map(toDeadLetter);
+  }
+
+  size(): number {
+    return this.spool.deadLetterCount();
+  }
+}

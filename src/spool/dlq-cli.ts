@@ -1,0 +1,74 @@
+// `peregrine dlq list|show|replay|purge`: the dead-letter store of the spool, for operators.
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import type { BaseConfig } from '../config/base.ts';
+import { toDeadLetter } from './dead-letters.ts';
+import { Spool } from './spool.ts';
+
+export const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID] [--limit N]
+
+  list     dead letters (newest last): id, time, output, reason, rule, detail
+  show     one dead letter in full (--id), the alert JSON included
+  replay   put dead letters back in their output's queue (--output and/or --id; all when neither);
+           a running daemon picks them up at its next start
+  purge    delete dead letters (--output and/or --id; all when neither)`;
+
+export function runDlq(argv: string[], config: BaseConfig, out: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string', short: 'c' },
+      output: { type: 'string' },
+      since: { type: 'string' },
+      id: { type: 'string' },
+      limit: { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const command = positionals[0];
+  if (!config.spool.enabled) {
+    out('the dead-letter store is persisted only with spool.enabled: true (this config has the spool off)');
+    return 1;
+  }
+  const since = values.since === undefined ? undefined : Date.parse(values.since);
+  if (since !== undefined && Number.isNaN(since)) {
+    out(`--since "${values.since}" is not a time; use ISO 8601, e.g. 2026-11-20T00:00:00Z`);
+    return 2;
+  }
+  const id = values.id === undefined ? undefined : Number(values.id);
+  const filter = { ...(values.output ? { output: values.output } : {}), ...(id !== undefined ? { id } : {}) };
+  const spool = Spool.open(config.spool, pino({ level: 'silent' }));
+  try {
+    switch (command) {
+      case 'list': {
+        const rows = spool.deadLetters({ ...filter, ...(since !== undefined ? { since } : {}), limit: Number(values.limit ?? 1000) });
+        for (const row of rows.map(toDeadLetter)) {
+          out(`${row.id}\t${new Date(row.at).toISOString()}\t${row.output}\t${row.reason}\t${row.alert.priority}\t${row.alert.rule}\t${row.detail}`);
+        }
+        out(`${rows.length} dead letter(s) shown, ${spool.deadLetterCount()} in the store`);
+        return 0;
+      }
+      case 'show': {
+        if (id === undefined) return (out('show needs --id'), 2);
+        const row = spool.deadLetters({ id })[0];
+        if (!row) return (out(`no dead letter with id ${id}`), 1);
+        const { json, ...meta } = row;
+        out(JSON.stringify({ ...meta, at: new Date(Number(meta.at)).toISOString() }, null, 2));
+        out(json);
+        return 0;
+      }
+      case 'replay':
+        out(`${spool.replayDeadLetters(filter)} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
+        return 0;
+      case 'purge':
+        out(`${spool.purgeDeadLetters(filter)} dead letter(s) deleted`);
+        return 0;
+      default:
+        out(DLQ_USAGE);
+        return 2;
+    }
+  } finally {
+    spool.close();
+  }
+}

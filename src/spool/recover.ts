@@ -1,0 +1,42 @@
+// On start: every undelivered (alert, output) pair in the spool goes back into its output's queue
+// with its attempt count and next-retry time. Outputs that are no longer configured have their
+// backlog dead-lettered and reported — never silently dropped.
+import type { Logger } from 'pino';
+import type { Clock } from '../dispatch/clock.ts';
+import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
+import type { OutputWorker } from '../dispatch/worker.ts';
+import { freezeAlert, type Alert } from '../ingest/alert.ts';
+import { parseJson } from '../ingest/json.ts';
+import type { Spool } from './spool.ts';
+
+export function recoverSpool(
+  spool: Spool,
+  workers: readonly OutputWorker[],
+  deadLetters: DeadLetterStore,
+  clock: Clock,
+  log: Logger,
+  countRemoved: (output: string, n: number) => void,
+): void {
+  const backlog = spool.backlog();
+  const now = clock.now();
+  for (const worker of workers) {
+    const pending = spool.pending(worker.name);
+    let resumeAt = 0;
+    for (const row of pending) {
+      worker.enqueue(freezeAlert(parseJson(row.json) as Alert), row.bytes, row.receivedAt, { spoolId: row.id, attempts: row.attempts });
+      if (row.attempts > 0 && row.nextAt > now) resumeAt = resumeAt === 0 ? row.nextAt : Math.min(resumeAt, row.nextAt);
+    }
+    if (resumeAt > 0) worker.pauseUntil(resumeAt);
+    if (pending.length) log.info({ output: worker.name, recovered: pending.length }, 'recovered undelivered alerts from the spool');
+  }
+  const configured = new Set(workers.map((w) => w.name));
+  for (const [output, count] of Object.entries(backlog)) {
+    if (configured.has(output)) continue;
+    for (const row of spool.pending(output)) {
+      const alert = freezeAlert(parseJson(row.json) as Alert);
+      deadLetters.add({ output, alert, reason: 'output_removed', detail: `output "${output}" is no longer configured`, attempts: row.attempts, at: now, spoolId: row.id });
+    }
+    countRemoved(output, count);
+    log.error({ output, deadLettered: count }, 'spool holds alerts for an output that is no longer configured: moved to the dead-letter store (peregrine dlq list)');
+  }
+}

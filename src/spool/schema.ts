@@ -1,0 +1,35 @@
+// The spool's tables. Bump SCHEMA_VERSION (and migrate) when this changes.
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+PRAGMA auto_vacuum = INCREMENTAL;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS alerts (
+  id INTEGER PRIMARY KEY,
+  uuid TEXT NOT NULL,
+  priority INTEGER NOT NULL,        -- rank: 0 Debug … 7 Emergency
+  received_at INTEGER NOT NULL,     -- epoch ms
+  bytes INTEGER NOT NULL,
+  json TEXT NOT NULL                -- the enriched alert exactly as outputs send it
+);
+CREATE INDEX IF NOT EXISTS alerts_shed ON alerts (priority, id);
+CREATE TABLE IF NOT EXISTS deliveries (
+  output TEXT NOT NULL,
+  alert_id INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (output, alert_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS deliveries_alert ON deliveries (alert_id);
+CREATE TABLE IF NOT EXISTS dead_letters (
+  id INTEGER PRIMARY KEY,
+  output TEXT NOT NULL,
+  uuid TEXT NOT NULL,
+  json TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dead_letters_output ON dead_letters (output, at);
+`;

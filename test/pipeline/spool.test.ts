@@ -1,0 +1,88 @@
+// The spool end to end over real sockets: restart recovery, removed outputs, the DLQ view and CLI.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { startApp, type RunningApp } from '../support/app.ts';
+import { nodeBin, repoDir, writeConfig } from '../support/daemon.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
+
+const apps: RunningApp[] = [];
+const receivers: Receiver[] = [];
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.stop().catch(() => {});
+  for (const r of receivers.splice(0)) await r.stop();
+});
+
+const spoolYaml = (dir: string) => `spool:\n  enabled: true\n  dir: ${dir}\n`;
+const webhookYaml = (url: string) => `webhook:\n  address: ${url}\n  timeoutms: 300\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 100\n`;
+
+describe('spool', () => {
+  it('keeps undelivered alerts across a restart and delivers them after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const receiver = await new Receiver().start();
+    receivers.push(receiver);
+    const url = receiver.url();
+    const port = receiver.port;
+    await receiver.stop();
+
+    const first = await startApp(spoolYaml(dir) + webhookYaml(url));
+    for (let i = 0; i < 200; i++) expect((await first.post(falcoAlertJson(i))).status).toBe(200);
+    expect(first.spool?.backlog()).toEqual({ webhook: 200 });
+    await first.shutdown(100);
+
+    await receiver.start(port);
+    const second = await startApp(spoolYaml(dir) + webhookYaml(url));
+    apps.push(second);
+    await waitFor(() => receiver.received.length === 200, 10_000);
+    expect(new Set(receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid)).size).toBe(200);
+    expect(receiver.received[0]?.body).toContain('"evt.time":1700000000167531875');
+    await waitFor(() => Object.keys(second.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
+  });
+
+  it('dead-letters the backlog of an output removed from the config, and shows it at /dlq', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const first = await startApp(spoolYaml(dir) + webhookYaml('http://127.0.0.1:9/unreachable'));
+    for (let i = 0; i < 5; i++) await first.post(falcoAlertJson(i, 'Critical'));
+    await first.shutdown(50);
+
+    const second = await startApp(`${spoolYaml(dir)}ingest:\n  token: t\nstdout:\n  enabled: false\n`);
+    apps.push(second);
+    expect(second.deadLetters.size()).toBe(5);
+    const denied = await request(`${second.url}/dlq`);
+    expect(denied.statusCode).toBe(401);
+    await denied.body.dump();
+    const res = await request(`${second.url}/dlq?output=webhook&limit=2`, { headers: { authorization: 'Bearer t' } });
+    const body = (await res.body.json()) as { total: number; entries: { output: string; reason: string; alert: { priority: string } }[] };
+    expect(body.total).toBe(5);
+    expect(body.entries).toHaveLength(2);
+    expect(body.entries[0]).toMatchObject({ output: 'webhook', reason: 'output_removed', alert: { priority: 'Critical' } });
+  });
+
+  it('peregrine dlq list / replay / purge work on the spool file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const receiver = await new Receiver().start();
+    receivers.push(receiver);
+    receiver.setBehaviour(() => ({ kind: 'status', status: 400, body: '{"error":"bad field"}' }));
+    const app = await startApp(spoolYaml(dir) + webhookYaml(receiver.url()));
+    for (let i = 0; i < 3; i++) await app.post(falcoAlertJson(i, 'Error'));
+    await waitFor(() => app.deadLetters.size() === 3);
+    await app.shutdown(100);
+
+    const config = writeConfig(spoolYaml(dir) + webhookYaml(receiver.url()));
+    const cli = (...args: string[]) => execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), 'dlq', ...args, '-c', config], { encoding: 'utf8' });
+    const listed = cli('list', '--output', 'webhook');
+    expect(listed).toMatch(/webhook\trejected\tError\tTerminal shell in container\tHTTP 400: \{"error":"bad field"\}/);
+    expect(listed).toContain('3 dead letter(s) shown');
+    expect(cli('replay', '--output', 'webhook')).toMatch(/^3 dead letter\(s\) put back/);
+
+    receiver.setBehaviour(() => ({ kind: 'ok' }));
+    const again = await startApp(spoolYaml(dir) + webhookYaml(receiver.url()));
+    apps.push(again);
+    await waitFor(() => receiver.received.length === 3, 5000);
+    expect(cli('purge')).toMatch(/^0 dead letter/);
+  });
+});

@@ -1,0 +1,105 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serializeAlert } from '../../../src/ingest/serialize.ts';
+import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions } from '../../../src/spool/spool.ts';
+import { alert } from '../../support/worker-harness.ts';
+
+const open: Spool[] = [];
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+});
+
+function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' })): Spool {
+  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log);
+  open.push(s);
+  return s;
+}
+
+function put(s: Spool, priority: Parameters<typeof alert>[0] = 'Warning', outputs = ['a', 'b']) {
+  const a = alert(priority);
+  const json = serializeAlert(a);
+  return s.append(a, json, json.length, outputs, 1000);
+}
+
+describe('Spool', () => {
+  it('groups concurrent appends into one commit and keeps one alert row for several outputs', async () => {
+    const s = spool();
+    let commits = 0;
+    s.onCommit = () => commits++;
+    const ids = await Promise.all([put(s), put(s), put(s)]);
+    expect(new Set(ids).size).toBe(3);
+    expect(commits).toBe(1);
+    expect(s.backlog()).toEqual({ a: 3, b: 3 });
+    expect(s.pending('a').map((p) => p.id)).toEqual(ids);
+  });
+
+  it('removes an alert once every output has it, and reclaims its bytes', async () => {
+    const s = spool();
+    const id = await put(s);
+    const bytes = s.bytes;
+    expect(bytes).toBeGreaterThan(100);
+    s.complete('a', id);
+    s.flush();
+    expect(s.bytes).toBe(bytes);
+    s.complete('b', id);
+    s.flush();
+    expect(s.bytes).toBe(0);
+    expect(s.backlog()).toEqual({});
+  });
+
+  it('keeps attempts and next-retry time across a reopen', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const first = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'full' }, pino({ level: 'silent' }));
+    const id = await put(first, 'Error', ['a']);
+    first.reschedule('a', id, 3, 5000);
+    first.close();
+    const again = spool({ dir });
+    expect(again.pending('a')).toMatchObject([{ id, attempts: 3, nextAt: 5000, receivedAt: 1000 }]);
+    expect(again.pending('a')[0]?.json).toContain('"priority":"Error"');
+  });
+
+  it('when full, evicts the newest lowest-priority alert, and refuses a new one that is not higher', async () => {
+    const s = spool({ maxbytes: 1024 * 1024 });
+    const evicted: number[] = [];
+    s.onEvict = (id) => evicted.push(id);
+    const big = (priority: Parameters<typeof alert>[0]) => {
+      const a = alert(priority);
+      return s.append(a, serializeAlert(a), 400 * 1024, ['a'], 0);
+    };
+    const debug1 = await big('Debug');
+    const debug2 = await big('Debug');
+    await big('Critical');
+    expect(evicted).toEqual([debug2]);
+    await big('Critical');
+    expect(evicted).toEqual([debug2, debug1]);
+    await expect(big('Notice')).rejects.toBeInstanceOf(SpoolFullError);
+  });
+
+  it('moves a corrupt file aside, starts fresh and says so loudly', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    writeFileSync(join(dir, SPOOL_FILE), 'this is not a sqlite database, it is garbage'.repeat(100));
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
+    const s = spool({ dir }, log);
+    expect(s.backlog()).toEqual({});
+    expect(readdirSync(dir).some((f) => f.startsWith(`${SPOOL_FILE}.corrupt-`))).toBe(true);
+    expect(lines.join('')).toContain('SPOOL CORRUPT');
+  });
+
+  it('stores, lists, replays and purges dead letters', async () => {
+    const s = spool();
+    const id = await put(s, 'Critical', ['a']);
+    const a = alert('Critical');
+    s.deadLetter('a', id, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
+    expect(s.backlog()).toEqual({});
+    expect(s.deadLetters({ output: 'a' })).toMatchObject([{ output: 'a', reason: 'rejected', detail: 'HTTP 400' }]);
+    expect(s.replayDeadLetters({ output: 'a' })).toBe(1);
+    expect(s.deadLetterCount()).toBe(0);
+    expect(s.pending('a')).toHaveLength(1);
+    s.deadLetter('a', undefined, a, serializeAlert(a), 'rejected', 'again', 1, 3000);
+    expect(s.purgeDeadLetters({})).toBe(1);
+  });
+});
