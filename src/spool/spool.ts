@@ -177,9 +177,14 @@ export class Spool {
   deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number } = {}): StoredDeadLetter[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
-    if (filter.output !== undefined) (where.push('output = ?'), args.push(filter.output));
-    if (filter.since !== undefined) (where.push('at >= ?'), args.push(filter.since));
-    if (filter.id !== undefined) (where.push('id = ?'), args.push(filter.id));
+    const add = (clause: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      where.push(clause);
+      args.push(value);
+    };
+    add('output = ?', filter.output);
+    add('at >= ?', filter.since);
+    add('id = ?', filter.id);
     const sql = `SELECT id, output, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
     return (this.db.prepare(sql).all(...args) as unknown as StoredDeadLetter[]).reverse();
   }

@@ -111,13 +111,13 @@ export class Metrics {
   spoolBytes: () => number = () => 0;
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const self = this;
+    const spoolBytes = () => this.spoolBytes();
     new Gauge({
       name: 'peregrine_spool_bytes',
       help: 'Alert bytes held in the durable spool (0 when it is off).',
       registers: [this.registry],
       collect() {
-        this.set(self.spoolBytes());
+        this.set(spoolBytes());
       },
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
