@@ -1,6 +1,7 @@
 // The registry: adding an output is one folder plus one line here.
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
+import splunk from './splunk/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, splunk];
