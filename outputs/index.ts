@@ -1,7 +1,8 @@
 // The registry: adding an output is one folder plus one line here.
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
+import awssecurityhub from './awssecurityhub/index.ts';
 import splunk from './splunk/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, splunk];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, splunk, awssecurityhub];
