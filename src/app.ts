@@ -117,6 +117,9 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
 
 export function buildApp(config: Config, deps: AppDeps = {}): App {
   const plugins = deps.plugins ?? registry;
+  const names = plugins.map((p) => p.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new Error(`two outputs are registered as "${duplicate}": names must be unique (folder == name == YAML key)`);
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? createLogger(config.debug ? 'debug' : config.loglevel);
   const metrics = new Metrics({ defaultMetrics: deps.defaultMetrics });

@@ -17,7 +17,9 @@ export interface RunningApp extends App {
 }
 
 export async function startApp(yaml: string, deps: AppDeps & { extraPlugins?: AnyOutputPlugin[] } = {}): Promise<RunningApp> {
-  const plugins = [...outputs, ...(deps.extraPlugins ?? [])];
+  // An extra plugin replaces a registered one of the same name (tests written before registration).
+  const extra = deps.extraPlugins ?? [];
+  const plugins = [...outputs.filter((p) => !extra.some((e) => e.name === p.name)), ...extra];
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-app-'));
   writeFileSync(join(dir, 'peregrine.yaml'), `listenaddress: 127.0.0.1\nlistenport: 0\n${yaml}`);
   const { config } = loadConfig({ file: join(dir, 'peregrine.yaml'), env: {}, plugins, cwd: dir });
