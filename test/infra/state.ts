@@ -36,18 +36,23 @@ function running(component: Component): boolean {
 
 /** Returns the component's state (ports, credentials, …), starting it first if it is not running. */
 export async function useInfra<T = Record<string, unknown>>(component: Component): Promise<T> {
+  if (infraSkipped(component)) {
+    throw new Error(`test infra component "${component}" is skipped by PEREGRINE_IT_SKIP; ` +
+      `guard the suite with describe.skipIf(infraSkipped('${component}'))`);
+  }
   if (!running(component)) {
     const script = join(repoDir, 'test/infra/infra.sh');
     const lock = join(stateDir, `${component}.lock`);
     // flock serialises concurrent starters; the second one finds it running and does nothing.
-    const cmd = `mkdir -p '${stateDir}' && flock '${lock}' bash -c '` +
+    // -o: the lock fd is not inherited by the servers started under it (they would hold it for life).
+    const cmd = `mkdir -p '${stateDir}' && flock -o '${lock}' bash -c '` +
       `if [ -f "${stateDir}/${component}.json" ] && kill -0 "$(cat "${stateDir}/${component}.pid" 2>/dev/null)" 2>/dev/null; then exit 0; fi; ` +
       `bash "${script}" ${component} install && bash "${script}" ${component} start'`;
     try {
       await run('bash', ['-c', cmd], { env: { ...process.env, PEREGRINE_IT_STATE: stateDir }, maxBuffer: 64 << 20 });
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`test infra component "${component}" could not be started:\n${e.stderr ?? e.message}`);
+      throw new Error(`test infra component "${component}" could not be started:\n${e.stderr ?? e.message}`, { cause: err });
     }
   }
   return JSON.parse(readFileSync(join(stateDir, `${component}.json`), 'utf8')) as T;
