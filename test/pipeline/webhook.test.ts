@@ -114,7 +114,7 @@ describe('webhook faults: every alert is delivered once the receiver recovers', 
     await r.start(port);
     await waitFor(() => r.received.length >= 50, 10_000);
     expect(new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size).toBe(50);
-    expect(await metricValue(a, 'falcosecurity_falcosidekick_outputs_total', { destination: 'webhook', status: 'ok' })).toBe(50);
+    await waitFor(async () => (await metricValue(a, 'falcosecurity_falcosidekick_outputs_total', { destination: 'webhook', status: 'ok' })) === 50, 5000, 'all 50 counted');
     expect(await metricValue(a, 'peregrine_dead_lettered_total')).toBe(0);
   });
 
