@@ -1,0 +1,109 @@
+// TLS both ways: ingest over TLS/mTLS (falcosidekick's tlsserver.*), and the shared client TLS of
+// HTTP outputs (checkcert, cacertfile, mutualtls) against an HTTPS receiver.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { startApp, type RunningApp } from '../support/app.ts';
+import { makeCerts, type TestCerts } from '../support/certs.ts';
+import { freePort } from '../support/daemon.ts';
+import { waitFor } from '../support/receiver.ts';
+
+let certs: TestCerts;
+beforeAll(() => {
+  certs = makeCerts();
+});
+
+describe('ingest over TLS (tlsserver.*)', () => {
+  let app: RunningApp;
+  let plainPort: number;
+  afterAll(async () => app?.stop());
+
+  it('serves HTTPS with mutual TLS, and only notlspaths on the plain port', async () => {
+    plainPort = await freePort();
+    app = await startApp(
+      `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n  mutualtls: true\n  cacertfile: ${certs.ca}\n  notlsport: ${plainPort}\nstdout:\n  enabled: false\n`,
+    );
+    await app.statusServer?.listen({ host: '127.0.0.1', port: plainPort });
+    const url = app.url.replace('http://', 'https://');
+    const ca = readFileSync(certs.ca);
+    const withClientCert = new Agent({ connect: { ca, cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey) } });
+    const res = await request(`${url}/`, { method: 'POST', dispatcher: withClientCert, headers: { 'content-type': 'application/json' }, body: falcoAlertJson(1) });
+    expect(res.statusCode).toBe(200);
+    await res.body.dump();
+
+    const noClientCert = new Agent({ connect: { ca } });
+    await expect(request(`${url}/ping`, { dispatcher: noClientCert })).rejects.toThrow();
+
+    const plainPing = await request(`http://127.0.0.1:${plainPort}/ping`);
+    expect(await plainPing.body.text()).toBe('pong');
+    const plainPost = await request(`http://127.0.0.1:${plainPort}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: falcoAlertJson(2) });
+    expect(plainPost.statusCode).toBe(404);
+    await plainPost.body.dump();
+    await Promise.all([withClientCert.close(), noClientCert.close()]);
+  });
+
+  it('refuses to start when a certificate file cannot be read, naming the key', async () => {
+    await expect(startApp('tlsserver:\n  deploy: true\n  certfile: /nonexistent/server.crt\n')).rejects.toMatchObject({ problems: [{ path: 'tlsserver.certfile' }] });
+  });
+});
+
+describe('output client TLS (webhook over HTTPS)', () => {
+  let received: string[];
+  let server: ReturnType<typeof createServer>;
+  let port: number;
+  const apps: RunningApp[] = [];
+
+  beforeAll(async () => {
+    received = [];
+    server = createServer(
+      { cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey), ca: readFileSync(certs.ca), requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        const clientCert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
+        received.push(clientCert?.subject?.CN ?? 'anonymous');
+        req.resume();
+        req.on('end', () => res.writeHead(200).end());
+      },
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    for (const a of apps) await a.stop();
+    server.close();
+  });
+
+  const webhook = (extra: string) => `webhook:\n  address: https://127.0.0.1:${port}/events\n  timeoutms: 1000\n  retry:\n    initialbackoffms: 50\n    maxbackoffms: 200\n${extra}`;
+
+  it('refuses an unknown server certificate by default (checkcert: true) and says why', async () => {
+    const app = await startApp(webhook(''));
+    apps.push(app);
+    await app.post(falcoAlertJson(1));
+    await waitFor(() => app.workers[0]?.healthSnapshot().lastError !== undefined, 5000);
+    expect(app.workers[0]?.healthSnapshot().lastError).toMatch(/certificate/i);
+    expect(app.workers[0]?.healthSnapshot().queued + (app.workers[0]?.healthSnapshot().inflight ?? 0)).toBe(1);
+  });
+
+  it('trusts the server with cacertfile, and presents the client certificate with mutualtls', async () => {
+    const before = received.length;
+    const app = await startApp(
+      `mutualtlsclient:\n  certfile: ${certs.clientCert}\n  keyfile: ${certs.clientKey}\n  cacertfile: ${certs.ca}\n` +
+        webhook(`  cacertfile: ${certs.ca}\n  mutualtls: true\n`),
+    );
+    apps.push(app);
+    await app.post(falcoAlertJson(2));
+    await waitFor(() => received.length === before + 1, 5000);
+    expect(received.at(-1)).toBe('peregrine-test-client');
+  });
+
+  it('checkcert: false skips verification', async () => {
+    const before = received.length;
+    const app = await startApp(webhook('  checkcert: false\n'));
+    apps.push(app);
+    await app.post(falcoAlertJson(3));
+    await waitFor(() => received.length === before + 1, 5000);
+    expect(received.at(-1)).toBe('anonymous');
+  });
+});
