@@ -6,7 +6,7 @@
 //   securityhub  → BatchImportFindings: all findings succeeded
 // One port per sink. STALL=es,hec,... makes those sinks accept requests and never answer.
 // Prints `{"ports":{...}}` on stdout when listening, and per-sink request/alert counts on SIGTERM.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const stalled = new Set((process.env.STALL ?? '').split(',').filter(Boolean));
@@ -18,7 +18,7 @@ const count = (sink: string, alerts: number) => {
 };
 
 type Sink = 'es' | 'hec' | 'webhook' | 'securityhub';
-const handler = (sink: Sink) => (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+const handler = (sink: Sink) => (req: IncomingMessage, res: ServerResponse) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {

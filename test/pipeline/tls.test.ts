@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../support/alerts.ts';
@@ -61,8 +62,8 @@ describe('output client TLS (webhook over HTTPS)', () => {
     server = createServer(
       { cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey), ca: readFileSync(certs.ca), requestCert: true, rejectUnauthorized: false },
       (req, res) => {
-        const clientCert = (req.socket as import('node:tls').TLSSocket).getPeerCertificate();
-        received.push(clientCert?.subject?.CN ?? 'anonymous');
+        const clientCert = (req.socket as TLSSocket).getPeerCertificate();
+        received.push(String(clientCert?.subject?.CN ?? 'anonymous'));
         req.resume();
         req.on('end', () => res.writeHead(200).end());
       },
@@ -83,7 +84,8 @@ describe('output client TLS (webhook over HTTPS)', () => {
     await app.post(falcoAlertJson(1));
     await waitFor(() => app.workers[0]?.healthSnapshot().lastError !== undefined, 5000);
     expect(app.workers[0]?.healthSnapshot().lastError).toMatch(/certificate/i);
-    expect(app.workers[0]?.healthSnapshot().queued + (app.workers[0]?.healthSnapshot().inflight ?? 0)).toBe(1);
+    const health = app.workers[0]?.healthSnapshot();
+    expect((health?.queued ?? 0) + (health?.inflight ?? 0)).toBe(1);
   });
 
   it('trusts the server with cacertfile, and presents the client certificate with mutualtls', async () => {
