@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 
 export type Behaviour =
-  | { kind: 'ok'; status?: number; body?: string }
+  | { kind: 'ok'; status?: number; body?: string; delayMs?: number }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: string }
   | { kind: 'hang' }
   | { kind: 'reset' };
@@ -65,6 +65,7 @@ export class Receiver {
     const behaviour = this.behave(request, this.attempts++);
     switch (behaviour.kind) {
       case 'ok':
+        if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
         this.received.push(request);
         res.writeHead(behaviour.status ?? 200, { 'content-type': 'application/json' }).end(behaviour.body ?? '{}');
         return;

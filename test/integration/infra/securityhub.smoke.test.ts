@@ -53,8 +53,14 @@ describe.skipIf(infraSkipped('securityhub'))('infra: securityhub (moto)', () => 
     expect(imported.SuccessCount).toBe(1);
     expect(imported.FailedFindings ?? []).toEqual([]);
 
-    const got = await client.send(new GetFindingsCommand({ Filters: { Id: [{ Value: id, Comparison: 'EQUALS' }] } }));
-    const mine = (got.Findings ?? []).filter((f) => f.Id === id);
+    // moto ignores Filters and pages by 100, and other test files share this server: page through.
+    const mine = [];
+    let token: string | undefined;
+    do {
+      const got = await client.send(new GetFindingsCommand({ Filters: { Id: [{ Value: id, Comparison: 'EQUALS' }] }, MaxResults: 100, NextToken: token }));
+      mine.push(...(got.Findings ?? []).filter((f) => f.Id === id));
+      token = got.NextToken;
+    } while (token);
     expect(mine).toHaveLength(1);
     expect(mine[0]).toMatchObject({
       Id: id,
