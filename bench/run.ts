@@ -207,7 +207,12 @@ const results: Result[] = [];
 for (const scenario of (values.scenarios ?? '').split(',')) {
   for (const spool of (values.spool ?? '').split(',')) {
     process.stderr.write(`bench: ${scenario}, spool ${spool}, ${SECONDS} s …\n`);
-    results.push(await run(scenario, spool === 'on'));
+    try {
+      results.push(await run(scenario, spool === 'on'));
+    } catch (err) {
+      process.stderr.write(`bench: ${scenario}, spool ${spool} FAILED: ${(err as Error).message}\n`);
+      results.push({ scenario, spool, alerts: NaN, seconds: NaN, p50: NaN, p99: NaN, p999: NaN, rssMiB: NaN, cpuMsPer1000: NaN, note: 'failed: see stderr' });
+    }
   }
 }
 

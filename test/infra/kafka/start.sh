@@ -202,7 +202,9 @@ cat >"$run_state" <<JSON
 JSON
 
 # --- format the KRaft storage with the SCRAM users ---
-cluster_id="$(openssl rand -base64 16 | tr '+/' '-_' | tr -d '=\n')"
+# base64url of 16 bytes; one starting with "-" would be read as an option by kafka-storage, so redraw.
+cluster_id="-"
+while [[ "$cluster_id" == -* ]]; do cluster_id="$(openssl rand -base64 16 | tr '+/' '-_' | tr -d '=\n')"; done
 format_log="$KAFKA_RUN/format.log"
 printf 'log4j.rootLogger=WARN, stderr\nlog4j.appender.stderr=org.apache.log4j.ConsoleAppender\nlog4j.appender.stderr.Target=System.err\nlog4j.appender.stderr.layout=org.apache.log4j.PatternLayout\nlog4j.appender.stderr.layout.ConversionPattern=[%%d] %%p %%m (%%c)%%n\n' >"$KAFKA_RUN/log4j-tools.properties"
 "$java_bin" -Xmx256m -XX:TieredStopAtLevel=1 "-Dlog4j.configuration=file:$KAFKA_RUN/log4j-tools.properties" \
