@@ -14,6 +14,10 @@ export default defineConfig({
         },
       },
       {
+        // helm template of the chart; run by helm/ci.sh (needs the helm binary it installs).
+        test: { name: 'helm', include: ['test/helm/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 1_500_000 },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -1,13 +1,14 @@
 // Generates the configuration reference from the zod schema (the single source of truth):
 // config/reference.yaml and the options tables in README.md between the generated markers.
 // `node scripts/gen-docs.ts` writes them; `--check` fails when they are stale (a test runs it).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { BaseSchema } from '../src/config/base.ts';
 import { envName, inspect, leafPaths, objectShape } from '../src/config/introspect.ts';
 import { outputSchema } from '../src/config/schema.ts';
 import { outputs } from '../outputs/index.ts';
+import { writeGenerated } from './generated.ts';
 
 const repo = join(import.meta.dirname, '..');
 const START = '<!-- generated:options:start (node scripts/gen-docs.ts) -->';
@@ -30,7 +31,7 @@ function table(schema: z.ZodType, prefix: string[]): string {
 }
 
 export function optionsMarkdown(): string {
-  const parts = ['### Global keys', '', table(BaseSchema, [])];
+  const parts = ['#### Global keys', '', table(BaseSchema, [])];
   for (const plugin of outputs) {
     parts.push('', `### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
   }
@@ -74,23 +75,12 @@ export function renderReadme(readme: string): string {
 }
 
 if (import.meta.main) {
-  const check = process.argv.includes('--check');
-  const files: [string, string][] = [
-    [join(repo, 'config/reference.yaml'), referenceYaml()],
-    [join(repo, 'README.md'), renderReadme(readFileSync(join(repo, 'README.md'), 'utf8'))],
-  ];
-  let stale = 0;
-  for (const [file, content] of files) {
-    let current = '';
-    try {
-      current = readFileSync(file, 'utf8');
-    } catch {
-      /* missing counts as stale */
-    }
-    if (current === content) continue;
-    stale++;
-    if (check) console.error(`${file} is out of date: run node scripts/gen-docs.ts`);
-    else writeFileSync(file, content);
-  }
-  if (check && stale) process.exit(1);
+  writeGenerated(
+    [
+      [join(repo, 'config/reference.yaml'), referenceYaml()],
+      [join(repo, 'README.md'), renderReadme(readFileSync(join(repo, 'README.md'), 'utf8'))],
+    ],
+    process.argv.includes('--check'),
+    'node scripts/gen-docs.ts',
+  );
 }

@@ -1,0 +1,143 @@
+{{- /* The pod, shared by the Deployment (emptyDir spool) and the StatefulSet (PVC spool). */ -}}
+{{- define "peregrine.podTemplate" -}}
+{{- $split := include "peregrine.splitConfig" . | fromJson -}}
+{{- $port := include "peregrine.listenport" . | int -}}
+{{- $tls := (.Values.config.tlsserver | default dict) -}}
+metadata:
+  labels:
+    {{- include "peregrine.labels" . | nindent 4 }}
+    {{- with .Values.podLabels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  annotations:
+    # Config or secret changes roll the pods.
+    checksum/config: {{ toJson $split.public | sha256sum }}
+    checksum/secret: {{ toJson $split.env | sha256sum }}
+    {{- with .Values.podAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  serviceAccountName: {{ include "peregrine.serviceAccountName" . }}
+  automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
+  {{- with .Values.imagePullSecrets }}
+  imagePullSecrets:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+  securityContext:
+    {{- toYaml .Values.podSecurityContext | nindent 4 }}
+  {{- if .Values.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- toYaml .Values.topologySpreadConstraints | nindent 4 }}
+  {{- else }}
+  topologySpreadConstraints:
+    - maxSkew: 1
+      topologyKey: kubernetes.io/hostname
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "peregrine.selectorLabels" . | nindent 10 }}
+    - maxSkew: 1
+      topologyKey: topology.kubernetes.io/zone
+      whenUnsatisfiable: ScheduleAnyway
+      labelSelector:
+        matchLabels:
+          {{- include "peregrine.selectorLabels" . | nindent 10 }}
+  {{- end }}
+  {{- with .Values.nodeSelector }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.tolerations }}
+  tolerations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with .Values.affinity }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  containers:
+    - name: peregrine
+      image: {{ include "peregrine.image" . | quote }}
+      imagePullPolicy: {{ .Values.image.pullPolicy }}
+      args: ["-c", "/etc/peregrine/config.yaml"]
+      ports:
+        - name: http
+          containerPort: {{ $port }}
+          protocol: TCP
+        {{- if and $tls.deploy (gt (int ($tls.notlsport | default 0)) 0) }}
+        - name: status
+          containerPort: {{ int $tls.notlsport }}
+          protocol: TCP
+        {{- end }}
+      env:
+        - name: SPOOL_ENABLED
+          value: {{ .Values.spool.enabled | quote }}
+        - name: SPOOL_DIR
+          value: /var/lib/peregrine
+        {{- with .Values.extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- if or $split.env .Values.existingSecret .Values.extraEnvFrom }}
+      envFrom:
+        {{- if $split.env }}
+        - secretRef:
+            name: {{ include "peregrine.secretName" . }}
+        {{- end }}
+        {{- with .Values.existingSecret }}
+        - secretRef:
+            name: {{ . }}
+        {{- end }}
+        {{- with .Values.extraEnvFrom }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- end }}
+      {{- with .Values.startupProbe }}
+      startupProbe:
+        {{- include "peregrine.probe" (dict "probe" . "root" $) | nindent 8 }}
+      {{- end }}
+      {{- with .Values.livenessProbe }}
+      livenessProbe:
+        {{- include "peregrine.probe" (dict "probe" . "root" $) | nindent 8 }}
+      {{- end }}
+      {{- with .Values.readinessProbe }}
+      readinessProbe:
+        {{- include "peregrine.probe" (dict "probe" . "root" $) | nindent 8 }}
+      {{- end }}
+      resources:
+        {{- toYaml .Values.resources | nindent 8 }}
+      securityContext:
+        {{- toYaml .Values.securityContext | nindent 8 }}
+      volumeMounts:
+        - name: config
+          mountPath: /etc/peregrine
+          readOnly: true
+        - name: spool
+          mountPath: /var/lib/peregrine
+        - name: tmp
+          mountPath: /tmp
+        {{- with .Values.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+  volumes:
+    - name: config
+      configMap:
+        name: {{ include "peregrine.fullname" . }}
+    {{- if not .Values.persistence.enabled }}
+    - name: spool
+      emptyDir:
+        {{- with .Values.spool.sizeLimit }}
+        sizeLimit: {{ . }}
+        {{- end }}
+    {{- end }}
+    - name: tmp
+      emptyDir:
+        medium: Memory
+        sizeLimit: 64Mi
+    {{- with .Values.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end -}}

@@ -1,0 +1,262 @@
+// Generates the Helm chart's files that come from the zod config schema (the single source of truth):
+//   helm/peregrine/values.schema.json           `config:` = the daemon's schema, plus the chart's own keys
+//   helm/peregrine/templates/_generated-config.tpl   which config paths are secrets (→ Secret env vars)
+// `node scripts/gen-helm-schema.ts` writes them; `--check` fails when they are stale (helm/ci.sh runs it).
+// Takes whatever outputs/index.ts registers: a new output needs no change here.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { outputs } from '../outputs/index.ts';
+import { minimumPriority } from '../src/config/common.ts';
+import { inspect, leafPaths } from '../src/config/introspect.ts';
+import { FALCOSIDEKICK_ONLY } from '../src/config/keys.ts';
+import { writeGenerated } from './generated.ts';
+import { buildConfigSchema } from '../src/config/schema.ts';
+import type { AnyOutputPlugin } from '../src/plugin/types.ts';
+import { PRIORITIES, PRIORITY_NAMES, PRIORITY_PATTERN } from '../src/ingest/priority.ts';
+
+const repo = join(import.meta.dirname, '..');
+const chart = join(repo, 'helm/peregrine');
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+// Keys whose values are secrets even when the schema does not say so (free-form maps such as
+// customheaders, and sections of falcosidekick outputs Peregrine does not have). Same spirit as the
+// redaction in src/config/redact.ts.
+export const SECRET_KEY_PATTERN = '(?i)(authorization|token|secret|password|passwd|apikey|api-key|api_key|cookie|credential|private)';
+
+/** falcosidekick outputs Peregrine does not implement: src/config/keys.ts accepts them (warning when set). */
+function falcosidekickOnly(): string[] {
+  return [...FALCOSIDEKICK_ONLY].sort();
+}
+
+/** "outputFieldFormat" → "[oO][uU]…": JSON Schema regexes have no flags, and keys match in any case. */
+function anyCase(key: string): string {
+  return [...key]
+    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')))
+    .join('');
+}
+
+// Helm validates with an RE2-based engine: a zod regex with look-around or back-references would
+// make the whole schema fail to compile, so such patterns are left to the daemon.
+const re2Safe = (pattern: string) => !/\(\?[=!<]|\\[1-9]|\\k</.test(pattern);
+
+/** Post-processing of zod's JSON Schema so Helm rejects what the daemon rejects, and nothing it accepts. */
+function harden(node: unknown, top: boolean, extraTopKeys: string[]): void {
+  if (Array.isArray(node)) return node.forEach((n) => harden(n, false, extraTopKeys));
+  if (!isObject(node)) return;
+  // `format` (uri, email…) is asserted differently by Helm's validator than by zod: the daemon decides.
+  delete node.format;
+  if (typeof node.pattern === 'string' && !re2Safe(node.pattern)) delete node.pattern;
+  for (const [key, value] of Object.entries(node)) if (key !== 'default' && key !== 'examples') harden(value, false, extraTopKeys);
+  const properties = node.properties;
+  if (node.type === 'object' && isObject(properties) && node.additionalProperties === undefined) {
+    // Objects with declared keys are closed (a typo is an error, as in the daemon), but keys match in
+    // any case like falcosidekick's viper: mixed-case spellings are let through by name and the
+    // daemon checks their values at start.
+    const names = [...Object.keys(properties), ...(top ? extraTopKeys : [])];
+    node.patternProperties = { [`^(?:${names.map(anyCase).join('|')})$`]: {} };
+    node.additionalProperties = false;
+  }
+}
+
+export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = outputs): Promise<Json> {
+  const schema = buildConfigSchema(plugins);
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-7',
+    unrepresentable: 'any',
+    override(ctx) {
+      // minimumpriority is a refine() in zod (case-insensitive, `Info` alias): give Helm the same rule.
+      if (ctx.zodSchema === minimumPriority) {
+        // The enum is what Helm's error message shows ("value must be one of …"); the pattern keeps
+        // every casing the daemon accepts (it matches case-insensitively).
+        delete ctx.jsonSchema.type;
+        ctx.jsonSchema.anyOf = [
+          { type: 'string', enum: ['', ...PRIORITIES.map((p) => p.toLowerCase()), 'info'] },
+          { type: 'string', pattern: PRIORITY_PATTERN },
+        ];
+        ctx.jsonSchema.description = `${ctx.jsonSchema.description ?? ''} One of ${PRIORITY_NAMES} (any case), or "".`.trim();
+      }
+    },
+  }) as Json;
+  delete json.$schema;
+  const unsupported = falcosidekickOnly();
+  const properties = json.properties as Json;
+  for (const name of unsupported) {
+    if (properties[name]) continue;
+    properties[name] = {
+      description: `falcosidekick output that Peregrine does not have: accepted so a pasted falcosidekick config installs; the daemon ignores it and warns at start when it is set.`,
+      type: ['object', 'null'],
+    };
+  }
+  harden(json, true, []);
+  json.description =
+    'The daemon\'s configuration file (falcosidekick\'s `config:` keys). Secrets in it (password, token, apikey, secret-looking headers) are moved by the chart into a Secret and passed as SECTION_KEY environment variables.';
+  return json;
+}
+
+/** Paths the daemon treats as secrets, and free-form maps (passed whole as one env var when they hold a secret). */
+export function configMeta(plugins: readonly AnyOutputPlugin[] = outputs): { secrets: string[]; maps: string[]; secretKeyPattern: string } {
+  const schema = buildConfigSchema(plugins);
+  const leaves = leafPaths(schema);
+  return {
+    secrets: leaves.filter((l) => inspect(l.schema).secret).map((l) => l.path.join('.')),
+    maps: leaves.filter((l) => l.kind === 'map').map((l) => l.path.join('.')),
+    secretKeyPattern: SECRET_KEY_PATTERN,
+  };
+}
+
+// The chart's own keys. Kubernetes-typed values (resources, affinity, …) stay open: the API server
+// and kubeconform validate those.
+const open = (description: string, type: string | string[] = 'object'): Json => ({ type, description });
+const bool = (description: string): Json => ({ type: 'boolean', description });
+const str = (description: string): Json => ({ type: 'string', description });
+const int = (description: string, minimum = 0): Json => ({ type: 'integer', minimum, description });
+const closed = (description: string, properties: Json): Json => ({ type: 'object', description, additionalProperties: false, properties });
+
+function chartProperties(config: Json): Json {
+  return {
+    global: open('Values shared with a parent chart.'),
+    nameOverride: str('Replaces the chart name in resource names.'),
+    fullnameOverride: str('Full resource name; default <release>-peregrine, or <release> when the release name contains "peregrine".'),
+    image: closed('Container image.', {
+      repository: str('Image repository.'),
+      tag: str('Image tag; default the chart appVersion.'),
+      digest: str('Image digest (sha256:…); wins over tag.'),
+      pullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'], description: 'Image pull policy.' },
+    }),
+    imagePullSecrets: open('Pull secrets ([{name: …}]).', 'array'),
+    replicaCount: int('Replicas (ignored when autoscaling.enabled). Falco drops alerts it cannot deliver: keep ≥ 2.', 0),
+    config,
+    existingSecret: str('Name of an existing Secret whose keys are SECTION_KEY env vars (ELASTICSEARCH_PASSWORD, SPLUNK_TOKEN, …); loaded after the generated one, so it wins.'),
+    extraEnv: open('Extra container env entries (Kubernetes EnvVar list).', 'array'),
+    extraEnvFrom: open('Extra envFrom entries (Kubernetes EnvFromSource list).', 'array'),
+    extraVolumes: open('Extra pod volumes (e.g. client certificates for mutualtls).', 'array'),
+    extraVolumeMounts: open('Extra container volume mounts.', 'array'),
+    spool: closed('Durable spool (SPOOL_ENABLED / SPOOL_DIR).', {
+      enabled: bool('Keep queues in the durable spool at /var/lib/peregrine (an emptyDir unless persistence.enabled).'),
+      sizeLimit: str('emptyDir size limit for the spool.'),
+    }),
+    persistence: closed('Run as a StatefulSet with one PersistentVolumeClaim per pod, so the spool survives pod restarts and rescheduling.', {
+      enabled: bool('Use a StatefulSet with a volumeClaimTemplate instead of a Deployment with an emptyDir.'),
+      storageClassName: str('Storage class; "" = the cluster default.'),
+      accessModes: { type: 'array', items: { type: 'string' }, description: 'PVC access modes.' },
+      size: str('PVC size.'),
+      annotations: open('PVC annotations.'),
+      retentionPolicy: open('StatefulSet persistentVolumeClaimRetentionPolicy (whenDeleted / whenScaled).'),
+    }),
+    serviceAccount: closed('ServiceAccount (IRSA / workload identity annotations for AWS Security Hub go here).', {
+      create: bool('Create a ServiceAccount.'),
+      name: str('Name; default the full name when created, else "default".'),
+      annotations: open('Annotations, e.g. eks.amazonaws.com/role-arn.'),
+      automountServiceAccountToken: bool('Mount the Kubernetes API token. Peregrine never calls the API; IRSA / workload identity inject their own projected token.'),
+    }),
+    podAnnotations: open('Pod annotations.'),
+    podLabels: open('Pod labels.'),
+    commonLabels: open('Labels on every resource.'),
+    podSecurityContext: open('Pod securityContext.'),
+    securityContext: open('Container securityContext.'),
+    priorityClassName: str('Pod priority class.'),
+    terminationGracePeriodSeconds: int('Must exceed config.shutdown.drainms (default 20 s) so queues drain on SIGTERM.', 1),
+    service: closed('The Service Falco posts to: http://<fullname>.<namespace>:2801/.', {
+      type: { type: 'string', enum: ['ClusterIP', 'NodePort', 'LoadBalancer'], description: 'Service type.' },
+      port: int('Service port.', 1),
+      annotations: open('Service annotations.'),
+      trafficDistribution: str('spec.trafficDistribution (e.g. PreferClose); "" = unset.'),
+    }),
+    ingress: closed('Optional Ingress (e.g. for Falco outside the cluster).', {
+      enabled: bool('Create an Ingress.'),
+      className: str('ingressClassName.'),
+      annotations: open('Ingress annotations.'),
+      hosts: open('Hosts: [{host, paths: [{path, pathType}]}].', 'array'),
+      tls: open('TLS entries.', 'array'),
+    }),
+    resources: open('Container resources.'),
+    livenessProbe: open('Liveness probe (GET /ping).'),
+    readinessProbe: open('Readiness probe (GET /healthz: 503 only when ingest cannot accept).'),
+    startupProbe: open('Startup probe; {} = none.'),
+    autoscaling: closed('HorizontalPodAutoscaler (Deployment mode and StatefulSet mode).', {
+      enabled: bool('Create an HPA.'),
+      minReplicas: int('Minimum replicas.', 1),
+      maxReplicas: int('Maximum replicas.', 1),
+      targetCPUUtilizationPercentage: int('CPU target; 0 = not used.'),
+      targetMemoryUtilizationPercentage: int('Memory target; 0 = not used.'),
+      behavior: open('HPA behavior.'),
+    }),
+    podDisruptionBudget: closed('PodDisruptionBudget.', {
+      enabled: bool('Create a PDB.'),
+      minAvailable: { type: ['integer', 'string', 'null'], description: 'minAvailable (wins over maxUnavailable).' },
+      maxUnavailable: { type: ['integer', 'string', 'null'], description: 'maxUnavailable.' },
+    }),
+    topologySpreadConstraints: open('Pod topologySpreadConstraints; [] = the chart default (spread over nodes and zones, soft).', 'array'),
+    nodeSelector: open('Node selector.'),
+    tolerations: open('Tolerations.', 'array'),
+    affinity: open('Affinity.'),
+    updateStrategy: open('Deployment strategy / StatefulSet updateStrategy.'),
+    networkPolicy: closed('NetworkPolicy for the pods.', {
+      enabled: bool('Create a NetworkPolicy.'),
+      ingressFrom: open('Peers allowed to reach port 2801 (Falco pods); [] = any pod in any namespace.', 'array'),
+      metricsFrom: open('Peers allowed to scrape (Prometheus); [] = the same as ingressFrom.', 'array'),
+      egress: open('Egress rules; [] = allow all egress (destinations are outside the cluster).', 'array'),
+    }),
+    metrics: closed('Prometheus Operator resources.', {
+      serviceMonitor: closed('ServiceMonitor (monitoring.coreos.com/v1).', {
+        enabled: bool('Create a ServiceMonitor.'),
+        interval: str('Scrape interval.'),
+        scrapeTimeout: str('Scrape timeout.'),
+        labels: open('Extra labels (so the Prometheus selector finds it).'),
+        relabelings: open('relabelings.', 'array'),
+        metricRelabelings: open('metricRelabelings.', 'array'),
+      }),
+      prometheusRule: closed('PrometheusRule (monitoring.coreos.com/v1) with Peregrine alerts.', {
+        enabled: bool('Create a PrometheusRule.'),
+        labels: open('Extra labels.'),
+        severity: str('severity label of the warning alerts.'),
+        criticalSeverity: str('severity label of the critical alerts.'),
+        retryingFor: str('How long an output must keep retrying before OutputFailing fires.'),
+        oldestAgeSeconds: int('PeregrineAlertsDelayed fires when the oldest queued alert is older than this.'),
+        queueFullRatio: { type: 'number', minimum: 0, maximum: 1, description: 'Fraction of queue.maxalerts that counts as "near full".' },
+        queueMaxAlerts: int('queue.maxalerts used in the queue-near-full rule (default: the daemon default 100000).', 1),
+        additionalRules: open('Extra rules appended to the group.', 'array'),
+      }),
+    }),
+    tests: closed('The `helm test` hook.', {
+      enabled: bool('Create the test Pod (POST /test).'),
+      image: open('Image for the test Pod: {repository, tag}; default the Peregrine image (it has node).'),
+    }),
+  };
+}
+
+export async function valuesSchema(plugins: readonly AnyOutputPlugin[] = outputs): Promise<Json> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Peregrine chart values',
+    description: 'GENERATED by `node scripts/gen-helm-schema.ts` from the zod config schema — do not edit.',
+    type: 'object',
+    additionalProperties: false,
+    properties: chartProperties(await configJsonSchema(plugins)),
+  };
+}
+
+export function metaTemplate(plugins: readonly AnyOutputPlugin[] = outputs): string {
+  return [
+    '{{- /* GENERATED by `node scripts/gen-helm-schema.ts` from the zod config schema — do not edit. */ -}}',
+    '{{- /* secrets: config paths the daemon marks secret; maps: free-form maps, sent whole as one env var when a key looks secret. */ -}}',
+    `{{- define "peregrine.configMeta" -}}`,
+    JSON.stringify(configMeta(plugins)),
+    '{{- end -}}',
+    '',
+  ].join('\n');
+}
+
+if (import.meta.main) {
+  writeGenerated(
+    [
+      [join(chart, 'values.schema.json'), `${JSON.stringify(await valuesSchema(), null, 2)}\n`],
+      [join(chart, 'templates/_generated-config.tpl'), metaTemplate()],
+    ],
+    process.argv.includes('--check'),
+    'node scripts/gen-helm-schema.ts',
+  );
+}
