@@ -33,7 +33,7 @@ function table(schema: z.ZodType, prefix: string[]): string {
 export function optionsMarkdown(): string {
   const parts = ['#### Global keys', '', table(BaseSchema, [])];
   for (const plugin of outputs) {
-    parts.push('', `### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
+    parts.push('', `#### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
   }
   return parts.join('\n');
 }
