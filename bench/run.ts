@@ -2,7 +2,8 @@
 // generator) against blackhole sinks in a third process. Prints one markdown table.
 //
 //   npm run bench                                  all scenarios, spool off and on, 20 s each
-//   npm run bench -- --seconds 5 --scenarios falco,burst --spool off
+//   npm run bench -- --seconds 5 --scenarios falco,burst --spool off,on,full
+// --spool: off, on (fsync: normal) and full (fsync: full).
 //
 // Scenarios (DESIGN §8, issue "Benchmarks"):
 //   falco      1 keep-alive connection, one request at a time (how Falco's http_output sends)
@@ -73,9 +74,11 @@ async function kafkaBootstrap(): Promise<string | undefined> {
   return kafka.bootstrap.plaintext;
 }
 
-function configYaml(port: number, spool: boolean, sinks: Record<string, number> | undefined, kafka: string | undefined): string {
+function configYaml(port: number, spool: string, sinks: Record<string, number> | undefined, kafka: string | undefined): string {
   const lines = [`listenaddress: 127.0.0.1`, `listenport: ${port}`, `loglevel: warn`, `stdout:`, `  enabled: false`];
-  if (spool) lines.push(`spool:`, `  enabled: true`, `  dir: ${mkdtempSync(join(tmpdir(), 'peregrine-bench-'))}`, `  maxbytes: 4294967296`);
+  if (spool !== 'off') {
+    lines.push(`spool:`, `  enabled: true`, `  dir: ${mkdtempSync(join(tmpdir(), 'peregrine-bench-'))}`, `  maxbytes: 4294967296`, `  fsync: ${spool === 'full' ? 'full' : 'normal'}`);
+  }
   const queue = ['  queue:', '    maxalerts: 2000000', '    maxbytes: 2147483648'];
   if (sinks) {
     const has = (name: string) => outputs.some((o) => o.name === name);
@@ -86,7 +89,7 @@ function configYaml(port: number, spool: boolean, sinks: Record<string, number> 
       lines.push('awssecurityhub:', '  region: us-east-1', '  accountid: "123456789012"', `  endpoint: http://127.0.0.1:${sinks.securityhub}`);
       lines.push('  maxcallspersecond: 1000', '  burstcalls: 1000', ...queue);
     }
-    if (kafka && has('kafka')) lines.push('kafka:', `  hostport: ${kafka}`, `  topic: bench-${Date.now()}`, ...queue);
+    if (kafka && has('kafka')) lines.push('kafka:', `  hostport: ${kafka}`, `  topic: bench-${Date.now()}`, '  topiccreation: true', ...queue);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -153,7 +156,7 @@ async function metricsOf(port: number): Promise<{ delivered: Record<string, numb
   return { delivered, queued };
 }
 
-async function run(scenario: string, spool: boolean): Promise<Result> {
+async function run(scenario: string, spool: string): Promise<Result> {
   const fan = scenario === 'fanout' || scenario === 'isolation';
   const sinks = fan ? await startSinks(scenario === 'isolation' ? 'webhook' : '') : undefined;
   const kafka = fan ? await kafkaBootstrap() : undefined;
@@ -168,7 +171,7 @@ async function run(scenario: string, spool: boolean): Promise<Result> {
     const measured = await load(port, shape[0] as number, shape[1] as number);
     const result: Result = {
       scenario,
-      spool: spool ? 'on' : 'off',
+      spool: spool === 'full' ? 'on, fsync full' : spool,
       alerts: measured.alerts,
       seconds: measured.seconds,
       p50: percentile(measured.latencies, 50),
@@ -208,7 +211,7 @@ for (const scenario of (values.scenarios ?? '').split(',')) {
   for (const spool of (values.spool ?? '').split(',')) {
     process.stderr.write(`bench: ${scenario}, spool ${spool}, ${SECONDS} s …\n`);
     try {
-      results.push(await run(scenario, spool === 'on'));
+      results.push(await run(scenario, spool));
     } catch (err) {
       process.stderr.write(`bench: ${scenario}, spool ${spool} FAILED: ${(err as Error).message}\n`);
       results.push({ scenario, spool, alerts: NaN, seconds: NaN, p50: NaN, p99: NaN, p999: NaN, rssMiB: NaN, cpuMsPer1000: NaN, note: 'failed: see stderr' });
