@@ -1,8 +1,10 @@
 // The AWS side of connect(): the Security Hub client (SDK retries off), credentials from the SDK
 // default chain or an assumed role, and the account id when the config leaves it empty.
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+// The AWS SDK (~70 MiB resident with STS and the credential providers) is loaded in connect(), so a
+// deployment without this output never pays for it.
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FindingTarget } from './finding.ts';
 
 export interface AwsOptions {
@@ -32,6 +34,9 @@ export function defaultProductArn(partition: string, region: string, accountId: 
 }
 
 export async function createAws(options: AwsOptions, limits: { timeoutMs: number; concurrency: number }): Promise<AwsSetup> {
+  const { SecurityHubClient } = await import('@aws-sdk/client-securityhub');
+  const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
+  const { fromTemporaryCredentials } = await import('@aws-sdk/credential-providers');
   const requestHandler = {
     requestTimeout: limits.timeoutMs,
     connectionTimeout: limits.timeoutMs,

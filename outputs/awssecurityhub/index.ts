@@ -1,7 +1,6 @@
 // AWS Security Hub: each alert becomes an ASFF finding imported with BatchImportFindings. The
 // finding Id comes from the alert uuid, so a re-sent alert updates its finding instead of adding
 // one. falcosidekick never shipped this output; the keys follow its AWS outputs' spelling.
-import { DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { defineOutput, z } from '../../src/plugin/index.ts';
 import { classifyError } from './classify.ts';
 import { createAws, type AwsSetup } from './client.ts';
@@ -51,6 +50,7 @@ export default defineOutput({
   async healthcheck({ client, signal }) {
     // DescribeHub: cheap, needs working credentials and an enabled hub in this account and region.
     try {
+      const { DescribeHubCommand } = await import('@aws-sdk/client-securityhub');
       await client.hub.send(new DescribeHubCommand({}), { abortSignal: signal });
       return { ok: true };
     } catch (err) {

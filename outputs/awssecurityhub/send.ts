@@ -1,6 +1,6 @@
 // One worker batch → BatchImportFindings calls (≤ 100 findings and ≤ 6 MB each, every call through
 // the account's token bucket) → one outcome per alert, in batch order.
-import { BatchImportFindingsCommand, type AwsSecurityFinding, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { fail, ok, partial, retry, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
 import { findingBytes, LIMITS, toFinding, type Finding, type FindingTarget } from './finding.ts';
@@ -52,6 +52,8 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
   });
 
   const chunks = chunkFindings(items);
+  // Loaded by connect() already; after the first time this is a module-cache lookup.
+  const { BatchImportFindingsCommand } = await import('@aws-sdk/client-securityhub');
   for (let c = 0; c < chunks.length; c++) {
     const chunk = chunks[c] as Item[];
     let stop: { outcome: Outcome; from: number } | undefined;

@@ -7,7 +7,7 @@ import { classifyBulk } from './bulk-response.ts';
 import { checkHealth, redactUrl } from './healthcheck.ts';
 import { elasticsearchSchema, flattens, installsTemplate } from './options.ts';
 import { ensureIndexTemplate, templateName } from './template.ts';
-import { ClientTransport, detectFlavor, HttpTransport, type EsTransport } from './transport.ts';
+import { ClientTransport, detectFlavor, HttpTransport, loadEsClient, type EsTransport } from './transport.ts';
 
 export interface ElasticsearchClient {
   transport: EsTransport;
@@ -40,6 +40,7 @@ export default defineOutput({
     if (options.flavor === 'opensearch') {
       transport = new HttpTransport(options, ctx);
     } else if (options.flavor === 'elasticsearch') {
+      await loadEsClient();
       transport = new ClientTransport(options, ctx);
     } else {
       const probe = new HttpTransport(options, ctx);
@@ -53,6 +54,7 @@ export default defineOutput({
       if (flavor === 'opensearch') transport = probe;
       else {
         await probe.close();
+        await loadEsClient();
         transport = new ClientTransport(options, ctx);
       }
     }

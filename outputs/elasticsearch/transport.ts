@@ -4,7 +4,7 @@
 // Neither retries: the worker's retry is the only one.
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { Client, errors } from '@elastic/elasticsearch';
+import type { Client } from '@elastic/elasticsearch';
 import type { Pool } from 'undici';
 import { createHttpPool, loadTls, sendHttp, type ConnectContext } from '../../src/plugin/index.ts';
 import type { EsResponse } from './bulk-response.ts';
@@ -95,12 +95,28 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
   return text;
 }
 
+// The official client (~40 MiB resident) is loaded on first use, so a deployment without this
+// output, or pointed at OpenSearch, never pays for it.
+type EsClientModule = typeof import('@elastic/elasticsearch');
+let esModule: EsClientModule | undefined;
+
+export async function loadEsClient(): Promise<EsClientModule> {
+  esModule ??= await import('@elastic/elasticsearch');
+  return esModule;
+}
+
 /** Elasticsearch 8/9 through the official @elastic/elasticsearch client (v8: works with ES 8 and 9). */
 export class ClientTransport implements EsTransport {
   readonly flavor: Flavor = 'elasticsearch';
   readonly client: Client;
 
+  private readonly errors: EsClientModule['errors'];
+
+  /** Call `await loadEsClient()` first (connect() does). */
   constructor(options: ElasticsearchOptions, ctx: Pick<ConnectContext, 'tls' | 'userAgent' | 'timeoutMs' | 'concurrency'>) {
+    if (!esModule) throw new Error('loadEsClient() must be awaited before creating a ClientTransport');
+    const { Client, errors } = esModule;
+    this.errors = errors;
     const headers = requestHeaders(options, ctx.userAgent);
     this.client = new Client({
       node: options.hostport,
@@ -129,10 +145,10 @@ export class ClientTransport implements EsTransport {
       const res = await this.client.transport.request<unknown>(params, { signal: req.signal, meta: true, maxRetries: 0 });
       return { status: res.statusCode ?? 200, headers: res.headers ?? {}, body: res.body };
     } catch (err) {
-      if (err instanceof errors.ResponseError) {
+      if (err instanceof this.errors.ResponseError) {
         return { status: err.meta.statusCode ?? 500, headers: err.meta.headers ?? {}, body: err.meta.body };
       }
-      if (err instanceof errors.ProductNotSupportedError) {
+      if (err instanceof this.errors.ProductNotSupportedError) {
         throw new Error('the server is not Elasticsearch 8/9 (no x-elastic-product header): set elasticsearch.flavor to opensearch or auto', { cause: err });
       }
       throw err;
