@@ -4,7 +4,6 @@
 // deployment without this output never pays for it.
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { FindingTarget } from './finding.ts';
 
 export interface AwsOptions {

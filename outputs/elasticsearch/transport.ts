@@ -5,6 +5,7 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Client } from '@elastic/elasticsearch';
+import type * as EsClientNamespace from '@elastic/elasticsearch';
 import type { Pool } from 'undici';
 import { createHttpPool, loadTls, sendHttp, type ConnectContext } from '../../src/plugin/index.ts';
 import type { EsResponse } from './bulk-response.ts';
@@ -97,7 +98,7 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
 
 // The official client (~40 MiB resident) is loaded on first use, so a deployment without this
 // output, or pointed at OpenSearch, never pays for it.
-type EsClientModule = typeof import('@elastic/elasticsearch');
+type EsClientModule = typeof EsClientNamespace;
 let esModule: EsClientModule | undefined;
 
 export async function loadEsClient(): Promise<EsClientModule> {
