@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/plugin/index.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
+import { metricSum } from '../../test/support/metrics.ts';
 import { Receiver, waitFor, type Behaviour, type Received } from '../../test/support/receiver.ts';
 import { outputs } from '../index.ts';
 import splunk, { type SplunkClient } from './index.ts';
@@ -70,11 +71,8 @@ function recorder(r: Receiver): Received[] {
 }
 
 /** Requests sent, by outcome, from the send-duration histogram's count. */
-async function sends(a: RunningApp, outcome: string): Promise<number> {
-  const metric = (await a.metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'peregrine_send_duration_seconds');
-  return (metric?.values ?? [])
-    .filter((v) => (v as { metricName?: string }).metricName === 'peregrine_send_duration_seconds_count' && v.labels.output === 'splunk' && v.labels.outcome === outcome)
-    .reduce((sum, v) => sum + v.value, 0);
+function sends(a: RunningApp, outcome: string): Promise<number> {
+  return metricSum(a.metrics.registry, 'peregrine_send_duration_seconds', { output: 'splunk', outcome }, '_count');
 }
 
 describe('splunk: HEC answers', () => {

@@ -6,6 +6,7 @@ import { buildApp, type App, type AppDeps } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
 import { outputs } from '../../outputs/index.ts';
+import { metricSum } from './metrics.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,9 +42,6 @@ export async function startApp(yaml: string, deps: AppDeps & { extraPlugins?: An
   });
 }
 
-export async function metricValue(app: App, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const metric = (await app.metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? [])
-    .filter((v) => Object.entries(labels).every(([k, val]) => (v.labels as Record<string, string>)[k] === val))
-    .reduce((sum, v) => sum + v.value, 0);
+export function metricValue(app: App, name: string, labels: Record<string, string> = {}): Promise<number> {
+  return metricSum(app.metrics.registry, name, labels);
 }

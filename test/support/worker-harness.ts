@@ -9,6 +9,7 @@ import type { Priority } from '../../src/ingest/priority.ts';
 import type { AnyOutputPlugin, SendContext } from '../../src/plugin/types.ts';
 import { Metrics } from '../../src/telemetry/metrics.ts';
 import { FakeClock } from './fake-clock.ts';
+import { metricSum } from './metrics.ts';
 
 export type Responder = (alerts: readonly Alert[], ctx: SendContext<unknown, unknown>) => Promise<SendResult>;
 
@@ -54,11 +55,6 @@ export function harness(respond: Responder, overrides: Partial<DeliverySettings>
     random: () => 1,
     healthIntervalMs: 0,
   });
-  const counter = async (name: string, labels: Record<string, string> = {}) => {
-    const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-    return (metric?.values ?? [])
-      .filter((v) => Object.entries(labels).every(([k, val]) => (v.labels as Record<string, string>)[k] === val))
-      .reduce((sum, v) => sum + v.value, 0);
-  };
+  const counter = (name: string, labels: Record<string, string> = {}) => metricSum(metrics.registry, name, labels);
   return { worker, clock, metrics, deadLetters, calls, counter };
 }

@@ -8,9 +8,22 @@
 // analyzers come from a small shim module (test/infra/elasticsearch/shim).
 // One node is shared by every test file of a run: use unique index names (no reset between files).
 
-export interface ElasticsearchInfra {
+/** What every search node started by test/infra (elasticsearch, opensearch) records. */
+export interface SearchNodeInfra {
   /** "http://127.0.0.1:PORT" */
   url: string;
+  /** Node log (stdout/stderr of the node and of its supervisor). */
+  log: string;
+  /** HTTP port (same as in url) and transport port. */
+  port: number;
+  transportPort: number;
+  /** Unpacked distribution, data directory, and the directory control.ts uses to stop/start the node. */
+  home: string;
+  dataDir: string;
+  controlDir: string;
+}
+
+export interface ElasticsearchInfra extends SearchNodeInfra {
   /** Elasticsearch version, e.g. "8.19.21". */
   version: string;
   /** Superuser for basic auth ("elastic"). */
@@ -21,15 +34,6 @@ export interface ElasticsearchInfra {
   apiKey: string | null;
   /** Whether security (authentication) is enabled: true. */
   security: boolean;
-  /** Node log (stdout/stderr of the node and of its supervisor). */
-  log: string;
-  /** HTTP port (same as in url) and transport port. */
-  port: number;
-  transportPort: number;
-  /** Unpacked distribution, data directory, and the directory control.ts uses to stop/start the node. */
-  home: string;
-  dataDir: string;
-  controlDir: string;
 }
 
 /** Options for the official @elastic/elasticsearch (v8) client, with basic auth or the API key. */

@@ -7,18 +7,9 @@
 // check): talk to it over plain HTTP (undici), like falcosidekick's elasticsearch output does.
 // One node is shared by every test file of a run: use unique index names (no reset between files).
 
-export interface OpenSearchInfra {
-  /** "http://127.0.0.1:PORT" */
-  url: string;
+import type { SearchNodeInfra } from '../elasticsearch/state.ts';
+
+export interface OpenSearchInfra extends SearchNodeInfra {
   /** OpenSearch version, e.g. "2.19.6". */
   version: string;
-  /** Node log (stdout/stderr of the node and of its supervisor). */
-  log: string;
-  /** HTTP port (same as in url) and transport port. */
-  port: number;
-  transportPort: number;
-  /** Unpacked distribution, data directory, and the directory control.ts uses to stop/start the node. */
-  home: string;
-  dataDir: string;
-  controlDir: string;
 }

@@ -7,6 +7,7 @@ import { outputs } from '../../../outputs/index.ts';
 import splunk from '../../../outputs/splunk/index.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { metricSum } from '../../support/metrics.ts';
 import { fixtureText } from '../../support/fixtures.ts';
 import { waitFor } from '../../support/receiver.ts';
 import { type ReceivedHecEvent, type SplunkInfra, waitForSplunkEvents } from '../../infra/splunk/state.ts';
@@ -29,11 +30,8 @@ const alertJson = (marker: string, i: number) => falcoAlertJson(i).replace('"uui
 const uuidOf = (e: ReceivedHecEvent) => String((e.event as { uuid?: string } | null)?.uuid ?? '');
 
 /** Observations of a histogram for the splunk output (one per request sent). */
-async function histogramCount(a: RunningApp, name: string): Promise<number> {
-  const metric = (await a.metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? [])
-    .filter((v) => (v as { metricName?: string }).metricName === `${name}_count` && v.labels.output === 'splunk')
-    .reduce((sum, v) => sum + v.value, 0);
+function histogramCount(a: RunningApp, name: string): Promise<number> {
+  return metricSum(a.metrics.registry, name, { output: 'splunk' }, '_count');
 }
 
 async function postAll(target: RunningApp, marker: string, count: number, parallel = 16): Promise<void> {
