@@ -1,5 +1,6 @@
-// `npm run bench`: runs Peregrine as its own process and measures it from this one (the load
-// generator) against blackhole sinks in a third process. Prints one markdown table.
+// `npm run bench`: runs Peregrine as its own process, drives it with wrk (bench/wrk.ts), and points
+// its outputs at blackhole sinks in a third process. Prints one markdown table, then queue depths.
+// Queues keep their default bounds, so an output slower than ingest sheds and the table says so.
 //
 //   npm run bench                                  all scenarios, spool off and on, 20 s each
 //   npm run bench -- --seconds 5 --scenarios falco,burst --spool off,on,full
@@ -14,14 +15,15 @@
 //   isolation  fanout with the webhook sink stalled (accepts, never answers)
 // falco/burst/batched run with no output enabled: they measure ingest alone.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { Pool } from 'undici';
 import { outputs } from '../outputs/index.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
+import { assertWrk, wrk } from './wrk.ts';
 
 const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -45,6 +47,9 @@ interface Result {
   rssMiB: number;
   cpuMsPer1000: number;
   delivered?: Record<string, number>;
+  dropped?: Record<string, number>;
+  /** Queue depth per output, sampled each second of the load. */
+  depth?: Record<string, number[]>;
   drainSeconds?: number;
   note?: string;
 }
@@ -79,19 +84,27 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
   if (spool !== 'off') {
     lines.push(`spool:`, `  enabled: true`, `  dir: ${mkdtempSync(join(tmpdir(), 'peregrine-bench-'))}`, `  maxbytes: 4294967296`, `  fsync: ${spool === 'full' ? 'full' : 'normal'}`);
   }
-  const queue = ['  queue:', '    maxalerts: 2000000', '    maxbytes: 2147483648'];
   if (sinks) {
     const has = (name: string) => outputs.some((o) => o.name === name);
-    lines.push('webhook:', `  address: http://127.0.0.1:${sinks.webhook}/events`, ...queue);
-    if (has('elasticsearch')) lines.push('elasticsearch:', `  hostport: http://127.0.0.1:${sinks.es}`, ...queue);
-    if (has('splunk')) lines.push('splunk:', `  hostport: http://127.0.0.1:${sinks.hec}`, '  token: bench', ...queue);
+    lines.push('webhook:', `  address: http://127.0.0.1:${sinks.webhook}/events`);
+    if (has('elasticsearch')) lines.push('elasticsearch:', `  hostport: http://127.0.0.1:${sinks.es}`);
+    if (has('splunk')) lines.push('splunk:', `  hostport: http://127.0.0.1:${sinks.hec}`, '  token: bench');
     if (has('awssecurityhub')) {
       lines.push('awssecurityhub:', '  region: us-east-1', '  accountid: "123456789012"', `  endpoint: http://127.0.0.1:${sinks.securityhub}`);
-      lines.push('  maxcallspersecond: 1000', '  burstcalls: 1000', ...queue);
+      lines.push('  maxcallspersecond: 1000', '  burstcalls: 1000');
     }
-    if (kafka && has('kafka')) lines.push('kafka:', `  hostport: ${kafka}`, `  topic: bench-${Date.now()}`, '  topiccreation: true', ...queue);
+    if (kafka && has('kafka')) lines.push('kafka:', `  hostport: ${kafka}`, `  topic: bench-${Date.now()}`, '  topiccreation: true');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A port the kernel just handed out, so it is free (a random pick can collide with a TIME_WAIT socket). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function startDaemon(configFile: string, port: number): Promise<ChildProcess> {
@@ -113,90 +126,102 @@ async function startDaemon(configFile: string, port: number): Promise<ChildProce
   }
 }
 
-/** Drives `connections` loops for SECONDS; each request carries `perRequest` alerts. */
-async function load(port: number, connections: number, perRequest: number): Promise<{ alerts: number; seconds: number; latencies: Float64Array }> {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
-  const latencies: number[] = [];
-  let sent = 0;
-  let failed = 0;
-  const started = performance.now();
-  const end = started + SECONDS * 1000;
-  const loop = async () => {
-    while (performance.now() < end) {
-      const first = sent;
-      sent += perRequest;
-      const body =
-        perRequest === 1
-          ? falcoAlertJson(first, PRIORITIES[first % PRIORITIES.length])
-          : `[${Array.from({ length: perRequest }, (_, k) => falcoAlertJson(first + k, PRIORITIES[(first + k) % PRIORITIES.length])).join(',')}]`;
-      const t0 = performance.now();
-      const res = await pool.request({ path: '/', method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      await res.body.dump();
-      latencies.push(performance.now() - t0);
-      if (res.statusCode !== 200) failed++;
-    }
-  };
-  await Promise.all(Array.from({ length: connections }, loop));
-  const seconds = (performance.now() - started) / 1000;
-  await pool.close();
-  if (failed) throw new Error(`${failed} requests were not answered 200`);
-  return { alerts: sent, seconds, latencies: Float64Array.from(latencies).sort() };
+// Falco sends no uuid: each accepted alert gets a fresh one, although wrk cycles through these bodies.
+const falcoBody = (i: number) => falcoAlertJson(i, PRIORITIES[i % PRIORITIES.length]).replace(/^\{"uuid":"[^"]*",/, '{');
+const SINGLE_BODIES = Array.from({ length: 1000 }, (_, i) => falcoBody(i));
+const BATCH_BODIES = Array.from({ length: 100 }, (_, b) => `[${Array.from({ length: 100 }, (_, k) => falcoBody(b * 100 + k)).join(',')}]`);
+
+interface Counts {
+  delivered: Record<string, number>;
+  dropped: Record<string, number>;
+  queue: Record<string, number>;
+  queued: number;
 }
 
-async function metricsOf(port: number): Promise<{ delivered: Record<string, number>; queued: number }> {
+async function metricsOf(port: number): Promise<Counts> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const delivered: Record<string, number> = {};
-  let queued = 0;
+  const c: Counts = { delivered: {}, dropped: {}, queue: {}, queued: 0 };
+  const add = (into: Record<string, number>, output: string, n: number) => (into[output] = (into[output] ?? 0) + n);
   for (const line of text.split('\n')) {
-    const d = /^peregrine_delivered_total\{output="([^"]+)",duplicate="[^"]+"\} (\d+)/.exec(line);
-    if (d) delivered[d[1] as string] = (delivered[d[1] as string] ?? 0) + Number(d[2]);
-    const q = /^peregrine_queue_alerts\{output="([^"]+)"\} (\d+)/.exec(line);
-    if (q) queued += Number(q[2]);
+    const m = /^(peregrine_delivered_total|peregrine_dropped_total|peregrine_queue_alerts)\{output="([^"]+)"[^}]*\} ([\d.e+]+)/.exec(line);
+    if (!m) continue;
+    const [, name, output, value] = m as unknown as [string, string, string, string];
+    if (name === 'peregrine_delivered_total') add(c.delivered, output, Number(value));
+    else if (name === 'peregrine_dropped_total') add(c.dropped, output, Number(value));
+    else {
+      add(c.queue, output, Number(value));
+      c.queued += Number(value);
+    }
   }
-  return { delivered, queued };
+  return c;
+}
+
+/** Reads every output's queue depth once a second while the load runs. */
+function sampleQueueDepth(port: number): { stop(): Promise<Record<string, number[]>> } {
+  const series: Record<string, number[]> = {};
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (!running) break;
+      for (const [output, n] of Object.entries((await metricsOf(port)).queue)) (series[output] ??= []).push(n);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return series;
+    },
+  };
 }
 
 async function run(scenario: string, spool: string): Promise<Result> {
   const fan = scenario === 'fanout' || scenario === 'isolation';
   const sinks = fan ? await startSinks(scenario === 'isolation' ? 'webhook' : '') : undefined;
   const kafka = fan ? await kafkaBootstrap() : undefined;
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await freePort();
   const configFile = join(mkdtempSync(join(tmpdir(), 'peregrine-bench-')), 'peregrine.yaml');
   writeFileSync(configFile, configYaml(port, spool, sinks?.ports, kafka));
   const daemon = await startDaemon(configFile, port);
   const pid = daemon.pid as number;
   try {
     const before = procStats(pid);
-    const shape = scenario === 'falco' ? [1, 1] : scenario === 'batched' ? [8, 100] : [50, 1];
-    const measured = await load(port, shape[0] as number, shape[1] as number);
+    const [connections, perRequest] = scenario === 'falco' ? [1, 1] : scenario === 'batched' ? [8, 100] : [50, 1];
+    const depth = fan ? sampleQueueDepth(port) : undefined;
+    const measured = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: perRequest === 1 ? SINGLE_BODIES : BATCH_BODIES });
+    const depthSeries = await depth?.stop();
+    if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
     const result: Result = {
       scenario,
       spool: spool === 'full' ? 'on, fsync full' : spool,
-      alerts: measured.alerts,
+      alerts: measured.requests * perRequest,
       seconds: measured.seconds,
-      p50: percentile(measured.latencies, 50),
-      p99: percentile(measured.latencies, 99),
-      p999: percentile(measured.latencies, 99.9),
+      p50: measured.p50,
+      p99: measured.p99,
+      p999: measured.p999,
       rssMiB: 0,
       cpuMsPer1000: 0,
+      ...(depthSeries ? { depth: depthSeries } : {}),
     };
     if (fan) {
       // Let the queues drain (the stalled output never will), then read what each output delivered.
       const drainStart = performance.now();
       let m = await metricsOf(port);
-      const stalledBacklog = () => (scenario === 'isolation' ? measured.alerts : 0);
+      const stalledBacklog = () => (scenario === 'isolation' ? result.alerts - (m.dropped.webhook ?? 0) : 0);
       while (m.queued > stalledBacklog() && performance.now() - drainStart < 120_000) {
         await new Promise((r) => setTimeout(r, 250));
         m = await metricsOf(port);
       }
       result.drainSeconds = (performance.now() - drainStart) / 1000;
       result.delivered = m.delivered;
+      result.dropped = m.dropped;
       if (!kafka) result.note = 'no kafka';
     }
     const after = procStats(pid);
     const ticksPerSecond = 100;
     result.rssMiB = after.rssPeakKiB / 1024;
-    result.cpuMsPer1000 = (((after.cpuTicks - before.cpuTicks) / ticksPerSecond) * 1000) / (measured.alerts / 1000);
+    result.cpuMsPer1000 = (((after.cpuTicks - before.cpuTicks) / ticksPerSecond) * 1000) / (result.alerts / 1000);
     return result;
   } finally {
     daemon.kill('SIGKILL');
@@ -206,6 +231,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 
+assertWrk();
 const results: Result[] = [];
 for (const scenario of (values.scenarios ?? '').split(',')) {
   for (const spool of (values.spool ?? '').split(',')) {
@@ -219,14 +245,22 @@ for (const scenario of (values.scenarios ?? '').split(',')) {
   }
 }
 
-console.log(`\nPeregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, load generator on the same machine, ${SECONDS} s per run\n`);
-console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | CPU ms / 1000 alerts | delivered alerts/s per output |');
+console.log(`\nPeregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, default queue bounds\n`);
+console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | CPU ms / 1000 alerts | delivered alerts/s per output (shed) |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const perOutput = r.delivered
     ? Object.entries(r.delivered)
-        .map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds ?? 0)))}`)
+        .map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds ?? 0)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`)
         .join(', ') + (r.note ? ` (${r.note})` : '')
     : '';
   console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${perOutput} |`);
+}
+const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
+if (depths.length) {
+  console.log('\nQueue depth (alerts) per output, sampled each second of the load:\n');
+  for (const r of depths) {
+    console.log(`${r.scenario}, spool ${r.spool}:`);
+    for (const [output, series] of Object.entries(r.depth ?? {})) console.log(`  ${output.padEnd(15)} max ${f(Math.max(...series)).padStart(7)}  ${series.map((n) => f(n)).join(' ')}`);
+  }
 }

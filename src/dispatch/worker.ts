@@ -297,13 +297,13 @@ export class OutputWorker {
     let retryAfter: number | undefined;
     let retryReason: Outcome | undefined;
     let delivered = 0;
+    let duplicates = 0;
     batch.forEach((entry, index) => {
       const outcome = outcomeAt(result, index);
       if (outcome.kind === 'ok') {
         delivered++;
+        if (outcome.duplicate) duplicates++;
         this.forget(entry);
-        this.deps.metrics.delivered.inc({ output: this.name, duplicate: outcome.duplicate ? 'true' : 'false' });
-        this.deps.metrics.outputs.inc({ destination: this.name, status: 'ok' });
         return;
       }
       entry.attempts++;
@@ -321,6 +321,10 @@ export class OutputWorker {
       }
     });
     this.counts.delivered += delivered;
+    // Once per batch, not per alert: label lookups in prom-client cost more than the rest of settle().
+    if (delivered > duplicates) this.deps.metrics.delivered.inc({ output: this.name, duplicate: 'false' }, delivered - duplicates);
+    if (duplicates > 0) this.deps.metrics.delivered.inc({ output: this.name, duplicate: 'true' }, duplicates);
+    if (delivered > 0) this.deps.metrics.outputs.inc({ destination: this.name, status: 'ok' }, delivered);
 
     if (retryReason && retryReason.kind === 'retry') {
       this.consecutiveFailures++;
@@ -373,8 +377,8 @@ export class OutputWorker {
     for (const entry of shed) {
       this.forget(entry);
       this.deps.metrics.dropped.inc({ output: this.name, reason: 'queue_full', priority: entry.alert.priority });
-      this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' });
     }
+    this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' }, shed.length);
     this.counts.dropped += shed.length;
     // One log line per burst: the first shed after a calm period, then every 10,000.
     if (this.shedBurst === 0 || Math.floor((this.shedBurst + shed.length) / 10_000) > Math.floor(this.shedBurst / 10_000)) {

@@ -43,7 +43,7 @@ export class Ingest {
     const receivedAt = this.clock.now();
     const targets = this.router.targets(alert, bypassFilter);
     const accepted = () => {
-      this.metrics.inputs.inc({ source, status: 'accepted' });
+      this.metrics.countInput(source, 'accepted');
       this.metrics.countEvent(alert, validation.input.priority);
     };
     if (!this.spool || targets.length === 0) {
@@ -69,7 +69,7 @@ export class Ingest {
   }
 
   reject(error: RequestError, source: InputSource): void {
-    this.metrics.inputs.inc({ source, status: 'rejected' });
+    this.metrics.countInput(source, 'rejected');
     this.metrics.rejected.inc({ code: error.code });
   }
 }
