@@ -14,7 +14,7 @@
 //              test/infra when the kafka output exists; BENCH_KAFKA=0 leaves it out)
 //   isolation  fanout with the webhook sink stalled (accepts, never answers)
 // falco/burst/batched run with no output enabled: they measure ingest alone.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -52,11 +52,6 @@ interface Result {
   depth?: Record<string, number[]>;
   drainSeconds?: number;
   note?: string;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
 function procStats(pid: number): { rssPeakKiB: number; cpuTicks: number } {
@@ -108,7 +103,8 @@ async function freePort(): Promise<number> {
 }
 
 async function startDaemon(configFile: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(repo, 'src/main.ts'), '-c', configFile], {
+  // The same V8 flag as the image's ENTRYPOINT and `npm start`.
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', join(repo, 'dist/src/main.js'), '-c', configFile], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -135,22 +131,23 @@ interface Counts {
   delivered: Record<string, number>;
   dropped: Record<string, number>;
   queue: Record<string, number>;
-  queued: number;
+  /** Queued plus in flight, per output. */
+  pending: Record<string, number>;
 }
 
 async function metricsOf(port: number): Promise<Counts> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const c: Counts = { delivered: {}, dropped: {}, queue: {}, queued: 0 };
+  const c: Counts = { delivered: {}, dropped: {}, queue: {}, pending: {} };
   const add = (into: Record<string, number>, output: string, n: number) => (into[output] = (into[output] ?? 0) + n);
   for (const line of text.split('\n')) {
-    const m = /^(peregrine_delivered_total|peregrine_dropped_total|peregrine_queue_alerts)\{output="([^"]+)"[^}]*\} ([\d.e+]+)/.exec(line);
+    const m = /^(peregrine_delivered_total|peregrine_dropped_total|peregrine_queue_alerts|peregrine_inflight_alerts)\{output="([^"]+)"[^}]*\} ([\d.e+]+)/.exec(line);
     if (!m) continue;
     const [, name, output, value] = m as unknown as [string, string, string, string];
     if (name === 'peregrine_delivered_total') add(c.delivered, output, Number(value));
     else if (name === 'peregrine_dropped_total') add(c.dropped, output, Number(value));
     else {
-      add(c.queue, output, Number(value));
-      c.queued += Number(value);
+      if (name === 'peregrine_queue_alerts') add(c.queue, output, Number(value));
+      add(c.pending, output, Number(value));
     }
   }
   return c;
@@ -208,8 +205,10 @@ async function run(scenario: string, spool: string): Promise<Result> {
       // Let the queues drain (the stalled output never will), then read what each output delivered.
       const drainStart = performance.now();
       let m = await metricsOf(port);
-      const stalledBacklog = () => (scenario === 'isolation' ? result.alerts - (m.dropped.webhook ?? 0) : 0);
-      while (m.queued > stalledBacklog() && performance.now() - drainStart < 120_000) {
+      // Done when every output but the stalled one has nothing queued or in flight.
+      const stalled = scenario === 'isolation' ? 'webhook' : undefined;
+      const busy = () => Object.entries(m.pending).some(([output, n]) => output !== stalled && n > 0);
+      while (busy() && performance.now() - drainStart < 120_000) {
         await new Promise((r) => setTimeout(r, 250));
         m = await metricsOf(port);
       }
@@ -232,6 +231,10 @@ async function run(scenario: string, spool: string): Promise<Result> {
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 
 assertWrk();
+// The image runs the compiled dist/ (Dockerfile), so the bench does too: `npm start` strips types at
+// load, which costs ~28 MiB of RSS for the TypeScript parser's wasm and is not what ships.
+const build = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) throw new Error('npm run build failed');
 const results: Result[] = [];
 for (const scenario of (values.scenarios ?? '').split(',')) {
   for (const spool of (values.spool ?? '').split(',')) {

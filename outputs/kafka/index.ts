@@ -5,7 +5,6 @@
 // sequence numbers, which the broker would accept again anyway. Replays are recognisable by the key.
 import { isIP } from 'node:net';
 import * as tls from 'node:tls';
-import kafkajs from 'kafkajs';
 import type { Admin, CompressionTypes, ISocketFactory, KafkaConfig, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
 import { defineOutput, loadTls, ok, retry, type ClientTls } from '../../src/plugin/index.ts';
@@ -16,13 +15,11 @@ import { toMessage } from './messages.ts';
 import { ACKS, kafkaSchema, type KafkaOptions } from './options.ts';
 import { partitionerFor } from './partitioners.ts';
 
-const { Kafka } = kafkajs;
-
 export interface KafkaClient {
   producer: Producer;
   admin: Admin;
   acks: number;
-  compression: CompressionTypes;
+  compression: (typeof COMPRESSION_TYPE)[keyof typeof COMPRESSION_TYPE];
   timeoutMs: number;
 }
 
@@ -37,10 +34,12 @@ export default defineOutput({
   batch: { maxevents: 1000, maxbytes: 800_000, flushms: 100 },
   concurrency: 1,
   async connect(options, ctx): Promise<KafkaClient> {
-    registerCodecs();
+    // Loaded here, not at import: a daemon without Kafka never pays for kafkajs.
+    const { Kafka, CompressionCodecs, Partitioners } = (await import('kafkajs')).default;
+    registerCodecs(CompressionCodecs);
     const kafka = new Kafka(kafkaConfig(options, ctx));
     const producer = kafka.producer({
-      createPartitioner: partitionerFor(options.balancer),
+      createPartitioner: partitionerFor(options.balancer, Partitioners.DefaultPartitioner),
       retry: { retries: 0 },
       idempotent: false,
       allowAutoTopicCreation: options.topiccreation,
@@ -82,7 +81,7 @@ export default defineOutput({
       messages: alerts.map((alert) => toMessage(alert, options)),
       acks: client.acks,
       timeout: client.timeoutMs,
-      compression: client.compression,
+      compression: client.compression as number as CompressionTypes,
     });
     try {
       // kafkajs takes no AbortSignal. Racing it keeps a hung broker from holding the worker past

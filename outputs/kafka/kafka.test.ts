@@ -20,7 +20,7 @@ import { fixtureText } from '../../test/support/fixtures.ts';
 import kafka, { type KafkaClient } from './index.ts';
 import { classifyKafkaError } from './classify.ts';
 import { COMPRESSION_TYPE, lz4Compress, lz4Decompress, registerCodecs, snappyCompress, snappyDecompress } from './codecs.ts';
-import { pinoLogCreator } from './log.ts';
+import { logLevel as kafkaLevels, pinoLogCreator } from './log.ts';
 import { messageKey, toMessage } from './messages.ts';
 import { kafkaSchema, parseSasl, type KafkaOptions } from './options.ts';
 import { fnv1a32, partitionerFor } from './partitioners.ts';
@@ -147,21 +147,21 @@ describe('kafka partitioners', () => {
 
   it('keyed balancers are deterministic and explicit partitions win', () => {
     for (const b of ['murmur2', 'crc32', 'hash', 'round_robin', 'least_bytes'] as const) {
-      const p = partitionerFor(b)();
+      const p = partitionerFor(b, kafkajs.Partitioners.DefaultPartitioner)();
       expect(p(args('x', 'v', 2)), b).toBe(2);
     }
     for (const b of ['murmur2', 'crc32', 'hash'] as const) {
-      const p = partitionerFor(b)();
+      const p = partitionerFor(b, kafkajs.Partitioners.DefaultPartitioner)();
       const first = p(args('default'));
       for (let i = 0; i < 5; i++) expect(p(args('default')), b).toBe(first);
     }
-    expect(partitionerFor('crc32')()(args('default'))).toBe(zlib.crc32('default') % 3);
+    expect(partitionerFor('crc32', kafkajs.Partitioners.DefaultPartitioner)()(args('default'))).toBe(zlib.crc32('default') % 3);
   });
 
   it('round_robin cycles and least_bytes evens out bytes', () => {
-    const rr = partitionerFor('round_robin')();
+    const rr = partitionerFor('round_robin', kafkajs.Partitioners.DefaultPartitioner)();
     expect([0, 1, 2, 3].map(() => rr(args('k')))).toEqual([0, 1, 2, 0]);
-    const lb = partitionerFor('least_bytes')();
+    const lb = partitionerFor('least_bytes', kafkajs.Partitioners.DefaultPartitioner)();
     expect([lb(args('k', 'x'.repeat(100))), lb(args('k', 'x')), lb(args('k', 'x')), lb(args('k', 'x'))]).toEqual([0, 1, 2, 1]);
   });
 });
@@ -191,8 +191,13 @@ describe('kafka codecs', () => {
     expect(lz4Decompress(lz4Compress(Buffer.alloc(0))).length).toBe(0);
   });
 
+  it('spells out the same codec ids and log levels as kafkajs (so that kafkajs loads only on connect)', () => {
+    expect(COMPRESSION_TYPE).toEqual({ none: kafkajs.CompressionTypes.None, gzip: kafkajs.CompressionTypes.GZIP, snappy: kafkajs.CompressionTypes.Snappy, lz4: kafkajs.CompressionTypes.LZ4, zstd: kafkajs.CompressionTypes.ZSTD });
+    expect(kafkaLevels).toEqual({ NOTHING: logLevel.NOTHING, ERROR: logLevel.ERROR, WARN: logLevel.WARN, INFO: logLevel.INFO, DEBUG: logLevel.DEBUG });
+  });
+
   it('registers snappy, lz4 and zstd with kafkajs; zstd is Node zlib', async () => {
-    registerCodecs();
+    registerCodecs(CompressionCodecs);
     const table = CompressionCodecs as unknown as Record<number, () => { compress(e: { buffer: Buffer }): Promise<Buffer>; decompress(b: Buffer): Promise<Buffer> }>;
     for (const type of [COMPRESSION_TYPE.snappy, COMPRESSION_TYPE.lz4, COMPRESSION_TYPE.zstd]) {
       const codec = table[type]!();

@@ -1,11 +1,11 @@
 // kafkajs logs through the output's pino logger, never the console. kafkajs logs a connection
 // failure at ERROR on every attempt while the worker already reports the outcome (throttled, with the
 // queue state), so its levels are lowered one step: ERROR→warn, WARN→warn, INFO→debug, DEBUG→trace.
-import kafkajs from 'kafkajs';
 import type { logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 
-const { logLevel } = kafkajs;
+// kafkajs' logLevel values, spelled out so that this module does not load kafkajs.
+export const logLevel = { NOTHING: 0, ERROR: 1, WARN: 2, INFO: 4, DEBUG: 5 } as const;
 
 /** The kafkajs level that yields no more than the pino logger will print. */
 export function kafkaLogLevel(log: Logger): number {

@@ -3,11 +3,8 @@
 // behave like their keyed forms. A message that carries an explicit partition (the `partition`
 // option) keeps it.
 import { crc32 } from 'node:zlib';
-import kafkajs from 'kafkajs';
 import type { ICustomPartitioner, PartitionerArgs } from 'kafkajs';
 import type { Balancer } from './options.ts';
-
-const { Partitioners } = kafkajs;
 
 type Pick = (args: PartitionerArgs, ids: number[]) => number;
 
@@ -64,12 +61,15 @@ const leastBytesPartitioner = custom(() => {
   };
 });
 
-/** kafkajs' DefaultPartitioner is the Java client's murmur2 on the key (and honours message.partition). */
-export function partitionerFor(balancer: Balancer): ICustomPartitioner {
+/**
+ * `murmur2` is kafkajs' DefaultPartitioner (the Java client's murmur2 on the key; honours
+ * message.partition), passed in by the caller so that this module does not load kafkajs.
+ */
+export function partitionerFor(balancer: Balancer, murmur2: ICustomPartitioner): ICustomPartitioner {
   switch (balancer) {
     case 'murmur2':
     case 'murmur2_random':
-      return Partitioners.DefaultPartitioner;
+      return murmur2;
     case 'crc32':
     case 'crc32_random':
       return crc32Partitioner;

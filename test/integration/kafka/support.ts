@@ -64,7 +64,7 @@ export interface Record {
 
 /** Every record of `topic` (up to the high watermarks at call time), read by a fresh consumer group. */
 export async function readTopic(conn: Conn, topic: string, timeoutMs = 60_000): Promise<Record[]> {
-  registerCodecs(); // snappy/lz4/zstd on the consumer side too
+  registerCodecs(kafkajs.CompressionCodecs); // snappy/lz4/zstd on the consumer side too
   const client = new Kafka({ clientId: 'it-consumer', ...quiet, ...conn });
   const admin = client.admin();
   await admin.connect();
