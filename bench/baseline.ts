@@ -1,37 +1,57 @@
-// What this machine can do at all: a bare node:http server that reads the body and answers 200,
-// driven by the same load generator shape as bench/run.ts (50 connections, single-alert POSTs).
-// `node bench/baseline.ts` — the ceiling every per-request figure in the README is bounded by.
+// What this machine can do at all, driven exactly like bench/run.ts (wrk, the same alert bodies):
+//   node:http  a bare server that reads the body and answers 200
+//   fastify    fastify with one POST route that reads the body and answers 200 (Peregrine's framework)
+// `node bench/baseline.ts` — the floor under every per-request figure in the README.
+import { fork } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Pool } from 'undici';
+import { readFileSync } from 'node:fs';
+import Fastify from 'fastify';
 import { falcoAlertJson } from '../test/support/alerts.ts';
+import { assertWrk, wrk } from './wrk.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const { fork } = await import('node:child_process');
-if (process.argv[2] === 'server') {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200).end());
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
-} else {
-  const child = fork(new URL(import.meta.url).pathname, ['server']);
-  const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
-  for (const connections of [1, 50]) {
-    const pool = new Pool(`http://127.0.0.1:${port}`, { connections });
-    let n = 0;
-    const end = performance.now() + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (performance.now() < end) {
-          const res = await pool.request({ path: '/', method: 'POST', headers: { 'content-type': 'application/json' }, body: falcoAlertJson(n++) });
-          await res.body.dump();
-        }
-      }),
-    );
-    console.log(`bare node:http, ${connections} connection(s): ${Math.round(n / SECONDS).toLocaleString('en-US')} requests/s`);
-    await pool.close();
+type Kind = 'node:http' | 'fastify';
+
+async function serve(kind: Kind): Promise<number> {
+  if (kind === 'node:http') {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200).end());
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
   }
-  child.kill();
+  const app = Fastify({ logger: false, keepAliveTimeout: 60_000 });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.post('/', (_request, reply) => reply.code(200).send());
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return (app.server.address() as AddressInfo).port;
+}
+
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(stat[11]) + Number(stat[12]);
+}
+
+if (process.argv[2] === 'serve') {
+  process.send?.(await serve(process.argv[3] as Kind));
+} else {
+  assertWrk();
+  const bodies = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i).replace(/^\{"uuid":"[^"]*",/, '{'));
+  console.log(`| server | connections | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs / request |`);
+  console.log('|---|---|---|---|---|---|---|');
+  for (const kind of ['node:http', 'fastify'] as const) {
+    const child = fork(new URL(import.meta.url).pathname, ['serve', kind], { execArgv: ['--max-semi-space-size=8'] });
+    const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
+    for (const connections of [1, 50]) {
+      const before = cpuTicks(child.pid as number);
+      const r = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies });
+      const cpuUs = ((cpuTicks(child.pid as number) - before) * 10_000) / r.requests;
+      console.log(`| ${kind} | ${connections} | ${Math.round(r.requests / r.seconds).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.p999.toFixed(2)} | ${cpuUs.toFixed(0)} |`);
+    }
+    child.kill();
+  }
 }

@@ -29,20 +29,66 @@ export interface HttpResponse {
 
 const MAX_ERROR_TEXT = 4096;
 
-/** Sends one request and reads the whole (small) response body. Throws on network errors and aborts. */
-export async function sendHttp(
+/**
+ * Sends one request and reads the whole response body. Rejects on network errors and when `signal`
+ * aborts (with the signal's reason).
+ *
+ * Through `dispatch()` with a plain handler rather than `request()`: no response stream and no
+ * per-request signal plumbing, which took a webhook POST from ~93 to ~66 µs of CPU (webhook sends
+ * one request per alert, so this is most of its cost).
+ */
+export function sendHttp(
   dispatcher: Dispatcher,
   request: { path: string; method: 'POST' | 'PUT' | 'GET' | 'HEAD'; headers: Record<string, string>; body?: string | Buffer; signal: AbortSignal },
 ): Promise<HttpResponse> {
-  const res = await dispatcher.request({
-    path: request.path,
-    method: request.method,
-    headers: request.headers,
-    body: request.body ?? null,
-    signal: request.signal,
+  const { signal } = request;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    const finish = (error: unknown, response?: HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      if (response) resolve(response);
+      else reject(error);
+    };
+    // Before the pool starts the request there is no controller yet: onRequestStart aborts it then.
+    const onAbort = () => {
+      controller?.abort(abortReason(signal));
+      finish(abortReason(signal));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    let status = 0;
+    let headers: Record<string, string | string[] | undefined> = {};
+    const chunks: Buffer[] = [];
+    dispatcher.dispatch(
+      { path: request.path, method: request.method, headers: request.headers, body: request.body ?? null },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (signal.aborted) c.abort(abortReason(signal));
+        },
+        onResponseStart(_c, statusCode, responseHeaders) {
+          status = statusCode;
+          headers = responseHeaders;
+        },
+        onResponseData(_c, chunk) {
+          chunks.push(chunk);
+        },
+        onResponseEnd() {
+          finish(undefined, { status, headers, text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        },
+        onResponseError(_c, error) {
+          finish(error);
+        },
+      },
+    );
   });
-  const text = await res.body.text();
-  return { status: res.statusCode, headers: res.headers, text };
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
 }
 
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
