@@ -23,7 +23,8 @@ export function infraSkipped(component: Component): boolean {
   return skippedComponents().has(component);
 }
 
-function running(component: Component): boolean {
+/** True when the component's server from an earlier start is still alive. */
+export function running(component: Component): boolean {
   const pidFile = join(stateDir, `${component}.pid`);
   if (!existsSync(join(stateDir, `${component}.json`)) || !existsSync(pidFile)) return false;
   try {

@@ -12,7 +12,7 @@ describe('sendHttp', () => {
   afterAll(async () => {
     await receiver.stop();
   });
-  const pool = (connections = 2) => createHttpPool(receiver.url(), { tls: {}, connections, timeoutMs: 5_000 });
+  const pool = (connections = 2) => createHttpPool(receiver.url(), { tls: { rejectUnauthorized: true }, connections, timeoutMs: 5_000 });
   const post = (p: ReturnType<typeof pool>, signal: AbortSignal, path = '/events') =>
     sendHttp(p, { path, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}', signal });
 
