@@ -1,8 +1,11 @@
 // What this machine can do at all, driven exactly like bench/run.ts (wrk, the same alert bodies):
 //   node:http  a bare server that reads the body and answers 200
 //   fastify    fastify with one POST route that reads the body and answers 200 (Peregrine's framework)
-// `node bench/baseline.ts` — the floor under every per-request figure in the README.
-import { fork } from 'node:child_process';
+//   ping-pong  two processes bouncing 100 bytes over loopback TCP: the cost of waking the other side,
+//              unpinned and (with taskset) with both on one CPU
+// `npm run bench:baseline` — the floor under every per-request figure in the README.
+import { fork, spawnSync } from 'node:child_process';
+import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -36,8 +39,38 @@ function cpuTicks(pid: number): number {
   return Number(stat[11]) + Number(stat[12]);
 }
 
+/** Round trips over loopback between this process and a forked echo; µs per round trip and per write(). */
+async function pingPong(rounds = 5_000): Promise<{ rttUs: number; writeUs: number }> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const child = fork(new URL(import.meta.url).pathname, ['echo', String((server.address() as AddressInfo).port)]);
+  const socket = await new Promise<Socket>((resolve) => server.once('connection', resolve));
+  socket.setNoDelay(true);
+  const message = Buffer.alloc(100, 120);
+  let writeMs = 0;
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    const answered = new Promise((resolve) => socket.once('data', resolve));
+    const t0 = performance.now();
+    socket.write(message);
+    writeMs += performance.now() - t0;
+    await answered;
+  }
+  const rttUs = ((performance.now() - started) * 1000) / rounds;
+  child.kill();
+  socket.destroy();
+  server.close();
+  return { rttUs, writeUs: (writeMs * 1000) / rounds };
+}
+
 if (process.argv[2] === 'serve') {
   process.send?.(await serve(process.argv[3] as Kind));
+} else if (process.argv[2] === 'echo') {
+  const socket = connect(Number(process.argv[3]), '127.0.0.1');
+  socket.setNoDelay(true);
+  socket.on('data', (d) => socket.write(d));
+} else if (process.argv[2] === 'ping-pong') {
+  console.log(JSON.stringify(await pingPong()));
 } else {
   assertWrk();
   const bodies = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i).replace(/^\{"uuid":"[^"]*",/, '{'));
@@ -53,5 +86,19 @@ if (process.argv[2] === 'serve') {
       console.log(`| ${kind} | ${connections} | ${Math.round(r.requests / r.seconds).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.p999.toFixed(2)} | ${cpuUs.toFixed(0)} |`);
     }
     child.kill();
+  }
+  console.log('\n| ping-pong over loopback TCP, 100 bytes | round trip µs | socket.write() µs |');
+  console.log('|---|---|---|');
+  for (const [label, command, args] of [
+    ['two processes, scheduled freely', process.execPath, [new URL(import.meta.url).pathname, 'ping-pong']],
+    ['both pinned to CPU 0 (taskset)', 'taskset', ['-c', '0', process.execPath, new URL(import.meta.url).pathname, 'ping-pong']],
+  ] as const) {
+    const run = spawnSync(command, args, { encoding: 'utf8' });
+    if (run.status !== 0) {
+      console.log(`| ${label} | not measured: ${(run.error?.message ?? run.stderr).trim().split('\n')[0]} | |`);
+      continue;
+    }
+    const r = JSON.parse(run.stdout) as { rttUs: number; writeUs: number };
+    console.log(`| ${label} | ${r.rttUs.toFixed(0)} | ${r.writeUs.toFixed(0)} |`);
   }
 }
