@@ -13,6 +13,7 @@
 //   fanout     burst with every output on, against blackhole sinks (and the real Kafka broker from
 //              test/infra when the kafka output exists; BENCH_KAFKA=0 leaves it out)
 //   isolation  fanout with the webhook sink stalled (accepts, never answers)
+//   outage     the webhook alone, its sink stalled: the queue bound, shedding and RSS of a long outage
 // falco/burst/batched run with no output enabled: they measure ingest alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
@@ -29,7 +30,7 @@ const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '20' },
-    scenarios: { type: 'string', default: 'falco,burst,batched,fanout,isolation' },
+    scenarios: { type: 'string', default: 'falco,burst,batched,fanout,isolation,outage' },
     spool: { type: 'string', default: 'off,on' },
   },
 });
@@ -50,7 +51,8 @@ interface Result {
   dropped?: Record<string, number>;
   /** Queue depth per output, sampled each second of the load. */
   depth?: Record<string, number[]>;
-  drainSeconds?: number;
+  /** Per output: seconds after the load until its queue was empty (absent: it never was). */
+  drainSeconds?: Record<string, number>;
   note?: string;
 }
 
@@ -79,13 +81,13 @@ async function kafkaBootstrap(): Promise<string | undefined> {
   return kafka.bootstrap.plaintext;
 }
 
-function configYaml(port: number, spool: string, sinks: Record<string, number> | undefined, kafka: string | undefined): string {
+function configYaml(port: number, spool: string, sinks: Record<string, number> | undefined, kafka: string | undefined, only?: string): string {
   const lines = [`listenaddress: 127.0.0.1`, `listenport: ${port}`, `loglevel: warn`, `stdout:`, `  enabled: false`];
   if (spool !== 'off') {
     lines.push(`spool:`, `  enabled: true`, `  dir: ${mkdtempSync(join(tmpdir(), 'peregrine-bench-'))}`, `  maxbytes: 4294967296`, `  fsync: ${spool === 'full' ? 'full' : 'normal'}`);
   }
   if (sinks) {
-    const has = (name: string) => outputs.some((o) => o.name === name);
+    const has = (name: string) => outputs.some((o) => o.name === name) && (only === undefined || only === name);
     lines.push('webhook:', `  address: http://127.0.0.1:${sinks.webhook}/events`);
     if (has('elasticsearch')) lines.push('elasticsearch:', `  hostport: http://127.0.0.1:${sinks.es}`);
     if (has('splunk')) lines.push('splunk:', `  hostport: http://127.0.0.1:${sinks.hec}`, '  token: bench');
@@ -166,7 +168,11 @@ function sampleQueueDepth(port: number): { stop(): Promise<Record<string, number
     while (running) {
       await new Promise((r) => setTimeout(r, 1000));
       if (!running) break;
-      for (const [output, n] of Object.entries((await metricsOf(port)).queue)) (series[output] ??= []).push(n);
+      try {
+        for (const [output, n] of Object.entries((await metricsOf(port)).queue)) (series[output] ??= []).push(n);
+      } catch {
+        // a missed sample (the daemon busy past fetch's patience) leaves a gap, not a failed run
+      }
     }
   })();
   return {
@@ -179,12 +185,15 @@ function sampleQueueDepth(port: number): { stop(): Promise<Record<string, number
 }
 
 async function run(scenario: string, spool: string): Promise<Result> {
-  const fan = scenario === 'fanout' || scenario === 'isolation';
-  const sinks = fan ? await startSinks(scenario === 'isolation' ? 'webhook' : '') : undefined;
-  const kafka = fan ? await kafkaBootstrap() : undefined;
+  const fan = scenario === 'fanout' || scenario === 'isolation' || scenario === 'outage';
+  // isolation and outage stall the webhook sink; outage runs the webhook alone.
+  const stalled = scenario === 'isolation' || scenario === 'outage' ? 'webhook' : undefined;
+  const only = scenario === 'outage' ? 'webhook' : undefined;
+  const sinks = fan ? await startSinks(stalled ?? '') : undefined;
+  const kafka = fan && only === undefined ? await kafkaBootstrap() : undefined;
   const port = await freePort();
   const configFile = join(mkdtempSync(join(tmpdir(), 'peregrine-bench-')), 'peregrine.yaml');
-  writeFileSync(configFile, configYaml(port, spool, sinks?.ports, kafka));
+  writeFileSync(configFile, configYaml(port, spool, sinks?.ports, kafka, only));
   const daemon = await startDaemon(configFile, port);
   const pid = daemon.pid as number;
   try {
@@ -207,18 +216,21 @@ async function run(scenario: string, spool: string): Promise<Result> {
       ...(depthSeries ? { depth: depthSeries } : {}),
     };
     if (fan) {
-      // Let the queues drain (the stalled output never will), then read what each output delivered.
+      // Let the queues drain (the stalled output's never will), noting when each output's did: its
+      // delivered rate is what it delivered over the load plus its own drain time.
       const drainStart = performance.now();
+      const drained: Record<string, number> = {};
       let m = await metricsOf(port);
-      // Done when every output but the stalled one has nothing queued or in flight.
-      const stalled = scenario === 'isolation' ? 'webhook' : undefined;
-      const busy = () => Object.entries(m.pending).some(([output, n]) => output !== stalled && n > 0);
-      while (busy() && performance.now() - drainStart < 120_000) {
+      for (;;) {
+        const elapsed = (performance.now() - drainStart) / 1000;
+        for (const [output, n] of Object.entries(m.pending)) if (n === 0 && drained[output] === undefined) drained[output] = elapsed;
+        const waiting = Object.keys(m.pending).filter((output) => output !== stalled && drained[output] === undefined);
+        if (waiting.length === 0 || elapsed > 120) break;
         await new Promise((r) => setTimeout(r, 250));
         m = await metricsOf(port);
       }
-      result.drainSeconds = (performance.now() - drainStart) / 1000;
-      result.delivered = m.delivered;
+      result.drainSeconds = drained;
+      result.delivered = Object.fromEntries(Object.entries(m.delivered).filter(([output]) => output !== stalled));
       result.dropped = m.dropped;
       if (!kafka) result.note = 'no kafka';
     }
@@ -259,11 +271,14 @@ console.log(`\nPeregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), '
 console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | CPU ms / 1000 alerts | delivered alerts/s per output (shed) |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  const perOutput = r.delivered
-    ? Object.entries(r.delivered)
-        .map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds ?? 0)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`)
-        .join(', ') + (r.note ? ` (${r.note})` : '')
-    : '';
+  const parts = [
+    ...Object.entries(r.delivered ?? {}).map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds?.[o] ?? NaN)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`),
+    ...Object.entries(r.dropped ?? {})
+      .filter(([o]) => r.delivered?.[o] === undefined)
+      .map(([o, n]) => `${o} stalled: ${f(n)} shed`),
+    ...(r.note ? [`(${r.note})`] : []),
+  ];
+  const perOutput = parts.join(', ');
   console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${perOutput} |`);
 }
 const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);

@@ -34,7 +34,7 @@ const MAX_ERROR_TEXT = 4096;
  * aborts (with the signal's reason).
  *
  * Through `dispatch()` with a plain handler rather than `request()`: no response stream and no
- * request handler object per call, which took a webhook POST from ~93 to ~66 µs of client CPU (the
+ * request-handler machinery per call, which took a webhook POST from ~93 to ~66 µs of client CPU (the
  * webhook sends one request per alert, so this is most of its own cost).
  */
 export function sendHttp(
@@ -53,7 +53,8 @@ export function sendHttp(
       if (response) resolve(response);
       else reject(error);
     };
-    // Before the pool starts the request there is no controller yet: onRequestStart aborts it then.
+    // Before the pool starts the request there is no controller yet: the promise rejects now (the
+    // caller's deadline is exact) and onRequestStart aborts the request when the pool gets to it.
     const onAbort = () => {
       controller?.abort(abortReason(signal));
       finish(abortReason(signal));
@@ -68,6 +69,7 @@ export function sendHttp(
         if (signal.aborted) c.abort(abortReason(signal));
       },
       onResponseStart(_c, statusCode, responseHeaders) {
+        if (statusCode < 200) return; // 1xx (100 Continue, 103 Early Hints): the real answer follows
         status = statusCode;
         headers = responseHeaders;
       },
@@ -75,7 +77,8 @@ export function sendHttp(
         chunks.push(chunk);
       },
       onResponseEnd() {
-        finish(undefined, { status, headers, text: chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+        // TextDecoder drops a leading UTF-8 BOM, as undici's body.text() did.
+        finish(undefined, { status, headers, text: utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)) });
       },
       onResponseError(_c, error) {
         finish(error);
@@ -88,6 +91,8 @@ export function sendHttp(
     }
   });
 }
+
+const utf8 = new TextDecoder('utf-8');
 
 function abortReason(signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));

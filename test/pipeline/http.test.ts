@@ -1,5 +1,7 @@
 // sendHttp (every HTTP output's request) against a real receiver: the response as read, and the
 // deadline in each place it can fire — before sending, while queued for a connection, mid-request.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpPool, sendHttp } from '../../src/plugin/http.ts';
 import { Receiver } from '../support/receiver.ts';
@@ -58,6 +60,22 @@ describe('sendHttp', () => {
     expect(receiver.received.map((r) => r.url)).toContain('/after');
     expect(receiver.received.map((r) => r.url)).not.toContain('/queued');
     await p.close();
+  });
+
+  it('skips a 103 Early Hints answer, strips a UTF-8 BOM, and rejects on a closed pool', async () => {
+    const server = createServer((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload' });
+      res.writeHead(201, { 'content-type': 'application/json' }).end('\uFEFF{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const p = createHttpPool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { tls: { rejectUnauthorized: true }, connections: 1, timeoutMs: 5_000 });
+    const res = await post(p, new AbortController().signal);
+    expect(res.status).toBe(201);
+    expect(res.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(res.text)).toEqual({ ok: true });
+    await p.close();
+    await expect(post(p, new AbortController().signal)).rejects.toThrow(/destroyed|closed/i);
+    await new Promise((resolve) => server.close(resolve));
   });
 
   it('rejects with a network error when the receiver resets the connection', async () => {
