@@ -232,7 +232,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
       result.drainSeconds = drained;
       result.delivered = Object.fromEntries(Object.entries(m.delivered).filter(([output]) => output !== stalled));
       result.dropped = m.dropped;
-      if (!kafka) result.note = 'no kafka';
+      if (!kafka && only === undefined) result.note = 'no kafka';
     }
     const after = procStats(pid);
     const ticksPerSecond = 100;
