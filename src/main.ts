@@ -9,6 +9,7 @@ import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
 import { runDlq } from './spool/dlq-cli.ts';
+import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
 
 function fatal(message: string, code = 1): never {
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     throw err;
   }
   for (const w of loaded.warnings) app.log.warn(w);
+  logProcessWarnings(app.log);
 
   app.startOutputs();
   const host = config.listenaddress || '0.0.0.0';
