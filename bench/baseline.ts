@@ -8,9 +8,9 @@ import { fork, spawnSync } from 'node:child_process';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readFileSync } from 'node:fs';
 import Fastify from 'fastify';
 import { falcoAlertJson } from '../test/support/alerts.ts';
+import { procStats } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,11 +32,6 @@ async function serve(kind: Kind): Promise<number> {
   app.post('/', (_request, reply) => reply.code(200).send());
   await app.listen({ port: 0, host: '127.0.0.1' });
   return (app.server.address() as AddressInfo).port;
-}
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(stat[11]) + Number(stat[12]);
 }
 
 /** Round trips over loopback between this process and a forked echo; µs per round trip and per write(). */
@@ -90,9 +85,9 @@ if (process.argv[2] === 'serve') {
     const child = fork(new URL(import.meta.url).pathname, ['serve', kind], { execArgv: ['--max-semi-space-size=8'] });
     const port = await new Promise<number>((resolve) => child.once('message', (p) => resolve(p as number)));
     for (const connections of [1, 50]) {
-      const before = cpuTicks(child.pid as number);
+      const before = procStats(child.pid as number).cpuTicks;
       const r = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies });
-      const cpuUs = ((cpuTicks(child.pid as number) - before) * 10_000) / r.requests;
+      const cpuUs = ((procStats(child.pid as number).cpuTicks - before) * 10_000) / r.requests;
       console.log(`| ${kind} | ${connections} | ${Math.round(r.requests / r.seconds).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.p999.toFixed(2)} | ${cpuUs.toFixed(0)} |`);
     }
     child.kill();

@@ -16,7 +16,6 @@
 //   outage     the webhook alone, its sink stalled: the queue bound, shedding and RSS of a long outage
 // falco/burst/batched run with no output enabled: they measure ingest alone.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { outputs } from '../outputs/index.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
+import { freePort } from '../test/support/daemon.ts';
+import { procStats } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
 const repo = join(import.meta.dirname, '..');
@@ -54,13 +55,6 @@ interface Result {
   /** Per output: seconds after the load until its queue was empty (absent: it never was). */
   drainSeconds?: Record<string, number>;
   note?: string;
-}
-
-function procStats(pid: number): { rssPeakKiB: number; cpuTicks: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return { rssPeakKiB: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
 }
 
 async function startSinks(stall: string): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
@@ -98,15 +92,6 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
     if (kafka && has('kafka')) lines.push('kafka:', `  hostport: ${kafka}`, `  topic: bench-${Date.now()}`, '  topiccreation: true');
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** A port the kernel just handed out, so it is free (a random pick can collide with a TIME_WAIT socket). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function startDaemon(configFile: string, port: number): Promise<ChildProcess> {

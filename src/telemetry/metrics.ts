@@ -17,24 +17,46 @@ const MAX_EVENT_SERIES = 2000;
 
 type EventLabels = { hostname: string; rule: string; priority: string; priority_raw: string; source: string; k8s_ns_name: string };
 
+/** Counts per label set in a plain Map, written to a prom-client counter when it is scraped. */
+class Tally<L extends Record<string, string>> {
+  private readonly counts = new Map<string, { labels: L; n: number }>();
+
+  get size(): number {
+    return this.counts.size;
+  }
+
+  has(key: string): boolean {
+    return this.counts.has(key);
+  }
+
+  /** One more for `key`; `labels` is called only the first time the key is seen. */
+  add(key: string, labels: () => L): void {
+    const entry = this.counts.get(key);
+    if (entry) entry.n++;
+    else this.counts.set(key, { labels: labels(), n: 1 });
+  }
+
+  writeTo(counter: Counter<string>): void {
+    counter.reset();
+    for (const { labels, n } of this.counts.values()) counter.inc(labels, n);
+  }
+}
+
 export class Metrics {
   readonly registry = new Registry();
   private readonly queueSources = new Map<string, () => QueueStats>();
 
   // The two per-alert counters (inputs, falco events) count in plain Maps and hand the totals to
   // prom-client at scrape time: its label hashing on every alert was a measurable share of ingest CPU.
-  private readonly inputCounts = new Map<string, { labels: { source: string; status: string }; n: number }>();
-  private readonly eventCounts = new Map<string, { labels: EventLabels; n: number }>();
+  private readonly inputCounts = new Tally<{ source: string; status: string }>();
+  private readonly eventCounts = new Tally<EventLabels>();
 
   private readonly inputs = new Counter({
     name: 'falcosecurity_falcosidekick_inputs_total',
     help: 'Alerts received, by source (requestbody|test) and status (accepted|rejected).',
     labelNames: ['source', 'status'] as const,
     registers: [this.registry],
-    collect: () => {
-      this.inputs.reset();
-      for (const { labels, n } of this.inputCounts.values()) this.inputs.inc(labels, n);
-    },
+    collect: (): void => this.inputCounts.writeTo(this.inputs),
   });
   readonly outputs = new Counter({
     name: 'falcosecurity_falcosidekick_outputs_total',
@@ -47,10 +69,7 @@ export class Metrics {
     help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other").`,
     labelNames: ['hostname', 'rule', 'priority', 'priority_raw', 'source', 'k8s_ns_name'] as const,
     registers: [this.registry],
-    collect: () => {
-      this.events.reset();
-      for (const { labels, n } of this.eventCounts.values()) this.events.inc(labels, n);
-    },
+    collect: (): void => this.eventCounts.writeTo(this.events),
   });
   readonly rejected = new Counter({
     name: 'peregrine_ingest_rejected_total',
@@ -158,29 +177,27 @@ export class Metrics {
   }
 
   countInput(source: string, status: 'accepted' | 'rejected'): void {
-    const key = `${source}\u0000${status}`;
-    const entry = this.inputCounts.get(key);
-    if (entry) entry.n++;
-    else this.inputCounts.set(key, { labels: { source, status }, n: 1 });
+    this.inputCounts.add(`${source}\u0000${status}`, () => ({ source, status }));
   }
 
   countEvent(alert: Alert, priorityRaw: string): void {
     const ns = alert.output_fields['k8s.ns.name'];
     const hostname = alert.hostname ?? '';
     const k8sNs = ns === undefined || ns === null ? '' : String(plainValue(ns));
-    const key = `${hostname}\u0000${alert.rule}\u0000${alert.priority}\u0000${priorityRaw}\u0000${alert.source}\u0000${k8sNs}`;
-    const entry = this.eventCounts.get(key);
-    if (entry) {
-      entry.n++;
-      return;
+    const { rule, priority, source } = alert;
+    const key = `${hostname}\u0000${rule}\u0000${priority}\u0000${priorityRaw}\u0000${source}\u0000${k8sNs}`;
+    if (this.eventCounts.has(key) || this.eventCounts.size < MAX_EVENT_SERIES) {
+      this.eventCounts.add(key, () => ({ hostname, rule, priority, priority_raw: priorityRaw, source, k8s_ns_name: k8sNs }));
+    } else {
+      // A 4-part key never equals a 6-part series key.
+      this.eventCounts.add(`_other\u0000${priority}\u0000${priorityRaw}\u0000${source}`, () => ({
+        hostname: '_other',
+        rule: '_other',
+        priority,
+        priority_raw: priorityRaw,
+        source,
+        k8s_ns_name: '_other',
+      }));
     }
-    if (this.eventCounts.size < MAX_EVENT_SERIES) {
-      this.eventCounts.set(key, { labels: { hostname, rule: alert.rule, priority: alert.priority, priority_raw: priorityRaw, source: alert.source, k8s_ns_name: k8sNs }, n: 1 });
-      return;
-    }
-    const other = `_other\u0000${alert.priority}\u0000${priorityRaw}\u0000${alert.source}`;
-    const folded = this.eventCounts.get(other);
-    if (folded) folded.n++;
-    else this.eventCounts.set(other, { labels: { hostname: '_other', rule: '_other', priority: alert.priority, priority_raw: priorityRaw, source: alert.source, k8s_ns_name: '_other' }, n: 1 });
   }
 }
