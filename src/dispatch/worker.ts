@@ -8,7 +8,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { backoffMs } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { DeadLetterReason, DeadLetterStore } from './dead-letter.ts';
-import { AlertQueue, type QueueEntry } from './queue.ts';
+import { AlertQueue, QueueEntry } from './queue.ts';
 import { outcomeAt, type Outcome, type SendResult } from './result.ts';
 
 /** The resolved core settings of one output (plugin defaults applied). */
@@ -100,7 +100,8 @@ export class OutputWorker {
     this.deps = deps;
     this.log = deps.log;
     this.random = deps.random ?? Math.random;
-    this.queue = new AlertQueue(settings.queue);
+    // Alerts more than a few batches deep are held compact (their JSON only) until taken.
+    this.queue = new AlertQueue(settings.queue, Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency));
     deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight };
@@ -139,7 +140,7 @@ export class OutputWorker {
 
   /** Queues an alert for delivery. Returns false when the queue shed it right away. */
   enqueue(alert: Alert, bytes: number, receivedAt: number = this.deps.clock.now(), spooled?: { spoolId: number; attempts?: number }): boolean {
-    const entry: QueueEntry = { alert, bytes, seq: this.seq++, receivedAt, attempts: spooled?.attempts ?? 0, ...(spooled ? { spoolId: spooled.spoolId } : {}) };
+    const entry = new QueueEntry(alert, { bytes, seq: this.seq++, receivedAt, attempts: spooled?.attempts ?? 0, spoolId: spooled?.spoolId });
     if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
     const shed = this.queue.push(entry);
     this.recordShed(shed);
@@ -205,7 +206,7 @@ export class OutputWorker {
     const left = this.queue.drainAll();
     // With the spool on, what is left stays there and is delivered after the restart.
     if (keepLeftovers) return left;
-    for (const entry of left) this.deps.metrics.dropped.inc({ output: this.name, reason: 'shutdown', priority: entry.alert.priority });
+    for (const entry of left) this.deps.metrics.dropped.inc({ output: this.name, reason: 'shutdown', priority: entry.priority });
     this.counts.dropped += left.length;
     return left;
   }
@@ -376,14 +377,14 @@ export class OutputWorker {
     }
     for (const entry of shed) {
       this.forget(entry);
-      this.deps.metrics.dropped.inc({ output: this.name, reason: 'queue_full', priority: entry.alert.priority });
+      this.deps.metrics.dropped.inc({ output: this.name, reason: 'queue_full', priority: entry.priority });
     }
     this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' }, shed.length);
     this.counts.dropped += shed.length;
     // One log line per burst: the first shed after a calm period, then every 10,000.
     if (this.shedBurst === 0 || Math.floor((this.shedBurst + shed.length) / 10_000) > Math.floor(this.shedBurst / 10_000)) {
       this.log.error(
-        { shed: shed.length, lowestShedPriority: shed[0]?.alert.priority, queued: this.queue.size, limits: this.settings.queue },
+        { shed: shed.length, lowestShedPriority: shed[0]?.priority, queued: this.queue.size, limits: this.settings.queue },
         'output queue full: shedding lowest-priority alerts (see peregrine_dropped_total)',
       );
     }

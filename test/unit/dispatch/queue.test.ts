@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { AlertQueue, type QueueEntry } from '../../../src/dispatch/queue.ts';
-import type { Alert } from '../../../src/ingest/alert.ts';
+import { AlertQueue, QueueEntry } from '../../../src/dispatch/queue.ts';
+import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/ingest/alert.ts';
+import { parseJson } from '../../../src/ingest/json.ts';
 import type { Priority } from '../../../src/ingest/priority.ts';
+import { serializeAlert } from '../../../src/ingest/serialize.ts';
+import { falcoAlertJson } from '../../support/alerts.ts';
 
 let seq = 0;
 function entry(priority: Priority, bytes = 10): QueueEntry {
   const alert = { uuid: `a${seq}`, priority } as Alert;
-  return { alert, bytes, seq: seq++, receivedAt: seq, attempts: 0 };
+  return new QueueEntry(alert, { bytes, seq: seq++, receivedAt: seq });
+}
+
+/** A real Falco alert, as ingest builds it (19-digit evt.time kept exact). */
+function falcoEntry(i: number, priority: Priority = 'Notice'): QueueEntry {
+  const alert = freezeAlert(toAlert(parseJson(falcoAlertJson(i, priority)) as AlertInput));
+  return new QueueEntry(alert, { bytes: serializeAlert(alert).length, seq: seq++, receivedAt: seq });
 }
 
 describe('AlertQueue', () => {
@@ -64,5 +73,49 @@ describe('AlertQueue', () => {
     q.restore(first);
     expect(q.take(3, 10_000)).toEqual([items[0], items[1], items[2]]);
     expect(q.oldestReceivedAt()).toBe(items[3]?.receivedAt);
+  });
+});
+
+describe('AlertQueue compact backlog', () => {
+  it('holds alerts queued behind hotDepth as their JSON and gives back an equal, frozen alert', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 2);
+    const items = [0, 1, 2, 3].map((i) => falcoEntry(i));
+    const originals = items.map((e) => e.alert);
+    const json = originals.map((a) => serializeAlert(a));
+    items.forEach((e) => q.push(e));
+    expect(items.map((e) => e.isCompact)).toEqual([false, false, true, true]);
+
+    const taken = q.take(10, Infinity);
+    expect(taken).toEqual(items);
+    for (const [i, e] of taken.entries()) {
+      const alert = e.alert;
+      expect(alert).toEqual(originals[i]);
+      expect(Object.isFrozen(alert) && Object.isFrozen(alert.output_fields)).toBe(true);
+      // The JSON is not recomputed, and the big integer comes back exact.
+      expect(serializeAlert(alert)).toBe(json[i]);
+      expect(JSON.stringify(alert.output_fields['evt.time'])).toBe(String(1700000000167531875n + BigInt(i)));
+    }
+    expect(taken[2]?.alert).toBe(taken[2]?.alert); // parsed once
+  });
+
+  it('sheds and counts compact entries by priority without parsing them', () => {
+    const q = new AlertQueue({ maxalerts: 2, maxbytes: 1_000_000 }, 1);
+    const [critical, notice] = [falcoEntry(0, 'Critical'), falcoEntry(1, 'Notice')];
+    q.push(critical);
+    q.push(notice);
+    const debug = falcoEntry(2, 'Debug');
+    expect(q.push(debug)).toEqual([debug]);
+    expect(debug.isCompact).toBe(true);
+    expect(debug.priority).toBe('Debug');
+    expect(q.take(10, Infinity).map((e) => e.alert.priority)).toEqual(['Critical', 'Notice']);
+  });
+
+  it('keeps a retried compact entry in its place', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 1);
+    const items = [0, 1, 2].map((i) => falcoEntry(i));
+    items.forEach((e) => q.push(e));
+    const first = q.take(2, Infinity);
+    q.restore(first);
+    expect(q.take(10, Infinity).map((e) => e.alert.uuid)).toEqual(['alert-0', 'alert-1', 'alert-2']);
   });
 });

@@ -213,3 +213,26 @@ describe('OutputWorker lifecycle', () => {
     expect(await h.counter('peregrine_dropped_total', { reason: 'queue_full', priority: 'Debug' })).toBe(2);
   });
 });
+
+describe('OutputWorker backlog', () => {
+  it('delivers a backlog deeper than the hot depth unchanged, in order', async () => {
+    let down = true;
+    const h = harness(async () => (down ? retry('HTTP 503') : ok()), {
+      queue: { maxalerts: 5000, maxbytes: 100_000_000 },
+      batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 },
+    });
+    await h.worker.start();
+    const sent = Array.from({ length: 3000 }, () => alert());
+    for (const a of sent) h.worker.enqueue(a, 100);
+    await flush();
+    down = false;
+    await h.clock.advance(100);
+    await h.worker.idle();
+    const delivered = h.calls.slice(1).flat();
+    expect(delivered).toEqual(sent);
+    expect(delivered.map((a) => a.uuid)).toEqual(sent.map((a) => a.uuid));
+    // Past the hot depth (1,024 here) the worker hands the plugin parsed copies, not the originals.
+    expect(delivered[0]).toBe(sent[0]);
+    expect(delivered[2999]).not.toBe(sent[2999]);
+  });
+});
