@@ -95,8 +95,9 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
 }
 
 async function startDaemon(configFile: string, port: number): Promise<ChildProcess> {
-  // The same V8 flag as the image's ENTRYPOINT and `npm start`.
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', join(repo, 'dist/src/main.js'), '-c', configFile], {
+  // The same V8 flag as the image's ENTRYPOINT and `npm start`; BENCH_NODE_FLAGS adds more (to try one).
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', ...extra, join(repo, 'dist/src/main.js'), '-c', configFile], {
     env: { ...process.env, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

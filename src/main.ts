@@ -8,6 +8,7 @@ import { parseCli, USAGE, type Cli } from './cli.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
+import { tuneHeap } from './heap.ts';
 import { runDlq } from './spool/dlq-cli.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   }
   for (const w of loaded.warnings) app.log.warn(w);
   logProcessWarnings(app.log);
+  const heapFlag = tuneHeap();
+  if (heapFlag) app.log.debug({ v8: heapFlag }, 'V8 heap growth capped');
 
   app.startOutputs();
   const host = config.listenaddress || '0.0.0.0';
