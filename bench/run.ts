@@ -226,6 +226,11 @@ async function run(scenario: string, spool: string): Promise<Result> {
     result.cpuMsPer1000 = (((after.cpuTicks - before.cpuTicks) / ticksPerSecond) * 1000) / (result.alerts / 1000);
     return result;
   } finally {
+    // SIGTERM first, so that a --cpu-prof in BENCH_NODE_FLAGS is written; a drain that waits on a
+    // stalled sink is cut short.
+    const exited = new Promise((resolve) => daemon.once('exit', resolve));
+    daemon.kill('SIGTERM');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 3000))]);
     daemon.kill('SIGKILL');
     sinks?.child.kill('SIGTERM');
   }

@@ -76,9 +76,12 @@ export function toAlert(input: AlertInput, newId: () => string = randomUUID): Al
   return alert;
 }
 
-/** Deep-freezes an alert: from the router on, every output shares this one object. */
+/**
+ * Freezes an alert: from the router on, every output shares this one object. `tags` is left
+ * unfrozen (it is readonly to the type checker): V8's JSON.stringify leaves its fast path for a
+ * frozen array, which doubled the cost of serializing every alert (1.5 → 3.5 µs).
+ */
 export function freezeAlert(alert: Alert): Alert {
   Object.freeze(alert.output_fields);
-  Object.freeze(alert.tags);
   return Object.freeze(alert);
 }

@@ -23,16 +23,14 @@ const NINE = 57;
 /** [start, end) of each integer token outside strings that a JS number cannot hold exactly. */
 function unsafeIntegers(text: string): number[] {
   const spans: number[] = [];
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
-      continue;
-    }
     if (c === QUOTE) {
-      inString = true;
+      // Most of an alert is inside strings: jump to the closing quote (one not escaped).
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) break; // unterminated: JSON.parse reports it
+      i = end;
     } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
       let end = i + 1;
       let integer = true;
@@ -49,24 +47,15 @@ function unsafeIntegers(text: string): number[] {
   return spans;
 }
 
-function restore(value: unknown, raws: string[]): unknown {
-  if (typeof value === 'string') {
-    return value.startsWith(SENTINEL) ? JSON.rawJSON(raws[Number(value.slice(SENTINEL.length))] as string) : value;
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = restore(value[i], raws);
-  } else if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    for (const key in obj) obj[key] = restore(obj[key], raws);
-  }
-  return value;
+/** Whether the quote at `at` is escaped: an odd run of backslashes before it. */
+function escaped(text: string, at: number): boolean {
+  let n = 0;
+  while (text.charCodeAt(at - 1 - n) === BACKSLASH) n++;
+  return n % 2 === 1;
 }
 
-/** Parses JSON, keeping integers beyond Number.MAX_SAFE_INTEGER exact. Throws SyntaxError like JSON.parse. */
-export function parseJson(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
-  const spans = unsafeIntegers(text);
-  if (spans.length === 0) return JSON.parse(text);
+/** The text with each span swapped for a numbered sentinel string, and the spans' own text. */
+function rewrite(text: string, spans: number[]): { text: string; raws: string[] } {
   const raws: string[] = [];
   let rewritten = '';
   let from = 0;
@@ -77,7 +66,40 @@ export function parseJson(text: string): unknown {
     rewritten += `${text.slice(from, start)}"${SENTINEL_TEXT}${raws.length - 1}"`;
     from = end;
   }
-  rewritten += text.slice(from);
+  return { text: rewritten + text.slice(from), raws };
+}
+
+/** Swaps each sentinel string in the parsed value for its raw JSON; writes only where one is found. */
+function restore(value: unknown, raws: string[]): unknown {
+  if (isSentinel(value)) return JSON.rawJSON(raws[Number(value.slice(SENTINEL.length))] as string);
+  if (value !== null && typeof value === 'object') restoreWithin(value as Record<string, unknown>, raws);
+  return value;
+}
+
+function restoreWithin(container: Record<string, unknown> | unknown[], raws: string[]): void {
+  const keys = Array.isArray(container) ? undefined : Object.keys(container);
+  const length = keys ? keys.length : (container as unknown[]).length;
+  for (let i = 0; i < length; i++) {
+    const key = keys ? (keys[i] as string) : i;
+    const v = (container as Record<string | number, unknown>)[key];
+    if (typeof v === 'string') {
+      if (isSentinel(v)) (container as Record<string | number, unknown>)[key] = JSON.rawJSON(raws[Number(v.slice(SENTINEL.length))] as string);
+    } else if (v !== null && typeof v === 'object') {
+      restoreWithin(v as Record<string, unknown>, raws);
+    }
+  }
+}
+
+function isSentinel(value: unknown): value is string {
+  return typeof value === 'string' && value.charCodeAt(0) === 0 && value.startsWith(SENTINEL);
+}
+
+/** Parses JSON, keeping integers beyond Number.MAX_SAFE_INTEGER exact. Throws SyntaxError like JSON.parse. */
+export function parseJson(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  const spans = unsafeIntegers(text);
+  if (spans.length === 0) return JSON.parse(text);
+  const { text: rewritten, raws } = rewrite(text, spans);
   let parsed: unknown;
   try {
     parsed = JSON.parse(rewritten);

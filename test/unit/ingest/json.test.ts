@@ -16,6 +16,11 @@ const cases = [
   '[1700000000167531875,{"k":"\\\\","v":1700000000167531876}]',
   '{"deep":{"x":[[{"y":12345678901234567890}]]}}',
   '{"evt.time":1700000000167531875,"proc.aname[2]":null,"t":true}',
+  // Quotes after runs of backslashes: an odd run escapes the quote, an even one does not.
+  '{"k":"a\\\\\\\\","v":1700000000167531875}',
+  '{"k":"\\\\\\"1700000000167531875","v":1700000000167531876}',
+  '1700000000167531875',
+  '[[],{},"",1700000000167531875]',
 ];
 
 describe('lossless JSON', () => {
@@ -35,5 +40,6 @@ describe('lossless JSON', () => {
   it('reports malformed JSON like JSON.parse, with the position in what was sent', () => {
     expect(() => parseJson('{"a":1700000000167531875,}')).toThrow(/position 25/);
     expect(() => parseJson('{"a":')).toThrow(SyntaxError);
+    expect(() => parseJson('{"a":1700000000167531875,"b":"open')).toThrow(SyntaxError);
   });
 });
