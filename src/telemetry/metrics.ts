@@ -21,19 +21,16 @@ type EventLabels = { hostname: string; rule: string; priority: string; priority_
 class Tally<L extends Record<string, string>> {
   private readonly counts = new Map<string, { labels: L; n: number }>();
 
-  get size(): number {
-    return this.counts.size;
-  }
-
-  has(key: string): boolean {
-    return this.counts.has(key);
-  }
-
-  /** One more for `key`; `labels` is called only the first time the key is seen. */
-  add(key: string, labels: () => L): void {
+  /**
+   * One more for `key`; `labels` is called only the first time the key is seen. Returns false, and
+   * counts nothing, when `key` is new and `max` keys are already held.
+   */
+  add(key: string, labels: () => L, max = Infinity): boolean {
     const entry = this.counts.get(key);
     if (entry) entry.n++;
-    else this.counts.set(key, { labels: labels(), n: 1 });
+    else if (this.counts.size < max) this.counts.set(key, { labels: labels(), n: 1 });
+    else return false;
+    return true;
   }
 
   writeTo(counter: Counter<string>): void {
@@ -186,9 +183,7 @@ export class Metrics {
     const k8sNs = ns === undefined || ns === null ? '' : String(plainValue(ns));
     const { rule, priority, source } = alert;
     const key = `${hostname}\u0000${rule}\u0000${priority}\u0000${priorityRaw}\u0000${source}\u0000${k8sNs}`;
-    if (this.eventCounts.has(key) || this.eventCounts.size < MAX_EVENT_SERIES) {
-      this.eventCounts.add(key, () => ({ hostname, rule, priority, priority_raw: priorityRaw, source, k8s_ns_name: k8sNs }));
-    } else {
+    if (!this.eventCounts.add(key, () => ({ hostname, rule, priority, priority_raw: priorityRaw, source, k8s_ns_name: k8sNs }), MAX_EVENT_SERIES)) {
       // A 4-part key never equals a 6-part series key.
       this.eventCounts.add(`_other\u0000${priority}\u0000${priorityRaw}\u0000${source}`, () => ({
         hostname: '_other',
