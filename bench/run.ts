@@ -5,6 +5,7 @@
 //   npm run bench                                  all scenarios, spool off and on, 20 s each
 //   npm run bench -- --seconds 5 --scenarios falco,burst --spool off,on,full
 // --spool: off, on (fsync: normal) and full (fsync: full).
+// BENCH_NODE_FLAGS: extra node flags for the daemon, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 //
 // Scenarios (DESIGN §8, issue "Benchmarks"):
 //   falco      1 keep-alive connection, one request at a time (how Falco's http_output sends)
