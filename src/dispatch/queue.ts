@@ -3,7 +3,7 @@
 // Delivery order is arrival order (retried alerts go back to the front).
 //
 // Memory: an alert queued deep in a backlog (a destination down for hours) is held as its JSON
-// alone, and parsed back when it is taken: ~0.8 KB of live heap per alert against ~1.6 KB parsed.
+// alone, and parsed back when it is taken: under 0.9 KB of live heap per alert against ~1.7 KB parsed.
 // The entries near the head, which the next batches take, stay parsed.
 import type { Alert } from '../ingest/alert.ts';
 import { PRIORITIES, priorityRank, type Priority } from '../ingest/priority.ts';

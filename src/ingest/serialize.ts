@@ -1,5 +1,6 @@
 // The alert's JSON, computed once per alert and shared by every output that sends it as is
-// (webhook body, stdout line, Kafka value, Splunk event): the alert is frozen, so it cannot change.
+// (webhook body, stdout line, Kafka value, Splunk event). The alert and its output_fields are frozen;
+// `tags` is readonly by type only (see freezeAlert), and no output may change it.
 import { freezeAlert, type Alert } from './alert.ts';
 import { parseJson } from './json.ts';
 
@@ -14,7 +15,12 @@ export function serializeAlert(alert: Alert): string {
   return json;
 }
 
-/** The alert back from its JSON (a queue holds deep backlogs compact): equal to the original, frozen, its JSON cached. */
+/**
+ * The alert back from its JSON (a queue holds deep backlogs compact; the spool holds JSON): frozen,
+ * with this very string as its cached JSON, so every output sends the same bytes as before. Values
+ * JSON cannot tell apart come back in JSON's form: -0 as 0, a number written as a long integer
+ * (1.2345678901234567e19) as that integer.
+ */
 export function thawAlert(json: string): Alert {
   const alert = freezeAlert(parseJson(json) as Alert);
   cache.set(alert, json);

@@ -5,8 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../dispatch/clock.ts';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
-import { freezeAlert, type Alert } from '../ingest/alert.ts';
-import { parseJson } from '../ingest/json.ts';
+import { thawAlert } from '../ingest/serialize.ts';
 import type { Spool } from './spool.ts';
 
 export function recoverSpool(
@@ -19,11 +18,16 @@ export function recoverSpool(
 ): void {
   const backlog = spool.backlog();
   const now = clock.now();
+  // One JSON string per alert, whichever outputs hold it: a backlog queued compact (as its JSON)
+  // then costs the same memory as before the restart.
+  const jsonById = new Map<number, string>();
   for (const worker of workers) {
     const pending = spool.pending(worker.name);
     let resumeAt = 0;
     for (const row of pending) {
-      worker.enqueue(freezeAlert(parseJson(row.json) as Alert), row.bytes, row.receivedAt, { spoolId: row.id, attempts: row.attempts });
+      let json = jsonById.get(row.id);
+      if (json === undefined) jsonById.set(row.id, (json = row.json));
+      worker.enqueue(thawAlert(json), row.bytes, row.receivedAt, { spoolId: row.id, attempts: row.attempts });
       if (row.attempts > 0 && row.nextAt > now) resumeAt = resumeAt === 0 ? row.nextAt : Math.min(resumeAt, row.nextAt);
     }
     if (resumeAt > 0) worker.pauseUntil(resumeAt);
@@ -33,7 +37,7 @@ export function recoverSpool(
   for (const [output, count] of Object.entries(backlog)) {
     if (configured.has(output)) continue;
     for (const row of spool.pending(output)) {
-      const alert = freezeAlert(parseJson(row.json) as Alert);
+      const alert = thawAlert(row.json);
       deadLetters.add({ output, alert, reason: 'output_removed', detail: `output "${output}" is no longer configured`, attempts: row.attempts, at: now, spoolId: row.id });
     }
     countRemoved(output, count);

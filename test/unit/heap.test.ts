@@ -3,12 +3,16 @@ import { HEAP_GROWING_PERCENT, tuneHeap } from '../../src/heap.ts';
 
 describe('tuneHeap', () => {
   it('caps V8 heap growth when the command line does not', () => {
-    expect(tuneHeap([])).toBe(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-    expect(tuneHeap(['--max-semi-space-size=8'])).toBe(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    const set: string[] = [];
+    const record = (flag: string) => void set.push(flag);
+    expect(tuneHeap([], record)).toBe(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    expect(tuneHeap(['--max-semi-space-size=8'], record)).toBe(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+    expect(set).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
   });
 
   it('leaves a value given on the node command line alone', () => {
-    expect(tuneHeap(['--heap-growing-percent=100'])).toBeUndefined();
-    expect(tuneHeap(['--heap_growing_percent=10'])).toBeUndefined();
+    const record = (flag: string) => expect.unreachable(`set ${flag}`);
+    expect(tuneHeap(['--heap-growing-percent=100'], record)).toBeUndefined();
+    expect(tuneHeap(['--heap_growing_percent=10'], record)).toBeUndefined();
   });
 });

@@ -235,4 +235,36 @@ describe('OutputWorker backlog', () => {
     expect(delivered[0]).toBe(sent[0]);
     expect(delivered[2999]).not.toBe(sent[2999]);
   });
+
+  it('dead-letters compact entries with their alert intact', async () => {
+    const h = harness(async () => fail('HTTP 400: bad'), {
+      queue: { maxalerts: 5000, maxbytes: 100_000_000 },
+      batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 },
+    });
+    await h.worker.start();
+    const sent = Array.from({ length: 1100 }, (_, i) => alert(i === 1099 ? 'Critical' : 'Warning'));
+    for (const a of sent) h.worker.enqueue(a, 100);
+    await h.worker.idle();
+    const letters = h.deadLetters.list(); // the store keeps the newest 1,000
+    expect(letters.map((d) => d.alert)).toEqual(sent.slice(-1000));
+    expect(letters.at(-1)?.alert).not.toBe(sent.at(-1)); // it was held compact
+    expect(letters.at(-1)?.reason).toBe('rejected');
+  });
+
+  it('counts compact leftovers by priority when shutdown drops them', async () => {
+    const h = harness(async () => retry('HTTP 503'), {
+      queue: { maxalerts: 5000, maxbytes: 100_000_000 },
+      batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 },
+    });
+    await h.worker.start();
+    for (let i = 0; i < 1100; i++) h.worker.enqueue(alert(i === 1099 ? 'Critical' : 'Warning'), 100);
+    await flush();
+    const draining = h.worker.drain(10);
+    await h.clock.advance(10);
+    const left = await draining;
+    expect(left).toHaveLength(1100);
+    expect(left.at(-1)?.isCompact).toBe(true);
+    expect(await h.counter('peregrine_dropped_total', { reason: 'shutdown', priority: 'Critical' })).toBe(1);
+    expect(await h.counter('peregrine_dropped_total', { reason: 'shutdown', priority: 'Warning' })).toBe(1099);
+  });
 });

@@ -1,5 +1,5 @@
 // Alerts for the enrichment tests, built from the shared fixture the way ingest builds them
-// (lossless JSON, canonical alert, deep-frozen as the router hands them on).
+// (lossless JSON, canonical alert, frozen as the router hands them on).
 import { readFileSync } from 'node:fs';
 import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/ingest/alert.ts';
 import { parseJson } from '../../../src/ingest/json.ts';
