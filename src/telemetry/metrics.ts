@@ -47,7 +47,7 @@ export class Metrics {
   // prom-client at scrape time: its label hashing on every alert was a measurable share of ingest CPU.
   private readonly inputCounts = new Tally<{ source: string; status: string }>();
   private readonly eventCounts = new Tally<EventLabels>();
-  private readonly inputKeys: Record<string, Record<string, string>> = {};
+  private readonly inputKeys: Record<string, Record<string, string>> = Object.create(null);
 
   private readonly inputs = new Counter({
     name: 'falcosecurity_falcosidekick_inputs_total',
@@ -176,7 +176,7 @@ export class Metrics {
 
   countInput(source: string, status: 'accepted' | 'rejected'): void {
     // A handful of keys, built once: a key concatenated per alert is hashed per alert.
-    const key = ((this.inputKeys[source] ??= {})[status] ??= `${source}\u0000${status}`);
+    const key = ((this.inputKeys[source] ??= Object.create(null) as Record<string, string>)[status] ??= `${source}\u0000${status}`);
     this.inputCounts.add(key, () => ({ source, status }));
   }
 
