@@ -71,7 +71,7 @@ function rewrite(text: string, spans: number[]): { text: string; raws: string[] 
 
 /** Swaps each sentinel string in the parsed value for its raw JSON; writes only where one is found. */
 function restore(value: unknown, raws: string[]): unknown {
-  if (isSentinel(value)) return JSON.rawJSON(raws[Number(value.slice(SENTINEL.length))] as string);
+  if (isSentinel(value)) return rawFor(value, raws);
   if (value !== null && typeof value === 'object') restoreWithin(value as Record<string, unknown>, raws);
   return value;
 }
@@ -83,7 +83,7 @@ function restoreWithin(container: Record<string, unknown> | unknown[], raws: str
     const key = keys ? (keys[i] as string) : i;
     const v = (container as Record<string | number, unknown>)[key];
     if (typeof v === 'string') {
-      if (isSentinel(v)) (container as Record<string | number, unknown>)[key] = JSON.rawJSON(raws[Number(v.slice(SENTINEL.length))] as string);
+      if (isSentinel(v)) (container as Record<string | number, unknown>)[key] = rawFor(v, raws);
     } else if (v !== null && typeof v === 'object') {
       restoreWithin(v as Record<string, unknown>, raws);
     }
@@ -92,6 +92,11 @@ function restoreWithin(container: Record<string, unknown> | unknown[], raws: str
 
 function isSentinel(value: unknown): value is string {
   return typeof value === 'string' && value.charCodeAt(0) === 0 && value.startsWith(SENTINEL);
+}
+
+/** The raw JSON of the integer a sentinel stands for. */
+function rawFor(sentinel: string, raws: string[]): ReturnType<typeof JSON.rawJSON> {
+  return JSON.rawJSON(raws[Number(sentinel.slice(SENTINEL.length))] as string);
 }
 
 /** Parses JSON, keeping integers beyond Number.MAX_SAFE_INTEGER exact. Throws SyntaxError like JSON.parse. */
