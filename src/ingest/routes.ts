@@ -73,7 +73,11 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
 }
 
 export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): void {
-  server.post('/', (request, reply) => postAlerts(request, reply, deps));
+  const observe = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    deps.metrics.ingestDuration.observe(reply.elapsedTime / 1000);
+    done();
+  };
+  server.post('/', { onResponse: observe }, (request, reply) => postAlerts(request, reply, deps));
   server.post('/test', async (request, reply) => {
     requireToken(request, deps);
     const error = await deps.ingest.accept(testAlert(new Date()), 'test', true);

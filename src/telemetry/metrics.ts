@@ -131,6 +131,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ingestDuration = new Histogram({
+    name: 'peregrine_ingest_duration_seconds',
+    help: 'Time Peregrine spends on one POST / request, from routing to the last byte of the reply written: what Falco waits for (spool on: the commit included). The network and the client add to it.',
+    buckets: [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
+    registers: [this.registry],
+  });
+
   readonly spoolCommit = new Histogram({
     name: 'peregrine_spool_commit_seconds',
     help: 'Duration of one spool commit (a group of alerts and delivery updates).',

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { metricSum } from '../support/metrics.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
 let app: RunningApp;
@@ -87,6 +88,22 @@ describe('ingest token', () => {
     } finally {
       await guarded.stop();
     }
+  });
+});
+
+describe('peregrine_ingest_duration_seconds', () => {
+  it('times every POST / (accepted or rejected) and nothing else', async () => {
+    const count = () => metricSum(app.metrics.registry, 'peregrine_ingest_duration_seconds', {}, '_count');
+    const sum = () => metricSum(app.metrics.registry, 'peregrine_ingest_duration_seconds', {}, '_sum');
+    const [n0, s0] = [await count(), await sum()];
+    expect((await send(falcoAlertJson(11), json)).status).toBe(200);
+    expect((await send('{"rule":', json)).status).toBe(400);
+    await (await request(`${app.url}/ping`)).body.dump();
+    await (await request(`${app.url}/test`, { method: 'POST' })).body.dump();
+    expect(await count()).toBe(n0 + 2);
+    const seconds = (await sum()) - s0;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(5);
   });
 });
 
