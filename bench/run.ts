@@ -26,6 +26,7 @@ import { outputs } from '../outputs/index.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { procStats } from './proc.ts';
+import { histogramQuantile } from './quantile.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
 const repo = join(import.meta.dirname, '..');
@@ -47,6 +48,8 @@ interface Result {
   p50: number;
   p99: number;
   p999: number;
+  /** The same percentiles inside the daemon (peregrine_ingest_duration_seconds), ms. */
+  server?: { p50: number; p99: number };
   rssMiB: number;
   cpuMsPer1000: number;
   delivered?: Record<string, number>;
@@ -190,6 +193,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
     const measured = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: perRequest === 1 ? SINGLE_BODIES : BATCH_BODIES });
     const depthSeries = await depth?.stop();
     if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
+    const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const result: Result = {
       scenario,
       spool: spool === 'full' ? 'on, fsync full' : spool,
@@ -198,6 +202,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
       p50: measured.p50,
       p99: measured.p99,
       p999: measured.p999,
+      server: { p50: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.5), p99: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.99) },
       rssMiB: 0,
       cpuMsPer1000: 0,
       ...(depthSeries ? { depth: depthSeries } : {}),
@@ -260,8 +265,8 @@ for (const scenario of (values.scenarios ?? '').split(',')) {
 if (startedKafka) spawnSync('bash', [join(repo, 'test/infra/infra.sh'), 'kafka', 'stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 console.log(`\nPeregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, default queue bounds\n`);
-console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | peak RSS MiB | CPU ms / 1000 alerts | delivered alerts/s per output (shed) |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | in daemon p50 / p99 ms | peak RSS MiB | CPU ms / 1000 alerts | delivered alerts/s per output (shed) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const parts = [
     ...Object.entries(r.delivered ?? {}).map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds?.[o] ?? NaN)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`),
@@ -271,7 +276,7 @@ for (const r of results) {
     ...(r.note ? [`(${r.note})`] : []),
   ];
   const perOutput = parts.join(', ');
-  console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${perOutput} |`);
+  console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.server?.p50 ?? NaN, 2)} / ${f(r.server?.p99 ?? NaN, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${perOutput} |`);
 }
 const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
 if (depths.length) {
