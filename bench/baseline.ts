@@ -1,15 +1,21 @@
 // What this machine can do at all, driven exactly like bench/run.ts (wrk, the same alert bodies):
 //   node:http  a bare server that reads the body and answers 200
 //   fastify    fastify with one POST route that reads the body and answers 200 (Peregrine's framework)
+//   nginx      when installed (apt-get install nginx-light): one worker answering 200, a C server on
+//              the same sockets, i.e. what this machine allows any server
 //   ping-pong  two processes bouncing 100 bytes over loopback TCP: the cost of waking the other side,
 //              unpinned and (with taskset) with both on one CPU
 // `npm run bench:baseline` — the floor under every per-request figure in the README.
 import { fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect, createServer as createTcpServer, type Socket } from 'node:net';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { falcoAlertJson } from '../test/support/alerts.ts';
+import { freePort } from '../test/support/daemon.ts';
 import { procStats } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
@@ -68,6 +74,24 @@ async function pingPong(rounds = 5_000): Promise<{ rttUs: number; writeUs: numbe
   return { rttUs, writeUs: (writeMs * 1000) / rounds };
 }
 
+/** Starts nginx (one worker, daemonised, 127.0.0.1 only) on a free port; undefined when it is not installed. */
+function startNginx(port: number): { stop(): void } | undefined {
+  if (spawnSync('nginx', ['-v']).error) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-nginx-'));
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join(' ');
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1; daemon on; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+events { worker_connections 1024; }
+http { access_log off; ${temp} keepalive_requests 100000000; keepalive_timeout 600s;
+  server { listen 127.0.0.1:${port}; location / { return 200 ""; } } }
+`,
+  );
+  const conf = ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')];
+  if (spawnSync('nginx', conf).status !== 0) return undefined;
+  return { stop: () => void spawnSync('nginx', [...conf, '-s', 'stop']) };
+}
+
 if (process.argv[2] === 'serve') {
   process.send?.(await serve(process.argv[3] as Kind));
 } else if (process.argv[2] === 'echo') {
@@ -92,6 +116,15 @@ if (process.argv[2] === 'serve') {
     }
     child.kill();
   }
+  const nginxPort = await freePort();
+  const nginx = startNginx(nginxPort);
+  if (!nginx) console.log('| nginx | not measured: not installed (apt-get install nginx-light) | | | | | |');
+  for (const connections of nginx ? [1, 50] : []) {
+    // nginx's CPU is in a worker process we do not track: only latency and rate here.
+    const r = await wrk(`http://127.0.0.1:${nginxPort}/`, { connections, seconds: SECONDS, bodies });
+    console.log(`| nginx (1 worker) | ${connections} | ${Math.round(r.requests / r.seconds).toLocaleString('en-US')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.p999.toFixed(2)} | |`);
+  }
+  nginx?.stop();
   console.log('\n| ping-pong over loopback TCP, 100 bytes | round trip µs | socket.write() µs |');
   console.log('|---|---|---|');
   for (const [label, command, args] of [
