@@ -76,19 +76,12 @@ export function toAlert(input: AlertInput, newId: () => string = randomUUID): Al
   return alert;
 }
 
-/** Where a frozen alert keeps its JSON text (read by serializeAlert); JSON.stringify skips symbol keys. */
-export const ALERT_JSON: unique symbol = Symbol('peregrine.alert.json');
-
 /**
- * Freezes an alert: from the router on, every output shares this one object. Its JSON (`json`, or
- * JSON.stringify's) is stored on it first, as a hidden property: a WeakMap beside it cost ~1 µs more
- * per alert, plus GC work. `tags` is left unfrozen (it is readonly to the type checker): V8's
- * JSON.stringify leaves its fast path for a frozen array, which doubled the cost of serializing
- * every alert (1.5 → 3.5 µs). A frozen alert is returned as it is.
+ * Freezes an alert: from the router on, every output shares this one object. `tags` is left
+ * unfrozen (it is readonly to the type checker): V8's JSON.stringify leaves its fast path for a
+ * frozen array, which doubled the cost of serializing every alert (1.5 → 3.5 µs).
  */
-export function freezeAlert(alert: Alert, json?: string): Alert {
-  if (Object.isFrozen(alert)) return alert;
-  Object.defineProperty(alert, ALERT_JSON, { value: json ?? JSON.stringify(alert) });
+export function freezeAlert(alert: Alert): Alert {
   Object.freeze(alert.output_fields);
   return Object.freeze(alert);
 }
