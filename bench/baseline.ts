@@ -81,12 +81,13 @@ function startNginx(port: number): { stop(): void } | undefined {
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `${t}_temp_path ${dir}/${t};`).join(' ');
   writeFileSync(
     join(dir, 'nginx.conf'),
-    `worker_processes 1; daemon on; pid ${dir}/nginx.pid; error_log ${dir}/error.log;
+    `worker_processes 1; daemon on; pid ${dir}/nginx.pid;
 events { worker_connections 1024; }
 http { access_log off; ${temp} keepalive_requests 100000000; keepalive_timeout 600s;
   server { listen 127.0.0.1:${port}; location / { return 200 ""; } } }
 `,
   );
+  // -e: the error log, from startup on (before the config is read).
   const conf = ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf')];
   if (spawnSync('nginx', conf).status !== 0) return undefined;
   return { stop: () => void spawnSync('nginx', [...conf, '-s', 'stop']) };

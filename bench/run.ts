@@ -194,6 +194,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
     const depthSeries = await depth?.stop();
     if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
     const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const inDaemonMs = (q: number) => 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', q);
     const result: Result = {
       scenario,
       spool: spool === 'full' ? 'on, fsync full' : spool,
@@ -202,7 +203,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
       p50: measured.p50,
       p99: measured.p99,
       p999: measured.p999,
-      server: { p50: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.5), p99: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.99) },
+      server: { p50: inDaemonMs(0.5), p99: inDaemonMs(0.99) },
       rssMiB: 0,
       cpuMsPer1000: 0,
       ...(depthSeries ? { depth: depthSeries } : {}),
