@@ -99,6 +99,8 @@ describe('splunk: HEC answers', () => {
     await waitFor(() => r.received.length === 1 && a.deadLetters.size() === 1);
     expect(uuidsIn(r.received[0]?.body ?? '')).toEqual(['alert-3', 'alert-4']);
     expect(a.deadLetters.list()[0]).toMatchObject({ output: 'splunk', reason: 'rejected', alert: { uuid: 'alert-2' }, detail: 'HEC code 6 (HTTP 400): Invalid data format (event 2 of the batch)' });
+    // The receiver records the re-sent batch before the worker has read its answer: wait for that.
+    await waitFor(async () => (await metricValue(a, 'peregrine_delivered_total')) >= 4, 5000, 'the re-sent batch settled');
     expect(await metricValue(a, 'peregrine_delivered_total')).toBe(4);
     expect(eventPosts(seen)).toHaveLength(2);
   });
