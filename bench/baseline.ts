@@ -1,4 +1,6 @@
-// What this machine can do at all, driven exactly like bench/run.ts (wrk, the same alert bodies):
+// What this machine can do at all. First its stalls (bench/stalls.ts): how often it takes a CPU
+// away from a thread that never sleeps, and the wait that implies at p99 for any request. Then
+// servers driven exactly like bench/run.ts (wrk, the same alert bodies):
 //   node:http  a bare server that reads the body and answers 200
 //   fastify    fastify with one POST route that reads the body and answers 200 (Peregrine's framework)
 //   nginx      when installed (apt-get install nginx-light): one worker answering 200, a C server on
@@ -16,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
-import { procStats } from './proc.ts';
+import { machineCpu, procStats, stealShare } from './proc.ts';
+import { measureStalls, stalledShare, waitQuantile } from './stalls.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -103,6 +106,15 @@ if (process.argv[2] === 'serve') {
   console.log(JSON.stringify(await pingPong()));
 } else {
   assertWrk();
+  const machineBefore = machineCpu();
+  const stalls = await measureStalls(SECONDS);
+  const steal = stealShare(machineBefore, machineCpu());
+  const pct = (share: number) => `${(100 * share).toFixed(2)} %`;
+  console.log(`| one thread spinning per vCPU, ${SECONDS} s | time stalled ≥ 0.5 ms | time stalled ≥ 1 ms | longest stall ms |`);
+  console.log('|---|---|---|---|');
+  stalls.forEach((t, i) => console.log(`| thread ${i + 1} | ${pct(stalledShare(t, 0.5))} | ${pct(stalledShare(t, 1))} | ${Math.max(0, ...t.gaps).toFixed(2)} |`));
+  console.log(`\nSteal (CPU time the hypervisor took) while they spun: ${Number.isNaN(steal) ? 'unknown (no /proc/stat)' : pct(steal)}.`);
+  console.log(`A request crossing both vCPUs waits on stalls alone ≥ ${waitQuantile(stalls, 0.99).toFixed(2)} ms at p99, ≥ ${waitQuantile(stalls, 0.999).toFixed(2)} ms at p99.9.\n`);
   const bodies = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i).replace(/^\{"uuid":"[^"]*",/, '{'));
   console.log(`| server | connections | requests/s | p50 ms | p99 ms | p99.9 ms | CPU µs / request |`);
   console.log('|---|---|---|---|---|---|---|');

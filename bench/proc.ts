@@ -1,4 +1,5 @@
-// What the kernel says about a process: peak RSS and CPU time used so far (Linux /proc).
+// What the kernel says about a process: peak RSS and CPU time used so far; and about the machine:
+// how much CPU time the hypervisor took from it (Linux /proc).
 import { readFileSync } from 'node:fs';
 
 /** Ticks are 1/100 s (USER_HZ); cpuTicks is user + system time. */
@@ -7,4 +8,30 @@ export function procStats(pid: number): { rssPeakKiB: number; cpuTicks: number }
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return { rssPeakKiB: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+}
+
+export interface MachineCpu {
+  /** user, nice, system, idle, iowait, irq, softirq and steal ticks, all CPUs. */
+  totalTicks: number;
+  /** Time the hypervisor ran something else while this machine's vCPUs wanted to run. */
+  stealTicks: number;
+}
+
+/** The machine's CPU counters so far (the first line of /proc/stat); undefined off Linux. */
+export function machineCpu(): MachineCpu | undefined {
+  let line: string | undefined;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+  } catch {
+    return undefined;
+  }
+  const ticks = (line ?? '').split(/\s+/).slice(1, 9).map(Number);
+  if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return undefined;
+  return { totalTicks: ticks.reduce((a, b) => a + b, 0), stealTicks: ticks[7] as number };
+}
+
+/** The share (0..1) of the machine's CPU time that was stolen between two readings; NaN without them. */
+export function stealShare(before: MachineCpu | undefined, after: MachineCpu | undefined): number {
+  if (!before || !after || after.totalTicks === before.totalTicks) return NaN;
+  return (after.stealTicks - before.stealTicks) / (after.totalTicks - before.totalTicks);
 }

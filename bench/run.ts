@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { outputs } from '../outputs/index.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
-import { procStats } from './proc.ts';
+import { machineCpu, procStats, stealShare } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
@@ -52,6 +52,8 @@ interface Result {
   server?: { p50: number; p99: number };
   rssMiB: number;
   cpuMsPer1000: number;
+  /** The share of the machine's CPU time the hypervisor took while wrk ran (0..1). */
+  steal: number;
   delivered?: Record<string, number>;
   dropped?: Record<string, number>;
   /** Queue depth per output, sampled each second of the load. */
@@ -190,7 +192,9 @@ async function run(scenario: string, spool: string): Promise<Result> {
     const before = procStats(pid);
     const [connections, perRequest] = scenario === 'falco' ? [1, 1] : scenario === 'batched' ? [8, 100] : [50, 1];
     const depth = fan ? sampleQueueDepth(port) : undefined;
+    const machineBefore = machineCpu();
     const measured = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: perRequest === 1 ? SINGLE_BODIES : BATCH_BODIES });
+    const steal = stealShare(machineBefore, machineCpu());
     const depthSeries = await depth?.stop();
     if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
     const metricsText = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -206,6 +210,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
       server: { p50: inDaemonMs(0.5), p99: inDaemonMs(0.99) },
       rssMiB: 0,
       cpuMsPer1000: 0,
+      steal,
       ...(depthSeries ? { depth: depthSeries } : {}),
     };
     if (fan) {
@@ -258,7 +263,7 @@ for (const scenario of (values.scenarios ?? '').split(',')) {
       results.push(await run(scenario, spool));
     } catch (err) {
       process.stderr.write(`bench: ${scenario}, spool ${spool} FAILED: ${(err as Error).message}\n`);
-      results.push({ scenario, spool, alerts: NaN, seconds: NaN, p50: NaN, p99: NaN, p999: NaN, rssMiB: NaN, cpuMsPer1000: NaN, note: 'failed: see stderr' });
+      results.push({ scenario, spool, alerts: NaN, seconds: NaN, p50: NaN, p99: NaN, p999: NaN, rssMiB: NaN, cpuMsPer1000: NaN, steal: NaN, note: 'failed: see stderr' });
     }
   }
 }
@@ -266,8 +271,8 @@ for (const scenario of (values.scenarios ?? '').split(',')) {
 if (startedKafka) spawnSync('bash', [join(repo, 'test/infra/infra.sh'), 'kafka', 'stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 console.log(`\nPeregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, default queue bounds\n`);
-console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | in daemon p50 / p99 ms | peak RSS MiB | CPU ms / 1000 alerts | delivered alerts/s per output (shed) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | in daemon p50 / p99 ms | peak RSS MiB | CPU ms / 1000 alerts | steal % | delivered alerts/s per output (shed) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   const parts = [
     ...Object.entries(r.delivered ?? {}).map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds?.[o] ?? NaN)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`),
@@ -277,7 +282,7 @@ for (const r of results) {
     ...(r.note ? [`(${r.note})`] : []),
   ];
   const perOutput = parts.join(', ');
-  console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.server?.p50 ?? NaN, 2)} / ${f(r.server?.p99 ?? NaN, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${perOutput} |`);
+  console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.server?.p50 ?? NaN, 2)} / ${f(r.server?.p99 ?? NaN, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${f(100 * r.steal, 1)} | ${perOutput} |`);
 }
 const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
 if (depths.length) {
