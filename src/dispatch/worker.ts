@@ -26,6 +26,8 @@ export interface DeliveryJournal {
   complete(output: string, spoolId: number): void;
   /** Will be retried: attempts and the next-retry time survive a restart. */
   reschedule(output: string, spoolId: number, attempts: number, nextAt: number): void;
+  /** The alert's JSON as stored, for a queued entry held compact; undefined when it is not there. */
+  json(spoolId: number): string | undefined;
 }
 
 export interface WorkerDeps {
@@ -100,8 +102,11 @@ export class OutputWorker {
     this.deps = deps;
     this.log = deps.log;
     this.random = deps.random ?? Math.random;
-    // Alerts more than a few batches deep are held compact (their JSON only) until taken.
-    this.queue = new AlertQueue(settings.queue, Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency));
+    // Alerts more than a few batches deep are held compact until taken: by their spool id alone when
+    // the spool is on, else as their JSON.
+    const journal = deps.journal;
+    const hotDepth = Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency);
+    this.queue = new AlertQueue(settings.queue, hotDepth, journal ? (spoolId) => journal.json(spoolId) : undefined);
     deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight };
@@ -258,9 +263,32 @@ export class OutputWorker {
       this.flushDue = false;
       this.deps.clock.clearTimeout(this.flushTimer);
       this.flushTimer = undefined;
-      void this.send(this.queue.take(maxevents, maxbytes));
+      const batch = this.readable(this.queue.take(maxevents, maxbytes));
+      if (batch.length > 0) void this.send(batch);
     }
     if (this.isIdle()) this.notifyIdle();
+  }
+
+  /**
+   * The entries of a batch whose alert can be had. One held compact in the spool is read back here;
+   * when the spool cannot give it back, it is dropped, counted (reason "spool_read") and logged.
+   */
+  private readable(batch: QueueEntry[]): QueueEntry[] {
+    return batch.filter((entry) => {
+      try {
+        return entry.alert !== undefined;
+      } catch (err) {
+        this.forget(entry);
+        this.deps.metrics.dropped.inc({ output: this.name, reason: 'spool_read', priority: entry.priority });
+        this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' });
+        this.counts.dropped++;
+        this.log.error(
+          { spoolId: entry.spoolId, priority: entry.priority, err: errorMessage(err) },
+          'a queued alert could not be read back from the spool: dropped (see peregrine_dropped_total{reason="spool_read"})',
+        );
+        return false;
+      }
+    });
   }
 
   private async send(batch: QueueEntry[]): Promise<void> {

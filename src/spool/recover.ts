@@ -18,8 +18,8 @@ export function recoverSpool(
 ): void {
   const backlog = spool.backlog();
   const now = clock.now();
-  // One JSON string per alert, whichever outputs hold it: a backlog queued compact (as its JSON)
-  // then costs the same memory as before the restart.
+  // One JSON string per alert, shared by the outputs that hold it near the head of their queues;
+  // past a queue's hot depth an entry keeps only its spool id (dispatch/queue.ts), as before the restart.
   const jsonById = new Map<number, string>();
   for (const worker of workers) {
     const pending = spool.pending(worker.name);

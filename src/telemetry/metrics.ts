@@ -89,7 +89,7 @@ export class Metrics {
   });
   readonly dropped = new Counter({
     name: 'peregrine_dropped_total',
-    help: 'Alerts dropped without delivery, by reason (queue_full, shutdown).',
+    help: 'Alerts dropped without delivery, by reason (queue_full, spool_full, spool_read, shutdown).',
     labelNames: ['output', 'reason', 'priority'] as const,
     registers: [this.registry],
   });

@@ -49,6 +49,30 @@ describe('spool', () => {
     await waitFor(() => Object.keys(second.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
   });
 
+  it('delivers a backlog read back from the spool, exact, once the destination is back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const receiver = await new Receiver().start();
+    receivers.push(receiver);
+    const url = receiver.url();
+    const port = receiver.port;
+    await receiver.stop();
+
+    // Past the queue's 1,024-alert hot depth the queue holds spool ids only.
+    const n = 1100;
+    const app = await startApp(spoolYaml(dir) + webhookYaml(url));
+    apps.push(app);
+    for (let i = 0; i < n; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
+    await receiver.start(port);
+    await waitFor(() => receiver.received.length === n, 20_000);
+    const byIndex = new Map(receiver.received.map(({ body }) => [Number(/"uuid":"alert-(\d+)"/.exec(body)?.[1]), body]));
+    expect([...byIndex.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    for (const [i, body] of byIndex) {
+      expect(JSON.parse(body)).toEqual(JSON.parse(falcoAlertJson(i)));
+      expect(body).toContain(`"evt.time":${1700000000167531875n + BigInt(i)}`);
+    }
+    await waitFor(() => Object.keys(app.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
+  });
+
   it('dead-letters the backlog of an output removed from the config, and shows it at /dlq', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
     const first = await startApp(spoolYaml(dir) + webhookYaml('http://127.0.0.1:9/unreachable'));

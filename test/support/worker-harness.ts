@@ -3,7 +3,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { MemoryDeadLetterStore } from '../../src/dispatch/dead-letter.ts';
 import type { SendResult } from '../../src/dispatch/result.ts';
-import { OutputWorker, type DeliverySettings } from '../../src/dispatch/worker.ts';
+import { OutputWorker, type DeliveryJournal, type DeliverySettings } from '../../src/dispatch/worker.ts';
 import { freezeAlert, toAlert, type Alert } from '../../src/ingest/alert.ts';
 import type { Priority } from '../../src/ingest/priority.ts';
 import type { AnyOutputPlugin, SendContext } from '../../src/plugin/types.ts';
@@ -29,7 +29,7 @@ export function alert(priority: Priority = 'Warning'): Alert {
   return freezeAlert(toAlert({ priority, rule: 'r', time: '2026-11-20T10:21:36Z', output_fields: { n: n++ } }, () => `id-${n}`));
 }
 
-export function harness(respond: Responder, overrides: Partial<DeliverySettings> = {}, plugin: Partial<AnyOutputPlugin> = {}) {
+export function harness(respond: Responder, overrides: Partial<DeliverySettings> = {}, plugin: Partial<AnyOutputPlugin> = {}, journal?: DeliveryJournal) {
   const clock = new FakeClock();
   const metrics = new Metrics({ defaultMetrics: false });
   const deadLetters = new MemoryDeadLetterStore(1000);
@@ -54,6 +54,7 @@ export function harness(respond: Responder, overrides: Partial<DeliverySettings>
     connect: { tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' }, userAgent: 'test' },
     random: () => 1,
     healthIntervalMs: 0,
+    ...(journal ? { journal } : {}),
   });
   const counter = (name: string, labels: Record<string, string> = {}) => metricSum(metrics.registry, name, labels);
   return { worker, clock, metrics, deadLetters, calls, counter };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertQueue, QueueEntry } from '../../../src/dispatch/queue.ts';
+import { AlertQueue, QueueEntry, SpoolReadError } from '../../../src/dispatch/queue.ts';
 import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/ingest/alert.ts';
 import { parseJson } from '../../../src/ingest/json.ts';
 import type { Priority } from '../../../src/ingest/priority.ts';
@@ -117,5 +117,40 @@ describe('AlertQueue compact backlog', () => {
     const first = q.take(2, Infinity);
     q.restore(first);
     expect(q.take(10, Infinity).map((e) => e.alert.uuid)).toEqual(['alert-0', 'alert-1', 'alert-2']);
+  });
+
+  it('holds a spooled entry behind hotDepth as nothing but its spool id, and reads it back once when taken', () => {
+    const spool = new Map<number, string>();
+    const reads: number[] = [];
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 1, (id) => (reads.push(id), spool.get(id)));
+    const spooled = [0, 1, 2].map((i) => {
+      const alert = freezeAlert(toAlert(parseJson(falcoAlertJson(i)) as AlertInput));
+      spool.set(i, serializeAlert(alert));
+      return { alert, entry: new QueueEntry(alert, { bytes: serializeAlert(alert).length, seq: seq++, receivedAt: seq, spoolId: i }) };
+    });
+    const unspooled = falcoEntry(3);
+    for (const { entry } of spooled) q.push(entry);
+    q.push(unspooled);
+    expect(reads).toEqual([]);
+    const taken = q.take(10, Infinity);
+    expect(taken.map((e) => e.isCompact)).toEqual([false, true, true, true]);
+    for (const [i, { alert }] of spooled.entries()) {
+      const back = taken[i]?.alert as Alert;
+      expect(back).toEqual(alert);
+      expect(serializeAlert(back)).toBe(spool.get(i));
+      expect(JSON.stringify(back.output_fields['evt.time'])).toBe(String(1700000000167531875n + BigInt(i)));
+    }
+    expect(taken[2]?.alert).toBe(taken[2]?.alert);
+    expect(reads).toEqual([1, 2]); // once each; the one without a spool id kept its JSON
+    expect(taken[3]?.alert.uuid).toBe('alert-3');
+  });
+
+  it('throws SpoolReadError when the spool no longer has a compact entry\'s alert', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, () => undefined);
+    const alert = freezeAlert(toAlert(parseJson(falcoAlertJson(0)) as AlertInput));
+    q.push(new QueueEntry(alert, { bytes: 1, seq: seq++, receivedAt: seq, spoolId: 7 }));
+    const [gone] = q.take(1, Infinity);
+    expect(() => gone?.alert).toThrow(SpoolReadError);
+    expect(() => gone?.alert).toThrow('alert 7 is no longer in the spool');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
 import { flush } from '../../support/fake-clock.ts';
+import type { DeliveryJournal } from '../../../src/dispatch/worker.ts';
+import { serializeAlert } from '../../../src/ingest/serialize.ts';
 import { alert, harness } from '../../support/worker-harness.ts';
 
 describe('OutputWorker batching', () => {
@@ -266,5 +268,36 @@ describe('OutputWorker backlog', () => {
     expect(left.at(-1)?.isCompact).toBe(true);
     expect(await h.counter('peregrine_dropped_total', { reason: 'shutdown', priority: 'Critical' })).toBe(1);
     expect(await h.counter('peregrine_dropped_total', { reason: 'shutdown', priority: 'Warning' })).toBe(1099);
+  });
+
+  it('with the spool, reads a deep backlog back from it, and drops (counted) what it can no longer give', async () => {
+    const stored = new Map<number, string>();
+    const reads: number[] = [];
+    const completed: number[] = [];
+    const journal: DeliveryJournal = {
+      complete: (_output, id) => void completed.push(id),
+      reschedule: () => {},
+      json: (id) => (reads.push(id), id === 1050 ? undefined : stored.get(id)),
+    };
+    let down = true;
+    const h = harness(async () => (down ? retry('HTTP 503') : ok()), { queue: { maxalerts: 5000, maxbytes: 100_000_000 }, batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 } }, {}, journal);
+    await h.worker.start();
+    const sent = Array.from({ length: 1100 }, (_, i) => alert(i === 1050 ? 'Critical' : 'Warning'));
+    sent.forEach((a, id) => {
+      stored.set(id, serializeAlert(a));
+      h.worker.enqueue(a, 100, 0, { spoolId: id });
+    });
+    await flush();
+    down = false;
+    await h.clock.advance(100);
+    await h.worker.idle();
+    // Alert 0 went in flight at once; behind the 1,024 queued after it nothing is held: each alert is
+    // read back once, when it is taken.
+    expect(reads).toEqual(Array.from({ length: 1100 - 1025 }, (_, i) => 1025 + i));
+    const delivered = h.calls.slice(1).flat();
+    expect(delivered).toEqual(sent.filter((_, id) => id !== 1050));
+    expect(await h.counter('peregrine_dropped_total', { reason: 'spool_read', priority: 'Critical' })).toBe(1);
+    expect(await h.counter('peregrine_delivered_total')).toBe(1099);
+    expect(completed.sort((a, b) => a - b)).toEqual(Array.from({ length: 1100 }, (_, i) => i));
   });
 });
