@@ -17,17 +17,33 @@ afterEach(async () => {
   for (const r of receivers.splice(0)) await r.stop();
 });
 
+/** A receiver that is started (for its port) and stopped again: the destination is down. */
+async function receiverDown(): Promise<{ receiver: Receiver; url: string; port: number }> {
+  const receiver = await new Receiver().start();
+  receivers.push(receiver);
+  const url = receiver.url();
+  const port = receiver.port;
+  await receiver.stop();
+  return { receiver, url, port };
+}
+
+/** falcoAlertJson(0 … n−1) each arrived once, equal to what was sent, with its exact 19-digit evt.time. */
+function expectEveryAlertOnce(receiver: Receiver, n: number): void {
+  const byIndex = new Map(receiver.received.map(({ body }) => [Number(/"uuid":"alert-(\d+)"/.exec(body)?.[1]), body]));
+  expect([...byIndex.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+  for (const [i, body] of byIndex) {
+    expect(JSON.parse(body)).toEqual(JSON.parse(falcoAlertJson(i)));
+    expect(body).toContain(`"evt.time":${1700000000167531875n + BigInt(i)}`);
+  }
+}
+
 const spoolYaml = (dir: string) => `spool:\n  enabled: true\n  dir: ${dir}\n`;
 const webhookYaml = (url: string) => `webhook:\n  address: ${url}\n  timeoutms: 300\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 100\n`;
 
 describe('spool', () => {
   it('keeps undelivered alerts across a restart and delivers them after it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
-    const receiver = await new Receiver().start();
-    receivers.push(receiver);
-    const url = receiver.url();
-    const port = receiver.port;
-    await receiver.stop();
+    const { receiver, url, port } = await receiverDown();
 
     // More than the queue's 1,024-alert hot depth: the tail of the recovered backlog is held compact.
     const n = 1100;
@@ -40,22 +56,13 @@ describe('spool', () => {
     const second = await startApp(spoolYaml(dir) + webhookYaml(url));
     apps.push(second);
     await waitFor(() => receiver.received.length === n, 20_000);
-    expect(new Set(receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid)).size).toBe(n);
-    // Every body carries its own alert's exact 19-digit evt.time, compact or not.
-    for (const { body } of receiver.received) {
-      const i = BigInt(/"uuid":"alert-(\d+)"/.exec(body)?.[1] ?? -1);
-      expect(body).toContain(`"evt.time":${1700000000167531875n + i}`);
-    }
+    expectEveryAlertOnce(receiver, n);
     await waitFor(() => Object.keys(second.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
   });
 
   it('delivers a backlog read back from the spool, exact, once the destination is back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
-    const receiver = await new Receiver().start();
-    receivers.push(receiver);
-    const url = receiver.url();
-    const port = receiver.port;
-    await receiver.stop();
+    const { receiver, url, port } = await receiverDown();
 
     // Past the queue's 1,024-alert hot depth the queue holds spool ids only.
     const n = 1100;
@@ -64,12 +71,7 @@ describe('spool', () => {
     for (let i = 0; i < n; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
     await receiver.start(port);
     await waitFor(() => receiver.received.length === n, 20_000);
-    const byIndex = new Map(receiver.received.map(({ body }) => [Number(/"uuid":"alert-(\d+)"/.exec(body)?.[1]), body]));
-    expect([...byIndex.keys()].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
-    for (const [i, body] of byIndex) {
-      expect(JSON.parse(body)).toEqual(JSON.parse(falcoAlertJson(i)));
-      expect(body).toContain(`"evt.time":${1700000000167531875n + BigInt(i)}`);
-    }
+    expectEveryAlertOnce(receiver, n);
     await waitFor(() => Object.keys(app.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
   });
 
