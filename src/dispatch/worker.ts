@@ -278,10 +278,7 @@ export class OutputWorker {
       try {
         return entry.alert !== undefined;
       } catch (err) {
-        this.forget(entry);
-        this.deps.metrics.dropped.inc({ output: this.name, reason: 'spool_read', priority: entry.priority });
-        this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' });
-        this.counts.dropped++;
+        this.drop([entry], 'spool_read');
         this.log.error(
           { spoolId: entry.spoolId, priority: entry.priority, err: errorMessage(err) },
           'a queued alert could not be read back from the spool: dropped (see peregrine_dropped_total{reason="spool_read"})',
@@ -398,17 +395,22 @@ export class OutputWorker {
     this.log.warn({ uuid: entry.alert.uuid, rule: entry.alert.rule, reason, detail, attempts: entry.attempts }, 'alert dead-lettered');
   }
 
+  /** These alerts are given up on here: the spool forgets them, and the drop is counted by priority. */
+  private drop(entries: readonly QueueEntry[], reason: 'queue_full' | 'spool_read'): void {
+    for (const entry of entries) {
+      this.forget(entry);
+      this.deps.metrics.dropped.inc({ output: this.name, reason, priority: entry.priority });
+    }
+    this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' }, entries.length);
+    this.counts.dropped += entries.length;
+  }
+
   private recordShed(shed: QueueEntry[]): void {
     if (shed.length === 0) {
       this.shedBurst = 0;
       return;
     }
-    for (const entry of shed) {
-      this.forget(entry);
-      this.deps.metrics.dropped.inc({ output: this.name, reason: 'queue_full', priority: entry.priority });
-    }
-    this.deps.metrics.outputs.inc({ destination: this.name, status: 'error' }, shed.length);
-    this.counts.dropped += shed.length;
+    this.drop(shed, 'queue_full');
     // One log line per burst: the first shed after a calm period, then every 10,000.
     if (this.shedBurst === 0 || Math.floor((this.shedBurst + shed.length) / 10_000) > Math.floor(this.shedBurst / 10_000)) {
       this.log.error(
