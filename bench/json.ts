@@ -1,5 +1,5 @@
 // Micro-benchmark of the alert JSON parser: `node bench/json.ts`.
-import { parseJson } from '../src/ingest/json.ts';
+import { parseJson } from '../src/alert/json.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 
 const texts = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i));

@@ -12,7 +12,7 @@ import { FALCOSIDEKICK_ONLY } from '../src/config/keys.ts';
 import { writeGenerated } from './generated.ts';
 import { buildConfigSchema } from '../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
-import { PRIORITIES, PRIORITY_NAMES, PRIORITY_PATTERN } from '../src/ingest/priority.ts';
+import { PRIORITIES, PRIORITY_NAMES, PRIORITY_PATTERN } from '../src/alert/priority.ts';
 
 const repo = join(import.meta.dirname, '..');
 const chart = join(repo, 'helm/peregrine');

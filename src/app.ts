@@ -11,7 +11,7 @@ import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
 import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
 import { Ingest } from './ingest/ingest.ts';
-import { PRIORITIES } from './ingest/priority.ts';
+import { PRIORITIES } from './alert/priority.ts';
 import { registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
@@ -21,10 +21,10 @@ import { USER_AGENT } from './version.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
 import { Spool } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
-import { outputs as registry } from '../outputs/index.ts';
 
 export interface AppDeps {
-  plugins?: readonly AnyOutputPlugin[];
+  /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
+  plugins: readonly AnyOutputPlugin[];
   clock?: Clock;
   logger?: Logger;
   random?: () => number;
@@ -115,8 +115,8 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
   );
 }
 
-export function buildApp(config: Config, deps: AppDeps = {}): App {
-  const plugins = deps.plugins ?? registry;
+export function buildApp(config: Config, deps: AppDeps): App {
+  const plugins = deps.plugins;
   const names = plugins.map((p) => p.name);
   const duplicate = names.find((n, i) => names.indexOf(n) !== i);
   if (duplicate) throw new Error(`two outputs are registered as "${duplicate}": names must be unique (folder == name == YAML key)`);

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const { config } = loaded;
   let app;
   try {
-    app = buildApp(config);
+    app = buildApp(config, { plugins: outputs });
   } catch (err) {
     if (err instanceof ConfigError) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
     throw err;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../src/ingest/alert.ts';
-import { parseJson } from '../../src/ingest/json.ts';
-import { PRIORITIES } from '../../src/ingest/priority.ts';
+import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
+import { parseJson } from '../../src/alert/json.ts';
+import { PRIORITIES } from '../../src/alert/priority.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { expectRequiredAsff } from '../../test/integration/awssecurityhub/asff.ts';
 import { DEFAULT_TYPE, findingTypes } from './finding-types.ts';

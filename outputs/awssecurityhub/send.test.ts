@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../src/ingest/alert.ts';
-import { parseJson } from '../../src/ingest/json.ts';
+import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
+import { parseJson } from '../../src/alert/json.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
 import { TokenBucket } from './rate-limit.ts';

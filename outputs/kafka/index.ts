@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Admin, CompressionTypes, ISocketFactory, KafkaConfig, Producer, SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
-import { defineOutput, loadTls, ok, retry, type ClientTls } from '../../src/plugin/index.ts';
+import { defineOutput, loadTls, ok, raceSignal, retry, type ClientTls } from '../../src/plugin/index.ts';
 import { classifyKafkaError, describeKafkaError, isAuthError, authHint } from './classify.ts';
 import { COMPRESSION_TYPE, registerCodecs } from './codecs.ts';
 import { kafkaLogLevel, pinoLogCreator } from './log.ts';
@@ -126,23 +126,3 @@ const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
   socket.setKeepAlive(true, 60_000);
   return socket;
 };
-
-/** Settles with `promise`, or rejects when `signal` aborts first. The promise keeps running either way. */
-function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => {}); // an abandoned send that fails later is not an unhandled rejection
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

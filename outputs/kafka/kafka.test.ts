@@ -1,5 +1,6 @@
 // Unit tests of the kafka output: options (falcosidekick spellings, the seed block), records (key,
 // headers, lossless value), partitioners, codecs, error classification, the deadline race and log routing.
+import { systemClock } from '../../src/dispatch/clock.ts';
 import { Writable } from 'node:stream';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +13,8 @@ import type { PartitionerArgs } from 'kafkajs';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { parseJson } from '../../src/ingest/json.ts';
-import { toAlert, type Alert, type AlertInput } from '../../src/ingest/alert.ts';
+import { parseJson } from '../../src/alert/json.ts';
+import { toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { outputs } from '../index.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { fixtureText } from '../../test/support/fixtures.ts';
@@ -246,7 +247,7 @@ describe('kafka sendBatch', () => {
     const controller = new AbortController();
     const never = new Promise<never>(() => {});
     setTimeout(() => controller.abort(new Error('timed out after 50 ms')), 50);
-    const result = await kafka.sendBatch([alert()], { options: opts(), client: client(() => never), signal: controller.signal, log });
+    const result = await kafka.sendBatch([alert()], { options: opts(), client: client(() => never), signal: controller.signal, log, clock: systemClock });
     expect(result).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/timed out after 50 ms.*duplicate/) });
   });
 
@@ -255,7 +256,7 @@ describe('kafka sendBatch', () => {
     controller.abort(new Error('timed out'));
     let rejectLater: (e: Error) => void = () => {};
     const later = new Promise<never>((_r, reject) => (rejectLater = reject));
-    const result = await kafka.sendBatch([alert()], { options: opts(), client: client(() => later), signal: controller.signal, log });
+    const result = await kafka.sendBatch([alert()], { options: opts(), client: client(() => later), signal: controller.signal, log, clock: systemClock });
     expect(result.kind).toBe('retry');
     rejectLater(new Error('late failure'));
     await new Promise((r) => setTimeout(r, 10));
@@ -272,10 +273,10 @@ describe('kafka sendBatch', () => {
       return [];
     }) as KafkaClient['producer']['send'];
     const signal = new AbortController().signal;
-    expect(await kafka.sendBatch([alert(1), alert(2)], { options: opts(), client: c, signal, log })).toEqual({ kind: 'ok' });
+    expect(await kafka.sendBatch([alert(1), alert(2)], { options: opts(), client: c, signal, log, clock: systemClock })).toEqual({ kind: 'ok' });
     expect(calls[0]).toMatchObject({ topic: 't', acks: -1, compression: 0, timeout: 1000, messages: [{ key: 'alert-1' }, { key: 'alert-2' }] });
     const failing = client(() => Promise.reject(new KafkaJSConnectionError('Connection error: socket hang up')));
-    expect(await kafka.sendBatch([alert()], { options: opts(), client: failing, signal, log })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('socket hang up') });
+    expect(await kafka.sendBatch([alert()], { options: opts(), client: failing, signal, log, clock: systemClock })).toMatchObject({ kind: 'retry', reason: expect.stringContaining('socket hang up') });
   });
 });
 

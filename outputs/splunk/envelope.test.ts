@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { parseJson } from '../../src/ingest/json.ts';
-import { toAlert, freezeAlert, type Alert, type AlertInput } from '../../src/ingest/alert.ts';
+import { parseJson } from '../../src/alert/json.ts';
+import { toAlert, freezeAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { fixturesDir } from '../../test/support/fixtures.ts';
 import { outputs } from '../index.ts';

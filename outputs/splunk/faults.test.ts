@@ -1,5 +1,6 @@
 // The splunk output inside the real app against an in-process HEC stand-in (test/support/receiver.ts)
 // that answers with each HEC code: every alert ends delivered or dead-lettered with a reason.
+import { systemClock } from '../../src/dispatch/clock.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -224,6 +225,7 @@ describe('splunk: healthcheck and gzip', () => {
       userAgent: 'peregrine/test',
       timeoutMs: 1000,
       concurrency: 1,
+      clock: systemClock,
     }) as SplunkClient;
 
   it('healthy with the right token; names the token when HEC refuses it; names useack when the token wants a channel', async () => {
@@ -232,12 +234,12 @@ describe('splunk: healthcheck and gzip', () => {
     const bad = connect({ hostport: hec.url(''), token: 'wrong-token' });
     const signal = AbortSignal.timeout(2000);
     const options = splunkSchema.parse({ hostport: hec.url('') });
-    expect(await splunk.healthcheck?.({ client: good, options, signal })).toEqual({ ok: true, message: 'HEC is healthy (HEC is healthy); token accepted' });
-    expect(await splunk.healthcheck?.({ client: bad, options, signal })).toEqual({ ok: false, message: 'HEC /services/collector/event answered HTTP 403 code 4: token refused; check splunk.token' });
+    expect(await splunk.healthcheck?.({ client: good, options, signal, clock: systemClock })).toEqual({ ok: true, message: 'HEC is healthy (HEC is healthy); token accepted' });
+    expect(await splunk.healthcheck?.({ client: bad, options, signal, clock: systemClock })).toEqual({ ok: false, message: 'HEC /services/collector/event answered HTTP 403 code 4: token refused; check splunk.token' });
     hec.setBehaviour((req) => (req.url.endsWith('/health') ? { kind: 'status', status: 200, body: '{"text":"HEC is healthy","code":17}' } : { kind: 'status', status: 400, body: '{"text":"Data channel is missing","code":10}' }));
-    expect(await splunk.healthcheck?.({ client: good, options, signal })).toMatchObject({ ok: false, message: expect.stringContaining('useack: true') });
+    expect(await splunk.healthcheck?.({ client: good, options, signal, clock: systemClock })).toMatchObject({ ok: false, message: expect.stringContaining('useack: true') });
     hec.setBehaviour(() => ({ kind: 'status', status: 503, body: '{"text":"HEC is unhealthy, queues are full","code":18}' }));
-    expect(await splunk.healthcheck?.({ client: good, options, signal })).toMatchObject({ ok: false, message: 'HEC /services/collector/health answered HTTP 503 (code 18: HEC is unhealthy, queues are full)' });
+    expect(await splunk.healthcheck?.({ client: good, options, signal, clock: systemClock })).toMatchObject({ ok: false, message: 'HEC /services/collector/health answered HTTP 503 (code 18: HEC is unhealthy, queues are full)' });
     await good.pool.close();
     await bad.pool.close();
   });

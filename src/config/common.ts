@@ -1,6 +1,6 @@
 // Core-owned keys that every output has. Plugins may not redeclare them (the contract test checks).
 import { z } from 'zod';
-import { parsePriority, PRIORITY_NAMES } from '../ingest/priority.ts';
+import { parsePriority, PRIORITY_NAMES } from '../alert/priority.ts';
 
 export const minimumPriority = z
   .string()

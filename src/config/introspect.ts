@@ -13,7 +13,7 @@ export interface Field {
   optional: boolean;
 }
 
-type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; defaultValue?: unknown };
+type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; options?: z.ZodType[]; defaultValue?: unknown };
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 export function inspect(schema: z.ZodType): Field {
@@ -32,7 +32,10 @@ export function inspect(schema: z.ZodType): Field {
     const next = ['optional', 'default', 'nullable', 'readonly', 'prefault', 'nonoptional', 'catch'].includes(def.type)
       ? def.innerType
       : def.type === 'pipe'
-        ? def.in
+        ? // z.preprocess(fn, schema) is a pipe from a transform: the schema is what the key holds.
+          def.in && defOf(def.in).type === 'transform'
+          ? def.out
+          : def.in
         : undefined;
     if (!next) break;
     current = next;

@@ -90,6 +90,14 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
 
   const enabled = options.plugins.filter((p) => p.enabled(config[p.name] as never)).map((p) => p.name);
+  for (const plugin of options.plugins) {
+    if (!enabled.includes(plugin.name) || !plugin.validate) continue;
+    for (const problem of plugin.validate(config[plugin.name] as never)) {
+      const path = [plugin.name, ...problem.path.split('.').filter(Boolean)];
+      problems.push({ path: path.join('.'), message: problem.message, env: envName(path) });
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
   const warnings = [...keys.warnings];
   if (config.outputfieldformat) warnings.push('outputfieldformat is accepted for compatibility and ignored: alerts keep Falco\'s output line');
   if (enabled.length === 0) warnings.push('no output is enabled: alerts are accepted and counted but sent nowhere');

@@ -1,6 +1,6 @@
 // Where alerts go when an output refused them for good or they ran out of retry budget. Never
 // silence: every entry is counted and listed. In memory here; the durable spool persists it.
-import type { Alert } from '../ingest/alert.ts';
+import type { Alert } from '../alert/alert.ts';
 
 export type DeadLetterReason = 'rejected' | 'retry_budget' | 'output_removed';
 

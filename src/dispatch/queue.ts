@@ -6,9 +6,9 @@
 // the spool on it is not held at all: the entry keeps its spool id and reads the JSON back when it is
 // taken (~0.1 KB of live heap per alert). Without the spool it is held as its JSON alone: under 0.9 KB
 // against ~1.7 KB parsed. The entries near the head, which the next batches take, stay parsed.
-import type { Alert } from '../ingest/alert.ts';
-import { PRIORITIES, priorityRank, type Priority } from '../ingest/priority.ts';
-import { serializeAlert, thawAlert } from '../ingest/serialize.ts';
+import type { Alert } from '../alert/alert.ts';
+import { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
+import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 
 /** Reads an alert's JSON back from the spool; undefined when the spool no longer has it. */
 export type SpoolReader = (spoolId: number) => string | undefined;

@@ -1,8 +1,8 @@
 // Decides which outputs take an alert. Today: each output's minimumpriority. The alert is frozen
 // before it gets here; every output receives the same object (an output whose backlog holds it
 // compact later sends an equal copy parsed from the same JSON; see dispatch/queue.ts).
-import type { Alert } from '../ingest/alert.ts';
-import { parsePriority, priorityRank } from '../ingest/priority.ts';
+import type { Alert } from '../alert/alert.ts';
+import { parsePriority, priorityRank } from '../alert/priority.ts';
 import type { OutputWorker } from './worker.ts';
 
 interface Route {

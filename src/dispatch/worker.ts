@@ -2,7 +2,7 @@
 // the concurrency limit, the request deadline, retry with backoff, the retry budget, the
 // dead-letter store, health and metrics. The plugin only builds requests and classifies outcomes.
 import type { Logger } from 'pino';
-import type { Alert } from '../ingest/alert.ts';
+import type { Alert } from '../alert/alert.ts';
 import type { AnyOutputPlugin, ConnectContext, HealthResult } from '../plugin/types.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { backoffMs } from './backoff.ts';
@@ -36,7 +36,7 @@ export interface WorkerDeps {
   metrics: Metrics;
   log: Logger;
   deadLetters: DeadLetterStore;
-  connect: Omit<ConnectContext, 'name' | 'log' | 'timeoutMs' | 'concurrency'>;
+  connect: Omit<ConnectContext, 'name' | 'log' | 'timeoutMs' | 'concurrency' | 'clock'>;
   random?: () => number;
   /** How often healthcheck() runs while the output is up (ms). */
   healthIntervalMs?: number;
@@ -124,6 +124,7 @@ export class OutputWorker {
           log: this.log,
           timeoutMs: this.settings.timeoutms,
           concurrency: this.settings.maxconcurrency,
+          clock: this.deps.clock,
         });
         this.connected = true;
       } catch (err) {
@@ -299,7 +300,7 @@ export class OutputWorker {
     try {
       result = await this.plugin.sendBatch(
         batch.map((e) => e.alert),
-        { options: this.options, client: this.client, signal: controller.signal, log: this.log },
+        { options: this.options, client: this.client, signal: controller.signal, log: this.log, clock: this.deps.clock },
       );
     } catch (err) {
       result = { kind: 'retry', reason: controller.signal.aborted ? errorMessage(controller.signal.reason) : errorMessage(err) };
@@ -427,7 +428,7 @@ export class OutputWorker {
     const timer = this.deps.clock.setTimeout(() => controller.abort(new Error('healthcheck timed out')), this.settings.timeoutms);
     let result: HealthResult;
     try {
-      result = await this.plugin.healthcheck({ options: this.options, client: this.client, signal: controller.signal });
+      result = await this.plugin.healthcheck({ options: this.options, client: this.client, signal: controller.signal, clock: this.deps.clock });
     } catch (err) {
       result = { ok: false, message: errorMessage(err) };
     } finally {

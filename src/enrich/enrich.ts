@@ -2,7 +2,7 @@
 // do to an alert before it fans out. Built once from config; on the hot path it is one function
 // call that copies only what it changes, and nothing at all when nothing is configured.
 import { ConfigError } from '../errors.ts';
-import type { Alert } from '../ingest/alert.ts';
+import type { Alert } from '../alert/alert.ts';
 import { compileTemplates, templateContext, type CompiledTemplate } from './templates.ts';
 
 export interface EnrichConfig {

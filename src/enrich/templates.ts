@@ -1,8 +1,8 @@
 // templatedfields: every template is checked and compiled at load (a bad one stops startup,
 // naming its key); rendering happens per alert against a plain view of it.
 import type { ConfigProblem } from '../errors.ts';
-import type { Alert } from '../ingest/alert.ts';
-import { plainValue } from '../ingest/json.ts';
+import type { Alert } from '../alert/alert.ts';
+import { plainValue } from '../alert/json.ts';
 import { GoTemplateError, isGoTemplate, translateGoTemplate } from './go-template.ts';
 import { createTemplateEnvironment, KNOWN_HELPERS } from './helpers.ts';
 

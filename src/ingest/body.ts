@@ -4,7 +4,7 @@
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
 import { ErrorCodes, RequestError } from '../errors.ts';
-import { parseJson } from './json.ts';
+import { parseJson } from '../alert/json.ts';
 import { textLineToInput } from './text.ts';
 
 const gunzip = promisify(gunzipCb);

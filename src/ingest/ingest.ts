@@ -6,8 +6,8 @@ import type { Enricher } from '../enrich/enrich.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import { SpoolFullError, type Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { freezeAlert, toAlert } from './alert.ts';
-import { serializeAlert } from './serialize.ts';
+import { freezeAlert, toAlert } from '../alert/alert.ts';
+import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
 
 export type InputSource = 'requestbody' | 'test';

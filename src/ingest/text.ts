@@ -1,7 +1,7 @@
 // Falco without json_output sends text/plain lines: "<time>: <Priority> <output>". We turn a line
 // into an alert with `output` set and the priority parsed, so nothing sent to us is thrown away.
 import { ErrorCodes, RequestError } from '../errors.ts';
-import { parsePriority } from './priority.ts';
+import { parsePriority } from '../alert/priority.ts';
 
 const LINE = /^(\S+):\s+(\S+)\s+(.*)$/s;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;

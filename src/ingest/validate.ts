@@ -3,7 +3,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { z } from 'zod';
 import { ErrorCodes, RequestError } from '../errors.ts';
-import { AlertSchema, FIELD_HINTS, type AlertInput } from './alert.ts';
+import { AlertSchema, FIELD_HINTS, type AlertInput } from '../alert/alert.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: false });
 export const alertJsonSchema = z.toJSONSchema(AlertSchema, { target: 'draft-7', io: 'input' });

@@ -1,6 +1,7 @@
 // Shared HTTP for outputs: one undici Pool per destination, and one classification of responses.
 import { Pool, type Dispatcher } from 'undici';
 import { fail, ok, retry, type Outcome } from '../dispatch/result.ts';
+import { abortReason } from './abort.ts';
 import type { NodeTlsOptions } from './tls.ts';
 
 export interface HttpPoolOptions {
@@ -94,9 +95,6 @@ export function sendHttp(
 
 const utf8 = new TextDecoder('utf-8');
 
-function abortReason(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason ?? 'aborted'));
-}
 
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {

@@ -1,8 +1,9 @@
 // The output plugin contract (DESIGN §3). An output is one object; the core owns everything else.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { Alert } from '../ingest/alert.ts';
+import type { Alert } from '../alert/alert.ts';
 import type { SendResult } from '../dispatch/result.ts';
+import type { Clock } from '../dispatch/clock.ts';
 import type { ClientTls } from './tls.ts';
 
 export interface BatchDefaults {
@@ -23,6 +24,8 @@ export interface ConnectContext {
   timeoutMs: number;
   /** The output's `maxconcurrency`. */
   concurrency: number;
+  /** Time, for anything the output waits on (a fake clock in tests). */
+  clock: Clock;
 }
 
 export interface SendContext<Options, Client> {
@@ -31,12 +34,21 @@ export interface SendContext<Options, Client> {
   /** Aborts when `timeoutms` elapses: pass it to every request. */
   signal: AbortSignal;
   log: Logger;
+  /** Time, for anything the output waits on (Splunk ack polls, rate limits): a fake clock in tests. */
+  clock: Clock;
 }
 
 export interface HealthContext<Options, Client> {
   options: Options;
   client: Client;
   signal: AbortSignal;
+  clock: Clock;
+}
+
+/** A problem `validate()` found: `path` is relative to the output's section ("token", "tls.certfile"). */
+export interface OptionProblem {
+  path: string;
+  message: string;
 }
 
 /** `ok: false` with a message a human can act on ("401 from /_security/_authenticate: check username/password"). */
@@ -64,6 +76,11 @@ export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client =
    * Explicit core keys (`batch`, `maxconcurrency`) win over these, and these over the defaults above.
    */
   legacySettings?(options: z.output<Schema>): { batch?: Partial<BatchDefaults>; maxconcurrency?: number };
+  /**
+   * Checks across keys that the schema alone cannot express ("token is required when hostport is
+   * set"), run by config loading for enabled outputs so --check-config reports them. Pure: no IO.
+   */
+  validate?(options: z.output<Schema>): OptionProblem[];
   connect?(options: z.output<Schema>, ctx: ConnectContext): Promise<Client> | Client;
   healthcheck?(ctx: HealthContext<z.output<Schema>, Client>): Promise<HealthResult>;
   sendBatch(alerts: readonly Alert[], ctx: SendContext<z.output<Schema>, Client>): Promise<SendResult>;

@@ -1,8 +1,8 @@
 // The dead-letter store kept in the spool, so refused alerts survive restarts and can be replayed.
 import type { DeadLetter, DeadLetterFilter, DeadLetterReason, DeadLetterStore, NewDeadLetter } from '../dispatch/dead-letter.ts';
-import type { Alert } from '../ingest/alert.ts';
-import { parseJson } from '../ingest/json.ts';
-import { serializeAlert } from '../ingest/serialize.ts';
+import type { Alert } from '../alert/alert.ts';
+import { parseJson } from '../alert/json.ts';
+import { serializeAlert } from '../alert/serialize.ts';
 import type { Spool, StoredDeadLetter } from './spool.ts';
 
 export function toDeadLetter(row: StoredDeadLetter): DeadLetter {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../dispatch/clock.ts';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
-import { thawAlert } from '../ingest/serialize.ts';
+import { thawAlert } from '../alert/serialize.ts';
 import type { Spool } from './spool.ts';
 
 export function recoverSpool(

@@ -6,8 +6,8 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
-import type { Alert } from '../ingest/alert.ts';
-import { priorityRank } from '../ingest/priority.ts';
+import type { Alert } from '../alert/alert.ts';
+import { priorityRank } from '../alert/priority.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 
 export type FsyncPolicy = 'normal' | 'full';

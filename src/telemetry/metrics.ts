@@ -1,8 +1,8 @@
 // Every metric Peregrine exposes, in one place. One registry per app so tests never share state.
 // falcosidekick's names are kept for existing dashboards, with bounded labels.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Alert } from '../ingest/alert.ts';
-import { plainValue } from '../ingest/json.ts';
+import type { Alert } from '../alert/alert.ts';
+import { plainValue } from '../alert/json.ts';
 
 /** What a worker reports for its gauges; read at scrape time, never pushed per alert. */
 export interface QueueStats {

@@ -13,9 +13,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Component, repoDir, skippedComponents, stateDir } from './state.ts';
+import { allComponents, type Component, repoDir, skippedComponents, stateDir } from './state.ts';
 
-const components: Component[] = ['kafka', 'elasticsearch', 'opensearch', 'splunk', 'securityhub'];
+const components: Component[] = allComponents();
 const runsDir = join(stateDir, 'runs');
 const ownRun = join(runsDir, String(process.pid));
 
@@ -78,7 +78,7 @@ function announceSkips(): void {
     return;
   }
   const skipped = [...skippedComponents()];
-  const unknown = skipped.filter((c) => !components.includes(c as Component));
+  const unknown = skipped.filter((c) => !components.includes(c));
   console.warn(
     `\n${bar}\n[infra] PEREGRINE_IT_SKIP: the tests of these components are SKIPPED in this run:\n` +
       `[infra]     ${skipped.join(', ')}\n` +

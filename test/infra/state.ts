@@ -3,14 +3,24 @@
 // share one server); later callers read its state file. test/infra/global-setup.ts stops
 // everything at the end of the run.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
-export type Component = 'kafka' | 'elasticsearch' | 'opensearch' | 'splunk' | 'securityhub';
+/** A folder of test/infra/ with an install.sh: the folders are the one list of test servers. */
+export type Component = string;
 
 const run = promisify(execFile);
 export const repoDir = resolve(import.meta.dirname, '../..');
+
+/** Every component, from the folders (the same list `bash test/infra/infra.sh list` prints). */
+export function allComponents(): Component[] {
+  const dir = join(repoDir, 'test/infra');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'install.sh')))
+    .map((d) => d.name)
+    .sort();
+}
 export const stateDir = process.env.PEREGRINE_IT_STATE ?? join(repoDir, '.it-state');
 
 /** Components the developer asked to skip (PEREGRINE_IT_SKIP=kafka,splunk). Never honoured in CI. */

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ok } from '../../src/dispatch/result.ts';
-import type { Alert } from '../../src/ingest/alert.ts';
+import type { Alert } from '../../src/alert/alert.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../support/app.ts';

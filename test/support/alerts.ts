@@ -1,5 +1,5 @@
 // Falco-shaped alerts for load and delivery tests, built from the shared fixture.
-import type { Priority } from '../../src/ingest/priority.ts';
+import type { Priority } from '../../src/alert/priority.ts';
 import { fixtureText } from './fixtures.ts';
 
 const template = fixtureText('alerts/falco-shell.json');

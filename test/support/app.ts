@@ -17,7 +17,7 @@ export interface RunningApp extends App {
   stop(): Promise<Record<string, number>>;
 }
 
-export async function startApp(yaml: string, deps: AppDeps & { extraPlugins?: AnyOutputPlugin[] } = {}): Promise<RunningApp> {
+export async function startApp(yaml: string, deps: Partial<AppDeps> & { extraPlugins?: AnyOutputPlugin[] } = {}): Promise<RunningApp> {
   // An extra plugin replaces a registered one of the same name (tests written before registration).
   const extra = deps.extraPlugins ?? [];
   const plugins = [...outputs.filter((p) => !extra.some((e) => e.name === p.name)), ...extra];

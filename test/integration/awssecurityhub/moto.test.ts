@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EnableSecurityHubCommand, GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyOutputPlugin } from '../../../src/plugin/types.ts';
-import { PRIORITIES, type Priority } from '../../../src/ingest/priority.ts';
+import { PRIORITIES, type Priority } from '../../../src/alert/priority.ts';
 import plugin from '../../../outputs/awssecurityhub/index.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { startApp, type RunningApp } from '../../support/app.ts';

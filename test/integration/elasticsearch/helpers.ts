@@ -5,7 +5,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { expect } from 'vitest';
-import type { Alert } from '../../../src/ingest/alert.ts';
+import type { Alert } from '../../../src/alert/alert.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import type { RunningApp } from '../../support/app.ts';
 import plugin from '../../../outputs/elasticsearch/index.ts';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AlertQueue, QueueEntry, SpoolReadError } from '../../../src/dispatch/queue.ts';
-import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/ingest/alert.ts';
-import { parseJson } from '../../../src/ingest/json.ts';
-import type { Priority } from '../../../src/ingest/priority.ts';
-import { serializeAlert } from '../../../src/ingest/serialize.ts';
+import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/alert/alert.ts';
+import { parseJson } from '../../../src/alert/json.ts';
+import type { Priority } from '../../../src/alert/priority.ts';
+import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 
 let seq = 0;

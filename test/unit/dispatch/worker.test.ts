@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
 import { flush } from '../../support/fake-clock.ts';
 import type { DeliveryJournal } from '../../../src/dispatch/worker.ts';
-import { serializeAlert } from '../../../src/ingest/serialize.ts';
+import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { alert, harness } from '../../support/worker-harness.ts';
 
 describe('OutputWorker batching', () => {

@@ -1,8 +1,8 @@
 // Alerts for the enrichment tests, built from the shared fixture the way ingest builds them
 // (lossless JSON, canonical alert, frozen as the router hands them on).
 import { readFileSync } from 'node:fs';
-import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/ingest/alert.ts';
-import { parseJson } from '../../../src/ingest/json.ts';
+import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/alert/alert.ts';
+import { parseJson } from '../../../src/alert/json.ts';
 
 const FIXTURE = new URL('../../fixtures/alerts/enrich-k8s.json', import.meta.url);
 

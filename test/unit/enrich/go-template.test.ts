@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { buildEnricher } from '../../../src/enrich/enrich.ts';
 import { GoTemplateError, isGoTemplate, translateGoTemplate } from '../../../src/enrich/go-template.ts';
 import { ConfigError } from '../../../src/errors.ts';
-import type { AlertInput } from '../../../src/ingest/alert.ts';
+import type { AlertInput } from '../../../src/alert/alert.ts';
 import { k8sAlert } from './alerts.ts';
 
 const SEVERITY = '{{ if eq .Priority "Critical" }}10{{ else if eq .Priority "Warning" }}5{{ else }}1{{ end }}';

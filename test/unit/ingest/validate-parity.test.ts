@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AlertSchema, toAlert } from '../../../src/ingest/alert.ts';
-import { parseJson } from '../../../src/ingest/json.ts';
+import { AlertSchema, toAlert } from '../../../src/alert/alert.ts';
+import { parseJson } from '../../../src/alert/json.ts';
 import { validateAlert } from '../../../src/ingest/validate.ts';
 import { alertCorpus, fixtureText } from '../../support/fixtures.ts';
 

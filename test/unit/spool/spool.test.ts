@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serializeAlert } from '../../../src/ingest/serialize.ts';
+import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions } from '../../../src/spool/spool.ts';
 import { alert } from '../../support/worker-harness.ts';
 

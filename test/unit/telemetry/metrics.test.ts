@@ -1,7 +1,7 @@
 // The per-alert counters count in plain Maps and reach prom-client at scrape time: what a scrape
 // shows must equal what was counted, scrape after scrape, and the events series stay bounded.
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../../src/ingest/alert.ts';
+import type { Alert } from '../../../src/alert/alert.ts';
 import { Metrics } from '../../../src/telemetry/metrics.ts';
 import { metricSum } from '../../support/metrics.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { freezeAlert, toAlert, type AlertInput } from '../../../src/ingest/alert.ts';
-import { parseJson } from '../../../src/ingest/json.ts';
-import { serializeAlert, thawAlert } from '../../../src/ingest/serialize.ts';
+import { freezeAlert, toAlert, type AlertInput } from '../../../src/alert/alert.ts';
+import { parseJson } from '../../../src/alert/json.ts';
+import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 
 const fresh = () => toAlert(parseJson(falcoAlertJson(7)) as AlertInput);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePriority, PRIORITIES, PRIORITY_PATTERN, priorityRank } from '../../../src/ingest/priority.ts';
+import { parsePriority, PRIORITIES, PRIORITY_PATTERN, priorityRank } from '../../../src/alert/priority.ts';
 
 describe('priority', () => {
   it('parses every Falco priority in any case, and the Info alias', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { epochMillis, epochNanos, epochSecondsText } from '../../../src/ingest/time.ts';
+import { epochMillis, epochNanos, epochSecondsText } from '../../../src/alert/time.ts';
 
 describe('alert time', () => {
   it('keeps nanoseconds', () => {

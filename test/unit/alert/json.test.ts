@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../../../src/ingest/json.ts';
+import { parseJson } from '../../../src/alert/json.ts';
 
 // What a JSON.parse reviver with source access gives: the reference semantics.
 function reference(text: string): unknown {

@@ -1,0 +1,39 @@
+// Schema pieces every output re-wrote: an http(s) URL, custom headers. Spread or call them in an
+// output's zod schema so the same key means the same thing (and is validated the same way) everywhere.
+import { z } from 'zod';
+import { secret } from '../config/secret.ts';
+
+/** An http(s) URL; `example` goes into the error message ("must be an http(s) URL such as …"). */
+export function httpUrl(example: string) {
+  return z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
+}
+
+/** An optional http(s) URL: "" (the default) or a valid URL. The usual "setting it turns the output on" key. */
+export function optionalHttpUrl(example: string) {
+  return z.union([z.literal(''), httpUrl(example)]).default('');
+}
+
+/**
+ * falcosidekick's `customheaders`: a map, or the chart's `"Name:value,Name:value"` string. Names are
+ * lower-cased (HTTP header names are case-insensitive; one spelling lets an output's own header win
+ * predictably) and every value is secret: `Authorization`, `X-Api-Key`, `X-Auth-Key` … are credentials
+ * whatever they are called.
+ */
+export function customHeaders(describe: string) {
+  return secret(
+    z
+      .preprocess((v) => (typeof v === 'string' ? parseHeaderList(v) : v), z.record(z.string(), z.string()))
+      .transform((headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])))
+      .default({})
+      .describe(describe),
+  );
+}
+
+function parseHeaderList(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const at = pair.indexOf(':');
+    if (at > 0) out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
+}
