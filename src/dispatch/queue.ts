@@ -42,9 +42,10 @@ export class QueueEntry {
 
   /**
    * The alert; parsed back from its JSON (read from the spool first, when it holds the alert) once,
-   * if the entry was compact. Throws SpoolReadError, or the spool's own error, when that read fails.
+   * if the entry was compact. Throws SpoolReadError, or the spool's own error, when that read fails:
+   * a method, not a property, because it may do IO and fail.
    */
-  get alert(): Alert {
+  load(): Alert {
     if (typeof this.held === 'function') {
       const json = this.held(this.spoolId as number);
       if (json === undefined) throw new SpoolReadError(`alert ${this.spoolId} is no longer in the spool`);

@@ -80,7 +80,7 @@ describe('AlertQueue compact backlog', () => {
   it('holds alerts queued behind hotDepth as their JSON and gives back an equal, frozen alert', () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 2);
     const items = [0, 1, 2, 3].map((i) => falcoEntry(i));
-    const originals = items.map((e) => e.alert);
+    const originals = items.map((e) => e.load());
     const json = originals.map((a) => serializeAlert(a));
     items.forEach((e) => q.push(e));
     expect(items.map((e) => e.isCompact)).toEqual([false, false, true, true]);
@@ -88,14 +88,14 @@ describe('AlertQueue compact backlog', () => {
     const taken = q.take(10, Infinity);
     expect(taken).toEqual(items);
     for (const [i, e] of taken.entries()) {
-      const alert = e.alert;
+      const alert = e.load();
       expect(alert).toEqual(originals[i]);
       expect(Object.isFrozen(alert) && Object.isFrozen(alert.output_fields)).toBe(true);
       // The JSON is not recomputed, and the big integer comes back exact.
       expect(serializeAlert(alert)).toBe(json[i]);
       expect(JSON.stringify(alert.output_fields['evt.time'])).toBe(String(1700000000167531875n + BigInt(i)));
     }
-    expect(taken[2]?.alert).toBe(taken[2]?.alert); // parsed once
+    expect(taken[2]?.load()).toBe(taken[2]?.load()); // parsed once
   });
 
   it('sheds and counts compact entries by priority without parsing them', () => {
@@ -107,7 +107,7 @@ describe('AlertQueue compact backlog', () => {
     expect(q.push(debug)).toEqual([debug]);
     expect(debug.isCompact).toBe(true);
     expect(debug.priority).toBe('Debug');
-    expect(q.take(10, Infinity).map((e) => e.alert.priority)).toEqual(['Critical', 'Notice']);
+    expect(q.take(10, Infinity).map((e) => e.load().priority)).toEqual(['Critical', 'Notice']);
   });
 
   it('keeps a retried compact entry in its place', () => {
@@ -116,7 +116,7 @@ describe('AlertQueue compact backlog', () => {
     items.forEach((e) => q.push(e));
     const first = q.take(2, Infinity);
     q.restore(first);
-    expect(q.take(10, Infinity).map((e) => e.alert.uuid)).toEqual(['alert-0', 'alert-1', 'alert-2']);
+    expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-0', 'alert-1', 'alert-2']);
   });
 
   it('holds a spooled entry behind hotDepth as nothing but its spool id, and reads it back once when taken', () => {
@@ -135,14 +135,14 @@ describe('AlertQueue compact backlog', () => {
     const taken = q.take(10, Infinity);
     expect(taken.map((e) => e.isCompact)).toEqual([false, true, true, true]);
     for (const [i, { alert }] of spooled.entries()) {
-      const back = taken[i]?.alert as Alert;
+      const back = taken[i]?.load() as Alert;
       expect(back).toEqual(alert);
       expect(serializeAlert(back)).toBe(spool.get(i));
       expect(JSON.stringify(back.output_fields['evt.time'])).toBe(String(1700000000167531875n + BigInt(i)));
     }
-    expect(taken[2]?.alert).toBe(taken[2]?.alert);
+    expect(taken[2]?.load()).toBe(taken[2]?.load());
     expect(reads).toEqual([1, 2]); // once each; the one without a spool id kept its JSON
-    expect(taken[3]?.alert.uuid).toBe('alert-3');
+    expect(taken[3]?.load().uuid).toBe('alert-3');
   });
 
   it('throws SpoolReadError when the spool no longer has a compact entry\'s alert', () => {
@@ -150,7 +150,7 @@ describe('AlertQueue compact backlog', () => {
     const alert = freezeAlert(toAlert(parseJson(falcoAlertJson(0)) as AlertInput));
     q.push(new QueueEntry(alert, { bytes: 1, seq: seq++, receivedAt: seq, spoolId: 7 }));
     const [gone] = q.take(1, Infinity);
-    expect(() => gone?.alert).toThrow(SpoolReadError);
-    expect(() => gone?.alert).toThrow('alert 7 is no longer in the spool');
+    expect(() => gone?.load()).toThrow(SpoolReadError);
+    expect(() => gone?.load()).toThrow('alert 7 is no longer in the spool');
   });
 });

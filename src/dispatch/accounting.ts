@@ -1,0 +1,82 @@
+// Where every alert an output is done with gets counted: delivered, dead-lettered, dropped (queue
+// full, unreadable from the spool, shutdown) — in the metrics, in /healthz's counts, and in the log
+// for what a human must see (dead letters, one line per shedding burst). Nothing ends silently.
+import type { Logger } from 'pino';
+import type { Metrics } from '../telemetry/metrics.ts';
+import type { Clock } from './clock.ts';
+import type { DeadLetterReason, DeadLetterStore } from './dead-letter.ts';
+import type { QueueEntry, QueueLimits } from './queue.ts';
+
+export type DropReason = 'queue_full' | 'spool_read' | 'shutdown';
+
+export class Accounting {
+  readonly counts = { delivered: 0, deadLettered: 0, dropped: 0 };
+  private shedBurst = 0;
+  private readonly output: string;
+  private readonly metrics: Metrics;
+  private readonly deadLetters: DeadLetterStore;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(output: string, deps: { metrics: Metrics; deadLetters: DeadLetterStore; clock: Clock; log: Logger }) {
+    this.output = output;
+    this.metrics = deps.metrics;
+    this.deadLetters = deps.deadLetters;
+    this.clock = deps.clock;
+    this.log = deps.log;
+  }
+
+  delivered(count: number, duplicates: number): void {
+    if (count === 0) return;
+    this.counts.delivered += count;
+    // Once per batch, not per alert: label lookups in prom-client cost more than the rest of settling.
+    if (count > duplicates) this.metrics.delivered.inc({ output: this.output, duplicate: 'false' }, count - duplicates);
+    if (duplicates > 0) this.metrics.delivered.inc({ output: this.output, duplicate: 'true' }, duplicates);
+    this.metrics.outputs.inc({ destination: this.output, status: 'ok' }, count);
+  }
+
+  deadLetter(entry: QueueEntry, reason: DeadLetterReason, detail: string): void {
+    const alert = entry.load();
+    this.deadLetters.add({
+      output: this.output,
+      alert,
+      reason,
+      detail,
+      attempts: entry.attempts,
+      at: this.clock.now(),
+      ...(entry.spoolId !== undefined ? { spoolId: entry.spoolId } : {}),
+    });
+    this.metrics.deadLettered.inc({ output: this.output, reason });
+    this.metrics.outputs.inc({ destination: this.output, status: 'error' });
+    this.counts.deadLettered++;
+    this.log.warn({ uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts }, 'alert dead-lettered');
+  }
+
+  dropped(entries: readonly QueueEntry[], reason: DropReason): void {
+    if (entries.length === 0) return;
+    for (const entry of entries) this.metrics.dropped.inc({ output: this.output, reason, priority: entry.priority });
+    if (reason !== 'shutdown') this.metrics.outputs.inc({ destination: this.output, status: 'error' }, entries.length);
+    this.counts.dropped += entries.length;
+  }
+
+  /** The spool evicted a queued alert (its metric is counted by the spool's eviction handler). */
+  evicted(): void {
+    this.counts.dropped++;
+  }
+
+  /** Counts what the queue shed; one log line per burst: the first shed after a calm push, then every 10,000. */
+  shed(shed: readonly QueueEntry[], queued: number, limits: QueueLimits): void {
+    if (shed.length === 0) {
+      this.shedBurst = 0;
+      return;
+    }
+    this.dropped(shed, 'queue_full');
+    if (this.shedBurst === 0 || Math.floor((this.shedBurst + shed.length) / 10_000) > Math.floor(this.shedBurst / 10_000)) {
+      this.log.error(
+        { shed: shed.length, lowestShedPriority: shed[0]?.priority, queued, limits },
+        'output queue full: shedding lowest-priority alerts (see peregrine_dropped_total)',
+      );
+    }
+    this.shedBurst += shed.length;
+  }
+}

@@ -1,0 +1,79 @@
+// An output's health as /healthz and the logs tell it: ok, retrying (a send failed, alerts wait for
+// the retry), failing (3 failures in a row, refused credentials, a failed healthcheck, or no
+// connection yet), with the last error. The worker reports events; this decides the state.
+import type { Logger } from 'pino';
+import type { HealthResult } from '../plugin/types.ts';
+import type { Clock } from './clock.ts';
+
+export type OutputState = 'ok' | 'retrying' | 'failing';
+
+/** Consecutive failed sends after which an output is "failing" rather than "retrying". */
+export const FAILING_AFTER = 3;
+
+export class OutputHealthTracker {
+  /** Failed sends since the last delivery. */
+  consecutiveFailures = 0;
+  private authFailing = false;
+  private connected = false;
+  private check: HealthResult = { ok: true };
+  private lastError: { message: string; at: number } | undefined;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(clock: Clock, log: Logger) {
+    this.clock = clock;
+    this.log = log;
+  }
+
+  state(): OutputState {
+    if (this.authFailing || !this.check.ok || this.consecutiveFailures >= FAILING_AFTER || (!this.connected && this.lastError)) return 'failing';
+    if (this.consecutiveFailures > 0) return 'retrying';
+    return 'ok';
+  }
+
+  /** Why the output is not ok, for /healthz (empty while it is ok). */
+  lastErrorFields(): { lastError?: string; lastErrorAt?: string } {
+    if (!this.lastError || this.state() === 'ok') return {};
+    return { lastError: this.lastError.message, lastErrorAt: new Date(this.lastError.at).toISOString() };
+  }
+
+  connectFailed(message: string): void {
+    this.noteError(`cannot connect: ${message}`);
+    this.check = { ok: false, message: `cannot connect: ${message}` };
+  }
+
+  connectSucceeded(): void {
+    this.connected = true;
+  }
+
+  /** A send will be retried. Returns the number of failures in a row. */
+  sendFailed(reason: string, auth: boolean): number {
+    this.consecutiveFailures++;
+    this.authFailing = auth;
+    this.noteError(reason);
+    return this.consecutiveFailures;
+  }
+
+  /** A send delivered alerts. Returns how many failures in a row it ends (0 when it was ok). */
+  sendSucceeded(): number {
+    const ended = this.consecutiveFailures > 0 || this.authFailing ? Math.max(1, this.consecutiveFailures) : 0;
+    this.consecutiveFailures = 0;
+    this.authFailing = false;
+    this.check = { ok: true };
+    return ended;
+  }
+
+  /** The plugin's healthcheck answered. Logs only changes (and the first answer). */
+  healthcheck(result: HealthResult, atStart: boolean): void {
+    const changed = result.ok !== this.check.ok;
+    this.check = result;
+    if (!result.ok) this.noteError(`healthcheck: ${result.message ?? 'failed'}`);
+    if (!atStart && !changed) return;
+    if (result.ok) this.log.info({ healthcheck: 'ok' }, atStart ? 'output ready' : 'output healthcheck ok again');
+    else this.log.error({ healthcheck: result.message }, 'output healthcheck failed');
+  }
+
+  private noteError(message: string): void {
+    this.lastError = { message, at: this.clock.now() };
+  }
+}

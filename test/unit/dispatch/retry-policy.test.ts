@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/alert/alert.ts';
+import { QueueEntry } from '../../../src/dispatch/queue.ts';
+import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
+import { judge } from '../../../src/dispatch/retry-policy.ts';
+
+const entry = (i: number, init: { attempts?: number; receivedAt?: number } = {}) =>
+  new QueueEntry({ uuid: `a${i}`, priority: 'Notice' } as Alert, { bytes: 1, seq: i, receivedAt: init.receivedAt ?? 0, attempts: init.attempts ?? 0 });
+const noBudget = { maxattempts: 0, maxagems: 0 };
+
+describe('judge (retry policy)', () => {
+  it('sorts a partial result into delivered, dead letters and retries, counting attempts on the undelivered only', () => {
+    const batch = [entry(0), entry(1), entry(2), entry(3)];
+    const v = judge(batch, partial([ok(), ok({ duplicate: true }), fail('HTTP 400: mapping'), retry('HTTP 503', { afterMs: 700 })]), noBudget, 0);
+    expect(v.delivered).toEqual([batch[0], batch[1]]);
+    expect(v.duplicates).toBe(1);
+    expect(v.deadLetters).toEqual([{ entry: batch[2], reason: 'rejected', detail: 'HTTP 400: mapping' }]);
+    expect(v.again).toEqual([batch[3]]);
+    expect(v.retry).toMatchObject({ reason: 'HTTP 503' });
+    expect(v.retryAfterMs).toBe(700);
+    expect(batch.map((e) => e.attempts)).toEqual([0, 0, 1, 1]);
+  });
+
+  it('keeps the largest Retry-After and the first retry reason of a batch', () => {
+    const v = judge([entry(0), entry(1)], partial([retry('first', { afterMs: 100 }), retry('second', { afterMs: 900 })]), noBudget, 0);
+    expect(v.retry?.reason).toBe('first');
+    expect(v.retryAfterMs).toBe(900);
+  });
+
+  it('dead-letters an alert that runs out of attempts or age, with the last error', () => {
+    const tired = entry(0, { attempts: 2 });
+    const old = entry(1, { receivedAt: 0 });
+    const young = entry(2, { receivedAt: 9_500 });
+    const v = judge([tired, old, young], retry('ECONNREFUSED'), { maxattempts: 3, maxagems: 10_000 }, 10_000);
+    expect(v.deadLetters.map((d) => [d.entry, d.reason, d.detail])).toEqual([
+      [tired, 'retry_budget', 'gave up after 3 attempts: ECONNREFUSED'],
+      [old, 'retry_budget', 'gave up after 1 attempts: ECONNREFUSED'],
+    ]);
+    expect(v.again).toEqual([young]);
+  });
+
+  it('treats a missing per-alert outcome as a retry, never as delivered', () => {
+    const v = judge([entry(0), entry(1)], partial([ok()]), noBudget, 0);
+    expect(v.delivered).toHaveLength(1);
+    expect(v.again).toHaveLength(1);
+    expect(v.retry?.reason).toBe('the output returned no outcome for this alert');
+  });
+});
