@@ -9,6 +9,7 @@ import { outputs } from '../outputs/index.ts';
 import { minimumPriority } from '../src/config/common.ts';
 import { inspect, leafPaths } from '../src/config/introspect.ts';
 import { FALCOSIDEKICK_ONLY } from '../src/config/keys.ts';
+import { SECRET_KEY_GO_PATTERN } from '../src/config/secrets.ts';
 import { writeGenerated } from './generated.ts';
 import { buildConfigSchema } from '../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
@@ -23,7 +24,7 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 // Keys whose values are secrets even when the schema does not say so (free-form maps such as
 // customheaders, and sections of falcosidekick outputs Peregrine does not have). Same spirit as the
 // redaction in src/config/redact.ts.
-export const SECRET_KEY_PATTERN = '(?i)(authorization|token|secret|password|passwd|apikey|api-key|api_key|cookie|credential|private)';
+export const SECRET_KEY_PATTERN = SECRET_KEY_GO_PATTERN;
 
 /** falcosidekick outputs Peregrine does not implement: src/config/keys.ts accepts them (warning when set). */
 function falcosidekickOnly(): string[] {

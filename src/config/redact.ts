@@ -2,13 +2,11 @@
 import type { z } from 'zod';
 import { inspect, objectShape } from './introspect.ts';
 
-export const REDACTED = '***';
-const SECRET_KEY = /authorization|token|secret|password|passwd|apikey|api-key|api_key|cookie|credential|private/i;
+import { isSecretKey, REDACTED, redactUrlPassword } from './secrets.ts';
 
+export { REDACTED } from './secrets.ts';
 /** Replaces the password of a URL with ***; leaves anything that is not a URL alone. */
-export function redactUrl(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/i, `$1:${REDACTED}@`);
-}
+export const redactUrl = redactUrlPassword;
 
 function redactValue(value: unknown, secret: boolean): unknown {
   if (secret) return value === '' || value === undefined ? value : REDACTED;
@@ -16,7 +14,7 @@ function redactValue(value: unknown, secret: boolean): unknown {
   if (Array.isArray(value)) return value.map((v) => redactValue(v, false));
   if (value && typeof value === 'object') {
     // Free-form maps (customheaders, customfields): redact by key name.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, SECRET_KEY.test(k))]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, isSecretKey(k))]));
   }
   return value;
 }
@@ -27,7 +25,7 @@ export function redactConfig(schema: z.ZodType, config: Record<string, unknown>)
   return Object.fromEntries(
     Object.entries(config).map(([key, value]) => {
       const child = shape[key];
-      if (!child) return [key, redactValue(value, SECRET_KEY.test(key))];
+      if (!child) return [key, redactValue(value, isSecretKey(key))];
       if (objectShape(child) && value && typeof value === 'object' && !Array.isArray(value)) {
         return [key, redactConfig(child, value as Record<string, unknown>)];
       }

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { RESERVED_KEYS } from '../../src/config/common.ts';
 import { inspect, leafPaths } from '../../src/config/introspect.ts';
 import { outputSchema } from '../../src/config/schema.ts';
+import { isSecretKey } from '../../src/config/secrets.ts';
 import { outputs } from '../../outputs/index.ts';
 
 const repo = join(import.meta.dirname, '../..');
@@ -40,7 +41,7 @@ describe.each(outputs.map((p) => [p.name, p]))('output %s', (name, plugin) => {
   it('marks secret-looking options as secret', () => {
     for (const leaf of leafPaths(plugin.schema)) {
       const key = leaf.path[leaf.path.length - 1] ?? '';
-      if (/password|token|apikey|secret/i.test(key)) expect(inspect(leaf.schema).secret, `${name}.${key}`).toBe(true);
+      if (isSecretKey(key)) expect(inspect(leaf.schema).secret, `${name}.${key}`).toBe(true);
     }
   });
 

@@ -1,0 +1,38 @@
+// The one definition of a secret. A value is secret when the schema marks its key with `secret()`
+// (src/config/secret.ts), or when its key's name looks like one — for free-form maps (customheaders,
+// customfields) and for anything logged. Config redaction, the logger, the Helm chart's Secret
+// routing (scripts/gen-helm-schema.ts) and the contract test all read these.
+
+/** The words that make a key a secret, whatever its case or surroundings (`X-Api-Key`, `SPLUNK_TOKEN`). */
+export const SECRET_WORDS = ['authorization', 'token', 'secret', 'password', 'passwd', 'apikey', 'api-key', 'api_key', 'routingkey', 'cookie', 'credential', 'private'] as const;
+
+const SECRET_KEY = new RegExp(SECRET_WORDS.join('|'), 'i');
+
+/** True when a key's name says its value is a secret. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** The same rule as a Go (RE2) regular expression, for the Helm templates. */
+export const SECRET_KEY_GO_PATTERN = `(?i)(${SECRET_WORDS.join('|')})`;
+
+export const REDACTED = '***';
+
+/**
+ * A copy of `value` with the value of every secret-looking key replaced, at any depth (bounded: a
+ * log line is not walked past 6 levels). Strings keep their content but lose a URL's password.
+ */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactUrlPassword(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  if (value instanceof Error || JSON.isRawJSON(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== '' && v !== undefined && v !== null ? REDACTED : redactDeep(v, depth + 1);
+  return out;
+}
+
+/** Replaces the password of a URL with ***; leaves anything that is not a URL alone. */
+export function redactUrlPassword(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/i, `$1:${REDACTED}@`);
+}
