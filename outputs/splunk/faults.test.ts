@@ -11,11 +11,9 @@ import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
 import { metricSum } from '../../test/support/metrics.ts';
 import { Receiver, waitFor, type Behaviour, type Received } from '../../test/support/receiver.ts';
-import { outputs } from '../index.ts';
 import splunk, { type SplunkClient } from './index.ts';
 import { splunkSchema } from './options.ts';
 
-const extraPlugins = outputs.some((p) => p.name === 'splunk') ? [] : [splunk];
 const TOKEN = '11111111-2222-3333-4444-555555555555';
 const OK = { kind: 'status', status: 200, body: '{"text":"Success","code":0}' } as const;
 
@@ -48,7 +46,7 @@ const fast = (extra = '') =>
 
 async function run(events: Events, extra = '', acks?: (req: Received) => Behaviour) {
   hec = await fakeHec(events, acks);
-  app = await startApp(fast(extra).replace('PORT', String(hec.port)), { extraPlugins, healthIntervalMs: 100 });
+  app = await startApp(fast(extra).replace('PORT', String(hec.port)), { healthIntervalMs: 100 });
   return { hec, app };
 }
 
@@ -261,7 +259,7 @@ describe('splunk: healthcheck and gzip', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const port = (server.address() as AddressInfo).port;
-      app = await startApp(`splunk:\n  hostport: http://127.0.0.1:${port}\n  token: ${TOKEN}\n  gzip: true\n  batch:\n    maxevents: 3\n`, { extraPlugins });
+      app = await startApp(`splunk:\n  hostport: http://127.0.0.1:${port}\n  token: ${TOKEN}\n  gzip: true\n  batch:\n    maxevents: 3\n`);
       await postMany(app, 0, 3);
       await waitFor(() => bodies.length === 1);
       expect(bodies[0]?.encoding).toBe('gzip');

@@ -80,7 +80,7 @@ export class OutputWorker {
     });
     deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
-      return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight };
+      return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
     });
   }
 

@@ -10,6 +10,7 @@ export interface QueueStats {
   queuedBytes: number;
   oldestAgeMs: number;
   inflight: number;
+  state: 'ok' | 'retrying' | 'failing';
 }
 
 // The falco events counter is keyed by alert content; past this many series new ones fold into "_other".
@@ -124,13 +125,6 @@ export class Metrics {
     labelNames: ['field'] as const,
     registers: [this.registry],
   });
-  readonly outputUp = new Gauge({
-    name: 'peregrine_output_up',
-    help: '1 when the output is ok, 0 when it is retrying or failing.',
-    labelNames: ['output', 'state'] as const,
-    registers: [this.registry],
-  });
-
   readonly ingestDuration = new Histogram({
     name: 'peregrine_ingest_duration_seconds',
     help: 'Time Peregrine spends on one POST / request, from routing to the last byte of the reply written: what Falco waits for (spool on: the commit included). The network and the client add to it.',
@@ -175,6 +169,7 @@ export class Metrics {
     gauge('peregrine_queue_bytes', 'Bytes waiting in the output queue.', (s) => s.queuedBytes);
     gauge('peregrine_queue_oldest_age_seconds', 'Age of the oldest undelivered alert in the queue.', (s) => s.oldestAgeMs / 1000);
     gauge('peregrine_inflight_alerts', 'Alerts in requests that have not answered yet.', (s) => s.inflight);
+    gauge('peregrine_output_up', '1 when the output is ok, 0 when it is retrying or failing (the state is in /healthz).', (s) => (s.state === 'ok' ? 1 : 0));
   }
 
   watchQueue(output: string, read: () => QueueStats): void {

@@ -10,7 +10,6 @@ import { kafkaClientOptions, type KafkaInfra, type KafkaListener, type KafkaSasl
 import { startApp, type RunningApp } from '../../support/app.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { fixtureText } from '../../support/fixtures.ts';
-import kafka from '../../../outputs/kafka/index.ts';
 import { checkRecords, createTopic, kafkaWorker, postAlerts, readTopic, uniqueTopic, waitDelivered, waitUntil } from './support.ts';
 
 let app: RunningApp | undefined;
@@ -50,7 +49,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
   it.each(listeners)('delivers 20,000 alerts over %s: keys, headers, big integers intact, nothing lost or doubled', async (label, listener, mechanism) => {
     const topic = uniqueTopic(label.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
     await createTopic(plain(), topic);
-    app = await startApp(yamlFor(listener, topic, mechanism), { extraPlugins: [kafka] });
+    app = await startApp(yamlFor(listener, topic, mechanism));
     const started = performance.now();
     await postAlerts(app, 0, 20_000);
     await waitDelivered(app, 20_000, 120_000);
@@ -69,7 +68,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
   it.each(['none', 'gzip', 'snappy', 'lz4', 'zstd'])('compression %s: 2,000 alerts accepted by the broker and read back by a consumer', async (codec) => {
     const topic = uniqueTopic(`codec-${codec}`);
     await createTopic(plain(), topic);
-    app = await startApp(yamlFor('plaintext', topic, undefined, `  compression: ${codec.toUpperCase()}\n`), { extraPlugins: [kafka] });
+    app = await startApp(yamlFor('plaintext', topic, undefined, `  compression: ${codec.toUpperCase()}\n`));
     await postAlerts(app, 0, 2_000);
     await waitDelivered(app, 2_000);
     expect(kafkaWorker(app).healthSnapshot()).toMatchObject({ state: 'ok', deadLettered: 0 });
@@ -79,7 +78,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
   it('keyfield puts related alerts on one partition; partition pins them; topiccreation creates the topic', async () => {
     const topic = uniqueTopic('keyfield');
     await createTopic(plain(), topic);
-    app = await startApp(yamlFor('plaintext', topic, undefined, '  keyfield: k8s.ns.name\n  balancer: crc32\n'), { extraPlugins: [kafka] });
+    app = await startApp(yamlFor('plaintext', topic, undefined, '  keyfield: k8s.ns.name\n  balancer: crc32\n'));
     await postAlerts(app, 0, 300);
     await waitDelivered(app, 300);
     const records = await readTopic(plain(), topic);
@@ -89,7 +88,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
 
     const pinned = uniqueTopic('pinned');
     await createTopic(plain(), pinned);
-    app = await startApp(yamlFor('plaintext', pinned, undefined, '  partition: 2\n'), { extraPlugins: [kafka] });
+    app = await startApp(yamlFor('plaintext', pinned, undefined, '  partition: 2\n'));
     await postAlerts(app, 0, 300);
     await waitDelivered(app, 300);
     const got = await readTopic(plain(), pinned);
@@ -98,7 +97,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
     await app.stop();
 
     const created = uniqueTopic('created'); // does not exist yet
-    app = await startApp(yamlFor('plaintext', created, undefined, '  topiccreation: true\n'), { extraPlugins: [kafka] });
+    app = await startApp(yamlFor('plaintext', created, undefined, '  topiccreation: true\n'));
     await postAlerts(app, 0, 300);
     await waitDelivered(app, 300);
     checkRecords(await readTopic(plain(), created), 0, 300);
@@ -113,7 +112,6 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
     await createTopic(plain(), topic);
     const block = { ...seed, hostport: infra.bootstrap.saslSsl, topic, queue: { maxalerts: 1500 }, retry: { initialbackoffms: 100, maxbackoffms: 1000 } };
     app = await startApp(`kafka: ${JSON.stringify(block)}\ntlsclient:\n  cacertfile: ${infra.caFile}\n`, {
-      extraPlugins: [kafka],
       logger: pino({ level: 'info' }, sink),
     });
     await postAlerts(app, 0, 2_000);
@@ -144,7 +142,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
     // The values a deployment injects (KAFKA_HOSTPORT / KAFKA_PASSWORD env vars, a Secret): the broker's
     // address and the password of its "falco" user. Everything else is the user's block as written.
     const block = { ...seed, hostport: infra.bootstrap.saslSsl, password: infra.password };
-    app = await startApp(`kafka: ${JSON.stringify(block)}\ntlsclient:\n  cacertfile: ${infra.caFile}\n`, { extraPlugins: [kafka] });
+    app = await startApp(`kafka: ${JSON.stringify(block)}\ntlsclient:\n  cacertfile: ${infra.caFile}\n`);
     const from = 1_000_000 + Math.floor(Math.random() * 1_000_000) * 1000;
     await postAlerts(app, from, 1_000);
     await waitDelivered(app, 1_000);

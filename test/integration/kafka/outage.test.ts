@@ -5,7 +5,6 @@ import { infraSkipped } from '../../infra/state.ts';
 import { freezeBroker, pauseBroker, resumeBroker, startDedicatedBroker, stopDedicatedBroker, thawBroker } from '../../infra/kafka/control.ts';
 import { kafkaClientOptions, type KafkaInfra } from '../../infra/kafka/state.ts';
 import { startApp, type RunningApp } from '../../support/app.ts';
-import kafka from '../../../outputs/kafka/index.ts';
 import { checkRecords, createTopic, kafkaWorker, postAlerts, readTopic, uniqueTopic, waitDelivered, waitUntil } from './support.ts';
 
 describe.skipIf(infraSkipped('kafka'))('kafka output through a broker outage', () => {
@@ -27,7 +26,6 @@ describe.skipIf(infraSkipped('kafka'))('kafka output through a broker outage', (
     app = await startApp(
       `kafka:\n  hostport: "${b.bootstrap.saslPlaintext}"\n  topic: ${topic}\n  sasl: scram_sha256\n  username: ${b.username}\n  password: ${b.password}\n` +
         '  timeoutms: 3000\n  retry:\n    initialbackoffms: 200\n    maxbackoffms: 2000\n',
-      { extraPlugins: [kafka] },
     );
     const worker = kafkaWorker(app);
 
@@ -66,7 +64,6 @@ describe.skipIf(infraSkipped('kafka'))('kafka output through a broker outage', (
     const topic = uniqueTopic('frozen');
     await createTopic(plain, topic);
     app = await startApp(`kafka:\n  hostport: "${b.bootstrap.plaintext}"\n  topic: ${topic}\n  timeoutms: 1000\n  retry:\n    initialbackoffms: 200\n    maxbackoffms: 1000\n`, {
-      extraPlugins: [kafka],
     });
     const worker = kafkaWorker(app);
     await postAlerts(app, 0, 1_000);

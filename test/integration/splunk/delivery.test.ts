@@ -3,8 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/plugin/index.ts';
-import { outputs } from '../../../outputs/index.ts';
-import splunk from '../../../outputs/splunk/index.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
 import { metricSum } from '../../support/metrics.ts';
@@ -14,7 +12,6 @@ import { type ReceivedHecEvent, type SplunkInfra, waitForSplunkEvents } from '..
 import { infraSkipped, useInfra } from '../../infra/state.ts';
 import { HecProxy } from './hec-proxy.ts';
 
-const extraPlugins = outputs.some((p) => p.name === 'splunk') ? [] : [splunk];
 const ALERT_TIME_NS = 1795170096167531875n; // 2026-11-20T10:21:36.167531875Z, the fixture's time
 
 let app: RunningApp | undefined;
@@ -59,7 +56,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
     proxy = await new HecProxy(hec.url).start();
     app = await startApp(
       `customfields:\n  environment: production\nsplunk:\n  hostport: ${proxy.url}\n  token: ${hec.token}\n  index: ${index}\n  source: falco\n  indexedfields: [rule, priority, source, environment]\n`,
-      { extraPlugins },
+      {},
     );
     const count = 5000;
     const started = performance.now();
@@ -109,7 +106,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
     proxy.decide = () => (fixed ? { kind: 'forward', headers: { authorization: `Splunk ${hec.token}` } } : { kind: 'forward' });
     app = await startApp(
       `splunk:\n  hostport: ${proxy.url}\n  token: 00000000-0000-0000-0000-000000000000\n  index: ${index}\n  timeoutms: 2000\n  retry:\n    initialbackoffms: 50\n    maxbackoffms: 500\n  queue:\n    maxalerts: 1000\n`,
-      { extraPlugins, healthIntervalMs: 200 },
+      { healthIntervalMs: 200 },
     );
     await postAll(app, marker, 200);
     const worker = app.workers.find((w) => w.name === 'splunk');
@@ -147,7 +144,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
     };
     app = await startApp(
       `splunk:\n  hostport: ${proxy.url}\n  token: ${hec.token}\n  index: ${index}\n  useack: true\n  ackpollms: 50\n  acktimeoutms: 20000\n  timeoutms: 30000\n  batch:\n    maxevents: 50\n    flushms: 5000\n`,
-      { extraPlugins },
+      {},
     );
     await postAll(app, marker, 50);
     // The events reach the receiver, yet none counts as delivered while the ack is withheld.
@@ -182,7 +179,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
     };
     app = await startApp(
       `splunk:\n  hostport: ${proxy.url}\n  token: ${hec.token}\n  index: ${index}\n  useack: true\n  ackpollms: 50\n  acktimeoutms: 500\n  timeoutms: 5000\n  retry:\n    initialbackoffms: 20\n  batch:\n    maxevents: 10\n    flushms: 5000\n`,
-      { extraPlugins },
+      {},
     );
     await postAll(app, marker, 10, 1);
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'splunk' })) === 10, 15_000, 'delivered');
@@ -202,7 +199,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
       .replace(/hostport: ".*"/, `hostport: "${hec.url}"`)
       .replace(/token: ".*"/, `token: "${hec.token}"`);
     expect(yaml.split('\n').filter((l) => !/hostport|token/.test(l))).toEqual(block.split('\n').filter((l) => !/hostport|token/.test(l)));
-    app = await startApp(`${globals}${yaml}`, { extraPlugins });
+    app = await startApp(`${globals}${yaml}`);
     const marker = randomUUID();
     await postAll(app, marker, 3, 1);
     const got = await waitForSplunkEvents(hec, (e) => uuidOf(e).startsWith(marker), { count: 3, timeoutMs: 15_000 });

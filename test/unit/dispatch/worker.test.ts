@@ -62,10 +62,12 @@ describe('OutputWorker retries', () => {
     await h.clock.advance(200);
     expect(h.calls).toHaveLength(3);
     expect(h.worker.healthSnapshot().state).toBe('failing');
+    expect(await h.counter('peregrine_output_up', { output: 'fake' })).toBe(0);
     down = false;
     await h.clock.advance(400);
     expect(h.calls).toHaveLength(4);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0, delivered: 1 });
+    expect(await h.counter('peregrine_output_up', { output: 'fake' })).toBe(1);
     expect(await h.counter('peregrine_retries_total')).toBe(3);
   });
 
