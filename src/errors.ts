@@ -56,6 +56,6 @@ export class ConfigError extends Error {
   }
 }
 
-export function formatProblem(p: ConfigProblem): string {
+function formatProblem(p: ConfigProblem): string {
   return `  - ${p.path || '(root)'}: ${p.message}${p.env ? ` (env ${p.env})` : ''}`;
 }

@@ -3,7 +3,7 @@
 import { excerpt, fail, retry, retryAfterMs, type Outcome } from '../../src/plugin/index.ts';
 
 /** Throttling: the worker waits at least this long when the service names no Retry-After. */
-export const THROTTLE_AFTER_MS = 1000;
+const THROTTLE_AFTER_MS = 1000;
 
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown']);
 

@@ -22,13 +22,13 @@ export interface AwsSetup {
 }
 
 /** `aws`, `aws-cn` or `aws-us-gov`, from the region name. */
-export function partitionOf(region: string): string {
+function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
 }
 
-export function defaultProductArn(partition: string, region: string, accountId: string): string {
+function defaultProductArn(partition: string, region: string, accountId: string): string {
   return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
 }
 

@@ -6,7 +6,7 @@ import type { Alert } from '../../src/plugin/index.ts';
 import { epochNanos } from '../../src/plugin/index.ts';
 import { findingTypes, severityLabel } from './finding-types.ts';
 
-export const SCHEMA_VERSION = '2018-10-08';
+const SCHEMA_VERSION = '2018-10-08';
 
 export const LIMITS = {
   id: 512,
@@ -58,7 +58,7 @@ export interface Finding {
   FindingProviderFields: { Severity: { Label: string; Original: string }; Types: string[] };
 }
 
-export interface Resource {
+interface Resource {
   Type: string;
   Id: string;
   Partition: string;
@@ -121,7 +121,7 @@ export function truncate(text: string, max: number, marker: string = TRUNCATED):
 }
 
 /** A field value as text: strings as they are, big integers (JSON.rawJSON) as their exact digits. */
-export function fieldText(value: unknown): string | undefined {
+function fieldText(value: unknown): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string') return value.trim() === '' ? undefined : value;
   return JSON.stringify(value);

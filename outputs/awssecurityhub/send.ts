@@ -6,7 +6,7 @@ import { classifyError, classifyFailedFinding } from './classify.ts';
 import { findingBytes, LIMITS, toFinding, type Finding, type FindingTarget } from './finding.ts';
 import type { TokenBucket } from './rate-limit.ts';
 
-export const MAX_FINDINGS_PER_CALL = 100;
+const MAX_FINDINGS_PER_CALL = 100;
 /** 6 MB per call, less room for the request envelope. */
 export const MAX_CALL_BYTES = 6_000_000 - 64_000;
 

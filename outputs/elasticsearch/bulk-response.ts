@@ -44,7 +44,7 @@ export function errorReason(error: unknown): string {
 }
 
 /** The outcome of a non-2xx answer to a whole request (_bulk or any other call). */
-export function classifyRequestFailure(res: EsResponse, what: string, now: number = Date.now()): Outcome {
+function classifyRequestFailure(res: EsResponse, what: string, now: number = Date.now()): Outcome {
   const detail = (res.body as { error?: unknown } | null)?.error;
   const reason = detail && typeof detail === 'object' ? errorReason(detail) : excerpt(bodyText(res.body));
   if (res.status === 401 || res.status === 403) {
@@ -59,7 +59,7 @@ export function classifyRequestFailure(res: EsResponse, what: string, now: numbe
   return outcome.kind === 'fail' ? fail(text) : outcome;
 }
 
-export function classifyItem(item: BulkItem | undefined): Outcome {
+function classifyItem(item: BulkItem | undefined): Outcome {
   const status = item?.status;
   if (status === undefined) return retry('_bulk item without a status');
   if (status >= 200 && status < 300) return ok();

@@ -9,7 +9,7 @@ import { elasticsearchSchema, flattens, installsTemplate } from './options.ts';
 import { ensureIndexTemplate, templateName } from './template.ts';
 import { ClientTransport, detectFlavor, HttpTransport, loadEsClient, type EsTransport } from './transport.ts';
 
-export interface ElasticsearchClient {
+interface ElasticsearchClient {
   transport: EsTransport;
   builder: BulkBodyBuilder;
   bulkPath: string;

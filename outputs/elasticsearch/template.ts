@@ -24,7 +24,7 @@ export function templateName(s: TemplateSettings): string {
   return s.datastream ? `${s.index}-datastream` : s.index;
 }
 
-export function templateBody(s: TemplateSettings): Record<string, unknown> {
+function templateBody(s: TemplateSettings): Record<string, unknown> {
   const patterns = s.datastream || s.suffix === 'none' ? [s.index] : [`${s.index}-*`];
   return {
     index_patterns: patterns,

@@ -36,7 +36,7 @@ export interface EsTransport {
 }
 
 /** Authorization and custom headers (lower-cased); a custom Authorization replaces the configured auth. */
-export function requestHeaders(options: ElasticsearchOptions, userAgent: string): Record<string, string> {
+function requestHeaders(options: ElasticsearchOptions, userAgent: string): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': userAgent };
   if (options.apikey) headers.authorization = `ApiKey ${options.apikey}`;
   else if (options.username || options.password) {

@@ -15,10 +15,9 @@ export function parseSasl(value: string): SaslMechanism | '' | undefined {
 }
 
 export const ACKS = { none: 0, one: 1, leader: 1, all: -1 } as const;
-export const BALANCERS = ['murmur2', 'murmur2_random', 'crc32', 'crc32_random', 'hash', 'round_robin', 'least_bytes'] as const;
+const BALANCERS = ['murmur2', 'murmur2_random', 'crc32', 'crc32_random', 'hash', 'round_robin', 'least_bytes'] as const;
 export type Balancer = (typeof BALANCERS)[number];
-export const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
-export type Compression = (typeof COMPRESSIONS)[number];
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 const lower = z.string().transform((v) => v.trim().toLowerCase());
 

@@ -9,7 +9,7 @@ import { parsePriority, PRIORITY_NAMES, PRIORITY_PATTERN, type Priority } from '
 const RFC3339 =
   /^(?!0001-01-01[Tt]00:00:00(?:\.0+)?[Zz]$)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
-export const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
 export const AlertSchema = z
   .object({

@@ -12,7 +12,7 @@ export const minimumPriority = z
 
 const ms = (min: number, max: number) => z.number().int().min(min).max(max);
 
-export const RetrySchema = z
+const RetrySchema = z
   .object({
     initialbackoffms: ms(1, 600_000).default(500).describe('First retry delay; doubles per consecutive failure, with full jitter.'),
     maxbackoffms: ms(1, 3_600_000).default(60_000).describe('Upper bound of the retry delay. A Retry-After header wins, up to this bound.'),
@@ -24,7 +24,7 @@ export const RetrySchema = z
   .prefault({})
   .describe('Retry policy: network errors, timeouts, 408, 429 and 5xx (except 501) are retried; other rejections are dead-lettered.');
 
-export const QueueSchema = z
+const QueueSchema = z
   .object({
     maxalerts: z.number().int().min(1).default(100_000).describe('Queued alerts before shedding starts (lowest priority first).'),
     maxbytes: z.number().int().min(1024).default(128 * 1024 * 1024).describe('Queued bytes (serialised alerts) before shedding starts.'),
@@ -32,7 +32,7 @@ export const QueueSchema = z
   .prefault({})
   .describe('Bounded per-output queue. When full, the lowest-priority alerts are shed first and every drop is counted.');
 
-export const BatchSchema = z
+const BatchSchema = z
   .object({
     maxevents: z.number().int().min(1).optional().describe('Alerts per request (default: the output\'s own).'),
     maxbytes: z.number().int().min(1).optional().describe('Bytes per request (default: the output\'s own).'),

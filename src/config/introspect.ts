@@ -2,7 +2,7 @@
 // redaction and generated docs all read the same source of truth.
 import type { z } from 'zod';
 
-export type LeafKind = 'string' | 'number' | 'boolean' | 'map' | 'list' | 'other';
+type LeafKind = 'string' | 'number' | 'boolean' | 'map' | 'list' | 'other';
 
 export interface Field {
   /** The schema with optional/default/nullable/readonly/pipe wrappers peeled off. */
@@ -48,7 +48,7 @@ export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | unde
   return defOf(base).type === 'object' ? (base as z.ZodObject).shape : undefined;
 }
 
-export function leafKind(schema: z.ZodType): LeafKind {
+function leafKind(schema: z.ZodType): LeafKind {
   const { base } = inspect(schema);
   const def = defOf(base);
   switch (def.type) {

@@ -13,7 +13,7 @@ import { envName, leafPaths } from './introspect.ts';
 import { checkKeys } from './keys.ts';
 import { buildConfigSchema, type Config } from './schema.ts';
 
-export const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
+const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
 
 export interface LoadOptions {
   /** -c/--config; when absent, config/peregrine.yaml if present, else the embedded default. */

@@ -4,7 +4,6 @@ import { inspect, objectShape } from './introspect.ts';
 
 import { isSecretKey, REDACTED, redactUrlPassword } from './secrets.ts';
 
-export { REDACTED } from './secrets.ts';
 /** Replaces the password of a URL with ***; leaves anything that is not a URL alone. */
 export const redactUrl = redactUrlPassword;
 

@@ -4,7 +4,7 @@
 // routing (scripts/gen-helm-schema.ts) and the contract test all read these.
 
 /** The words that make a key a secret, whatever its case or surroundings (`X-Api-Key`, `SPLUNK_TOKEN`). */
-export const SECRET_WORDS = ['authorization', 'token', 'secret', 'password', 'passwd', 'apikey', 'api-key', 'api_key', 'routingkey', 'cookie', 'credential', 'private'] as const;
+const SECRET_WORDS = ['authorization', 'token', 'secret', 'password', 'passwd', 'apikey', 'api-key', 'api_key', 'routingkey', 'cookie', 'credential', 'private'] as const;
 
 const SECRET_KEY = new RegExp(SECRET_WORDS.join('|'), 'i');
 

@@ -9,7 +9,7 @@ import { textLineToInput } from './text.ts';
 
 const gunzip = promisify(gunzipCb);
 
-export type Item = { value: unknown } | { error: RequestError };
+type Item = { value: unknown } | { error: RequestError };
 
 export interface ParsedBody {
   /** false for one object / one text line: the reply is falcosidekick's empty 200 or a 400. */
@@ -51,7 +51,7 @@ function parseNdjson(text: string): Item[] {
     });
 }
 
-export function mediaType(contentType: string | undefined): string {
+function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 

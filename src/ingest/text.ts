@@ -6,7 +6,7 @@ import { parsePriority } from '../alert/priority.ts';
 const LINE = /^(\S+):\s+(\S+)\s+(.*)$/s;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
 
-export const TEXT_RULE = 'Falco text alert';
+const TEXT_RULE = 'Falco text alert';
 
 /** Builds alert input from one text line; the receive time stands in when the line's time has no date. */
 export function textLineToInput(line: string, now: Date): Record<string, unknown> {

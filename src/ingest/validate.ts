@@ -6,7 +6,7 @@ import { ErrorCodes, RequestError } from '../errors.ts';
 import { AlertSchema, FIELD_HINTS, type AlertInput } from '../alert/alert.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: false });
-export const alertJsonSchema = z.toJSONSchema(AlertSchema, { target: 'draft-7', io: 'input' });
+const alertJsonSchema = z.toJSONSchema(AlertSchema, { target: 'draft-7', io: 'input' });
 const compiled = ajv.compile<AlertInput>(alertJsonSchema);
 
 export type Validation = { ok: true; input: AlertInput } | { ok: false; error: RequestError };

@@ -10,7 +10,7 @@ import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 
-export type FsyncPolicy = 'normal' | 'full';
+type FsyncPolicy = 'normal' | 'full';
 
 export interface SpoolOptions {
   dir: string;
