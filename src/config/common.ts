@@ -17,6 +17,11 @@ const RetrySchema = z
     initialbackoffms: ms(1, 600_000).default(500).describe('First retry delay; doubles per consecutive failure, with full jitter.'),
     maxbackoffms: ms(1, 3_600_000).default(60_000).describe('Upper bound of the retry delay. A Retry-After header wins, up to this bound.'),
     maxattempts: z.number().int().min(0).default(0).describe('Attempts per alert before it is dead-lettered; 0 = no limit (maxagems still applies).'),
+    probems: ms(0, 600_000)
+      .default(1000)
+      .describe(
+        'While the output backs off after failures, one alert is sent this often to see whether the destination is back; on the first success the whole queue goes out at once. Never sooner than a Retry-After. 0 = no probes (wait out the backoff).',
+      ),
     maxagems: ms(0, 7 * 24 * 3_600_000)
       .default(3_600_000)
       .describe('An alert still undelivered this long after it was received is dead-lettered; 0 = no limit.'),

@@ -12,7 +12,7 @@ import type { OutputState } from './output-health.ts';
 export interface DeliverySettings {
   timeoutms: number;
   maxconcurrency: number;
-  retry: { initialbackoffms: number; maxbackoffms: number; maxattempts: number; maxagems: number };
+  retry: { initialbackoffms: number; maxbackoffms: number; maxattempts: number; maxagems: number; probems: number };
   queue: { maxalerts: number; maxbytes: number };
   batch: BatchSettings;
 }

@@ -44,8 +44,11 @@ export class OutputWorker {
   private closed = false;
   private draining = false;
   private seq = 0;
-  /** Nothing is sent before this time (backoff after a failure, or a restored retry time). */
+  /** The queue waits until this time (backoff after a failure, or a restored retry time)… */
   private pausedUntil = 0;
+  /** …except for one probe alert every `retry.probems` after the last attempt, never before a Retry-After. */
+  private lastAttemptAt = 0;
+  private throttledUntil = 0;
   private wakeTimer: unknown;
   private idleWaiters: (() => void)[] = [];
   /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
@@ -207,11 +210,7 @@ export class OutputWorker {
   private pump(): void {
     if (this.closed || !this.connected) return;
     const now = this.deps.clock.now();
-    if (now < this.pausedUntil) {
-      this.deps.clock.clearTimeout(this.wakeTimer);
-      this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), this.pausedUntil - now);
-      return;
-    }
+    if (now < this.pausedUntil) return this.whilePaused(now);
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
       if (!this.draining && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
@@ -220,6 +219,23 @@ export class OutputWorker {
       if (batch.length > 0) void this.send(batch);
     }
     if (this.isIdle()) this.notifyIdle();
+  }
+
+  /**
+   * Backing off: wake at the end of the pause, or earlier for a probe — one alert, alone in flight —
+   * whose success releases the whole queue (settle() ends the pause). A destination that is back is
+   * found within `retry.probems`; one that is only partly up sees one request per interval.
+   */
+  private whilePaused(now: number): void {
+    const probems = this.settings.retry.probems;
+    const probeAt = probems > 0 ? Math.max(this.lastAttemptAt + probems, this.throttledUntil) : Infinity;
+    if (now >= probeAt && this.inFlight.requests === 0 && this.queue.size > 0) {
+      const probe = this.loaded(this.queue.take(1, Infinity));
+      if (probe.length > 0) void this.send(probe);
+      return;
+    }
+    this.deps.clock.clearTimeout(this.wakeTimer);
+    this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), Math.max(0, Math.min(this.pausedUntil, probeAt) - now));
   }
 
   /**
@@ -245,6 +261,7 @@ export class OutputWorker {
 
   private async send(batch: { entry: QueueEntry; alert: Alert }[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
+    this.lastAttemptAt = this.deps.clock.now();
     const timer = this.deps.clock.setTimeout(() => controller.abort(new Error(`timed out after ${this.settings.timeoutms} ms`)), this.settings.timeoutms);
     const started = performance.now();
     let result: SendResult;
@@ -275,6 +292,7 @@ export class OutputWorker {
     }
     if (verdict.retry) this.retryLater(verdict);
     else if (verdict.delivered.length > 0) {
+      this.pausedUntil = 0; // the destination is back: release the queue at full concurrency
       const ended = this.health.sendSucceeded();
       if (ended > 0) this.log.info({ afterFailures: ended }, 'output recovered');
     }
@@ -285,7 +303,9 @@ export class OutputWorker {
     const outcome = verdict.retry as NonNullable<Verdict['retry']>;
     const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
     const delay = backoffMs(this.settings.retry, failures, this.random, verdict.retryAfterMs);
-    this.pausedUntil = Math.max(this.pausedUntil, this.deps.clock.now() + delay);
+    const now = this.deps.clock.now();
+    this.pausedUntil = Math.max(this.pausedUntil, now + delay);
+    if (verdict.retryAfterMs !== undefined) this.throttledUntil = now + delay;
     const reason = outcome.auth ? 'auth' : verdict.retryAfterMs !== undefined ? 'throttled' : 'error';
     this.deps.metrics.retries.inc({ output: this.name, reason }, verdict.again.length);
     if (failures === 1 || failures === FAILING_AFTER || failures % 50 === 0) {

@@ -119,7 +119,7 @@ describe('OutputWorker retries', () => {
 
   it('dead-letters an alert when its retry budget is spent', async () => {
     const h = harness(async () => retry('HTTP 500'), {
-      retry: { initialbackoffms: 100, maxbackoffms: 100, maxattempts: 3, maxagems: 0 },
+      retry: { initialbackoffms: 100, maxbackoffms: 100, maxattempts: 3, maxagems: 0, probems: 0 },
       batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 },
     });
     await h.worker.start();
@@ -133,7 +133,7 @@ describe('OutputWorker retries', () => {
 
   it('dead-letters by age too', async () => {
     const h = harness(async () => retry('down'), {
-      retry: { initialbackoffms: 1000, maxbackoffms: 1000, maxattempts: 0, maxagems: 5000 },
+      retry: { initialbackoffms: 1000, maxbackoffms: 1000, maxattempts: 0, maxagems: 5000, probems: 0 },
       batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 },
     });
     await h.worker.start();
@@ -164,6 +164,49 @@ describe('OutputWorker partial results', () => {
     expect(h.deadLetters.list()).toMatchObject([{ reason: 'rejected', detail: 'mapper_parsing_exception', alert: { uuid: batch[2]?.uuid } }]);
     expect(await h.counter('peregrine_delivered_total')).toBe(3);
     expect(await h.counter('peregrine_delivered_total', { duplicate: 'true' })).toBe(1);
+  });
+});
+
+describe('OutputWorker recovery probes', () => {
+  const probing = { maxconcurrency: 4, batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 }, retry: { initialbackoffms: 30_000, maxbackoffms: 60_000, maxattempts: 0, maxagems: 0, probems: 1000 } };
+
+  it('probes with one alert every probems while backing off, and releases the whole backlog on the first success', async () => {
+    let down = true;
+    const h = harness(async () => (down ? retry('HTTP 503') : ok()), { ...probing, maxconcurrency: 1 });
+    for (let i = 0; i < 10; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await flush();
+    expect(h.calls.map((c) => c.length)).toEqual([10]); // the first attempt fails: backoff 30 s
+    for (let i = 0; i < 40; i++) h.worker.enqueue(alert(), 100); // new alerts keep arriving meanwhile
+    await h.clock.advance(999);
+    expect(h.calls).toHaveLength(1);
+    await h.clock.advance(1);
+    expect(h.calls.map((c) => c.length)).toEqual([10, 1]); // a probe: one alert
+    await h.clock.advance(1000);
+    expect(h.calls.map((c) => c.length)).toEqual([10, 1, 1]);
+    down = false;
+    await h.clock.advance(1000); // the third probe succeeds, 27 s before the backoff would end
+    expect(h.calls.slice(3).map((c) => c.length)).toEqual([1, 10, 10, 10, 10, 9]);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0, delivered: 50 });
+  });
+
+  it('sends no probe before a Retry-After, nor with probes off', async () => {
+    let answer = retry('HTTP 429', { afterMs: 5000 });
+    const h = harness(async () => answer, probing);
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(4999);
+    expect(h.calls).toHaveLength(1);
+    answer = ok();
+    await h.clock.advance(1);
+    expect(h.calls).toHaveLength(2);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0 });
+
+    const off = harness(async () => retry('HTTP 503'), { ...probing, retry: { ...probing.retry, probems: 0 } });
+    await off.worker.start();
+    off.worker.enqueue(alert(), 100);
+    await off.clock.advance(29_999);
+    expect(off.calls).toHaveLength(1);
   });
 });
 
