@@ -4,71 +4,26 @@
 // Retry-After, or whatever the test scripts next (404 no_service, 410 channel_is_archived, 503 …).
 import { Ajv } from 'ajv';
 import { fixtureJson } from './fixtures.ts';
-import { Receiver, type Behaviour, type Received } from './receiver.ts';
-
-export interface SlackAnswer {
-  status: number;
-  body: string;
-  headers?: Record<string, string>;
-}
-
-export interface SlackRequest extends Received {
-  /** The test clock's time when it arrived. */
-  clockAt: number;
-  answer: SlackAnswer;
-}
+import type { Received } from './receiver.ts';
+import { VendorReceiver, type VendorAnswer } from './vendor-receiver.ts';
 
 const validate = new Ajv({ allErrors: true }).compile(fixtureJson('chat/slack-webhook.schema.json'));
 
-export class SlackReceiver {
-  readonly requests: SlackRequest[] = [];
-  /** Schema violations and pace violations seen; a test expects none. */
-  readonly violations: string[] = [];
-  private readonly receiver = new Receiver();
-  private readonly scripted: SlackAnswer[] = [];
+export class SlackReceiver extends VendorReceiver {
   private lastAcceptedAt = -Infinity;
-  private readonly now: () => number;
-  private readonly pathToken: string;
+  private readonly path: string;
 
-  /** `now`: the clock the app runs on, to judge the pace. */
   constructor(now: () => number, pathToken = 'T0001/B0001/secretsecretsecret') {
-    this.now = now;
-    this.pathToken = pathToken;
-  }
-
-  async start(): Promise<this> {
-    await this.receiver.start();
-    this.receiver.setBehaviour((req) => this.answer(req));
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.receiver.stop();
+    super(now, 'text/html');
+    this.path = `/services/${pathToken}`;
   }
 
   get url(): string {
-    return this.receiver.url(`/services/${this.pathToken}`);
+    return this.urlFor(this.path);
   }
 
-  /** Answers the next requests with these, in order (after them, Slack's normal behaviour). */
-  script(...answers: SlackAnswer[]): void {
-    this.scripted.push(...answers);
-  }
-
-  /** Messages Slack accepted (200 ok), parsed. */
-  accepted(): Record<string, unknown>[] {
-    return this.requests.filter((r) => r.answer.status === 200).map((r) => JSON.parse(r.body) as Record<string, unknown>);
-  }
-
-  private answer(req: Received): Behaviour {
-    const clockAt = this.now();
-    const answer = this.decide(req, clockAt);
-    this.requests.push({ ...req, clockAt, answer });
-    return { kind: 'status', status: answer.status, headers: { 'content-type': 'text/html', ...answer.headers }, body: answer.body };
-  }
-
-  private decide(req: Received, clockAt: number): SlackAnswer {
-    if (req.method !== 'POST' || req.url !== `/services/${this.pathToken}`) return { status: 404, body: 'no_service' };
+  protected decide(req: Received, clockAt: number): VendorAnswer {
+    if (req.method !== 'POST' || req.url !== this.path) return { status: 404, body: 'no_service' };
     let message: unknown;
     try {
       message = JSON.parse(req.body);
@@ -81,7 +36,7 @@ export class SlackReceiver {
       this.violations.push(`schema: ${JSON.stringify(validate.errors)}`);
       return { status: 400, body: 'invalid_payload' };
     }
-    const next = this.scripted.shift();
+    const next = this.nextScripted();
     if (next) return next;
     if (clockAt - this.lastAcceptedAt < 1000) {
       this.violations.push(`pace: ${clockAt - this.lastAcceptedAt} ms after the previous message`);

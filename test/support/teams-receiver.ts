@@ -5,18 +5,10 @@
 // bodies; the test scripts the next answers (429 with Retry-After, 404 WorkflowNotFound, 5xx …).
 import { Ajv } from 'ajv';
 import { fixtureJson } from './fixtures.ts';
-import { Receiver, type Behaviour, type Received } from './receiver.ts';
+import type { Received } from './receiver.ts';
+import { VendorReceiver, type VendorAnswer } from './vendor-receiver.ts';
 
-export interface TeamsAnswer {
-  status: number;
-  body: string;
-  headers?: Record<string, string>;
-}
-
-export interface TeamsRequest extends Received {
-  clockAt: number;
-  answer: TeamsAnswer;
-}
+export type TeamsAnswer = VendorAnswer;
 
 export const validateWorkflowsCard = new Ajv({ allErrors: true }).compile(fixtureJson('chat/adaptive-card-1.4-subset.schema.json'));
 
@@ -28,49 +20,19 @@ export function workflowsError(code: string, message: string): string {
 const PATH = '/workflows/0123abcd/triggers/manual/paths/invoke';
 const QUERY = '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=s1gn4tur3s1gn4tur3';
 
-export class TeamsReceiver {
-  readonly requests: TeamsRequest[] = [];
-  readonly violations: string[] = [];
-  private readonly receiver = new Receiver();
-  private readonly scripted: TeamsAnswer[] = [];
-  private readonly now: () => number;
+export class TeamsReceiver extends VendorReceiver {
   private readonly kind: 'workflows' | 'connector';
 
   constructor(now: () => number, kind: 'workflows' | 'connector' = 'workflows') {
-    this.now = now;
+    super(now, 'application/json');
     this.kind = kind;
   }
 
-  async start(): Promise<this> {
-    await this.receiver.start();
-    this.receiver.setBehaviour((req) => this.answer(req));
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return this.receiver.stop();
-  }
-
   get url(): string {
-    return this.receiver.url(`${PATH}${QUERY}`);
+    return this.urlFor(`${PATH}${QUERY}`);
   }
 
-  script(...answers: TeamsAnswer[]): void {
-    this.scripted.push(...answers);
-  }
-
-  accepted(): Record<string, unknown>[] {
-    return this.requests.filter((r) => r.answer.status < 300).map((r) => JSON.parse(r.body) as Record<string, unknown>);
-  }
-
-  private answer(req: Received): Behaviour {
-    const clockAt = this.now();
-    const answer = this.decide(req);
-    this.requests.push({ ...req, clockAt, answer });
-    return { kind: 'status', status: answer.status, headers: { 'content-type': 'application/json', ...answer.headers }, body: answer.body };
-  }
-
-  private decide(req: Received): TeamsAnswer {
+  protected decide(req: Received): VendorAnswer {
     if (req.method !== 'POST' || req.url !== `${PATH}${QUERY}`) return { status: 404, body: workflowsError('WorkflowNotFound', 'The workflow was not found.') };
     let body: unknown;
     try {
@@ -79,19 +41,19 @@ export class TeamsReceiver {
       this.violations.push('not JSON');
       return { status: 400, body: workflowsError('InvalidRequestContent', 'The request content is not valid JSON.') };
     }
-    const problem = this.kind === 'workflows' ? this.cardProblem(body) : messageCardProblem(body);
+    const problem = this.kind === 'workflows' ? cardProblem(body) : messageCardProblem(body);
     if (problem) {
       this.violations.push(problem);
       return this.kind === 'workflows'
         ? { status: 400, body: workflowsError('InvalidRequestContent', problem) }
         : { status: 400, body: 'Bad payload received by generic incoming webhook.' };
     }
-    return this.scripted.shift() ?? (this.kind === 'workflows' ? { status: 202, body: '' } : { status: 200, body: '1' });
+    return this.nextScripted() ?? (this.kind === 'workflows' ? { status: 202, body: '' } : { status: 200, body: '1' });
   }
+}
 
-  private cardProblem(body: unknown): string | undefined {
-    return validateWorkflowsCard(body) ? undefined : `adaptive card: ${JSON.stringify(validateWorkflowsCard.errors)}`;
-  }
+function cardProblem(body: unknown): string | undefined {
+  return validateWorkflowsCard(body) ? undefined : `adaptive card: ${JSON.stringify(validateWorkflowsCard.errors)}`;
 }
 
 /** What an O365 connector insists on: the MessageCard type, a summary or text, sections of the documented fields. */
