@@ -4,7 +4,7 @@
 //   400 invalid_payload, no_text, too_many_attachments, user_not_found, posting_to_general_channel_denied, team_disabled
 //   403 action_prohibited, invalid_token     404 channel_not_found, no_service, no_service_id, no_team
 //   410 channel_is_archived                  429 rate_limited (Retry-After: seconds)   500 rollup_error
-import { classifyHttp, excerpt, fail, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
+import { classifyHttp, excerpt, fail, retry, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 
 export type SlackVerdict =
   /** This message's alerts get `outcome`; go on with the next message. */
@@ -39,6 +39,9 @@ export function classifySlack(res: HttpResponse, now: number = Date.now()): Slac
   if (BAD_MESSAGE.has(code)) return { scope: 'message', outcome: fail(`Slack answered ${res.status} ${code}: Slack refused this message`) };
   if (res.status === 404 || res.status === 410) {
     return { scope: 'rest', outcome: fail(`Slack answered ${res.status}${code ? ` ${excerpt(code)}` : ''}: the webhook is gone; set a working slack.webhookurl`) };
+  }
+  if (res.status === 401 || res.status === 403) {
+    return { scope: 'rest', outcome: retry(`Slack answered ${res.status}${code ? ` ${excerpt(code)}` : ''}: access refused; check slack.webhookurl`, { auth: true }) };
   }
   // 429 (with Retry-After), 5xx and the rest: the shared HTTP rules. A retry stops the batch so that
   // later messages do not overtake the ones waiting.

@@ -19,8 +19,12 @@ export function classifyTeams(res: HttpResponse, now: number = Date.now()): Outc
     return fail(`${detail} (the flow or connector is gone: create a new webhook and set teams.webhookurl)`);
   }
   if (res.status === 400 || res.status === 413) return fail(`${detail} (Teams refused this card)`);
+  if (res.status === 401 || res.status === 403) {
+    // The credential is the URL itself; fixing it means a new URL and a restart (the spool keeps the waiting alerts).
+    return retry(`${detail} (the flow refused the request: it must let "Anyone" trigger it, and the URL's signature must be current)`, { auth: true });
+  }
   const outcome = classifyHttp(res, now);
-  return outcome.kind === 'retry' && !outcome.auth ? { ...outcome, reason: detail } : outcome;
+  return outcome.kind === 'retry' ? { ...outcome, reason: detail } : outcome;
 }
 
 /** The "code: message" of a Workflows error body, else the text itself. */
