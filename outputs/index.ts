@@ -6,5 +6,7 @@ import elasticsearch from './elasticsearch/index.ts';
 import kafka from './kafka/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
+import slack from './slack/index.ts';
+import teams from './teams/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, slack, teams];

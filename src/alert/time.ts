@@ -21,3 +21,18 @@ export function epochSecondsText(time: string): string {
   const frac = (ns % 1_000_000_000n).toString().padStart(9, '0').replace(/0+$/, '');
   return frac ? `${whole}.${frac}` : `${whole}`;
 }
+
+/**
+ * What Go's time.Time String() prints for the alert time as falcosidekick parses it
+ * ("2026-11-20 10:21:36.167531875 +0000 UTC"): chat outputs that copy falcosidekick's layout show it.
+ * The wall clock is the one written in the alert; a non-zero offset has no zone name, so Go repeats it.
+ */
+export function goTimeText(time: string): string {
+  const m = PARTS.exec(time);
+  if (!m) throw new RangeError(`not an RFC 3339 timestamp: ${time}`);
+  const [date = '', clock = ''] = (m[1] ?? '').split(/[Tt]/);
+  const frac = (m[2] ?? '').replace(/0+$/, '');
+  const zone = m[3] ?? 'Z';
+  const offset = /^[Zz]$|^[+-]00:00$/.test(zone) ? '+0000 UTC' : `${zone.replace(':', '')} ${zone.replace(':', '')}`;
+  return `${date} ${clock}${frac ? `.${frac}` : ''} ${offset}`;
+}

@@ -224,6 +224,9 @@ class Emitter {
 
   rootField(path: readonly string[], pos: number): HbExpr {
     const [head = '', ...rest] = path;
+    // falcosidekick runs message templates (slack.messageformat) on the whole alert, where the
+    // fields are `.OutputFields`: `index .OutputFields "k8s.ns.name"` is the same lookup as `index . "…"`.
+    if (head === 'OutputFields') return rest.length === 0 ? { code: ROOT_FIELDS } : this.lookup({ code: ROOT_FIELDS }, rest.join('.'), pos);
     const alertField = ALERT_FIELDS[head];
     if (alertField === undefined) return this.lookup({ code: ROOT_FIELDS }, path.join('.'), pos);
     if (rest.length > 0) this.fail(`.${head} has no fields; for an output field use index . "${path.join('.')}"`, pos);

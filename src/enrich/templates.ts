@@ -44,20 +44,29 @@ export function compileTemplates(templates: Readonly<Record<string, string>>): {
 function compileOne(key: string, source: string): CompileResult {
   const path = `templatedfields.${key}`;
   if (typeof source !== 'string') return { ok: false, problem: { path, message: 'must be a template string' } };
+  const result = compileTemplateSource(source);
+  return result.ok ? { ok: true, template: { key, render: result.render } } : { ok: false, problem: { path, message: result.message } };
+}
+
+/**
+ * One template, Go or Handlebars, checked and compiled now; the message says what is wrong without
+ * the key (callers that are not templatedfields, e.g. slack.messageformat, put their own path on it).
+ */
+export function compileTemplateSource(source: string): { ok: true; render: (context: TemplateContext) => string } | { ok: false; message: string } {
   const go = isGoTemplate(source);
   let handlebarsSource: string;
   try {
     handlebarsSource = go ? translateGoTemplate(source) : source;
   } catch (error) {
     if (!(error instanceof GoTemplateError)) throw error;
-    return { ok: false, problem: { path, message: `Go template cannot be used: ${error.message}` } };
+    return { ok: false, message: `Go template cannot be used: ${error.message}` };
   }
   try {
-    return { ok: true, template: { key, render: compileHandlebars(handlebarsSource, go) } };
+    return { ok: true, render: compileHandlebars(handlebarsSource, go) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     const kind = go ? `Go template (translated to ${JSON.stringify(handlebarsSource)})` : 'Handlebars template';
-    return { ok: false, problem: { path, message: `${kind} does not compile: ${oneLine(detail)}` } };
+    return { ok: false, message: `${kind} does not compile: ${oneLine(detail)}` };
   }
 }
 

@@ -13,7 +13,10 @@ export type { Clock } from '../dispatch/clock.ts';
 export { secret } from '../config/secret.ts';
 export type { Alert } from '../alert/alert.ts';
 export { serializeAlert } from '../alert/serialize.ts';
-export { epochMillis, epochNanos, epochSecondsText } from '../alert/time.ts';
+export { epochMillis, epochNanos, epochSecondsText, goTimeText } from '../alert/time.ts';
+export { fieldTexts, tagsText } from './message.ts';
+export { compileTemplateSource, templateContext, type TemplateContext } from '../enrich/templates.ts';
+export { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
 export type * from './types.ts';
 
 /** Declares an output. Identity at run time; it exists so the types flow from the schema. */

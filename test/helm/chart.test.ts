@@ -219,11 +219,20 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
 
   it('falcosidekick spellings: keys in any case, unsupported output sections accepted', () => {
     const { ok, docs, stderr } = template(
-      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, slack: { webhookurl: 'https://hooks.slack.com/x', token: 'xoxb' } } }),
+      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, mattermost: { webhookurl: 'https://mattermost.example.com/hooks/x', token: 'xoxb' } } }),
     );
     expect(stderr).toBe('');
     expect(ok).toBe(true);
-    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', SLACK_TOKEN: 'xoxb' });
+    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', MATTERMOST_TOKEN: 'xoxb' });
+  });
+
+  it('chat webhook URLs (credentials) go to the Secret, not the ConfigMap', () => {
+    const { ok, docs } = template(
+      valuesFile({ config: { slack: { webhookurl: 'https://hooks.slack.com/services/T0/B0/zzz' }, teams: { webhookurl: 'https://flow.example.com/x?sig=abc' } } }),
+    );
+    expect(ok).toBe(true);
+    expect(secretEnv(docs)).toEqual({ SLACK_WEBHOOKURL: 'https://hooks.slack.com/services/T0/B0/zzz', TEAMS_WEBHOOKURL: 'https://flow.example.com/x?sig=abc' });
+    expect(JSON.stringify(find(docs, 'ConfigMap'))).not.toMatch(/zzz|sig=abc/);
   });
 
   it('rejects a bad config: with the path in the message', () => {

@@ -53,3 +53,17 @@ export class FakeClock implements Clock {
 export async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Moves the fake clock forward in steps until `done()` holds, giving real sockets a moment between
+ * steps (the app's timers run on the fake clock, its I/O on real time). Fails after `timeoutMs` of
+ * real time, saying what it waited for.
+ */
+export async function advanceUntil(clock: FakeClock, done: () => boolean | Promise<boolean>, what: string, stepMs = 100, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (fake clock at ${new Date(clock.now()).toISOString()})`);
+    await clock.advance(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -73,8 +73,8 @@ describe('config loading', () => {
   });
 
   it('warns about configured falcosidekick outputs it does not have, and ignores empty ones', () => {
-    const loaded = configFromYaml('slack:\n  webhookurl: "https://hooks.example/x"\nloki:\n  hostport: ""\n');
-    expect(loaded.warnings.join('\n')).toMatch(/"slack" is a falcosidekick output that Peregrine does not have/);
+    const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\nloki:\n  hostport: ""\n');
+    expect(loaded.warnings.join('\n')).toMatch(/"mattermost" is a falcosidekick output that Peregrine does not have/);
     expect(loaded.warnings.join('\n')).not.toMatch(/loki/);
   });
 

@@ -107,6 +107,12 @@ describe('Go template translation', () => {
     expect(render('{{ index .Tags 1 }}')).toBe('container');
   });
 
+  it('reads .OutputFields as the fields, as falcosidekick message templates (slack.messageformat) write them', () => {
+    expect(render('{{ index .OutputFields "k8s.ns.name" }}')).toBe('payments');
+    expect(render('{{ .OutputFields.k8s.pod.name }}')).toBe('web-7d9');
+    expect(render('{{ with .OutputFields }}{{ index . "k8s.ns.name" }}{{ end }}')).toBe('payments');
+  });
+
   it('prints big integers as their digits and compares them exactly', () => {
     expect(render('{{ index . "evt.time" }}')).toBe('1700000000167531875');
     expect(render('{{ if gt (index . "evt.time") 0 }}after epoch{{ end }}')).toBe('after epoch');

@@ -1,0 +1,45 @@
+// Spaces messages to one webhook at Slack's documented pace (about one per second). Waiting is
+// bounded by the request deadline (the signal) and runs on the injected clock: rate limiting,
+// not a retry.
+import { abortReason, type Clock } from '../../src/plugin/index.ts';
+
+export const SLACK_INTERVAL_MS = 1000;
+
+export class Pacer {
+  private nextAt = -Infinity;
+  private readonly clock: Clock;
+  private readonly intervalMs: number;
+
+  constructor(clock: Clock, intervalMs = SLACK_INTERVAL_MS) {
+    this.clock = clock;
+    this.intervalMs = intervalMs;
+  }
+
+  /** Takes the next slot, waiting for it. Rejects with the signal's reason when it aborts first. */
+  async take(signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const now = this.clock.now();
+    const at = Math.max(now, this.nextAt);
+    this.nextAt = at + this.intervalMs;
+    if (at > now) await sleep(this.clock, at - now, signal);
+  }
+
+  /** Slack asked us to wait (429 Retry-After): nothing goes out before then. */
+  holdFor(ms: number): void {
+    this.nextAt = Math.max(this.nextAt, this.clock.now() + ms);
+  }
+}
+
+function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      reject(abortReason(signal));
+    };
+    const timer = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,42 @@
+// One batch → its planned messages, posted one after another at Slack's pace. Each alert's outcome
+// is that of the message carrying it; a message that must be retried stops the batch (the rest
+// waits with it, in order), a dead webhook dead-letters the rest with the same reason.
+import type { Dispatcher } from 'undici';
+import { partial, retry, retryAfterMs, sendHttp, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { classifySlack } from './classify.ts';
+import type { Pacer } from './pacer.ts';
+import type { PlannedMessage } from './summary.ts';
+
+export interface SlackTarget {
+  pool: Dispatcher;
+  path: string;
+  headers: Record<string, string>;
+  pacer: Pacer;
+}
+
+export async function postMessages(plan: readonly PlannedMessage[], size: number, target: SlackTarget, signal: AbortSignal, now: () => number): Promise<SendResult> {
+  const outcomes: Outcome[] = new Array<Outcome>(size);
+  const settle = (from: number, outcome: Outcome) => {
+    for (const planned of plan.slice(from)) for (const i of planned.alerts) outcomes[i] = outcome;
+  };
+  for (const [m, planned] of plan.entries()) {
+    let verdict: ReturnType<typeof classifySlack>;
+    try {
+      await target.pacer.take(signal);
+      const res = await sendHttp(target.pool, { path: target.path, method: 'POST', headers: target.headers, body: JSON.stringify(planned.message), signal });
+      verdict = classifySlack(res, now());
+      if (res.status === 429) target.pacer.holdFor(retryAfterMs(res.headers['retry-after'], now()) ?? 1000);
+    } catch (err) {
+      // Timed out or the network failed: this message and the rest are tried again (a message the
+      // network lost after Slack took it may then show twice).
+      settle(m, retry((err as Error).message));
+      break;
+    }
+    if (verdict.scope === 'rest') {
+      settle(m, verdict.outcome);
+      break;
+    }
+    for (const i of planned.alerts) outcomes[i] = verdict.outcome;
+  }
+  return partial(outcomes);
+}

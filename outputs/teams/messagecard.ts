@@ -1,0 +1,41 @@
+// falcosidekick 2.34.1's Office 365 connector MessageCard (outputs/teams.go), byte for byte: for
+// the connectors Microsoft has not retired yet. Keys in Go's order; `text` is always sent, empty
+// with outputformat facts, as Go does.
+import { goTimeText, type Alert, type Priority } from '../../src/plugin/index.ts';
+import { alertFacts } from './facts.ts';
+import type { TeamsOptions } from './options.ts';
+
+export const MESSAGECARD_COLORS: Readonly<Record<Priority, string>> = {
+  Emergency: 'e20b0b',
+  Alert: 'ff5400',
+  Critical: 'ff9000',
+  Error: 'ffc700',
+  Warning: 'ffff00',
+  Notice: '5bffb5',
+  Informational: '68c2ff',
+  Debug: 'ccfff2',
+};
+
+export interface MessageCard {
+  '@type': 'MessageCard';
+  summary?: string;
+  themeColor: string;
+  sections: {
+    activityTitle: string;
+    activitySubtitle: string;
+    activityImage?: string;
+    text: string;
+    facts?: { name: string; value: string }[];
+  }[];
+}
+
+export function messageCard(alert: Alert, options: TeamsOptions): MessageCard {
+  const section: MessageCard['sections'][number] = {
+    activityTitle: 'Falcosidekick',
+    activitySubtitle: goTimeText(alert.time),
+    ...(options.activityimage ? { activityImage: options.activityimage } : {}),
+    text: options.outputformat === 'facts' ? '' : alert.output,
+  };
+  if (options.outputformat !== 'text') section.facts = alertFacts(alert).map(([name, value]) => ({ name, value }));
+  return { '@type': 'MessageCard', ...(alert.output ? { summary: alert.output } : {}), themeColor: MESSAGECARD_COLORS[alert.priority], sections: [section] };
+}
