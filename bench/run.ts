@@ -85,6 +85,8 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
   const lines = [`listenaddress: 127.0.0.1`, `listenport: ${port}`, `loglevel: warn`, `stdout:`, `  enabled: false`];
   if (spool !== 'off') {
     lines.push(`spool:`, `  enabled: true`, `  dir: ${mkdtempSync(join(tmpdir(), 'peregrine-bench-'))}`, `  maxbytes: 4294967296`, `  fsync: ${spool === 'full' ? 'full' : 'normal'}`);
+  } else {
+    lines.push(`spool:`, `  enabled: false`); // memory-only mode (the spool is on by default)
   }
   if (sinks) {
     const has = (name: string) => outputs.some((o) => o.name === name) && (only === undefined || only === name);

@@ -49,14 +49,17 @@ export interface App {
   shutdown(drainMs?: number): Promise<Record<string, number>>;
 }
 
-export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin): DeliverySettings {
+/** With the spool on, the spool bounds the backlog (spool.maxbytes): a memory queue never sheds an acknowledged alert. */
+const SPOOL_BOUND = { maxalerts: Number.MAX_SAFE_INTEGER, maxbytes: Number.MAX_SAFE_INTEGER };
+
+export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin, spoolOn = false): DeliverySettings {
   const legacy = plugin.legacySettings?.(section as never) ?? {};
   const batch = { ...(plugin.batch ?? { maxevents: 1, maxbytes: Number.MAX_SAFE_INTEGER, flushms: 0 }), ...legacy.batch };
   return {
     timeoutms: section.timeoutms,
     maxconcurrency: section.maxconcurrency ?? legacy.maxconcurrency ?? plugin.concurrency ?? 1,
     retry: section.retry,
-    queue: section.queue,
+    queue: spoolOn ? SPOOL_BOUND : section.queue,
     batch: {
       maxevents: section.batch.maxevents ?? batch.maxevents,
       maxbytes: section.batch.maxbytes ?? batch.maxbytes,
@@ -133,7 +136,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     .filter((plugin) => plugin.enabled(config[plugin.name] as never))
     .map((plugin) => {
       const section = config[plugin.name] as OutputSection;
-      const worker = new OutputWorker(plugin.name, plugin, section, deliverySettings(section, plugin), {
+      const worker = new OutputWorker(plugin.name, plugin, section, deliverySettings(section, plugin, spool !== undefined), {
         clock,
         metrics,
         log: log.child({ output: plugin.name }),

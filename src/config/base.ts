@@ -52,8 +52,8 @@ export const baseShape = {
     .describe('Graceful shutdown.'),
   spool: z
     .object({
-      enabled: z.boolean().default(false).describe('Keep every accepted alert on disk until each of its outputs has it: it survives crashes and restarts. On in the Docker image and the Helm chart.'),
-      dir: z.string().default('./data').describe('Folder of the spool database (peregrine.db, SQLite in WAL mode).'),
+      enabled: z.boolean().default(true).describe('Keep every accepted alert on disk until each of its outputs has it: it survives crashes and restarts, and a backlog is bounded by spool.maxbytes instead of the memory queues. On by default; false is memory-only mode, where a full queue sheds alerts that were already acknowledged (lowest priority first, counted).'),
+      dir: z.string().default('./data').describe('Folder of the spool database (peregrine.db, SQLite in WAL mode), relative to the working directory. It must be writable by the daemon\'s user; one daemon per folder.'),
       maxbytes: z.number().int().min(1024 * 1024).default(1024 * 1024 * 1024).describe('Alert bytes kept in the spool; when full, the lowest-priority alerts are evicted first and a new alert that is not higher than all of them is refused (507).'),
       fsync: z
         .enum(['normal', 'full'])

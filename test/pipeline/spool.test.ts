@@ -8,6 +8,7 @@ import { request } from 'undici';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
 import { nodeBin, repoDir, writeConfig } from '../support/daemon.ts';
+import { metricSum } from '../support/metrics.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
 const apps: RunningApp[] = [];
@@ -58,6 +59,20 @@ describe('spool', () => {
     await waitFor(() => receiver.received.length === n, 20_000);
     expectEveryAlertOnce(receiver, n);
     await waitFor(() => Object.keys(second.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
+  });
+
+  it('with the spool on, the spool bounds the backlog: a full memory queue sheds nothing acknowledged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const { receiver, url, port } = await receiverDown();
+    const app = await startApp(`${spoolYaml(dir)}${webhookYaml(url)}  queue:\n    maxalerts: 10\n`);
+    apps.push(app);
+    const n = 200;
+    for (let i = 0; i < n; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
+    expect(await metricSum(app.metrics.registry, 'peregrine_dropped_total')).toBe(0);
+    expect(app.spool?.backlog()).toEqual({ webhook: n });
+    await receiver.start(port);
+    await waitFor(() => receiver.received.length === n, 20_000);
+    expectEveryAlertOnce(receiver, n);
   });
 
   it('delivers a backlog read back from the spool, exact, once the destination is back', async () => {

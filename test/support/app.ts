@@ -22,7 +22,9 @@ export async function startApp(yaml: string, deps: Partial<AppDeps> & { extraPlu
   const extra = deps.extraPlugins ?? [];
   const plugins = [...outputs.filter((p) => !extra.some((e) => e.name === p.name)), ...extra];
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-app-'));
-  writeFileSync(join(dir, 'peregrine.yaml'), `listenaddress: 127.0.0.1\nlistenport: 0\n${yaml}`);
+  // The spool is on by default (in ./data); an in-process test that does not ask for it runs memory-only.
+  const spool = /^spool:/m.test(yaml) ? '' : 'spool:\n  enabled: false\n';
+  writeFileSync(join(dir, 'peregrine.yaml'), `listenaddress: 127.0.0.1\nlistenport: 0\n${spool}${yaml}`);
   const { config } = loadConfig({ file: join(dir, 'peregrine.yaml'), env: {}, plugins, cwd: dir });
   const app = buildApp(config, { logger: pino({ level: process.env.PEREGRINE_TEST_LOG ?? 'silent' }), defaultMetrics: false, ...deps, plugins });
   app.startOutputs();

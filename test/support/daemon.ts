@@ -21,7 +21,7 @@ export function writeConfig(yaml: string): string {
   return file;
 }
 
-export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, cwd = repoDir): Daemon {
+export function startDaemon(args: string[], env: NodeJS.ProcessEnv = {}, cwd = mkdtempSync(join(tmpdir(), 'peregrine-cwd-'))): Daemon {
   const child = spawn(nodeBin, [join(repoDir, 'src/main.ts'), ...args], { cwd, env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   const stderr: string[] = [];

@@ -22,6 +22,8 @@ describe('config loading', () => {
     expect(loaded.source).toBe('embedded default');
     expect(loaded.enabled).toEqual(['stdout']);
     expect(loaded.config.listenport).toBe(2801);
+    // Acknowledged means on disk: the spool is on unless a config turns it off (memory-only mode).
+    expect(loaded.config.spool).toMatchObject({ enabled: true, dir: './data' });
   });
 
   it('loads the falcosidekick seed values unchanged', () => {
