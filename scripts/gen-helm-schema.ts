@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { outputs } from '../outputs/index.ts';
 import { minimumPriority } from '../src/config/common.ts';
 import { inspect, leafPaths } from '../src/config/introspect.ts';
-import { FALCOSIDEKICK_ONLY } from '../src/config/keys.ts';
+import { FALCOSIDEKICK_SECTIONS } from '../src/config/falcosidekick-outputs.ts';
 import { writeGenerated } from './generated.ts';
 import { buildConfigSchema } from '../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
@@ -25,9 +25,9 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 // redaction in src/config/redact.ts.
 export const SECRET_KEY_PATTERN = '(?i)(authorization|token|secret|password|passwd|apikey|api-key|api_key|cookie|credential|private)';
 
-/** falcosidekick outputs Peregrine does not implement: src/config/keys.ts accepts them (warning when set). */
+/** falcosidekick sections: src/config/keys.ts accepts those the schema does not have (warning when falcosidekick would enable them). */
 function falcosidekickOnly(): string[] {
-  return [...FALCOSIDEKICK_ONLY].sort();
+  return [...FALCOSIDEKICK_SECTIONS].sort();
 }
 
 /** "outputFieldFormat" → "[oO][uU]…": JSON Schema regexes have no flags, and keys match in any case. */
@@ -45,6 +45,13 @@ const re2Safe = (pattern: string) => !/\(\?[=!<]|\\[1-9]|\\k</.test(pattern);
 function harden(node: unknown, top: boolean, extraTopKeys: string[]): void {
   if (Array.isArray(node)) return node.forEach((n) => harden(n, false, extraTopKeys));
   if (!isObject(node)) return;
+  // Keys that also take falcosidekick's string form ("k:v,k:v", "a,b"; src/config/forms.ts).
+  if (node.stringform === true) {
+    delete node.stringform;
+    const { description, default: dflt, secret, ...shape } = node;
+    for (const key of Object.keys(node)) delete node[key];
+    Object.assign(node, { description, ...(dflt !== undefined ? { default: dflt } : {}), ...(secret ? { secret } : {}), anyOf: [{ type: 'string' }, shape] });
+  }
   // `format` (uri, email…) is asserted differently by Helm's validator than by zod: the daemon decides.
   delete node.format;
   if (typeof node.pattern === 'string' && !re2Safe(node.pattern)) delete node.pattern;
