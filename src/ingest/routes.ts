@@ -113,8 +113,10 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
     const entries = deps.deadLetters.list({ ...(q.output ? { output: q.output } : {}), ...(since !== undefined ? { since } : {}), limit });
     return reply.send({ total: deps.deadLetters.size(), entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
   });
-  server.get('/ping', async (_request, reply) => reply.type('text/plain').send('pong'));
-  server.get('/healthz', async (_request, reply) => {
+  // falcosidekick answers these on any method (its chart's `helm test` POSTs /healthz).
+  const anyMethod = ['GET', 'POST'] as const;
+  server.route({ method: [...anyMethod], url: '/ping', handler: async (_request, reply) => reply.type('text/plain').send('pong') });
+  server.route({ method: [...anyMethod], url: '/healthz', handler: async (_request, reply) => {
     const outputs = Object.fromEntries(deps.workers.map((w) => [w.name, w.healthSnapshot()]));
     const states = Object.values(outputs).map((o) => o.state);
     const accepting = deps.accepting();
@@ -122,6 +124,10 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
     // Readiness fails only when ingest cannot accept; a failing output is visible here but does
     // not take Peregrine out of the load balancer (its queue still takes alerts).
     return reply.code(accepting ? 200 : 503).send({ status, outputs });
+  } });
+  server.route({
+    method: [...anyMethod],
+    url: '/metrics',
+    handler: async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   });
-  server.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
 }
