@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { outputs } from '../outputs/index.ts';
 import { minimumPriority } from '../src/config/common.ts';
 import { inspect, leafPaths } from '../src/config/introspect.ts';
-import { FALCOSIDEKICK_ONLY } from '../src/config/keys.ts';
+import { FALCOSIDEKICK_SECTIONS } from '../src/config/falcosidekick-outputs.ts';
 import { SECRET_KEY_GO_PATTERN } from '../src/config/secrets.ts';
 import { writeGenerated } from './generated.ts';
 import { buildConfigSchema } from '../src/config/schema.ts';
@@ -26,9 +26,9 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 // redaction in src/config/redact.ts.
 export const SECRET_KEY_PATTERN = SECRET_KEY_GO_PATTERN;
 
-/** falcosidekick outputs Peregrine does not implement: src/config/keys.ts accepts them (warning when set). */
+/** falcosidekick sections: src/config/keys.ts accepts those the schema does not have (warning when falcosidekick would enable them). */
 function falcosidekickOnly(): string[] {
-  return [...FALCOSIDEKICK_ONLY].sort();
+  return [...FALCOSIDEKICK_SECTIONS].sort();
 }
 
 /** "outputFieldFormat" → "[oO][uU]…": JSON Schema regexes have no flags, and keys match in any case. */
@@ -46,6 +46,13 @@ const re2Safe = (pattern: string) => !/\(\?[=!<]|\\[1-9]|\\k</.test(pattern);
 function harden(node: unknown, top: boolean, extraTopKeys: string[]): void {
   if (Array.isArray(node)) return node.forEach((n) => harden(n, false, extraTopKeys));
   if (!isObject(node)) return;
+  // Keys that also take falcosidekick's string form ("k:v,k:v", "a,b"; src/config/forms.ts).
+  if (node.stringform === true) {
+    delete node.stringform;
+    const { description, default: dflt, secret, ...shape } = node;
+    for (const key of Object.keys(node)) delete node[key];
+    Object.assign(node, { description, ...(dflt !== undefined ? { default: dflt } : {}), ...(secret ? { secret } : {}), anyOf: [{ type: 'string' }, shape] });
+  }
   // `format` (uri, email…) is asserted differently by Helm's validator than by zod: the daemon decides.
   delete node.format;
   if (typeof node.pattern === 'string' && !re2Safe(node.pattern)) delete node.pattern;
@@ -91,19 +98,40 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
       type: ['object', 'null'],
     };
   }
+  // The falcosidekick chart's own keys inside `config:` (the chart reads them; they never reach the daemon).
+  Object.assign(properties, FALCOSIDEKICK_CHART_CONFIG_KEYS);
+  const tlsserver = properties.tlsserver as Json;
+  Object.assign(tlsserver.properties as Json, FALCOSIDEKICK_CHART_TLS_KEYS);
   harden(json, true, []);
   json.description =
     'The daemon\'s configuration file (falcosidekick\'s `config:` keys). Secrets in it (password, token, apikey, secret-looking headers) are moved by the chart into a Secret and passed as SECTION_KEY environment variables.';
   return json;
 }
 
+// falcosidekick chart keys under `config:` that are chart settings, not daemon settings; the chart
+// takes them out of the ConfigMap (templates/_helpers.tpl, peregrine.walkConfig).
+const FALCOSIDEKICK_CHART_CONFIG_KEYS: Json = {
+  existingSecret: { type: 'string', description: 'falcosidekick chart spelling of the top-level existingSecret (a Secret of SECTION_KEY env vars).' },
+  extraEnv: { type: 'array', description: 'falcosidekick chart spelling of the top-level extraEnv (Kubernetes EnvVar list).' },
+  extraArgs: { type: 'array', items: { type: 'string' }, description: 'Extra command-line arguments for the daemon, after "-c /etc/peregrine/config.yaml".' },
+};
+const FALCOSIDEKICK_CHART_TLS_KEYS: Json = {
+  existingSecret: { type: 'string', description: 'Secret with server.crt, server.key and ca.crt, mounted at /etc/certs/server (the default certfile/keyfile/cacertfile paths).' },
+  servercrt: { type: 'string', description: 'Server certificate (PEM): the chart puts it in a Secret mounted at /etc/certs/server.' },
+  serverkey: { type: 'string', description: 'Server key (PEM): the chart puts it in a Secret mounted at /etc/certs/server.' },
+  cacrt: { type: 'string', description: 'CA for client certificates (PEM): the chart puts it in a Secret mounted at /etc/certs/server.' },
+};
+
 /** Paths the daemon treats as secrets, and free-form maps (passed whole as one env var when they hold a secret). */
-export function configMeta(plugins: readonly AnyOutputPlugin[] = outputs): { secrets: string[]; maps: string[]; secretKeyPattern: string } {
+export function configMeta(plugins: readonly AnyOutputPlugin[] = outputs): { secrets: string[]; maps: string[]; foreign: string[]; secretKeyPattern: string } {
   const schema = buildConfigSchema(plugins);
   const leaves = leafPaths(schema);
   return {
     secrets: leaves.filter((l) => inspect(l.schema).secret).map((l) => l.path.join('.')),
     maps: leaves.filter((l) => l.kind === 'map').map((l) => l.path.join('.')),
+    // falcosidekick sections the daemon does not have: they may hold any credential (a Slack webhook
+    // URL is one), so the chart moves them whole into the Secret; the daemon warns about them.
+    foreign: falcosidekickOnly().filter((name) => !(name in schema.shape)),
     secretKeyPattern: SECRET_KEY_PATTERN,
   };
 }
@@ -122,12 +150,48 @@ function chartProperties(config: Json): Json {
     nameOverride: str('Replaces the chart name in resource names.'),
     fullnameOverride: str('Full resource name; default <release>-peregrine, or <release> when the release name contains "peregrine".'),
     image: closed('Container image.', {
+      registry: str('Registry prepended to repository (falcosidekick chart key), e.g. docker.io; "" = none.'),
       repository: str('Image repository.'),
       tag: str('Image tag; default the chart appVersion.'),
       digest: str('Image digest (sha256:…); wins over tag.'),
       pullPolicy: { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'], description: 'Image pull policy.' },
     }),
-    imagePullSecrets: open('Pull secrets ([{name: …}]).', 'array'),
+    imagePullSecrets: {
+      type: 'array',
+      items: { anyOf: [{ type: 'string' }, { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }] },
+      description: 'Pull secrets: names ([regcred]) or Kubernetes references ([{name: regcred}]).',
+    },
+    customLabels: open('Labels on every resource (falcosidekick chart key; commonLabels is the same).'),
+    customAnnotations: open('Annotations on every resource (falcosidekick chart key).'),
+    falcosidekickService: closed('An extra Service named <falcoRelease>-falcosidekick: the address the Falco chart\'s falcosidekick.enabled wiring posts to, so Falco needs no URL change.', {
+      enabled: bool('Create the alias Service.'),
+      falcoRelease: str('Release name of the Falco chart (the Service is <falcoRelease>-falcosidekick); default "falco".'),
+    }),
+    serviceMonitor: closed('falcosidekick chart spelling of metrics.serviceMonitor.', {
+      enabled: bool('Create a ServiceMonitor (same as metrics.serviceMonitor.enabled).'),
+      additionalLabels: open('Extra labels (metrics.serviceMonitor.labels).'),
+      interval: str('Scrape interval; "" = metrics.serviceMonitor.interval.'),
+      scrapeTimeout: str('Scrape timeout; "" = metrics.serviceMonitor.scrapeTimeout.'),
+      additionalProperties: open('Extra endpoint fields (e.g. honorLabels).'),
+    }),
+    prometheusRules: closed('falcosidekick chart alerts on the Falco event rate (FalcoWarningEventsRateHigh, …), rendered in the PrometheusRule beside Peregrine\'s own.', {
+      enabled: bool('Add falcosidekick\'s rules (also creates the PrometheusRule when metrics.prometheusRule.enabled is false).'),
+      namespace: str('Namespace of the PrometheusRule; "" = the release namespace.'),
+      additionalLabels: open('Extra labels of the PrometheusRule.'),
+      alerts: open('Per priority (warning, error, critical, alert, emergency) and output: {enabled, rate_interval, threshold}.'),
+      additionalAlerts: open('Extra rules appended to the group (a list, or YAML text as in the falcosidekick chart).', ['object', 'array', 'string']),
+    }),
+    grafana: closed('falcosidekick chart key: grafana.dashboards.enabled ships Peregrine\'s dashboard (same as metrics.grafanaDashboard.enabled).', {
+      dashboards: open('{enabled, configMaps: {falcosidekick: {name, namespace, folder, folderAnnotation}}}.'),
+    }),
+    webui: open('falcosidekick-ui settings: accepted and ignored, the UI is built into Peregrine (NOTES say so when enabled).'),
+    podSecurityPolicy: open('falcosidekick chart key, accepted and ignored (PodSecurityPolicy was removed in Kubernetes 1.25).'),
+    httproute: open('falcosidekick chart Gateway API route: accepted and ignored (use ingress); NOTES say so when enabled.'),
+    testConnection: closed('falcosidekick chart key: scheduling of the `helm test` Pod.', {
+      nodeSelector: open('Node selector of the test Pod.'),
+      tolerations: open('Tolerations of the test Pod.', 'array'),
+      affinity: open('Affinity of the test Pod.'),
+    }),
     replicaCount: int('Replicas (ignored when autoscaling.enabled). Falco drops alerts it cannot deliver: keep ≥ 2.', 0),
     config,
     existingSecret: str('Name of an existing Secret whose keys are SECTION_KEY env vars (ELASTICSEARCH_PASSWORD, SPLUNK_TOKEN, …); loaded after the generated one, so it wins.'),
@@ -210,6 +274,12 @@ function chartProperties(config: Json): Json {
         relabelings: open('relabelings.', 'array'),
         metricRelabelings: open('metricRelabelings.', 'array'),
       }),
+      grafanaDashboard: closed('Grafana dashboard of Peregrine\'s own metrics, as a ConfigMap for the Grafana sidecar.', {
+        enabled: bool('Create the dashboard ConfigMap (label grafana_dashboard: "1").'),
+        namespace: str('Namespace of the ConfigMap; "" = the release namespace (the sidecar may watch another).'),
+        folder: str('Grafana folder (annotation grafana_folder); "" = the sidecar default.'),
+        labels: open('Extra labels (a sidecar with another label selector).'),
+      }),
       prometheusRule: closed('PrometheusRule (monitoring.coreos.com/v1) with Peregrine alerts.', {
         enabled: bool('Create a PrometheusRule.'),
         labels: open('Extra labels.'),
@@ -223,7 +293,7 @@ function chartProperties(config: Json): Json {
       }),
     }),
     tests: closed('The `helm test` hook.', {
-      enabled: bool('Create the test Pod (POST /test).'),
+      enabled: bool('Create the test Pod: GET /healthz through the Service, no alert sent anywhere.'),
       image: open('Image for the test Pod: {repository, tag}; default the Peregrine image (it has node).'),
     }),
   };
@@ -243,7 +313,7 @@ export async function valuesSchema(plugins: readonly AnyOutputPlugin[] = outputs
 export function metaTemplate(plugins: readonly AnyOutputPlugin[] = outputs): string {
   return [
     '{{- /* GENERATED by `node scripts/gen-helm-schema.ts` from the zod config schema — do not edit. */ -}}',
-    '{{- /* secrets: config paths the daemon marks secret; maps: free-form maps, sent whole as one env var when a key looks secret. */ -}}',
+    '{{- /* secrets: config paths the daemon marks secret (any form: map, "k:v,k:v" string, scalar); maps: free-form maps, sent whole as one env var when a key looks secret; foreign: falcosidekick sections the daemon lacks, sent whole to the Secret. */ -}}',
     `{{- define "peregrine.configMeta" -}}`,
     JSON.stringify(configMeta(plugins)),
     '{{- end -}}',

@@ -12,12 +12,15 @@ import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { PRIORITIES } from './alert/priority.ts';
-import { registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
+import { ENDPOINTS, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { Metrics } from './telemetry/metrics.ts';
 import { USER_AGENT } from './version.ts';
+import type { Alert } from './alert/alert.ts';
+import { parseList } from './config/forms.ts';
+import { redactAlert } from './config/redact.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
 import { Spool } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
@@ -34,7 +37,7 @@ export interface AppDeps {
 
 export interface App {
   server: FastifyInstance;
-  /** The plain-HTTP server for tlsserver.notlspaths, when tlsserver.notlsport is set. */
+  /** The plain-HTTP server on tlsserver.notlsport for tlsserver.notlspaths (TLS on and paths listed). */
   statusServer: FastifyInstance | undefined;
   workers: OutputWorker[];
   router: Router;
@@ -125,7 +128,15 @@ export function buildApp(config: Config, deps: AppDeps): App {
   if (duplicate) throw new Error(`two outputs are registered as "${duplicate}": names must be unique (folder == name == YAML key)`);
   const clock = deps.clock ?? systemClock;
   const log = deps.logger ?? createLogger(config.debug ? 'debug' : config.loglevel);
-  const metrics = new Metrics({ defaultMetrics: deps.defaultMetrics });
+  const metrics = new Metrics({
+    defaultMetrics: deps.defaultMetrics,
+    events: {
+      customfields: config.customfields,
+      templatedfields: Object.keys(config.templatedfields),
+      extralabels: parseList(config.prometheus.extralabels),
+      podlabel: config.prometheus.podlabel,
+    },
+  });
   const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' })) : undefined;
   const deadLetters: DeadLetterStore = spool
     ? new SpoolDeadLetterStore(spool)
@@ -151,10 +162,19 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const router = new Router(routed);
   const workers = router.workers;
   const enrich = buildEnricher(
-    { customfields: config.customfields, customtags: config.customtags, templatedfields: config.templatedfields, bracketreplacer: config.bracketreplacer },
+    {
+      customfields: config.customfields,
+      customtags: config.customtags,
+      templatedfields: config.templatedfields,
+      bracketreplacer: config.bracketreplacer,
+      outputfieldformat: config.outputfieldformat,
+    },
     { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
   );
-  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}) });
+  // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
+  const payloadLog = log.child({ component: 'ingest' });
+  const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
+  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
   let maintenance: NodeJS.Timeout | undefined;
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
@@ -178,23 +198,29 @@ export function buildApp(config: Config, deps: AppDeps): App {
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
   };
-  const onReject = (e: RequestError) => ingest.reject(e, 'requestbody');
+  const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
   const server = Fastify(serverOptions(config) as FastifyServerOptions);
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
 
+  // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
+  // catch-all, so listing it moves alert ingest on every other path too).
   let statusServer: FastifyInstance | undefined;
-  if (config.tlsserver.deploy && config.tlsserver.notlsport > 0) {
+  const plainPaths = new Set(config.tlsserver.notlspaths);
+  if (config.tlsserver.deploy && plainPaths.size > 0) {
+    const plain = (path: string) => plainPaths.has(path) || (plainPaths.has('/') && !ENDPOINTS.has(path));
+    const only = (target: FastifyInstance, servesPlain: boolean, why: string) =>
+      target.addHook('onRequest', async (request, reply) => {
+        if (plain(pathOf(request.url)) !== servesPlain) {
+          return reply.code(404).send(new RequestError(ErrorCodes.NOT_FOUND, 404, `${pathOf(request.url)} ${why} (tlsserver.notlspaths)`).toBody());
+        }
+      });
+    only(server, false, `is served over plain HTTP on port ${config.tlsserver.notlsport} only`);
     statusServer = Fastify({ logger: false });
     installErrorHandling(statusServer, log, onReject);
-    const allowed = new Set(config.tlsserver.notlspaths);
-    statusServer.addHook('onRequest', async (request, reply) => {
-      if (!allowed.has(request.url.split('?')[0] as string)) {
-        return reply.code(404).send(new RequestError(ErrorCodes.NOT_FOUND, 404, `${request.url} is served over TLS only (tlsserver.notlspaths)`).toBody());
-      }
-    });
+    only(statusServer, true, 'is served over TLS only');
     registerIngestRoutes(statusServer, routeDeps);
     registerStatusRoutes(statusServer, routeDeps);
   }

@@ -1,7 +1,7 @@
 // falcosidekick's elasticsearch output, for Elasticsearch 8/9 (official client) and OpenSearch 2 /
 // Elasticsearch 7 (plain _bulk over undici): always _bulk with the `create` op and `_id` = alert
 // uuid, so replays are 409s instead of duplicates; per-item outcomes; index dated by the alert time.
-import { defineOutput } from '../../src/plugin/index.ts';
+import { defineOutput, legacyConcurrency } from '../../src/plugin/index.ts';
 import { BulkBodyBuilder } from './bulk-body.ts';
 import { classifyBulk } from './bulk-response.ts';
 import { checkHealth, redactUrl } from './healthcheck.ts';
@@ -32,7 +32,7 @@ export default defineOutput({
     const batch: { maxbytes?: number; flushms?: number } = {};
     if (options.batching.batchsize !== undefined) batch.maxbytes = options.batching.batchsize;
     if (options.batching.flushinterval !== undefined) batch.flushms = options.batching.flushinterval;
-    return options.maxconcurrentrequests === undefined ? { batch } : { batch, maxconcurrency: options.maxconcurrentrequests };
+    return { batch, ...legacyConcurrency(options) };
   },
   async connect(options, ctx): Promise<ElasticsearchClient> {
     const signal = AbortSignal.timeout(ctx.timeoutMs);

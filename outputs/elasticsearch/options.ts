@@ -1,5 +1,5 @@
 // The elasticsearch block: falcosidekick's keys (REFERENCE §3) plus Peregrine's `flavor` and `datastream`.
-import { secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { customHeaders, maxConcurrentRequests, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://elasticsearch.example.com:9200' });
 
@@ -52,10 +52,9 @@ export const elasticsearchSchema = z.object({
   apikey: secret(
     z.string().default('').describe('API key, the base64 "id:key" value (sent as Authorization: ApiKey <key>). Wins over username/password.'),
   ),
-  customheaders: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe('Extra request headers (an Authorization here replaces username/password/apikey). Env: ELASTICSEARCH_CUSTOMHEADERS="X-A:1,X-B:2".'),
+  customheaders: customHeaders(
+    'Extra request headers (a map, or "Name:value,Name:value" as in the falcosidekick chart; an Authorization here replaces username/password/apikey). Secret: the whole map. Env: ELASTICSEARCH_CUSTOMHEADERS="X-A:1,X-B:2".',
+  ),
   pipeline: z.string().default('').describe('Ingest pipeline applied to every document ("" = none).'),
   flavor: z
     .enum(['auto', 'elasticsearch', 'opensearch'], { error: 'must be auto, elasticsearch or opensearch' })
@@ -79,13 +78,7 @@ export const elasticsearchSchema = z.object({
   numberofshards: z.number().int().min(1).default(3).describe('number_of_shards in the index template (falcosidekick default 3).'),
   numberofreplicas: z.number().int().min(0).default(3).describe('number_of_replicas in the index template (falcosidekick default 3).'),
   enablecompression: z.boolean().default(false).describe('gzip request bodies (Content-Encoding: gzip). Costs CPU here, saves bandwidth.'),
-  maxconcurrentrequests: z
-    .number()
-    .int()
-    .min(1)
-    .max(256)
-    .optional()
-    .describe('falcosidekick spelling of maxconcurrency (requests in flight); maxconcurrency wins when both are set.'),
+  maxconcurrentrequests: maxConcurrentRequests(),
   batching: z
     .object({
       enabled: z.boolean().optional().describe('Accepted for falcosidekick compatibility: Peregrine always uses _bulk batches.'),

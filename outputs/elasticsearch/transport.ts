@@ -42,7 +42,7 @@ function requestHeaders(options: ElasticsearchOptions, userAgent: string): Recor
   else if (options.username || options.password) {
     headers.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   }
-  for (const [k, v] of Object.entries(options.customheaders)) headers[k.toLowerCase()] = v;
+  Object.assign(headers, options.customheaders); // names already lower-cased by customHeaders()
   return headers;
 }
 

@@ -25,10 +25,12 @@ export const kafkaSchema = z.object({
   hostport: z
     .string()
     .default('')
-    .refine((v) => v === '' || v.split(',').every((b) => /^[^\s:,]+:\d{1,5}$/.test(b.trim())), {
+    .refine((v) => v === '' || v.split(',').every((b) => /^[^\s:,]+(?::\d{1,5})?$/.test(b.trim())), {
       error: 'must be comma-separated host:port pairs, e.g. "kafka-0:9092,kafka-1:9092"',
     })
-    .describe('Bootstrap brokers, comma-separated host:port. Setting it (with topic) turns the output on.'),
+    // falcosidekick's Kafka client dials port 9092 when a broker has none.
+    .transform((v) => (v === '' ? v : v.split(',').map((b) => (b.includes(':') ? b.trim() : `${b.trim()}:9092`)).join(',')))
+    .describe('Bootstrap brokers, comma-separated host:port (a host without a port means 9092, as in falcosidekick). Setting it (with topic) turns the output on.'),
   topic: z.string().default('').describe('Topic the alerts are written to.'),
   partition: z
     .number()

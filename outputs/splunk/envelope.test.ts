@@ -26,7 +26,7 @@ describe('HEC envelope', () => {
     const build = envelopeBuilder({ ...defaults, index: 'falco', source: 'falco' });
     const text = build(a);
     expect(text).toBe(
-      `{"time":1795170096.167531875,"host":"node-1","source":"falco","sourcetype":"_json","index":"falco","event":${JSON.stringify(a)}}`,
+      `{"time":1795170096.167531875,"host":"node-1","source":"falco","sourcetype":"falcosidekick","index":"falco","event":${JSON.stringify(a)}}`,
     );
     // The big integer is spliced in as text, never rounded through a number.
     expect(text).toContain('"evt.time":1700000000167531882');

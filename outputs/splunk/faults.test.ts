@@ -86,7 +86,7 @@ describe('splunk: HEC answers', () => {
     expect(req.headers['x-splunk-request-channel']).toBeUndefined();
     const lines = req.body.split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^\{"time":1795170096\.167531875,"host":"node-1","source":"falco","sourcetype":"_json","index":"falco","event":\{"uuid":"alert-0",/);
+    expect(lines[0]).toMatch(/^\{"time":1795170096\.167531875,"host":"node-1","source":"falco","sourcetype":"falcosidekick","index":"falco","event":\{"uuid":"alert-0",/);
     expect(req.body).toContain('"evt.time":1700000000167531879');
     expect(await metricValue(a, 'peregrine_delivered_total')).toBe(5);
   });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import type { Pool } from 'undici';
-import { createHttpPool, defineOutput, loadTls, ok, sendHttp, type HttpResponse } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, legacyConcurrency, loadTls, ok, sendHttp, type HttpResponse } from '../../src/plugin/index.ts';
 import { awaitAck } from './ack.ts';
 import { classifyHecFailure, parseHecReply } from './classify.ts';
 import { envelopeBuilder, hecBody, type EnvelopeBuilder } from './envelope.ts';
@@ -32,9 +32,10 @@ export default defineOutput({
   // HEC's default max_content_length is 1 MB: alert bytes plus ~200 bytes of envelope per event stay below it.
   batch: { maxevents: 500, maxbytes: 800_000, flushms: 1000 },
   concurrency: 2,
+  legacySettings: legacyConcurrency,
   connect(options, ctx) {
     const endpoints = hecEndpoints(options);
-    const custom = Object.fromEntries(Object.entries(options.customheaders).map(([k, v]) => [k.toLowerCase(), v]));
+    const custom = options.customheaders; // names already lower-cased by customHeaders()
     if (!options.token && !custom.authorization) {
       throw new Error('splunk.token is empty: set the HEC token (env SPLUNK_TOKEN)');
     }

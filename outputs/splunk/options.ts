@@ -1,6 +1,6 @@
 // The splunk output's options (falcosidekick spellings plus Peregrine's own) and the HEC endpoints
 // they resolve to.
-import { secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { customHeaders, maxConcurrentRequests, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://splunk-hec.example.com:8088' });
 
@@ -18,7 +18,10 @@ export const splunkSchema = z.object({
   token: secret(z.string().default('').describe('HEC token, sent as "Authorization: Splunk <token>".')),
   index: z.string().default('').describe('Splunk index; "" lets the token\'s default index decide.'),
   source: z.string().default('').describe('Splunk source; "" lets the token\'s default source decide.'),
-  sourcetype: z.string().default('_json').describe('Splunk sourcetype.'),
+  sourcetype: z
+    .string()
+    .default('falcosidekick')
+    .describe('Splunk sourcetype. Default "falcosidekick", the value falcosidekick always sends, so saved searches and dashboards keep matching; _json makes Splunk extract the JSON fields at index time.'),
   eventhost: z
     .string()
     .default('')
@@ -42,10 +45,10 @@ export const splunkSchema = z.object({
     .default(5000)
     .describe('With useack: how long to wait for the acknowledgement of one request before re-sending it. Also bounded by timeoutms.'),
   ackpollms: z.number().int().min(5).max(60_000).default(250).describe('With useack: interval between polls of /services/collector/ack.'),
-  customheaders: z
-    .record(z.string(), z.string())
-    .default({})
-    .describe('Extra request headers. Env: SPLUNK_CUSTOMHEADERS="X-A:1,X-B:2". The token\'s Authorization header wins over one given here.'),
+  customheaders: customHeaders(
+    'Extra request headers (a map, or "Name:value,Name:value" as in the falcosidekick chart). Secret: the whole map. Env: SPLUNK_CUSTOMHEADERS="X-A:1,X-B:2". The token\'s Authorization header wins over one given here.',
+  ),
+  maxconcurrentrequests: maxConcurrentRequests(),
   ...tlsShape,
 });
 

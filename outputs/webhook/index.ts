@@ -1,7 +1,7 @@
 // falcosidekick's webhook: the alert JSON as the body, one alert per request, POST or PUT, custom
 // headers. Adds an Idempotency-Key (the alert uuid) so a receiver can drop replays.
 import type { Pool } from 'undici';
-import { classifyHttp, createHttpPool, defineOutput, loadTls, partial, retry, sendHttp, serializeAlert, tlsShape, z, type Outcome } from '../../src/plugin/index.ts';
+import { classifyHttp, createHttpPool, customHeaders, defineOutput, legacyConcurrency, maxConcurrentRequests, loadTls, partial, retry, sendHttp, serializeAlert, tlsShape, z, type Outcome } from '../../src/plugin/index.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://siem.example.com/api/events' });
 
@@ -16,19 +16,18 @@ export default defineOutput({
       .transform((m) => m.toUpperCase())
       .pipe(z.enum(['POST', 'PUT'], { error: 'must be POST or PUT' }))
       .describe('HTTP method: POST or PUT.'),
-    customheaders: z
-      .record(z.string(), z.string())
-      .default({})
-      .describe('Extra request headers, e.g. Authorization. Env: WEBHOOK_CUSTOMHEADERS="Authorization:Bearer x,X-Source:falco".'),
+    customheaders: customHeaders('Extra request headers, e.g. Authorization (a map, or "Name:value,Name:value" as in the falcosidekick chart). Secret: the whole map. Env: WEBHOOK_CUSTOMHEADERS="Authorization:Bearer x,X-Source:falco".'),
+    maxconcurrentrequests: maxConcurrentRequests(),
     ...tlsShape,
   }),
   example: { address: 'https://siem.example.com/api/v1/events', customheaders: { Authorization: 'Bearer your-api-token' } },
   enabled: (options) => options.address !== '',
   concurrency: 8,
+  legacySettings: legacyConcurrency,
   connect(options, ctx) {
     const url = new URL(options.address);
     const pool = createHttpPool(url, { tls: loadTls(options, ctx.tls), connections: ctx.concurrency, timeoutMs: ctx.timeoutMs });
-    const headers = { 'content-type': 'application/json', 'user-agent': ctx.userAgent, ...lowerKeys(options.customheaders) };
+    const headers = { 'content-type': 'application/json', 'user-agent': ctx.userAgent, ...options.customheaders };
     return { pool, path: `${url.pathname}${url.search}`, headers };
   },
   async sendBatch(alerts, { client, options, signal }) {
@@ -55,6 +54,3 @@ export default defineOutput({
   },
 });
 
-function lowerKeys(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-}

@@ -1,5 +1,6 @@
 // Global keys, spelled as in falcosidekick; new knobs are lower-case and carry their unit.
 import { z } from 'zod';
+import { listOrString, pairsOrString } from './forms.ts';
 import { secret } from './secret.ts';
 
 const file = (what: string) => z.string().default('').describe(what);
@@ -7,16 +8,37 @@ const file = (what: string) => z.string().default('').describe(what);
 export const baseShape = {
   listenaddress: z.string().default('').describe('Address to listen on; "" = all interfaces.'),
   listenport: z.number().int().min(0).max(65535).default(2801).describe('Port Falco http_output posts to.'),
-  debug: z.boolean().default(false).describe('falcosidekick compatibility: true is the same as loglevel: debug.'),
+  debug: z.boolean().default(false).describe('As in falcosidekick: log every accepted alert (secret-looking fields redacted) at debug level; implies loglevel: debug.'),
   loglevel: z.enum(['trace', 'debug', 'info', 'warn', 'error']).default('info').describe('Log level. info logs state changes, never one line per alert.'),
-  customfields: z.record(z.string(), z.string()).default({}).describe('Static key/values added to every alert\'s output_fields. Env: CUSTOMFIELDS="a:b,c:d".'),
-  customtags: z.array(z.string()).default([]).describe('Tags appended to every alert (de-duplicated). Env: CUSTOMTAGS="a,b".'),
-  templatedfields: z
-    .record(z.string(), z.string())
+  customfields: pairsOrString()
+    .default({})
+    .describe(
+      'Static key/values added to every alert\'s output_fields (a map, or "a:b,c:d"). Keys from the file are lower-cased, as falcosidekick\'s config reader does. Env: CUSTOMFIELDS="a:b,c:%VAR" (%VAR reads the env var VAR).',
+    ),
+  customtags: listOrString().default([]).describe('Tags appended to every alert (de-duplicated, then all tags sorted as falcosidekick does; a list or "a,b"). Env: CUSTOMTAGS="a,b".'),
+  templatedfields: pairsOrString()
     .default({})
     .describe('Fields computed per alert from a Handlebars (or falcosidekick Go-template) expression, stored in output_fields.'),
   bracketreplacer: z.string().default('').describe('When set, "[" in output_fields keys is replaced by this string and "]" removed, as falcosidekick does (proc.aname[2] → proc.aname_2).'),
-  outputfieldformat: z.string().default('').describe('falcosidekick key, accepted and ignored: Peregrine sends output unchanged.'),
+  outputfieldformat: z
+    .string()
+    .default('')
+    .describe(
+      'Rewrites each alert\'s output line, as falcosidekick does, when it looks like Falco\'s "<time>: <Priority> <text>": placeholders <timestamp>, <priority>, <output>, <custom_fields>, <templated_fields>, <tags>. "" = unchanged.',
+    ),
+  prometheus: z
+    .object({
+      extralabels: z
+        .string()
+        .default('')
+        .describe('Comma-separated output_fields keys added as labels of falcosecurity_falcosidekick_falco_events_total (dots become _), e.g. "k8s.pod.name,container.image.repository". Series stay capped.'),
+      podlabel: z
+        .boolean()
+        .default(false)
+        .describe('Fill the k8s_pod_name label of falcosecurity_falcosidekick_falco_events_total (falcosidekick always does). Off by default: one series per pod churns; the label is present and empty.'),
+    })
+    .prefault({})
+    .describe('The falco events counter\'s labels (falcosidekick\'s prometheus section).'),
   mutualtlsfilespath: z.string().default('/etc/certs').describe('Folder with client.crt, client.key and ca.crt for outputs with mutualtls: true.'),
   mutualtlsclient: z
     .object({
@@ -34,8 +56,12 @@ export const baseShape = {
       keyfile: z.string().default('/etc/certs/server/server.key').describe('Server key (PEM).'),
       mutualtls: z.boolean().default(false).describe('Require a client certificate signed by cacertfile.'),
       cacertfile: z.string().default('/etc/certs/server/ca.crt').describe('CA for client certificates.'),
-      notlsport: z.number().int().min(0).max(65535).default(0).describe('Extra plain-HTTP port for notlspaths (0 = off).'),
-      notlspaths: z.array(z.string()).default(['/healthz', '/ping']).describe('Paths served on notlsport.'),
+      notlsport: z.number().int().min(1).max(65535).default(2810).describe('Plain-HTTP port that serves notlspaths when deploy is true.'),
+      notlspaths: listOrString()
+        .default([])
+        .describe(
+          'With deploy: paths served over plain HTTP on notlsport and no longer over TLS, as in falcosidekick (e.g. [/ping, /healthz] for probes; "/" moves alert ingest too). [] = no plain port. A list or "/ping,/healthz".',
+        ),
     })
     .prefault({})
     .describe('Ingest TLS (falcosidekick keys).'),

@@ -1,6 +1,8 @@
 // Environment overlay, falcosidekick style: WEBHOOK_ADDRESS sets webhook.address,
 // CUSTOMFIELDS="a:b,c:d" sets a map (values may contain ':' after the first one).
 import type { z } from 'zod';
+import type { ConfigProblem } from '../errors.ts';
+import { parseList, parsePairs } from './forms.ts';
 import { envName, leafPaths } from './introspect.ts';
 
 export interface EnvOverlay {
@@ -8,15 +10,27 @@ export interface EnvOverlay {
   value: Record<string, unknown>;
   /** Which env vars were applied (names only: values may be secrets). */
   applied: string[];
+  /** CUSTOMFIELDS entries naming an env var (k:%VAR) that is unset or empty. */
+  problems: ConfigProblem[];
 }
 
-function parseMap(raw: string): Record<string, string> {
+/**
+ * falcosidekick reads `CUSTOMFIELDS="k:%VAR"` as "the value of env var VAR" (a pod's node name, …).
+ * falcosidekick logs an unset VAR and drops the field; Peregrine refuses to start instead, so a
+ * field a dashboard depends on never silently disappears.
+ */
+function resolveEnvRefs(fields: Record<string, string>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of raw.split(',')) {
-    if (pair.trim() === '') continue;
-    const at = pair.indexOf(':');
-    if (at <= 0) out[pair.trim()] = '';
-    else out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  for (const [key, value] of Object.entries(fields)) {
+    if (!value.startsWith('%')) {
+      out[key] = value;
+      continue;
+    }
+    const name = value.slice(1);
+    const resolved = env[name];
+    if (resolved === undefined || resolved === '') {
+      problems.push({ path: `customfields.${key}`, message: `CUSTOMFIELDS sets ${key}:%${name}, but the env var ${name} is unset or empty`, env: 'CUSTOMFIELDS' });
+    } else out[key] = resolved;
   }
   return out;
 }
@@ -28,9 +42,9 @@ function convert(raw: string, kind: string): unknown {
     case 'boolean':
       return /^(true|1|yes|on)$/i.test(raw.trim()) ? true : /^(false|0|no|off|)$/i.test(raw.trim()) ? false : raw;
     case 'map':
-      return parseMap(raw);
+      return parsePairs(raw);
     case 'list':
-      return raw.split(',').map((s) => s.trim()).filter(Boolean);
+      return parseList(raw);
     default:
       return raw;
   }
@@ -39,6 +53,7 @@ function convert(raw: string, kind: string): unknown {
 export function applyEnv(schema: z.ZodType, input: Record<string, unknown>, env: NodeJS.ProcessEnv): EnvOverlay {
   const value = structuredClone(input);
   const applied: string[] = [];
+  const problems: ConfigProblem[] = [];
   for (const leaf of leafPaths(schema)) {
     const name = envName(leaf.path);
     const raw = env[name];
@@ -48,8 +63,10 @@ export function applyEnv(schema: z.ZodType, input: Record<string, unknown>, env:
       const next = node[key];
       node = (next && typeof next === 'object' && !Array.isArray(next) ? next : (node[key] = {})) as Record<string, unknown>;
     }
-    node[leaf.path[leaf.path.length - 1] as string] = convert(raw, leaf.kind);
+    let converted = convert(raw, leaf.kind);
+    if (name === 'CUSTOMFIELDS') converted = resolveEnvRefs(converted as Record<string, string>, env, problems);
+    node[leaf.path[leaf.path.length - 1] as string] = converted;
     applied.push(name);
   }
-  return { value, applied };
+  return { value, applied, problems };
 }

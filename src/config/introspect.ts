@@ -48,7 +48,7 @@ export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | unde
   return defOf(base).type === 'object' ? (base as z.ZodObject).shape : undefined;
 }
 
-function leafKind(schema: z.ZodType): LeafKind {
+export function leafKind(schema: z.ZodType): LeafKind {
   const { base } = inspect(schema);
   const def = defOf(base);
   switch (def.type) {

@@ -1,18 +1,13 @@
-// Before zod sees the input: match keys case-insensitively (falcosidekick's viper does), and sort
-// unknown keys into typos (errors, with a suggestion), falcosidekick outputs Peregrine does not
-// have (a loud warning when configured) and the rest (a warning).
+// Before zod sees the input: match keys case-insensitively and lower-case the keys of free-form maps
+// (falcosidekick's viper does both), read YAML null (a section whose keys are all commented out) as
+// "not set", and sort unknown keys into typos (errors, with a suggestion), falcosidekick sections
+// Peregrine does not have (a loud warning only when falcosidekick would have enabled that output,
+// from the file or the environment) and the rest (a warning).
 import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
-import { envName, objectShape } from './introspect.ts';
-
-// Outputs and keys of falcosidekick that Peregrine does not implement (yet).
-export const FALCOSIDEKICK_ONLY: ReadonlySet<string> = new Set(
-  ('rocketchat mattermost webex datadog datadoglogs discord alertmanager quickwit influxdb loki sumologic nats stan aws ' +
-    'smtp opsgenie statsd dogstatsd cloudevents azure gcp googlechat kafkarest pagerduty kubeless openfaas tekton webui policyreport ' +
-    'rabbitmq wavefront fission grafana grafanaoncall yandex syslog mqtt zincsearch gotify spyderbat timescaledb redis telegram n8n ' +
-    'openobserve dynatrace otlp talon falcotalon zohocliq cliq prometheus nodered logstash sumologic').split(' '),
-);
+import { FALCOSIDEKICK_SECTIONS, unsupportedEnabled } from './falcosidekick-outputs.ts';
+import { envName, leafKind, objectShape } from './introspect.ts';
 
 export interface KeyCheck {
   value: Record<string, unknown>;
@@ -32,17 +27,17 @@ function closest(key: string, known: string[]): string | undefined {
   return bestDistance <= Math.min(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-function configured(value: unknown): boolean {
-  if (isPlainObject(value)) return Object.values(value).some(configured);
-  if (Array.isArray(value)) return value.length > 0;
-  return value !== '' && value !== null && value !== undefined && value !== false && value !== 0;
-}
-
-export function checkKeys(schema: z.ZodType, input: Record<string, unknown>): KeyCheck {
+export function checkKeys(schema: z.ZodType, input: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): KeyCheck {
   const result: KeyCheck = { value: {}, problems: [], warnings: [] };
   result.value = walk(schema, input, [], result);
+  const shape = objectShape(schema) as Record<string, z.ZodType>;
+  for (const { name, by } of unsupportedEnabled(input, env, (section) => section in shape)) {
+    result.warnings.push(`"${name}" is a falcosidekick output that Peregrine does not have (${by.join(' + ')} set): alerts will NOT be sent there`);
+  }
   return result;
 }
+
+const lowerKeys = (map: Record<string, unknown>) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
 
 function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[], out: KeyCheck): Record<string, unknown> {
   const shape = objectShape(schema) as Record<string, z.ZodType>;
@@ -51,16 +46,16 @@ function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[],
   for (const [rawKey, child] of Object.entries(input)) {
     const key = shape[rawKey] ? rawKey : shape[rawKey.toLowerCase()] ? rawKey.toLowerCase() : undefined;
     const here = [...path, key ?? rawKey];
+    if (child === null) continue; // `section:` with every key commented out: falcosidekick reads it as unset
     if (key) {
       const childSchema = shape[key] as z.ZodType;
-      value[key] = objectShape(childSchema) && isPlainObject(child) ? walk(childSchema, child, here, out) : child;
+      if (objectShape(childSchema) && isPlainObject(child)) value[key] = walk(childSchema, child, here, out);
+      else value[key] = leafKind(childSchema) === 'map' && isPlainObject(child) ? lowerKeys(child) : child;
       continue;
     }
     const dotted = here.join('.');
-    if (path.length === 0 && FALCOSIDEKICK_ONLY.has(rawKey.toLowerCase())) {
-      if (configured(child)) out.warnings.push(`"${rawKey}" is a falcosidekick output that Peregrine does not have: alerts will NOT be sent there`);
-      continue;
-    }
+    // Sections of falcosidekick outputs Peregrine lacks: checked as a whole by unsupportedEnabled().
+    if (path.length === 0 && FALCOSIDEKICK_SECTIONS.has(rawKey.toLowerCase())) continue;
     const suggestion = closest(rawKey, known);
     if (suggestion) {
       out.problems.push({ path: dotted, message: `unknown key; did you mean "${[...path, suggestion].join('.')}"?`, env: envName([...path, suggestion]) });

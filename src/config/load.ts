@@ -62,9 +62,10 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     throw new ConfigError([{ path: '', message: `${source}: the top level must be a mapping of keys (listenport:, webhook:, …)` }]);
   }
 
-  const keys = checkKeys(schema, raw as Record<string, unknown>);
-  const { value, applied } = applyEnv(schema, keys.value, options.env ?? process.env);
-  const problems: ConfigProblem[] = [...keys.problems];
+  const env = options.env ?? process.env;
+  const keys = checkKeys(schema, raw as Record<string, unknown>, env);
+  const { value, applied, problems: envProblems } = applyEnv(schema, keys.value, env);
+  const problems: ConfigProblem[] = [...keys.problems, ...envProblems];
 
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -83,6 +84,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
       customtags: config.customtags,
       templatedfields: config.templatedfields,
       bracketreplacer: config.bracketreplacer,
+      outputfieldformat: config.outputfieldformat,
     });
   } catch (err) {
     if (err instanceof ConfigError) throw err;
@@ -99,7 +101,6 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
   if (problems.length) throw new ConfigError(problems);
   const warnings = [...keys.warnings];
-  if (config.outputfieldformat) warnings.push('outputfieldformat is accepted for compatibility and ignored: alerts keep Falco\'s output line');
   if (enabled.length === 0) warnings.push('no output is enabled: alerts are accepted and counted but sent nowhere');
   return { config, schema, source, warnings, envApplied: applied, enabled };
 }

@@ -32,3 +32,8 @@ export function redactConfig(schema: z.ZodType, config: Record<string, unknown>)
     }),
   );
 }
+
+/** An alert for a debug log line: output_fields whose name looks secret are replaced by ***. */
+export function redactAlert<T extends { output_fields: Readonly<Record<string, unknown>> }>(alert: T): T {
+  return { ...alert, output_fields: redactValue(alert.output_fields, false) };
+}

@@ -8,12 +8,14 @@ import { compileTemplates, templateContext, type CompiledTemplate } from './temp
 export interface EnrichConfig {
   /** Added to output_fields, overwriting a Falco field of the same name; key case preserved. */
   customfields: Record<string, string>;
-  /** Appended to tags, de-duplicated (existing order first, then new ones). */
+  /** Appended to tags, de-duplicated, then the tags are sorted (falcosidekick sorts them). */
   customtags: string[];
   /** key -> Handlebars or Go template; the rendered text is stored as a string in output_fields[key]. */
   templatedfields: Record<string, string>;
   /** When non-empty, output_fields keys with brackets are renamed as falcosidekick does ('' = off). */
   bracketreplacer: string;
+  /** falcosidekick's outputFieldFormat: rewrites `output` ('' or absent = off). */
+  outputfieldformat?: string;
 }
 
 export type Enricher = (alert: Alert) => Alert;
@@ -32,7 +34,8 @@ const identity: Enricher = (alert) => alert;
 /**
  * Compiles the config into an enricher. Throws ConfigError listing every bad template as
  * `templatedfields.<key>`. The enricher returns a new alert and never mutates its input.
- * Order: bracketreplacer, customfields, templatedfields (they see customfields), customtags.
+ * Order, as in falcosidekick: customfields, customtags, templatedfields (they see customfields and
+ * the original bracketed keys), bracketreplacer (it renames their keys too), outputfieldformat.
  */
 export function buildEnricher(config: EnrichConfig, options: EnrichOptions = {}): Enricher {
   const { compiled, problems } = compileTemplates(config.templatedfields);
@@ -40,21 +43,49 @@ export function buildEnricher(config: EnrichConfig, options: EnrichOptions = {})
   const customFields = Object.entries(config.customfields);
   const customTags = config.customtags;
   const replacer = config.bracketreplacer;
-  if (customFields.length === 0 && customTags.length === 0 && compiled.length === 0 && replacer === '') return identity;
+  const format = config.outputfieldformat ?? '';
+  if (customFields.length === 0 && customTags.length === 0 && compiled.length === 0 && replacer === '' && format === '') return identity;
 
   const changesFields = customFields.length > 0 || compiled.length > 0 || replacer !== '';
   const onError = options.onTemplateError;
+  const customText = customFields.map(([k, v]) => `${k}=${v}`).join(' ');
   return (alert) => {
     let fields = alert.output_fields;
+    let rendered: Record<string, string> = {};
+    const tags = customTags.length === 0 ? alert.tags : mergeTags(alert.tags, customTags);
     if (changesFields) {
-      const copy = replacer === '' ? { ...fields } : replaceBrackets(fields, replacer);
+      let copy: Record<string, unknown> = { ...fields };
       for (const [key, value] of customFields) copy[key] = value;
-      if (compiled.length > 0) Object.assign(copy, renderAll(compiled, alert, copy, onError));
+      if (compiled.length > 0) {
+        rendered = renderAll(compiled, { ...alert, tags }, copy, onError);
+        Object.assign(copy, rendered);
+      }
+      if (replacer !== '') copy = replaceBrackets(copy, replacer);
       fields = copy;
     }
-    const tags = customTags.length === 0 ? alert.tags : mergeTags(alert.tags, customTags);
-    return { ...alert, output_fields: fields, tags };
+    const output = format === '' ? alert.output : formatOutput(format, alert, customText, rendered, tags);
+    return { ...alert, output, output_fields: fields, tags };
   };
+}
+
+// falcosidekick rewrites only an output that looks like Falco's "<time>: <Priority> <text>".
+const FALCO_OUTPUT = /[0-9:]+\.[0-9]+: (Debug|Informational|Notice|Warning|Error|Critical|Alert|Emergency) .*/i;
+
+/** falcosidekick's outputFieldFormat placeholders: <timestamp> <priority> <output> <custom_fields> <templated_fields> <tags>. */
+function formatOutput(format: string, alert: Alert, customText: string, rendered: Record<string, string>, tags: readonly string[]): string {
+  if (!FALCO_OUTPUT.test(alert.output)) return alert.output;
+  const words = alert.output.split(' ');
+  if (words.length < 3) return alert.output;
+  let text = format
+    .replaceAll('<timestamp>', (words[0] as string).replace(/:$/, ''))
+    .replaceAll('<priority>', alert.priority)
+    .replaceAll('<output>', words.slice(2).join(' '))
+    .replaceAll('<custom_fields>', customText)
+    .replaceAll('<templated_fields>', Object.entries(rendered).map(([k, v]) => `${k}=${v}`).join(' '))
+    .replaceAll('<tags>', tags.join(','));
+  // falcosidekick trims what empty placeholders leave at the end: " ", "( )", "()".
+  for (const suffix of [' ', '( )', '()', ' ']) if (text.endsWith(suffix)) text = text.slice(0, -suffix.length);
+  return text;
 }
 
 /** falcosidekick's rule: `]` is dropped and `[` becomes the replacer, so `proc.aname[2]` → `proc.aname_2`. */
@@ -96,5 +127,5 @@ function report(onError: EnrichOptions['onTemplateError'], key: string, error: u
 }
 
 function mergeTags(existing: readonly string[], added: readonly string[]): string[] {
-  return [...new Set([...existing, ...added])];
+  return [...new Set([...existing, ...added])].sort();
 }

@@ -22,7 +22,7 @@ const ALERT_FIELDS: Readonly<Record<string, string>> = {
 
 const ROOT_FIELDS = '@root.output_fields';
 const BOOLEAN_HELPERS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'not', 'truthy']);
-const GO_FUNCTIONS = ['index', ...Object.keys(HELPER_ARITY).filter((name) => name !== 'truthy')];
+const GO_FUNCTIONS = ['index', ...Object.keys(HELPER_ARITY).filter((name) => name !== 'truthy' && name !== 'goout')];
 
 const LITERALS = new Set<Token['kind']>(['string', 'number', 'bool', 'nil']);
 const HANDLEBARS_ONLY = /\{\{~|~\}\}|\{\{\{|\{\{\s*(?:[#^>&!]|\/(?!\*))/;
@@ -121,7 +121,7 @@ class Emitter {
     const value = this.pipeline(pipe, dot);
     if (value.literal !== undefined) return { kind: 'text', text: value.literal };
     if (value.code === 'null') this.fail('nil is not a command: remove it', pipe.pos);
-    return { kind: 'tag', code: `{{${value.helper === undefined ? value.code : value.code.slice(1, -1)}}}` };
+    return { kind: 'tag', code: `{{goout ${value.code}}}` };
   }
 
   ifBlock(pipe: Pipeline, body: readonly Node[], elseBody: readonly Node[], dot: string): Segment[] {

@@ -96,6 +96,9 @@ const HELPERS: Record<string, { arity: Arity; fn: Helper }> = {
   print: { arity: { min: 0, max: Infinity }, fn: (...args) => goSprint(args) },
   // Emitted by the Go translator around `if`/`with` conditions: Handlebars' own `if` treats 0 as true.
   truthy: { arity: { min: 1, max: 1 }, fn: (a) => isTrue(a) },
+  // Emitted by the Go translator around every printed value: Go's text/template prints a missing
+  // map key (nil) as "<no value>", and falcosidekick users' fields hold that text.
+  goout: { arity: { min: 1, max: 1 }, fn: (a) => (a === null || a === undefined ? '<no value>' : text(a)) },
 };
 
 /** Argument counts, checked at load for translated Go templates and at render time for all. */

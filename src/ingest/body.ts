@@ -62,7 +62,8 @@ export function parseBody(text: string, contentType: string | undefined, now: Da
   if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/json-seq') {
     return { batch: true, items: parseNdjson(text) };
   }
-  if (type === 'text/plain') {
+  // Falco's text lines start with a timestamp; a text/plain body that opens with `{` is JSON.
+  if (type === 'text/plain' && !text.trimStart().startsWith('{')) {
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     const items = lines.map((line): Item => {
       try {
@@ -78,17 +79,21 @@ export function parseBody(text: string, contentType: string | undefined, now: Da
     }
     return { batch: true, items };
   }
-  if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
-    throw new RequestError(
-      ErrorCodes.CONTENT_TYPE_UNSUPPORTED,
-      415,
-      `Content-Type "${type}" is not supported; use application/json (one alert or an array), application/x-ndjson, or text/plain`,
-    );
-  }
+  const declaredJson = type === '' || type === 'application/json' || type.endsWith('+json');
   let value: unknown;
   try {
     value = parseJson(text);
   } catch (err) {
+    // falcosidekick decodes any body as JSON whatever its Content-Type (`curl -d` sends
+    // application/x-www-form-urlencoded; some clients send text/json or application/octet-stream).
+    // Peregrine does too, but a body of another type that is not JSON gets a precise 415.
+    if (!declaredJson) {
+      throw new RequestError(
+        ErrorCodes.CONTENT_TYPE_UNSUPPORTED,
+        415,
+        `Content-Type "${type}" is not supported and the body is not JSON; use application/json (one alert or an array), application/x-ndjson, or text/plain`,
+      );
+    }
     // Several JSON documents, one per line, sent as application/json: treat as NDJSON.
     if (text.trim().includes('\n')) {
       const items = parseNdjson(text);

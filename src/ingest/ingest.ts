@@ -6,11 +6,11 @@ import type { Enricher } from '../enrich/enrich.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import { SpoolFullError, type Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { freezeAlert, toAlert } from '../alert/alert.ts';
+import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
 
-export type InputSource = 'requestbody' | 'test';
+export type InputSource = 'requests' | 'test';
 
 /** undefined: queued. A RequestError: rejected. A promise: being written to the spool; reply after it settles. */
 export type Acceptance = undefined | RequestError | Promise<RequestError | undefined>;
@@ -21,8 +21,11 @@ export class Ingest {
   private readonly metrics: Metrics;
   private readonly clock: Clock;
   private readonly spool: Spool | undefined;
+  private readonly onAccepted: ((alert: Alert) => void) | undefined;
 
-  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool }) {
+  /** onAccepted: called with every accepted alert, once enriched (the debug payload log). */
+  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; onAccepted?: (alert: Alert) => void }) {
+    this.onAccepted = deps.onAccepted;
     this.enrich = deps.enrich;
     this.router = deps.router;
     this.metrics = deps.metrics;
@@ -44,7 +47,8 @@ export class Ingest {
     const targets = this.router.targets(alert, bypassFilter);
     const accepted = () => {
       this.metrics.countInput(source, 'accepted');
-      this.metrics.countEvent(alert, validation.input.priority);
+      this.metrics.countEvent(alert);
+      this.onAccepted?.(alert);
     };
     if (!this.spool || targets.length === 0) {
       accepted();

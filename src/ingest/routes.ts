@@ -1,4 +1,5 @@
-// HTTP API, compatible with falcosidekick: POST / and /test, GET /healthz, /ping, /metrics.
+// HTTP API, compatible with falcosidekick: POST / (and any other path that is no endpoint: Falco's
+// http_output.url may carry one) and /test, GET /healthz, /ping, /metrics.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
@@ -47,10 +48,10 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   };
   parsed.items.forEach((item, index) => {
     if ('error' in item) {
-      deps.ingest.reject(item.error, 'requestbody');
+      deps.ingest.reject(item.error, 'requests');
       return record(index, item.error);
     }
-    const result = deps.ingest.accept(item.value, 'requestbody');
+    const result = deps.ingest.accept(item.value, 'requests');
     if (result instanceof Promise) spooling.push(result.then((error) => record(index, error)));
     else record(index, result);
   });
@@ -72,12 +73,26 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   return reply.code(207).send({ error: { code: ErrorCodes.BATCH_PARTIAL, message: `${rejected.length} of ${parsed.items.length} alerts were rejected; see "rejected"` }, accepted, rejected });
 }
 
+/** Paths that are endpoints of their own: a POST there is not an alert. Everything else is ingest. */
+export const ENDPOINTS: ReadonlySet<string> = new Set(['/test', '/dlq', '/ping', '/healthz', '/metrics']);
+
+/** The path a request is routed by: no query string. */
+export const pathOf = (url: string) => url.split('?')[0] as string;
+
 export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): void {
   const observe = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     deps.metrics.ingestDuration.observe(reply.elapsedTime / 1000);
     done();
   };
   server.post('/', { onResponse: observe }, (request, reply) => postAlerts(request, reply, deps));
+  // falcosidekick's mux sends every unregistered path to its main handler: an http_output.url with a
+  // path (…:2801/falco) must not lose alerts to a 404 that Falco ignores.
+  server.post('/*', { onResponse: observe }, (request, reply) => {
+    if (ENDPOINTS.has(pathOf(request.url))) {
+      throw new RequestError(ErrorCodes.METHOD_NOT_ALLOWED, 405, `${request.method} ${pathOf(request.url)} is not allowed; alerts are posted to / (or any path that is no endpoint)`);
+    }
+    return postAlerts(request, reply, deps);
+  });
   server.post('/test', async (request, reply) => {
     requireToken(request, deps);
     const error = await deps.ingest.accept(testAlert(new Date()), 'test', true);
@@ -98,8 +113,10 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
     const entries = deps.deadLetters.list({ ...(q.output ? { output: q.output } : {}), ...(since !== undefined ? { since } : {}), limit });
     return reply.send({ total: deps.deadLetters.size(), entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
   });
-  server.get('/ping', async (_request, reply) => reply.type('text/plain').send('pong'));
-  server.get('/healthz', async (_request, reply) => {
+  // falcosidekick answers these on any method (its chart's `helm test` POSTs /healthz).
+  const anyMethod = ['GET', 'POST'] as const;
+  server.route({ method: [...anyMethod], url: '/ping', handler: async (_request, reply) => reply.type('text/plain').send('pong') });
+  server.route({ method: [...anyMethod], url: '/healthz', handler: async (_request, reply) => {
     const outputs = Object.fromEntries(deps.workers.map((w) => [w.name, w.healthSnapshot()]));
     const states = Object.values(outputs).map((o) => o.state);
     const accepting = deps.accepting();
@@ -107,6 +124,10 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
     // Readiness fails only when ingest cannot accept; a failing output is visible here but does
     // not take Peregrine out of the load balancer (its queue still takes alerts).
     return reply.code(accepting ? 200 : 503).send({ status, outputs });
+  } });
+  server.route({
+    method: [...anyMethod],
+    url: '/metrics',
+    handler: async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
   });
-  server.get('/metrics', async (_request, reply) => reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
 }

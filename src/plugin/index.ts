@@ -6,7 +6,7 @@ export { z } from 'zod';
 export { ok, retry, fail, partial, type Outcome, type SendResult } from '../dispatch/result.ts';
 export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, type HttpResponse } from './http.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
-export { httpUrl, optionalHttpUrl, customHeaders } from './schema.ts';
+export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency } from './schema.ts';
 export { raceSignal, abortReason } from './abort.ts';
 export { redactUrl } from '../config/redact.ts';
 export type { Clock } from '../dispatch/clock.ts';

@@ -1,6 +1,7 @@
 // Schema pieces every output re-wrote: an http(s) URL, custom headers. Spread or call them in an
 // output's zod schema so the same key means the same thing (and is validated the same way) everywhere.
 import { z } from 'zod';
+import { pairsOrString } from '../config/forms.ts';
 import { secret } from '../config/secret.ts';
 
 /** An http(s) URL; `example` goes into the error message ("must be an http(s) URL such as …"). */
@@ -21,19 +22,32 @@ export function optionalHttpUrl(example: string) {
  */
 export function customHeaders(describe: string) {
   return secret(
-    z
-      .preprocess((v) => (typeof v === 'string' ? parseHeaderList(v) : v), z.record(z.string(), z.string()))
+    pairsOrString()
       .transform((headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])))
       .default({})
       .describe(describe),
   );
 }
 
-function parseHeaderList(raw: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of raw.split(',')) {
-    const at = pair.indexOf(':');
-    if (at > 0) out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-  }
-  return out;
+
+/** Peregrine's ceiling for requests in flight per output (the core's maxconcurrency allows up to this). */
+const MAX_CONCURRENCY = 256;
+
+/**
+ * falcosidekick's `maxconcurrentrequests` for an HTTP output: an alias of the core's maxconcurrency
+ * (which wins when both are set). Return `legacyConcurrency(options)` from the plugin's legacySettings.
+ */
+export function maxConcurrentRequests() {
+  return z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_CONCURRENCY)
+    .optional()
+    .describe(`falcosidekick spelling of maxconcurrency (requests in flight; 0 = falcosidekick's "unlimited", i.e. ${MAX_CONCURRENCY}); maxconcurrency wins when both are set.`);
+}
+
+export function legacyConcurrency(options: { maxconcurrentrequests?: number | undefined }): { maxconcurrency?: number } {
+  const n = options.maxconcurrentrequests;
+  return n === undefined ? {} : { maxconcurrency: n === 0 ? MAX_CONCURRENCY : n };
 }

@@ -2,12 +2,13 @@
 // it has a delivery row referencing it. Ingest replies only after the commit that holds the alert;
 // writes from concurrent requests share one commit (group commit, one per event-loop turn).
 // Deliveries, retries and dead letters are journalled in the same batched transactions.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
+import { ConfigError } from '../errors.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 
 type FsyncPolicy = 'normal' | 'full';
@@ -51,6 +52,45 @@ export const SPOOL_FILE = 'peregrine.db';
 
 export class SpoolFullError extends Error {}
 
+class CorruptSpoolError extends Error {}
+
+// SQLite primary result codes (the low byte of an extended code) that mean the file itself is damaged.
+const SQLITE_CORRUPT = 11;
+const SQLITE_NOTADB = 26;
+
+function isCorruption(err: unknown): boolean {
+  if (err instanceof CorruptSpoolError) return true;
+  const code = (err as { errcode?: unknown }).errcode;
+  return typeof code === 'number' && [SQLITE_CORRUPT, SQLITE_NOTADB].includes(code & 0xff);
+}
+
+/** What is wrong and how to fix it, for a spool that cannot be opened (the usual cause: another UID owns it). */
+function spoolAccessError(dir: string, path: string, err: unknown): ConfigError {
+  const reason = (err as { errstr?: string; code?: string; message?: string }).errstr ?? (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  const owner = (p: string) => {
+    try {
+      const st = statSync(p);
+      return `${p} is owned by uid ${st.uid} gid ${st.gid}, mode ${(st.mode & 0o777).toString(8)}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const uid = process.getuid?.() ?? 'unknown';
+  const gid = process.getgid?.() ?? 'unknown';
+  const facts = [owner(dir), owner(path), owner(`${path}-wal`)].filter(Boolean).join('; ');
+  return new ConfigError([
+    {
+      path: 'spool.dir',
+      env: 'SPOOL_DIR',
+      message:
+        `cannot open the spool ${path} (${reason}) as uid ${uid} gid ${gid}${facts ? `; ${facts}` : ''}. ` +
+        'Nothing was moved or deleted. The folder and its peregrine.db* files must be readable and writable by this user: ' +
+        `chown -R ${uid}:${gid} ${dir}, or in Kubernetes run as their owner / set podSecurityContext.fsGroup so the volume is group-writable ` +
+        '(falcosidekick\'s chart ran as uid 1234, Peregrine\'s runs as 10001), or point spool.dir at an empty writable folder.',
+    },
+  ]);
+}
+
 export class Spool {
   readonly path: string;
   private readonly db: DatabaseSync;
@@ -66,13 +106,22 @@ export class Spool {
   /** Called after each commit with its duration (seconds): the commit latency histogram. */
   onCommit: (seconds: number) => void = () => {};
 
-  /** Opens (or creates) the spool. A corrupt file is moved aside and a fresh spool started, loudly. */
+  /**
+   * Opens (or creates) the spool. A corrupt file is moved aside and a fresh spool started, loudly.
+   * Anything else (no permission, read-only volume, a newer schema) is a startup error that says
+   * how to fix it: a file Peregrine could not open is never renamed.
+   */
   static open(options: SpoolOptions, log: Logger): Spool {
-    mkdirSync(options.dir, { recursive: true });
     const path = join(options.dir, SPOOL_FILE);
+    try {
+      mkdirSync(options.dir, { recursive: true });
+    } catch (err) {
+      throw spoolAccessError(options.dir, path, err);
+    }
     try {
       return new Spool(path, options, log);
     } catch (err) {
+      if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
       const lost = countRecoverable(path);
       const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       for (const suffix of ['', '-wal', '-shm']) {
@@ -94,11 +143,13 @@ export class Spool {
     try {
       this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.fsync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = OFF;`);
       const check = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
-      if (check.quick_check !== 'ok') throw new Error(`integrity check failed: ${check.quick_check}`);
+      if (check.quick_check !== 'ok') throw new CorruptSpoolError(`integrity check failed: ${check.quick_check}`);
       this.db.exec(SCHEMA_SQL);
       const version = (this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
       if (version === undefined) this.db.prepare("INSERT INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (version !== String(SCHEMA_VERSION)) throw new Error(`spool schema ${version} is not the supported ${SCHEMA_VERSION}`);
+      else if (version !== String(SCHEMA_VERSION)) {
+        throw new Error(`spool schema ${version} is not the supported ${SCHEMA_VERSION}: it was written by another Peregrine version; run that version until its spool is empty, or point spool.dir elsewhere`);
+      }
     } catch (err) {
       this.db.close();
       throw err;

@@ -3,6 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
+import { priorityRank } from '../alert/priority.ts';
 
 /** What a worker reports for its gauges; read at scrape time, never pushed per alert. */
 export interface QueueStats {
@@ -16,7 +17,24 @@ export interface QueueStats {
 // The falco events counter is keyed by alert content; past this many series new ones fold into "_other".
 const MAX_EVENT_SERIES = 2000;
 
-type EventLabels = { hostname: string; rule: string; priority: string; priority_raw: string; source: string; k8s_ns_name: string };
+type EventLabels = Record<string, string>;
+
+/** Which extra labels falco_events_total carries, as in falcosidekick (its handlers.go / stats_prometheus.go). */
+export interface EventLabelConfig {
+  /** customfields: one label per key (dots → _), valued with the static value. */
+  customfields: Record<string, string>;
+  /** templatedfields keys: one label per key, valued with the rendered field. */
+  templatedfields: string[];
+  /** prometheus.extralabels: output_fields keys, one label each, valued when the field is a string. */
+  extralabels: string[];
+  /** Fill k8s_pod_name (the label is always there; empty unless on). */
+  podlabel: boolean;
+}
+
+const PROM_LABEL = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const BASE_EVENT_LABELS = ['hostname', 'rule', 'priority', 'priority_raw', 'source', 'k8s_ns_name', 'k8s_pod_name'];
+const labelName = (key: string) => key.replaceAll('.', '_');
+const fieldText = (value: unknown) => (value === undefined || value === null ? '' : String(plainValue(value)));
 
 /** Counts per label set in a plain Map, written to a prom-client counter when it is scraped. */
 class Tally<L extends Record<string, string>> {
@@ -52,7 +70,7 @@ export class Metrics {
 
   private readonly inputs = new Counter({
     name: 'falcosecurity_falcosidekick_inputs_total',
-    help: 'Alerts received, by source (requestbody|test) and status (accepted|rejected).',
+    help: 'Alerts received, by source (requests: POSTed by Falco; test: POST /test) and status (accepted|rejected).',
     labelNames: ['source', 'status'] as const,
     registers: [this.registry],
     collect: (): void => this.inputCounts.writeTo(this.inputs),
@@ -63,13 +81,10 @@ export class Metrics {
     labelNames: ['destination', 'status'] as const,
     registers: [this.registry],
   });
-  private readonly events = new Counter({
-    name: 'falcosecurity_falcosidekick_falco_events_total',
-    help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other").`,
-    labelNames: ['hostname', 'rule', 'priority', 'priority_raw', 'source', 'k8s_ns_name'] as const,
-    registers: [this.registry],
-    collect: (): void => this.eventCounts.writeTo(this.events),
-  });
+  private readonly eventLabels: EventLabelConfig;
+  /** [label, how to read its value] for the labels after the base ones, in falcosidekick's order. */
+  private readonly extraEventLabels: [string, (alert: Alert) => string][];
+  private readonly events: Counter<string>;
   readonly rejected = new Counter({
     name: 'peregrine_ingest_rejected_total',
     help: 'Rejected requests or alerts, by error code.',
@@ -142,7 +157,17 @@ export class Metrics {
   /** Set when the spool is on: read at scrape time. */
   spoolBytes: () => number = () => 0;
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  constructor(options: { defaultMetrics?: boolean; events?: Partial<EventLabelConfig> } = {}) {
+    this.eventLabels = { customfields: {}, templatedfields: [], extralabels: [], podlabel: false, ...options.events };
+    this.extraEventLabels = this.buildEventLabels();
+    const labelNames = [...new Set([...BASE_EVENT_LABELS, ...this.extraEventLabels.map(([name]) => name)])];
+    this.events = new Counter({
+      name: 'falcosecurity_falcosidekick_falco_events_total',
+      help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other").`,
+      labelNames,
+      registers: [this.registry],
+      collect: (): void => this.eventCounts.writeTo(this.events),
+    });
     const spoolBytes = () => this.spoolBytes();
     new Gauge({
       name: 'peregrine_spool_bytes',
@@ -182,22 +207,37 @@ export class Metrics {
     this.inputCounts.add(key, () => ({ source, status }));
   }
 
-  countEvent(alert: Alert, priorityRaw: string): void {
-    const ns = alert.output_fields['k8s.ns.name'];
-    const hostname = alert.hostname ?? '';
-    const k8sNs = ns === undefined || ns === null ? '' : String(plainValue(ns));
-    const { rule, priority, source } = alert;
-    const key = `${hostname}\u0000${rule}\u0000${priority}\u0000${priorityRaw}\u0000${source}\u0000${k8sNs}`;
-    if (!this.eventCounts.add(key, () => ({ hostname, rule, priority, priority_raw: priorityRaw, source, k8s_ns_name: k8sNs }), MAX_EVENT_SERIES)) {
-      // A 4-part key never equals a 6-part series key.
-      this.eventCounts.add(`_other\u0000${priority}\u0000${priorityRaw}\u0000${source}`, () => ({
-        hostname: '_other',
-        rule: '_other',
-        priority,
-        priority_raw: priorityRaw,
-        source,
-        k8s_ns_name: '_other',
-      }));
+  // Keys that are not valid label names are skipped, as falcosidekick does (it logs them).
+  private buildEventLabels(): [string, (alert: Alert) => string][] {
+    const { customfields, templatedfields, extralabels } = this.eventLabels;
+    const out: [string, (alert: Alert) => string][] = [];
+    for (const [key, value] of Object.entries(customfields)) if (PROM_LABEL.test(labelName(key))) out.push([labelName(key), () => value]);
+    for (const key of templatedfields) if (PROM_LABEL.test(labelName(key))) out.push([labelName(key), (a) => fieldText(a.output_fields[key])]);
+    for (const key of extralabels) {
+      if (!PROM_LABEL.test(labelName(key))) continue;
+      out.push([labelName(key), (a) => (typeof plainValue(a.output_fields[key]) === 'string' ? (a.output_fields[key] as string) : '')]);
+    }
+    return out;
+  }
+
+  /** falcosidekick's labels: priority is the number (Debug 1 … Emergency 8), priority_raw the lower-case name. */
+  countEvent(alert: Alert): void {
+    const labels: EventLabels = {
+      hostname: alert.hostname || 'unknown',
+      rule: alert.rule,
+      priority: String(priorityRank(alert.priority) + 1),
+      priority_raw: alert.priority.toLowerCase(),
+      source: alert.source,
+      k8s_ns_name: fieldText(alert.output_fields['k8s.ns.name']),
+      k8s_pod_name: this.eventLabels.podlabel ? fieldText(alert.output_fields['k8s.pod.name']) : '',
+    };
+    for (const [name, read] of this.extraEventLabels) labels[name] = read(alert);
+    const key = Object.values(labels).join('\u0000');
+    if (!this.eventCounts.add(key, () => labels, MAX_EVENT_SERIES)) {
+      // Past the cap: one series per priority and source, every other label "_other" (or "" when unset).
+      const other: EventLabels = Object.fromEntries(Object.keys(labels).map((k) => [k, '_other']));
+      Object.assign(other, { priority: labels.priority, priority_raw: labels.priority_raw, source: labels.source });
+      this.eventCounts.add(`\u0001${labels.priority}\u0000${labels.source}`, () => other);
     }
   }
 }

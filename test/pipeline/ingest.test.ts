@@ -1,6 +1,7 @@
 // Bad input over real HTTP: the right status, a JSON error with a stable code, a counter, no crash.
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { request } from 'undici';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../support/app.ts';
@@ -69,6 +70,60 @@ describe('ingest rejects bad input precisely and keeps running', () => {
     const res = await request(`${app.url}/healthz`);
     expect(res.statusCode).toBe(200);
     expect(await res.body.json()).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('the front door falcosidekick users already point at', () => {
+  it('takes an alert POSTed to any path that is no endpoint (Falco\'s http_output.url may carry one)', async () => {
+    const before = receiver.received.length;
+    for (const [i, path] of ['/falco', '/api/v1/alerts?x=1', '/a/b/c'].entries()) {
+      expect((await send(falcoAlertJson(100 + i), json, path)).status).toBe(200);
+    }
+    await waitFor(() => receiver.received.length === before + 3);
+    expect(receiver.received.slice(-3).map((r) => JSON.parse(r.body).uuid).sort()).toEqual(['alert-100', 'alert-101', 'alert-102']);
+    const dlq = await send(falcoAlertJson(199), json, '/dlq');
+    expect([dlq.status, dlq.json?.error?.code]).toEqual([405, 'ERR_METHOD_NOT_ALLOWED']);
+    // falcosidekick answers its status endpoints on any method (its chart's helm test POSTs /healthz).
+    const health = await request(`${app.url}/healthz`, { method: 'POST' });
+    expect([health.statusCode, ((await health.body.json()) as { status: string }).status]).toEqual([200, 'ok']);
+    const ping = await request(`${app.url}/ping`, { method: 'POST' });
+    expect(await ping.body.text()).toBe('pong');
+    expect((await request(`${app.url}/nope`)).statusCode).toBe(404); // GET is still not ingest
+  });
+
+  it.each([
+    ['application/x-www-form-urlencoded (curl -d)', 'application/x-www-form-urlencoded'],
+    ['text/json', 'text/json'],
+    ['application/octet-stream', 'application/octet-stream'],
+    ['text/plain holding JSON', 'text/plain; charset=utf-8'],
+    ['no content type', ''],
+  ])('accepts a JSON alert sent as %s, as falcosidekick does', async (_name, type) => {
+    const before = receiver.received.length;
+    const res = await send(falcoAlertJson(200), type ? { 'content-type': type } : {});
+    expect(res.status).toBe(200);
+    await waitFor(() => receiver.received.length === before + 1);
+    expect(JSON.parse(receiver.received.at(-1)?.body ?? '{}').uuid).toBe('alert-200');
+  });
+
+  it('counts Falco\'s POSTs as inputs_total{source="requests"}, like falcosidekick', async () => {
+    expect(await metricValue(app, 'falcosecurity_falcosidekick_inputs_total', { source: 'requests', status: 'accepted' })).toBeGreaterThan(0);
+  });
+});
+
+describe('debug: true', () => {
+  it('logs every accepted payload, secret-looking fields redacted, as falcosidekick does', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'debug' }, { write: (l: string) => lines.push(l) });
+    const debugApp = await startApp('debug: true\ncustomfields:\n  api_token: hunter2\n  team: core\nstdout:\n  enabled: false\n', { logger });
+    try {
+      expect((await debugApp.post(falcoAlertJson(300))).status).toBe(200);
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; payload?: { uuid: string; output_fields: Record<string, unknown> } }).find((l) => l.msg === "Falco's payload");
+      expect(logged?.payload?.uuid).toBe('alert-300');
+      expect(logged?.payload?.output_fields).toMatchObject({ api_token: '***', team: 'core', 'container.id': expect.any(String) });
+      expect(lines.join('')).not.toContain('hunter2');
+    } finally {
+      await debugApp.stop();
+    }
   });
 });
 

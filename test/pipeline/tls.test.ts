@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
 import { makeCerts, type TestCerts } from '../support/certs.ts';
+import { configFromYaml } from '../support/config.ts';
 import { freePort } from '../support/daemon.ts';
 import { waitFor } from '../support/receiver.ts';
 
@@ -25,7 +26,7 @@ describe('ingest over TLS (tlsserver.*)', () => {
   it('serves HTTPS with mutual TLS, and only notlspaths on the plain port', async () => {
     plainPort = await freePort();
     app = await startApp(
-      `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n  mutualtls: true\n  cacertfile: ${certs.ca}\n  notlsport: ${plainPort}\nstdout:\n  enabled: false\n`,
+      `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n  mutualtls: true\n  cacertfile: ${certs.ca}\n  notlsport: ${plainPort}\n  notlspaths: /ping,/healthz\nstdout:\n  enabled: false\n`,
     );
     await app.statusServer?.listen({ host: '127.0.0.1', port: plainPort });
     const url = app.url.replace('http://', 'https://');
@@ -40,10 +41,30 @@ describe('ingest over TLS (tlsserver.*)', () => {
 
     const plainPing = await request(`http://127.0.0.1:${plainPort}/ping`);
     expect(await plainPing.body.text()).toBe('pong');
+    // As in falcosidekick, a notlspaths route moves to the plain port: the TLS server no longer serves it.
+    const tlsPing = await request(`${url}/ping`, { dispatcher: withClientCert });
+    expect(tlsPing.statusCode).toBe(404);
+    await tlsPing.body.dump();
+    const tlsMetrics = await request(`${url}/metrics`, { dispatcher: withClientCert });
+    expect(tlsMetrics.statusCode).toBe(200);
+    await tlsMetrics.body.dump();
     const plainPost = await request(`http://127.0.0.1:${plainPort}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: falcoAlertJson(2) });
     expect(plainPost.statusCode).toBe(404);
     await plainPost.body.dump();
     await Promise.all([withClientCert.close(), noClientCert.close()]);
+  });
+
+  it('defaults to falcosidekick\'s plain port 2810, and no plain server without notlspaths', async () => {
+    const tls = `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n`;
+    const without = await startApp(`${tls}stdout:\n  enabled: false\n`);
+    const withPaths = await startApp(`${tls}  notlspaths: "/ping"\nstdout:\n  enabled: false\n`);
+    try {
+      expect(without.statusServer).toBeUndefined();
+      expect(withPaths.statusServer).toBeDefined();
+      expect((configFromYaml('').config.tlsserver as { notlsport: number }).notlsport).toBe(2810);
+    } finally {
+      await Promise.all([without.stop(), withPaths.stop()]);
+    }
   });
 
   it('refuses to start when a certificate file cannot be read, naming the key', async () => {

@@ -30,6 +30,48 @@ app.kubernetes.io/part-of: falco
 {{- with .Values.commonLabels }}
 {{ toYaml . }}
 {{- end }}
+{{- with .Values.customLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- /* falcosidekick chart's customAnnotations: on every resource. Renders an `annotations:` block or nothing. */ -}}
+{{- define "peregrine.annotations" -}}
+{{- $all := merge (dict) (.extra | default dict) (.root.Values.customAnnotations | default dict) -}}
+{{- if $all }}
+annotations:
+  {{- toYaml $all | nindent 2 }}
+{{- end }}
+{{- end -}}
+
+{{- /* imagePullSecrets as Kubernetes wants them, from names ([regcred]) or references ([{name: regcred}]). */ -}}
+{{- define "peregrine.imagePullSecrets" -}}
+{{- range .Values.imagePullSecrets }}
+- name: {{ if kindIs "map" . }}{{ .name }}{{ else }}{{ . }}{{ end }}
+{{- end }}
+{{- end -}}
+
+{{- /* The Secret of SECTION_KEY env vars the user manages: Peregrine's existingSecret or the falcosidekick chart's config.existingSecret. */ -}}
+{{- define "peregrine.existingSecret" -}}
+{{- coalesce .Values.existingSecret (.Values.config | default dict).existingSecret "" -}}
+{{- end -}}
+
+{{- /* Ingest TLS material the chart mounts at /etc/certs/server (falcosidekick chart keys). */ -}}
+{{- define "peregrine.tlsCertsSecret" -}}
+{{- $tls := (.Values.config | default dict).tlsserver | default dict -}}
+{{- if $tls.deploy -}}
+{{- if $tls.existingSecret -}}{{ $tls.existingSecret }}{{- else if and $tls.servercrt $tls.serverkey -}}{{ include "peregrine.fullname" . }}-certs{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* tlsserver.notlspaths as a list (the falcosidekick chart writes "/ping,/healthz"). */ -}}
+{{- define "peregrine.notlspaths" -}}
+{{- $tls := (.Values.config | default dict).tlsserver | default dict -}}
+{{- $paths := $tls.notlspaths | default list -}}
+{{- if kindIs "string" $paths }}{{ $paths = splitList "," $paths }}{{ end -}}
+{{- $clean := list -}}
+{{- range $paths }}{{ if trim . }}{{ $clean = append $clean (trim .) }}{{ end }}{{ end -}}
+{{- toJson $clean -}}
 {{- end -}}
 
 {{- define "peregrine.serviceAccountName" -}}
@@ -42,10 +84,12 @@ app.kubernetes.io/part-of: falco
 
 {{- define "peregrine.image" -}}
 {{- $tag := default .Chart.AppVersion .Values.image.tag -}}
+{{- $repo := .Values.image.repository -}}
+{{- with .Values.image.registry }}{{ $repo = printf "%s/%s" (trimSuffix "/" .) $repo }}{{ end -}}
 {{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- printf "%s@%s" $repo .Values.image.digest -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- printf "%s:%s" $repo $tag -}}
 {{- end -}}
 {{- end -}}
 
@@ -57,11 +101,15 @@ app.kubernetes.io/part-of: falco
 
 {{- /*
   Splits .Values.config into the ConfigMap part and the Secret part (SECTION_KEY env vars, the
-  names the daemon reads). A key is secret when the generated schema metadata says so
-  (peregrine.configMeta: every secret() field of the zod schema), or when its name looks secret
-  (password, token, apikey, …) — which also covers sections of falcosidekick outputs Peregrine
-  ignores. A free-form map (customheaders, …) holding a secret-looking key moves whole, as one env
-  var in falcosidekick's "k:v,k:v" form. Keys match in any case, like the daemon.
+  names the daemon reads). Secret material, whatever its spelling (keys match in any case) or form:
+  - a path the schema marks secret (peregrine.configMeta.secrets: every secret() field of the zod
+    schema, customheaders included): a scalar as is, a map as "k:v,k:v", a list as "a,b";
+  - a key whose name looks secret (password, token, apikey, …);
+  - a free-form map holding such a key (customfields with a token …), whole, as "k:v,k:v";
+  - a section of a falcosidekick output the daemon does not have (slack: its webhookurl is a
+    credential), whole: one env var per key (the daemon warns about those it would have sent to).
+  The falcosidekick chart's own keys inside config (existingSecret, extraEnv, extraArgs,
+  tlsserver.existingSecret/servercrt/serverkey/cacrt) are chart settings: they never reach the daemon.
   Returns JSON: {"public": {...}, "env": {"ELASTICSEARCH_PASSWORD": "..."}}.
 */ -}}
 {{- define "peregrine.splitConfig" -}}
@@ -71,25 +119,66 @@ app.kubernetes.io/part-of: falco
 {{- toJson $out -}}
 {{- end -}}
 
+{{- define "peregrine.chartOnlyKeys" -}}
+{"": ["existingsecret", "extraenv", "extraargs"], "tlsserver": ["existingsecret", "servercrt", "serverkey", "cacrt"]}
+{{- end -}}
+
+{{- /* A value as the daemon reads it from one env var: maps as "k:v,k:v", lists as "a,b". */ -}}
+{{- define "peregrine.envValue" -}}
+{{- $v := .value -}}
+{{- if kindIs "map" $v -}}
+  {{- $pairs := list -}}
+  {{- range $k, $x := $v -}}
+    {{- if or (contains "," (toString $x)) (contains "," $k) -}}
+      {{- fail (printf "config.%s is passed to the daemon as the env var %s=\"k:v,k:v\", but %q contains a comma: put %s in existingSecret or extraEnv instead" $.path $.env $k $.env) -}}
+    {{- end -}}
+    {{- $pairs = append $pairs (printf "%s:%s" $k (toString $x)) -}}
+  {{- end -}}
+  {{- join "," $pairs -}}
+{{- else if kindIs "slice" $v -}}
+  {{- join "," $v -}}
+{{- else -}}
+  {{- toString $v -}}
+{{- end -}}
+{{- end -}}
+
+{{- /* Every leaf below a section as SECTION_KEY env vars (a falcosidekick section the daemon lacks). */ -}}
+{{- define "peregrine.walkForeign" -}}
+{{- $ctx := . -}}
+{{- range $key, $value := $ctx.node -}}
+{{- $path := printf "%s.%s" $ctx.path (lower $key) -}}
+{{- $env := $path | replace "." "_" | upper -}}
+{{- if and (kindIs "map" $value) (not (has $path $ctx.meta.maps)) -}}
+  {{- include "peregrine.walkForeign" (dict "node" $value "path" $path "env" $ctx.env "meta" $ctx.meta) -}}
+{{- else if and (not (kindIs "invalid" $value)) (ne (toString $value) "") (ne (toJson $value) "{}") (ne (toJson $value) "[]") -}}
+  {{- $_ := set $ctx.env $env (include "peregrine.envValue" (dict "value" $value "path" $path "env" $env)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- define "peregrine.walkConfig" -}}
 {{- $ctx := . -}}
+{{- $skip := get (include "peregrine.chartOnlyKeys" . | fromJson) $ctx.path | default list -}}
 {{- range $key, $value := $ctx.node -}}
 {{- $path := lower $key -}}
 {{- if $ctx.path }}{{ $path = printf "%s.%s" $ctx.path (lower $key) }}{{ end -}}
 {{- $env := $path | replace "." "_" | upper -}}
-{{- if kindIs "map" $value -}}
+{{- if has (lower $key) $skip -}}
+  {{- /* a chart setting (see peregrine.chartOnlyKeys) */ -}}
+{{- else if and (not $ctx.path) (has (lower $key) $ctx.meta.foreign) -}}
+  {{- if kindIs "map" $value -}}
+    {{- include "peregrine.walkForeign" (dict "node" $value "path" (lower $key) "env" $ctx.env "meta" $ctx.meta) -}}
+  {{- end -}}
+{{- else if has $path $ctx.meta.secrets -}}
+  {{- if and (not (kindIs "invalid" $value)) (ne (toString $value) "") (ne (toJson $value) "{}") (ne (toJson $value) "[]") -}}
+    {{- $_ := set $ctx.env $env (include "peregrine.envValue" (dict "value" $value "path" $path "env" $env)) -}}
+  {{- end -}}
+{{- else if kindIs "map" $value -}}
   {{- if has $path $ctx.meta.maps -}}
     {{- $secretish := false -}}
     {{- range $k, $v := $value }}{{ if regexMatch $ctx.meta.secretKeyPattern $k }}{{ $secretish = true }}{{ end }}{{ end -}}
     {{- if $secretish -}}
-      {{- $pairs := list -}}
-      {{- range $k, $v := $value -}}
-        {{- if or (contains "," (toString $v)) (contains "," $k) -}}
-          {{- fail (printf "config.%s holds a secret-looking key, so the chart passes it as the env var %s=\"k:v,k:v\", but %q contains a comma: put %s in existingSecret or extraEnv instead" $path $env $k $env) -}}
-        {{- end -}}
-        {{- $pairs = append $pairs (printf "%s:%s" $k (toString $v)) -}}
-      {{- end -}}
-      {{- $_ := set $ctx.env $env (join "," $pairs) -}}
+      {{- $_ := set $ctx.env $env (include "peregrine.envValue" (dict "value" $value "path" $path "env" $env)) -}}
     {{- else -}}
       {{- $_ := set $ctx.public $key $value -}}
     {{- end -}}
@@ -98,10 +187,13 @@ app.kubernetes.io/part-of: falco
     {{- include "peregrine.walkConfig" (dict "node" $value "path" $path "public" $sub "env" $ctx.env "meta" $ctx.meta) -}}
     {{- $_ := set $ctx.public $key $sub -}}
   {{- end -}}
-{{- else if and (not (kindIs "slice" $value)) (or (has $path $ctx.meta.secrets) (regexMatch $ctx.meta.secretKeyPattern $key)) -}}
+{{- else if regexMatch $ctx.meta.secretKeyPattern $key -}}
   {{- if and (not (kindIs "invalid" $value)) (ne (toString $value) "") -}}
-    {{- $_ := set $ctx.env $env (toString $value) -}}
+    {{- $_ := set $ctx.env $env (include "peregrine.envValue" (dict "value" $value "path" $path "env" $env)) -}}
   {{- end -}}
+{{- else if and (kindIs "string" $value) (has $path $ctx.meta.maps) (regexMatch $ctx.meta.secretKeyPattern $value) -}}
+  {{- /* a map in its "k:v,k:v" string form whose text names a secret-looking key */ -}}
+  {{- $_ := set $ctx.env $env $value -}}
 {{- else -}}
   {{- $_ := set $ctx.public $key $value -}}
 {{- end -}}
@@ -112,16 +204,25 @@ app.kubernetes.io/part-of: falco
 {{- include "peregrine.fullname" . -}}
 {{- end -}}
 
-{{- /* Probes follow the daemon's TLS settings: notlsport (plain HTTP) when set, else HTTPS. */ -}}
+{{- /* Probes follow the daemon's TLS settings: a path listed in notlspaths is on the plain port, the rest is HTTPS. */ -}}
 {{- define "peregrine.probe" -}}
 {{- $probe := deepCopy .probe -}}
 {{- $tls := (.root.Values.config.tlsserver | default dict) -}}
 {{- if and $probe.httpGet $tls.deploy -}}
-{{- if gt (int ($tls.notlsport | default 0)) 0 -}}
+{{- $plain := include "peregrine.notlspaths" .root | fromJsonArray -}}
+{{- if or (has $probe.httpGet.path $plain) (and (has "/" $plain) (not (has $probe.httpGet.path (list "/test" "/ping" "/healthz" "/metrics" "/dlq")))) -}}
 {{- $_ := set $probe.httpGet "port" "status" -}}
 {{- else -}}
 {{- $_ := set $probe.httpGet "scheme" "HTTPS" -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $probe -}}
+{{- end -}}
+
+{{- /* The plain-HTTP port of notlspaths (falcosidekick's default 2810), when the daemon opens it. */ -}}
+{{- define "peregrine.notlsport" -}}
+{{- $tls := (.Values.config.tlsserver | default dict) -}}
+{{- if and $tls.deploy (include "peregrine.notlspaths" . | fromJsonArray) -}}
+{{- int ($tls.notlsport | default 2810) -}}
+{{- end -}}
 {{- end -}}

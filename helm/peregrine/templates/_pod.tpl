@@ -3,6 +3,9 @@
 {{- $split := include "peregrine.splitConfig" . | fromJson -}}
 {{- $port := include "peregrine.listenport" . | int -}}
 {{- $tls := (.Values.config.tlsserver | default dict) -}}
+{{- $notlsport := include "peregrine.notlsport" . -}}
+{{- $certs := include "peregrine.tlsCertsSecret" . -}}
+{{- $existing := include "peregrine.existingSecret" . -}}
 metadata:
   labels:
     {{- include "peregrine.labels" . | nindent 4 }}
@@ -16,12 +19,15 @@ metadata:
     {{- with .Values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+    {{- with .Values.customAnnotations }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
 spec:
   serviceAccountName: {{ include "peregrine.serviceAccountName" . }}
   automountServiceAccountToken: {{ .Values.serviceAccount.automountServiceAccountToken }}
-  {{- with .Values.imagePullSecrets }}
+  {{- if .Values.imagePullSecrets }}
   imagePullSecrets:
-    {{- toYaml . | nindent 4 }}
+    {{- include "peregrine.imagePullSecrets" . | nindent 4 }}
   {{- end }}
   {{- with .Values.priorityClassName }}
   priorityClassName: {{ . }}
@@ -63,14 +69,14 @@ spec:
     - name: peregrine
       image: {{ include "peregrine.image" . | quote }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}
-      args: ["-c", "/etc/peregrine/config.yaml"]
+      args: {{ concat (list "-c" "/etc/peregrine/config.yaml") ((.Values.config | default dict).extraArgs | default list) | toJson }}
       ports:
         - name: http
           containerPort: {{ $port }}
           protocol: TCP
-        {{- if and $tls.deploy (gt (int ($tls.notlsport | default 0)) 0) }}
+        {{- if $notlsport }}
         - name: status
-          containerPort: {{ int $tls.notlsport }}
+          containerPort: {{ $notlsport }}
           protocol: TCP
         {{- end }}
       env:
@@ -81,13 +87,16 @@ spec:
         {{- with .Values.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
-      {{- if or $split.env .Values.existingSecret .Values.extraEnvFrom }}
+        {{- with (.Values.config | default dict).extraEnv }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      {{- if or $split.env $existing .Values.extraEnvFrom }}
       envFrom:
         {{- if $split.env }}
         - secretRef:
             name: {{ include "peregrine.secretName" . }}
         {{- end }}
-        {{- with .Values.existingSecret }}
+        {{- with $existing }}
         - secretRef:
             name: {{ . }}
         {{- end }}
@@ -119,6 +128,11 @@ spec:
           mountPath: /var/lib/peregrine
         - name: tmp
           mountPath: /tmp
+        {{- if $certs }}
+        - name: server-certs
+          mountPath: /etc/certs/server
+          readOnly: true
+        {{- end }}
         {{- with .Values.extraVolumeMounts }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -137,6 +151,11 @@ spec:
       emptyDir:
         medium: Memory
         sizeLimit: 64Mi
+    {{- if $certs }}
+    - name: server-certs
+      secret:
+        secretName: {{ $certs }}
+    {{- end }}
     {{- with .Values.extraVolumes }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

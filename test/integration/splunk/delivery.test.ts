@@ -70,7 +70,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
     expect(new Set(got.map(uuidOf)).size).toBe(count);
     const expected = JSON.parse(alertJson(marker, 0)) as Alert;
     for (const e of got) {
-      expect(e).toMatchObject({ host: 'node-1', source: 'falco', sourcetype: '_json', index });
+      expect(e).toMatchObject({ host: 'node-1', source: 'falco', sourcetype: 'falcosidekick', index });
       expect(e.fields).toEqual({ rule: 'Terminal shell in container', priority: 'Notice', source: 'syscall', environment: 'production' });
       // The receiver turns seconds into nanoseconds through a float64: exact to the microsecond.
       expect(Number(BigInt(e.timeUnixNano ?? '0') - ALERT_TIME_NS)).toBeLessThan(1000);
@@ -87,7 +87,7 @@ describe.skipIf(infraSkipped('splunk'))('splunk output against the HEC receiver'
     for (let i = 0; i < count; i++) {
       if (!sent.includes(`"evt.time":${1700000000167531875n + BigInt(i)},`)) throw new Error(`evt.time of alert ${i} not sent exactly`);
     }
-    expect(sent).toMatch(/^\{"time":1795170096\.167531875,"host":"node-1","source":"falco","sourcetype":"_json","index":"falco-/);
+    expect(sent).toMatch(/^\{"time":1795170096\.167531875,"host":"node-1","source":"falco","sourcetype":"falcosidekick","index":"falco-/);
 
     // Batched: far fewer requests than alerts.
     const batches = await histogramCount(app, 'peregrine_batch_alerts');

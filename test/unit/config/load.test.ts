@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { deliverySettings } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config/load.ts';
+import type { OutputSection } from '../../../src/config/schema.ts';
+import { FALCOSIDEKICK_OUTPUTS } from '../../../src/config/falcosidekick-outputs.ts';
 import { redactConfig } from '../../../src/config/redact.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { outputs } from '../../../outputs/index.ts';
@@ -29,7 +32,7 @@ describe('config loading', () => {
   it('loads the falcosidekick seed values unchanged', () => {
     const loaded = configFromYaml(fixtureText('config/seed.yaml'));
     expect(loaded.enabled).toContain('webhook');
-    expect(loaded.config.webhook).toMatchObject({ address: 'https://your-siem.example.com/api/v1/events', method: 'POST', customheaders: { 'X-Source': 'falco' } });
+    expect(loaded.config.webhook).toMatchObject({ address: 'https://your-siem.example.com/api/v1/events', method: 'POST', customheaders: { 'x-source': 'falco' } });
     expect(loaded.config.customfields).toMatchObject({ environment: 'production', cluster_name: 'us-east-1-prod' });
   });
 
@@ -69,15 +72,75 @@ describe('config loading', () => {
     expect(byPath.listenport?.env).toBe('LISTENPORT');
   });
 
-  it('matches keys case-insensitively like falcosidekick, but keeps map keys as written', () => {
-    const loaded = configFromYaml('Webhook:\n  Address: http://a.example/\n  CustomHeaders:\n    X-Source: falco\nOutputFieldFormat: ""\n');
-    expect(loaded.config.webhook).toMatchObject({ address: 'http://a.example/', customheaders: { 'X-Source': 'falco' } });
+  it('matches keys case-insensitively and lower-cases map keys from the file, like falcosidekick\'s viper', () => {
+    const loaded = configFromYaml(
+      'Webhook:\n  Address: http://a.example/\n  CustomHeaders:\n    X-Source: falco\nOutputFieldFormat: ""\nCustomFields:\n  Cluster_Name: prod\n',
+    );
+    expect(loaded.config.webhook).toMatchObject({ address: 'http://a.example/', customheaders: { 'x-source': 'falco' } });
+    expect(loaded.config.customfields).toEqual({ cluster_name: 'prod' });
   });
 
-  it('warns about configured falcosidekick outputs it does not have, and ignores empty ones', () => {
-    const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\nloki:\n  hostport: ""\n');
-    expect(loaded.warnings.join('\n')).toMatch(/"mattermost" is a falcosidekick output that Peregrine does not have/);
-    expect(loaded.warnings.join('\n')).not.toMatch(/loki/);
+  it('accepts the falcosidekick chart\'s string forms: customfields, customtags, customheaders, notlspaths', () => {
+    const loaded = configFromYaml(
+      'customfields: "a:b,url:http://x:8080/p"\ncustomtags: "k8s, prod"\ntlsserver:\n  notlspaths: "/ping,/healthz"\nwebhook:\n  address: http://a.example/\n  customHeaders: "Authorization:Bearer t,X-A:1"\n',
+    );
+    expect(loaded.config.customfields).toEqual({ a: 'b', url: 'http://x:8080/p' });
+    expect(loaded.config.customtags).toEqual(['k8s', 'prod']);
+    expect((loaded.config.tlsserver as { notlspaths: string[] }).notlspaths).toEqual(['/ping', '/healthz']);
+    expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer t', 'x-a': '1' } });
+  });
+
+  it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
+    const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\nsmtp:\n  hostport: "mail:25"\n');
+    const text = loaded.warnings.join('\n');
+    expect(text).toMatch(/"mattermost" is a falcosidekick output that Peregrine does not have \(mattermost.webhookurl set\)/);
+    expect(text).not.toMatch(/loki|smtp/); // loki's hostport is empty; smtp also needs from and to
+    const fromEnv = configFromYaml('', { MATTERMOST_WEBHOOKURL: 'https://hooks.example/x', ROCKETCHAT_WEBHOOKURL: '', AWS_SQS_URL: 'https://sqs.example/q' });
+    expect(fromEnv.warnings.join('\n')).toMatch(/"mattermost" .*\(MATTERMOST_WEBHOOKURL set\)/);
+    expect(fromEnv.warnings.join('\n')).toMatch(/"aws.sqs" .*\(AWS_SQS_URL set\)/);
+    expect(fromEnv.warnings.join('\n')).not.toMatch(/rocketchat/);
+  });
+
+  it('loads a config shaped like falcosidekick\'s config_example.yaml: sections with every key commented out are null, empty keys, no false warnings', () => {
+    // Built here rather than copied: every falcosidekick section present, as its example file has them —
+    // most with every key commented out (YAML null), some with their keys present and empty.
+    const sections = [...new Set(FALCOSIDEKICK_OUTPUTS.map((o) => o.name.split('.')[0] as string))];
+    const yaml = [
+      'debug: false',
+      'customfields:\n  Akey: "AValue"',
+      'templatedfields:\n  # Dkey: \'{{ or (index . "k8s.ns.labels.foo") "bar" }}\'',
+      'customtags:\n  - tagA',
+      'tlsserver:\n  deploy: false\n  notlspaths:\n  #  - "/ping"',
+      ...sections.map((name, i) => (i % 2 === 0 ? `${name}:\n  # hostport: ""` : `${name}:\n  minimumpriority: ""`)),
+    ].join('\n');
+    const loaded = configFromYaml(yaml);
+    expect(loaded.warnings.filter((w) => w.includes('falcosidekick output'))).toEqual([]);
+    expect(loaded.config.webhook).toMatchObject({ address: '' });
+    expect(loaded.config.customfields).toEqual({ akey: 'AValue' });
+  });
+
+  it('maps falcosidekick\'s maxconcurrentrequests onto maxconcurrency (webhook, splunk, elasticsearch), 0 = unlimited', () => {
+    const loaded = configFromYaml(
+      'webhook:\n  address: http://a.example/\n  maxconcurrentrequests: 3\nsplunk:\n  host: http://s.example:8088/services/collector/event\n  token: t\n  maxconcurrentrequests: 0\nelasticsearch:\n  hostport: http://e.example:9200\n  maxconcurrentrequests: 5\n  maxconcurrency: 7\n',
+    );
+    const settings = (name: string) => {
+      const plugin = outputs.find((p) => p.name === name) as (typeof outputs)[number];
+      return deliverySettings(loaded.config[name] as OutputSection, plugin).maxconcurrency;
+    };
+    expect([settings('webhook'), settings('splunk'), settings('elasticsearch')]).toEqual([3, 256, 7]);
+  });
+
+  it('reads kafka.hostport without a port as :9092, as falcosidekick does', () => {
+    const loaded = configFromYaml('kafka:\n  hostport: kafka-0,kafka-1:9093\n  topic: falco\n');
+    expect((loaded.config.kafka as { hostport: string }).hostport).toBe('kafka-0:9092,kafka-1:9093');
+  });
+
+  it('reads CUSTOMFIELDS="k:%VAR" from the env var VAR, and refuses an unset VAR', () => {
+    const loaded = configFromYaml('', { CUSTOMFIELDS: 'node:%NODE_NAME,env:prod', NODE_NAME: 'worker-3' });
+    expect(loaded.config.customfields).toEqual({ node: 'worker-3', env: 'prod' });
+    const found = problems(() => configFromYaml('', { CUSTOMFIELDS: 'node:%NODE_NAME' }));
+    expect(found).toEqual([expect.objectContaining({ path: 'customfields.node', env: 'CUSTOMFIELDS' })]);
+    expect(found[0]?.message).toMatch(/NODE_NAME is unset or empty/);
   });
 
   it('names a template that does not compile', () => {
@@ -96,7 +159,7 @@ describe('config loading', () => {
     );
     const printed = JSON.stringify(redactConfig(loaded.schema, loaded.config));
     expect(printed).not.toMatch(/s3cret-token|hunter2|Bearer abc/);
-    expect(printed).toContain('"X-Source":"falco"');
+    expect(printed).toContain('"customheaders":"***"'); // secret as a whole, whatever the header names
     expect(printed).toContain('https://user:***@siem.example/x');
   });
 });

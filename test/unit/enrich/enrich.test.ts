@@ -44,9 +44,9 @@ describe('customfields', () => {
 });
 
 describe('customtags', () => {
-  it('appends new tags after the existing ones and drops duplicates', () => {
+  it('adds the new tags, drops duplicates and sorts them all, as falcosidekick sorts', () => {
     const out = enrich({ customtags: ['shell', 'prod', 'pci', 'prod'] });
-    expect(out.tags).toEqual(['T1059', 'container', 'mitre_execution', 'shell', 'prod', 'pci']);
+    expect(out.tags).toEqual(['T1059', 'container', 'mitre_execution', 'pci', 'prod', 'shell']);
   });
 
   it('works on an alert without tags and leaves output_fields shared', () => {
@@ -69,14 +69,35 @@ describe('bracketreplacer', () => {
     expect(enrich({ customtags: ['x'] }).output_fields['proc.aname[2]']).toBe('containerd-shim');
   });
 
-  it('runs before customfields and templates, which see the new key', () => {
+  it('runs after customfields and templates, as in falcosidekick: templates see the bracketed key, every key is renamed', () => {
     const out = enrich({
       bracketreplacer: '.',
       customfields: { 'custom[1]': 'kept' },
-      templatedfields: { parent: '{{lookup output_fields "proc.aname.2"}}' },
+      templatedfields: { parent: '{{lookup output_fields "proc.aname[2]"}}', 'tf[0]': '{{rule}}' },
     });
     expect(out.output_fields['parent']).toBe('containerd-shim');
-    expect(out.output_fields['custom[1]']).toBe('kept');
+    expect(out.output_fields['custom.1']).toBe('kept');
+    expect(out.output_fields['tf.0']).toBe('Terminal shell in container');
+    expect(out.output_fields['proc.aname[2]']).toBeUndefined();
+  });
+});
+
+describe('outputfieldformat', () => {
+  it('rewrites output with falcosidekick\'s placeholders', () => {
+    const out = enrich({
+      customfields: { env: 'prod', region: 'eu' },
+      templatedfields: { team: '{{ index . "k8s.ns.labels.team" }}' },
+      customtags: ['pci'],
+      outputfieldformat: '<timestamp>: <priority> <output> [<custom_fields>] [<templated_fields>] <tags>',
+    });
+    expect(out.output).toBe(
+      '10:21:36.167531875: Warning Shell spawned in a container (user=root) [env=prod region=eu] [team=checkout] T1059,container,mitre_execution,pci,shell',
+    );
+  });
+
+  it('trims what empty placeholders leave at the end, and leaves an output that is not Falco\'s line alone', () => {
+    expect(enrich({ outputfieldformat: '<priority> <output> (<custom_fields>)' }).output).toBe('Warning Shell spawned in a container (user=root)');
+    expect(enrich({ outputfieldformat: '<output>!' }, k8sAlert({ output: 'hand-written' })).output).toBe('hand-written');
   });
 });
 
@@ -110,9 +131,9 @@ describe('templatedfields', () => {
     expect(out.output_fields['b']).toBe('[]');
   });
 
-  it('see the tags before customtags are added', () => {
+  it('see the tags with customtags added (falcosidekick appends them before rendering)', () => {
     const out = enrich({ customtags: ['prod'], templatedfields: { n: '{{len tags}}' } });
-    expect(out.output_fields['n']).toBe('4');
+    expect(out.output_fields['n']).toBe('5');
     expect(out.tags).toContain('prod');
   });
 

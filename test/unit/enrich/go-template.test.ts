@@ -84,7 +84,7 @@ describe('the two falcosidekick examples', () => {
     expect(translateGoTemplate(SEVERITY)).toBe(
       '{{#if (eq @root.priority "Critical")}}10{{else}}{{#if (eq @root.priority "Warning")}}5{{else}}1{{/if}}{{/if}}',
     );
-    expect(translateGoTemplate(TEAM)).toBe('{{or (lookup @root.output_fields "k8s.ns.labels.team") "none"}}');
+    expect(translateGoTemplate(TEAM)).toBe('{{goout (or (lookup @root.output_fields "k8s.ns.labels.team") "none")}}');
   });
 });
 
@@ -94,9 +94,17 @@ describe('Go template translation', () => {
       'Terminal shell in container|syscall|node-1|fixed-uuid|2026-11-20T10:21:36.167531875Z',
     );
     expect(render('{{ .Output }}')).toBe('10:21:36.167531875: Warning Shell spawned in a container (user=root)');
-    expect(render('{{ .priority }}')).toBe(''); // not the alert field: an output field named "priority"
+    expect(render('{{ .priority }}')).toBe('<no value>'); // not the alert field: an output field named "priority"
     expect(render('{{ .priority }}', {}, { priority: 'from-fields' })).toBe('from-fields');
     expect(render('{{ .environment }}')).toBe('from-falco');
+  });
+
+  it('prints a missing or null field as Go does: <no value>', () => {
+    expect(render('{{ index . "k8s.deployment.name" }}')).toBe('<no value>');
+    expect(render('team={{ .k8s.ns.labels.nope }}')).toBe('team=<no value>');
+    expect(render('{{ index . "fd.name" }}')).toBe('<no value>'); // JSON null is Go's nil
+    expect(render('{{ or .a .b }}')).toBe('<no value>');
+    expect(render('{{ index . "k8s.ns.labels.owner" }}')).toBe(''); // present and empty
   });
 
   it('reads dotted Falco keys with index, a field chain or $', () => {
@@ -120,7 +128,7 @@ describe('Go template translation', () => {
   });
 
   it('turns pipelines into nested calls, the value going last', () => {
-    expect(translateGoTemplate('{{ .Rule | lower | printf "%s!" }}')).toBe('{{printf "%s!" (lower @root.rule)}}');
+    expect(translateGoTemplate('{{ .Rule | lower | printf "%s!" }}')).toBe('{{goout (printf "%s!" (lower @root.rule))}}');
     expect(render('{{ .Rule | upper }}')).toBe('TERMINAL SHELL IN CONTAINER');
     expect(render('{{ index . "k8s.ns.labels.owner" | default "nobody" }}')).toBe('nobody');
     expect(render('{{ (index . "user.name" | printf "user=%s") | upper }}')).toBe('USER=ROOT');

@@ -1,9 +1,11 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
+import { ConfigError } from '../../../src/errors.ts';
 import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions } from '../../../src/spool/spool.ts';
 import { alert } from '../../support/worker-harness.ts';
 
@@ -87,6 +89,50 @@ describe('Spool', () => {
     expect(s.backlog()).toEqual({});
     expect(readdirSync(dir).some((f) => f.startsWith(`${SPOOL_FILE}.corrupt-`))).toBe(true);
     expect(lines.join('')).toContain('SPOOL CORRUPT');
+  });
+
+  it('never renames a spool it cannot open: a startup error says what is wrong and how to fix it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    mkdirSync(join(dir, SPOOL_FILE)); // cannot be opened as a file: SQLITE_CANTOPEN, not corruption
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => lines.push(l) });
+    let error: unknown;
+    try {
+      spool({ dir }, log);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problem = (error as ConfigError).problems[0];
+    expect(problem).toMatchObject({ path: 'spool.dir', env: 'SPOOL_DIR' });
+    expect(problem?.message).toMatch(/cannot open the spool .*unable to open database file.* as uid \d+ gid \d+/);
+    expect(problem?.message).toMatch(/Nothing was moved or deleted.*chown -R/);
+    expect(readdirSync(dir)).toEqual([SPOOL_FILE]);
+    expect(lines.join('')).not.toContain('SPOOL CORRUPT');
+  });
+
+  // The case from the field: the falcosidekick chart's pods ran as uid 1234, Peregrine's as another.
+  it.skipIf(process.getuid?.() !== 0 || !existsSync('/usr/bin/setpriv'))('as another uid, a spool owned by someone else is refused, not moved aside', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    spool({ dir }).close();
+    open.pop();
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, SPOOL_FILE), 0o600);
+    const script = `import { Spool } from ${JSON.stringify(join(import.meta.dirname, '../../../src/spool/spool.ts'))};
+const log = { error() {}, warn() {}, info() {}, debug() {}, child() { return log; } };
+try { Spool.open({ dir: ${JSON.stringify(dir)}, maxbytes: 1048576, fsync: 'normal' }, log); console.log('OPENED'); }
+catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
+    const file = join(dir, 'open.mts');
+    writeFileSync(file, script);
+    chmodSync(file, 0o644);
+    const res = spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, file], {
+      encoding: 'utf8',
+      cwd: join(import.meta.dirname, '../../..'),
+    });
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toMatch(/cannot open the spool .* as uid 65534 gid 65534; .* is owned by uid 0/);
+    expect(res.stdout).not.toContain('OPENED');
+    expect(readdirSync(dir).filter((f) => f.includes('corrupt'))).toEqual([]);
   });
 
   it('stores, lists, replays and purges dead letters', async () => {
