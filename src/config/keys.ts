@@ -8,10 +8,10 @@ import { envName, objectShape } from './introspect.ts';
 
 // Outputs and keys of falcosidekick that Peregrine does not implement (yet).
 export const FALCOSIDEKICK_ONLY: ReadonlySet<string> = new Set(
-  ('slack rocketchat mattermost teams webex datadog datadoglogs discord alertmanager quickwit influxdb loki sumologic nats stan aws ' +
+  ('slack rocketchat mattermost teams webex datadog datadoglogs discord alertmanager quickwit influxdb sumologic nats stan aws ' +
     'smtp opsgenie statsd dogstatsd cloudevents azure gcp googlechat kafkarest pagerduty kubeless openfaas tekton webui policyreport ' +
     'rabbitmq wavefront fission grafana grafanaoncall yandex syslog mqtt zincsearch gotify spyderbat timescaledb redis telegram n8n ' +
-    'openobserve dynatrace otlp talon falcotalon zohocliq cliq prometheus nodered logstash sumologic').split(' '),
+    'openobserve dynatrace talon falcotalon zohocliq cliq prometheus nodered logstash sumologic').split(' '),
 );
 
 export interface KeyCheck {
