@@ -13,7 +13,7 @@ import { classifyHttp, excerpt, fail, type HttpResponse, type Outcome } from '..
 const ENTRY_PROBLEMS: readonly [RegExp, string][] = [
   [/too old|too far behind|out of order|greater than .*max|too far in the future|too new/i, 'entry timestamp outside what Loki accepts (reject_old_samples_max_age / out-of-order window / creation_grace_period)'],
   [/line too long|max_line_size/i, 'log line longer than Loki\'s max_line_size (use format: text, or raise the limit)'],
-  [/labels/i, 'stream labels refused (count, name or value length: see the loki output docs on labels)'],
+  [/label/i, 'stream labels refused (count, name or value length: see the loki output docs on labels)'],
 ];
 
 export function classifyPush(res: HttpResponse, now?: number): Outcome {
