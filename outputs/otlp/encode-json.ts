@@ -40,10 +40,12 @@ function valueJson(v: Value): string {
       return Number.isFinite(v.value) ? `{"doubleValue":${v.value}}` : `{"doubleValue":"${v.value === Infinity ? 'Infinity' : v.value === -Infinity ? '-Infinity' : 'NaN'}"}`;
     case 'bool':
       return `{"boolValue":${v.value}}`;
+    // An empty list is {"arrayValue":{}}: proto3 JSON leaves empty repeated fields out, as the
+    // protobuf encoding must.
     case 'array':
-      return `{"arrayValue":{"values":[${v.values.map(valueJson).join(',')}]}}`;
+      return v.values.length ? `{"arrayValue":{"values":[${v.values.map(valueJson).join(',')}]}}` : '{"arrayValue":{}}';
     case 'kvlist':
-      return `{"kvlistValue":{"values":${keyValuesJson(v.values)}}}`;
+      return v.values.length ? `{"kvlistValue":{"values":${keyValuesJson(v.values)}}}` : '{"kvlistValue":{}}';
     case 'empty':
       return '{}';
   }
