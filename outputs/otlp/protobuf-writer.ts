@@ -62,15 +62,26 @@ export class ProtoWriter {
   }
 
   string(s: string): void {
-    // A UTF-8 string is at most 3 bytes per UTF-16 unit; length first, then the bytes.
-    const max = s.length * 3;
-    this.ensure(max + 5);
-    if (max < 0x80) {
-      const len = this.encodeInto(s, this.pos + 1);
-      this.buf[this.pos] = len;
-      this.pos += 1 + len;
-      return;
+    const n = s.length;
+    // Short ASCII (attribute keys, most values): byte by byte, no encoder call, no view allocation.
+    if (n < 0x80) {
+      this.ensure(n * 3 + 1);
+      let p = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[p++] = c;
+      }
+      if (i === n) {
+        this.buf[this.pos] = n;
+        this.pos = p;
+        return;
+      }
     }
+    // A UTF-8 string is at most 3 bytes per UTF-16 unit: encode after room for the longest length
+    // varint, then move the bytes down behind the real one.
+    this.ensure(n * 3 + 5);
     const start = this.pos;
     const len = this.encodeInto(s, start + 5);
     this.uint32(len);
