@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { thawAlert } from '../../src/alert/serialize.ts';
 import { outputSchema } from '../../src/config/schema.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
+import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
+import { waitFor } from '../../test/support/receiver.ts';
 import { connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
 import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
 import otlp from './index.ts';
@@ -142,3 +144,21 @@ describe('otlp options', () => {
     expect(() => parse({ minimumpriority: 'urgent' })).toThrow(/not a Falco priority/);
   });
 });
+
+describe('otlp in the app', () => {
+  let app: RunningApp | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    app = undefined;
+  });
+
+  it('falcosidekick\'s otlp.logs.minimumpriority filters: only alerts at or above it are sent', async () => {
+    receiver = await new Receiver().start();
+    app = await startApp(`otlp:\n  logs:\n    endpoint: ${receiver.url('/v1/logs')}\n    protocol: http/json\n    minimumpriority: warning\n  batch:\n    flushms: 0\n`);
+    for (const [i, priority] of (['Notice', 'Critical', 'Debug', 'Warning'] as const).entries()) expect((await app.post(falcoAlertJson(i, priority))).status).toBe(200);
+    await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlp' })) === 2, 10_000, 'delivered');
+    const sent = (receiver.received ?? []).flatMap((r) => JSON.parse(r.body).resourceLogs[0].scopeLogs[0].logRecords.map((l: { severityText: string }) => l.severityText));
+    expect(sent).toEqual(['Critical', 'Warning']);
+  });
+});
+
