@@ -1,28 +1,16 @@
 // The loki plugin against an in-process Loki stand-in: request headers, and each answer Loki gives
 // classified (Loki's own error texts: pkg/validation and the ingester's out-of-order errors).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { thawAlert } from '../../src/alert/serialize.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
-import { connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
-import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
+import { againstReceiver } from '../../test/support/plugin-harness.ts';
+import type { Behaviour } from '../../test/support/receiver.ts';
 import loki from './index.ts';
 
-let receiver: Receiver | undefined;
-let plugin: PluginHarness | undefined;
-afterEach(async () => {
-  await plugin?.close();
-  await receiver?.stop();
-  plugin = receiver = undefined;
-});
-
 const alerts = [thawAlert(falcoAlertJson(0)), thawAlert(falcoAlertJson(1, 'Critical'))];
-
-async function answer(behaviour: Behaviour, section: Record<string, unknown> = {}) {
-  receiver = await new Receiver().start();
-  receiver.setBehaviour(() => behaviour);
-  plugin = await connectPlugin(loki, { hostport: `http://127.0.0.1:${receiver.port}`, ...section });
-  return plugin.send(alerts);
-}
+const stand = againstReceiver(loki, (r, extra) => ({ hostport: `http://127.0.0.1:${r.port}`, ...extra }));
+const answer = (behaviour: Behaviour, extra?: Record<string, unknown>) => stand.answer(behaviour, alerts, extra);
+const received = () => stand.state.receiver?.received ?? [];
 
 describe('loki requests', () => {
   it('POSTs JSON to hostport + endpoint with tenant, basic auth and custom headers (custom headers win, as in falcosidekick)', async () => {
@@ -31,7 +19,7 @@ describe('loki requests', () => {
       { tenant: 'team-a', user: '12345', apikey: 'glc_secret', customheaders: { 'X-Extra': '1', 'X-Scope-OrgID': 'override' } },
     );
     expect(result).toEqual({ kind: 'ok' });
-    const [req] = receiver?.received ?? [];
+    const [req] = received();
     expect(req?.url).toBe('/loki/api/v1/push');
     expect(req?.headers).toMatchObject({
       'content-type': 'application/json',
@@ -44,8 +32,8 @@ describe('loki requests', () => {
 
   it('no auth header unless both user and apikey are set; validate() says so', async () => {
     await answer({ kind: 'ok', status: 204, body: '' }, { user: 'only-user', endpoint: '/insert/loki/api/v1/push' });
-    expect(receiver?.received[0]?.headers.authorization).toBeUndefined();
-    expect(receiver?.received[0]?.url).toBe('/insert/loki/api/v1/push');
+    expect(received()[0]?.headers.authorization).toBeUndefined();
+    expect(received()[0]?.url).toBe('/insert/loki/api/v1/push');
     expect(loki.validate?.({ user: 'u', apikey: '' } as never)).toEqual([{ path: 'apikey', message: expect.stringContaining('basic auth needs both') }]);
     expect(loki.validate?.({ user: '', apikey: 'k' } as never)).toEqual([{ path: 'user', message: expect.stringContaining('basic auth needs both') }]);
     expect(loki.validate?.({ user: 'u', apikey: 'k' } as never)).toEqual([]);
@@ -77,8 +65,6 @@ describe('loki answers', () => {
 
   it('401 -> retry as a credentials problem; 413 -> dead letter with the batch size hint', async () => {
     expect(await answer({ kind: 'status', status: 401, body: 'no org id' })).toMatchObject({ kind: 'retry', auth: true });
-    await plugin?.close();
-    await receiver?.stop();
     expect(await answer({ kind: 'status', status: 413, body: 'too large' })).toEqual({ kind: 'fail', reason: expect.stringContaining('lower loki.batch.maxbytes') });
   });
 });

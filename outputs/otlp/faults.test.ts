@@ -6,12 +6,13 @@ import { outputSchema } from '../../src/config/schema.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
 import { waitFor } from '../../test/support/receiver.ts';
-import { connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
+import { againstReceiver, connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
 import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
 import otlp from './index.ts';
 import { logsUrl } from './options.ts';
 import { ProtoWriter } from './protobuf-writer.ts';
 
+// Tests that drive the plugin or the app by hand; their own receiver and plugin, closed after each.
 let receiver: Receiver | undefined;
 let plugin: PluginHarness | undefined;
 afterEach(async () => {
@@ -21,13 +22,8 @@ afterEach(async () => {
 });
 
 const alerts = [thawAlert(falcoAlertJson(0)), thawAlert(falcoAlertJson(1, 'Critical')), thawAlert(falcoAlertJson(2, 'Debug'))];
-
-async function answer(behaviour: Behaviour, logs: Record<string, unknown> = {}) {
-  receiver = await new Receiver().start();
-  receiver.setBehaviour(() => behaviour);
-  plugin = await connectPlugin(otlp, { logs: { endpoint: `http://127.0.0.1:${receiver.port}`, protocol: 'http/json', ...logs } });
-  return plugin.send(alerts);
-}
+const stand = againstReceiver(otlp, (r, logs) => ({ logs: { endpoint: `http://127.0.0.1:${r.port}`, protocol: 'http/json', ...logs } }));
+const answer = (behaviour: Behaviour, logs?: Record<string, unknown>) => stand.answer(behaviour, alerts, logs);
 
 /** google.rpc.Status or ExportLogsServiceResponse bytes, as a string the stand-in can send (all bytes < 0x80). */
 function protoText(build: (w: ProtoWriter) => void): string {
@@ -39,7 +35,7 @@ function protoText(build: (w: ProtoWriter) => void): string {
 describe('otlp requests', () => {
   it('POSTs to /v1/logs when the endpoint has no path, with the configured headers and the content type of the protocol', async () => {
     expect(await answer({ kind: 'ok', body: '{"partialSuccess":{}}' }, { headers: 'api-key=s3cr%3Dt,X-Team=sec' })).toEqual({ kind: 'ok' });
-    const [req] = receiver?.received ?? [];
+    const [req] = stand.state.receiver?.received ?? [];
     expect(req?.url).toBe('/v1/logs');
     expect(req?.headers).toMatchObject({ 'content-type': 'application/json', 'api-key': 's3cr=t', 'x-team': 'sec' });
     const body = JSON.parse(req?.body ?? '') as { resourceLogs: { scopeLogs: { logRecords: unknown[] }[] }[] };
@@ -89,8 +85,6 @@ describe('otlp answers', () => {
       kind: 'fail',
       reason: 'HTTP 400: unexpected end of JSON input',
     });
-    await plugin?.close();
-    await receiver?.stop();
     const status = protoText((w) => {
       w.tag(1, 0);
       w.uint32(3);
@@ -113,8 +107,6 @@ describe('otlp answers', () => {
 
   it('401 -> retry as a credentials problem; 413 -> dead letter with the batch size hint', async () => {
     expect(await answer({ kind: 'status', status: 401, body: 'unauthorized' })).toMatchObject({ kind: 'retry', auth: true, reason: expect.stringContaining('otlp.logs.headers') });
-    await plugin?.close();
-    await receiver?.stop();
     expect(await answer({ kind: 'status', status: 413, body: 'too big' })).toEqual({ kind: 'fail', reason: expect.stringContaining('lower otlp.batch.maxbytes') });
   });
 });

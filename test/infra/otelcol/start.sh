@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Starts the OTLP test receiver (OpenTelemetry Collector built by install.sh) on 127.0.0.1 and
 # writes $PEREGRINE_IT_STATE/otelcol.json (shape and file format: test/infra/otelcol/state.ts).
-#   httpUrl  OTLP/HTTP (POST /v1/logs, protobuf or JSON)
-#   grpc     OTLP/gRPC host:port (not used by Peregrine yet; there for completeness)
+#   httpUrl  OTLP/HTTP (POST /v1/logs, protobuf or JSON); no gRPC listener (the otlp output has none)
 # Every accepted log record is appended as OTLP/JSON to logsFile, one line per accepted request.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 COMPONENT=otelcol
@@ -16,8 +15,6 @@ stop_pids   # leftovers of an interrupted run (only our own pid files)
 [ -x "$binary" ] || fail start "collector not built: $binary (run the install step)" ""
 
 http_port="$(free_port)"
-grpc_port="$(free_port)"
-while [ "$grpc_port" = "$http_port" ]; do grpc_port="$(free_port)"; done
 rm -f "$logs"
 
 cat >"$config" <<YAML
@@ -26,8 +23,6 @@ receivers:
     protocols:
       http:
         endpoint: 127.0.0.1:$http_port
-      grpc:
-        endpoint: 127.0.0.1:$grpc_port
 exporters:
   file/logs:
     path: $logs
@@ -61,7 +56,7 @@ PY
 wait_for 60 "$logfile" "$pid" ready "$http_port"
 
 write_state "$(cat <<JSON
-{"httpUrl":"http://127.0.0.1:$http_port","grpc":"127.0.0.1:$grpc_port","logsFile":"$logs","log":"$logfile"}
+{"httpUrl":"http://127.0.0.1:$http_port","logsFile":"$logs","log":"$logfile"}
 JSON
 )"
-log "OTLP receiver ready on 127.0.0.1:$http_port (gRPC $grpc_port, pid $pid)"
+log "OTLP receiver ready on 127.0.0.1:$http_port (pid $pid)"

@@ -1,7 +1,7 @@
 // Shape of $PEREGRINE_IT_STATE/otelcol.json (written by test/infra/otelcol/start.sh) and helpers to
 // read back what the OTLP test receiver accepted.
 //
-// The receiver is an OpenTelemetry Collector (v0.147.0): otlpreceiver (HTTP and gRPC) ->
+// The receiver is an OpenTelemetry Collector (v0.147.0): otlpreceiver (HTTP only) ->
 // fileexporter (OTLP/JSON, one line per accepted request, flushed every 100 ms). The JSON keeps
 // what the request carried: timeUnixNano and intValue as decimal strings (int64 exact),
 // doubleValue as a number, boolValue, arrayValue, kvlistValue; the collector adds an empty
@@ -14,8 +14,6 @@ import { readFileSync } from 'node:fs';
 export interface OtelcolInfra {
   /** OTLP/HTTP base, e.g. "http://127.0.0.1:40123" (POST /v1/logs). */
   httpUrl: string;
-  /** OTLP/gRPC host:port. */
-  grpc: string;
   /** OTLP/JSON lines written by the file exporter. */
   logsFile: string;
   /** The collector's own log. */
