@@ -5,12 +5,10 @@
 # integration tests assert. (Grafana Loki itself is AGPL and is not used.)
 # Cached: the binary under $PEREGRINE_IT_CACHE/victorialogs, modules/build cache in ~/go, ~/.cache.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-COMPONENT=victorialogs
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-VL_VERSION=v1.52.2
 dir="$PEREGRINE_IT_CACHE/victorialogs"
 logfile="$dir/install.log"
-binary="$dir/victoria-logs-$VL_VERSION"
 mkdir -p "$dir"
 
 if [ -x "$binary" ]; then

@@ -3,10 +3,8 @@
 # $PEREGRINE_IT_STATE/victorialogs.json (shape and query helpers: test/infra/victorialogs/state.ts).
 #   url        base URL; Loki push at /insert/loki/api/v1/push, LogsQL query at /select/logsql/query
 source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-COMPONENT=victorialogs
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-VL_VERSION=v1.52.2
-binary="$PEREGRINE_IT_CACHE/victorialogs/victoria-logs-$VL_VERSION"
 logfile="$PEREGRINE_IT_STATE/victorialogs.log"
 data="$PEREGRINE_IT_STATE/victorialogs-data"
 
