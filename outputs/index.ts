@@ -4,9 +4,11 @@ import awssecurityhub from './awssecurityhub/index.ts';
 import splunk from './splunk/index.ts';
 import elasticsearch from './elasticsearch/index.ts';
 import kafka from './kafka/index.ts';
+import loki from './loki/index.ts';
+import otlp from './otlp/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
 import slack from './slack/index.ts';
 import teams from './teams/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, slack, teams];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, slack, teams, loki, otlp];

@@ -142,6 +142,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     ? new SpoolDeadLetterStore(spool)
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
   const tls = resolveClientTls(config);
+  const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
 
   const routed = plugins
     .filter((plugin) => plugin.enabled(config[plugin.name] as never))
@@ -153,11 +154,11 @@ export function buildApp(config: Config, deps: AppDeps): App {
         log: log.child({ output: plugin.name }),
         deadLetters,
         ...(spool ? { journal: spool } : {}),
-        connect: { tls, userAgent: USER_AGENT },
+        connect: { tls, userAgent: USER_AGENT, enrichment },
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
       });
-      return { worker, minimumpriority: section.minimumpriority };
+      return { worker, minimumpriority: section.minimumpriority || (plugin.legacySettings?.(section as never).minimumpriority ?? '') };
     });
   const router = new Router(routed);
   const workers = router.workers;

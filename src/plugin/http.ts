@@ -26,6 +26,8 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The body as received, for binary answers (OTLP/HTTP protobuf); set by sendHttp. */
+  bytes?: Buffer;
 }
 
 const MAX_ERROR_TEXT = 4096;
@@ -79,7 +81,8 @@ export function sendHttp(
       },
       onResponseEnd() {
         // TextDecoder drops a leading UTF-8 BOM, as undici's body.text() did.
-        finish(undefined, { status, headers, text: utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)) });
+        const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+        finish(undefined, { status, headers, text: utf8.decode(bytes), bytes });
       },
       onResponseError(_c, error) {
         finish(error);

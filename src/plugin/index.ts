@@ -11,6 +11,8 @@ export { raceSignal, abortReason } from './abort.ts';
 export { redactUrl } from '../config/redact.ts';
 export type { Clock } from '../dispatch/clock.ts';
 export { secret } from '../config/secret.ts';
+/** The core's minimumpriority rule, for an output that also accepts falcosidekick's nested spelling of it. */
+export { minimumPriority } from '../config/common.ts';
 export type { Alert } from '../alert/alert.ts';
 export { serializeAlert } from '../alert/serialize.ts';
 export { epochMillis, epochNanos, epochSecondsText, goTimeText } from '../alert/time.ts';

@@ -26,6 +26,12 @@ export interface ConnectContext {
   concurrency: number;
   /** Time, for anything the output waits on (a fake clock in tests). */
   clock: Clock;
+  /**
+   * Keys the enrichment adds to every alert's output_fields (global customfields and
+   * templatedfields), for outputs that treat them apart: falcosidekick's Loki output makes them
+   * stream labels, OTLP puts customfields on the resource. Absent = none.
+   */
+  enrichment?: { customfields: readonly string[]; templatedfields: readonly string[] };
 }
 
 export interface SendContext<Options, Client> {
@@ -73,9 +79,10 @@ export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client =
   concurrency?: number;
   /**
    * Core settings implied by the output's own legacy keys (falcosidekick's `elasticsearch.batching.*`).
-   * Explicit core keys (`batch`, `maxconcurrency`) win over these, and these over the defaults above.
+   * Explicit core keys (`batch`, `maxconcurrency`, a non-empty `minimumpriority`) win over these, and
+   * these over the defaults above. `minimumpriority` here must already be a valid priority or "".
    */
-  legacySettings?(options: z.output<Schema>): { batch?: Partial<BatchDefaults>; maxconcurrency?: number };
+  legacySettings?(options: z.output<Schema>): { batch?: Partial<BatchDefaults>; maxconcurrency?: number; minimumpriority?: string };
   /**
    * Checks across keys that the schema alone cannot express ("token is required when hostport is
    * set"), run by config loading for enabled outputs so --check-config reports them. Pure: no IO.

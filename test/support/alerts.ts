@@ -19,3 +19,27 @@ export function priorityAlerts(): Alert[] {
   const inputs = parseJson(fixtureText('alerts/priorities.json')) as AlertInput[];
   return inputs.map((input, i) => freezeAlert(toAlert(input, () => `priority-${i}`)));
 }
+
+/** RFC 3339 with all nine fraction digits for a nanosecond epoch time. */
+export function rfc3339Nanos(ns: bigint): string {
+  const seconds = ns / 1_000_000_000n;
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+export const FIXTURE_TIME_NS = 1795170096167531875n; // 2026-11-20T10:21:36.167531875Z, the fixture's time
+
+/**
+ * The fixture alert, made distinct by `i` and `marker`: uuid `<marker>-<i>`, its own time (the
+ * fixture's plus i ms and i ns, so every digit matters), evt.time > 2^53 (+i), and one output field
+ * of each JSON type besides strings: proc.pid (integer), evt.score (float), fd.is_server (bool).
+ */
+export function distinctAlert(marker: string, i: number, priority: Priority = 'Notice'): { json: string; timeNs: bigint; evtTime: bigint } {
+  const timeNs = FIXTURE_TIME_NS + BigInt(i) * 1_000_001n;
+  const evtTime = 1700000000167531875n + BigInt(i);
+  const json = falcoAlertJson(i, priority)
+    .replace('"uuid":"alert-', `"uuid":"${marker}-`)
+    .replace('"time":"2026-11-20T10:21:36.167531875Z"', `"time":"${rfc3339Nanos(timeNs)}"`)
+    .replace(`"evt.time":${1700000000167531875n + BigInt(i)}`, `"evt.time":${evtTime},"proc.pid":${4242 + i},"evt.score":${i + 0.5},"fd.is_server":${i % 2 === 0}`);
+  return { json, timeNs, evtTime };
+}

@@ -1,0 +1,118 @@
+// OTLP/HTTP answers → outcomes (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response):
+//   2xx                      success; the body may carry partialSuccess {rejectedLogRecords, errorMessage}
+//   429, 502, 503, 504       retryable, Retry-After honoured
+//   other 4xx/5xx            not retryable (the spec: "MUST NOT retry") → dead letter
+//   401/403                  Peregrine's rule for every output: wait for fixed credentials (retried)
+// A partial success does not say WHICH records were rejected and the spec forbids re-sending
+// them, so when rejectedLogRecords > 0 the whole batch is dead-lettered with the server's message
+// and the count: every alert that may be missing stays in the dead-letter store (replaying it may
+// duplicate the ones the server kept; losing a security alert quietly is worse).
+// Error bodies are google.rpc.Status, encoded like the request (protobuf or JSON).
+import { excerpt, fail, ok, retry, retryAfterMs, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
+
+export interface PartialSuccess {
+  rejected: bigint;
+  message: string;
+}
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+
+export function classifyExport(res: HttpResponse, size: number, protobuf: boolean, now?: number): Outcome {
+  if (res.status >= 200 && res.status < 300) {
+    const partial = protobuf ? partialFromProtobuf(res.bytes) : partialFromJson(res.text);
+    if (!partial || partial.rejected <= 0n) return ok();
+    const message = partial.message ? `: ${excerpt(partial.message)}` : '';
+    return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} log records of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`);
+  }
+  const status = statusMessage(res, protobuf);
+  const detail = `HTTP ${res.status}${status ? `: ${excerpt(status)}` : ''}`;
+  if (res.status === 401 || res.status === 403) return retry(`${detail} (credentials refused: check otlp.logs.headers)`, { auth: true });
+  if (RETRYABLE.has(res.status)) {
+    const afterMs = retryAfterMs(res.headers['retry-after'], now);
+    return retry(detail, afterMs === undefined ? undefined : { afterMs });
+  }
+  if (res.status === 413) return fail(`${detail} (request too large: lower otlp.batch.maxbytes)`);
+  return fail(detail);
+}
+
+function partialFromJson(text: string): PartialSuccess | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const body = JSON.parse(text) as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } };
+    const p = body.partialSuccess;
+    if (!p) return undefined;
+    return { rejected: BigInt(p.rejectedLogRecords ?? 0), message: p.errorMessage ?? '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** ExportLogsServiceResponse { 1: partial_success { 1: rejected_log_records int64, 2: error_message } }. */
+export function partialFromProtobuf(bytes: Uint8Array | undefined): PartialSuccess | undefined {
+  if (!bytes?.length) return undefined;
+  const inner = fields(bytes).find((f) => f.field === 1 && f.bytes)?.bytes;
+  if (!inner) return undefined;
+  const parts = fields(inner);
+  const rejected = parts.find((f) => f.field === 1 && f.varint !== undefined)?.varint ?? 0n;
+  const message = parts.find((f) => f.field === 2 && f.bytes)?.bytes;
+  return { rejected: BigInt.asIntN(64, rejected), message: message ? decoder.decode(message) : '' };
+}
+
+function statusMessage(res: HttpResponse, protobuf: boolean): string {
+  const type = String(res.headers['content-type'] ?? '');
+  if (protobuf && type.includes('protobuf') && res.bytes?.length) {
+    const message = fields(res.bytes).find((f) => f.field === 2 && f.bytes)?.bytes; // google.rpc.Status.message
+    return message ? decoder.decode(message) : '';
+  }
+  if (res.text.startsWith('{')) {
+    try {
+      const message = (JSON.parse(res.text) as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    } catch {
+      // not JSON after all: the text itself below
+    }
+  }
+  return res.text;
+}
+
+interface Field {
+  field: number;
+  varint?: bigint;
+  bytes?: Uint8Array;
+}
+
+/** The top-level fields of a protobuf message; stops quietly at anything malformed. */
+function fields(buf: Uint8Array): Field[] {
+  const out: Field[] = [];
+  let pos = 0;
+  const varint = (): bigint | undefined => {
+    let result = 0n;
+    for (let shift = 0n; pos < buf.length && shift < 70n; shift += 7n) {
+      const b = buf[pos++] as number;
+      result |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return result;
+    }
+    return undefined;
+  };
+  while (pos < buf.length) {
+    const key = varint();
+    if (key === undefined) break;
+    const field = Number(key >> 3n);
+    const wire = Number(key & 7n);
+    if (wire === 0) {
+      const v = varint();
+      if (v === undefined) break;
+      out.push({ field, varint: v });
+    } else if (wire === 2) {
+      const len = varint();
+      if (len === undefined || pos + Number(len) > buf.length) break;
+      out.push({ field, bytes: buf.subarray(pos, pos + Number(len)) });
+      pos += Number(len);
+    } else if (wire === 1) pos += 8;
+    else if (wire === 5) pos += 4;
+    else break;
+  }
+  return out;
+}
+
+const decoder = new TextDecoder();

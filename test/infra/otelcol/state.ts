@@ -1,0 +1,100 @@
+// Shape of $PEREGRINE_IT_STATE/otelcol.json (written by test/infra/otelcol/start.sh) and helpers to
+// read back what the OTLP test receiver accepted.
+//
+// The receiver is an OpenTelemetry Collector (v0.147.0): otlpreceiver (HTTP only) ->
+// fileexporter (OTLP/JSON, one line per accepted request, flushed every 100 ms). The JSON keeps
+// what the request carried: timeUnixNano and intValue as decimal strings (int64 exact),
+// doubleValue as a number, boolValue, arrayValue, kvlistValue; the collector adds an empty
+// "scope": {} where none was sent and drops fields left at their zero value.
+// Real OTLP semantics: 200 with {"partialSuccess":{}} for JSON requests; 400 for a body it cannot
+// decode; 415 for an unknown content type. It never answers partial success or 429/503 on its own:
+// fault-injection tests cover those.
+import { readFileSync } from 'node:fs';
+
+export interface OtelcolInfra {
+  /** OTLP/HTTP base, e.g. "http://127.0.0.1:40123" (POST /v1/logs). */
+  httpUrl: string;
+  /** OTLP/JSON lines written by the file exporter. */
+  logsFile: string;
+  /** The collector's own log. */
+  log: string;
+}
+
+export interface OtlpAnyValue {
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string;
+  doubleValue?: number;
+  bytesValue?: string;
+  arrayValue?: { values?: OtlpAnyValue[] };
+  kvlistValue?: { values?: OtlpKeyValue[] };
+}
+export interface OtlpKeyValue {
+  key: string;
+  value?: OtlpAnyValue;
+}
+
+/** One exported log record with its resource and scope, in arrival order. */
+export interface ReceivedLogRecord {
+  resource: OtlpKeyValue[];
+  scope: { name?: string; version?: string };
+  timeUnixNano?: string;
+  observedTimeUnixNano?: string;
+  severityNumber?: number;
+  severityText?: string;
+  body?: OtlpAnyValue;
+  attributes: OtlpKeyValue[];
+}
+
+interface OtlpLogs {
+  resourceLogs?: Array<{
+    resource?: { attributes?: OtlpKeyValue[] };
+    scopeLogs?: Array<{ scope?: { name?: string; version?: string }; logRecords?: Array<Omit<ReceivedLogRecord, 'resource' | 'scope' | 'attributes'> & { attributes?: OtlpKeyValue[] }> }>;
+  }>;
+}
+
+/** Parses the file-exporter content; a last line still being written is skipped. */
+export function parseOtlpLogs(content: string): ReceivedLogRecord[] {
+  const out: ReceivedLogRecord[] = [];
+  for (const line of content.split('\n').slice(0, -1)) {
+    if (!line.trim()) continue;
+    const batch = JSON.parse(line) as OtlpLogs;
+    for (const rl of batch.resourceLogs ?? []) {
+      for (const sl of rl.scopeLogs ?? []) {
+        for (const rec of sl.logRecords ?? []) {
+          out.push({ ...rec, resource: rl.resource?.attributes ?? [], scope: sl.scope ?? {}, attributes: rec.attributes ?? [] });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function readOtlpLogs(infra: Pick<OtelcolInfra, 'logsFile'>): ReceivedLogRecord[] {
+  try {
+    return parseOtlpLogs(readFileSync(infra.logsFile, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+/** Polls until `match` selects at least `count` records (filter on something unique to your test). */
+export async function waitForOtlpLogs(
+  infra: Pick<OtelcolInfra, 'logsFile'>,
+  match: (r: ReceivedLogRecord) => boolean,
+  { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
+): Promise<ReceivedLogRecord[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = readOtlpLogs(infra).filter(match);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching log record(s) in ${infra.logsFile}, found ${found.length}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An attribute's AnyValue by key (undefined when absent). */
+export function attr(kvs: readonly OtlpKeyValue[], key: string): OtlpAnyValue | undefined {
+  return kvs.find((kv) => kv.key === key)?.value;
+}
