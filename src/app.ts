@@ -12,6 +12,7 @@ import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { PRIORITIES } from './alert/priority.ts';
+import { limitConnectionAge } from './ingest/connection-age.ts';
 import { ENDPOINTS, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
@@ -78,6 +79,7 @@ function serverOptions(config: Config): FastifyServerOptions & { https?: unknown
     keepAliveTimeout: 75_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle' as const,
+    maxRequestsPerSocket: config.ingest.maxrequestsperconnection,
   };
   const tls = config.tlsserver;
   if (!tls.deploy) return base;
@@ -202,6 +204,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
   const server = Fastify(serverOptions(config) as FastifyServerOptions);
+  limitConnectionAge(server, config.ingest.maxconnectionagems, clock);
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);

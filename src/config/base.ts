@@ -69,6 +69,16 @@ export const baseShape = {
     .object({
       token: secret(z.string().default('').describe('When set, POST / and /test require "Authorization: Bearer <token>".')),
       maxbodybytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024).describe('Largest request body, after gunzip (413 beyond).'),
+      maxconnectionagems: z
+        .number()
+        .int()
+        .min(0)
+        .max(24 * 3_600_000)
+        .default(300_000)
+        .describe(
+          'A keep-alive connection older than this gets "Connection: close" on its next reply, so the client reconnects and the Service can send it to another replica (Falco keeps one connection per node for life otherwise). 0 = never.',
+        ),
+      maxrequestsperconnection: z.number().int().min(0).default(0).describe('Requests served on one keep-alive connection before it is closed after the reply (0 = no limit).'),
     })
     .prefault({})
     .describe('Ingest protection and limits.'),
