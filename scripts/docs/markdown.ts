@@ -44,8 +44,9 @@ function findBlock(text: string, name: string): { from: number; to: number } | u
   // generator (which named another command) is still found and refreshed.
   const startAt = text.indexOf(`<!-- generated:${name}:start`);
   const { end } = markers(name);
+  if (startAt < 0) return undefined;
   const endAt = text.indexOf(end, startAt);
-  if (startAt < 0 || endAt < 0) return undefined;
+  if (endAt < 0) throw new Error(`a generated:${name} block has its start marker but no ${end}`);
   return { from: startAt, to: endAt + end.length };
 }
 
@@ -70,5 +71,5 @@ export function upsertBlock(text: string, name: string, body: string): string {
   const at = heading ? heading.index + heading[0].length : 0;
   const before = text.slice(0, at);
   const after = text.slice(at).replace(/^\n+/, '');
-  return `${before}${before ? '\n\n' : ''}${block(name, body)}\n\n${after}`;
+  return `${before}${before ? '\n\n' : ''}${block(name, body)}\n${after ? `\n${after}` : ''}`;
 }
