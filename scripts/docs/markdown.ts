@@ -2,7 +2,7 @@
 // inside a hand-written file (everything outside the markers stays as people wrote it).
 
 /** The command that refreshes every generated file; named in each marker so a reader knows. */
-export const REGENERATE = 'npm run generate';
+const REGENERATE = 'npm run generate';
 
 /** Prose made safe for Markdown: `<token>` would be read as an HTML tag and vanish. */
 export function prose(text: string): string {
@@ -28,12 +28,12 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
-export function markers(name: string): { start: string; end: string } {
+function markers(name: string): { start: string; end: string } {
   return { start: `<!-- generated:${name}:start (${REGENERATE}) -->`, end: `<!-- generated:${name}:end -->` };
 }
 
 /** The whole marked block: markers included, `body` between them. */
-export function block(name: string, body: string): string {
+function block(name: string, body: string): string {
   const { start, end } = markers(name);
   return `${start}\n${body}\n${end}`;
 }

@@ -42,7 +42,7 @@ function without(options: Record<string, unknown>, key: string): Record<string, 
  * is off, each with the other keys that turn it on in its place (splunk: hostport or host).
  * Each entry is a list of alternatives; all entries are needed.
  */
-export function enablingKeys(plugin: AnyOutputPlugin): string[][] {
+function enablingKeys(plugin: AnyOutputPlugin): string[][] {
   const example = plugin.example;
   const own = leafPaths(plugin.schema).filter((l) => l.path.length === 1).map((l) => l.path[0] as string);
   return Object.keys(example)
@@ -51,7 +51,7 @@ export function enablingKeys(plugin: AnyOutputPlugin): string[][] {
 }
 
 /** "`kafka.hostport` + `kafka.topic`", "`splunk.hostport` or `splunk.host`", "`stdout.enabled: true`". */
-export function enablingText(plugin: AnyOutputPlugin): string {
+function enablingText(plugin: AnyOutputPlugin): string {
   const show = (key: string) => {
     const value = plugin.example[key];
     return typeof value === 'boolean' ? `\`${outputKey(plugin)}.${key}: ${value}\`` : `\`${outputKey(plugin)}.${key}\``;
@@ -69,7 +69,7 @@ function defaultsText(plugin: AnyOutputPlugin): string {
 }
 
 /** The generated block of an output's page. */
-export function keysBlock(plugin: AnyOutputPlugin): string {
+function keysBlock(plugin: AnyOutputPlugin): string {
   return [
     `> ${cell(plugin.description)}`,
     '',
