@@ -7,7 +7,7 @@
 //              the same sockets, i.e. what this machine allows any server
 //   ping-pong  two processes bouncing 100 bytes over loopback TCP: the cost of waking the other side,
 //              unpinned and (with taskset) with both on one CPU
-// `npm run bench:baseline` — the floor under every per-request figure in the README.
+// `npm run bench:baseline` — the floor under every per-request figure in docs/performance.md.
 import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

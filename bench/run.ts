@@ -7,7 +7,7 @@
 // --spool: off, on (fsync: normal) and full (fsync: full).
 // BENCH_NODE_FLAGS: extra node flags for the daemon, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
 //
-// Scenarios (DESIGN §8, issue "Benchmarks"):
+// Scenarios (docs/performance.md#method):
 //   falco      1 keep-alive connection, one request at a time (how Falco's http_output sends)
 //   burst      50 connections, single-alert POSTs
 //   batched    8 connections, JSON arrays of 100 alerts

@@ -1,86 +1,55 @@
-// Generates the configuration reference from the zod schema (the single source of truth):
-// config/reference.yaml and the options tables in README.md between the generated markers.
-// `node scripts/gen-docs.ts` writes them; `--check` fails when they are stale (a test runs it).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { z } from 'zod';
-import { BaseSchema } from '../src/config/base.ts';
-import { envName, inspect, leafPaths, objectShape } from '../src/config/introspect.ts';
-import { outputSchema } from '../src/config/schema.ts';
+// Generates every document that comes from the code, so none of them can drift from it:
+//   README.md                 the outputs table (the registry: outputs/index.ts)
+//   docs/configuration.md     the options reference (the zod schema)
+//   docs/outputs/<name>.md    each output's generated block (description, defaults, keys table);
+//                             a missing page is created, the hand-written rest of a page is kept
+//   docs/metrics.md           the metrics (src/telemetry/metrics.ts, read from the registry)
+//   docs/errors.md            the error codes (src/errors.ts: ErrorCodes and ERROR_DOCS)
+//   docs/testing.md           the integration test servers (the folders of test/infra/)
+//   config/reference.yaml     every key with its default (the zod schema)
+// `node scripts/gen-docs.ts` writes them; `--check` fails when one is stale (CI and a test run it).
+// `npm run generate` runs this and scripts/gen-helm-schema.ts.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { outputs } from '../outputs/index.ts';
+import type { AnyOutputPlugin } from '../src/plugin/types.ts';
+import { errorsMarkdown } from './docs/errors.ts';
+import { infraMarkdown } from './docs/infra.ts';
+import { replaceBlock } from './docs/markdown.ts';
+import { metricsMarkdown } from './docs/metrics.ts';
+import { optionsMarkdown, referenceYaml } from './docs/options.ts';
+import { outputsTable, pagePath, renderOutputPage } from './docs/output-pages.ts';
 import { writeGenerated } from './generated.ts';
 
 const repo = join(import.meta.dirname, '..');
-const START = '<!-- generated:options:start (node scripts/gen-docs.ts) -->';
-const END = '<!-- generated:options:end -->';
 
-function show(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value === '' ? '""' : value;
-  return JSON.stringify(value);
+function read(file: string): string | undefined {
+  return existsSync(join(repo, file)) ? readFileSync(join(repo, file), 'utf8') : undefined;
 }
 
-function table(schema: z.ZodType, prefix: string[]): string {
-  const rows = leafPaths(schema, prefix).map((leaf) => {
-    const info = inspect(leaf.schema);
-    const key = leaf.path.join('.');
-    const def = info.secret && info.defaultValue ? '(secret)' : show(info.defaultValue);
-    return `| \`${key}\` | ${def === '' ? '' : `\`${def.replace(/\|/g, '\\|')}\``} | ${(info.description ?? '').replace(/\|/g, '\\|')}${info.secret ? ' **Secret.**' : ''} | \`${envName(leaf.path)}\` |`;
-  });
-  return ['| key | default | meaning | env |', '|---|---|---|---|', ...rows].join('\n');
+/** A hand-written file with one generated block refreshed. */
+function withBlock(file: string, name: string, body: string): [string, string] {
+  const text = read(file);
+  if (text === undefined) throw new Error(`${file} is missing`);
+  return [file, replaceBlock(text, name, body, file)];
 }
 
-export function optionsMarkdown(): string {
-  const parts = ['#### Global keys', '', table(BaseSchema, [])];
-  for (const plugin of outputs) {
-    parts.push('', `#### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
-  }
-  return parts.join('\n');
-}
-
-function yamlLines(schema: z.ZodType, indent: string): string[] {
-  const shape = objectShape(schema) ?? {};
-  const lines: string[] = [];
-  for (const [key, child] of Object.entries(shape)) {
-    const info = inspect(child);
-    if (info.description) lines.push(`${indent}# ${info.description}${info.secret ? ' (secret)' : ''}`);
-    if (objectShape(child)) {
-      lines.push(`${indent}${key}:`, ...yamlLines(child, `${indent}  `));
-    } else {
-      const value = info.defaultValue;
-      const text = value === undefined ? '' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
-      lines.push(`${indent}${value === undefined ? '# ' : ''}${key}: ${text}`);
-    }
-  }
-  return lines;
-}
-
-export function referenceYaml(): string {
-  const lines = [
-    '# Peregrine configuration reference: every key with its default.',
-    '# GENERATED from the zod schema by `node scripts/gen-docs.ts` — do not edit; edit the .describe() texts instead.',
-    '# An output is on when its address key is set (webhook.address, elasticsearch.hostport, ...).',
-    '',
-    ...yamlLines(BaseSchema, ''),
+/** Every generated file as [path relative to the repository, the content it must have]. */
+export function generatedFiles(plugins: readonly AnyOutputPlugin[] = outputs): [string, string][] {
+  return [
+    withBlock('README.md', 'outputs', outputsTable(plugins)),
+    withBlock('docs/configuration.md', 'options', optionsMarkdown(plugins)),
+    ...plugins.map((p): [string, string] => [pagePath(p), renderOutputPage(p, read(pagePath(p)))]),
+    withBlock('docs/metrics.md', 'metrics', metricsMarkdown()),
+    withBlock('docs/errors.md', 'errors', errorsMarkdown()),
+    withBlock('docs/testing.md', 'infra', infraMarkdown(repo)),
+    ['config/reference.yaml', referenceYaml(plugins)],
   ];
-  for (const plugin of outputs) lines.push('', `# ${plugin.description}`, `${plugin.name}:`, ...yamlLines(outputSchema(plugin), '  '));
-  return `${lines.join('\n')}\n`;
-}
-
-export function renderReadme(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} … ${END} markers`);
-  return `${readme.slice(0, start + START.length)}\n${optionsMarkdown()}\n${readme.slice(end)}`;
 }
 
 if (import.meta.main) {
-  writeGenerated(
-    [
-      [join(repo, 'config/reference.yaml'), referenceYaml()],
-      [join(repo, 'README.md'), renderReadme(readFileSync(join(repo, 'README.md'), 'utf8'))],
-    ],
-    process.argv.includes('--check'),
-    'node scripts/gen-docs.ts',
-  );
+  const check = process.argv.includes('--check');
+  const files = generatedFiles().map(([file, content]): [string, string] => [join(repo, file), content]);
+  if (!check) for (const [file] of files) mkdirSync(dirname(file), { recursive: true });
+  writeGenerated(files, check, 'npm run generate');
 }

@@ -21,6 +21,103 @@ export const ErrorCodes = {
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+export interface ErrorDoc {
+  /** The HTTP status it comes with; undefined for the startup errors (the process exits 1). */
+  status: number | undefined;
+  when: string;
+  fix: string;
+}
+
+// docs/errors.md is generated from this record (npm run generate); the type makes a new code
+// without its entry a compile error.
+export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
+  ERR_CONFIG_INVALID: {
+    status: undefined,
+    when: 'At startup, `--check-config` or `peregrine dlq`: the configuration (file + environment) has problems — a wrong type, an unknown `minimumpriority`, a bad URL, a template that does not compile, a misspelt key, a cross-key check of an output. Every problem is listed with its dotted path and env var.',
+    fix: 'Correct each listed key (in the file or its env var), then run `peregrine -c FILE --check-config` until it prints `config OK`.',
+  },
+  ERR_CONFIG_UNREADABLE: {
+    status: undefined,
+    when: 'At startup: the file given with `-c` (or `config/peregrine.yaml`) cannot be read.',
+    fix: 'Check the path and its permissions (in Kubernetes, the ConfigMap mount); the message carries the system error code (ENOENT, EACCES).',
+  },
+  ERR_BODY_EMPTY: {
+    status: 400,
+    when: 'An empty request body, or an empty JSON array.',
+    fix: 'Send one Falco alert as JSON, a JSON array of alerts, or NDJSON.',
+  },
+  ERR_BODY_TOO_LARGE: {
+    status: 413,
+    when: 'The body is larger than `ingest.maxbodybytes`, before or after gunzip.',
+    fix: 'Send fewer alerts per request, or raise `ingest.maxbodybytes`.',
+  },
+  ERR_JSON_MALFORMED: {
+    status: 400,
+    when: 'The body (or one NDJSON line) is not JSON.',
+    fix: 'Check the sender; for Falco set `json_output: true`. The message gives the position of the error.',
+  },
+  ERR_GZIP_INVALID: {
+    status: 400,
+    when: '`Content-Encoding: gzip` with a body that is not gzip.',
+    fix: 'Gzip the body, or drop the header.',
+  },
+  ERR_CONTENT_TYPE_UNSUPPORTED: {
+    status: 415,
+    when: 'A `Content-Type` other than JSON (`application/json`, `*+json`), NDJSON (`application/x-ndjson`, `application/jsonl`, `application/json-seq`) or `text/plain`.',
+    fix: 'Send one of those content types (Falco sends `application/json` with `json_output: true`).',
+  },
+  ERR_CONTENT_ENCODING_UNSUPPORTED: {
+    status: 415,
+    when: 'A `Content-Encoding` other than identity or gzip.',
+    fix: 'Send the body uncompressed or gzipped.',
+  },
+  ERR_ALERT_INVALID: {
+    status: 400,
+    when: 'An alert field is missing or wrong (`path` names it): `priority` not a Falco priority, empty `rule`, missing or zero `time`, empty `output_fields`, …; every alert of a batch was rejected; a bad `since` on `GET /dlq`.',
+    fix: 'Fix the field `path` names. From Falco this means a non-standard sender or rule: Falco itself always sends these fields.',
+  },
+  ERR_TEXT_UNPARSEABLE: {
+    status: 400,
+    when: 'A `text/plain` line is not `<time>: <Priority> <output>`.',
+    fix: 'Set `json_output: true` in falco.yaml (better), or send lines in Falco\'s text format.',
+  },
+  ERR_BATCH_PARTIAL: {
+    status: 207,
+    when: 'Some alerts of a batch were rejected (`rejected` lists index, code, message, path); the others were queued.',
+    fix: 'Fix the rejected alerts and send only those again: the accepted ones are already queued.',
+  },
+  ERR_UNAUTHORIZED: {
+    status: 401,
+    when: '`ingest.token` is set and the `Authorization: Bearer …` header of `POST /`, `POST /test` or `GET /dlq` is missing or wrong.',
+    fix: 'Send `Authorization: Bearer <ingest.token>`. Falco\'s http_output cannot send headers: leave `ingest.token` empty for Falco and protect the port with a NetworkPolicy.',
+  },
+  ERR_NOT_FOUND: {
+    status: 404,
+    when: 'An unknown path, or on `tlsserver.notlsport` a path that is not in `tlsserver.notlspaths`.',
+    fix: 'Falco posts to `/`; see the HTTP API for the other paths.',
+  },
+  ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    when: 'A method other than POST on a path that is not an endpoint (alerts are accepted on any such path, as falcosidekick does).',
+    fix: 'POST the alert; GET is for `/healthz`, `/ping`, `/metrics` and `/dlq`.',
+  },
+  ERR_SPOOL_FULL: {
+    status: 507,
+    when: 'The spool is at `spool.maxbytes` and holds only alerts of the same or higher priority than the new one.',
+    fix: 'Fix the output that does not deliver (see `/healthz`), or raise `spool.maxbytes` and the volume under it.',
+  },
+  ERR_SPOOL_WRITE: {
+    status: 503,
+    when: 'The spool could not store the alert (disk full or failing).',
+    fix: 'Read the Peregrine log for the SQLite error; free or fix the volume at `spool.dir`.',
+  },
+  ERR_INTERNAL: {
+    status: 500,
+    when: 'An unexpected error while handling a request.',
+    fix: 'The details are in the Peregrine log (`unexpected error handling a request`); report it as a bug with that line.',
+  },
+};
+
 /** An error a client caused: it becomes `{error: {code, message, path?}}` with `status`. */
 export class RequestError extends Error {
   readonly code: ErrorCode;

@@ -1,4 +1,4 @@
-// The elasticsearch block: falcosidekick's keys (REFERENCE §3) plus Peregrine's `flavor` and `datastream`.
+// The elasticsearch block: falcosidekick's keys (docs/outputs/elasticsearch.md) plus Peregrine's `flavor` and `datastream`.
 import { customHeaders, maxConcurrentRequests, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://elasticsearch.example.com:9200' });

@@ -48,7 +48,7 @@ function alert(i = 1, extra: Partial<AlertInput> = {}): Alert {
 const opts = (o: Record<string, unknown> = {}): KafkaOptions => kafkaSchema.parse({ hostport: 'k:9092', topic: 't', ...o });
 
 describe('kafka options', () => {
-  it('loads the seed block of REFERENCE §3 unchanged', () => {
+  it('loads the falcosidekick block of test/fixtures/config/seed.yaml unchanged', () => {
     const loaded = loadYaml(fixtureText('config/seed.yaml'));
     expect(loaded.enabled).toContain('kafka');
     expect(loaded.config.kafka).toMatchObject({

@@ -1,4 +1,4 @@
-// The kafka output's options: falcosidekick's keys and spellings (REFERENCE §3), plus Peregrine's
+// The kafka output's options: falcosidekick's keys and spellings (docs/outputs/kafka.md), plus Peregrine's
 // `keyfield`. Only validation and normalisation here; no IO.
 import { secret, tlsShape, z } from '../../src/plugin/index.ts';
 

@@ -1,5 +1,5 @@
 // The ingest path for one alert: validate → normalise → enrich → freeze → route. Synchronous and
-// allocation-light: this is Falco's throughput ceiling (DESIGN §1, §8).
+// allocation-light: this is Falco's throughput ceiling (docs/architecture.md#ingest, docs/performance.md).
 import type { Clock } from '../dispatch/clock.ts';
 import type { Router } from '../dispatch/router.ts';
 import type { Enricher } from '../enrich/enrich.ts';

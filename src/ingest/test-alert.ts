@@ -1,4 +1,4 @@
-// POST /test injects this alert (falcosidekick's, REFERENCE §2); it bypasses minimumpriority.
+// POST /test injects this alert (falcosidekick's, docs/http-api.md); it bypasses minimumpriority.
 import { hostname } from 'node:os';
 
 export function testAlert(now: Date): Record<string, unknown> {

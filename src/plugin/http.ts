@@ -115,7 +115,7 @@ export function excerpt(text: string, max = 300): string {
 }
 
 /**
- * DESIGN §4: retry network errors (thrown), 408, 429 and 5xx except 501; 401/403 wait for fixed
+ * docs/architecture.md#delivery: retry network errors (thrown), 408, 429 and 5xx except 501; 401/403 wait for fixed
  * credentials (retried, output marked failing); other 4xx are permanent and go to the dead-letter store.
  */
 export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outcome {

@@ -1,4 +1,4 @@
-// The output plugin contract (DESIGN §3). An output is one object; the core owns everything else.
+// The output plugin contract (docs/adding-an-output.md). An output is one object; the core owns everything else.
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Alert } from '../alert/alert.ts';

@@ -99,7 +99,7 @@ export class Metrics {
   });
   readonly retries = new Counter({
     name: 'peregrine_retries_total',
-    help: 'Alerts scheduled for another attempt, by reason class.',
+    help: 'Alerts scheduled for another attempt, by reason: error, throttled (the destination named a Retry-After), auth (credentials refused).',
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
@@ -122,7 +122,7 @@ export class Metrics {
   });
   readonly sendDuration = new Histogram({
     name: 'peregrine_send_duration_seconds',
-    help: 'Duration of one send (a batch) to a destination, by outcome.',
+    help: 'Duration of one send (a batch) to a destination, by outcome (ok, retry, fail, partial).',
     labelNames: ['output', 'outcome'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],

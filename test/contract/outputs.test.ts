@@ -1,4 +1,4 @@
-// Every registered output honours the plugin contract (DESIGN §3), so adding one is one folder + one line.
+// Every registered output honours the plugin contract (docs/adding-an-output.md#8-the-contract-test), so adding one is one folder + one line.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';

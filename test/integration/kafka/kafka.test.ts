@@ -135,7 +135,7 @@ describe.skipIf(infraSkipped('kafka'))('kafka output', () => {
     expect((await app.post(falcoAlertJson(99_999))).status).toBe(200); // still serving, still queueing
   });
 
-  it('the seed block of REFERENCE §3 works unchanged (SASL PLAIN over TLS, gzip, async) with hostport and password from the environment', async () => {
+  it('the falcosidekick block of test/fixtures/config/seed.yaml works unchanged (SASL PLAIN over TLS, gzip, async) with hostport and password from the environment', async () => {
     const seed = (parse(fixtureText('config/seed.yaml')) as { kafka: Record<string, unknown> }).kafka;
     const topic = seed.topic as string; // "falco-alerts": shared broker, so only count our own uuids
     await createTopic(plain(), topic).catch(() => {}); // exists already when the suite runs twice

@@ -1,0 +1,63 @@
+// The configuration reference, from the zod schema (the single source of truth): keys tables for
+// docs/configuration.md and each output's page, and config/reference.yaml.
+import { z } from 'zod';
+import { BaseSchema } from '../../src/config/base.ts';
+import { commonOutputShape } from '../../src/config/common.ts';
+import { inspect, objectShape } from '../../src/config/introspect.ts';
+import { outputSchema } from '../../src/config/schema.ts';
+import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
+import { keysTable } from './keys-table.ts';
+import { prose } from './markdown.ts';
+import { outputKey, pageLink } from './output-pages.ts';
+
+/** The generated part of docs/configuration.md. */
+export function optionsMarkdown(plugins: readonly AnyOutputPlugin[]): string {
+  const outputsList = plugins.map((p) => `- [\`${outputKey(p)}\`](${pageLink(p, 'docs')}) — ${prose(p.description)}`);
+  return [
+    '### Global keys',
+    '',
+    keysTable(BaseSchema, []),
+    '',
+    '### Keys every output has',
+    '',
+    'Added by the core to every output section (`<output>` is its key, e.g. `webhook`; the env var is `<OUTPUT>_…`, e.g. `WEBHOOK_TIMEOUTMS`). Each output\'s page lists them again, with that output\'s own defaults for `maxconcurrency` and `batch`.',
+    '',
+    keysTable(z.object(commonOutputShape), ['<output>'], ['<OUTPUT>']),
+    '',
+    '### Outputs',
+    '',
+    'Each output\'s own keys are on its page:',
+    '',
+    ...outputsList,
+  ].join('\n');
+}
+
+function yamlLines(schema: z.ZodType, indent: string): string[] {
+  const shape = objectShape(schema) ?? {};
+  const lines: string[] = [];
+  for (const [key, child] of Object.entries(shape)) {
+    const info = inspect(child);
+    if (info.description) lines.push(`${indent}# ${info.description}${info.secret ? ' (secret)' : ''}`);
+    if (objectShape(child)) {
+      lines.push(`${indent}${key}:`, ...yamlLines(child, `${indent}  `));
+    } else {
+      const value = info.defaultValue;
+      const text = value === undefined ? '' : JSON.stringify(value);
+      lines.push(`${indent}${value === undefined ? '# ' : ''}${key}: ${text}`);
+    }
+  }
+  return lines;
+}
+
+/** config/reference.yaml: every key with its default and description. */
+export function referenceYaml(plugins: readonly AnyOutputPlugin[]): string {
+  const lines = [
+    '# Peregrine configuration reference: every key with its default.',
+    '# GENERATED from the zod schema by `node scripts/gen-docs.ts` — do not edit; edit the .describe() texts instead.',
+    '# An output is on when its address key is set (webhook.address, elasticsearch.hostport, ...).',
+    '',
+    ...yamlLines(BaseSchema, ''),
+  ];
+  for (const plugin of plugins) lines.push('', `# ${plugin.description}`, `${outputKey(plugin)}:`, ...yamlLines(outputSchema(plugin), '  '));
+  return `${lines.join('\n')}\n`;
+}
