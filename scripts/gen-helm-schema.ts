@@ -233,6 +233,7 @@ function chartProperties(config: Json): Json {
     ingress: closed('Optional Ingress (e.g. for Falco outside the cluster).', {
       enabled: bool('Create an Ingress.'),
       className: str('ingressClassName.'),
+      ingressClassName: str('falcosidekick chart spelling of className.'),
       annotations: open('Ingress annotations.'),
       hosts: open('Hosts: [{host, paths: [{path, pathType}]}].', 'array'),
       tls: open('TLS entries.', 'array'),

@@ -12,80 +12,34 @@ export interface FalcosidekickOutput {
   when: string[][];
 }
 
-const one = (name: string, ...keys: string[]): FalcosidekickOutput => ({ name, when: [keys.map((k) => `${name}.${k}`)] });
+// One entry per output: the first key's full path (section.key), then `+key` for every other key
+// that must be set with it.
+const ENABLING_KEYS = `
+statsd.forwarder dogstatsd.forwarder slack.webhookurl cliq.webhookurl rocketchat.webhookurl
+mattermost.webhookurl teams.webhookurl webex.webhookurl datadog.apikey datadoglogs.apikey
+discord.webhookurl alertmanager.hostport elasticsearch.hostport quickwit.hostport loki.hostport
+sumologic.receiverurl nats.hostport stan.hostport+clusterid+clientid influxdb.hostport
+aws.lambda.functionname aws.sqs.url aws.sns.topicarn aws.cloudwatchlogs.loggroup aws.s3.bucket
+aws.kinesis.streamname aws.securitylake.bucket+region+accountid+prefix smtp.hostport+from+to
+opsgenie.apikey webhook.address nodered.address cloudevents.address azure.eventhub.name
+gcp.pubsub.projectid+topic gcp.storage.bucket gcp.cloudfunctions.name
+gcp.chronicle.projectid+instanceid+region gcp.cloudrun.endpoint+jwt googlechat.webhookurl
+kafka.hostport+topic kafkarest.address pagerduty.routingkey kubeless.namespace+function webui.url
+policyreport.enabled openfaas.functionname tekton.eventlistener rabbitmq.url+queue
+wavefront.endpointtype+endpointhost fission.function grafana.hostport+apikey
+grafanaoncall.webhookurl yandex.s3.bucket yandex.datastreams.streamname syslog.host mqtt.broker
+zincsearch.hostport gotify.hostport spyderbat.orguid timescaledb.host redis.address logstash.address
+telegram.chatid+token n8n.address openobserve.hostport dynatrace.apitoken+apiurl
+otlp.traces.endpoint otlp.logs.endpoint otlp.metrics.endpoint talon.address splunk.host
+`;
 
-export const FALCOSIDEKICK_OUTPUTS: readonly FalcosidekickOutput[] = [
-  one('statsd', 'forwarder'),
-  one('dogstatsd', 'forwarder'),
-  one('slack', 'webhookurl'),
-  one('cliq', 'webhookurl'),
-  one('rocketchat', 'webhookurl'),
-  one('mattermost', 'webhookurl'),
-  one('teams', 'webhookurl'),
-  one('webex', 'webhookurl'),
-  one('datadog', 'apikey'),
-  one('datadoglogs', 'apikey'),
-  one('discord', 'webhookurl'),
-  one('alertmanager', 'hostport'),
-  one('elasticsearch', 'hostport'),
-  one('quickwit', 'hostport'),
-  one('loki', 'hostport'),
-  one('sumologic', 'receiverurl'),
-  one('nats', 'hostport'),
-  one('stan', 'hostport', 'clusterid', 'clientid'),
-  one('influxdb', 'hostport'),
-  one('aws.lambda', 'functionname'),
-  one('aws.sqs', 'url'),
-  one('aws.sns', 'topicarn'),
-  one('aws.cloudwatchlogs', 'loggroup'),
-  one('aws.s3', 'bucket'),
-  one('aws.kinesis', 'streamname'),
-  one('aws.securitylake', 'bucket', 'region', 'accountid', 'prefix'),
-  one('smtp', 'hostport', 'from', 'to'),
-  one('opsgenie', 'apikey'),
-  one('webhook', 'address'),
-  one('nodered', 'address'),
-  one('cloudevents', 'address'),
-  one('azure.eventhub', 'name'),
-  one('gcp.pubsub', 'projectid', 'topic'),
-  one('gcp.storage', 'bucket'),
-  one('gcp.cloudfunctions', 'name'),
-  one('gcp.chronicle', 'projectid', 'instanceid', 'region'),
-  one('gcp.cloudrun', 'endpoint', 'jwt'),
-  one('googlechat', 'webhookurl'),
-  one('kafka', 'hostport', 'topic'),
-  one('kafkarest', 'address'),
-  one('pagerduty', 'routingkey'),
-  one('kubeless', 'namespace', 'function'),
-  one('webui', 'url'),
-  one('policyreport', 'enabled'),
-  one('openfaas', 'functionname'),
-  one('tekton', 'eventlistener'),
-  one('rabbitmq', 'url', 'queue'),
-  one('wavefront', 'endpointtype', 'endpointhost'),
-  one('fission', 'function'),
-  one('grafana', 'hostport', 'apikey'),
-  one('grafanaoncall', 'webhookurl'),
-  one('yandex.s3', 'bucket'),
-  one('yandex.datastreams', 'streamname'),
-  one('syslog', 'host'),
-  one('mqtt', 'broker'),
-  one('zincsearch', 'hostport'),
-  one('gotify', 'hostport'),
-  one('spyderbat', 'orguid'),
-  one('timescaledb', 'host'),
-  one('redis', 'address'),
-  one('logstash', 'address'),
-  one('telegram', 'chatid', 'token'),
-  one('n8n', 'address'),
-  one('openobserve', 'hostport'),
-  one('dynatrace', 'apitoken', 'apiurl'),
-  one('otlp.traces', 'endpoint'),
-  one('otlp.logs', 'endpoint'),
-  one('otlp.metrics', 'endpoint'),
-  one('talon', 'address'),
-  one('splunk', 'host'),
-];
+export const FALCOSIDEKICK_OUTPUTS: readonly FalcosidekickOutput[] = ENABLING_KEYS.split(/\s+/)
+  .filter(Boolean)
+  .map((entry) => {
+    const [first = '', ...rest] = entry.split('+');
+    const name = first.slice(0, first.lastIndexOf('.'));
+    return { name, when: [[first, ...rest.map((key) => `${name}.${key}`)]] };
+  });
 
 /** falcosidekick's top-level sections that are not outputs of their own (shared settings). */
 const SHARED_SECTIONS = ['aws', 'gcp', 'azure', 'yandex', 'otlp', 'prometheus'];

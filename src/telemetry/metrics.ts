@@ -3,7 +3,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
-import { priorityRank } from '../alert/priority.ts';
+import { PRIORITIES, type Priority } from '../alert/priority.ts';
 
 /** What a worker reports for its gauges; read at scrape time, never pushed per alert. */
 export interface QueueStats {
@@ -32,6 +32,10 @@ export interface EventLabelConfig {
 }
 
 const PROM_LABEL = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const PRIORITY_LABELS = Object.fromEntries(PRIORITIES.map((p, i) => [p, { priority: String(i + 1), priority_raw: p.toLowerCase() }])) as Record<
+  Priority,
+  { priority: string; priority_raw: string }
+>;
 const BASE_EVENT_LABELS = ['hostname', 'rule', 'priority', 'priority_raw', 'source', 'k8s_ns_name', 'k8s_pod_name'];
 const labelName = (key: string) => key.replaceAll('.', '_');
 const fieldText = (value: unknown) => (value === undefined || value === null ? '' : String(plainValue(value)));
@@ -222,22 +226,25 @@ export class Metrics {
 
   /** falcosidekick's labels: priority is the number (Debug 1 … Emergency 8), priority_raw the lower-case name. */
   countEvent(alert: Alert): void {
-    const labels: EventLabels = {
-      hostname: alert.hostname || 'unknown',
-      rule: alert.rule,
-      priority: String(priorityRank(alert.priority) + 1),
-      priority_raw: alert.priority.toLowerCase(),
-      source: alert.source,
-      k8s_ns_name: fieldText(alert.output_fields['k8s.ns.name']),
-      k8s_pod_name: this.eventLabels.podlabel ? fieldText(alert.output_fields['k8s.pod.name']) : '',
+    const hostname = alert.hostname || 'unknown';
+    const ns = fieldText(alert.output_fields['k8s.ns.name']);
+    const pod = this.eventLabels.podlabel ? fieldText(alert.output_fields['k8s.pod.name']) : '';
+    const { rule, priority, source } = alert;
+    // The key is built from strings only; the label object is made once per new series.
+    let key = `${hostname}\u0000${rule}\u0000${priority}\u0000${source}\u0000${ns}\u0000${pod}`;
+    const extra = this.extraEventLabels.length === 0 ? undefined : this.extraEventLabels.map(([, read]) => read(alert));
+    if (extra) key += `\u0000${extra.join('\u0000')}`;
+    const labels = (): EventLabels => {
+      const out: EventLabels = { hostname, rule, ...PRIORITY_LABELS[priority], source, k8s_ns_name: ns, k8s_pod_name: pod };
+      this.extraEventLabels.forEach(([name], i) => (out[name] = (extra as string[])[i] as string));
+      return out;
     };
-    for (const [name, read] of this.extraEventLabels) labels[name] = read(alert);
-    const key = Object.values(labels).join('\u0000');
-    if (!this.eventCounts.add(key, () => labels, MAX_EVENT_SERIES)) {
-      // Past the cap: one series per priority and source, every other label "_other" (or "" when unset).
-      const other: EventLabels = Object.fromEntries(Object.keys(labels).map((k) => [k, '_other']));
-      Object.assign(other, { priority: labels.priority, priority_raw: labels.priority_raw, source: labels.source });
-      this.eventCounts.add(`\u0001${labels.priority}\u0000${labels.source}`, () => other);
+    if (!this.eventCounts.add(key, labels, MAX_EVENT_SERIES)) {
+      // Past the cap: one series per priority and source, every other label "_other".
+      this.eventCounts.add(`\u0001${priority}\u0000${source}`, () => {
+        const other: EventLabels = Object.fromEntries(Object.keys(labels()).map((k) => [k, '_other']));
+        return Object.assign(other, PRIORITY_LABELS[priority], { source });
+      });
     }
   }
 }

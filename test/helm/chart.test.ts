@@ -2,26 +2,20 @@
 // is a Helm plugin fetched from GitHub: not obtainable here). Without helm this suite is skipped
 // with a loud message locally; under CI=true it installs helm through helm/ci.sh instead, never skips.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { outputs } from '../../outputs/index.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { metaTemplate, valuesSchema } from '../../scripts/gen-helm-schema.ts';
+import { findHelm } from './helm.ts';
 
 const repo = join(import.meta.dirname, '../..');
 // PEREGRINE_CHART: try a scratch copy of the chart (helm/ci.sh passes it through).
 const chart = process.env.PEREGRINE_CHART ?? join(repo, 'helm/peregrine');
 const CI = process.env.CI === 'true';
-
-function findHelm(): string | undefined {
-  const candidates = [process.env.HELM, join(homedir(), 'go/bin/helm')];
-  const onPath = spawnSync('sh', ['-c', 'command -v helm'], { encoding: 'utf8' }).stdout.trim();
-  if (onPath) candidates.unshift(onPath);
-  return candidates.find((c): c is string => !!c && existsSync(c));
-}
 
 let helm = findHelm();
 if (!helm && !CI) {
@@ -62,7 +56,7 @@ const find = (docs: Doc[], kind: string, name?: string) => docs.find((d) => d.ki
 const container = (workload: Doc): Any => (workload as Any).spec.template.spec.containers[0];
 const configOf = (docs: Doc[]): Any => YAML.parse((find(docs, 'ConfigMap') as Any).data['config.yaml']);
 const secretEnv = (docs: Doc[]): Record<string, string> => {
-  const secret = find(docs, 'Secret') as Any;
+  const secret = find(docs, 'Secret', 'peregrine') as Any; // the env Secret (not <release>-certs)
   if (!secret) return {};
   return Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
 };
@@ -113,7 +107,9 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(find(docs, 'Secret')).toBeUndefined();
     expect(configOf(docs)).toEqual({ webhook: { address: 'https://siem.example.com/api/v1/events', minimumpriority: 'notice' } });
     const test = docs.find((d) => d.metadata.annotations?.['helm.sh/hook'] === 'test') as Any;
-    expect(test.spec.containers[0].env[0].value).toBe('http://peregrine.falco.svc:2801/test');
+    // helm test is side-effect free: GET /healthz, never POST /test (a test alert to every real destination).
+    expect(test.spec.containers[0].env[0].value).toBe('http://peregrine.falco.svc:2801/healthz');
+    expect(test.spec.containers[0].args[0]).not.toContain('POST');
   });
 
   it('release names: <release>-peregrine, or the release name when it already says peregrine', () => {
@@ -194,7 +190,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(nearFull).toContain('output!~"splunk"');
   });
 
-  it('existingSecret: envFrom it, no generated Secret; TLS ingest moves probes to notlsport', () => {
+  it('existingSecret: envFrom it, no generated Secret; TLS ingest moves probes (and helm test) to notlspaths on notlsport', () => {
     const { ok, docs } = template('existing-secret-values.yaml');
     expect(ok).toBe(true);
     expect(find(docs, 'Secret')).toBeUndefined();
@@ -204,10 +200,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(c.ports.map((p: Any) => p.name)).toEqual(['http', 'status']);
     expect(c.readinessProbe.httpGet.port).toBe('status');
     const test = docs.find((d) => d.metadata.annotations?.['helm.sh/hook'] === 'test') as Any;
-    expect(test.spec.containers[0].env).toContainEqual({
-      name: 'INGEST_TOKEN',
-      valueFrom: { secretKeyRef: { name: 'peregrine-env', key: 'INGEST_TOKEN', optional: true } },
-    });
+    expect(test.spec.containers[0].env).toEqual([{ name: 'PEREGRINE_URL', value: 'http://peregrine.falco.svc:2810/healthz' }]);
   });
 
   it('a config change changes checksum/config (pods roll)', () => {
@@ -223,7 +216,8 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     );
     expect(stderr).toBe('');
     expect(ok).toBe(true);
-    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', MATTERMOST_TOKEN: 'xoxb' });
+    // mattermost is a falcosidekick output Peregrine lacks: its whole section is Secret material (the webhook URL is a credential).
+    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', MATTERMOST_TOKEN: 'xoxb', MATTERMOST_WEBHOOKURL: 'https://mattermost.example.com/hooks/x' });
   });
 
   it('chat webhook URLs (credentials) go to the Secret, not the ConfigMap', () => {
@@ -233,6 +227,99 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(ok).toBe(true);
     expect(secretEnv(docs)).toEqual({ SLACK_WEBHOOKURL: 'https://hooks.slack.com/services/T0/B0/zzz', TEAMS_WEBHOOKURL: 'https://flow.example.com/x?sig=abc' });
     expect(JSON.stringify(find(docs, 'ConfigMap'))).not.toMatch(/zzz|sig=abc/);
+  });
+
+  it('a falcosidekick chart values file (ci/falcosidekick-values.yaml) renders with the same meaning', () => {
+    const { ok, docs, stderr } = template('falcosidekick-values.yaml');
+    expect(stderr).toBe('');
+    expect(ok).toBe(true);
+    const deploy = find(docs, 'Deployment') as Any;
+    const pod = deploy.spec.template.spec;
+    const c = container(deploy);
+    expect(c.image).toBe('docker.io/falcosecurity/peregrine:0.1.0'); // image.registry
+    expect(pod.imagePullSecrets).toEqual([{ name: 'regcred' }]); // a list of names
+    for (const d of docs) expect([d.kind, d.metadata.labels?.team]).toEqual([d.kind, 'secops']); // customLabels
+    expect(deploy.metadata.annotations['example.com/owner']).toBe('secops'); // customAnnotations
+    expect(deploy.spec.template.metadata.annotations['example.com/owner']).toBe('secops');
+    // config.existingSecret, config.extraEnv
+    expect(c.envFrom).toEqual([{ secretRef: { name: 'peregrine' } }, { secretRef: { name: 'falcosidekick-env' } }]);
+    expect(c.env).toContainEqual({ name: 'TZ', value: 'UTC' });
+    // config.tlsserver.{servercrt,serverkey,cacrt}: a Secret mounted where certfile/keyfile/cacertfile point
+    const certs = find(docs, 'Secret', 'peregrine-certs') as Any;
+    expect(Object.keys(certs.data).sort()).toEqual(['ca.crt', 'server.crt', 'server.key']);
+    expect(c.volumeMounts).toContainEqual({ name: 'server-certs', mountPath: '/etc/certs/server', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'server-certs', secret: { secretName: 'peregrine-certs' } });
+    // tlsserver.notlspaths "/ping,/healthz" on notlsport 2810: the probes use the plain port
+    expect(c.ports).toContainEqual({ name: 'status', containerPort: 2810, protocol: 'TCP' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/healthz', port: 'status' });
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/ping', port: 'status' });
+    // chart-only keys never reach the daemon's file; string forms do, unchanged
+    const config = configOf(docs);
+    expect(config).not.toHaveProperty('existingSecret');
+    expect(config).not.toHaveProperty('extraEnv');
+    expect(config.tlsserver).not.toHaveProperty('serverkey');
+    expect(config).toMatchObject({ customfields: 'environment:production,cluster:eu-west-1', customtags: 'k8s,production' });
+    // serviceMonitor.*
+    const sm = find(docs, 'ServiceMonitor') as Any;
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'http', interval: '15s', scrapeTimeout: '5s', honorLabels: true, scheme: 'https' });
+    // prometheusRules.*: falcosidekick's rules, same expressions; emergency disabled; additionalAlerts text
+    const groups = (find(docs, 'PrometheusRule') as Any).spec.groups as Any[];
+    const fsk = groups.find((g) => g.name === 'falcosidekick');
+    const byName = Object.fromEntries(fsk.rules.map((r: Any) => [r.alert, r]));
+    expect(Object.keys(byName)).toEqual(['FalcoWarningEventsRateHigh', 'FalcoErrorEventsRateHigh', 'FalcoCriticalEventsRateHigh', 'FalcoAlertEventsRateHigh', 'FalcoErrorOutputEventsRateHigh', 'FalcoNoEvents']);
+    expect(byName.FalcoWarningEventsRateHigh).toMatchObject({ expr: 'rate(falcosecurity_falcosidekick_falco_events_total{priority_raw="warning"}[5m]) > 0', for: '15m', labels: { severity: 'warning' } });
+    expect(byName.FalcoErrorOutputEventsRateHigh.expr).toBe('sum by (destination) (rate(falcosecurity_falcosidekick_outputs_total{status="error"}[5m])) > 0');
+    // grafana.dashboards.*: Peregrine's dashboard for the sidecar, in the folder asked for
+    const dash = find(docs, 'ConfigMap', 'falcosidekick-grafana-dashboard') as Any;
+    expect(dash.metadata.labels.grafana_dashboard).toBe('1');
+    expect(dash.metadata.annotations.grafana_dashboard_folder).toBe('falco');
+    const board = JSON.parse(dash.data['peregrine-dashboard.json']);
+    const exprs = JSON.stringify(board.panels.map((p: Any) => p.targets.map((t: Any) => t.expr)));
+    for (const metric of ['peregrine_queue_alerts', 'peregrine_delivered_total', 'peregrine_dropped_total', 'peregrine_dead_lettered_total', 'peregrine_output_up']) expect(exprs).toContain(metric);
+    // testConnection.*: scheduling of the side-effect-free test Pod
+    const test = docs.find((d) => d.metadata.annotations?.['helm.sh/hook'] === 'test') as Any;
+    expect(test.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(test.spec.tolerations[0].key).toBe('dedicated');
+    expect(test.spec.containers[0].env[0].value).toBe('http://peregrine.falco.svc:2810/healthz');
+    // webui.* renders nothing
+    expect(docs.filter((d) => /ui/.test(d.metadata.name))).toEqual([]);
+  });
+
+  it('the daemon loads what the chart made of the falcosidekick values (ConfigMap + Secret env)', () => {
+    const { docs } = template('falcosidekick-values.yaml');
+    const env = secretEnv(docs);
+    const file = join(mkdtempSync(join(tmpdir(), 'peregrine-helm-')), 'config.yaml');
+    writeFileSync(file, (find(docs, 'ConfigMap', 'peregrine') as Any).data['config.yaml']);
+    const loaded = loadConfig({ plugins: outputs, file, env });
+    expect(loaded.enabled).toEqual(expect.arrayContaining(['webhook', 'elasticsearch', 'splunk', 'kafka']));
+    expect(loaded.config.customfields).toEqual({ environment: 'production', cluster: 'eu-west-1' });
+    expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer conformanceWebhookSecret', 'x-source': 'falco' } });
+    expect(loaded.warnings.join('\n')).toMatch(/"slack" is a falcosidekick output that Peregrine does not have \(SLACK_WEBHOOKURL set\)/);
+  });
+
+  it('imagePullSecrets: names and {name} references both render as references', () => {
+    const { ok, docs } = template(valuesFile({ imagePullSecrets: ['regcred', { name: 'other' }] }));
+    expect(ok).toBe(true);
+    expect((find(docs, 'Deployment') as Any).spec.template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }, { name: 'other' }]);
+  });
+
+  it('renders without --kube-version (helm\'s offline default), and config.extraArgs follow -c', () => {
+    const res = spawnSync(helm as string, ['template', 'peregrine', chart, '--set', 'config.extraArgs={--print-config}'], { encoding: 'utf8' });
+    expect(res.stderr).toBe('');
+    expect(res.status).toBe(0);
+    const deploy = YAML.parseAllDocuments(res.stdout).map((d) => d.toJS() as Doc).find((d) => d?.kind === 'Deployment') as Doc;
+    expect(container(deploy).args).toEqual(['-c', '/etc/peregrine/config.yaml', '--print-config']);
+  });
+
+  it('falcosidekickService: an alias Service where the Falco chart\'s falcosidekick wiring posts', () => {
+    const { docs } = template(valuesFile({ falcosidekickService: { enabled: true } }));
+    const alias = find(docs, 'Service', 'falco-falcosidekick') as Any;
+    expect(alias.spec.ports).toEqual([{ name: 'http', port: 2801, targetPort: 'http', protocol: 'TCP' }]);
+    expect(alias.spec.selector).toEqual((find(docs, 'Service', 'peregrine') as Any).spec.selector);
+    expect(find(template(valuesFile({ falcosidekickService: { enabled: true, falcoRelease: 'sec' } })).docs, 'Service', 'sec-falcosidekick')).toBeDefined();
+    expect(find(template('minimal-values.yaml').docs, 'Service', 'falco-falcosidekick')).toBeUndefined();
+    expect(find(template('minimal-values.yaml').docs, 'ConfigMap', 'peregrine-grafana-dashboard')).toBeUndefined(); // dashboard off by default
   });
 
   it('rejects a bad config: with the path in the message', () => {

@@ -53,7 +53,8 @@ annotations:
 
 {{- /* The Secret of SECTION_KEY env vars the user manages: Peregrine's existingSecret or the falcosidekick chart's config.existingSecret. */ -}}
 {{- define "peregrine.existingSecret" -}}
-{{- coalesce .Values.existingSecret (.Values.config | default dict).existingSecret "" -}}
+{{- $name := coalesce .Values.existingSecret (.Values.config | default dict).existingSecret -}}
+{{- if $name }}{{ $name }}{{ end -}}
 {{- end -}}
 
 {{- /* Ingest TLS material the chart mounts at /etc/certs/server (falcosidekick chart keys). */ -}}
