@@ -292,10 +292,12 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'peregrine-helm-')), 'config.yaml');
     writeFileSync(file, (find(docs, 'ConfigMap', 'peregrine') as Any).data['config.yaml']);
     const loaded = loadConfig({ plugins: outputs, file, env });
-    expect(loaded.enabled).toEqual(expect.arrayContaining(['webhook', 'elasticsearch', 'splunk', 'kafka']));
+    expect(loaded.enabled).toEqual(expect.arrayContaining(['webhook', 'elasticsearch', 'splunk', 'kafka', 'slack']));
     expect(loaded.config.customfields).toEqual({ environment: 'production', cluster: 'eu-west-1' });
     expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer conformanceWebhookSecret', 'x-source': 'falco' } });
-    expect(loaded.warnings.join('\n')).toMatch(/"slack" is a falcosidekick output that Peregrine does not have \(SLACK_WEBHOOKURL set\)/);
+    // The Slack webhook URL came through the Secret (SLACK_WEBHOOKURL), never the ConfigMap.
+    expect(loaded.config.slack).toMatchObject({ webhookurl: 'https://hooks.slack.com/services/T000/B000/conformanceSlackSecret' });
+    expect(loaded.envApplied).toContain('SLACK_WEBHOOKURL');
   });
 
   it('imagePullSecrets: names and {name} references both render as references', () => {
