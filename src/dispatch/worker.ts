@@ -40,6 +40,12 @@ export interface WorkerDeps {
   random?: () => number;
   /** How often healthcheck() runs while the output is up (ms). */
   healthIntervalMs?: number;
+  /**
+   * The instance's enrichment overlay (its own customfields/templatedfields), applied to each alert
+   * as it is sent. Queue, spool and dead-letter store hold the shared alert, so a restart or a
+   * replay gets the overlay again from the config of the day.
+   */
+  derive?: (alert: Alert) => Alert;
 }
 
 export type OutputState = 'ok' | 'retrying' | 'failing';
@@ -298,8 +304,9 @@ export class OutputWorker {
     const started = performance.now();
     let result: SendResult;
     try {
+      const derive = this.deps.derive;
       result = await this.plugin.sendBatch(
-        batch.map((e) => e.alert),
+        derive ? batch.map((e) => derive(e.alert)) : batch.map((e) => e.alert),
         { options: this.options, client: this.client, signal: controller.signal, log: this.log, clock: this.deps.clock },
       );
     } catch (err) {
