@@ -151,6 +151,39 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(fromChart.enabled).toEqual(direct.enabled);
   });
 
+  it('named outputs: each instance\'s secrets go to the Secret as OUTPUTS__<NAME>__<KEY>, match stays, the daemon sees the same config', () => {
+    const { ok, docs, stderr } = template('named-outputs-values.yaml');
+    expect(stderr).toBe('');
+    expect(ok).toBe(true);
+    const env = secretEnv(docs);
+    expect(env).toEqual({
+      OUTPUTS__SOC_PAGER__CUSTOMHEADERS: 'Authorization:Bearer pager-token',
+      OUTPUTS__TEAM_A_SPLUNK__TOKEN: 'team-a-hec-token',
+      OUTPUTS__AUDIT_ES__PASSWORD: 'es-secret',
+    });
+    const text = (find(docs, 'ConfigMap') as Any).data['config.yaml'] as string;
+    expect(text).not.toMatch(/pager-token|team-a-hec-token|es-secret/);
+    // The match block, secret-looking field name included, is config, not a secret.
+    expect(text).toContain('k8s.pod.labels.token');
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-helm-'));
+    const values = YAML.parse(readFileSync(join(chart, 'ci/named-outputs-values.yaml'), 'utf8'));
+    writeFileSync(join(dir, 'cm.yaml'), text);
+    writeFileSync(join(dir, 'direct.yaml'), YAML.stringify(values.config));
+    const fromChart = loadConfig({ plugins: outputs, file: join(dir, 'cm.yaml'), env });
+    const direct = loadConfig({ plugins: outputs, file: join(dir, 'direct.yaml'), env: {} });
+    expect(fromChart.config).toEqual(direct.config);
+    // Helm writes map keys sorted; the order of outputs has no effect on which alerts each takes.
+    expect(fromChart.enabled).toEqual(['webhook', 'audit-es', 'soc-pager', 'team-a-splunk']);
+  });
+
+  it('named outputs: the values schema refuses a bad instance name and an unknown type', () => {
+    const badName = template(valuesFile({ config: { outputs: { Soc_Pager: { type: 'stdout' } } } }));
+    expect(badName.ok).toBe(false);
+    expect(badName.stderr).toMatch(/Soc_Pager/);
+    const badType = template(valuesFile({ config: { outputs: { x: { type: 'slack' } } } }));
+    expect(badType.ok).toBe(false);
+  });
+
   it('optional resources render: HPA, Ingress, NetworkPolicy, ServiceMonitor, PrometheusRule', () => {
     const { docs } = template('all-outputs-values.yaml');
     const deploy = find(docs, 'Deployment') as Any;
