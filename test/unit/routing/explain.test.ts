@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -68,6 +68,17 @@ describe('peregrine route', () => {
       '  audit          skipped  no match block holds: [1] source "syscall" matches none of ["k8s_audit"]; [2] not: hostname "node-1" matches ["node-*"]',
       'alert 2: invalid: missing required field "rule": it must be a non-empty string',
     ]);
+  });
+
+  it('the recipes of docs/routing.md load and route as the page shows', () => {
+    const page = readFileSync(join(import.meta.dirname, '../../../docs/routing.md'), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(page)?.[1] as string;
+    const shown = (/\$ peregrine route -c values\.yaml alert\.json\n([\s\S]*?)```/.exec(page)?.[1] as string).trimEnd().split('\n');
+    const loaded = configFromYaml(yaml);
+    const lines: string[] = [];
+    const alert = shell.replace('"priority":"Notice"', '"priority":"Warning"');
+    expect(runRoute([], loaded.config, instancesOrThrow(loaded.config, outputs), { read: () => alert, out: (l) => lines.push(l) })).toBe(0);
+    expect(lines).toEqual(shown);
   });
 
   it('says when the input is not JSON', () => {
