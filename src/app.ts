@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { instancesOrThrow } from './config/instances.ts';
 import type { Config, OutputSection } from './config/schema.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
@@ -146,22 +147,21 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const tls = resolveClientTls(config);
   const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
 
-  const routed = plugins
-    .filter((plugin) => plugin.enabled(config[plugin.name] as never))
-    .map((plugin) => {
-      const section = config[plugin.name] as OutputSection;
-      const worker = new OutputWorker(plugin.name, plugin, section, deliverySettings(section, plugin, spool !== undefined), {
-        clock,
-        metrics,
-        log: log.child({ output: plugin.name }),
-        deadLetters,
-        ...(spool ? { journal: spool } : {}),
-        connect: { tls, userAgent: USER_AGENT, enrichment },
-        ...(deps.random ? { random: deps.random } : {}),
-        ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
-      });
-      return { worker, minimumpriority: section.minimumpriority || (plugin.legacySettings?.(section as never).minimumpriority ?? '') };
+  const instances = instancesOrThrow(config, plugins, { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) });
+  const routed = instances.map((instance) => {
+    const worker = new OutputWorker(instance.name, instance.plugin, instance.options, deliverySettings(instance.options, instance.plugin, spool !== undefined), {
+      clock,
+      metrics,
+      log: log.child({ output: instance.name }),
+      deadLetters,
+      ...(spool ? { journal: spool } : {}),
+      connect: { tls, userAgent: USER_AGENT, enrichment },
+      ...(instance.overlay ? { derive: instance.overlay } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
     });
+    return { worker, filter: instance.filter };
+  });
   const router = new Router(routed);
   const workers = router.workers;
   const enrich = buildEnricher(

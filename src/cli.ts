@@ -11,6 +11,7 @@ export interface Cli {
 
 export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-config] [--version]
        peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID]
+       peregrine route [-c FILE] [ALERT.json]   which outputs take this alert, and why not (stdin when no file)
 
   -c, --config FILE   YAML config (default: config/peregrine.yaml if present, else the embedded default)
   --check-config      validate the config (file + environment) and exit: 0 valid, 1 with every problem listed
@@ -18,7 +19,8 @@ export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-confi
   --version           print the version
   -h, --help          this help
 
-Environment variables override the file: the key path upper-cased with "_" (WEBHOOK_ADDRESS, CUSTOMFIELDS="a:b,c:d").`;
+Environment variables override the file: the key path upper-cased with "_" (WEBHOOK_ADDRESS, CUSTOMFIELDS="a:b,c:d");
+named outputs: OUTPUTS__<NAME>__<KEY> with "-" written "_" (OUTPUTS__SOC_PAGER__ADDRESS).`;
 
 export function parseCli(argv: string[]): Cli {
   const { values } = parseArgs({

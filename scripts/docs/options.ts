@@ -10,6 +10,15 @@ import { keysTable } from './keys-table.ts';
 import { prose } from './markdown.ts';
 import { outputKey, pageLink } from './output-pages.ts';
 
+const NAMED = [
+  'Any number of outputs of any type, each under its own name ([routing](routing.md)). `type` picks the output type; every key of',
+  'that type\'s section applies (minimumpriority, match, customfields, templatedfields, queue, retry, batch, timeoutms',
+  'included); listing an instance turns it on, and its address key must be set. Names: lower-case letters, digits and single',
+  'dashes (soc-pager). Env: `OUTPUTS__<NAME>__<KEY>` with the name upper-cased and `-` written `_`, e.g.',
+  '`OUTPUTS__SOC_PAGER__ADDRESS`, `OUTPUTS__SOC_PAGER__RETRY_MAXATTEMPTS`, `OUTPUTS__SOC_PAGER__MATCH=\'{priority: ">=critical"}\'`;',
+  'an instance set only by env vars needs `OUTPUTS__<NAME>__TYPE`.',
+];
+
 /** The generated part of docs/configuration.md. */
 export function optionsMarkdown(plugins: readonly AnyOutputPlugin[]): string {
   const outputsList = plugins.map((p) => `- [\`${outputKey(p)}\`](${pageLink(p, 'docs')}) — ${prose(p.description)}`);
@@ -29,6 +38,10 @@ export function optionsMarkdown(plugins: readonly AnyOutputPlugin[]): string {
     'Each output\'s own keys are on its page:',
     '',
     ...outputsList,
+    '',
+    '### `outputs.<name>` — named output instances',
+    '',
+    ...NAMED,
   ].join('\n');
 }
 
@@ -39,7 +52,10 @@ function yamlLines(schema: z.ZodType, indent: string): string[] {
     const info = inspect(child);
     if (info.description) lines.push(`${indent}# ${info.description}${info.secret ? ' (secret)' : ''}`);
     if (objectShape(child)) {
-      lines.push(`${indent}${key}:`, ...yamlLines(child, `${indent}  `));
+      const inner = yamlLines(child, `${indent}  `);
+      // A section whose keys are all commented out would read back as null: comment it out too.
+      const empty = inner.every((l) => l.trimStart().startsWith('#'));
+      lines.push(`${indent}${empty ? '# ' : ''}${key}:`, ...inner);
     } else {
       const value = info.defaultValue;
       const text = value === undefined ? '' : JSON.stringify(value);
@@ -59,5 +75,15 @@ export function referenceYaml(plugins: readonly AnyOutputPlugin[]): string {
     ...yamlLines(BaseSchema, ''),
   ];
   for (const plugin of plugins) lines.push('', `# ${plugin.description}`, `${outputKey(plugin)}:`, ...yamlLines(outputSchema(plugin), '  '));
+  lines.push(
+    '',
+    ...NAMED.map((l) => `# ${l.replaceAll('`', '')}`),
+    'outputs: {}',
+    '#  soc-pager:',
+    '#    type: webhook',
+    '#    address: https://pager.example.com/hook',
+    '#    match: {priority: ">=critical", rule: ["Terminal shell in container", "/^Drop and execute/"]}',
+    '#    customfields: {channel: "#pager"}',
+  );
   return `${lines.join('\n')}\n`;
 }

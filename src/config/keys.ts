@@ -27,9 +27,11 @@ function closest(key: string, known: string[]): string | undefined {
   return bestDistance <= Math.min(2, Math.floor(key.length / 3)) ? best : undefined;
 }
 
-export function checkKeys(schema: z.ZodType, input: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): KeyCheck {
+/** `env`: for falcosidekick outputs enabled by env vars; `path`: where `input` sits (a named instance's keys are checked against its type's schema). */
+export function checkKeys(schema: z.ZodType, input: Record<string, unknown>, env: NodeJS.ProcessEnv = {}, path: string[] = []): KeyCheck {
   const result: KeyCheck = { value: {}, problems: [], warnings: [] };
-  result.value = walk(schema, input, [], result);
+  result.value = walk(schema, input, path, result);
+  if (path.length > 0) return result;
   const shape = objectShape(schema) as Record<string, z.ZodType>;
   for (const { name, by } of unsupportedEnabled(input, env, (section) => section in shape)) {
     result.warnings.push(`"${name}" is a falcosidekick output that Peregrine does not have (${by.join(' + ')} set): alerts will NOT be sent there`);

@@ -107,16 +107,19 @@ annotations:
     schema, customheaders included): a scalar as is, a map as "k:v,k:v", a list as "a,b";
   - a key whose name looks secret (password, token, apikey, …);
   - a free-form map holding such a key (customfields with a token …), whole, as "k:v,k:v";
-  - a section of a falcosidekick output the daemon does not have (slack: its webhookurl is a
-    credential), whole: one env var per key (the daemon warns about those it would have sent to).
+  - a section of a falcosidekick output the daemon does not have (e.g. mattermost: its webhookurl is
+    a credential), whole: one env var per key (the daemon warns about those it would have sent to).
+  Named outputs (outputs.<name>) are walked with the metadata of their type and the daemon's
+  OUTPUTS__<NAME>__<KEY> env form ("-" written "_"); a `match:` block always stays in the ConfigMap
+  (its field names are Falco fields, not secrets).
   The falcosidekick chart's own keys inside config (existingSecret, extraEnv, extraArgs,
   tlsserver.existingSecret/servercrt/serverkey/cacrt) are chart settings: they never reach the daemon.
-  Returns JSON: {"public": {...}, "env": {"ELASTICSEARCH_PASSWORD": "..."}}.
+  Returns JSON: {"public": {...}, "env": {"ELASTICSEARCH_PASSWORD": "...", "OUTPUTS__SOC_PAGER__TOKEN": "..."}}.
 */ -}}
 {{- define "peregrine.splitConfig" -}}
 {{- $meta := include "peregrine.configMeta" . | fromJson -}}
 {{- $out := dict "public" (dict) "env" (dict) -}}
-{{- include "peregrine.walkConfig" (dict "node" (.Values.config | default dict) "path" "" "public" $out.public "env" $out.env "meta" $meta) -}}
+{{- include "peregrine.walkConfig" (dict "node" (.Values.config | default dict) "path" "" "public" $out.public "env" $out.env "meta" $meta "envPrefix" "") -}}
 {{- toJson $out -}}
 {{- end -}}
 
@@ -163,13 +166,29 @@ annotations:
 {{- range $key, $value := $ctx.node -}}
 {{- $path := lower $key -}}
 {{- if $ctx.path }}{{ $path = printf "%s.%s" $ctx.path (lower $key) }}{{ end -}}
-{{- $env := $path | replace "." "_" | upper -}}
-{{- if has (lower $key) $skip -}}
+{{- $env := printf "%s%s" $ctx.envPrefix ($path | replace "." "_" | upper) -}}
+{{- if and (has (lower $key) $skip) (not $ctx.envPrefix) -}}
   {{- /* a chart setting (see peregrine.chartOnlyKeys) */ -}}
-{{- else if and (not $ctx.path) (has (lower $key) $ctx.meta.foreign) -}}
+{{- else if and (not $ctx.path) (not $ctx.envPrefix) (has (lower $key) $ctx.meta.foreign) -}}
   {{- if kindIs "map" $value -}}
     {{- include "peregrine.walkForeign" (dict "node" $value "path" (lower $key) "env" $ctx.env "meta" $ctx.meta) -}}
   {{- end -}}
+{{- else if and (eq $path "outputs") (kindIs "map" $value) (not $ctx.envPrefix) -}}
+  {{- $instances := dict -}}
+  {{- range $name, $instance := $value -}}
+    {{- if kindIs "map" $instance -}}
+      {{- $typeMeta := get $ctx.meta.instances (lower (toString (get $instance "type"))) | default (dict "secrets" (list) "maps" (list)) -}}
+      {{- $sub := dict -}}
+      {{- $prefix := printf "OUTPUTS__%s__" ($name | upper | replace "-" "_") -}}
+      {{- include "peregrine.walkConfig" (dict "node" $instance "path" "" "public" $sub "env" $ctx.env "meta" (dict "secrets" $typeMeta.secrets "maps" $typeMeta.maps "foreign" (list) "secretKeyPattern" $ctx.meta.secretKeyPattern) "envPrefix" $prefix) -}}
+      {{- $_ := set $instances $name $sub -}}
+    {{- else -}}
+      {{- $_ := set $instances $name $instance -}}
+    {{- end -}}
+  {{- end -}}
+  {{- $_ := set $ctx.public $key $instances -}}
+{{- else if and (eq (lower $key) "match") (or $ctx.path $ctx.envPrefix) -}}
+  {{- $_ := set $ctx.public $key $value -}}
 {{- else if has $path $ctx.meta.secrets -}}
   {{- if and (not (kindIs "invalid" $value)) (ne (toString $value) "") (ne (toJson $value) "{}") (ne (toJson $value) "[]") -}}
     {{- $_ := set $ctx.env $env (include "peregrine.envValue" (dict "value" $value "path" $path "env" $env)) -}}
@@ -185,7 +204,7 @@ annotations:
     {{- end -}}
   {{- else -}}
     {{- $sub := dict -}}
-    {{- include "peregrine.walkConfig" (dict "node" $value "path" $path "public" $sub "env" $ctx.env "meta" $ctx.meta) -}}
+    {{- include "peregrine.walkConfig" (dict "node" $value "path" $path "public" $sub "env" $ctx.env "meta" $ctx.meta "envPrefix" $ctx.envPrefix) -}}
     {{- $_ := set $ctx.public $key $sub -}}
   {{- end -}}
 {{- else if regexMatch $ctx.meta.secretKeyPattern $key -}}
