@@ -103,7 +103,7 @@ describe('named output instances', () => {
 
   it('refuses bad names, taken names, unknown and missing types', () => {
     expect(problems('outputs:\n  Soc_Pager:\n    type: stdout\n')).toEqual([
-      expect.objectContaining({ path: 'outputs.Soc_Pager', message: expect.stringMatching(/^invalid output name "Soc_Pager": a name is 1-63 lower-case letters/) }),
+      expect.objectContaining({ path: 'outputs.soc_pager', message: expect.stringMatching(/^invalid output name "soc_pager": a name is 1-63 lower-case letters/) }),
     ]);
     expect(problems('outputs:\n  pager-:\n    type: stdout\n')[0]?.path).toBe('outputs.pager-');
     expect(problems('webhook:\n  address: https://a.example/x\noutputs:\n  webhook:\n    type: stdout\n')).toEqual([
@@ -114,10 +114,11 @@ describe('named output instances', () => {
     ]);
     // A section that is not set leaves its name free.
     expect(instances('outputs:\n  webhook:\n    type: stdout\n').get('webhook')?.plugin.name).toBe('stdout');
-    expect(problems('outputs:\n  x:\n    type: slack\n    webhookurl: https://hooks.example/x\n')).toEqual([
-      { path: 'outputs.x.type', env: 'OUTPUTS__X__TYPE', message: 'unknown output type "slack"; known types: stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub' },
+    const known = outputs.map((p) => p.name).join(', ');
+    expect(problems('outputs:\n  x:\n    type: mattermost\n    webhookurl: https://hooks.example/x\n')).toEqual([
+      { path: 'outputs.x.type', env: 'OUTPUTS__X__TYPE', message: `unknown output type "mattermost"; known types: ${known}` },
     ]);
-    expect(problems('outputs:\n  x:\n    address: https://a.example/x\n')[0]).toMatchObject({ path: 'outputs.x.type', message: 'missing type: set it to one of stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub' });
+    expect(problems('outputs:\n  x:\n    address: https://a.example/x\n')[0]).toMatchObject({ path: 'outputs.x.type', message: `missing type: set it to one of ${known}` });
   });
 
   it('an instance whose address key is not set is an error naming the key', () => {
@@ -167,7 +168,7 @@ describe('named instances from the environment', () => {
       address: 'https://pager-2.example.com/hook',
       retry: { maxattempts: 9 },
       match: { priority: '>=error' },
-      customheaders: { Authorization: 'Bearer x' },
+      customheaders: { authorization: 'Bearer x' },
       queue: { maxalerts: 500 },
     });
     expect(all.get('team-a-splunk')?.options.token).toBe('from-env');
@@ -180,7 +181,7 @@ describe('named instances from the environment', () => {
 
   it('refuses variables without a type, with an unknown key, or of the wrong form', () => {
     expect(problems('', { OUTPUTS__X__ADDRESS: 'https://a.example/' })).toEqual([
-      { path: 'outputs.x.type', env: 'OUTPUTS__X__TYPE', message: 'OUTPUTS__X__ADDRESS set but outputs.x has no type; known types: stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub' },
+      { path: 'outputs.x.type', env: 'OUTPUTS__X__TYPE', message: `OUTPUTS__X__ADDRESS set but outputs.x has no type; known types: ${outputs.map((p) => p.name).join(', ')}` },
     ]);
     expect(problems(PAGER, { OUTPUTS__SOC_PAGER__ADRESS: 'x' })).toEqual([
       { path: 'outputs.soc-pager', env: 'OUTPUTS__SOC_PAGER__ADRESS', message: 'OUTPUTS__SOC_PAGER__ADRESS: a webhook output has no key adress' },
