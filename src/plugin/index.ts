@@ -6,14 +6,16 @@ export { z } from 'zod';
 export { ok, retry, fail, partial, type Outcome, type SendResult } from '../dispatch/result.ts';
 export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, type HttpResponse } from './http.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
-export { httpUrl, optionalHttpUrl, customHeaders } from './schema.ts';
+export { httpUrl, optionalHttpUrl, customHeaders, keyValueMap, commaList } from './schema.ts';
+export { alertField, scalarText, stableKey, truncate } from './fields.ts';
 export { raceSignal, abortReason } from './abort.ts';
 export { redactUrl } from '../config/redact.ts';
 export type { Clock } from '../dispatch/clock.ts';
 export { secret } from '../config/secret.ts';
 export type { Alert } from '../alert/alert.ts';
+export { PRIORITIES, PRIORITY_NAMES, parsePriority, priorityRank, type Priority } from '../alert/priority.ts';
 export { serializeAlert } from '../alert/serialize.ts';
-export { epochMillis, epochNanos, epochSecondsText } from '../alert/time.ts';
+export { epochMillis, epochNanos, epochSecondsText, rfc3339Nanos } from '../alert/time.ts';
 export type * from './types.ts';
 
 /** Declares an output. Identity at run time; it exists so the types flow from the schema. */

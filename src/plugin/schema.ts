@@ -14,6 +14,23 @@ export function optionalHttpUrl(example: string) {
 }
 
 /**
+ * falcosidekick's string maps (`alertmanager.extralabels`, …): a map, or the `"name:value,name:value"`
+ * string its docs and the chart use (the value may contain `:`; a name without `:` gets "").
+ * A union rather than a preprocess, so the Helm schema accepts both.
+ */
+export function keyValueMap() {
+  return z.union([z.string(), z.record(z.string(), z.string())]).transform((v) => (typeof v === 'string' ? parsePairs(v, true) : v));
+}
+
+/** falcosidekick's comma-separated lists (`alertmanager.hostport`): a list, or `"a,b"`. `item` validates each entry. */
+export function commaList<I extends z.ZodType<unknown, string>>(item: I) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item));
+}
+
+/**
  * falcosidekick's `customheaders`: a map, or the chart's `"Name:value,Name:value"` string. Names are
  * lower-cased (HTTP header names are case-insensitive; one spelling lets an output's own header win
  * predictably) and every value is secret: `Authorization`, `X-Api-Key`, `X-Auth-Key` … are credentials
@@ -22,18 +39,20 @@ export function optionalHttpUrl(example: string) {
 export function customHeaders(describe: string) {
   return secret(
     z
-      .preprocess((v) => (typeof v === 'string' ? parseHeaderList(v) : v), z.record(z.string(), z.string()))
+      .preprocess((v) => (typeof v === 'string' ? parsePairs(v, false) : v), z.record(z.string(), z.string()))
       .transform((headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])))
       .default({})
       .describe(describe),
   );
 }
 
-function parseHeaderList(raw: string): Record<string, string> {
+/** "a:1,b:2" → {a: "1", b: "2"}; a pair without ":" is dropped, or kept with "" when `bare`. */
+function parsePairs(raw: string, bare: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const pair of raw.split(',')) {
     const at = pair.indexOf(':');
-    if (at > 0) out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+    if (at < 0 && bare && pair.trim() !== '') out[pair.trim()] = '';
+    else if (at > 0) out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
   }
   return out;
 }
