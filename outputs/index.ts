@@ -4,8 +4,9 @@ import alertmanager from './alertmanager/index.ts';
 import awssecurityhub from './awssecurityhub/index.ts';
 import splunk from './splunk/index.ts';
 import elasticsearch from './elasticsearch/index.ts';
+import pagerduty from './pagerduty/index.ts';
 import kafka from './kafka/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, alertmanager];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, alertmanager, pagerduty];
