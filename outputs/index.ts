@@ -4,9 +4,10 @@ import alertmanager from './alertmanager/index.ts';
 import awssecurityhub from './awssecurityhub/index.ts';
 import splunk from './splunk/index.ts';
 import elasticsearch from './elasticsearch/index.ts';
+import opsgenie from './opsgenie/index.ts';
 import pagerduty from './pagerduty/index.ts';
 import kafka from './kafka/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, alertmanager, pagerduty];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, alertmanager, pagerduty, opsgenie];

@@ -8,7 +8,8 @@ import { fixtureText } from '../../test/support/fixtures.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
 import { waitFor } from '../../test/support/receiver.ts';
 import { startPagerDutyReceiver } from '../../test/support/pagerduty-receiver.ts';
-import type { Fault, SaasReceiver } from '../../test/support/saas-receiver.ts';
+import { saasFaultMatrix } from '../../test/support/saas-faults.ts';
+import type { SaasReceiver } from '../../test/support/saas-receiver.ts';
 import type { TriggerEvent } from './event.ts';
 
 const KEY = 'R0123456789abcdef0123456789abcde';
@@ -62,28 +63,6 @@ describe('pagerduty: Events API v2 answers', () => {
     expect(r.acceptedJson<TriggerEvent>()[0]?.payload.summary).toHaveLength(1024);
   });
 
-  it.each<[string, Fault, string]>([
-    ['429 without Retry-After', { kind: 'throttle' }, 'error'],
-    ['500', { kind: 'unavailable', status: 500 }, 'error'],
-    ['503', { kind: 'unavailable', status: 503 }, 'error'],
-  ])('%s twice: retried with backoff, then delivered', async (_name, fault, reason) => {
-    const { app: a, pd: r } = await run();
-    r.failNext(fault, fault);
-    await a.post(falcoAlertJson(1));
-    await waitFor(async () => (await delivered(a)) === 1);
-    expect(r.requests).toHaveLength(3);
-    expect(await metricValue(a, 'peregrine_retries_total', { output: 'pagerduty', reason })).toBe(2);
-    expect(a.deadLetters.size()).toBe(0);
-  });
-
-  it('429 with Retry-After: the next attempt waits for it', async () => {
-    const { app: a, pd: r } = await run();
-    r.failNext({ kind: 'throttle', retryAfter: '0.3' });
-    await a.post(falcoAlertJson(1));
-    await waitFor(async () => (await delivered(a)) === 1);
-    expect((r.requests[1]?.at ?? 0) - (r.requests[0]?.at ?? 0)).toBeGreaterThanOrEqual(280); // initialbackoffms is 20
-  });
-
   it('400 invalid event: dead-lettered at once with PagerDuty\'s errors', async () => {
     const { app: a, pd: r } = await run();
     r.failNext({ kind: 'invalid' });
@@ -91,25 +70,6 @@ describe('pagerduty: Events API v2 answers', () => {
     await waitFor(() => a.deadLetters.size() === 1);
     expect(a.deadLetters.list()[0]).toMatchObject({ output: 'pagerduty', reason: 'rejected', attempts: 1, detail: "HTTP 400 invalid event: Event object is invalid ('payload.summary' is missing or blank)" });
     expect(r.requests).toHaveLength(1);
-  });
-
-  it.each([404, 410] as const)('%i (integration or URL gone): dead-lettered, not retried forever', async (status) => {
-    const { app: a, pd: r } = await run();
-    r.failAlways({ kind: 'status', status });
-    for (let i = 0; i < 3; i++) await a.post(falcoAlertJson(i));
-    await waitFor(() => a.deadLetters.size() === 3);
-    expect(r.requests).toHaveLength(3);
-    expect(a.deadLetters.list()[0]?.detail).toMatch(new RegExp(`^HTTP ${status}: .* \\(no Events API here: check pagerduty.apiurl / region, and that the integration still exists\\)$`));
-  });
-
-  it('401: the output is failing, alerts stay queued (not dead-lettered), delivered once the key is accepted', async () => {
-    const { app: a, pd: r } = await run();
-    r.failAlways({ kind: 'status', status: 401 });
-    for (let i = 0; i < 3; i++) await a.post(falcoAlertJson(i));
-    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'failing', 5000, 'failing');
-    expect(a.deadLetters.size()).toBe(0);
-    r.failAlways(undefined);
-    await waitFor(async () => (await delivered(a)) === 3, 5000, 'delivery after the key is accepted');
   });
 
   it('a routing key echoed in an error never reaches a reason', async () => {
@@ -124,4 +84,14 @@ describe('pagerduty: Events API v2 answers', () => {
     pdKey = 'short';
     await expect(run()).rejects.toThrow(/pagerduty\.routingkey.*32-character integration key/s);
   });
+});
+
+saasFaultMatrix({
+  output: 'pagerduty',
+  start: async () => {
+    const { app: a, pd: r } = await run();
+    app = pd = undefined; // the matrix stops them
+    return { app: a, receiver: r };
+  },
+  goneHint: '(no Events API here: check pagerduty.apiurl / region, and that the integration still exists)',
 });

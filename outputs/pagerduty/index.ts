@@ -1,7 +1,7 @@
 // PagerDuty Events API v2: one trigger event per alert, with a severity from the Falco priority and
 // a stable dedup_key, so a storm of one rule on one pod is one PagerDuty alert, not hundreds.
 import type { Pool } from 'undici';
-import { createHttpPool, defineOutput, loadTls, partial, retry, sendHttp, type Outcome } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, loadTls, sendEach, sendHttp } from '../../src/plugin/index.ts';
 import { classifyEnqueue } from './classify.ts';
 import { eventBody, toEvent } from './event.ts';
 import { enqueueUrl, pagerdutySchema } from './options.ts';
@@ -38,23 +38,10 @@ export default defineOutput({
     } satisfies PagerDutyClient;
   },
   async sendBatch(alerts, { client, options, signal }) {
-    const outcomes: Outcome[] = [];
-    for (const alert of alerts) {
-      let outcome: Outcome;
-      try {
-        const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body: eventBody(toEvent(alert, options), alert), signal });
-        outcome = classifyEnqueue({ ...res, text: client.redact(res.text) });
-      } catch (err) {
-        outcome = retry((err as Error).message);
-      }
-      outcomes.push(outcome);
-      // Throttled or down: the rest of the batch would get the same answer; it waits with this one.
-      if (outcome.kind === 'retry') {
-        while (outcomes.length < alerts.length) outcomes.push(outcome);
-        break;
-      }
-    }
-    return partial(outcomes);
+    return sendEach(alerts, async (alert) => {
+      const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body: eventBody(toEvent(alert, options), alert), signal });
+      return classifyEnqueue({ ...res, text: client.redact(res.text) });
+    });
   },
   async close(client: PagerDutyClient) {
     await client.pool.close();

@@ -18,6 +18,8 @@ export interface Answer {
 }
 
 export interface VendorSpec {
+  /** The vendor's answer when the request's credentials are refused; undefined when they are good. */
+  authorize?(req: Received): Answer | undefined;
   /** Everything wrong with the request by the vendor's documented schema; [] when it is valid. */
   validate(req: Received): string[];
   /** The vendor's answer to a valid request. */
@@ -82,6 +84,8 @@ export class SaasReceiver {
 
   private answer(req: Received) {
     this.requests.push(req);
+    const refused = this.spec.authorize?.(req);
+    if (refused) return this.reply(refused);
     const problems = this.spec.validate(req);
     let answer: Answer;
     if (problems.length > 0) {
@@ -95,6 +99,10 @@ export class SaasReceiver {
         answer = this.spec.accept(req);
       }
     }
+    return this.reply(answer);
+  }
+
+  private reply(answer: Answer) {
     return { kind: 'status' as const, status: answer.status, headers: answer.headers, body: JSON.stringify(answer.body) };
   }
 }
