@@ -1,6 +1,6 @@
 // The opsgenie output's options: falcosidekick's keys (apikey, region) plus apiurl, the alias fields
 // and the entity.
-import { commaList, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { commaList, lowerEnum, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 /** Alert API endpoints by region (falcosidekick's main.go). */
 export const ALERTS_URLS = {
@@ -13,11 +13,7 @@ export const DEFAULT_ALIAS_FIELDS = ['rule', 'hostname', 'k8s.ns.name', 'k8s.pod
 
 export const opsgenieSchema = z.object({
   apikey: secret(z.string().default('').describe('API key of an Opsgenie API integration, sent as "Authorization: GenieKey <apikey>". Setting it turns the output on.')),
-  region: z
-    .string()
-    .default('us')
-    .transform((r) => r.toLowerCase())
-    .pipe(z.enum(['us', 'eu'], { error: 'must be us or eu' }))
+  region: lowerEnum(['us', 'eu'], 'us')
     .describe('Opsgenie instance: us (api.opsgenie.com) or eu (api.eu.opsgenie.com).'),
   apiurl: optionalHttpUrl('https://api.opsgenie.com/v2/alerts').describe(
     'Full Alert API URL (…/v2/alerts), overriding region: a proxy, a test receiver, or Jira Service Management\'s Opsgenie-compatible alerts endpoint. "" uses the region\'s URL.',

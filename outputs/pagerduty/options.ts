@@ -1,6 +1,6 @@
 // The pagerduty output's options: falcosidekick's keys (routingkey, region) plus apiurl and the
 // fields of the dedup key.
-import { commaList, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { commaList, lowerEnum, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 /** Events API v2 enqueue endpoints by region (falcosidekick's outputs/pagerduty.go). */
 export const ENQUEUE_URLS = {
@@ -13,11 +13,7 @@ export const DEFAULT_DEDUP_FIELDS = ['rule', 'hostname', 'k8s.ns.name', 'k8s.pod
 
 export const pagerdutySchema = z.object({
   routingkey: secret(z.string().default('').describe('Integration key (routing key) of an Events API v2 integration, 32 characters. Setting it turns the output on.')),
-  region: z
-    .string()
-    .default('us')
-    .transform((r) => r.toLowerCase())
-    .pipe(z.enum(['us', 'eu'], { error: 'must be us or eu' }))
+  region: lowerEnum(['us', 'eu'], 'us')
     .describe('PagerDuty service region: us (events.pagerduty.com) or eu (events.eu.pagerduty.com).'),
   apiurl: optionalHttpUrl('https://events.pagerduty.com/v2/enqueue').describe(
     'Full Events API enqueue URL, overriding region (a proxy, a test receiver). "" uses the region\'s URL.',

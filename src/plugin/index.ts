@@ -7,7 +7,7 @@ export { ok, retry, fail, partial, type Outcome, type SendResult } from '../disp
 export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, jsonObject, type HttpResponse } from './http.ts';
 export { sendEach } from './each.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
-export { httpUrl, optionalHttpUrl, customHeaders, keyValueMap, commaList } from './schema.ts';
+export { httpUrl, optionalHttpUrl, customHeaders, keyValueMap, commaList, lowerEnum } from './schema.ts';
 export { alertField, scalarText, stableKey, truncate } from './fields.ts';
 export { raceSignal, abortReason } from './abort.ts';
 export { redactUrl } from '../config/redact.ts';

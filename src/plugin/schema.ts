@@ -13,6 +13,15 @@ export function optionalHttpUrl(example: string) {
   return z.union([z.literal(''), httpUrl(example)]).default('');
 }
 
+/** One of `values`, written in any letter case (falcosidekick lower-cases `region: EU`); `fallback` when absent. */
+export function lowerEnum<const V extends readonly [string, ...string[]]>(values: V, fallback: V[number]) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+}
+
 /**
  * falcosidekick's string maps (`alertmanager.extralabels`, …): a map, or the `"name:value,name:value"`
  * string its docs and the chart use (the value may contain `:`; a name without `:` gets "").

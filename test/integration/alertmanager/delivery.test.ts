@@ -2,9 +2,7 @@
 // through Alertmanager's own API (GET /api/v2/alerts): labels, annotations, startsAt/endsAt, every
 // hostport receiving every alert, Alertmanager's own rejections (410 for v1, 400 for an invalid alert).
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/dispatch/clock.ts';
 import { freezeAlert, toAlert } from '../../../src/alert/alert.ts';
 import { PRIORITIES } from '../../../src/alert/priority.ts';
 import plugin, { type AlertmanagerClient } from '../../../outputs/alertmanager/index.ts';
@@ -12,6 +10,7 @@ import { alertmanagerSchema } from '../../../outputs/alertmanager/options.ts';
 import type { PostableAlert } from '../../../outputs/alertmanager/payload.ts';
 import { fixtureText, fixtureJson } from '../../support/fixtures.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { connectContext, sendContext } from '../../support/plugin-context.ts';
 import { Receiver, waitFor } from '../../support/receiver.ts';
 import type { AlertmanagerInfra } from '../../infra/alertmanager/state.ts';
 import { infraSkipped, useInfra } from '../../infra/state.ts';
@@ -110,15 +109,7 @@ describe.skipIf(infraSkipped('alertmanager'))('alertmanager against Alertmanager
     // test is Alertmanager's answer to a mixed batch and how it is classified.
     const run = `bad-${randomUUID().slice(0, 8)}`;
     const options = alertmanagerSchema.parse({ hostport: am.urls[0], extralabels: { run } });
-    const client = (await plugin.connect?.(options, {
-      name: 'alertmanager',
-      log: pino({ level: 'silent' }),
-      tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' },
-      userAgent: 'peregrine/test',
-      timeoutMs: 5000,
-      concurrency: 1,
-      clock: systemClock,
-    })) as AlertmanagerClient;
+    const client = (await plugin.connect?.(options, connectContext('alertmanager'))) as AlertmanagerClient;
     const build = client.body;
     client.body = (alerts, o) => {
       const body = JSON.parse(build(alerts, o)) as PostableAlert[];
@@ -127,7 +118,7 @@ describe.skipIf(infraSkipped('alertmanager'))('alertmanager against Alertmanager
     };
     const alerts = ['Valid rule', 'Invalid rule'].map((rule) => freezeAlert(toAlert({ rule, priority: 'Error', time: new Date().toISOString(), output_fields: { a: 'b' } })));
     try {
-      const result = await plugin.sendBatch(alerts, { client, options, signal: AbortSignal.timeout(5000), log: pino({ level: 'silent' }), clock: systemClock });
+      const result = await plugin.sendBatch(alerts, sendContext(options, client));
       expect(result).toEqual({
         kind: 'fail',
         reason: `${am.urls[0]}/api/v2/alerts: HTTP 400: "start time must be before end time" (Alertmanager stored the valid alerts of this batch of 2 and does not say which it refused)`,
