@@ -6,6 +6,7 @@ import type { Received } from '../../test/support/receiver.ts';
 import { toEvent } from '../pagerduty/event.ts';
 import { pagerdutySchema } from '../pagerduty/options.ts';
 import { toCreateAlert, type CreateAlert } from './alert.ts';
+import { classifyCreate } from './classify.ts';
 import { opsgenieSchema } from './options.ts';
 
 const options = opsgenieSchema.parse({ apikey: 'k' });
@@ -93,5 +94,15 @@ describe('opsgenie create-alert request', () => {
     expect(request).toMatchObject({ message: 'Notice: Terminal shell in container', source: 'falco' });
     expect(request.details).not.toHaveProperty('proc_aname[2]');
     expect(request.details).not.toHaveProperty('hostname');
+  });
+});
+
+describe('opsgenie answers', () => {
+  const res = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers, text: typeof body === 'string' ? body : JSON.stringify(body) });
+
+  it('400 (invalid JSON, per Opsgenie\'s Response page) is final with its message; 429 waits for Retry-After', () => {
+    expect(classifyCreate(res(400, { message: 'Could not parse the request body', took: 0, requestId: 'r-1' }))).toEqual({ kind: 'fail', reason: 'HTTP 400: Could not parse the request body [requestId r-1]' });
+    expect(classifyCreate(res(429, { message: 'too many' }, { 'retry-after': '7' }))).toMatchObject({ kind: 'retry', afterMs: 7000 });
+    expect(classifyCreate(res(202, { result: 'Request will be processed' }))).toEqual({ kind: 'ok' });
   });
 });

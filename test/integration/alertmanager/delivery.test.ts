@@ -10,6 +10,7 @@ import { alertmanagerSchema } from '../../../outputs/alertmanager/options.ts';
 import type { PostableAlert } from '../../../outputs/alertmanager/payload.ts';
 import { fixtureText, fixtureJson } from '../../support/fixtures.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { metricSum } from '../../support/metrics.ts';
 import { connectContext, sendContext } from '../../support/plugin-context.ts';
 import { Receiver, waitFor } from '../../support/receiver.ts';
 import type { AlertmanagerInfra } from '../../infra/alertmanager/state.ts';
@@ -80,6 +81,23 @@ describe.skipIf(infraSkipped('alertmanager'))('alertmanager against Alertmanager
       expect(notice.startsAt).toBe('2026-11-20T10:21:36.167Z');
       expect(Date.parse(notice.endsAt) - Date.now()).toBeGreaterThan(60_000); // now + resolve_timeout (5 min)
     }
+  });
+
+  it('1,000 distinct alerts reach both Alertmanagers complete, in a few batches (measured)', async () => {
+    const { app, run } = await start(am.urls, '', 'flushms: 200');
+    const template = fixtureText('alerts/falco-shell.json');
+    const started = performance.now();
+    for (let i = 0; i < 1000; i++) await app.post(template.replace('"proc.cmdline":"sh -c id"', `"proc.cmdline":"sh -c id ${i}"`));
+    await waitFor(() => app.workers[0]?.healthSnapshot().delivered === 1000, 60_000, '1,000 deliveries');
+    const seconds = (performance.now() - started) / 1000;
+    const batches = await metricSum(app.metrics.registry, 'peregrine_batch_alerts', { output: 'alertmanager' }, '_count');
+    console.log(`[alertmanager] 1,000 alerts to 2 Alertmanagers in ${seconds.toFixed(2)} s (${Math.round(1000 / seconds)} alerts/s), ${batches} batches`);
+    for (const url of am.urls) {
+      const got = await alertsOf(url, run);
+      expect(got).toHaveLength(1000);
+      expect(new Set(got.map((a) => a.labels.proc_cmdline)).size).toBe(1000);
+    }
+    expect(app.deadLetters.size()).toBe(0);
   });
 
   it('expiresafter: endsAt = alert time + expiresafter, as Alertmanager stores it', async () => {
