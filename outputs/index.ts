@@ -1,8 +1,11 @@
 // The registry: adding an output is one folder plus one line here.
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
+import alertmanager from './alertmanager/index.ts';
 import awssecurityhub from './awssecurityhub/index.ts';
 import splunk from './splunk/index.ts';
 import elasticsearch from './elasticsearch/index.ts';
+import opsgenie from './opsgenie/index.ts';
+import pagerduty from './pagerduty/index.ts';
 import kafka from './kafka/index.ts';
 import loki from './loki/index.ts';
 import otlp from './otlp/index.ts';
@@ -11,4 +14,4 @@ import webhook from './webhook/index.ts';
 import slack from './slack/index.ts';
 import teams from './teams/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, slack, teams, loki, otlp];
+export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, slack, teams, alertmanager, pagerduty, opsgenie, loki, otlp];

@@ -3,7 +3,7 @@
 // (key ≤ 128, value ≤ 2048), UserDefinedFields ≤ 50 (key ≤ 128, value ≤ 1024), Resource
 // Details.Other ≤ 50 (key < 128, value < 1024), Types ≤ 50, the whole finding ≤ 240 KB.
 import type { Alert } from '../../src/plugin/index.ts';
-import { epochNanos } from '../../src/plugin/index.ts';
+import { epochNanos, rfc3339Nanos, truncate as cut } from '../../src/plugin/index.ts';
 import { findingTypes, severityLabel } from './finding-types.ts';
 
 const SCHEMA_VERSION = '2018-10-08';
@@ -104,20 +104,12 @@ export function toFinding(alert: Alert, target: FindingTarget): Finding {
  * digits): `2026-11-20T10:21:36.167531875Z`, whatever offset the alert time had.
  */
 export function asffTime(time: string): string {
-  const ns = epochNanos(time);
-  const ms = ns / 1_000_000n;
-  const iso = new Date(Number(ms)).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  const fraction = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, '0');
-  return `${iso.slice(0, 19)}.${fraction}Z`;
+  return rfc3339Nanos(epochNanos(time));
 }
 
-/** Cuts to `max` UTF-16 units, never inside a surrogate pair, ending with the marker when cut. */
+/** The SDK's truncate with this output's marker. */
 export function truncate(text: string, max: number, marker: string = TRUNCATED): string {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - marker.length);
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${text.slice(0, end)}${marker}`;
+  return cut(text, max, marker);
 }
 
 /** A field value as text: strings as they are, big integers (JSON.rawJSON) as their exact digits. */

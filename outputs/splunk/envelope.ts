@@ -1,15 +1,7 @@
 // HEC event envelopes: one JSON object per alert, concatenated into one request body. The alert
 // JSON is spliced in as text (serializeAlert) so big integers in output_fields stay exact.
-import { epochSecondsText, serializeAlert, type Alert } from '../../src/plugin/index.ts';
+import { alertField, epochSecondsText, scalarText, serializeAlert, type Alert } from '../../src/plugin/index.ts';
 import type { SplunkOptions } from './options.ts';
-
-const ALERT_KEYS: Record<string, (alert: Alert) => unknown> = {
-  rule: (a) => a.rule,
-  priority: (a) => a.priority,
-  source: (a) => a.source,
-  hostname: (a) => a.hostname,
-  uuid: (a) => a.uuid,
-};
 
 export type EnvelopeBuilder = (alert: Alert) => string;
 
@@ -41,19 +33,11 @@ function indexedFields(alert: Alert, keys: readonly string[]): string | undefine
   const out: Record<string, string | string[]> = {};
   let any = false;
   for (const key of keys) {
-    const pick = ALERT_KEYS[key];
-    const value = pick ? pick(alert) : alert.output_fields[key];
+    const value = alertField(alert, key);
     const flat = Array.isArray(value) ? value.map(scalarText).filter((v) => v !== undefined) : scalarText(value);
     if (flat === undefined) continue;
     out[key] = flat;
     any = true;
   }
   return any ? JSON.stringify(out) : undefined;
-}
-
-function scalarText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (value !== null && typeof value === 'object' && JSON.isRawJSON(value)) return (value as { rawJSON: string }).rawJSON;
-  return undefined;
 }

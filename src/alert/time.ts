@@ -36,3 +36,10 @@ export function goTimeText(time: string): string {
   const offset = /^[Zz]$|^[+-]00:00$/.test(zone) ? '+0000 UTC' : `${zone.replace(':', '')} ${zone.replace(':', '')}`;
   return `${date} ${clock}${frac ? `.${frac}` : ''} ${offset}`;
 }
+
+/** RFC 3339 in UTC with all nine fraction digits, from epoch nanoseconds: `2026-11-20T10:21:36.167531875Z`. */
+export function rfc3339Nanos(ns: bigint): string {
+  const iso = new Date(Number(ns / 1_000_000n)).toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+  const fraction = (((ns % 1_000_000_000n) + 1_000_000_000n) % 1_000_000_000n).toString().padStart(9, '0');
+  return `${iso.slice(0, 19)}.${fraction}Z`;
+}

@@ -114,6 +114,16 @@ export function excerpt(text: string, max = 300): string {
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }
 
+/** A response body as a JSON object (vendors' error bodies), or undefined when it is not one. */
+export function jsonObject<T extends object = Record<string, unknown>>(text: string): T | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * docs/architecture.md#delivery: retry network errors (thrown), 408, 429 and 5xx except 501; 401/403 wait for fixed
  * credentials (retried, output marked failing); other 4xx are permanent and go to the dead-letter store.

@@ -4,9 +4,11 @@ import type { OutputPlugin } from './types.ts';
 
 export { z } from 'zod';
 export { ok, retry, fail, partial, type Outcome, type SendResult } from '../dispatch/result.ts';
-export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, type HttpResponse } from './http.ts';
+export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, jsonObject, type HttpResponse } from './http.ts';
+export { sendEach } from './each.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
-export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency } from './schema.ts';
+export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency, keyValueMap, commaList, lowerEnum } from './schema.ts';
+export { alertField, scalarText, stableKey, truncate } from './fields.ts';
 export { raceSignal, abortReason } from './abort.ts';
 export { redactUrl } from '../config/redact.ts';
 export type { Clock } from '../dispatch/clock.ts';
@@ -14,11 +16,11 @@ export { secret } from '../config/secret.ts';
 /** The core's minimumpriority rule, for an output that also accepts falcosidekick's nested spelling of it. */
 export { minimumPriority } from '../config/common.ts';
 export type { Alert } from '../alert/alert.ts';
+export { PRIORITIES, PRIORITY_NAMES, parsePriority, priorityRank, type Priority } from '../alert/priority.ts';
 export { serializeAlert } from '../alert/serialize.ts';
-export { epochMillis, epochNanos, epochSecondsText, goTimeText } from '../alert/time.ts';
+export { epochMillis, epochNanos, epochSecondsText, goTimeText, rfc3339Nanos } from '../alert/time.ts';
 export { fieldTexts, tagsText } from './message.ts';
 export { compileTemplateSource, templateContext, type TemplateContext } from '../enrich/templates.ts';
-export { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
 export type * from './types.ts';
 
 /** Declares an output. Identity at run time; it exists so the types flow from the schema. */

@@ -14,6 +14,32 @@ export function optionalHttpUrl(example: string) {
   return z.union([z.literal(''), httpUrl(example)]).default('');
 }
 
+/** One of `values`, written in any letter case (falcosidekick lower-cases `region: EU`); `fallback` when absent. */
+export function lowerEnum<const V extends readonly [string, ...string[]]>(values: V, fallback: V[number]) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((v) => v.toLowerCase())
+    .pipe(z.enum(values, { error: `must be one of ${values.join(', ')}` }));
+}
+
+/**
+ * falcosidekick's string maps (`alertmanager.extralabels`, …): a map, or the `"name:value,name:value"`
+ * string its docs and the chart use (the value may contain `:`; a name without `:` gets "").
+ * A union rather than a preprocess, so the Helm schema accepts both.
+ */
+export function keyValueMap() {
+  return z.union([z.string(), z.record(z.string(), z.string())]).transform((v) => (typeof v === 'string' ? parsePairs(v, true) : v));
+}
+
+/** falcosidekick's comma-separated lists (`alertmanager.hostport`): a list, or `"a,b"`. `item` validates each entry. */
+export function commaList<I extends z.ZodType<unknown, string>>(item: I) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (typeof v === 'string' ? v.split(',') : v).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item));
+}
+
 /**
  * falcosidekick's `customheaders`: a map, or the chart's `"Name:value,Name:value"` string. Names are
  * lower-cased (HTTP header names are case-insensitive; one spelling lets an output's own header win
@@ -50,4 +76,15 @@ export function maxConcurrentRequests() {
 export function legacyConcurrency(options: { maxconcurrentrequests?: number | undefined }): { maxconcurrency?: number } {
   const n = options.maxconcurrentrequests;
   return n === undefined ? {} : { maxconcurrency: n === 0 ? MAX_CONCURRENCY : n };
+}
+
+/** "a:1,b:2" → {a: "1", b: "2"}; a pair without ":" is dropped, or kept with "" when `bare`. */
+function parsePairs(raw: string, bare: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    const at = pair.indexOf(':');
+    if (at < 0 && bare && pair.trim() !== '') out[pair.trim()] = '';
+    else if (at > 0) out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return out;
 }

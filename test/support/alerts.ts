@@ -20,12 +20,8 @@ export function priorityAlerts(): Alert[] {
   return inputs.map((input, i) => freezeAlert(toAlert(input, () => `priority-${i}`)));
 }
 
-/** RFC 3339 with all nine fraction digits for a nanosecond epoch time. */
-export function rfc3339Nanos(ns: bigint): string {
-  const seconds = ns / 1_000_000_000n;
-  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
-  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 19)}.${frac}Z`;
-}
+export { rfc3339Nanos } from '../../src/alert/time.ts';
+import { rfc3339Nanos } from '../../src/alert/time.ts';
 
 export const FIXTURE_TIME_NS = 1795170096167531875n; // 2026-11-20T10:21:36.167531875Z, the fixture's time
 
@@ -42,4 +38,10 @@ export function distinctAlert(marker: string, i: number, priority: Priority = 'N
     .replace('"time":"2026-11-20T10:21:36.167531875Z"', `"time":"${rfc3339Nanos(timeNs)}"`)
     .replace(`"evt.time":${1700000000167531875n + BigInt(i)}`, `"evt.time":${evtTime},"proc.pid":${4242 + i},"evt.score":${i + 0.5},"fd.is_server":${i % 2 === 0}`);
   return { json, timeNs, evtTime };
+}
+
+/** A fixture file of alerts (one object or an array) as the frozen Alerts outputs receive. */
+export function fixtureAlerts(path: string): Alert[] {
+  const value = parseJson(fixtureText(path)) as AlertInput | AlertInput[];
+  return (Array.isArray(value) ? value : [value]).map((input) => freezeAlert(toAlert(input)));
 }

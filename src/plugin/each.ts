@@ -1,0 +1,25 @@
+// One request per alert, for destinations without a batch API (PagerDuty, Opsgenie).
+import { partial, retry, type Outcome, type SendResult } from '../dispatch/result.ts';
+
+/**
+ * Sends the alerts one by one, in order. A thrown error is a retry (network, timeout). Once one
+ * alert must be retried (throttled, down), the rest are not sent: they would get the same answer,
+ * and they wait with it for the worker's next attempt.
+ */
+export async function sendEach<T>(alerts: readonly T[], send: (alert: T) => Promise<Outcome>): Promise<SendResult> {
+  const outcomes: Outcome[] = [];
+  for (const alert of alerts) {
+    let outcome: Outcome;
+    try {
+      outcome = await send(alert);
+    } catch (err) {
+      outcome = retry((err as Error).message);
+    }
+    outcomes.push(outcome);
+    if (outcome.kind === 'retry') {
+      while (outcomes.length < alerts.length) outcomes.push(outcome);
+      break;
+    }
+  }
+  return partial(outcomes);
+}
