@@ -7,6 +7,8 @@ import type { Config, OutputSection } from './config/schema.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
 import { Router } from './dispatch/router.ts';
+import { compileMatch } from './routing/compile.ts';
+import { compileRoute } from './routing/route.ts';
 import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
 import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
@@ -143,7 +145,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
       });
-      return { worker, minimumpriority: section.minimumpriority };
+      return { worker, filter: compileRoute(section.minimumpriority, compileMatch(section.match, { bracketreplacer: config.bracketreplacer, path: [plugin.name, 'match'] })) };
     });
   const router = new Router(routed);
   const workers = router.workers;

@@ -1,6 +1,7 @@
 // Core-owned keys that every output has. Plugins may not redeclare them (the contract test checks).
 import { z } from 'zod';
 import { parsePriority, PRIORITY_NAMES } from '../alert/priority.ts';
+import { MatchSchema } from '../routing/match-schema.ts';
 
 export const minimumPriority = z
   .string()
@@ -48,6 +49,15 @@ export const commonOutputShape = {
   retry: RetrySchema,
   queue: QueueSchema,
   batch: BatchSchema,
+  match: MatchSchema.optional(),
+  customfields: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Static key/values added to output_fields for this output only, on top of the global customfields (docs/routing.md).'),
+  templatedfields: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('Templated fields for this output only, rendered after the global enrichment (they see the global fields).'),
 };
 
 export const RESERVED_KEYS = Object.keys(commonOutputShape);

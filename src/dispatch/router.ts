@@ -1,23 +1,21 @@
-// Decides which outputs take an alert. Today: each output's minimumpriority. The alert is frozen
+// Decides which outputs take an alert: each output's filter (minimumpriority and match, compiled
+// once at load by src/routing/; see config/instances.ts). The alert is frozen
 // before it gets here; every output receives the same object (an output whose backlog holds it
 // compact later sends an equal copy parsed from the same JSON; see dispatch/queue.ts).
 import type { Alert } from '../alert/alert.ts';
-import { parsePriority, priorityRank } from '../alert/priority.ts';
+import type { CompiledMatch } from '../routing/compile.ts';
 import type { OutputWorker } from './worker.ts';
 
-interface Route {
+export interface Route {
   worker: OutputWorker;
-  minimumRank: number;
+  filter: CompiledMatch;
 }
 
 export class Router {
   private readonly routes: Route[];
 
-  constructor(outputs: readonly { worker: OutputWorker; minimumpriority: string }[]) {
-    this.routes = outputs.map(({ worker, minimumpriority }) => ({
-      worker,
-      minimumRank: minimumpriority === '' ? 0 : priorityRank(parsePriority(minimumpriority) ?? 'Debug'),
-    }));
+  constructor(routes: readonly Route[]) {
+    this.routes = [...routes];
   }
 
   /** Queues the alert on every matching output; `bypassFilter` is for the /test alert only. Returns how many took it. */
@@ -29,9 +27,8 @@ export class Router {
 
   /** The outputs that take this alert (the spool records them before the alert is queued). */
   targets(alert: Alert, bypassFilter = false): OutputWorker[] {
-    const rank = priorityRank(alert.priority);
     const targets: OutputWorker[] = [];
-    for (const route of this.routes) if (bypassFilter || rank >= route.minimumRank) targets.push(route.worker);
+    for (const route of this.routes) if (bypassFilter || route.filter.test(alert)) targets.push(route.worker);
     return targets;
   }
 
