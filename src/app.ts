@@ -3,12 +3,11 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { instancesOrThrow } from './config/instances.ts';
 import type { Config, OutputSection } from './config/schema.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
 import { Router } from './dispatch/router.ts';
-import { compileMatch } from './routing/compile.ts';
-import { compileRoute } from './routing/route.ts';
 import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
 import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
@@ -131,22 +130,21 @@ export function buildApp(config: Config, deps: AppDeps): App {
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
   const tls = resolveClientTls(config);
 
-  const routed = plugins
-    .filter((plugin) => plugin.enabled(config[plugin.name] as never))
-    .map((plugin) => {
-      const section = config[plugin.name] as OutputSection;
-      const worker = new OutputWorker(plugin.name, plugin, section, deliverySettings(section, plugin), {
-        clock,
-        metrics,
-        log: log.child({ output: plugin.name }),
-        deadLetters,
-        ...(spool ? { journal: spool } : {}),
-        connect: { tls, userAgent: USER_AGENT },
-        ...(deps.random ? { random: deps.random } : {}),
-        ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
-      });
-      return { worker, filter: compileRoute(section.minimumpriority, compileMatch(section.match, { bracketreplacer: config.bracketreplacer, path: [plugin.name, 'match'] })) };
+  const instances = instancesOrThrow(config, plugins, { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) });
+  const routed = instances.map((instance) => {
+    const worker = new OutputWorker(instance.name, instance.plugin, instance.options, deliverySettings(instance.options, instance.plugin), {
+      clock,
+      metrics,
+      log: log.child({ output: instance.name }),
+      deadLetters,
+      ...(spool ? { journal: spool } : {}),
+      connect: { tls, userAgent: USER_AGENT },
+      ...(instance.overlay ? { derive: instance.overlay } : {}),
+      ...(deps.random ? { random: deps.random } : {}),
+      ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
     });
+    return { worker, filter: instance.filter };
+  });
   const router = new Router(routed);
   const workers = router.workers;
   const enrich = buildEnricher(

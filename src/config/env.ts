@@ -1,5 +1,6 @@
 // Environment overlay, falcosidekick style: WEBHOOK_ADDRESS sets webhook.address,
 // CUSTOMFIELDS="a:b,c:d" sets a map (values may contain ':' after the first one).
+import YAML from 'yaml';
 import type { z } from 'zod';
 import { envName, leafPaths } from './introspect.ts';
 
@@ -21,7 +22,8 @@ function parseMap(raw: string): Record<string, string> {
   return out;
 }
 
-function convert(raw: string, kind: string): unknown {
+/** An env var's text as the value of a key of this kind (config/introspect.ts LeafKind). */
+export function convert(raw: string, kind: string): unknown {
   switch (kind) {
     case 'number':
       return raw.trim() === '' ? raw : Number(raw);
@@ -31,6 +33,13 @@ function convert(raw: string, kind: string): unknown {
       return parseMap(raw);
     case 'list':
       return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    case 'other':
+      // Structured keys (match): YAML or JSON text. Text that is not YAML stays text for zod to reject.
+      try {
+        return YAML.parse(raw) as unknown;
+      } catch {
+        return raw;
+      }
     default:
       return raw;
   }
@@ -40,6 +49,8 @@ export function applyEnv(schema: z.ZodType, input: Record<string, unknown>, env:
   const value = structuredClone(input);
   const applied: string[] = [];
   for (const leaf of leafPaths(schema)) {
+    // Named instances have their own form: config/instance-env.ts.
+    if (leaf.path[0] === 'outputs') continue;
     const name = envName(leaf.path);
     const raw = env[name];
     if (raw === undefined) continue;

@@ -38,9 +38,10 @@ function configured(value: unknown): boolean {
   return value !== '' && value !== null && value !== undefined && value !== false && value !== 0;
 }
 
-export function checkKeys(schema: z.ZodType, input: Record<string, unknown>): KeyCheck {
+/** `path`: where `input` sits (a named instance's keys are checked against its type's schema). */
+export function checkKeys(schema: z.ZodType, input: Record<string, unknown>, path: string[] = []): KeyCheck {
   const result: KeyCheck = { value: {}, problems: [], warnings: [] };
-  result.value = walk(schema, input, [], result);
+  result.value = walk(schema, input, path, result);
   return result;
 }
 

@@ -9,6 +9,9 @@ import { ConfigError, ErrorCodes, type ConfigProblem } from '../errors.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { EMBEDDED_DEFAULT } from './default.ts';
 import { applyEnv } from './env.ts';
+import { applyInstanceEnv, checkInstanceKeys, configEnvName } from './instance-env.ts';
+import { resolveInstances } from './instances.ts';
+import { flattenUnionIssues } from './issues.ts';
 import { envName, leafPaths } from './introspect.ts';
 import { checkKeys } from './keys.ts';
 import { buildConfigSchema, type Config } from './schema.ts';
@@ -62,16 +65,22 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     throw new ConfigError([{ path: '', message: `${source}: the top level must be a mapping of keys (listenport:, webhook:, …)` }]);
   }
 
+  const env = options.env ?? process.env;
   const keys = checkKeys(schema, raw as Record<string, unknown>);
-  const { value, applied } = applyEnv(schema, keys.value, options.env ?? process.env);
-  const problems: ConfigProblem[] = [...keys.problems];
+  const named = checkInstanceKeys(options.plugins, keys.value.outputs);
+  const { value, applied } = applyEnv(schema, keys.value, env);
+  const instanceEnv = applyInstanceEnv(options.plugins, named.outputs, env);
+  if (instanceEnv.applied.length || Object.keys(instanceEnv.outputs).length) value.outputs = instanceEnv.outputs;
+  applied.push(...instanceEnv.applied);
+  const problems: ConfigProblem[] = [...keys.problems, ...named.problems, ...instanceEnv.problems];
 
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const envNames = new Set(leafPaths(schema).map((l) => envName(l.path)));
-    for (const issue of parsed.error.issues) {
-      const env = envName(issue.path as (string | number)[]);
-      problems.push({ path: issue.path.join('.'), message: issue.message, ...(envNames.has(env) ? { env } : {}) });
+    for (const issue of flattenUnionIssues(parsed.error.issues)) {
+      const path = issue.path as (string | number)[];
+      const env = configEnvName(path);
+      problems.push({ path: path.join('.'), message: issue.message, ...(env !== undefined && (envNames.has(env) || path[0] === 'outputs') ? { env } : {}) });
     }
   }
   if (problems.length) throw new ConfigError(problems);
@@ -89,16 +98,15 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     throw new ConfigError([{ path: 'templatedfields', message: String(err) }]);
   }
 
-  const enabled = options.plugins.filter((p) => p.enabled(config[p.name] as never)).map((p) => p.name);
-  for (const plugin of options.plugins) {
-    if (!enabled.includes(plugin.name) || !plugin.validate) continue;
-    for (const problem of plugin.validate(config[plugin.name] as never)) {
-      const path = [plugin.name, ...problem.path.split('.').filter(Boolean)];
-      problems.push({ path: path.join('.'), message: problem.message, env: envName(path) });
-    }
+  // Which outputs run, with their validate() hooks, match and overlays checked.
+  const resolved = resolveInstances(config, options.plugins);
+  for (const problem of resolved.problems) {
+    const env = configEnvName(problem.path.split('.'));
+    problems.push({ ...problem, ...(env ? { env } : {}) });
   }
   if (problems.length) throw new ConfigError(problems);
-  const warnings = [...keys.warnings];
+  const enabled = resolved.instances.map((i) => i.name);
+  const warnings = [...keys.warnings, ...named.warnings];
   if (config.outputfieldformat) warnings.push('outputfieldformat is accepted for compatibility and ignored: alerts keep Falco\'s output line');
   if (enabled.length === 0) warnings.push('no output is enabled: alerts are accepted and counted but sent nowhere');
   return { config, schema, source, warnings, envApplied: applied, enabled };

@@ -17,7 +17,10 @@ export const INSTANCE_NAME_RULE = 'a name is 1-63 lower-case letters, digits and
 /** A named instance of one output type: `type` + the type's options + the core's keys. */
 export function instanceSchema(plugin: AnyOutputPlugin): z.ZodObject {
   // elasticsearch has an (ignored) option called `type`: in a named instance the key names the output type.
-  const own = 'type' in plugin.schema.shape ? plugin.schema.omit({ type: true }) : plugin.schema;
+  let own = 'type' in plugin.schema.shape ? plugin.schema.omit({ type: true }) : plugin.schema;
+  // Listing an instance turns it on: an `enabled` switch (stdout) defaults to true here.
+  const enabled = own.shape.enabled as z.ZodType | undefined;
+  if (enabled && enabled.safeParse(true).success) own = own.extend({ enabled: z.boolean().default(true).describe('Listing the instance turns it on; false turns it off.') });
   return own
     .extend({ type: z.literal(plugin.name).describe(`Output type: ${plugin.name}.`) })
     .extend(commonOutputShape)

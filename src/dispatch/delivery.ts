@@ -1,6 +1,7 @@
 // The types a worker is built from: its resolved settings, where it records progress when the
 // spool is on, what it needs from the app, and what it reports to /healthz.
 import type { Logger } from 'pino';
+import type { Alert } from '../alert/alert.ts';
 import type { ConnectContext } from '../plugin/types.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { BatchSettings } from './batcher.ts';
@@ -37,6 +38,12 @@ export interface WorkerDeps {
   random?: () => number;
   /** How often healthcheck() runs while the output is up (ms). */
   healthIntervalMs?: number;
+  /**
+   * The instance's enrichment overlay (its own customfields/templatedfields), applied to each alert
+   * as it is sent. Queue, spool and dead-letter store hold the shared alert, so a restart or a
+   * replay gets the overlay again from the config of the day.
+   */
+  derive?: (alert: Alert) => Alert;
 }
 
 export interface OutputHealth {

@@ -249,8 +249,9 @@ export class OutputWorker {
     const started = performance.now();
     let result: SendResult;
     try {
+      const derive = this.deps.derive;
       result = await this.plugin.sendBatch(
-        batch.map((b) => b.alert),
+        derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert),
         { options: this.options, client: this.client, signal: controller.signal, log: this.log, clock: this.deps.clock },
       );
     } catch (err) {
