@@ -22,6 +22,9 @@ import { USER_AGENT } from './version.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
 import { Spool } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
+import { registerSilenceRoutes } from './noise/api.ts';
+import type { NoiseControl } from './noise/noise.ts';
+import { createNoise } from './noise/wire.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -42,6 +45,7 @@ export interface App {
   ingest: Ingest;
   deadLetters: DeadLetterStore;
   spool: Spool | undefined;
+  noise: NoiseControl;
   metrics: Metrics;
   log: Logger;
   /** Connects every output in the background; alerts queue until each is connected. */
@@ -151,7 +155,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
     { customfields: config.customfields, customtags: config.customtags, templatedfields: config.templatedfields, bracketreplacer: config.bracketreplacer },
     { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
   );
-  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}) });
+  const noise = createNoise(config, instances, workers, { clock, metrics, log, spool });
+  const ingest = new Ingest({ enrich, router, metrics, clock, noise, ...(spool ? { spool } : {}) });
   let maintenance: NodeJS.Timeout | undefined;
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
@@ -174,6 +179,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     token: config.ingest.token,
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
+    noiseHealth: (output) => noise.health(output),
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requestbody');
 
@@ -181,6 +187,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
+  registerSilenceRoutes(server, { silences: noise.silences, outputs: workers.map((w) => w.name), token: config.ingest.token, clock });
 
   let statusServer: FastifyInstance | undefined;
   if (config.tlsserver.deploy && config.tlsserver.notlsport > 0) {
@@ -204,6 +211,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     ingest,
     deadLetters,
     spool,
+    noise,
     metrics,
     log,
     startOutputs() {
@@ -212,6 +220,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
     async shutdown(drainMs = config.shutdown.drainms) {
       accepting = false;
       await Promise.all([server.close(), statusServer?.close()]);
+      // With the spool, open windows stay in it for the next start; without, their summaries go out now.
+      await noise.close(spool === undefined);
       const left: Record<string, number> = {};
       await Promise.all(
         workers.map(async (worker) => {

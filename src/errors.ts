@@ -16,6 +16,7 @@ export const ErrorCodes = {
   NOT_FOUND: 'ERR_NOT_FOUND',
   SPOOL_FULL: 'ERR_SPOOL_FULL',
   SPOOL_WRITE: 'ERR_SPOOL_WRITE',
+  SILENCE_INVALID: 'ERR_SILENCE_INVALID',
   INTERNAL: 'ERR_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -6,7 +6,9 @@ import type { Enricher } from '../enrich/enrich.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import { SpoolFullError, type Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { freezeAlert, toAlert } from '../alert/alert.ts';
+import type { NoiseControl } from '../noise/noise.ts';
+import type { OutputWorker } from '../dispatch/worker.ts';
+import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
 
@@ -21,13 +23,15 @@ export class Ingest {
   private readonly metrics: Metrics;
   private readonly clock: Clock;
   private readonly spool: Spool | undefined;
+  private readonly noise: NoiseControl | undefined;
 
-  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool }) {
+  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; noise?: NoiseControl }) {
     this.enrich = deps.enrich;
     this.router = deps.router;
     this.metrics = deps.metrics;
     this.clock = deps.clock;
     this.spool = deps.spool;
+    this.noise = deps.noise;
   }
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */
@@ -41,10 +45,17 @@ export class Ingest {
     const json = serializeAlert(alert);
     const bytes = json.length;
     const receivedAt = this.clock.now();
-    const targets = this.router.targets(alert, bypassFilter);
+    const routed = this.router.targets(alert, bypassFilter);
+    // Noise control (src/noise/) holds back what it suppresses before anything is queued or spooled; /test bypasses it.
+    const admitted = this.noise && !bypassFilter ? this.noise.admit(routed, alert) : routed;
+    if (admitted instanceof Promise) return admitted.then((targets) => this.queue(targets, alert, json, bytes, receivedAt, validation.input.priority, source));
+    return this.queue(admitted, alert, json, bytes, receivedAt, validation.input.priority, source);
+  }
+
+  private queue(targets: readonly OutputWorker[], alert: Alert, json: string, bytes: number, receivedAt: number, priorityRaw: string, source: InputSource): Acceptance {
     const accepted = () => {
       this.metrics.countInput(source, 'accepted');
-      this.metrics.countEvent(alert, validation.input.priority);
+      this.metrics.countEvent(alert, priorityRaw);
     };
     if (!this.spool || targets.length === 0) {
       accepted();
