@@ -25,6 +25,7 @@ import { recoverSpool } from './spool/recover.ts';
 import { registerSilenceRoutes } from './noise/api.ts';
 import type { NoiseControl } from './noise/noise.ts';
 import { createNoise } from './noise/wire.ts';
+import { persistNoise } from './noise/persist.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -166,6 +167,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
     };
     recoverSpool(spool, workers, deadLetters, clock, log, (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n));
+    persistNoise(noise, spool, clock.now(), log);
     maintenance = setInterval(() => spool.maintain(), 30_000);
     maintenance.unref();
   }
