@@ -63,6 +63,7 @@ export class NoiseControl {
           clock: deps.clock,
           suppressed: this.metrics.suppressed,
           evicted: () => this.metrics.evicted.inc({ output: name }),
+          storeError: () => this.metrics.storeErrors.inc({ output: name }),
           summarize: (output, state) => this.summarize(output, state),
           ...(deps.shared ? { shared: deps.shared } : {}),
         }),

@@ -19,6 +19,7 @@ export interface NoiseSection {
 export interface SharedDedupe {
   decide(key: string, alert: Alert, now: number): Promise<Verdict>;
   readonly size: number;
+  readonly connected: boolean;
   stop(): Promise<void>;
 }
 
@@ -26,9 +27,11 @@ export interface OutputNoiseDeps {
   clock: Clock;
   suppressed: Counter<'output' | 'reason'>;
   evicted: () => void;
+  /** A Redis call failed or timed out (fail open). */
+  storeError: () => void;
   summarize: (output: string, state: WindowState) => void;
   /** Builds the shared store when dedupe.store is redis. */
-  shared?: (output: string, section: NoiseSection, summarize: (state: WindowState) => void) => SharedDedupe;
+  shared?: (output: string, section: NoiseSection, summarize: (state: WindowState) => void, storeError: () => void) => SharedDedupe;
 }
 
 export class OutputNoise {
@@ -40,6 +43,7 @@ export class OutputNoise {
   readonly rate: RateLimiter | undefined;
   readonly shared: SharedDedupe | undefined;
   evictions = 0;
+  storeErrors = 0;
   private readonly keyOf: (alert: Alert) => string;
   private readonly counters: Record<SuppressReason, { inc(): void }>;
 
@@ -55,7 +59,10 @@ export class OutputNoise {
     const rateOn = ratelimit.max > 0;
     const summarize = (state: WindowState) => deps.summarize(name, state);
     if (dedupe.windowms > 0 && dedupe.store === 'redis' && deps.shared) {
-      this.shared = deps.shared(name, section, summarize);
+      this.shared = deps.shared(name, section, summarize, () => {
+        this.storeErrors++;
+        deps.storeError();
+      });
     } else {
       this.rate = rateOn ? new RateLimiter({ max: ratelimit.max, perms: ratelimit.perms, maxkeys: dedupe.maxkeys }, evicted) : undefined;
       if (dedupe.windowms > 0) {
@@ -90,7 +97,7 @@ export class OutputNoise {
       activeKeys: this.activeKeys,
       ...(this.rate ? { rateLimitedKeys: this.rate.size } : {}),
       evicted: this.evictions,
-      ...(this.shared ? { store: 'redis' } : {}),
+      ...(this.shared ? { store: 'redis', connected: this.shared.connected, storeErrors: this.storeErrors } : {}),
     };
   }
 

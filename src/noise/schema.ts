@@ -38,6 +38,7 @@ export const DedupeSchema = z
     store: z.enum(['memory', 'redis']).default('memory').describe('memory: per replica (kept in the spool across restarts when the spool is on); redis: shared by every replica.'),
     redis: RedisSchema,
   })
+  .refine((d) => d.store !== 'redis' || d.redis.address !== '', { message: 'store: redis needs redis.address (host:port)', path: ['redis', 'address'] })
   .prefault({})
   .describe('Page once: hold back repeats of the same alert (by key) for a window and summarise them (docs/noise-control.md).');
 

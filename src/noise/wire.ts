@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.ts';
 import type { Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { NoiseControl } from './noise.ts';
-import type { OutputNoiseDeps } from './output-noise.ts';
+import { RedisDedupe } from './redis-dedupe.ts';
 import type { SilenceSpec } from './schema.ts';
 
 export interface NoiseWiring {
@@ -18,7 +18,6 @@ export interface NoiseWiring {
   metrics: Metrics;
   log: Logger;
   spool: Spool | undefined;
-  shared?: OutputNoiseDeps['shared'];
 }
 
 export function createNoise(config: Config, instances: readonly { name: string; options: OutputSection }[], workers: readonly OutputWorker[], deps: NoiseWiring): NoiseControl {
@@ -47,6 +46,6 @@ export function createNoise(config: Config, instances: readonly { name: string; 
     log,
     emit,
     bracketreplacer: config.bracketreplacer,
-    ...(deps.shared ? { shared: deps.shared } : {}),
+    shared: (output, section, summarize, storeError) => new RedisDedupe(output, section, summarize, { clock: deps.clock, log, storeError }),
   });
 }
