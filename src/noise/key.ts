@@ -1,6 +1,7 @@
 // Dedupe keys and sample fields: paths into an alert (rule, hostname, output_fields.k8s.pod.name),
 // compiled once at load into getters, so building a key per alert is a few property reads and one join.
 import type { Alert } from '../alert/alert.ts';
+import { fieldText } from '../routing/compile.ts';
 
 export type FieldGetter = (alert: Alert) => string | undefined;
 
@@ -20,29 +21,12 @@ export function keyPathProblem(path: string): string | undefined {
   return `unknown key "${path}"; use ${Object.keys(TOP_LEVEL).join(', ')} or output_fields.<field> (e.g. output_fields.k8s.pod.name)`;
 }
 
-/** A field value as text; undefined when absent or null (a big integer held as raw JSON is its digits). */
-export function valueText(value: unknown): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      return value;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(value);
-    case 'object':
-      if (value === null) return undefined;
-      return JSON.isRawJSON(value) ? value.rawJSON : JSON.stringify(value);
-    default:
-      return undefined;
-  }
-}
-
 export function compileGetter(path: string): FieldGetter {
   const top = TOP_LEVEL[path];
   if (top) return top;
   // Everything after "output_fields." is the field name, dots and brackets included (k8s.ns.name, proc.aname[2]).
   const field = path.slice(FIELDS.length);
-  return (a) => valueText(a.output_fields[field]);
+  return (a) => fieldText(a.output_fields[field]);
 }
 
 // A missing field is a value of its own, distinct from "" (\u0001 never appears in Falco text).

@@ -5,6 +5,7 @@ import type { Alert } from '../alert/alert.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { countRepeat, openWindow, type SampleSpec, type WindowState } from './window.ts';
+import { WindowTimer } from './window-timer.ts';
 
 export type Verdict = 'pass' | 'dedupe' | 'ratelimit';
 
@@ -33,9 +34,7 @@ export class MemoryDedupe {
   private readonly samples: readonly SampleSpec[];
   private readonly hooks: DedupeHooks;
   private readonly rate: RateLimiter | undefined;
-  private timer: unknown;
-  private timerAt = 0;
-  private closed = false;
+  private readonly timer: WindowTimer;
   journal: WindowJournal | undefined;
 
   constructor(settings: DedupeSettings, samples: readonly SampleSpec[], rate: RateLimiter | undefined, hooks: DedupeHooks) {
@@ -43,6 +42,7 @@ export class MemoryDedupe {
     this.samples = samples;
     this.rate = rate;
     this.hooks = hooks;
+    this.timer = new WindowTimer(hooks.clock, () => this.sweep());
   }
 
   get size(): number {
@@ -91,9 +91,7 @@ export class MemoryDedupe {
   }
 
   stop(): void {
-    this.closed = true;
-    this.hooks.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.timer.stop();
   }
 
   private close(w: WindowState): void {
@@ -110,19 +108,11 @@ export class MemoryDedupe {
     this.hooks.evicted();
   }
 
-  /** One timer, at the end of the oldest open window. */
   private arm(): void {
-    if (this.closed) return;
-    const first = this.windows.values().next();
-    if (first.done) return;
-    if (this.timer !== undefined && this.timerAt <= first.value.end) return;
-    this.hooks.clock.clearTimeout(this.timer);
-    this.timerAt = first.value.end;
-    this.timer = this.hooks.clock.setTimeout(() => this.sweep(), Math.max(0, first.value.end - this.hooks.clock.now()));
+    this.timer.arm(this.windows.values().next().value?.end);
   }
 
   private sweep(): void {
-    this.timer = undefined;
     const now = this.hooks.clock.now();
     for (const w of this.windows.values()) {
       if (w.end > now) break;

@@ -14,6 +14,7 @@ import { compileGetter, type FieldGetter } from './key.ts';
 import type { Verdict } from './memory-dedupe.ts';
 import type { NoiseSection, SharedDedupe } from './output-noise.ts';
 import { COLLECT, DECIDE } from './redis-scripts.ts';
+import { WindowTimer } from './window-timer.ts';
 import type { RedisConfig } from './schema.ts';
 import type { WindowState } from './window.ts';
 
@@ -80,9 +81,7 @@ export class RedisDedupe implements SharedDedupe {
   private readonly samples: { path: string; get: FieldGetter }[];
   private readonly replica: string;
   private readonly owned = new Map<string, Owned>();
-  private timer: unknown;
-  private timerAt = 0;
-  private stopped = false;
+  private readonly timer: WindowTimer;
 
   constructor(output: string, section: NoiseSection, summarize: (state: WindowState) => void, deps: RedisDeps) {
     this.output = output;
@@ -93,6 +92,7 @@ export class RedisDedupe implements SharedDedupe {
     const { dedupe } = section;
     this.samples = dedupe.samplefields.filter((p) => !dedupe.keys.includes(p)).map((path) => ({ path, get: compileGetter(path) }));
     this.client = clientFor(dedupe.redis, deps.log.child({ output }));
+    this.timer = new WindowTimer(deps.clock, () => void this.sweep());
     this.client.connect().catch(() => {}); // the 'error' listener reports it; reconnects on its own
   }
 
@@ -133,8 +133,7 @@ export class RedisDedupe implements SharedDedupe {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    this.deps.clock.clearTimeout(this.timer);
+    this.timer.stop();
     this.client.destroy();
   }
 
@@ -155,17 +154,10 @@ export class RedisDedupe implements SharedDedupe {
   }
 
   private arm(): void {
-    if (this.stopped) return;
-    const first = this.owned.values().next();
-    if (first.done) return;
-    if (this.timer !== undefined && this.timerAt <= first.value.end) return;
-    this.deps.clock.clearTimeout(this.timer);
-    this.timerAt = first.value.end;
-    this.timer = this.deps.clock.setTimeout(() => void this.sweep(), Math.max(0, first.value.end - this.deps.clock.now()));
+    this.timer.arm(this.owned.values().next().value?.end);
   }
 
   private async sweep(): Promise<void> {
-    this.timer = undefined;
     const now = this.deps.clock.now();
     const due: Owned[] = [];
     for (const w of this.owned.values()) {

@@ -146,8 +146,8 @@ function tagConditions(spec: readonly string[] | { any?: string[] | undefined; a
   return out;
 }
 
-/** A field value as text for matching; undefined when absent or null. Big integers are their digits. */
-function fieldText(value: unknown): string | undefined {
+/** A field value as text for matching (and dedupe keys); undefined when absent or null. Big integers are their digits. */
+export function fieldText(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return value;

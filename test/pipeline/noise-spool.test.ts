@@ -36,6 +36,14 @@ async function stop(app: RunningApp): Promise<void> {
 
 const idle = (app: RunningApp) => Promise.all(app.workers.map((w) => w.idle()));
 
+/** One more restart, a window later: nothing is left in the spool to send again. */
+async function expectNothingMore(dir: string, clock: FakeClock, received: number): Promise<void> {
+  const again = await start(dir, clock);
+  await clock.advance(WINDOW);
+  await idle(again);
+  expect(receiver?.received).toHaveLength(received);
+}
+
 describe('dedupe with the spool on', () => {
   it('does not page again after a restart inside the window, and sends the summary once at its end', async () => {
     receiver = await new Receiver().start();
@@ -63,12 +71,7 @@ describe('dedupe with the spool on', () => {
     expect(summary.priority).toBe('Error');
     await idle(second);
     await stop(second);
-
-    // Nothing is left to send again.
-    const third = await start(dir, clock);
-    await clock.advance(WINDOW);
-    await idle(third);
-    expect(receiver.received).toHaveLength(2);
+    await expectNothingMore(dir, clock, 2);
   });
 
   it('sends a summary that fell due while the daemon was down once, at the next start, with the same uuid', async () => {
@@ -89,9 +92,7 @@ describe('dedupe with the spool on', () => {
     expect(summary.output_fields).toMatchObject({ 'peregrine.count': 5, 'peregrine.suppressed': 4, 'peregrine.window_end': '2026-11-20T10:10:00.000Z' });
     expect(receiver.received[1]?.headers['idempotency-key']).toBe(summary.uuid);
     await stop(second);
-    const third = await start(dir, clock);
-    await idle(third);
-    expect(receiver.received).toHaveLength(2);
+    await expectNothingMore(dir, clock, 2);
   });
 
   it('keeps the rate limit and run-time silences across a restart', async () => {

@@ -1,10 +1,13 @@
 // Noise-control keys in the config: defaults off, env vars, and mistakes reported with their paths.
 import { describe, expect, it } from 'vitest';
 import { configFromYaml } from '../../support/config.ts';
+import type { DedupeConfig, RateLimitConfig, SilenceSpec } from '../../../src/noise/schema.ts';
+
+type Sections = { webhook: { dedupe: DedupeConfig; ratelimit: RateLimitConfig }; silences: SilenceSpec[] };
 
 describe('noise-control config', () => {
   it('is off by default and takes env vars, silences as YAML/JSON text', () => {
-    const off = configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n').config as Record<string, any>;
+    const off = configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n').config as unknown as Sections;
     expect(off.webhook.dedupe).toMatchObject({ windowms: 0, store: 'memory', keys: ['rule', 'hostname', 'output_fields.k8s.ns.name', 'output_fields.k8s.pod.name'] });
     expect(off.webhook.ratelimit).toEqual({ max: 0, perms: 3_600_000 });
     const { config } = configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n', {
@@ -13,7 +16,7 @@ describe('noise-control config', () => {
       WEBHOOK_RATELIMIT_MAX: '5',
       SILENCES: '[{match: {rule: "x*"}, for: 2h, reason: maintenance, outputs: [webhook]}]',
     });
-    const c = config as Record<string, any>;
+    const c = config as unknown as Sections;
     expect(c.webhook.dedupe).toMatchObject({ windowms: 60_000, keys: ['rule', 'output_fields.k8s.pod.name'] });
     expect(c.webhook.ratelimit.max).toBe(5);
     expect(c.silences).toEqual([{ match: { rule: 'x*' }, for: '2h', reason: 'maintenance', outputs: ['webhook'] }]);
