@@ -30,11 +30,21 @@ function table(schema: z.ZodType, prefix: string[]): string {
   return ['| key | default | meaning | env |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+const NAMED = [
+  'Any number of outputs of any type, each under its own name (docs/routing.md). `type` picks the output type; every key of',
+  'that type\'s section below applies (minimumpriority, match, customfields, templatedfields, queue, retry, batch, timeoutms',
+  'included); listing an instance turns it on, and its address key must be set. Names: lower-case letters, digits and single',
+  'dashes (soc-pager). Env: `OUTPUTS__<NAME>__<KEY>` with the name upper-cased and `-` written `_`, e.g.',
+  '`OUTPUTS__SOC_PAGER__ADDRESS`, `OUTPUTS__SOC_PAGER__RETRY_MAXATTEMPTS`, `OUTPUTS__SOC_PAGER__MATCH=\'{priority: ">=critical"}\'`;',
+  'an instance set only by env vars needs `OUTPUTS__<NAME>__TYPE`.',
+];
+
 export function optionsMarkdown(): string {
   const parts = ['#### Global keys', '', table(BaseSchema, [])];
   for (const plugin of outputs) {
     parts.push('', `#### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
   }
+  parts.push('', '#### `outputs.<name>` — named output instances', '', ...NAMED);
   return parts.join('\n');
 }
 
@@ -64,6 +74,16 @@ export function referenceYaml(): string {
     ...yamlLines(BaseSchema, ''),
   ];
   for (const plugin of outputs) lines.push('', `# ${plugin.description}`, `${plugin.name}:`, ...yamlLines(outputSchema(plugin), '  '));
+  lines.push(
+    '',
+    ...NAMED.map((l) => `# ${l.replaceAll('`', '')}`),
+    'outputs: {}',
+    '#  soc-pager:',
+    '#    type: webhook',
+    '#    address: https://pager.example.com/hook',
+    '#    match: {priority: ">=critical", rule: ["Terminal shell in container", "/^Drop and execute/"]}',
+    '#    customfields: {channel: "#pager"}',
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -11,6 +11,7 @@ export interface Cli {
 
 export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-config] [--version]
        peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID]
+       peregrine route [-c FILE] [ALERT.json]   which outputs take this alert, and why not (stdin when no file)
        peregrine silence <add|list|expire> [-c FILE] [--url URL] [--token TOKEN] (peregrine silence for details)
 
   -c, --config FILE   YAML config (default: config/peregrine.yaml if present, else the embedded default)
@@ -19,7 +20,8 @@ export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-confi
   --version           print the version
   -h, --help          this help
 
-Environment variables override the file: the key path upper-cased with "_" (WEBHOOK_ADDRESS, CUSTOMFIELDS="a:b,c:d").`;
+Environment variables override the file: the key path upper-cased with "_" (WEBHOOK_ADDRESS, CUSTOMFIELDS="a:b,c:d");
+named outputs: OUTPUTS__<NAME>__<KEY> with "-" written "_" (OUTPUTS__SOC_PAGER__ADDRESS).`;
 
 export function parseCli(argv: string[]): Cli {
   const { values } = parseArgs({

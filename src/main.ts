@@ -1,14 +1,17 @@
 #!/usr/bin/env node
 // load config → build app → listen → drain on SIGTERM/SIGINT.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import { outputs } from '../outputs/index.ts';
 import { buildApp } from './app.ts';
 import { parseCli, USAGE, type Cli } from './cli.ts';
+import { instancesOrThrow } from './config/instances.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
 import { tuneHeap } from './heap.ts';
+import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
 import { runDlq } from './spool/dlq-cli.ts';
 import { runSilence } from './noise/silence-cli.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
@@ -29,6 +32,24 @@ function load(cli: Cli): LoadedConfig {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'route') {
+    const args = process.argv.slice(3);
+    if (args.includes('-h') || args.includes('--help')) return void process.stdout.write(`${ROUTE_USAGE}\n`);
+    const at = args.findIndex((a) => a === '-c' || a === '--config');
+    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
+    let instances;
+    try {
+      instances = instancesOrThrow(loaded.config, outputs);
+    } catch (err) {
+      if (err instanceof ConfigError) fatal(`invalid configuration.\n${err.message}`);
+      throw err;
+    }
+    process.exitCode = runRoute(args, loaded.config, instances, {
+      read: (file) => readFileSync(file ?? 0, 'utf8'),
+      out: (line) => process.stdout.write(`${line}\n`),
+    });
+    return;
+  }
   if (process.argv[2] === 'dlq' || process.argv[2] === 'silence') {
     const args = process.argv.slice(3);
     const at = args.findIndex((a) => a === '-c' || a === '--config');

@@ -7,7 +7,7 @@ import { priorityRank } from '../alert/priority.ts';
 import { flattenUnionIssues } from '../config/issues.ts';
 import { ConfigError } from '../errors.ts';
 import { MatchSchema, type FieldCondition, type InnerMatchBlock, type MatchBlock } from './match-schema.ts';
-import { compilePatterns } from './pattern.ts';
+import { compilePatterns, type PatternSet } from './pattern.ts';
 import { parsePriorityExpr, type PriorityExpr } from './priority-expr.ts';
 
 export interface CompiledMatch {
@@ -121,13 +121,16 @@ function tagConditions(spec: readonly string[] | { any?: string[] | undefined; a
   const out: Condition[] = [];
   if (ops.any) {
     const set = compilePatterns(ops.any);
-    const test = (a: Alert) => a.tags.some((t) => set.test(t));
+    const test = (a: Alert) => anyTag(a.tags, set);
     out.push({ test, fail: (a) => `tags ${shownTags(a)} include none of ${set.text}`, hit: (a) => `tags ${shownTags(a)} include one of ${set.text}` });
   }
   if (ops.all) {
     const sets = ops.all.map((p) => compilePatterns([p]));
     const text = compilePatterns(ops.all).text;
-    const test = (a: Alert) => sets.every((s) => a.tags.some((t) => s.test(t)));
+    const test = (a: Alert) => {
+      for (const s of sets) if (!anyTag(a.tags, s)) return false;
+      return true;
+    };
     out.push({
       test,
       fail: (a) => `tags ${shownTags(a)} lack ${sets.find((s) => !a.tags.some((t) => s.test(t)))?.text.slice(1, -1)} (all of ${text} are required)`,
@@ -136,7 +139,7 @@ function tagConditions(spec: readonly string[] | { any?: string[] | undefined; a
   }
   if (ops.none) {
     const set = compilePatterns(ops.none);
-    const test = (a: Alert) => !a.tags.some((t) => set.test(t));
+    const test = (a: Alert) => !anyTag(a.tags, set);
     out.push({
       test,
       fail: (a) => `tags ${shownTags(a)} include ${show(a.tags.find((t) => set.test(t)) ?? '')} (none of ${set.text} may be present)`,
@@ -144,6 +147,12 @@ function tagConditions(spec: readonly string[] | { any?: string[] | undefined; a
     });
   }
   return out;
+}
+
+// A plain loop: no closure per alert on the hot path.
+function anyTag(tags: readonly string[], set: PatternSet): boolean {
+  for (let i = 0; i < tags.length; i++) if (set.test(tags[i] as string)) return true;
+  return false;
 }
 
 /** A field value as text for matching (and dedupe keys); undefined when absent or null. Big integers are their digits. */

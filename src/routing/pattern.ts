@@ -40,6 +40,8 @@ export interface PatternSet {
 /** Compiles patterns; throws on an invalid regex (schema validation reports those first, with the path). */
 export function compilePatterns(patterns: readonly string[]): PatternSet {
   const exact = new Set<string>();
+  // `prefix*` is by far the most common glob (node-*, team-a-*): startsWith is ~10x cheaper than a regex run.
+  const prefixes: string[] = [];
   const globs: string[] = [];
   const regexes: RegExp[] = [];
   for (const p of patterns) {
@@ -48,14 +50,17 @@ export function compilePatterns(patterns: readonly string[]): PatternSet {
       const problem = patternProblem(p);
       if (problem) throw new Error(problem);
       regexes.push(new RegExp(literal[1] as string, literal[2]));
-    } else if (isGlob(p)) globs.push(globSource(p));
-    else exact.add(p);
+    } else if (isGlob(p)) {
+      const stem = p.slice(0, -1);
+      if (p.endsWith('*') && !isGlob(stem)) prefixes.push(stem);
+      else globs.push(globSource(p));
+    } else exact.add(p);
   }
   if (globs.length) regexes.unshift(new RegExp(`^(?:${globs.join('|')})$`));
   const text = `[${patterns.map((p) => (REGEX_LITERAL.test(p) ? p : JSON.stringify(p))).join(', ')}]`;
-  // The common shapes get a closure without the loop.
-  if (regexes.length === 0) return { text, test: (v) => exact.has(v) };
-  if (exact.size === 0 && regexes.length === 1) {
+  // The common shapes get a closure without loops.
+  if (prefixes.length === 0 && regexes.length === 0) return { text, test: (v) => exact.has(v) };
+  if (exact.size === 0 && prefixes.length === 0 && regexes.length === 1) {
     const re = regexes[0] as RegExp;
     return { text, test: (v) => re.test(v) };
   }
@@ -63,7 +68,8 @@ export function compilePatterns(patterns: readonly string[]): PatternSet {
     text,
     test(v) {
       if (exact.has(v)) return true;
-      for (const re of regexes) if (re.test(v)) return true;
+      for (let i = 0; i < prefixes.length; i++) if (v.startsWith(prefixes[i] as string)) return true;
+      for (let i = 0; i < regexes.length; i++) if ((regexes[i] as RegExp).test(v)) return true;
       return false;
     },
   };

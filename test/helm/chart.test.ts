@@ -51,6 +51,25 @@ function template(values: string[] | string = [], extra: string[] = []): { ok: b
   return { ok: res.status === 0, docs, stderr: res.stderr };
 }
 
+/** A values file rendered cleanly: its documents, the generated Secret's env and the ConfigMap's config text. */
+function rendered(values: string): { docs: Doc[]; env: Record<string, string>; text: string } {
+  const { ok, docs, stderr } = template(values);
+  expect(stderr).toBe('');
+  expect(ok).toBe(true);
+  return { docs, env: secretEnv(docs), text: (find(docs, 'ConfigMap') as Any).data['config.yaml'] as string };
+}
+
+/** The config the daemon loads from the chart's ConfigMap text + Secret env, checked equal to the one loaded from `config` directly. */
+function daemonViews(configMapText: string, env: Record<string, string>, config: unknown) {
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-helm-'));
+  writeFileSync(join(dir, 'cm.yaml'), configMapText);
+  writeFileSync(join(dir, 'direct.yaml'), YAML.stringify(config));
+  const fromChart = loadConfig({ plugins: outputs, file: join(dir, 'cm.yaml'), env });
+  const direct = loadConfig({ plugins: outputs, file: join(dir, 'direct.yaml'), env: {} });
+  expect(fromChart.config).toEqual(direct.config);
+  return { fromChart, direct };
+}
+
 function valuesFile(values: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-helm-'));
   const file = join(dir, 'values.yaml');
@@ -125,30 +144,44 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
   it('the seed falcosidekick config: secrets go to the Secret as SECTION_KEY env vars and the daemon sees the same config', () => {
     const values = YAML.parse(readFileSync(join(chart, 'ci/all-outputs-values.yaml'), 'utf8'));
     expect(values.config).toEqual(seed());
-    const { ok, docs, stderr } = template('all-outputs-values.yaml');
-    expect(stderr).toBe('');
-    expect(ok).toBe(true);
-    const env = secretEnv(docs);
+    const { docs, env, text } = rendered('all-outputs-values.yaml');
     expect(env).toEqual({
       ELASTICSEARCH_PASSWORD: 'changeme',
       SPLUNK_TOKEN: 'your-hec-token',
       KAFKA_PASSWORD: 'password',
       WEBHOOK_CUSTOMHEADERS: 'Authorization:Bearer your-api-token,X-Source:falco',
     });
-    const text = (find(docs, 'ConfigMap') as Any).data['config.yaml'] as string;
     for (const secret of Object.values(env)) expect(text).not.toContain(secret.split(',')[0]?.split(':').pop());
     expect(text).not.toMatch(/password|token:|Authorization/);
     const c = container(find(docs, 'Deployment') as Doc);
     expect(c.envFrom).toEqual([{ secretRef: { name: 'peregrine' } }]);
 
     // What the daemon loads from the ConfigMap + the Secret's env equals the pasted config.
-    const dir = mkdtempSync(join(tmpdir(), 'peregrine-helm-'));
-    writeFileSync(join(dir, 'cm.yaml'), text);
-    writeFileSync(join(dir, 'seed.yaml'), YAML.stringify(seed()));
-    const fromChart = loadConfig({ plugins: outputs, file: join(dir, 'cm.yaml'), env });
-    const direct = loadConfig({ plugins: outputs, file: join(dir, 'seed.yaml'), env: {} });
-    expect(fromChart.config).toEqual(direct.config);
+    const { fromChart, direct } = daemonViews(text, env, seed());
     expect(fromChart.enabled).toEqual(direct.enabled);
+  });
+
+  it('named outputs: each instance\'s secrets go to the Secret as OUTPUTS__<NAME>__<KEY>, match stays, the daemon sees the same config', () => {
+    const { env, text } = rendered('named-outputs-values.yaml');
+    expect(env).toEqual({
+      OUTPUTS__SOC_PAGER__CUSTOMHEADERS: 'Authorization:Bearer pager-token',
+      OUTPUTS__TEAM_A_SPLUNK__TOKEN: 'team-a-hec-token',
+      OUTPUTS__AUDIT_ES__PASSWORD: 'es-secret',
+    });
+    expect(text).not.toMatch(/pager-token|team-a-hec-token|es-secret/);
+    // The match block, secret-looking field name included, is config, not a secret.
+    expect(text).toContain('k8s.pod.labels.token');
+    const { fromChart } = daemonViews(text, env, YAML.parse(readFileSync(join(chart, 'ci/named-outputs-values.yaml'), 'utf8')).config);
+    // Helm writes map keys sorted; the order of outputs has no effect on which alerts each takes.
+    expect(fromChart.enabled).toEqual(['webhook', 'audit-es', 'soc-pager', 'team-a-splunk']);
+  });
+
+  it('named outputs: the values schema refuses a bad instance name and an unknown type', () => {
+    const badName = template(valuesFile({ config: { outputs: { Soc_Pager: { type: 'stdout' } } } }));
+    expect(badName.ok).toBe(false);
+    expect(badName.stderr).toMatch(/Soc_Pager/);
+    const badType = template(valuesFile({ config: { outputs: { x: { type: 'slack' } } } }));
+    expect(badType.ok).toBe(false);
   });
 
   it('optional resources render: HPA, Ingress, NetworkPolicy, ServiceMonitor, PrometheusRule', () => {

@@ -62,12 +62,15 @@ app.kubernetes.io/part-of: falco
   (password, token, apikey, …) — which also covers sections of falcosidekick outputs Peregrine
   ignores. A free-form map (customheaders, …) holding a secret-looking key moves whole, as one env
   var in falcosidekick's "k:v,k:v" form. Keys match in any case, like the daemon.
-  Returns JSON: {"public": {...}, "env": {"ELASTICSEARCH_PASSWORD": "..."}}.
+  Named outputs (outputs.<name>) are walked with the metadata of their type and the daemon's
+  OUTPUTS__<NAME>__<KEY> env form ("-" written "_"); a `match:` block always stays in the ConfigMap
+  (its field names are Falco fields, not secrets).
+  Returns JSON: {"public": {...}, "env": {"ELASTICSEARCH_PASSWORD": "...", "OUTPUTS__SOC_PAGER__TOKEN": "..."}}.
 */ -}}
 {{- define "peregrine.splitConfig" -}}
 {{- $meta := include "peregrine.configMeta" . | fromJson -}}
 {{- $out := dict "public" (dict) "env" (dict) -}}
-{{- include "peregrine.walkConfig" (dict "node" (.Values.config | default dict) "path" "" "public" $out.public "env" $out.env "meta" $meta) -}}
+{{- include "peregrine.walkConfig" (dict "node" (.Values.config | default dict) "path" "" "public" $out.public "env" $out.env "meta" $meta "envPrefix" "") -}}
 {{- toJson $out -}}
 {{- end -}}
 
@@ -76,8 +79,24 @@ app.kubernetes.io/part-of: falco
 {{- range $key, $value := $ctx.node -}}
 {{- $path := lower $key -}}
 {{- if $ctx.path }}{{ $path = printf "%s.%s" $ctx.path (lower $key) }}{{ end -}}
-{{- $env := $path | replace "." "_" | upper -}}
-{{- if kindIs "map" $value -}}
+{{- $env := printf "%s%s" $ctx.envPrefix ($path | replace "." "_" | upper) -}}
+{{- if and (eq $path "outputs") (kindIs "map" $value) (not $ctx.envPrefix) -}}
+  {{- $instances := dict -}}
+  {{- range $name, $instance := $value -}}
+    {{- if kindIs "map" $instance -}}
+      {{- $typeMeta := get $ctx.meta.instances (lower (toString (get $instance "type"))) | default (dict "secrets" (list) "maps" (list)) -}}
+      {{- $sub := dict -}}
+      {{- $prefix := printf "OUTPUTS__%s__" ($name | upper | replace "-" "_") -}}
+      {{- include "peregrine.walkConfig" (dict "node" $instance "path" "" "public" $sub "env" $ctx.env "meta" (dict "secrets" $typeMeta.secrets "maps" $typeMeta.maps "secretKeyPattern" $ctx.meta.secretKeyPattern) "envPrefix" $prefix) -}}
+      {{- $_ := set $instances $name $sub -}}
+    {{- else -}}
+      {{- $_ := set $instances $name $instance -}}
+    {{- end -}}
+  {{- end -}}
+  {{- $_ := set $ctx.public $key $instances -}}
+{{- else if and (eq (lower $key) "match") (or $ctx.path $ctx.envPrefix) -}}
+  {{- $_ := set $ctx.public $key $value -}}
+{{- else if kindIs "map" $value -}}
   {{- if has $path $ctx.meta.maps -}}
     {{- $secretish := false -}}
     {{- range $k, $v := $value }}{{ if regexMatch $ctx.meta.secretKeyPattern $k }}{{ $secretish = true }}{{ end }}{{ end -}}
@@ -95,7 +114,7 @@ app.kubernetes.io/part-of: falco
     {{- end -}}
   {{- else -}}
     {{- $sub := dict -}}
-    {{- include "peregrine.walkConfig" (dict "node" $value "path" $path "public" $sub "env" $ctx.env "meta" $ctx.meta) -}}
+    {{- include "peregrine.walkConfig" (dict "node" $value "path" $path "public" $sub "env" $ctx.env "meta" $ctx.meta "envPrefix" $ctx.envPrefix) -}}
     {{- $_ := set $ctx.public $key $sub -}}
   {{- end -}}
 {{- else if and (not (kindIs "slice" $value)) (or (has $path $ctx.meta.secrets) (regexMatch $ctx.meta.secretKeyPattern $key)) -}}
