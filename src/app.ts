@@ -26,6 +26,10 @@ import { redactAlert } from './config/redact.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
 import { Spool } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
+import { registerSilenceRoutes } from './noise/api.ts';
+import type { NoiseControl } from './noise/noise.ts';
+import { createNoise } from './noise/wire.ts';
+import { persistNoise } from './noise/persist.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -46,6 +50,7 @@ export interface App {
   ingest: Ingest;
   deadLetters: DeadLetterStore;
   spool: Spool | undefined;
+  noise: NoiseControl;
   metrics: Metrics;
   log: Logger;
   /** Connects every output in the background; alerts queue until each is connected. */
@@ -177,7 +182,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
   // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
   const payloadLog = log.child({ component: 'ingest' });
   const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
-  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
+  const noise = createNoise(config, instances, workers, { clock, metrics, log, spool });
+  const ingest = new Ingest({ enrich, router, metrics, clock, noise, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
   let maintenance: NodeJS.Timeout | undefined;
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
@@ -187,6 +193,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
     };
     recoverSpool(spool, workers, deadLetters, clock, log, (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n));
+    persistNoise(noise, spool, clock.now(), log);
     maintenance = setInterval(() => spool.maintain(), 30_000);
     maintenance.unref();
   }
@@ -200,6 +207,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     token: config.ingest.token,
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
+    noiseHealth: (output) => noise.health(output),
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
@@ -208,6 +216,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
+  registerSilenceRoutes(server, { silences: noise.silences, outputs: workers.map((w) => w.name), token: config.ingest.token, clock });
 
   // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
   // catch-all, so listing it moves alert ingest on every other path too).
@@ -237,6 +246,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     ingest,
     deadLetters,
     spool,
+    noise,
     metrics,
     log,
     startOutputs() {
@@ -245,6 +255,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
     async shutdown(drainMs = config.shutdown.drainms) {
       accepting = false;
       await Promise.all([server.close(), statusServer?.close()]);
+      // With the spool, open windows stay in it for the next start; without, their summaries go out now.
+      await noise.close(spool === undefined);
       const left: Record<string, number> = {};
       await Promise.all(
         workers.map(async (worker) => {

@@ -12,6 +12,7 @@ export interface Cli {
 export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-config] [--version]
        peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID]
        peregrine route [-c FILE] [ALERT.json]   which outputs take this alert, and why not (stdin when no file)
+       peregrine silence <add|list|expire> [-c FILE] [--url URL] [--token TOKEN] (peregrine silence for details)
 
   -c, --config FILE   YAML config (default: config/peregrine.yaml if present, else the embedded default)
   --check-config      validate the config (file + environment) and exit: 0 valid, 1 with every problem listed

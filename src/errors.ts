@@ -17,6 +17,7 @@ export const ErrorCodes = {
   METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
   SPOOL_FULL: 'ERR_SPOOL_FULL',
   SPOOL_WRITE: 'ERR_SPOOL_WRITE',
+  SILENCE_INVALID: 'ERR_SILENCE_INVALID',
   INTERNAL: 'ERR_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -95,6 +96,11 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
     status: 404,
     when: 'An unknown path, or on `tlsserver.notlsport` a path that is not in `tlsserver.notlspaths`.',
     fix: 'Falco posts to `/`; see the HTTP API for the other paths.',
+  },
+  ERR_SILENCE_INVALID: {
+    status: 400,
+    when: 'A silence sent to `POST /api/v1/silences` (or `peregrine silence add`) is not valid: its match, expiry or reason.',
+    fix: 'The reply names the field; a silence needs a `match` (routing syntax), `for` or `until` in the future, and a `reason`.',
   },
   ERR_METHOD_NOT_ALLOWED: {
     status: 405,

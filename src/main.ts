@@ -13,6 +13,7 @@ import { ConfigError } from './errors.ts';
 import { tuneHeap } from './heap.ts';
 import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
 import { runDlq } from './spool/dlq-cli.ts';
+import { runSilence } from './noise/silence-cli.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
 
@@ -49,11 +50,12 @@ async function main(): Promise<void> {
     });
     return;
   }
-  if (process.argv[2] === 'dlq') {
+  if (process.argv[2] === 'dlq' || process.argv[2] === 'silence') {
     const args = process.argv.slice(3);
     const at = args.findIndex((a) => a === '-c' || a === '--config');
     const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
-    process.exitCode = runDlq(args, loaded.config, (line) => process.stdout.write(`${line}\n`));
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    process.exitCode = process.argv[2] === 'dlq' ? runDlq(args, loaded.config, print) : await runSilence(args, loaded.config, print);
     return;
   }
   let cli: Cli;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { listOrString, pairsOrString } from './forms.ts';
 import { secret } from './secret.ts';
+import { SilencesSchema } from '../noise/schema.ts';
 
 const file = (what: string) => z.string().default('').describe(what);
 
@@ -102,6 +103,7 @@ export const baseShape = {
     .object({ maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).') })
     .prefault({})
     .describe('Dead-letter store for alerts an output refused or could not deliver within its retry budget.'),
+  silences: SilencesSchema,
 };
 
 export const BaseSchema = z.object(baseShape);

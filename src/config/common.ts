@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { parsePriority, PRIORITY_NAMES } from '../alert/priority.ts';
 import { MatchSchema } from '../routing/match-schema.ts';
+import { noiseOutputShape } from '../noise/schema.ts';
 
 export const minimumPriority = z
   .string()
@@ -63,6 +64,7 @@ export const commonOutputShape = {
     .record(z.string(), z.string())
     .default({})
     .describe('Templated fields for this output only, rendered after the global enrichment (they see the global fields).'),
+  ...noiseOutputShape,
 };
 
 export const RESERVED_KEYS = Object.keys(commonOutputShape);

@@ -64,7 +64,8 @@ export function leafKind(schema: z.ZodType): LeafKind {
     case 'record':
       return 'map';
     case 'array':
-      return 'list';
+      // A list of objects (silences) is YAML/JSON text in an env var, not "a,b".
+      return objectShape((def as { element?: z.ZodType }).element as z.ZodType) ? 'other' : 'list';
     case 'union': {
       const kinds = new Set((def.options ?? []).map(leafKind));
       return kinds.size === 1 ? ([...kinds][0] as LeafKind) : 'other';

@@ -6,6 +6,8 @@ import type { Enricher } from '../enrich/enrich.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import { SpoolFullError, type Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { NoiseControl } from '../noise/noise.ts';
+import type { OutputWorker } from '../dispatch/worker.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
@@ -22,15 +24,17 @@ export class Ingest {
   private readonly clock: Clock;
   private readonly spool: Spool | undefined;
   private readonly onAccepted: ((alert: Alert) => void) | undefined;
+  private readonly noise: NoiseControl | undefined;
 
   /** onAccepted: called with every accepted alert, once enriched (the debug payload log). */
-  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; onAccepted?: (alert: Alert) => void }) {
+  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; noise?: NoiseControl; onAccepted?: (alert: Alert) => void }) {
     this.onAccepted = deps.onAccepted;
     this.enrich = deps.enrich;
     this.router = deps.router;
     this.metrics = deps.metrics;
     this.clock = deps.clock;
     this.spool = deps.spool;
+    this.noise = deps.noise;
   }
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */
@@ -44,7 +48,14 @@ export class Ingest {
     const json = serializeAlert(alert);
     const bytes = json.length;
     const receivedAt = this.clock.now();
-    const targets = this.router.targets(alert, bypassFilter);
+    const routed = this.router.targets(alert, bypassFilter);
+    // Noise control (src/noise/) holds back what it suppresses before anything is queued or spooled; /test bypasses it.
+    const admitted = this.noise && !bypassFilter ? this.noise.admit(routed, alert) : routed;
+    if (admitted instanceof Promise) return admitted.then((targets) => this.queue(targets, alert, json, bytes, receivedAt, validation.input.priority, source));
+    return this.queue(admitted, alert, json, bytes, receivedAt, validation.input.priority, source);
+  }
+
+  private queue(targets: readonly OutputWorker[], alert: Alert, json: string, bytes: number, receivedAt: number, priorityRaw: string, source: InputSource): Acceptance {
     const accepted = () => {
       this.metrics.countInput(source, 'accepted');
       this.metrics.countEvent(alert);

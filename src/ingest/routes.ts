@@ -19,12 +19,15 @@ export interface RouteDeps {
   maxBodyBytes: number;
   /** false once shutdown began: /healthz turns 503 so load balancers stop sending. */
   accepting: () => boolean;
+  /** Noise-control figures of an output for /healthz (src/noise/); undefined when it has none. */
+  noiseHealth?: (output: string) => Record<string, unknown> | undefined;
 }
 
-function authorized(request: FastifyRequest, token: string): boolean {
+/** "Authorization: Bearer <token>" (the scheme in any case, RFC 7235); always true when no token is set. */
+export function authorized(request: FastifyRequest, token: string): boolean {
   if (token === '') return true;
   const header = request.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const given = Buffer.from(/^bearer /i.test(header) ? header.slice(7) : '');
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -117,7 +120,12 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
   const anyMethod = ['GET', 'POST'] as const;
   server.route({ method: [...anyMethod], url: '/ping', handler: async (_request, reply) => reply.type('text/plain').send('pong') });
   server.route({ method: [...anyMethod], url: '/healthz', handler: async (_request, reply) => {
-    const outputs = Object.fromEntries(deps.workers.map((w) => [w.name, w.healthSnapshot()]));
+    const outputs = Object.fromEntries(
+      deps.workers.map((w) => {
+        const noise = deps.noiseHealth?.(w.name);
+        return [w.name, noise ? { ...w.healthSnapshot(), noise } : w.healthSnapshot()];
+      }),
+    );
     const states = Object.values(outputs).map((o) => o.state);
     const accepting = deps.accepting();
     const status = !accepting ? 'shutting_down' : states.every((s) => s === 'ok') ? 'ok' : 'degraded';

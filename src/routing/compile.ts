@@ -155,8 +155,8 @@ function anyTag(tags: readonly string[], set: PatternSet): boolean {
   return false;
 }
 
-/** A field value as text for matching; undefined when absent or null. Big integers are their digits. */
-function fieldText(value: unknown): string | undefined {
+/** A field value as text for matching (and dedupe keys); undefined when absent or null. Big integers are their digits. */
+export function fieldText(value: unknown): string | undefined {
   switch (typeof value) {
     case 'string':
       return value;

@@ -50,6 +50,14 @@ interface AppendRequest {
 
 export const SPOOL_FILE = 'peregrine.db';
 
+/** Other state kept in the spool's database and committed in its batches (noise control's dedupe windows). */
+export interface SpoolSidecar {
+  /** Something is waiting to be written. */
+  dirty(): boolean;
+  /** Writes it; runs inside the spool's transaction, so it commits together with the alerts of the batch. */
+  write(): void;
+}
+
 export class SpoolFullError extends Error {}
 
 class CorruptSpoolError extends Error {}
@@ -101,6 +109,7 @@ export class Spool {
   private completes: [string, number][] = [];
   private reschedules: [number, number, string, number][] = [];
   private flushScheduled = false;
+  private readonly sidecars: SpoolSidecar[] = [];
   private byteCount: number;
   private closed = false;
   /** Called after each commit with its duration (seconds): the commit latency histogram. */
@@ -187,6 +196,16 @@ export class Spool {
       this.appends.push({ alert, json, bytes, outputs, receivedAt, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  /** Adds a sidecar: `open` gets the database once (create its tables, read its state). */
+  attach(open: (db: DatabaseSync) => SpoolSidecar): void {
+    this.sidecars.push(open(this.db));
+  }
+
+  /** A sidecar has something to write: commit it with the next batch. */
+  requestFlush(): void {
+    this.scheduleFlush();
   }
 
   /** Hook for evictions made to stay under maxbytes: (spool id, outputs that still had it, priority). */
@@ -276,7 +295,7 @@ export class Spool {
   /** Writes whatever is buffered now (also runs once per event-loop turn by itself). */
   flush(): void {
     this.flushScheduled = false;
-    if (this.closed || (this.appends.length === 0 && this.completes.length === 0 && this.reschedules.length === 0)) return;
+    if (this.closed || (this.appends.length === 0 && this.completes.length === 0 && this.reschedules.length === 0 && !this.sidecars.some((s) => s.dirty()))) return;
     const appends = this.appends;
     const completes = this.completes;
     const reschedules = this.reschedules;
@@ -290,6 +309,7 @@ export class Spool {
         for (const [output, id] of completes) this.forget(output, id);
         for (const args of reschedules) this.stmt.reschedule?.run(...args);
         for (const req of appends) results.push(this.insert(req));
+        for (const sidecar of this.sidecars) sidecar.write();
       });
     } catch (err) {
       for (const req of appends) req.reject(err as Error);

@@ -1,0 +1,69 @@
+// The silences API of the running daemon (what `peregrine silence` talks to):
+//   POST   /api/v1/silences        {match, for | until, reason, outputs?}  → 201 {silence}
+//   GET    /api/v1/silences        → {silences: [...]} (active ones)
+//   DELETE /api/v1/silences/:id    → 200 {silence} (ended now) | 404
+// Protected by ingest.token (Authorization: Bearer, scheme in any case).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Clock } from '../dispatch/clock.ts';
+import { flattenUnionIssues } from '../config/issues.ts';
+import { ConfigError, ErrorCodes, RequestError } from '../errors.ts';
+import { authorized } from '../ingest/routes.ts';
+import { SilenceSpecSchema } from './schema.ts';
+import { silenceEnd, type Silence, type Silences } from './silences.ts';
+
+export interface SilenceApiDeps {
+  silences: Silences;
+  outputs: readonly string[];
+  token: string;
+  clock: Clock;
+}
+
+export function silenceView(s: Silence): Record<string, unknown> {
+  return { ...s, until: new Date(s.until).toISOString(), createdAt: new Date(s.createdAt).toISOString(), outputs: s.outputs ?? 'all' };
+}
+
+const invalid = (message: string, path?: string) => new RequestError(ErrorCodes.SILENCE_INVALID, 400, message, path);
+
+function body(request: FastifyRequest): unknown {
+  const raw = request.body instanceof Buffer ? request.body.toString('utf8') : '';
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw invalid('the body must be a JSON object: {"match": {...}, "for": "2h" | "until": "<RFC 3339>", "reason": "...", "outputs": ["..."]}');
+  }
+}
+
+export function registerSilenceRoutes(server: FastifyInstance, deps: SilenceApiDeps): void {
+  server.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/api/v1/silences')) return;
+    if (!authorized(request, deps.token)) throw new RequestError(ErrorCodes.UNAUTHORIZED, 401, 'missing or wrong token: send "Authorization: Bearer <ingest.token>"');
+  });
+  server.get('/api/v1/silences', async () => ({ silences: deps.silences.active(deps.clock.now()).map(silenceView) }));
+  server.post('/api/v1/silences', async (request, reply) => {
+    const parsed = SilenceSpecSchema.safeParse(body(request));
+    if (!parsed.success) {
+      const first = flattenUnionIssues(parsed.error.issues)[0];
+      throw invalid(first?.message ?? 'invalid silence', first?.path.join('.'));
+    }
+    const spec = parsed.data;
+    const unknown = spec.outputs?.find((o) => !deps.outputs.includes(o));
+    if (unknown !== undefined) throw invalid(`unknown output "${unknown}"; outputs: ${deps.outputs.join(', ')}`, 'outputs');
+    const now = deps.clock.now();
+    const until = silenceEnd(spec, now);
+    if (until <= now) throw invalid('the silence would already be over: until must be in the future', 'until');
+    try {
+      const silence = deps.silences.add({ match: spec.match, until, reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'api' });
+      return reply.code(201).send({ silence: silenceView(silence) });
+    } catch (err) {
+      if (err instanceof ConfigError) throw invalid(err.problems[0]?.message ?? err.message, err.problems[0]?.path);
+      throw err;
+    }
+  });
+  server.delete('/api/v1/silences/:id', async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const now = deps.clock.now();
+    const silence = deps.silences.active(now).find((s) => s.id === id);
+    if (!silence || !deps.silences.expire(id, now)) throw new RequestError(ErrorCodes.NOT_FOUND, 404, `no active silence with id "${id}" (peregrine silence list)`);
+    return reply.send({ silence: silenceView({ ...silence, until: now }) });
+  });
+}

@@ -1,0 +1,47 @@
+// Dedupe keys and sample fields: paths into an alert (rule, hostname, output_fields.k8s.pod.name),
+// compiled once at load into getters, so building a key per alert is a few property reads and one join.
+import type { Alert } from '../alert/alert.ts';
+import { fieldText } from '../routing/compile.ts';
+
+export type FieldGetter = (alert: Alert) => string | undefined;
+
+const TOP_LEVEL: Record<string, FieldGetter> = {
+  rule: (a) => a.rule,
+  priority: (a) => a.priority,
+  source: (a) => a.source,
+  hostname: (a) => a.hostname,
+  output: (a) => a.output,
+  tags: (a) => (a.tags.length ? a.tags.join(',') : undefined),
+};
+const FIELDS = 'output_fields.';
+
+export function keyPathProblem(path: string): string | undefined {
+  if (path in TOP_LEVEL) return undefined;
+  if (path.startsWith(FIELDS) && path.length > FIELDS.length) return undefined;
+  return `unknown key "${path}"; use ${Object.keys(TOP_LEVEL).join(', ')} or output_fields.<field> (e.g. output_fields.k8s.pod.name)`;
+}
+
+export function compileGetter(path: string): FieldGetter {
+  const top = TOP_LEVEL[path];
+  if (top) return top;
+  // Everything after "output_fields." is the field name, dots and brackets included (k8s.ns.name, proc.aname[2]).
+  const field = path.slice(FIELDS.length);
+  return (a) => fieldText(a.output_fields[field]);
+}
+
+// A missing field is a value of its own, distinct from "" (\u0001 never appears in Falco text).
+const MISSING = '\u0001';
+
+/** Builds the key of an alert: the values of `paths`, joined. */
+export function compileKey(paths: readonly string[]): (alert: Alert) => string {
+  const getters = paths.map(compileGetter);
+  if (getters.length === 1) {
+    const only = getters[0] as FieldGetter;
+    return (a) => only(a) ?? MISSING;
+  }
+  return (a) => {
+    let key = getters[0]?.(a) ?? MISSING;
+    for (let i = 1; i < getters.length; i++) key += `\u0000${(getters[i] as FieldGetter)(a) ?? MISSING}`;
+    return key;
+  };
+}

@@ -1,0 +1,123 @@
+// dedupe with the store in memory (one replica): a bounded map of open windows per output, in window
+// start order — which, with one window length per output, is also window end order. So one timer
+// (at the front window's end) closes windows as they end, and the oldest key is the one evicted.
+import type { Alert } from '../alert/alert.ts';
+import type { Clock } from '../dispatch/clock.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import { countRepeat, openWindow, type SampleSpec, type WindowState } from './window.ts';
+import { WindowTimer } from './window-timer.ts';
+
+export type Verdict = 'pass' | 'dedupe' | 'ratelimit';
+
+export interface WindowJournal {
+  /** The window changed (undefined: it closed). */
+  window(key: string, state: WindowState | undefined): void;
+}
+
+export interface DedupeSettings {
+  windowms: number;
+  summary: boolean;
+  samplemax: number;
+  maxkeys: number;
+}
+
+export interface DedupeHooks {
+  clock: Clock;
+  /** A window ended with repeats held back: send this state's summary. */
+  summarize: (state: WindowState) => void;
+  evicted: () => void;
+}
+
+export class MemoryDedupe {
+  private readonly windows = new Map<string, WindowState>();
+  private readonly settings: DedupeSettings;
+  private readonly samples: readonly SampleSpec[];
+  private readonly hooks: DedupeHooks;
+  private readonly rate: RateLimiter | undefined;
+  private readonly timer: WindowTimer;
+  journal: WindowJournal | undefined;
+
+  constructor(settings: DedupeSettings, samples: readonly SampleSpec[], rate: RateLimiter | undefined, hooks: DedupeHooks) {
+    this.settings = settings;
+    this.samples = samples;
+    this.rate = rate;
+    this.hooks = hooks;
+    this.timer = new WindowTimer(hooks.clock, () => this.sweep());
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  decide(key: string, alert: Alert, now: number): Verdict {
+    let w = this.windows.get(key);
+    if (w && now >= w.end) {
+      this.close(w);
+      w = undefined;
+    }
+    if (w) {
+      countRepeat(w, alert, now, this.samples, this.settings.samplemax);
+      this.journal?.window(key, w);
+      return 'dedupe';
+    }
+    // The leading edge: it goes out unless the key is over its rate limit, and opens the window either way.
+    w = openWindow(key, alert, now, this.settings.windowms);
+    const limited = this.rate !== undefined && !this.rate.take(key, now);
+    if (limited) {
+      w.suppressed = 1;
+    }
+    this.windows.set(key, w);
+    if (this.windows.size > this.settings.maxkeys) this.evictOldest();
+    this.journal?.window(key, w);
+    this.arm();
+    return limited ? 'ratelimit' : 'pass';
+  }
+
+  /** Puts back a window from the spool (at start); one that already ended is summarised now. */
+  restore(w: WindowState, now: number): void {
+    if (now >= w.end) return this.close(w);
+    this.windows.set(w.key, w);
+    this.arm();
+  }
+
+  /** Every open window, oldest first (tests, shutdown without a spool). */
+  open(): WindowState[] {
+    return [...this.windows.values()];
+  }
+
+  /** Closes every window now, sending the summaries that are due (shutdown without a spool: counts are not lost). */
+  closeAll(): void {
+    for (const w of [...this.windows.values()]) this.close(w);
+  }
+
+  stop(): void {
+    this.timer.stop();
+  }
+
+  private close(w: WindowState): void {
+    this.windows.delete(w.key);
+    this.journal?.window(w.key, undefined);
+    if (this.settings.summary && w.suppressed > 0) this.hooks.summarize(w);
+  }
+
+  private evictOldest(): void {
+    const oldest = this.windows.values().next();
+    if (oldest.done) return;
+    // Its summary goes out early rather than losing the count.
+    this.close(oldest.value);
+    this.hooks.evicted();
+  }
+
+  private arm(): void {
+    this.timer.arm(this.windows.values().next().value?.end);
+  }
+
+  private sweep(): void {
+    const now = this.hooks.clock.now();
+    for (const w of this.windows.values()) {
+      if (w.end > now) break;
+      this.close(w);
+    }
+    this.arm();
+  }
+}

@@ -1,0 +1,126 @@
+// Noise control for the app: between routing (which outputs take an alert) and queueing/spooling
+// for each of them. Silences first (global), then each output's dedupe and rate limit. What is held
+// back is counted per output and reason and never queued or spooled for that output; dedupe windows
+// end in one summary alert sent to that output only.
+import type { Logger } from 'pino';
+import type { Alert } from '../alert/alert.ts';
+import type { Clock } from '../dispatch/clock.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { NoiseMetrics } from './metrics.ts';
+import type { Verdict } from './memory-dedupe.ts';
+import { OutputNoise, type NoiseSection, type OutputNoiseDeps } from './output-noise.ts';
+import type { SilenceSpec } from './schema.ts';
+import { silenceEnd, Silences } from './silences.ts';
+import { buildSummary } from './summary.ts';
+import type { WindowState } from './window.ts';
+
+type Decision = Verdict | 'silence';
+
+/** Anything routed to an output: a worker, or a name in tests. */
+export interface Target {
+  readonly name: string;
+}
+
+export interface NoiseDeps {
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+  /** Queues (and spools) an alert for one output: how summaries go out. */
+  emit: (output: string, alert: Alert) => void;
+  bracketreplacer?: string;
+  shared?: OutputNoiseDeps['shared'];
+}
+
+export class NoiseControl {
+  readonly silences: Silences;
+  readonly outputs = new Map<string, OutputNoise>();
+  private readonly clock: Clock;
+  private readonly anyGate: boolean;
+  private readonly metrics: NoiseMetrics;
+  private readonly emit: NoiseDeps['emit'];
+  private readonly log: Logger;
+
+  constructor(sections: readonly { name: string; options: NoiseSection }[], silences: readonly SilenceSpec[], deps: NoiseDeps) {
+    this.clock = deps.clock;
+    this.emit = deps.emit;
+    this.log = deps.log;
+    this.silences = new Silences(deps.bracketreplacer ?? '');
+    this.metrics = new NoiseMetrics(deps.metrics, {
+      activeKeys: () => Object.fromEntries([...this.outputs].filter(([, o]) => o.gated).map(([name, o]) => [name, o.activeKeys])),
+      activeSilences: () => this.silences.active(this.clock.now()).length,
+    });
+    const now = deps.clock.now();
+    silences.forEach((spec, i) => {
+      this.silences.add(
+        { id: `cfg-${i + 1}`, match: spec.match, until: silenceEnd(spec, now), reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'config' },
+        ['silences', i, 'match'],
+      );
+    });
+    for (const { name, options } of sections) {
+      this.outputs.set(
+        name,
+        new OutputNoise(name, options, {
+          clock: deps.clock,
+          suppressed: this.metrics.suppressed,
+          evicted: () => this.metrics.evicted.inc({ output: name }),
+          storeError: () => this.metrics.storeErrors.inc({ output: name }),
+          summarize: (output, state) => this.summarize(output, state),
+          ...(deps.shared ? { shared: deps.shared } : {}),
+        }),
+      );
+    }
+    this.anyGate = [...this.outputs.values()].some((o) => o.gated);
+  }
+
+  /** The targets that get the alert. Synchronous unless an output dedupes through Redis. */
+  admit<T extends Target>(targets: readonly T[], alert: Alert): readonly T[] | Promise<T[]> {
+    if (targets.length === 0 || (!this.anyGate && this.silences.empty)) return targets;
+    const now = this.clock.now();
+    let verdicts: (Decision | Promise<Decision>)[] | undefined;
+    let async = false;
+    for (let i = 0; i < targets.length; i++) {
+      const verdict = this.decide((targets[i] as T).name, alert, now);
+      if (verdict === 'pass' && verdicts === undefined) continue;
+      verdicts ??= targets.slice(0, i).map(() => 'pass' as const);
+      verdicts.push(verdict);
+      if (verdict instanceof Promise) async = true;
+    }
+    if (verdicts === undefined) return targets;
+    const pick = (v: readonly Decision[]) => targets.filter((_, i) => v[i] === 'pass');
+    return async ? Promise.all(verdicts).then(pick) : pick(verdicts as Decision[]);
+  }
+
+  /** /healthz: the noise figures of one output. */
+  health(output: string): Record<string, unknown> | undefined {
+    const o = this.outputs.get(output);
+    if (!o) return undefined;
+    return o.gated || o.counts.silence > 0 ? o.health() : undefined;
+  }
+
+  /** Shutdown: stop the window timers. Without a spool (`flush`), open windows are summarised now so no count is lost. */
+  async close(flush: boolean): Promise<void> {
+    for (const o of this.outputs.values()) {
+      if (flush) o.memory?.closeAll();
+      o.memory?.stop();
+      await o.shared?.stop();
+    }
+  }
+
+  private decide(output: string, alert: Alert, now: number): Decision | Promise<Decision> {
+    const o = this.outputs.get(output);
+    if (!this.silences.empty && this.silences.check(alert, output, now)) {
+      o?.suppress('silence');
+      return 'silence';
+    }
+    return o?.gated ? o.decide(alert, now) : 'pass';
+  }
+
+  private summarize(output: string, state: WindowState): void {
+    try {
+      this.emit(output, buildSummary(output, state));
+      this.metrics.summaries.inc({ output });
+    } catch (err) {
+      this.log.error({ output, err: (err as Error).message }, 'a dedupe summary could not be queued');
+    }
+  }
+}

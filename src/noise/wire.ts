@@ -1,0 +1,51 @@
+// Builds noise control for the app: one OutputNoise per output instance, the configured silences,
+// and how a summary reaches its output (spooled first when the spool is on, like any alert).
+import type { Logger } from 'pino';
+import type { Alert } from '../alert/alert.ts';
+import { serializeAlert } from '../alert/serialize.ts';
+import type { Config, OutputSection } from '../config/schema.ts';
+import type { Clock } from '../dispatch/clock.ts';
+import type { OutputWorker } from '../dispatch/worker.ts';
+import { ConfigError } from '../errors.ts';
+import type { Spool } from '../spool/spool.ts';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { NoiseControl } from './noise.ts';
+import { RedisDedupe } from './redis-dedupe.ts';
+import type { SilenceSpec } from './schema.ts';
+
+export interface NoiseWiring {
+  clock: Clock;
+  metrics: Metrics;
+  log: Logger;
+  spool: Spool | undefined;
+}
+
+export function createNoise(config: Config, instances: readonly { name: string; options: OutputSection }[], workers: readonly OutputWorker[], deps: NoiseWiring): NoiseControl {
+  const silences = (config.silences ?? []) as SilenceSpec[];
+  const names = instances.map((i) => i.name);
+  const problems = silences.flatMap((s, i) =>
+    (s.outputs ?? []).filter((o) => !names.includes(o)).map((o) => ({ path: `silences.${i}.outputs`, message: `unknown output "${o}"; outputs: ${names.join(', ') || 'none'}` })),
+  );
+  if (problems.length) throw new ConfigError(problems);
+  const byName = new Map(workers.map((w) => [w.name, w]));
+  const log = deps.log.child({ component: 'noise' });
+  const emit = (output: string, alert: Alert) => {
+    const worker = byName.get(output);
+    if (!worker) return;
+    const json = serializeAlert(alert);
+    const now = deps.clock.now();
+    if (!deps.spool) return void worker.enqueue(alert, json.length, now);
+    deps.spool.append(alert, json, json.length, [output], now).then(
+      (spoolId) => worker.enqueue(alert, json.length, now, { spoolId }),
+      (err: Error) => log.error({ output, uuid: alert.uuid, err: err.message }, 'a dedupe summary could not be written to the spool: not sent'),
+    );
+  };
+  return new NoiseControl(instances, silences, {
+    clock: deps.clock,
+    metrics: deps.metrics,
+    log,
+    emit,
+    bracketreplacer: config.bracketreplacer,
+    shared: (output, section, summarize, storeError) => new RedisDedupe(output, section, summarize, { clock: deps.clock, log, storeError }),
+  });
+}

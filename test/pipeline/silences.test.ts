@@ -1,0 +1,81 @@
+// Silences at run time: the API (ingest.token, any-case Bearer) and the `peregrine silence` CLI
+// against a running app; silenced alerts are counted and never reach the output.
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'undici';
+import type { Alert } from '../../src/alert/alert.ts';
+import { runSilence } from '../../src/noise/silence-cli.ts';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
+
+let app: RunningApp | undefined;
+let receiver: Receiver | undefined;
+afterEach(async () => {
+  await app?.stop();
+  await receiver?.stop();
+  app = receiver = undefined;
+});
+
+const TOKEN = 's3cret';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+async function cli(...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await runSilence([...args, '--url', (app as RunningApp).url, '--token', TOKEN], { listenport: 1 } as never, (l) => lines.push(l), {});
+  return { code, lines };
+}
+
+describe('silences API and CLI', () => {
+  it('adds, lists and expires silences; what they match is counted, not delivered', async () => {
+    receiver = await new Receiver().start();
+    app = await startApp(`ingest:\n  token: ${TOKEN}\nwebhook:\n  address: ${receiver.url()}\n`);
+
+    const added = await cli('add', '--match', '{rule: "Terminal shell*", hostname: node-1}', '--for', '2h', '--reason', 'maintenance of node-1');
+    expect(added.code).toBe(0);
+    const id = /silence (s-[0-9a-f]{12}) in force until/.exec(added.lines[0] ?? '')?.[1] as string;
+    expect(id).toBeDefined();
+
+    for (let i = 0; i < 3; i++) expect((await app.post(falcoAlertJson(i), auth)).status).toBe(200);
+    expect((await app.post(falcoAlertJson(3).replace('"hostname":"node-1"', '"hostname":"node-2"'), auth)).status).toBe(200);
+    await waitFor(() => receiver?.received.length === 1);
+    await Promise.all(app.workers.map((w) => w.idle()));
+    expect(receiver.acceptedJson<Alert>().map((a) => a.uuid)).toEqual(['alert-3']);
+    expect(await metricValue(app, 'peregrine_suppressed_total', { output: 'webhook', reason: 'silence' })).toBe(3);
+
+    const listed = await cli('list');
+    expect(listed.code).toBe(0);
+    expect(listed.lines[0]).toMatch(new RegExp(`^${id}\tuntil \\S+Z\tall\thits 3\tmaintenance of node-1\t\\{"rule":"Terminal shell\\*","hostname":"node-1"\\}$`));
+    expect(listed.lines[1]).toBe('1 silence(s) in force');
+
+    expect(await cli('expire', id)).toEqual({ code: 0, lines: [`silence ${id} expired`] });
+    expect(await cli('expire', id)).toMatchObject({ code: 1, lines: [expect.stringMatching(/^error 404: no active silence with id/)] });
+    expect((await app.post(falcoAlertJson(4), auth)).status).toBe(200);
+    await waitFor(() => receiver?.received.length === 2);
+    expect((await cli('list')).lines).toEqual(['0 silence(s) in force']);
+  });
+
+  it('protects the API with ingest.token (scheme in any case) and explains bad silences', async () => {
+    receiver = await new Receiver().start();
+    app = await startApp(`ingest:\n  token: ${TOKEN}\nwebhook:\n  address: ${receiver.url()}\n`);
+    const api = async (method: 'GET' | 'POST', headers: Record<string, string>, body?: unknown) => {
+      const res = await request(`${app?.url}/api/v1/silences`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+    };
+    expect((await api('GET', {})).status).toBe(401);
+    expect((await api('GET', { authorization: 'Bearer wrong' })).status).toBe(401);
+    expect(await api('GET', { authorization: `bEaReR ${TOKEN}` })).toEqual({ status: 200, body: { silences: [] } });
+    expect(await api('POST', auth, { match: { priorty: 'critical' }, for: '1h', reason: 'x' })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'ERR_SILENCE_INVALID', message: expect.stringMatching(/unknown match operator "priorty"/) } },
+    });
+    expect(await api('POST', auth, { match: { rule: 'x' }, for: 'soon', reason: 'x' })).toMatchObject({ status: 400, body: { error: { path: 'for' } } });
+    expect(await api('POST', auth, { match: { rule: 'x' }, for: '1h', reason: 'x', outputs: ['nope'] })).toMatchObject({
+      status: 400,
+      body: { error: { message: 'unknown output "nope"; outputs: webhook', path: 'outputs' } },
+    });
+    expect(await api('POST', auth, { match: { rule: 'x' }, until: '2020-01-01T00:00:00Z', reason: 'x' })).toMatchObject({ status: 400, body: { error: { path: 'until' } } });
+    const ok = await api('POST', auth, { match: { rule: 'x' }, until: '2099-01-01T00:00:00Z', reason: 'x', outputs: ['webhook'] });
+    expect(ok).toMatchObject({ status: 201, body: { silence: { until: '2099-01-01T00:00:00.000Z', outputs: ['webhook'], origin: 'api', hits: 0 } } });
+    expect(await cli('add', '--match', '{rule: x}', '--reason', 'r')).toMatchObject({ code: 2 });
+  });
+});

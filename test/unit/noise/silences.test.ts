@@ -1,0 +1,42 @@
+// Silences: config and run time, per output or all, expiry checked against the clock per alert.
+import { describe, expect, it } from 'vitest';
+import { metricSum } from '../../support/metrics.ts';
+import { harness, shell } from './support.ts';
+
+describe('silences', () => {
+  it('holds back what a config silence matches, on its outputs only, until it ends', async () => {
+    const h = harness({ slack: {}, siem: {} }, [
+      { match: { rule: 'Terminal shell*', fields: { 'k8s.ns.name': 'default' } }, for: '2h', reason: 'maintenance', outputs: ['slack'] },
+    ]);
+    expect(h.admit(shell())).toEqual(['siem']);
+    expect(h.admit(shell({}, { 'k8s.ns.name': 'prod' }))).toEqual(['slack', 'siem']);
+    expect(h.noise.silences.active(h.clock.now())).toMatchObject([{ id: 'cfg-1', reason: 'maintenance', hits: 1, origin: 'config', until: h.clock.now() + 7_200_000 }]);
+    await h.clock.advance(7_200_000 - 1);
+    expect(h.admit(shell())).toEqual(['siem']);
+    await h.clock.advance(1);
+    expect(h.admit(shell())).toEqual(['slack', 'siem']);
+    expect(h.noise.silences.active(h.clock.now())).toEqual([]);
+    expect(h.noise.health('slack')).toMatchObject({ suppressed: { silence: 2, dedupe: 0, ratelimit: 0 } });
+    expect(await metricSum(h.metrics.registry, 'peregrine_suppressed_total', { output: 'slack', reason: 'silence' })).toBe(2);
+    expect(await metricSum(h.metrics.registry, 'peregrine_silences_active')).toBe(0);
+  });
+
+  it('adds and expires silences at run time; an until in RFC 3339 works too', () => {
+    const h = harness({ a: {}, b: { dedupe: { windowms: 1000 } } }, [{ match: { priority: '>=critical' }, until: '2026-11-20T11:00:00Z', reason: 'noisy' }]);
+    expect(h.admit(shell({ priority: 'Critical' }))).toEqual([]);
+    const s = h.noise.silences.add({ match: { hostname: 'node-9' }, until: h.clock.now() + 60_000, reason: 'reboot', outputs: undefined, createdAt: h.clock.now(), origin: 'api' });
+    expect(s.id).toMatch(/^s-[0-9a-f]{12}$/);
+    expect(h.admit(shell({ hostname: 'node-9' }))).toEqual([]);
+    expect(h.noise.silences.expire(s.id, h.clock.now())).toBe(true);
+    expect(h.noise.silences.expire(s.id, h.clock.now())).toBe(false);
+    // A silenced alert does not open a dedupe window: the first one after the silence pages.
+    expect(h.admit(shell({ hostname: 'node-9' }))).toEqual(['a', 'b']);
+    expect(h.noise.health('a')).toMatchObject({ suppressed: { silence: 2 } });
+  });
+
+  it('refuses a silence whose match is wrong, with its path', () => {
+    const h = harness({ a: {} });
+    expect(() => h.noise.silences.add({ match: { priorty: 'x' }, until: 1, reason: 'r', outputs: undefined, createdAt: 0, origin: 'api' })).toThrow(/match: unknown match operator "priorty"/);
+    expect(() => harness({ a: {} }, [{ match: { rule: 'x' }, reason: 'r' }])).toThrow(/exactly one of until and for/);
+  });
+});
