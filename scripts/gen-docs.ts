@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { BaseSchema } from '../src/config/base.ts';
 import { envName, inspect, leafPaths, objectShape } from '../src/config/introspect.ts';
-import { outputSchema } from '../src/config/schema.ts';
+import { outputSchema, outputsShape, sectionPath } from '../src/config/schema.ts';
+import type { SharedSection } from '../src/plugin/types.ts';
 import { outputs } from '../outputs/index.ts';
 import { writeGenerated } from './generated.ts';
 
@@ -32,8 +33,16 @@ function table(schema: z.ZodType, prefix: string[]): string {
 
 export function optionsMarkdown(): string {
   const parts = ['#### Global keys', '', table(BaseSchema, [])];
+  const shared = new Set<SharedSection>();
   for (const plugin of outputs) {
-    parts.push('', `#### \`${plugin.name}\` — ${plugin.description}`, '', table(outputSchema(plugin), [plugin.name]));
+    if (plugin.shared && !shared.has(plugin.shared)) {
+      shared.add(plugin.shared);
+      const path = plugin.shared.path;
+      parts.push('', `#### \`${path.join('.')}\` (shared) — ${plugin.shared.description}`, '', table(plugin.shared.schema, [...path]));
+    }
+    const path = sectionPath(plugin);
+    const where = path.join('.') === plugin.name ? '' : ` (\`${path.join('.')}\`)`;
+    parts.push('', `#### \`${plugin.name}\`${where} — ${plugin.description}`, '', table(outputSchema(plugin), [...path]));
   }
   return parts.join('\n');
 }
@@ -63,7 +72,10 @@ export function referenceYaml(): string {
     '',
     ...yamlLines(BaseSchema, ''),
   ];
-  for (const plugin of outputs) lines.push('', `# ${plugin.description}`, `${plugin.name}:`, ...yamlLines(outputSchema(plugin), '  '));
+  // Output sections at their YAML location (nested ones such as aws.sqs inside their group).
+  for (const [key, schema] of Object.entries(outputsShape(outputs))) {
+    lines.push('', `# ${inspect(schema).description ?? ''}`, `${key}:`, ...yamlLines(schema, '  '));
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import type { Config, OutputSection } from './config/schema.ts';
+import { sectionOf, sharedOf, type Config, type OutputSection } from './config/schema.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
 import { Router } from './dispatch/router.ts';
@@ -130,16 +130,16 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const tls = resolveClientTls(config);
 
   const routed = plugins
-    .filter((plugin) => plugin.enabled(config[plugin.name] as never))
+    .filter((plugin) => plugin.enabled(sectionOf(config, plugin) as never))
     .map((plugin) => {
-      const section = config[plugin.name] as OutputSection;
+      const section = sectionOf(config, plugin);
       const worker = new OutputWorker(plugin.name, plugin, section, deliverySettings(section, plugin), {
         clock,
         metrics,
         log: log.child({ output: plugin.name }),
         deadLetters,
         ...(spool ? { journal: spool } : {}),
-        connect: { tls, userAgent: USER_AGENT },
+        connect: { tls, userAgent: USER_AGENT, shared: sharedOf(config, plugin) },
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
       });

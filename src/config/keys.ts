@@ -6,10 +6,11 @@ import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
 import { envName, objectShape } from './introspect.ts';
 
-// Outputs and keys of falcosidekick that Peregrine does not implement (yet).
+// Outputs and keys of falcosidekick that Peregrine does not implement (yet), as dotted YAML paths
+// (its AWS outputs live under `aws:`, some of which Peregrine has).
 export const FALCOSIDEKICK_ONLY: ReadonlySet<string> = new Set(
-  ('slack rocketchat mattermost teams webex datadog datadoglogs discord alertmanager quickwit influxdb loki sumologic nats stan aws ' +
-    'smtp opsgenie statsd dogstatsd cloudevents azure gcp googlechat kafkarest pagerduty kubeless openfaas tekton webui policyreport ' +
+  ('slack rocketchat mattermost teams webex datadog datadoglogs discord alertmanager quickwit influxdb loki sumologic nats stan ' +
+    'aws.lambda aws.kinesis aws.securitylake opsgenie statsd dogstatsd cloudevents azure gcp googlechat kafkarest pagerduty kubeless openfaas tekton webui policyreport ' +
     'rabbitmq wavefront fission grafana grafanaoncall yandex syslog mqtt zincsearch gotify spyderbat timescaledb redis telegram n8n ' +
     'openobserve dynatrace otlp talon falcotalon zohocliq cliq prometheus nodered logstash sumologic').split(' '),
 );
@@ -57,8 +58,8 @@ function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[],
       continue;
     }
     const dotted = here.join('.');
-    if (path.length === 0 && FALCOSIDEKICK_ONLY.has(rawKey.toLowerCase())) {
-      if (configured(child)) out.warnings.push(`"${rawKey}" is a falcosidekick output that Peregrine does not have: alerts will NOT be sent there`);
+    if (FALCOSIDEKICK_ONLY.has([...path, rawKey.toLowerCase()].join('.'))) {
+      if (configured(child)) out.warnings.push(`"${dotted}" is a falcosidekick output that Peregrine does not have: alerts will NOT be sent there`);
       continue;
     }
     const suggestion = closest(rawKey, known);

@@ -11,7 +11,7 @@ import { EMBEDDED_DEFAULT } from './default.ts';
 import { applyEnv } from './env.ts';
 import { envName, leafPaths } from './introspect.ts';
 import { checkKeys } from './keys.ts';
-import { buildConfigSchema, type Config } from './schema.ts';
+import { buildConfigSchema, sectionOf, sectionPath, type Config } from './schema.ts';
 
 export const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
 
@@ -89,11 +89,11 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     throw new ConfigError([{ path: 'templatedfields', message: String(err) }]);
   }
 
-  const enabled = options.plugins.filter((p) => p.enabled(config[p.name] as never)).map((p) => p.name);
+  const enabled = options.plugins.filter((p) => p.enabled(sectionOf(config, p) as never)).map((p) => p.name);
   for (const plugin of options.plugins) {
     if (!enabled.includes(plugin.name) || !plugin.validate) continue;
-    for (const problem of plugin.validate(config[plugin.name] as never)) {
-      const path = [plugin.name, ...problem.path.split('.').filter(Boolean)];
+    for (const problem of plugin.validate(sectionOf(config, plugin) as never)) {
+      const path = [...sectionPath(plugin), ...problem.path.split('.').filter(Boolean)];
       problems.push({ path: path.join('.'), message: problem.message, env: envName(path) });
     }
   }
