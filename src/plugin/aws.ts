@@ -129,3 +129,17 @@ export function regionIn(text: string): string {
   const host = /^https?:\/\/[a-z0-9-]+\.([a-z]{2}(?:-[a-z]+)+-\d+)\.amazonaws\.com/.exec(text);
   return host ? (host[1] as string) : '';
 }
+
+/**
+ * connect() of an output under `aws:`: client settings from the shared section (`ctx.shared`) and
+ * the output's region/endpoint, then falcosidekick's identity check when aws.checkidentity is on.
+ */
+export async function connectAws(
+  ctx: { shared: Readonly<Record<string, unknown>>; timeoutMs: number; concurrency: number; name: string },
+  own: { region?: string; endpoint?: string } = {},
+): Promise<AwsConnect & { shared: AwsShared }> {
+  const shared = sharedAws(ctx.shared);
+  const settings = await awsSettings(accessOf(shared, own), ctx, `peregrine-${ctx.name}`);
+  if (shared.checkidentity) await callerIdentity(settings, ctx.timeoutMs, `${ctx.name}: aws.checkidentity is on and`);
+  return { ...settings, shared };
+}
