@@ -3,9 +3,15 @@
 // otherwise a server-side failure (retried). A message over the queue's MaximumMessageSize is
 // dead-lettered before any call.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { fail, ok, retry, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { blameWholeCall, fail, ok, retry, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyAwsError } from '../../src/plugin/aws-errors.ts';
 import { chunkEntries, toEntries, type Entry, type GroupBy } from './entries.ts';
+
+// A missing queue is a configuration problem, not the alerts' fault: they wait (output "failing").
+const HINTS = {
+  'AWS.SimpleQueueService.NonExistentQueue': 'the queue does not exist: create it or fix aws.sqs.url',
+  QueueDoesNotExist: 'the queue does not exist: create it or fix aws.sqs.url',
+};
 
 export interface SqsTarget {
   sqs: Pick<SQSClient, 'send'>;
@@ -57,13 +63,7 @@ export async function sendMessages(alerts: readonly Alert[], target: SqsTarget, 
       const answered = new Set([...(answer.Successful ?? []), ...(answer.Failed ?? [])].map((e) => e.Id));
       for (const e of chunk) if (!answered.has(e.id)) outcomes[e.index] = retry('SQS answered without this entry');
     },
-    (err, chunk) => {
-      const { outcome } = classifyAwsError(err, 'SQS');
-      // A whole-call rejection of one message is that message's fault; with several we cannot tell
-      // which, so they are retried (each try is bounded by retry.maxattempts / maxagems).
-      if (outcome.kind === 'fail' && chunk.length > 1) return retry(outcome.reason);
-      return outcome;
-    },
+    (err, chunk) => blameWholeCall(classifyAwsError(err, 'SQS', HINTS).outcome, chunk.length),
   );
   return settle(outcomes);
 }

@@ -66,3 +66,12 @@ export async function sendChunks<T extends { index: number }>(
     }
   }
 }
+
+/**
+ * A call the destination refused as a whole (a 4xx about its content): with one alert in it, that
+ * alert is at fault (dead letter); with several we cannot tell which, so they are retried, bounded
+ * by retry.maxattempts / maxagems.
+ */
+export function blameWholeCall(outcome: Outcome, alertsInCall: number): Outcome {
+  return outcome.kind === 'fail' && alertsInCall > 1 ? retry(outcome.reason) : outcome;
+}

@@ -8,7 +8,7 @@ export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, type Htt
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
 export { httpUrl, optionalHttpUrl, customHeaders } from './schema.ts';
 export { raceSignal, abortReason } from './abort.ts';
-export { chunkBySize, sendChunks, settle } from './batch.ts';
+export { blameWholeCall, chunkBySize, sendChunks, settle } from './batch.ts';
 export { redactUrl } from '../config/redact.ts';
 export type { Clock } from '../dispatch/clock.ts';
 export { secret } from '../config/secret.ts';
