@@ -2,6 +2,10 @@
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import alertmanager from './alertmanager/index.ts';
 import awssecurityhub from './awssecurityhub/index.ts';
+import awssqs from './awssqs/index.ts';
+import awss3 from './awss3/index.ts';
+import awscloudwatchlogs from './awscloudwatchlogs/index.ts';
+import smtp from './smtp/index.ts';
 import splunk from './splunk/index.ts';
 import elasticsearch from './elasticsearch/index.ts';
 import opsgenie from './opsgenie/index.ts';
@@ -14,4 +18,7 @@ import webhook from './webhook/index.ts';
 import slack from './slack/index.ts';
 import teams from './teams/index.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, slack, teams, alertmanager, pagerduty, opsgenie, loki, otlp];
+export const outputs: readonly AnyOutputPlugin[] = [
+  stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awss3, awscloudwatchlogs,
+  slack, teams, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
+];

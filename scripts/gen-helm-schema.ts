@@ -89,16 +89,20 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
     },
   }) as Json;
   delete json.$schema;
-  const unsupported = falcosidekickOnly();
-  const properties = json.properties as Json;
-  for (const name of unsupported) {
-    if (properties[name]) continue;
+  for (const dotted of falcosidekickOnly()) {
+    // `aws.lambda` goes inside the `aws` section Peregrine has; skipped when that section is absent.
+    const path = dotted.split('.');
+    const name = path.pop() as string;
+    let properties = json.properties as Json | undefined;
+    for (const key of path) properties = isObject(properties?.[key]) ? ((properties[key] as Json).properties as Json | undefined) : undefined;
+    if (!properties || properties[name]) continue;
     properties[name] = {
       description: `falcosidekick output that Peregrine does not have: accepted so a pasted falcosidekick config installs; the daemon ignores it and warns at start when it is set.`,
       type: ['object', 'null'],
     };
   }
   // The falcosidekick chart's own keys inside `config:` (the chart reads them; they never reach the daemon).
+  const properties = json.properties as Json;
   Object.assign(properties, FALCOSIDEKICK_CHART_CONFIG_KEYS);
   const tlsserver = properties.tlsserver as Json;
   Object.assign(tlsserver.properties as Json, FALCOSIDEKICK_CHART_TLS_KEYS);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { instancesOrThrow } from './config/instances.ts';
-import type { Config, OutputSection } from './config/schema.ts';
+import { sharedOf, type Config, type OutputSection } from './config/schema.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
 import { Router } from './dispatch/router.ts';
@@ -160,7 +160,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       log: log.child({ output: instance.name }),
       deadLetters,
       ...(spool ? { journal: spool } : {}),
-      connect: { tls, userAgent: USER_AGENT, enrichment },
+      connect: { tls, userAgent: USER_AGENT, enrichment, shared: sharedOf(config, instance.plugin) },
       ...(instance.overlay ? { derive: instance.overlay } : {}),
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),

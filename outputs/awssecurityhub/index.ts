@@ -4,6 +4,7 @@
 import { defineOutput, z } from '../../src/plugin/index.ts';
 import { classifyError } from './classify.ts';
 import { createAws, type AwsSetup } from './client.ts';
+import { awsShared, sharedAws } from '../../src/plugin/aws.ts';
 import { sharedBucket, type TokenBucket } from './rate-limit.ts';
 import { sendFindings } from './send.ts';
 
@@ -15,6 +16,7 @@ type Client = AwsSetup & { bucket: TokenBucket };
 export default defineOutput({
   name: 'awssecurityhub',
   description: 'Import each alert into AWS Security Hub as an ASFF finding (BatchImportFindings).',
+  shared: awsShared,
   schema: z.object({
     region: or(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1')).describe(
       'AWS region of the Security Hub to import into, e.g. us-east-1. Setting it turns the output on.',
@@ -28,7 +30,7 @@ export default defineOutput({
     endpoint: or(httpUrl).describe('Security Hub endpoint URL (VPC endpoint, or a test server). Empty: the AWS endpoint of the region.'),
     stsendpoint: or(httpUrl).describe('STS endpoint URL, used for rolearn and for the accountid lookup. Empty: the AWS endpoint of the region.'),
     rolearn: or(z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/falco')).describe(
-      'IAM role to assume (STS AssumeRole) with the default-chain credentials. Empty: use the default chain (env, profile, IRSA, instance role) directly.',
+      'IAM role to assume (STS AssumeRole). Empty: aws.rolearn (with aws.externalid), else no role. The base credentials are aws.accesskeyid/secretaccesskey when set, else the default chain (env, profile, IRSA, instance role).',
     ),
     maxcallspersecond: z
       .number()
@@ -43,7 +45,7 @@ export default defineOutput({
   batch: { maxevents: 100, maxbytes: 4_000_000, flushms: 1000 },
   concurrency: 4,
   async connect(options, ctx): Promise<Client> {
-    const aws = await createAws(options, { timeoutMs: ctx.timeoutMs, concurrency: ctx.concurrency });
+    const aws = await createAws(options, { timeoutMs: ctx.timeoutMs, concurrency: ctx.concurrency }, sharedAws(ctx.shared));
     const key = `${aws.target.accountId}/${options.region}/${options.endpoint || 'aws'}`;
     return { ...aws, bucket: sharedBucket(key, options.maxcallspersecond, options.burstcalls) };
   },
@@ -64,6 +66,5 @@ export default defineOutput({
   },
   close(client) {
     client.hub.destroy();
-    client.sts?.destroy();
   },
 });

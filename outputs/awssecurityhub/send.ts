@@ -1,7 +1,7 @@
 // One worker batch → BatchImportFindings calls (≤ 100 findings and ≤ 6 MB each, every call through
 // the account's token bucket) → one outcome per alert, in batch order.
 import type { AwsSecurityFinding, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { fail, ok, partial, retry, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { chunkBySize, fail, ok, retry, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
 import { findingBytes, LIMITS, toFinding, type Finding, type FindingTarget } from './finding.ts';
 import type { TokenBucket } from './rate-limit.ts';
@@ -24,20 +24,7 @@ interface Item {
 
 /** Groups findings into calls within the count and byte limits, keeping batch order. */
 export function chunkFindings<T extends { bytes: number }>(items: readonly T[], maxCount = MAX_FINDINGS_PER_CALL, maxBytes = MAX_CALL_BYTES): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let bytes = 0;
-  for (const item of items) {
-    if (current.length > 0 && (current.length >= maxCount || bytes + item.bytes + 1 > maxBytes)) {
-      chunks.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(item);
-    bytes += item.bytes + 1;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+  return chunkBySize(items, maxCount, maxBytes);
 }
 
 export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, signal: AbortSignal): Promise<SendResult> {
@@ -79,9 +66,7 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
       break;
     }
   }
-  const first = outcomes[0];
-  if (first !== undefined && outcomes.every((o) => o === first || (o.kind === 'ok' && first.kind === 'ok'))) return first.kind === 'ok' ? ok() : first;
-  return partial(outcomes);
+  return settle(outcomes);
 }
 
 interface ImportResponse {

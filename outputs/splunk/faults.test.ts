@@ -221,6 +221,7 @@ describe('splunk: healthcheck and gzip', () => {
       log: pino({ level: 'silent' }),
       tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' },
       userAgent: 'peregrine/test',
+      shared: {},
       timeoutMs: 1000,
       concurrency: 1,
       clock: systemClock,

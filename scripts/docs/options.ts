@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { BaseSchema } from '../../src/config/base.ts';
 import { commonOutputShape } from '../../src/config/common.ts';
 import { inspect, objectShape } from '../../src/config/introspect.ts';
-import { outputSchema } from '../../src/config/schema.ts';
+import { outputsShape } from '../../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
 import { keysTable } from './keys-table.ts';
 import { prose } from './markdown.ts';
@@ -74,7 +74,8 @@ export function referenceYaml(plugins: readonly AnyOutputPlugin[]): string {
     '',
     ...yamlLines(BaseSchema, ''),
   ];
-  for (const plugin of plugins) lines.push('', `# ${plugin.description}`, `${outputKey(plugin)}:`, ...yamlLines(outputSchema(plugin), '  '));
+  // Output sections at their YAML location (nested ones such as aws.sqs inside their group).
+  for (const [key, schema] of Object.entries(outputsShape(plugins))) lines.push('', `# ${inspect(schema).description ?? ''}`, `${key}:`, ...yamlLines(schema, '  '));
   lines.push(
     '',
     ...NAMED.map((l) => `# ${l.replaceAll('`', '')}`),

@@ -5,7 +5,7 @@
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { leafPaths } from '../../src/config/introspect.ts';
-import { outputSchema } from '../../src/config/schema.ts';
+import { outputSchema, sectionPath } from '../../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
 import { cell, table, upsertBlock } from './markdown.ts';
 import { keysTable } from './keys-table.ts';
@@ -14,7 +14,12 @@ const BLOCK = 'keys';
 
 /** The output's YAML key (its section in the config file). */
 export function outputKey(plugin: AnyOutputPlugin): string {
-  return plugin.name;
+  return sectionPath(plugin).join('.');
+}
+
+/** `{aws: {sqs: value}}` for an output at aws.sqs. */
+function atSection(plugin: AnyOutputPlugin, value: unknown): Record<string, unknown> {
+  return sectionPath(plugin).reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Record<string, unknown>;
 }
 
 /** Repository path of the output's page. */
@@ -77,13 +82,16 @@ function keysBlock(plugin: AnyOutputPlugin): string {
     '',
     `Turned on by ${enablingText(plugin)}. Defaults of this output: ${defaultsText(plugin)} Every key can also be set by its environment variable ([configuration](../configuration.md)).`,
     '',
-    keysTable(outputSchema(plugin) as z.ZodType, [outputKey(plugin)]),
+    keysTable(outputSchema(plugin) as z.ZodType, [...sectionPath(plugin)]),
+    ...(plugin.shared
+      ? ['', `### Shared keys (\`${plugin.shared.path.join('.')}\`)`, '', cell(plugin.shared.description), '', keysTable(plugin.shared.schema as z.ZodType, [...plugin.shared.path])]
+      : []),
   ].join('\n');
 }
 
 /** A page for an output that has none yet: the generated block and its example. */
 function newPage(plugin: AnyOutputPlugin): string {
-  const example = YAML.stringify({ [outputKey(plugin)]: plugin.example }).trimEnd();
+  const example = YAML.stringify(atSection(plugin, plugin.example)).trimEnd();
   return `# ${plugin.name}\n\n## Example\n\n\`\`\`yaml\n${example}\n\`\`\`\n`;
 }
 

@@ -44,6 +44,9 @@ export const FALCOSIDEKICK_OUTPUTS: readonly FalcosidekickOutput[] = ENABLING_KE
 /** falcosidekick's top-level sections that are not outputs of their own (shared settings). */
 const SHARED_SECTIONS = ['aws', 'gcp', 'azure', 'yandex', 'otlp', 'prometheus'];
 
+/** Every falcosidekick output's section, dotted (`slack`, `aws.lambda`). */
+export const FALCOSIDEKICK_OUTPUT_PATHS: ReadonlySet<string> = new Set(FALCOSIDEKICK_OUTPUTS.map((o) => o.name));
+
 /** Every top-level section falcosidekick's config has: accepted without an "unknown key" warning. */
 export const FALCOSIDEKICK_SECTIONS: ReadonlySet<string> = new Set([...FALCOSIDEKICK_OUTPUTS.map((o) => o.name.split('.')[0] as string), ...SHARED_SECTIONS]);
 
@@ -65,13 +68,13 @@ const envName = (path: string) => path.replaceAll('.', '_').toUpperCase();
 
 /**
  * The falcosidekick outputs that falcosidekick would start with this file and environment, among
- * those whose top-level section `known` does not claim. Each comes with the keys or env vars that
- * enabled it, for the warning.
+ * those whose section (dotted: `slack`, `aws.lambda`) `known` does not claim. Each comes with the
+ * keys or env vars that enabled it, for the warning.
  */
 export function unsupportedEnabled(input: Record<string, unknown>, env: NodeJS.ProcessEnv, known: (section: string) => boolean): { name: string; by: string[] }[] {
   const found: { name: string; by: string[] }[] = [];
   for (const output of FALCOSIDEKICK_OUTPUTS) {
-    if (known(output.name.split('.')[0] as string)) continue;
+    if (known(output.name)) continue;
     for (const group of output.when) {
       const by = group.map((key) => (isSet(env[envName(key)]) ? envName(key) : isSet(lookup(input, key)) ? key : undefined));
       if (by.every((b) => b !== undefined)) {

@@ -7,7 +7,7 @@ import { ConfigError, type ConfigProblem } from '../errors.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { compileMatch, type CompiledMatch } from '../routing/compile.ts';
 import { compileRoute } from '../routing/route.ts';
-import { outputSchema, type Config, type OutputSection } from './schema.ts';
+import { outputSchema, sectionOf, sectionPath, type Config, type OutputSection } from './schema.ts';
 
 export interface OutputInstance {
   /** Metric label, log binding, /healthz key, spool and dead-letter output. */
@@ -28,11 +28,6 @@ export interface ResolveOptions {
   onTemplateError?: (field: string, error: unknown) => void;
 }
 
-/** The falcosidekick-style section of a plugin (`webhook:`). */
-function sectionOf(config: Config, plugin: AnyOutputPlugin): OutputSection {
-  return config[plugin.name] as OutputSection;
-}
-
 function namedInstances(config: Config): [string, OutputSection & { type: string }][] {
   return Object.entries((config.outputs ?? {}) as Record<string, OutputSection & { type: string }>);
 }
@@ -47,7 +42,7 @@ export function resolveInstances(
   const found: { name: string; plugin: AnyOutputPlugin; options: OutputSection; path: string[] }[] = [];
   for (const plugin of plugins) {
     const section = sectionOf(config, plugin);
-    if (section && plugin.enabled(section as never)) found.push({ name: plugin.name, plugin, options: section, path: [plugin.name] });
+    if (section && plugin.enabled(section as never)) found.push({ name: plugin.name, plugin, options: section, path: [...sectionPath(plugin)] });
   }
   for (const [name, instance] of namedInstances(config)) {
     const path = ['outputs', name];

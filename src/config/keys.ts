@@ -6,7 +6,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
-import { FALCOSIDEKICK_SECTIONS, unsupportedEnabled } from './falcosidekick-outputs.ts';
+import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_SECTIONS, unsupportedEnabled } from './falcosidekick-outputs.ts';
 import { envName, leafKind, objectShape } from './introspect.ts';
 
 export interface KeyCheck {
@@ -32,11 +32,17 @@ export function checkKeys(schema: z.ZodType, input: Record<string, unknown>, env
   const result: KeyCheck = { value: {}, problems: [], warnings: [] };
   result.value = walk(schema, input, path, result);
   if (path.length > 0) return result;
-  const shape = objectShape(schema) as Record<string, z.ZodType>;
-  for (const { name, by } of unsupportedEnabled(input, env, (section) => section in shape)) {
+  for (const { name, by } of unsupportedEnabled(input, env, (section) => hasSection(schema, section))) {
     result.warnings.push(`"${name}" is a falcosidekick output that Peregrine does not have (${by.join(' + ')} set): alerts will NOT be sent there`);
   }
   return result;
+}
+
+/** True when the schema has the dotted section (`webhook`, `aws.sqs`). */
+function hasSection(schema: z.ZodType, dotted: string): boolean {
+  let node: z.ZodType | undefined = schema;
+  for (const key of dotted.split('.')) node = node ? objectShape(node)?.[key] : undefined;
+  return node !== undefined;
 }
 
 const lowerKeys = (map: Record<string, unknown>) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k.toLowerCase(), v]));
@@ -56,8 +62,9 @@ function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[],
       continue;
     }
     const dotted = here.join('.');
-    // Sections of falcosidekick outputs Peregrine lacks: checked as a whole by unsupportedEnabled().
+    // Sections of falcosidekick outputs Peregrine lacks (`slack`, `aws.lambda`): checked as a whole by unsupportedEnabled().
     if (path.length === 0 && FALCOSIDEKICK_SECTIONS.has(rawKey.toLowerCase())) continue;
+    if (FALCOSIDEKICK_OUTPUT_PATHS.has([...path, rawKey.toLowerCase()].join('.'))) continue;
     const suggestion = closest(rawKey, known);
     if (suggestion) {
       out.problems.push({ path: dotted, message: `unknown key; did you mean "${[...path, suggestion].join('.')}"?`, env: envName([...path, suggestion]) });

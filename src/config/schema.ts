@@ -1,13 +1,104 @@
-// The root schema: global keys, one key per registered output (its own options + the core's), and
-// `outputs:`, the named instances of any output type (src/config/instances.ts resolves both).
+// The root schema: global keys, one section per registered output (its own options + the core's) at
+// the output's YAML location — the top-level key `name`, or a nested `section` such as `aws.sqs`,
+// beside the keys of a shared section (`aws.accesskeyid`, …) — and `outputs:`, the named instances
+// of any output type (src/config/instances.ts resolves both).
 import { z } from 'zod';
-import type { AnyOutputPlugin } from '../plugin/types.ts';
+import type { AnyOutputPlugin, SharedSection } from '../plugin/types.ts';
 import { baseShape, type BaseConfig } from './base.ts';
 import { commonOutputShape, type CommonOutputConfig } from './common.ts';
 
 export function outputSchema(plugin: AnyOutputPlugin): z.ZodObject {
   return plugin.schema.extend(commonOutputShape).prefault({}).describe(plugin.description) as unknown as z.ZodObject;
 }
+
+/** The YAML path of an output's options: `['webhook']`, `['aws', 'sqs']`. */
+export function sectionPath(plugin: AnyOutputPlugin): readonly string[] {
+  return plugin.section ?? [plugin.name];
+}
+
+function valueAt(config: Record<string, unknown>, path: readonly string[]): unknown {
+  let node: unknown = config;
+  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/** An output's parsed section (its options and the core keys): the one way to read it from a config. */
+export function sectionOf(config: Record<string, unknown>, plugin: AnyOutputPlugin): OutputSection {
+  return valueAt(config, sectionPath(plugin)) as OutputSection;
+}
+
+/** The parsed keys of the plugin's shared section, without the outputs' sub-sections; `{}` when none. */
+export function sharedOf(config: Record<string, unknown>, plugin: AnyOutputPlugin): Record<string, unknown> {
+  const shared = plugin.shared;
+  if (!shared) return {};
+  const value = (valueAt(config, shared.path) ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(shared.schema.shape).map((key) => [key, value[key]]));
+}
+
+// A section that holds other sections (`aws:`): its shared keys and its children, built into one
+// z.object once every plugin has been placed.
+class Group {
+  readonly entries = new Map<string, z.ZodType | Group>();
+  shared?: SharedSection;
+
+  place(path: readonly string[], schema: z.ZodType, what: string): void {
+    const [key, ...rest] = path as [string, ...string[]];
+    const here = this.entries.get(key);
+    if (rest.length === 0) {
+      if (here) throw new Error(`${what} is placed at "${key}", which another output or shared section already uses: YAML locations must be unique`);
+      this.entries.set(key, schema);
+      return;
+    }
+    if (here !== undefined && !(here instanceof Group)) throw new Error(`${what} nests under "${key}", which is an output's own section`);
+    const group = here ?? new Group();
+    this.entries.set(key, group);
+    group.place(rest, schema, what);
+  }
+
+  share(path: readonly string[], shared: SharedSection): void {
+    const [key, ...rest] = path as [string, ...string[]];
+    const here = this.entries.get(key);
+    if (here !== undefined && !(here instanceof Group)) throw new Error(`shared section ${shared.path.join('.')} collides with an output's own section`);
+    const group = here ?? new Group();
+    this.entries.set(key, group);
+    if (rest.length) return group.share(rest, shared);
+    if (group.shared && group.shared !== shared) throw new Error(`two different shared sections are declared at ${shared.path.join('.')}`);
+    group.shared = shared;
+  }
+
+  shape(): Record<string, z.ZodType> {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [key, entry] of this.entries) shape[key] = entry instanceof Group ? entry.build(key) : entry;
+    return shape;
+  }
+
+  private build(key: string): z.ZodType {
+    const shape = { ...(this.shared?.schema.shape ?? {}) } as Record<string, z.ZodType>;
+    for (const [child, schema] of Object.entries(this.shape())) {
+      if (shape[child]) throw new Error(`"${key}.${child}" is both a shared key and an output section`);
+      shape[child] = schema;
+    }
+    const description = this.shared?.description ?? `Outputs under ${key}: (${[...this.entries.keys()].join(', ')}).`;
+    return z.object(shape).prefault({}).describe(description);
+  }
+}
+
+/** The output and shared sections only, keyed by their top-level YAML key (no global keys). */
+export function outputsShape(list: readonly AnyOutputPlugin[]): Record<string, z.ZodType> {
+  // A name listed twice (a test's replacement plugin) is one output: the last one wins, as before.
+  const plugins = [...new Map(list.map((p) => [p.name, p])).values()];
+  const root = new Group();
+  for (const plugin of plugins) {
+    if (plugin.shared) root.share(plugin.shared.path, plugin.shared);
+  }
+  for (const plugin of plugins) root.place(sectionPath(plugin), outputSchema(plugin), `output "${plugin.name}"`);
+  const shape = root.shape();
+  const clash = Object.keys(shape).find((key) => key in baseShape);
+  if (clash) throw new Error(`the output section "${clash}" collides with a global key`);
+  return shape;
+}
+
+
 
 // Lower-case letters, digits and single inner dashes, like a DNS label: safe as a metric label, a
 // log binding, a /healthz key, and as an env var segment once "-" becomes "_" (config/instance-env.ts).
@@ -51,8 +142,7 @@ export function outputsSchema(plugins: readonly AnyOutputPlugin[]): z.ZodType {
 }
 
 export function buildConfigSchema(plugins: readonly AnyOutputPlugin[]): z.ZodObject {
-  const outputs = Object.fromEntries(plugins.map((p) => [p.name, outputSchema(p)]));
-  return z.object({ ...baseShape, ...outputs, outputs: outputsSchema(plugins) });
+  return z.object({ ...baseShape, ...outputsShape(plugins), outputs: outputsSchema(plugins) });
 }
 
 /** Output sections are typed by their plugin; the core sees the shared part. */

@@ -10,6 +10,7 @@ export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
 export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency, keyValueMap, commaList, lowerEnum } from './schema.ts';
 export { alertField, scalarText, stableKey, truncate } from './fields.ts';
 export { raceSignal, abortReason } from './abort.ts';
+export { blameWholeCall, chunkBySize, sendChunks, settle } from './batch.ts';
 export { redactUrl } from '../config/redact.ts';
 export type { Clock } from '../dispatch/clock.ts';
 export { secret } from '../config/secret.ts';

@@ -32,6 +32,27 @@ export interface ConnectContext {
    * stream labels, OTLP puts customfields on the resource. Absent = none.
    */
   enrichment?: { customfields: readonly string[]; templatedfields: readonly string[] };
+  /**
+   * The parsed keys of the plugin's `shared` section (falcosidekick's `aws.accesskeyid`, `aws.region`…),
+   * without the outputs' sub-sections; `{}` when the plugin declares none. Type it with the
+   * section's own schema (`z.output<typeof awsShared.schema>`).
+   */
+  shared: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Keys several outputs read from one YAML section (falcosidekick's `aws:` credentials, shared by
+ * `aws.sqs`, `aws.s3`, …). Declared once, referenced by every plugin that reads it: the core puts
+ * its keys at `path` in the config schema (beside the outputs' sub-sections), and hands their
+ * values to each such plugin's connect() as `ctx.shared`.
+ */
+export interface SharedSection<Schema extends z.ZodObject = z.ZodObject> {
+  /** Where the keys live: `['aws']`. */
+  path: readonly string[];
+  /** What the section is for (the generated docs show it). */
+  description: string;
+  /** The shared keys only; every field .describe()d, secrets marked. */
+  schema: Schema;
 }
 
 export interface SendContext<Options, Client> {
@@ -64,8 +85,16 @@ export interface HealthResult {
 }
 
 export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client = unknown> {
-  /** One name everywhere: folder, YAML key, metric label, log binding. */
+  /** One name everywhere: folder, metric label, log binding, and YAML key unless `section` says otherwise. */
   name: string;
+  /**
+   * Where the options live in the YAML when it is not the top-level key `name`: falcosidekick puts
+   * its AWS outputs under one `aws:` section, so `awssqs` reads `['aws', 'sqs']` (env `AWS_SQS_URL`).
+   * Read a section with `sectionOf(config, plugin)` (src/config/schema.ts), never `config[name]`.
+   */
+  section?: readonly string[];
+  /** A shared section whose keys this output also reads (handed to connect() as `ctx.shared`). */
+  shared?: SharedSection;
   description: string;
   /** Destination options only; every field .describe()d; secrets marked with `secret()`. */
   schema: Schema;

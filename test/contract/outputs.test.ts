@@ -1,11 +1,15 @@
 // Every registered output honours the plugin contract (docs/adding-an-output.md#8-the-contract-test), so adding one is one folder + one line.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { RESERVED_KEYS } from '../../src/config/common.ts';
-import { inspect, leafPaths } from '../../src/config/introspect.ts';
-import { outputSchema } from '../../src/config/schema.ts';
+import { envName, inspect, leafPaths } from '../../src/config/introspect.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { redactConfig } from '../../src/config/redact.ts';
+import { outputSchema, sectionOf, sectionPath, sharedOf } from '../../src/config/schema.ts';
 import { isSecretKey } from '../../src/config/secrets.ts';
 import { outputs } from '../../outputs/index.ts';
 
@@ -49,6 +53,58 @@ describe.each(outputs.map((p) => [p.name, p]))('output %s', (name, plugin) => {
     if (!plugin.batch) return;
     expect(plugin.batch.maxevents).toBeGreaterThanOrEqual(1);
     expect(plugin.batch.maxbytes).toBeGreaterThan(1000);
+  });
+});
+
+/** `{ aws: { sqs: value } }` for the path ['aws', 'sqs']. */
+const nest = (path: readonly string[], value: unknown): Record<string, unknown> =>
+  path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>);
+
+describe.each(outputs.map((p) => [p.name, p]))('output %s at its YAML location', (name, plugin) => {
+  const path = sectionPath(plugin);
+
+  it('is turned on by its example written at its section, and read back by sectionOf()', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-contract-'));
+    writeFileSync(join(dir, 'peregrine.yaml'), YAML.stringify(nest(path, plugin.example)));
+    const { config, enabled, warnings } = loadConfig({ file: join(dir, 'peregrine.yaml'), env: {}, plugins: outputs, cwd: dir });
+    expect(enabled).toEqual([name]);
+    expect(warnings.filter((w) => w.includes('unknown key'))).toEqual([]);
+    expect(sectionOf(config, plugin)).toMatchObject(outputSchema(plugin).parse(plugin.example) as object);
+  });
+
+  it('is turned on by the env vars of its example keys (SECTION_KEY over the whole path)', () => {
+    const scalars = (value: Record<string, unknown>, at: string[]): [string, string][] =>
+      Object.entries(value).flatMap(([k, v]): [string, string][] =>
+        v !== null && typeof v === 'object' && !Array.isArray(v)
+          ? scalars(v as Record<string, unknown>, [...at, k])
+          : typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+            ? [[envName([...at, k]), String(v)]]
+            : [],
+      );
+    const env = Object.fromEntries(scalars(plugin.example, [...path]));
+    const { enabled } = loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env, plugins: outputs });
+    expect(enabled).toEqual([name]);
+  });
+
+  it('never prints its secrets or its shared section\'s secrets (--print-config)', () => {
+    const secretPaths = [
+      ...leafPaths(outputSchema(plugin), [...path]),
+      ...(plugin.shared ? leafPaths(plugin.shared.schema, [...plugin.shared.path]) : []),
+    ].filter((leaf) => inspect(leaf.schema).secret);
+    // A value of the secret's own shape (a URL, a 32-character key …) that contains TOPSECRET.
+    const candidates = ['TOPSECRET'.padEnd(32, 'x'), 'https://hooks.example.com/TOPSECRET'];
+    const valueFor = (leaf: (typeof secretPaths)[number]) => (leaf.kind === 'map' ? 'x-key:TOPSECRET' : (candidates.find((c) => leaf.schema.safeParse(c).success) ?? 'TOPSECRET'));
+    const env = Object.fromEntries(secretPaths.map((leaf) => [envName(leaf.path), valueFor(leaf)]));
+    const { config, schema } = loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env, plugins: outputs });
+    expect(JSON.stringify(redactConfig(schema, config))).not.toContain('TOPSECRET');
+  });
+
+  it('gets its shared section\'s keys (and only those) for connect()', () => {
+    if (!plugin.shared) return;
+    const shared = plugin.shared;
+    const { config } = loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env: {}, plugins: outputs });
+    expect(Object.keys(sharedOf(config, plugin)).sort()).toEqual(Object.keys(shared.schema.shape).sort());
+    for (const leaf of leafPaths(shared.schema)) expect(inspect(leaf.schema).description, leaf.path.join('.')).toBeTruthy();
   });
 });
 

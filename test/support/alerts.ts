@@ -45,3 +45,13 @@ export function fixtureAlerts(path: string): Alert[] {
   const value = parseJson(fixtureText(path)) as AlertInput | AlertInput[];
   return (Array.isArray(value) ? value : [value]).map((input) => freezeAlert(toAlert(input)));
 }
+
+/** The fixture alerts as the core hands them to an output (validated, frozen), for plugin unit tests. */
+export function testAlerts(n: number, extra: Partial<AlertInput> = {}, priority: Priority = 'Notice'): Alert[] {
+  return Array.from({ length: n }, (_, i) => freezeAlert(toAlert({ ...(parseJson(falcoAlertJson(i, priority)) as AlertInput), ...extra })));
+}
+
+/** An AWS SDK service error as the SDK throws it (name, fault, HTTP status, headers). */
+export function awsSdkError(name: string, status: number, message = `${name} message`, headers: Record<string, string> = {}): Error {
+  return Object.assign(new Error(message), { name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status }, $response: { headers } });
+}

@@ -15,6 +15,7 @@ export function connectContext(name: string, overrides: Partial<ConnectContext> 
     timeoutMs: 5000,
     concurrency: 1,
     clock: systemClock,
+    shared: {},
     ...overrides,
   };
 }

@@ -1,9 +1,8 @@
 // Calls one output plugin directly (connect → sendBatch → close) with the context the worker would
 // give it, for unit tests that check a payload or a classification against an in-process receiver.
-import pino from 'pino';
 import { afterEach } from 'vitest';
 import { Receiver, type Behaviour } from './receiver.ts';
-import { systemClock } from '../../src/dispatch/clock.ts';
+import { connectContext } from './plugin-context.ts';
 import { outputSchema } from '../../src/config/schema.ts';
 import type { AnyOutputPlugin, ConnectContext } from '../../src/plugin/types.ts';
 import type { SendResult } from '../../src/dispatch/result.ts';
@@ -20,19 +19,10 @@ export async function connectPlugin(
   ctx: Partial<ConnectContext> = {},
 ): Promise<PluginHarness> {
   const options = outputSchema(plugin).parse(section);
-  const log = pino({ level: 'silent' });
-  const client: unknown = await plugin.connect?.(options, {
-    name: plugin.name,
-    log,
-    tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' },
-    userAgent: 'peregrine-test',
-    timeoutMs: 5000,
-    concurrency: 1,
-    clock: systemClock,
-    ...ctx,
-  });
+  const context = connectContext(plugin.name, ctx);
+  const client: unknown = await plugin.connect?.(options, context);
   return {
-    send: (alerts) => plugin.sendBatch(alerts, { options, client, signal: AbortSignal.timeout(5000), log, clock: ctx.clock ?? systemClock }),
+    send: (alerts) => plugin.sendBatch(alerts, { options, client, signal: AbortSignal.timeout(5000), log: context.log, clock: context.clock }),
     close: async () => {
       await plugin.close?.(client);
     },

@@ -51,7 +51,7 @@ export function harness(respond: Responder, overrides: Partial<DeliverySettings>
     metrics,
     log: pino({ level: 'silent' }),
     deadLetters,
-    connect: { tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' }, userAgent: 'test' },
+    connect: { tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' }, userAgent: 'test', shared: {} },
     random: () => 1,
     healthIntervalMs: 0,
     ...(journal ? { journal } : {}),

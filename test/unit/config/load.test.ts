@@ -91,13 +91,13 @@ describe('config loading', () => {
   });
 
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
-    const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\nsmtp:\n  hostport: "mail:25"\n');
+    const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\n');
     const text = loaded.warnings.join('\n');
     expect(text).toMatch(/"mattermost" is a falcosidekick output that Peregrine does not have \(mattermost.webhookurl set\)/);
-    expect(text).not.toMatch(/loki|smtp/); // loki's hostport is empty; smtp also needs from and to
-    const fromEnv = configFromYaml('', { MATTERMOST_WEBHOOKURL: 'https://hooks.example/x', ROCKETCHAT_WEBHOOKURL: '', AWS_SQS_URL: 'https://sqs.example/q' });
+    expect(text).not.toMatch(/loki/); // loki's hostport is empty
+    const fromEnv = configFromYaml('', { MATTERMOST_WEBHOOKURL: 'https://hooks.example/x', ROCKETCHAT_WEBHOOKURL: '', AWS_LAMBDA_FUNCTIONNAME: 'falco-handler' });
     expect(fromEnv.warnings.join('\n')).toMatch(/"mattermost" .*\(MATTERMOST_WEBHOOKURL set\)/);
-    expect(fromEnv.warnings.join('\n')).toMatch(/"aws.sqs" .*\(AWS_SQS_URL set\)/);
+    expect(fromEnv.warnings.join('\n')).toMatch(/"aws.lambda" .*\(AWS_LAMBDA_FUNCTIONNAME set\)/);
     expect(fromEnv.warnings.join('\n')).not.toMatch(/rocketchat/);
   });
 
