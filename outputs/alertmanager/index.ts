@@ -6,7 +6,7 @@ import { classifyAnswer, combine, type HostOutcome } from './classify.ts';
 import { alertmanagerSchema } from './options.ts';
 import { alertsBody, type PayloadOptions } from './payload.ts';
 
-export interface AlertmanagerTarget {
+interface AlertmanagerTarget {
   /** Endpoint URL for reasons and logs (password redacted). */
   url: string;
   pool: Pool;

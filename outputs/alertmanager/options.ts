@@ -6,7 +6,7 @@ import { commaList, customHeaders, httpUrl, keyValueMap, parsePriority, PRIORITY
 export const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
 /** falcosidekick's documented default (its config.go writes it with ':' for ',', which parses as one bogus entry). */
-export const DEFAULT_DROP_THRESHOLDS = '10000:critical, 1000:critical, 100:critical, 10:warning, 1:warning';
+const DEFAULT_DROP_THRESHOLDS = '10000:critical, 1000:critical, 100:critical, 10:warning, 1:warning';
 
 export interface DropThreshold {
   value: number;

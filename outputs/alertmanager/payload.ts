@@ -13,7 +13,7 @@ export interface PostableAlert {
 }
 
 /** falcosidekick's defaultSeverityMap. */
-export const DEFAULT_SEVERITY: Record<Priority, string> = {
+const DEFAULT_SEVERITY: Record<Priority, string> = {
   Debug: 'information',
   Informational: 'information',
   Notice: 'information',

@@ -5,7 +5,7 @@ import { epochMillis, serializeAlert, type Alert } from '../../src/plugin/index.
 
 export const MAX_EVENTS = 10_000;
 export const MAX_CALL_BYTES = 1_048_576;
-export const EVENT_OVERHEAD = 26;
+const EVENT_OVERHEAD = 26;
 export const MAX_SPAN_MS = 24 * 3_600_000;
 
 export interface LogEvent {

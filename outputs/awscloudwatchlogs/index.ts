@@ -8,7 +8,7 @@ import { classifyAwsError } from '../../src/plugin/aws-errors.ts';
 import { chunkEvents, MAX_CALL_BYTES, rejectionOf, toEvents, type LogEvent, type RejectedInfo } from './events.ts';
 
 /** falcosidekick's stream name when aws.cloudwatchlogs.logstream is empty. */
-export const DEFAULT_STREAM = 'falcosidekick-logstream';
+const DEFAULT_STREAM = 'falcosidekick-logstream';
 
 const HINTS = { ResourceNotFoundException: 'the log group or log stream does not exist: create it or fix aws.cloudwatchlogs.loggroup' };
 

@@ -3,7 +3,7 @@
 import { chunkBySize, serializeAlert, type Alert } from '../../src/plugin/index.ts';
 
 /** SendMessageBatch takes at most 10 entries. */
-export const MAX_ENTRIES = 10;
+const MAX_ENTRIES = 10;
 /**
  * Bytes of message bodies per call. AWS raised the SQS limits to 1 MiB in 2025, but a queue's
  * MaximumMessageSize still defaults to 256 KiB and older regions or stand-ins (LocalStack) keep the

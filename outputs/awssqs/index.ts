@@ -7,7 +7,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sendMessages, type SqsTarget } from './send.ts';
 
 /** The queue's own limit when GetQueueAttributes is not allowed: SQS's default MaximumMessageSize. */
-export const DEFAULT_MAX_MESSAGE_BYTES = 262_144;
+const DEFAULT_MAX_MESSAGE_BYTES = 262_144;
 
 const queueUrl = z.url({ protocol: /^https?$/, error: 'must be an SQS queue URL such as https://sqs.us-east-1.amazonaws.com/123456789012/falco' });
 

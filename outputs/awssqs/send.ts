@@ -28,7 +28,7 @@ interface BatchAnswer {
 }
 
 /** A `Failed[]` entry: the sender's fault is permanent, anything else is SQS's and is retried. */
-export function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }): Outcome {
+function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }): Outcome {
   const detail = `${f.Code ?? 'Unknown'}: ${f.Message ?? ''}`.trim();
   return f.SenderFault ? fail(`SQS refused the message: ${detail}`) : retry(`SQS failed the message: ${detail}`);
 }

@@ -7,7 +7,7 @@ import { labelPlan, type LabelPlan } from './labels.ts';
 import { lokiSchema } from './options.ts';
 import { pushBody } from './push.ts';
 
-export interface LokiClient {
+interface LokiClient {
   pool: Pool;
   path: string;
   headers: Record<string, string>;

@@ -34,4 +34,3 @@ export const lokiSchema = z.object({
   ...tlsShape,
 });
 
-export type LokiOptions = z.output<typeof lokiSchema>;

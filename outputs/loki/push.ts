@@ -5,7 +5,7 @@
 import { epochNanos, serializeAlert, type Alert } from '../../src/plugin/index.ts';
 import { streamLabels, type LabelPlan } from './labels.ts';
 
-export interface PushEntry {
+interface PushEntry {
   ns: bigint;
   line: string;
 }

@@ -5,10 +5,10 @@
 import { scalarText, stableKey, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import type { OpsgenieOptions } from './options.ts';
 
-export const LIMITS = { message: 130, alias: 512, description: 15_000, tags: 20, tag: 50, details: 8000, entity: 512, source: 100 } as const;
+const LIMITS = { message: 130, alias: 512, description: 15_000, tags: 20, tag: 50, details: 8000, entity: 512, source: 100 } as const;
 
 /** falcosidekick's mapping (outputs/opsgenie.go). */
-export const PRIORITY: Record<Priority, 'P1' | 'P2' | 'P3' | 'P4' | 'P5'> = {
+const PRIORITY: Record<Priority, 'P1' | 'P2' | 'P3' | 'P4' | 'P5'> = {
   Emergency: 'P1',
   Alert: 'P1',
   Critical: 'P2',
@@ -51,7 +51,7 @@ export function toCreateAlert(alert: Alert, options: Pick<OpsgenieOptions, 'dedu
  * tags), as strings, within Opsgenie's 8000 characters: the alert's own keys first, then output
  * fields in order while they fit; what does not fit is named in `omitted`.
  */
-export function details(alert: Alert): Record<string, string> {
+function details(alert: Alert): Record<string, string> {
   const own: [string, string | undefined][] = [
     ['rule', alert.rule],
     ['priority', alert.priority],

@@ -6,7 +6,7 @@ import { toCreateAlert } from './alert.ts';
 import { classifyCreate } from './classify.ts';
 import { alertsUrl, opsgenieSchema } from './options.ts';
 
-export interface OpsgenieClient {
+interface OpsgenieClient {
   pool: Pool;
   path: string;
   headers: Record<string, string>;

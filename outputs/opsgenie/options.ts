@@ -3,13 +3,13 @@
 import { commaList, lowerEnum, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 /** Alert API endpoints by region (falcosidekick's main.go). */
-export const ALERTS_URLS = {
+const ALERTS_URLS = {
   us: 'https://api.opsgenie.com/v2/alerts',
   eu: 'https://api.eu.opsgenie.com/v2/alerts',
 } as const;
 
 /** The same default as pagerduty.dedupfields: one open Opsgenie alert per rule, host, namespace and pod. */
-export const DEFAULT_ALIAS_FIELDS = ['rule', 'hostname', 'k8s.ns.name', 'k8s.pod.name'];
+const DEFAULT_ALIAS_FIELDS = ['rule', 'hostname', 'k8s.ns.name', 'k8s.pod.name'];
 
 export const opsgenieSchema = z.object({
   apikey: secret(z.string().default('').describe('API key of an Opsgenie API integration, sent as "Authorization: GenieKey <apikey>". Setting it turns the output on.')),

@@ -8,7 +8,7 @@ import { logsUrl, otlpSchema } from './options.ts';
 import { groupByResource, type RecordPlan } from './record.ts';
 import { classifyExport } from './response.ts';
 
-export interface OtlpClient {
+interface OtlpClient {
   pool: Pool;
   path: string;
   headers: Record<string, string>;

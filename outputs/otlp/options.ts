@@ -16,7 +16,7 @@ const headers = secret(
     .describe('Request headers, as OTEL_EXPORTER_OTLP_HEADERS ("api-key=secret,x-team=sec", values percent-decoded) or a map. Env: OTLP_LOGS_HEADERS.'),
 );
 
-export const logsSchema = z
+const logsSchema = z
   .object({
     endpoint: z
       .union([z.literal(''), endpointUrl])
@@ -36,8 +36,6 @@ export const logsSchema = z
 
 export const otlpSchema = z.object({ logs: logsSchema });
 
-export type OtlpOptions = z.output<typeof otlpSchema>;
-export type LogsOptions = OtlpOptions['logs'];
 
 function parseHeaders(raw: string): Record<string, string> {
   const out: Record<string, string> = {};

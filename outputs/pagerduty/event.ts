@@ -5,9 +5,9 @@
 import { epochMillis, scalarText, stableKey, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import type { PagerDutyOptions } from './options.ts';
 
-export const LIMITS = { summary: 1024, dedupKey: 255, eventBytes: 512 * 1024 } as const;
+const LIMITS = { summary: 1024, dedupKey: 255, eventBytes: 512 * 1024 } as const;
 
-export const SEVERITY: Record<Priority, 'critical' | 'error' | 'warning' | 'info'> = {
+const SEVERITY: Record<Priority, 'critical' | 'error' | 'warning' | 'info'> = {
   Emergency: 'critical',
   Alert: 'critical',
   Critical: 'critical',

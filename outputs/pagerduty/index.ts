@@ -6,7 +6,7 @@ import { classifyEnqueue } from './classify.ts';
 import { eventBody, toEvent } from './event.ts';
 import { enqueueUrl, pagerdutySchema } from './options.ts';
 
-export interface PagerDutyClient {
+interface PagerDutyClient {
   pool: Pool;
   path: string;
   headers: Record<string, string>;

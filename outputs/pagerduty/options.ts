@@ -3,13 +3,13 @@
 import { commaList, lowerEnum, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 /** Events API v2 enqueue endpoints by region (falcosidekick's outputs/pagerduty.go). */
-export const ENQUEUE_URLS = {
+const ENQUEUE_URLS = {
   us: 'https://events.pagerduty.com/v2/enqueue',
   eu: 'https://events.eu.pagerduty.com/v2/enqueue',
 } as const;
 
 /** Alerts with the same values in these fields are one PagerDuty alert (the same dedup_key). */
-export const DEFAULT_DEDUP_FIELDS = ['rule', 'hostname', 'k8s.ns.name', 'k8s.pod.name'];
+const DEFAULT_DEDUP_FIELDS = ['rule', 'hostname', 'k8s.ns.name', 'k8s.pod.name'];
 
 export const pagerdutySchema = z.object({
   routingkey: secret(z.string().default('').describe('Integration key (routing key) of an Events API v2 integration, 32 characters. Setting it turns the output on.')),

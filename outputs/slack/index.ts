@@ -7,7 +7,7 @@ import { Pacer } from './pacer.ts';
 import { postMessages, type SlackTarget } from './send.ts';
 import { planMessages } from './summary.ts';
 
-export interface SlackClient extends SlackTarget {
+interface SlackClient extends SlackTarget {
   pool: Pool;
   renderText: ((context: TemplateContext) => string) | undefined;
 }

@@ -3,7 +3,7 @@
 // not a retry.
 import { abortReason, type Clock } from '../../src/plugin/index.ts';
 
-export const SLACK_INTERVAL_MS = 1000;
+const SLACK_INTERVAL_MS = 1000;
 
 export class Pacer {
   private nextAt = -Infinity;

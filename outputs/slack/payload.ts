@@ -5,7 +5,7 @@
 import { fieldTexts, goTimeText, tagsText, templateContext, type Alert, type Priority, type TemplateContext } from '../../src/plugin/index.ts';
 import type { SlackOptions } from './options.ts';
 
-export interface SlackField {
+interface SlackField {
   title: string;
   value: string;
   short: boolean;

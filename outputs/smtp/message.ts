@@ -23,7 +23,7 @@ export function escapeHtml(text: string): string {
 }
 
 /** A field value as text: strings as they are, everything else as its JSON (big integers exact), null as Go's <nil>. */
-export function fieldText(value: unknown): string {
+function fieldText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === null || value === undefined) return '<nil>';
   return JSON.stringify(value);
@@ -36,7 +36,7 @@ function fields(alert: Alert): [string, string][] {
     .map((key) => [key, fieldText(alert.output_fields[key])]);
 }
 
-export function subjectOf(alert: Alert): string {
+function subjectOf(alert: Alert): string {
   // Header folding and encoding are nodemailer's; line breaks in the output must not start new headers.
   return `[${alert.priority}] ${alert.output}`.replace(/[\r\n]+/g, ' ');
 }
@@ -64,7 +64,7 @@ function row(label: string, value: string): string {
 }
 
 /** One alert as falcosidekick's HTML block (without its remote logo image). */
-export function htmlBlock(alert: Alert): string {
+function htmlBlock(alert: Alert): string {
   const table = 'cellpadding="3" cellspacing="0" style="font-family:arial,helvetica,sans-serif; width:700px; font-size:13px"';
   return [
     `<table ${table}><tbody><tr><td style="background-color:${COLOURS[alert.priority]}; width:700px; text-align:center;"><span style="font-size:12px; color:#fff;"><strong>${escapeHtml(alert.priority)}</strong></span></td></tr></tbody></table>`,
@@ -83,7 +83,7 @@ export function htmlBlock(alert: Alert): string {
   ].join('\n');
 }
 
-export function htmlOf(alerts: readonly Alert[]): string {
+function htmlOf(alerts: readonly Alert[]): string {
   return `<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>\n${alerts.map(htmlBlock).join('\n<hr>\n')}\n</body></html>`;
 }
 

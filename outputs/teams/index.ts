@@ -7,7 +7,7 @@ import { classifyTeams } from './classify.ts';
 import { messageCard } from './messagecard.ts';
 import { teamsSchema } from './options.ts';
 
-export interface TeamsClient {
+interface TeamsClient {
   pool: Pool;
   path: string;
   headers: Record<string, string>;

@@ -5,7 +5,7 @@ import { goTimeText, type Alert, type Priority } from '../../src/plugin/index.ts
 import { alertFacts } from './facts.ts';
 import type { TeamsOptions } from './options.ts';
 
-export const MESSAGECARD_COLORS: Readonly<Record<Priority, string>> = {
+const MESSAGECARD_COLORS: Readonly<Record<Priority, string>> = {
   Emergency: 'e20b0b',
   Alert: 'ff5400',
   Critical: 'ff9000',

@@ -23,7 +23,7 @@ export function parseList(raw: string): string[] {
     .filter(Boolean);
 }
 
-export const STRING_FORM = { stringform: true } as const;
+const STRING_FORM = { stringform: true } as const;
 
 /** A string map that also accepts falcosidekick's "k:v,k:v" string. */
 export function pairsOrString() {

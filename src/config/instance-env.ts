@@ -18,7 +18,7 @@ const PREFIX = 'OUTPUTS__';
 const INSTANCE_VAR = /^OUTPUTS__([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*)__([A-Z0-9_]+)$/;
 
 /** The env var that sets `path` of a named instance (["outputs", "soc-pager", "retry", "maxattempts"]). */
-export function instanceEnvName(path: readonly (string | number)[]): string | undefined {
+function instanceEnvName(path: readonly (string | number)[]): string | undefined {
   if (path[0] !== 'outputs' || path.length < 3) return undefined;
   return `${PREFIX}${String(path[1]).toUpperCase().replaceAll('-', '_')}__${envName(path.slice(2))}`;
 }

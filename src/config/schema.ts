@@ -103,7 +103,7 @@ export function outputsShape(list: readonly AnyOutputPlugin[]): Record<string, z
 // Lower-case letters, digits and single inner dashes, like a DNS label: safe as a metric label, a
 // log binding, a /healthz key, and as an env var segment once "-" becomes "_" (config/instance-env.ts).
 export const INSTANCE_NAME = /^[a-z](?:-?[a-z0-9])*$/;
-export const INSTANCE_NAME_RULE = 'a name is 1-63 lower-case letters, digits and single dashes, starting with a letter and not ending with a dash (soc-pager, team-a-splunk)';
+const INSTANCE_NAME_RULE = 'a name is 1-63 lower-case letters, digits and single dashes, starting with a letter and not ending with a dash (soc-pager, team-a-splunk)';
 
 /** A named instance of one output type: `type` + the type's options + the core's keys. */
 export function instanceSchema(plugin: AnyOutputPlugin): z.ZodObject {
@@ -118,7 +118,7 @@ export function instanceSchema(plugin: AnyOutputPlugin): z.ZodObject {
     .describe(plugin.description) as unknown as z.ZodObject;
 }
 
-export function outputsSchema(plugins: readonly AnyOutputPlugin[]): z.ZodType {
+function outputsSchema(plugins: readonly AnyOutputPlugin[]): z.ZodType {
   const types = plugins.map((p) => p.name);
   const instance = z.discriminatedUnion('type', plugins.map(instanceSchema) as unknown as [z.ZodObject, ...z.ZodObject[]], {
     error: (issue) =>

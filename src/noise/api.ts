@@ -18,7 +18,7 @@ export interface SilenceApiDeps {
   clock: Clock;
 }
 
-export function silenceView(s: Silence): Record<string, unknown> {
+function silenceView(s: Silence): Record<string, unknown> {
   return { ...s, until: new Date(s.until).toISOString(), createdAt: new Date(s.createdAt).toISOString(), outputs: s.outputs ?? 'all' };
 }
 

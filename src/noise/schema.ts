@@ -6,8 +6,8 @@ import { MatchSchema } from '../routing/match-schema.ts';
 import { DURATION_HELP, parseDuration } from './duration.ts';
 import { keyPathProblem } from './key.ts';
 
-export const DEFAULT_KEYS = ['rule', 'hostname', 'output_fields.k8s.ns.name', 'output_fields.k8s.pod.name'];
-export const DEFAULT_SAMPLE_FIELDS = ['hostname', 'output_fields.k8s.ns.name', 'output_fields.k8s.pod.name', 'output_fields.container.name'];
+const DEFAULT_KEYS = ['rule', 'hostname', 'output_fields.k8s.ns.name', 'output_fields.k8s.pod.name'];
+const DEFAULT_SAMPLE_FIELDS = ['hostname', 'output_fields.k8s.ns.name', 'output_fields.k8s.pod.name', 'output_fields.container.name'];
 
 const keyPath = z.string().superRefine((path, ctx) => {
   const problem = keyPathProblem(path);
@@ -27,7 +27,7 @@ const RedisSchema = z
   .prefault({})
   .describe('Redis for cluster-wide dedupe (dedupe.store: redis).');
 
-export const DedupeSchema = z
+const DedupeSchema = z
   .object({
     windowms: z.number().int().min(0).max(7 * 86_400_000).default(0).describe('Repeats of a key within this window after its first alert are held back and counted; 0 = dedupe off.'),
     keys: z.array(keyPath).min(1).default(DEFAULT_KEYS).describe('What makes two alerts "the same": rule, priority, source, hostname, output, tags or output_fields.<field> (e.g. output_fields.k8s.pod.name). A missing field is a value of its own.'),
@@ -42,7 +42,7 @@ export const DedupeSchema = z
   .prefault({})
   .describe('Page once: hold back repeats of the same alert (by key) for a window and summarise them (docs/noise-control.md).');
 
-export const RateLimitSchema = z
+const RateLimitSchema = z
   .object({
     max: z.number().int().min(0).default(0).describe('Alerts per dedupe key (dedupe.keys) sent per perms; more are held back and counted; 0 = off. Summaries are not limited.'),
     perms: z.number().int().min(1000).max(30 * 86_400_000).default(3_600_000).describe('The period of ratelimit.max, in ms, starting at the first alert of the key.'),

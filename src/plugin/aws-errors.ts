@@ -27,7 +27,7 @@ const AUTH: Record<string, string> = {
   CredentialsProviderError: 'no AWS credentials found: set aws.accesskeyid/secretaccesskey, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, IRSA (AWS_WEB_IDENTITY_TOKEN_FILE) or an instance role',
 };
 
-export interface AwsSdkError {
+interface AwsSdkError {
   name?: string;
   message?: string;
   $fault?: 'client' | 'server';

@@ -10,8 +10,8 @@ import type { SharedSection } from './types.ts';
 const or = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]).default('');
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:4566' });
 
-export const REGION = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
-export const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/falco');
+const REGION = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region such as us-east-1');
+const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN such as arn:aws:iam::123456789012:role/falco');
 
 export const awsShared = {
   path: ['aws'],
@@ -29,7 +29,7 @@ export const awsShared = {
 
 export type AwsShared = z.output<typeof awsShared.schema>;
 
-export interface AwsClientSettings {
+interface AwsClientSettings {
   region?: string;
   maxAttempts: 1;
   requestHandler: Record<string, unknown>;
@@ -90,7 +90,7 @@ export async function awsSettings(access: AwsAccess, limits: { timeoutMs: number
 }
 
 /** The access settings of an output under `aws:` from the shared section and the output's own endpoint. */
-export function accessOf(shared: AwsShared, options: { region?: string; endpoint?: string }): AwsAccess {
+function accessOf(shared: AwsShared, options: { region?: string; endpoint?: string }): AwsAccess {
   return {
     region: shared.region || options.region || '',
     accesskeyid: shared.accesskeyid,

@@ -21,7 +21,7 @@ export interface RouteIo {
 }
 
 /** The rows for one alert: [output, "taken" | "skipped", reason]. */
-export function explainRoutes(alert: Alert, instances: readonly OutputInstance[]): [string, string, string][] {
+function explainRoutes(alert: Alert, instances: readonly OutputInstance[]): [string, string, string][] {
   return instances.map((i) => {
     const reason = i.filter.explain(alert);
     return [i.name, reason === undefined ? 'taken' : 'skipped', reason ?? ''];

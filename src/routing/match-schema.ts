@@ -29,7 +29,7 @@ const priorityExpr = z.string().superRefine((text, ctx) => {
 const fieldValue = z.union([pattern, z.number(), z.boolean()]);
 
 const FIELD_SHAPE = `a field condition is a value or a list of values (${PATTERN_HELP}; numbers and booleans compare as text), or {exists: true|false}`;
-export const FieldConditionSchema = z
+const FieldConditionSchema = z
   .union([fieldValue, z.array(fieldValue).min(1), z.strictObject(
       { exists: z.boolean({ error: 'exists must be true or false' }).optional().describe('true: the field is present and not null; false: absent or null.') },
       { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field operator ${iss.keys.map((k) => `"${k}"`).join(', ')}; ${FIELD_SHAPE}` : undefined) },
@@ -76,7 +76,7 @@ const conditionShape = {
     .describe('Output fields after enrichment, by name as Falco writes it (k8s.ns.name, proc.aname[2]); each listed field must match. null and absent match nothing but {exists: false}.'),
 };
 
-export const MATCH_OPERATORS = [...Object.keys(conditionShape), 'not'];
+const MATCH_OPERATORS = [...Object.keys(conditionShape), 'not'];
 
 const unknownOperator = (iss: { code?: string; keys?: string[] }) =>
   iss.code === 'unrecognized_keys' ? `unknown match operator ${(iss.keys ?? []).map((k) => `"${k}"`).join(', ')}; use ${MATCH_OPERATORS.join(', ')}` : undefined;
@@ -87,7 +87,7 @@ const NotSchema = z
   .union([InnerBlock, z.array(InnerBlock).min(1)], { error: 'not is a match block or a list of blocks (without a nested not)' })
   .describe('The alert must NOT match this block (or any block of this list).');
 
-export const MatchBlockSchema = z.strictObject({ ...conditionShape, not: NotSchema.optional() }, { error: unknownOperator });
+const MatchBlockSchema = z.strictObject({ ...conditionShape, not: NotSchema.optional() }, { error: unknownOperator });
 
 export const MatchSchema = z
   .union([MatchBlockSchema, z.array(MatchBlockSchema).min(1, 'an empty list matches nothing: leave match out to take every alert')], {
@@ -99,5 +99,4 @@ export const MatchSchema = z
 
 export type MatchBlock = z.output<typeof MatchBlockSchema>;
 export type InnerMatchBlock = z.output<typeof InnerBlock>;
-export type MatchSpec = z.output<typeof MatchSchema>;
 export type FieldCondition = z.output<typeof FieldConditionSchema>;
