@@ -75,6 +75,10 @@ export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin
       maxbytes: section.batch.maxbytes ?? batch.maxbytes,
       flushms: section.batch.flushms ?? batch.flushms,
     },
+    sendrate: {
+      requestspersecond: section.sendrate.requestspersecond ?? plugin.sendrate?.requestspersecond ?? 0,
+      burst: section.sendrate.burst ?? plugin.sendrate?.burst ?? 1,
+    },
   };
 }
 

@@ -48,6 +48,19 @@ const BatchSchema = z
   .prefault({})
   .describe('Batching, for outputs that send several alerts per request.');
 
+export const SendRateSchema = z
+  .object({
+    requestspersecond: z
+      .number()
+      .min(0)
+      .max(100_000)
+      .optional()
+      .describe('Requests this output may send per second (a token bucket on the core\'s clock; probes and retries count). 0 = no limit. Default: the output\'s own (none for most).'),
+    burst: z.number().int().min(1).max(100_000).optional().describe('Requests that may go at once above requestspersecond after a quiet period. Default: the output\'s own, else 1.'),
+  })
+  .prefault({})
+  .describe('A request rate limit for the destination (like Vector\'s request rate limit): batches wait for a token instead of being refused by the destination.');
+
 export const commonOutputShape = {
   minimumpriority: minimumPriority,
   maxconcurrency: z.number().int().min(1).max(256).optional().describe('Requests in flight at once (default: the output\'s own).'),
@@ -55,6 +68,7 @@ export const commonOutputShape = {
   retry: RetrySchema,
   queue: QueueSchema,
   batch: BatchSchema,
+  sendrate: SendRateSchema,
   match: MatchSchema.optional(),
   customfields: z
     .record(z.string(), z.string())

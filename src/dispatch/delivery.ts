@@ -8,6 +8,7 @@ import type { BatchSettings } from './batcher.ts';
 import type { Clock } from './clock.ts';
 import type { DeadLetterStore } from './dead-letter.ts';
 import type { OutputState } from './output-health.ts';
+import type { SendRate } from './rate-limiter.ts';
 
 /** The resolved core settings of one output (plugin defaults applied). */
 export interface DeliverySettings {
@@ -16,6 +17,7 @@ export interface DeliverySettings {
   retry: { initialbackoffms: number; maxbackoffms: number; maxattempts: number; maxagems: number; probems: number };
   queue: { maxalerts: number; maxbytes: number };
   batch: BatchSettings;
+  sendrate: SendRate;
 }
 
 /** Where a worker records progress when the durable spool is on (see src/spool/). */

@@ -15,6 +15,7 @@ import { HealthcheckLoop } from './healthcheck.ts';
 import { InFlight } from './in-flight.ts';
 import { FAILING_AFTER, OutputHealthTracker } from './output-health.ts';
 import { AlertQueue, QueueEntry } from './queue.ts';
+import { rateLimiter, type RateLimiter } from './rate-limiter.ts';
 import type { SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
 
@@ -37,6 +38,7 @@ export class OutputWorker {
   private readonly accounting: Accounting;
   private readonly inFlight = new InFlight();
   private readonly connector: Connector<unknown>;
+  private readonly rate: RateLimiter | undefined;
   private healthLoop: HealthcheckLoop | undefined;
 
   private client: unknown;
@@ -68,6 +70,7 @@ export class OutputWorker {
     const hotDepth = Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency);
     this.queue = new AlertQueue(settings.queue, hotDepth, journal ? (spoolId) => journal.json(spoolId) : undefined);
     this.batcher = new Batcher(settings.batch, deps.clock, () => this.pump());
+    this.rate = rateLimiter(settings.sendrate, deps.clock.now());
     this.health = new OutputHealthTracker(deps.clock, this.log);
     this.accounting = new Accounting(name, { metrics: deps.metrics, deadLetters: deps.deadLetters, clock: deps.clock, log: this.log });
     this.connector = new Connector({
@@ -214,6 +217,7 @@ export class OutputWorker {
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
       if (!this.draining && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
+      if (!this.tokenFor(now)) return;
       this.batcher.taken();
       const batch = this.loaded(this.queue.take(maxevents, maxbytes));
       if (batch.length > 0) void this.send(batch);
@@ -229,13 +233,28 @@ export class OutputWorker {
   private whilePaused(now: number): void {
     const probems = this.settings.retry.probems;
     const probeAt = probems > 0 ? Math.max(this.lastAttemptAt + probems, this.throttledUntil) : Infinity;
+    let wakeAt = Math.min(this.pausedUntil, probeAt);
     if (now >= probeAt && this.inFlight.requests === 0 && this.queue.size > 0) {
-      const probe = this.loaded(this.queue.take(1, Infinity));
-      if (probe.length > 0) void this.send(probe);
-      return;
+      const wait = this.rate?.take(now) ?? 0;
+      if (wait === 0) {
+        const probe = this.loaded(this.queue.take(1, Infinity));
+        if (probe.length > 0) void this.send(probe);
+        return;
+      }
+      wakeAt = now + wait;
     }
     this.deps.clock.clearTimeout(this.wakeTimer);
-    this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), Math.max(0, Math.min(this.pausedUntil, probeAt) - now));
+    this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), Math.max(0, wakeAt - now));
+  }
+
+
+  /** True when the send rate allows a request now; otherwise the worker wakes when it will. */
+  private tokenFor(now: number): boolean {
+    const wait = this.rate?.take(now) ?? 0;
+    if (wait === 0) return true;
+    this.deps.clock.clearTimeout(this.wakeTimer);
+    this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), wait);
+    return false;
   }
 
   /**

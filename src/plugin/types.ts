@@ -106,6 +106,8 @@ export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client =
   batch?: BatchDefaults;
   /** Default `maxconcurrency` (1 when absent). */
   concurrency?: number;
+  /** Default request rate limit (`sendrate.*`), for a destination with a documented quota. Absent: none. */
+  sendrate?: { requestspersecond: number; burst: number };
   /**
    * Core settings implied by the output's own legacy keys (falcosidekick's `elasticsearch.batching.*`).
    * Explicit core keys (`batch`, `maxconcurrency`, a non-empty `minimumpriority`) win over these, and

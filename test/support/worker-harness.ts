@@ -20,6 +20,7 @@ export function settings(overrides: Partial<DeliverySettings> = {}): DeliverySet
     retry: { initialbackoffms: 100, maxbackoffms: 10_000, maxattempts: 0, maxagems: 0, probems: 0 },
     queue: { maxalerts: 1000, maxbytes: 1_000_000 },
     batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 50 },
+    sendrate: { requestspersecond: 0, burst: 1 },
     ...overrides,
   };
 }

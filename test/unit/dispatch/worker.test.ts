@@ -346,3 +346,20 @@ describe('OutputWorker backlog', () => {
     expect(completed.sort((a, b) => a - b)).toEqual(Array.from({ length: 1100 }, (_, i) => i));
   });
 });
+
+describe('OutputWorker send rate (sendrate.*)', () => {
+  it('sends at most requestspersecond requests, a burst first, and waits for tokens instead of sending', async () => {
+    const h = harness(async () => ok(), { maxconcurrency: 8, batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 }, sendrate: { requestspersecond: 2, burst: 3 } });
+    await h.worker.start();
+    for (let i = 0; i < 10; i++) h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.calls).toHaveLength(3); // the burst
+    await h.clock.advance(499);
+    expect(h.calls).toHaveLength(3);
+    await h.clock.advance(1);
+    expect(h.calls).toHaveLength(4); // one token every 500 ms
+    await h.clock.advance(3000);
+    expect(h.calls).toHaveLength(10);
+    expect(h.worker.healthSnapshot()).toMatchObject({ queued: 0, delivered: 10 });
+  });
+});
