@@ -14,8 +14,8 @@ import { errorMessage } from './errors.ts';
 import { HealthcheckLoop } from './healthcheck.ts';
 import { InFlight } from './in-flight.ts';
 import { FAILING_AFTER, OutputHealthTracker } from './output-health.ts';
+import { Pacer } from './pacer.ts';
 import { AlertQueue, QueueEntry } from './queue.ts';
-import { rateLimiter, type RateLimiter } from './rate-limiter.ts';
 import type { SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
 
@@ -38,7 +38,7 @@ export class OutputWorker {
   private readonly accounting: Accounting;
   private readonly inFlight = new InFlight();
   private readonly connector: Connector<unknown>;
-  private readonly rate: RateLimiter | undefined;
+  private readonly pacer: Pacer;
   private healthLoop: HealthcheckLoop | undefined;
 
   private client: unknown;
@@ -46,12 +46,6 @@ export class OutputWorker {
   private closed = false;
   private draining = false;
   private seq = 0;
-  /** The queue waits until this time (backoff after a failure, or a restored retry time)… */
-  private pausedUntil = 0;
-  /** …except for one probe alert every `retry.probems` after the last attempt, never before a Retry-After. */
-  private lastAttemptAt = 0;
-  private throttledUntil = 0;
-  private wakeTimer: unknown;
   private idleWaiters: (() => void)[] = [];
   /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
   private readonly bySpoolId = new Map<number, QueueEntry>();
@@ -70,7 +64,7 @@ export class OutputWorker {
     const hotDepth = Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency);
     this.queue = new AlertQueue(settings.queue, hotDepth, journal ? (spoolId) => journal.json(spoolId) : undefined);
     this.batcher = new Batcher(settings.batch, deps.clock, () => this.pump());
-    this.rate = rateLimiter(settings.sendrate, deps.clock.now());
+    this.pacer = new Pacer({ probems: settings.retry.probems, sendrate: settings.sendrate, clock: deps.clock, wake: () => this.pump() });
     this.health = new OutputHealthTracker(deps.clock, this.log);
     this.accounting = new Accounting(name, { metrics: deps.metrics, deadLetters: deps.deadLetters, clock: deps.clock, log: this.log });
     this.connector = new Connector({
@@ -154,7 +148,7 @@ export class OutputWorker {
 
   /** Restored retry state: send nothing before this time (ms). */
   pauseUntil(at: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, at);
+    this.pacer.pauseUntil(at);
   }
 
   /** Resolves when nothing is queued or in flight (tests, drain). */
@@ -189,7 +183,7 @@ export class OutputWorker {
     this.connector.cancel();
     this.healthLoop?.close();
     this.batcher.close();
-    this.deps.clock.clearTimeout(this.wakeTimer);
+    this.pacer.close();
     this.inFlight.abortAll(new Error('shutting down'));
     if (!this.connected) return;
     try {
@@ -212,49 +206,22 @@ export class OutputWorker {
 
   private pump(): void {
     if (this.closed || !this.connected) return;
-    const now = this.deps.clock.now();
-    if (now < this.pausedUntil) return this.whilePaused(now);
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
-      if (!this.draining && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
-      if (!this.tokenFor(now)) return;
+      if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
+      const permit = this.pacer.permit(this.inFlight.requests === 0);
+      if (permit === 'wait') return;
+      // A probe: one alert, alone in flight, whose success releases the whole queue (see pacer.ts).
+      if (permit === 'probe') {
+        const probe = this.loaded(this.queue.take(1, Infinity));
+        if (probe.length > 0) void this.send(probe);
+        return;
+      }
       this.batcher.taken();
       const batch = this.loaded(this.queue.take(maxevents, maxbytes));
       if (batch.length > 0) void this.send(batch);
     }
     if (this.isIdle()) this.notifyIdle();
-  }
-
-  /**
-   * Backing off: wake at the end of the pause, or earlier for a probe — one alert, alone in flight —
-   * whose success releases the whole queue (settle() ends the pause). A destination that is back is
-   * found within `retry.probems`; one that is only partly up sees one request per interval.
-   */
-  private whilePaused(now: number): void {
-    const probems = this.settings.retry.probems;
-    const probeAt = probems > 0 ? Math.max(this.lastAttemptAt + probems, this.throttledUntil) : Infinity;
-    let wakeAt = Math.min(this.pausedUntil, probeAt);
-    if (now >= probeAt && this.inFlight.requests === 0 && this.queue.size > 0) {
-      const wait = this.rate?.take(now) ?? 0;
-      if (wait === 0) {
-        const probe = this.loaded(this.queue.take(1, Infinity));
-        if (probe.length > 0) void this.send(probe);
-        return;
-      }
-      wakeAt = now + wait;
-    }
-    this.deps.clock.clearTimeout(this.wakeTimer);
-    this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), Math.max(0, wakeAt - now));
-  }
-
-
-  /** True when the send rate allows a request now; otherwise the worker wakes when it will. */
-  private tokenFor(now: number): boolean {
-    const wait = this.rate?.take(now) ?? 0;
-    if (wait === 0) return true;
-    this.deps.clock.clearTimeout(this.wakeTimer);
-    this.wakeTimer = this.deps.clock.setTimeout(() => this.pump(), wait);
-    return false;
   }
 
   /**
@@ -280,7 +247,7 @@ export class OutputWorker {
 
   private async send(batch: { entry: QueueEntry; alert: Alert }[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
-    this.lastAttemptAt = this.deps.clock.now();
+    this.pacer.attempted();
     const timer = this.deps.clock.setTimeout(() => controller.abort(new Error(`timed out after ${this.settings.timeoutms} ms`)), this.settings.timeoutms);
     const started = performance.now();
     let result: SendResult;
@@ -312,7 +279,7 @@ export class OutputWorker {
     }
     if (verdict.retry) this.retryLater(verdict);
     else if (verdict.delivered.length > 0) {
-      this.pausedUntil = 0; // the destination is back: release the queue at full concurrency
+      this.pacer.succeeded(); // the destination is back: release the queue at full concurrency
       const ended = this.health.sendSucceeded();
       if (ended > 0) this.log.info({ afterFailures: ended }, 'output recovered');
     }
@@ -323,9 +290,7 @@ export class OutputWorker {
     const outcome = verdict.retry as NonNullable<Verdict['retry']>;
     const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
     const delay = backoffMs(this.settings.retry, failures, this.random, verdict.retryAfterMs);
-    const now = this.deps.clock.now();
-    this.pausedUntil = Math.max(this.pausedUntil, now + delay);
-    if (verdict.retryAfterMs !== undefined) this.throttledUntil = now + delay;
+    this.pacer.failed(delay, verdict.retryAfterMs !== undefined);
     const reason = outcome.auth ? 'auth' : verdict.retryAfterMs !== undefined ? 'throttled' : 'error';
     this.deps.metrics.retries.inc({ output: this.name, reason }, verdict.again.length);
     if (failures === 1 || failures === FAILING_AFTER || failures % 50 === 0) {
@@ -337,7 +302,7 @@ export class OutputWorker {
     }
     const journal = this.deps.journal;
     if (journal) {
-      for (const entry of verdict.again) if (entry.spoolId !== undefined) journal.reschedule(this.name, entry.spoolId, entry.attempts, this.pausedUntil);
+      for (const entry of verdict.again) if (entry.spoolId !== undefined) journal.reschedule(this.name, entry.spoolId, entry.attempts, this.pacer.pausedUntil);
     }
     this.shed(this.queue.restore(verdict.again));
   }
