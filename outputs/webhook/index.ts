@@ -1,5 +1,7 @@
 // falcosidekick's webhook: the alert JSON as the body, one alert per request, POST or PUT, custom
-// headers. Adds an Idempotency-Key (the alert uuid) so a receiver can drop replays.
+// headers. Adds an Idempotency-Key (the alert uuid) so a receiver can drop replays. `format: array`
+// (opt-in, for receivers that accept one) posts each batch as one JSON array: one request for up to
+// batch.maxevents alerts instead of one per alert.
 import type { Pool } from 'undici';
 import { classifyHttp, createHttpPool, customHeaders, defineOutput, legacyConcurrency, maxConcurrentRequests, loadTls, partial, retry, sendHttp, serializeAlert, tlsShape, z, type Outcome } from '../../src/plugin/index.ts';
 
@@ -18,12 +20,21 @@ export default defineOutput({
       .describe('HTTP method: POST or PUT.'),
     customheaders: customHeaders('Extra request headers, e.g. Authorization (a map, or "Name:value,Name:value" as in the falcosidekick chart). Secret: the whole map. Env: WEBHOOK_CUSTOMHEADERS="Authorization:Bearer x,X-Source:falco".'),
     maxconcurrentrequests: maxConcurrentRequests(),
+    format: z
+      .enum(['object', 'array'], { error: 'must be object or array' })
+      .default('object')
+      .describe(
+        'object: one request per alert, the alert as the body (falcosidekick\'s form), with an Idempotency-Key header. array: one request per batch (batch.maxevents, default 500; flushms 200), a JSON array of alerts, each with its uuid; for receivers that accept arrays. The whole batch succeeds or fails together.',
+      ),
     ...tlsShape,
   }),
   example: { address: 'https://siem.example.com/api/v1/events', customheaders: { Authorization: 'Bearer your-api-token' } },
   enabled: (options) => options.address !== '',
   concurrency: 8,
-  legacySettings: legacyConcurrency,
+  legacySettings: (options) => ({
+    ...legacyConcurrency(options),
+    ...(options.format === 'array' ? { batch: { maxevents: 500, maxbytes: 4_000_000, flushms: 200 } } : {}),
+  }),
   connect(options, ctx) {
     const url = new URL(options.address);
     const pool = createHttpPool(url, { tls: loadTls(options, ctx.tls), connections: ctx.concurrency, timeoutMs: ctx.timeoutMs });
@@ -31,6 +42,10 @@ export default defineOutput({
     return { pool, path: `${url.pathname}${url.search}`, headers };
   },
   async sendBatch(alerts, { client, options, signal }) {
+    if (options.format === 'array') {
+      const body = `[${alerts.map(serializeAlert).join(',')}]`;
+      return classifyHttp(await sendHttp(client.pool, { path: client.path, method: options.method, headers: client.headers, body, signal }));
+    }
     const outcomes: Outcome[] = [];
     for (const alert of alerts) {
       try {

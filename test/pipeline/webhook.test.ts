@@ -51,6 +51,17 @@ describe('webhook delivery', () => {
     expect(body.output_fields).toMatchObject({ cluster: 'prod', 'proc.aname[2]': null });
   });
 
+  it('format: array posts each batch as one JSON array, the alerts exact and in order', async () => {
+    const { receiver: r, app: a } = await setup('  format: array\n  batch:\n    maxevents: 50\n    flushms: 20\n');
+    await postMany(a, 120);
+    await waitFor(() => r.received.reduce((n, got) => n + (JSON.parse(got.body) as unknown[]).length, 0) === 120);
+    const batches = r.received.map((got) => JSON.parse(got.body) as Alert[]);
+    expect(batches.every((b) => b.length <= 50)).toBe(true);
+    expect(r.received.length).toBeLessThan(120 / 2);
+    expect(batches.flat().map((alert) => alert.uuid)).toEqual(Array.from({ length: 120 }, (_, i) => `alert-${i}`));
+    expect(r.received[0]?.body).toContain('"evt.time":1700000000167531875');
+  });
+
   it('sends PUT when asked', async () => {
     receiver = await new Receiver().start();
     app = await startApp(`webhook:\n  address: ${receiver.url()}\n  method: put\n`);
