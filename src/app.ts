@@ -24,6 +24,7 @@ import { redactAlert } from './config/redact.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
 import { Spool } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
+import { scheduleMaintenance } from './spool/maintenance.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -176,7 +177,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const payloadLog = log.child({ component: 'ingest' });
   const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
   const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
-  let maintenance: NodeJS.Timeout | undefined;
+  let stopMaintenance = () => {};
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
     spool.onCommit = (seconds) => metrics.spoolCommit.observe(seconds);
@@ -185,8 +186,9 @@ export function buildApp(config: Config, deps: AppDeps): App {
       for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
     };
     recoverSpool(spool, workers, deadLetters, clock, log, (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n));
-    maintenance = setInterval(() => spool.maintain(), 30_000);
-    maintenance.unref();
+    metrics.spoolDegraded = () => (spool.health.degraded ? 1 : 0);
+    spool.health.onError = (op) => metrics.spoolErrors.inc({ op });
+    stopMaintenance = scheduleMaintenance(spool);
   }
 
   let accepting = true;
@@ -198,6 +200,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     token: config.ingest.token,
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
+    ...(spool ? { spool: () => spool.health.snapshot() } : {}),
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
@@ -255,7 +258,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
           }
         }),
       );
-      clearInterval(maintenance);
+      stopMaintenance();
       spool?.close();
       return spool ? {} : left;
     },

@@ -65,7 +65,7 @@ export class Ingest {
         const error =
           err instanceof SpoolFullError
             ? new RequestError(ErrorCodes.SPOOL_FULL, 507, `${err.message}; raise spool.maxbytes or fix the failing output`)
-            : new RequestError(ErrorCodes.SPOOL_WRITE, 503, 'the alert could not be written to the spool; see the Peregrine log');
+            : new RequestError(ErrorCodes.SPOOL_WRITE, 503, `the alert could not be written to the spool (${err.message}); free space on the spool's disk, see /healthz "spool" and the Peregrine log`);
         this.reject(error, source);
         return error;
       },

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
+import type { SpoolHealthSnapshot } from '../spool/spool-health.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { decodeBody, parseBody } from './body.ts';
 import type { Ingest } from './ingest.ts';
@@ -19,6 +20,8 @@ export interface RouteDeps {
   maxBodyBytes: number;
   /** false once shutdown began: /healthz turns 503 so load balancers stop sending. */
   accepting: () => boolean;
+  /** The spool's write health, when it is on. */
+  spool?: () => SpoolHealthSnapshot;
 }
 
 function authorized(request: FastifyRequest, token: string): boolean {
@@ -119,11 +122,14 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
   server.route({ method: [...anyMethod], url: '/healthz', handler: async (_request, reply) => {
     const outputs = Object.fromEntries(deps.workers.map((w) => [w.name, w.healthSnapshot()]));
     const states = Object.values(outputs).map((o) => o.state);
-    const accepting = deps.accepting();
-    const status = !accepting ? 'shutting_down' : states.every((s) => s === 'ok') ? 'ok' : 'degraded';
+    const spool = deps.spool?.();
+    // A spool that cannot commit (full disk) cannot accept alerts: not ready until it can again.
+    const accepting = deps.accepting() && !spool?.failing.includes('commit');
+    const ok = states.every((s) => s === 'ok') && spool?.state !== 'degraded';
+    const status = !deps.accepting() ? 'shutting_down' : ok ? 'ok' : 'degraded';
     // Readiness fails only when ingest cannot accept; a failing output is visible here but does
     // not take Peregrine out of the load balancer (its queue still takes alerts).
-    return reply.code(accepting ? 200 : 503).send({ status, outputs });
+    return reply.code(accepting ? 200 : 503).send({ status, outputs, ...(spool ? { spool } : {}) });
   } });
   server.route({
     method: [...anyMethod],

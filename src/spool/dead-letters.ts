@@ -26,7 +26,14 @@ export class SpoolDeadLetterStore implements DeadLetterStore {
 
   add(entry: NewDeadLetter): DeadLetter {
     const json = serializeAlert(entry.alert);
-    const id = this.spool.deadLetter(entry.output, entry.spoolId, entry.alert, json, entry.reason, entry.detail, entry.attempts, entry.at);
+    let id = 0;
+    try {
+      id = this.spool.deadLetter(entry.output, entry.spoolId, entry.alert, json, entry.reason, entry.detail, entry.attempts, entry.at);
+    } catch (err) {
+      // The disk is full or failing: the transaction rolled back, so the delivery is still pending in
+      // the spool and is sent again after the next start (id 0: not stored as a dead letter).
+      this.spool.health.failed('deadletter', err, 'the alert stays pending in the spool and is sent again after the next start');
+    }
     return { id, output: entry.output, alert: entry.alert, reason: entry.reason, detail: entry.detail, attempts: entry.attempts, at: entry.at };
   }
 

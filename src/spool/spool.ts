@@ -10,6 +10,7 @@ import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
 import { ConfigError } from '../errors.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { SpoolHealth } from './spool-health.ts';
 
 type FsyncPolicy = 'normal' | 'full';
 
@@ -103,6 +104,10 @@ export class Spool {
   private flushScheduled = false;
   private byteCount: number;
   private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryMs = 0;
+  /** Failed writes: the spool degrades (503 for new alerts) and retries instead of crashing the process. */
+  readonly health: SpoolHealth;
   /** Called after each commit with its duration (seconds): the commit latency histogram. */
   onCommit: (seconds: number) => void = () => {};
 
@@ -139,6 +144,7 @@ export class Spool {
     this.path = path;
     this.options = options;
     this.log = log;
+    this.health = new SpoolHealth(log);
     this.db = new DatabaseSync(path);
     try {
       this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.fsync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = OFF;`);
@@ -293,9 +299,15 @@ export class Spool {
       });
     } catch (err) {
       for (const req of appends) req.reject(err as Error);
-      this.log.error({ err: (err as Error).message }, 'spool write failed: alerts in this commit were refused');
+      // Deliveries done or rescheduled are kept and written with a later commit: the disk may come back.
+      this.completes = completes.concat(this.completes);
+      this.reschedules = reschedules.concat(this.reschedules);
+      this.health.failed('commit', err, 'new alerts are refused with 503 until it works again, deliveries done are kept and retried');
+      this.retryLater();
       return;
     }
+    this.retryMs = 0;
+    this.health.succeeded('commit');
     this.onCommit((performance.now() - started) / 1000);
     appends.forEach((req, i) => {
       const r = results[i];
@@ -304,18 +316,37 @@ export class Spool {
     });
   }
 
-  /** Reclaims space from the WAL and freed pages; cheap enough to run every few seconds when idle. */
-  maintain(): void {
+  /**
+   * Reclaims space from the WAL and freed pages; cheap enough to run every few seconds when idle.
+   * Returns false when it failed (a full disk): the caller backs off; the error is in health.
+   */
+  maintain(): boolean {
     this.flush();
-    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA incremental_vacuum;');
+    try {
+      // While commits fail and no alert arrives to try one, this small write finds the disk back.
+      if (this.health.failingOp('commit')) {
+        this.transaction(() => this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('probe', ?)").run(String(Date.now())));
+        this.health.succeeded('commit');
+      }
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA incremental_vacuum;');
+    } catch (err) {
+      this.health.failed('maintain', err, 'WAL checkpoint and vacuum postponed, retried with backoff');
+      return false;
+    }
+    this.health.succeeded('maintain');
+    return true;
   }
 
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    clearTimeout(this.retryTimer);
     try {
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      // The WAL is intact and replayed at the next start; a full disk must not fail the shutdown.
+      this.log.warn({ err: (err as Error).message }, 'spool checkpoint at shutdown failed: the WAL is kept and replayed at the next start');
     } finally {
       this.db.close();
     }
@@ -354,6 +385,17 @@ export class Spool {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  /** After a failed commit with work left (deliveries done): try again, 100 ms doubling to 30 s. */
+  private retryLater(): void {
+    if (this.retryTimer !== undefined || (this.completes.length === 0 && this.reschedules.length === 0)) return;
+    this.retryMs = Math.min(30_000, Math.max(100, this.retryMs * 2));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, this.retryMs);
+    this.retryTimer.unref();
   }
 
   private scheduleFlush(): void {

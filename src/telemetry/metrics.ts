@@ -154,8 +154,17 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly spoolErrors = new Counter({
+    name: 'peregrine_spool_errors_total',
+    help: 'Failed spool writes by operation (commit, maintain, deadletter): a full or failing disk. Peregrine keeps running and retries.',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+
   /** Set when the spool is on: read at scrape time. */
   spoolBytes: () => number = () => 0;
+  /** 1 while spool writes fail (see /healthz "spool"). */
+  spoolDegraded: () => number = () => 0;
 
   constructor(options: { defaultMetrics?: boolean; events?: Partial<EventLabelConfig> } = {}) {
     this.eventLabels = { customfields: {}, templatedfields: [], extralabels: [], podlabel: false, ...options.events };
@@ -175,6 +184,15 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(spoolBytes());
+      },
+    });
+    const spoolDegraded = () => this.spoolDegraded();
+    new Gauge({
+      name: 'peregrine_spool_degraded',
+      help: '1 while spool writes fail (a full or failing disk: new alerts get 503), 0 otherwise.',
+      registers: [this.registry],
+      collect() {
+        this.set(spoolDegraded());
       },
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
