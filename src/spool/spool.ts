@@ -2,15 +2,15 @@
 // it has a delivery row referencing it. Ingest replies only after the commit that holds the alert;
 // writes from concurrent requests share one commit (group commit, one per event-loop turn).
 // Deliveries, retries and dead letters are journalled in the same batched transactions.
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
-import { ConfigError } from '../errors.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 import { SpoolHealth } from './spool-health.ts';
+import { spoolAccessError } from './open-error.ts';
 
 type FsyncPolicy = 'normal' | 'full';
 
@@ -63,33 +63,6 @@ function isCorruption(err: unknown): boolean {
   if (err instanceof CorruptSpoolError) return true;
   const code = (err as { errcode?: unknown }).errcode;
   return typeof code === 'number' && [SQLITE_CORRUPT, SQLITE_NOTADB].includes(code & 0xff);
-}
-
-/** What is wrong and how to fix it, for a spool that cannot be opened (the usual cause: another UID owns it). */
-function spoolAccessError(dir: string, path: string, err: unknown): ConfigError {
-  const reason = (err as { errstr?: string; code?: string; message?: string }).errstr ?? (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  const owner = (p: string) => {
-    try {
-      const st = statSync(p);
-      return `${p} is owned by uid ${st.uid} gid ${st.gid}, mode ${(st.mode & 0o777).toString(8)}`;
-    } catch {
-      return undefined;
-    }
-  };
-  const uid = process.getuid?.() ?? 'unknown';
-  const gid = process.getgid?.() ?? 'unknown';
-  const facts = [owner(dir), owner(path), owner(`${path}-wal`)].filter(Boolean).join('; ');
-  return new ConfigError([
-    {
-      path: 'spool.dir',
-      env: 'SPOOL_DIR',
-      message:
-        `cannot open the spool ${path} (${reason}) as uid ${uid} gid ${gid}${facts ? `; ${facts}` : ''}. ` +
-        'Nothing was moved or deleted. The folder and its peregrine.db* files must be readable and writable by this user: ' +
-        `chown -R ${uid}:${gid} ${dir}, or in Kubernetes run as their owner / set podSecurityContext.fsGroup so the volume is group-writable ` +
-        '(falcosidekick\'s chart ran as uid 1234, Peregrine\'s runs as 10001), or point spool.dir at an empty writable folder.',
-    },
-  ]);
 }
 
 export class Spool {
