@@ -185,7 +185,15 @@ export function buildApp(config: Config, deps: AppDeps): App {
       for (const worker of workers) if (outputs.includes(worker.name)) worker.discard(id);
       for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
     };
-    recoverSpool(spool, workers, deadLetters, clock, log, (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n));
+    recoverSpool(
+      spool,
+      workers,
+      deadLetters,
+      clock,
+      log,
+      (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n),
+      (output) => metrics.deadLettered.inc({ output, reason: 'unreadable' }),
+    );
     metrics.spoolDegraded = () => (spool.health.degraded ? 1 : 0);
     spool.health.onError = (op) => metrics.spoolErrors.inc({ op });
     stopMaintenance = scheduleMaintenance(spool);

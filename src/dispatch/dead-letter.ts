@@ -2,7 +2,8 @@
 // silence: every entry is counted and listed. In memory here; the durable spool persists it.
 import type { Alert } from '../alert/alert.ts';
 
-export type DeadLetterReason = 'rejected' | 'retry_budget' | 'output_removed';
+/** unreadable: a spool row whose JSON no longer parses (kept as its text, never replayed). */
+export type DeadLetterReason = 'rejected' | 'retry_budget' | 'output_removed' | 'unreadable';
 
 /** What a worker hands the store; `spoolId` lets a durable store drop the pending delivery in the same step. */
 export type NewDeadLetter = Omit<DeadLetter, 'id'> & { spoolId?: number };

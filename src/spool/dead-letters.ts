@@ -5,11 +5,20 @@ import { parseJson } from '../alert/json.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import type { Spool, StoredDeadLetter } from './spool.ts';
 
+/** The alert of a dead letter; one whose text no longer parses is shown as its uuid and text (cut at 4 KiB). */
+function alertOf(row: StoredDeadLetter): Alert {
+  try {
+    return parseJson(row.json) as Alert;
+  } catch {
+    return { uuid: row.uuid, rule: '(unreadable spool row)', priority: 'Debug', unreadable: row.json.slice(0, 4096) } as unknown as Alert;
+  }
+}
+
 export function toDeadLetter(row: StoredDeadLetter): DeadLetter {
   return {
     id: Number(row.id),
     output: row.output,
-    alert: parseJson(row.json) as Alert,
+    alert: alertOf(row),
     reason: row.reason as DeadLetterReason,
     detail: row.detail,
     attempts: Number(row.attempts),

@@ -32,6 +32,7 @@ export interface PendingDelivery {
 export interface StoredDeadLetter {
   id: number;
   output: string;
+  uuid: string;
   json: string;
   reason: string;
   detail: string;
@@ -192,6 +193,20 @@ export class Spool {
     });
   }
 
+  /**
+   * Moves one delivery whose stored JSON cannot be read into the dead-letter table, its text as
+   * stored (for inspection; `dlq replay` skips it). Returns the dead letter's id.
+   */
+  deadLetterUnreadable(output: string, id: number, detail: string, attempts: number, at: number): number {
+    return this.transaction(() => {
+      const row = this.db
+        .prepare("INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) SELECT ?, uuid, json, 'unreadable', ?, ?, ? FROM alerts WHERE id = ? RETURNING id")
+        .get(output, detail, attempts, at, id) as { id: number };
+      this.forget(output, id);
+      return Number(row.id);
+    });
+  }
+
   /** Every undelivered alert of one output, oldest first. */
   pending(output: string): PendingDelivery[] {
     this.flush();
@@ -215,7 +230,7 @@ export class Spool {
     add('output = ?', filter.output);
     add('at >= ?', filter.since);
     add('id = ?', filter.id);
-    const sql = `SELECT id, output, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
+    const sql = `SELECT id, output, uuid, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
     return (this.db.prepare(sql).all(...args) as unknown as StoredDeadLetter[]).reverse();
   }
 
@@ -225,7 +240,7 @@ export class Spool {
 
   /** Puts dead letters back as pending deliveries of their output (picked up at the next start). Returns how many. */
   replayDeadLetters(filter: { output?: string; id?: number }): number {
-    const rows = this.deadLetters(filter);
+    const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable');
     return this.transaction(() => {
       for (const row of rows) {
         const { lastInsertRowid } = this.db

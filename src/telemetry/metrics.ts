@@ -111,7 +111,7 @@ export class Metrics {
   });
   readonly deadLettered = new Counter({
     name: 'peregrine_dead_lettered_total',
-    help: 'Alerts moved to the dead-letter store, by reason (rejected, retry_budget, output_removed).',
+    help: 'Alerts moved to the dead-letter store, by reason (rejected, retry_budget, output_removed, unreadable).',
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
