@@ -195,6 +195,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       (output) => metrics.deadLettered.inc({ output, reason: 'unreadable' }),
     );
     metrics.spoolDegraded = () => (spool.health.degraded ? 1 : 0);
+    if (spool.lostAtOpen > 0) metrics.spoolLost.inc(spool.lostAtOpen);
     spool.health.onError = (op) => metrics.spoolErrors.inc({ op });
     stopMaintenance = scheduleMaintenance(spool);
   }

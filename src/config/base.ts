@@ -84,7 +84,9 @@ export const baseShape = {
       fsync: z
         .enum(['normal', 'full'])
         .default('normal')
-        .describe('normal: an acknowledged alert survives a crash of Peregrine, and a power loss can lose the last commits (up to the WAL checkpoint); full: fsync on every commit, survives power loss, slower.'),
+        .describe(
+          'normal: an acknowledged alert survives a crash or kill -9 of Peregrine (the OS holds the write); a power loss or kernel crash can lose the commits since the last WAL checkpoint (at most ~30 s, the maintenance interval). full: fsync on every commit, so it also survives power loss; slower (one fsync per group commit). Either way a WAL found damaged at start is reported: the acknowledged alerts it lost are counted (peregrine_spool_lost_alerts_total) and logged as an error. See docs/spool.md.',
+        ),
     })
     .prefault({})
     .describe('Durable spool (SQLite via node:sqlite).'),

@@ -11,6 +11,7 @@ import { priorityRank } from '../alert/priority.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 import { SpoolHealth } from './spool-health.ts';
 import { spoolAccessError } from './open-error.ts';
+import { AckMark } from './ack-mark.ts';
 
 type FsyncPolicy = 'normal' | 'full';
 
@@ -79,6 +80,11 @@ export class Spool {
   private byteCount: number;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** The highest alert id ever committed (ids are never reused: the loss check relies on it). */
+  private hwm = 0;
+  private readonly ackMark: AckMark;
+  /** Acknowledged alerts found missing at open (a damaged WAL): reported in the log and the metrics. */
+  readonly lostAtOpen: number;
   private retryMs = 0;
   /** Failed writes: the spool degrades (503 for new alerts) and retries instead of crashing the process. */
   readonly health: SpoolHealth;
@@ -103,7 +109,7 @@ export class Spool {
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
       const lost = countRecoverable(path);
       const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      for (const suffix of ['', '-wal', '-shm']) {
+      for (const suffix of ['', '-wal', '-shm', '-acked']) {
         if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
       }
       log.error(
@@ -130,12 +136,26 @@ export class Spool {
       else if (version !== String(SCHEMA_VERSION)) {
         throw new Error(`spool schema ${version} is not the supported ${SCHEMA_VERSION}: it was written by another Peregrine version; run that version until its spool is empty, or point spool.dir elsewhere`);
       }
+      const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'hwm'").get() as { value: string } | undefined;
+      const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM alerts').get() as { m: number }).m;
+      this.hwm = Math.max(Number(meta?.value ?? 0), Number(maxId));
+      this.ackMark = new AckMark(`${path}-acked`);
     } catch (err) {
       this.db.close();
       throw err;
     }
+    const acknowledged = this.ackMark.read() ?? 0;
+    this.lostAtOpen = Math.max(0, acknowledged - this.hwm);
+    if (this.lostAtOpen > 0) {
+      log.error(
+        { lost: this.lostAtOpen, acknowledgedUpTo: acknowledged, spoolUpTo: this.hwm, fsync: options.fsync },
+        'SPOOL LOST ACKNOWLEDGED ALERTS: the database ends before the last acknowledged alert (a damaged or truncated WAL); these alerts cannot be delivered (see peregrine_spool_lost_alerts_total; spool.fsync: full keeps them across power loss)',
+      );
+    }
+    this.ackMark.write(this.hwm);
     this.stmt = {
-      insertAlert: this.db.prepare('INSERT INTO alerts(uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?)'),
+      insertAlert: this.db.prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?, ?)'),
+      saveHwm: this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('hwm', ?)"),
       insertDelivery: this.db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
       deleteDelivery: this.db.prepare('DELETE FROM deliveries WHERE output = ? AND alert_id = ?'),
       deleteOrphan: this.db.prepare('DELETE FROM alerts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?) RETURNING bytes'),
@@ -241,17 +261,30 @@ export class Spool {
   /** Puts dead letters back as pending deliveries of their output (picked up at the next start). Returns how many. */
   replayDeadLetters(filter: { output?: string; id?: number }): number {
     const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable');
-    return this.transaction(() => {
+    const hwmBefore = this.hwm;
+    try {
+      this.replayRows(rows);
+    } catch (err) {
+      this.hwm = hwmBefore;
+      throw err;
+    }
+    this.ackMark.write(this.hwm);
+    return rows.length;
+  }
+
+  private replayRows(rows: StoredDeadLetter[]): void {
+    this.transaction(() => {
       for (const row of rows) {
-        const { lastInsertRowid } = this.db
-          .prepare('INSERT INTO alerts(uuid, priority, received_at, bytes, json) SELECT uuid, 0, at, length(json), json FROM dead_letters WHERE id = ?')
-          .run(row.id) as { lastInsertRowid: number | bigint };
+        const lastInsertRowid = ++this.hwm;
+        this.db
+          .prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) SELECT ?, uuid, 0, at, length(json), json FROM dead_letters WHERE id = ?')
+          .run(lastInsertRowid, row.id);
+        this.stmt.saveHwm?.run(String(this.hwm));
         this.db.prepare('UPDATE alerts SET priority = ? WHERE id = ?').run(priorityRank((JSON.parse(row.json) as { priority: Alert['priority'] }).priority), lastInsertRowid);
         this.stmt.insertDelivery?.run(row.output, lastInsertRowid);
         this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);
         this.byteCount += Buffer.byteLength(row.json);
       }
-      return rows.length;
     });
   }
 
@@ -279,13 +312,17 @@ export class Spool {
     this.reschedules = [];
     const started = performance.now();
     const results: (number | Error)[] = [];
+    const hwmBefore = this.hwm;
     try {
       this.transaction(() => {
         for (const [output, id] of completes) this.forget(output, id);
         for (const args of reschedules) this.stmt.reschedule?.run(...args);
         for (const req of appends) results.push(this.insert(req));
+        if (this.hwm !== hwmBefore) this.stmt.saveHwm?.run(String(this.hwm));
       });
+      if (this.hwm !== hwmBefore) this.ackMark.write(this.hwm);
     } catch (err) {
+      this.hwm = hwmBefore;
       for (const req of appends) req.reject(err as Error);
       // Deliveries done or rescheduled are kept and written with a later commit: the disk may come back.
       this.completes = completes.concat(this.completes);
@@ -337,6 +374,7 @@ export class Spool {
       this.log.warn({ err: (err as Error).message }, 'spool checkpoint at shutdown failed: the WAL is kept and replayed at the next start');
     } finally {
       this.db.close();
+      this.ackMark.close();
     }
   }
 
@@ -350,8 +388,8 @@ export class Spool {
       this.byteCount -= victim.bytes;
       this.onEvict(Number(victim.id), outputs, victim.priority);
     }
-    const { lastInsertRowid } = this.stmt.insertAlert?.run(req.alert.uuid, rank, req.receivedAt, req.bytes, req.json) as { lastInsertRowid: number | bigint };
-    const id = Number(lastInsertRowid);
+    const id = ++this.hwm;
+    this.stmt.insertAlert?.run(id, req.alert.uuid, rank, req.receivedAt, req.bytes, req.json);
     for (const output of req.outputs) this.stmt.insertDelivery?.run(output, id);
     this.byteCount += req.bytes;
     return id;

@@ -161,6 +161,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly spoolLost = new Counter({
+    name: 'peregrine_spool_lost_alerts_total',
+    help: 'Acknowledged alerts found missing from the spool at start (a damaged or truncated WAL after a crash or power loss): they cannot be delivered. Should stay 0.',
+    registers: [this.registry],
+  });
+
   /** Set when the spool is on: read at scrape time. */
   spoolBytes: () => number = () => 0;
   /** 1 while spool writes fail (see /healthz "spool"). */
