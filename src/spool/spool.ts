@@ -12,6 +12,8 @@ import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 import { SpoolHealth } from './spool-health.ts';
 import { spoolAccessError } from './open-error.ts';
 import { AckMark } from './ack-mark.ts';
+import { lockSpoolDir, type DirLock } from './dir-lock.ts';
+import { ConfigError } from '../errors.ts';
 
 type FsyncPolicy = 'normal' | 'full';
 
@@ -80,6 +82,7 @@ export class Spool {
   private byteCount: number;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private dirLock: DirLock | undefined;
   /** The highest alert id ever committed (ids are never reused: the loss check relies on it). */
   private hwm = 0;
   private readonly ackMark: AckMark;
@@ -96,16 +99,32 @@ export class Spool {
    * Anything else (no permission, read-only volume, a newer schema) is a startup error that says
    * how to fix it: a file Peregrine could not open is never renamed.
    */
-  static open(options: SpoolOptions, log: Logger): Spool {
+  static open(options: SpoolOptions, log: Logger, { lock = true }: { lock?: boolean } = {}): Spool {
     const path = join(options.dir, SPOOL_FILE);
+    let dirLock: DirLock | undefined;
     try {
       mkdirSync(options.dir, { recursive: true });
+      // The daemon locks the folder (one daemon per spool); `peregrine dlq` works beside it.
+      if (lock) dirLock = lockSpoolDir(options.dir);
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       throw spoolAccessError(options.dir, path, err);
     }
     try {
+      const spool = Spool.openLocked(path, options, log);
+      spool.dirLock = dirLock;
+      return spool;
+    } catch (err) {
+      dirLock?.release();
+      throw err;
+    }
+  }
+
+  private static openLocked(path: string, options: SpoolOptions, log: Logger): Spool {
+    try {
       return new Spool(path, options, log);
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
       const lost = countRecoverable(path);
       const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
@@ -125,7 +144,8 @@ export class Spool {
     this.options = options;
     this.log = log;
     this.health = new SpoolHealth(log);
-    this.db = new DatabaseSync(path);
+    // Waits up to 5 s for `peregrine dlq` (another connection) instead of failing at once with SQLITE_BUSY.
+    this.db = new DatabaseSync(path, { timeout: 5_000 });
     try {
       this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.fsync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = OFF;`);
       const check = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
@@ -134,7 +154,13 @@ export class Spool {
       const version = (this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
       if (version === undefined) this.db.prepare("INSERT INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
       else if (version !== String(SCHEMA_VERSION)) {
-        throw new Error(`spool schema ${version} is not the supported ${SCHEMA_VERSION}: it was written by another Peregrine version; run that version until its spool is empty, or point spool.dir elsewhere`);
+        throw new ConfigError([
+          {
+            path: 'spool.dir',
+            env: 'SPOOL_DIR',
+            message: `spool schema ${version} is not the supported ${SCHEMA_VERSION}: it was written by another Peregrine version; run that version until its spool is empty, or point spool.dir elsewhere`,
+          },
+        ]);
       }
       const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'hwm'").get() as { value: string } | undefined;
       const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM alerts').get() as { m: number }).m;
@@ -375,6 +401,7 @@ export class Spool {
     } finally {
       this.db.close();
       this.ackMark.close();
+      this.dirLock?.release();
     }
   }
 
