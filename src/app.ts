@@ -176,7 +176,16 @@ export function buildApp(config: Config, deps: AppDeps): App {
   // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
   const payloadLog = log.child({ component: 'ingest' });
   const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
-  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
+  const ingest = new Ingest({
+    enrich,
+    router,
+    metrics,
+    clock,
+    limits: { maxfields: config.ingest.maxfields },
+    onError: (err) => payloadLog.error({ err: (err as Error).message }, 'an accepted alert could not be counted or logged (it is queued)'),
+    ...(spool ? { spool } : {}),
+    ...(onAccepted ? { onAccepted } : {}),
+  });
   let stopMaintenance = () => {};
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
@@ -209,6 +218,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     token: config.ingest.token,
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
+    log,
     ...(spool ? { spool: () => spool.health.snapshot() } : {}),
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');

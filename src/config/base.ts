@@ -69,6 +69,13 @@ export const baseShape = {
     .object({
       token: secret(z.string().default('').describe('When set, POST / and /test require "Authorization: Bearer <token>".')),
       maxbodybytes: z.number().int().min(1024).max(256 * 1024 * 1024).default(8 * 1024 * 1024).describe('Largest request body, after gunzip (413 beyond).'),
+      maxfields: z
+        .number()
+        .int()
+        .min(16)
+        .max(1_000_000)
+        .default(1000)
+        .describe('Most keys and list items one alert may carry, at every depth (400 beyond; nesting is limited to 32 levels). Falco alerts carry a few dozen fields.'),
     })
     .prefault({})
     .describe('Ingest protection and limits.'),

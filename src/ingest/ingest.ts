@@ -9,6 +9,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
+import { checkShape, type ShapeLimits } from './shape.ts';
 
 export type InputSource = 'requests' | 'test';
 
@@ -22,10 +23,24 @@ export class Ingest {
   private readonly clock: Clock;
   private readonly spool: Spool | undefined;
   private readonly onAccepted: ((alert: Alert) => void) | undefined;
+  private readonly limits: ShapeLimits;
+  private readonly onError: (err: unknown) => void;
 
   /** onAccepted: called with every accepted alert, once enriched (the debug payload log). */
-  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; onAccepted?: (alert: Alert) => void }) {
+  /** onError: a failure after the alert was queued (counting, the debug log): logged, never the client's problem. */
+  constructor(deps: {
+    enrich: Enricher;
+    router: Router;
+    metrics: Metrics;
+    clock: Clock;
+    spool?: Spool;
+    onAccepted?: (alert: Alert) => void;
+    limits?: ShapeLimits;
+    onError?: (err: unknown) => void;
+  }) {
     this.onAccepted = deps.onAccepted;
+    this.limits = deps.limits ?? { maxfields: 1000 };
+    this.onError = deps.onError ?? (() => {});
     this.enrich = deps.enrich;
     this.router = deps.router;
     this.metrics = deps.metrics;
@@ -35,7 +50,9 @@ export class Ingest {
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */
   accept(value: unknown, source: InputSource, bypassFilter = false): Acceptance {
-    const validation = validateAlert(value);
+    // Everything that can refuse or fail runs before the alert is queued or spooled.
+    const shape = checkShape(value, this.limits);
+    const validation = shape ? ({ ok: false, error: shape } as const) : validateAlert(value);
     if (!validation.ok) {
       this.reject(validation.error, source);
       return validation.error;
@@ -47,8 +64,13 @@ export class Ingest {
     const targets = this.router.targets(alert, bypassFilter);
     const accepted = () => {
       this.metrics.countInput(source, 'accepted');
-      this.metrics.countEvent(alert);
-      this.onAccepted?.(alert);
+      try {
+        this.metrics.countEvent(alert);
+        this.onAccepted?.(alert);
+      } catch (err) {
+        // The alert is queued (and spooled): a failure to count or log it must not turn into a 500.
+        this.onError(err);
+      }
     };
     if (!this.spool || targets.length === 0) {
       accepted();
@@ -70,6 +92,12 @@ export class Ingest {
         return error;
       },
     );
+  }
+
+  /** Items of a batch left unprocessed after too many errors: counted as rejected. */
+  skipped(n: number): void {
+    for (let i = 0; i < n; i++) this.metrics.countInput('requests', 'rejected');
+    this.metrics.rejected.inc({ code: ErrorCodes.ALERT_INVALID }, n);
   }
 
   reject(error: RequestError, source: InputSource): void {
