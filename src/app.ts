@@ -14,6 +14,7 @@ import { Ingest } from './ingest/ingest.ts';
 import { PRIORITIES } from './alert/priority.ts';
 import { ENDPOINTS, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
+import { capConnections, clientErrorHandler, timeoutOptions } from './ingest/connection-limits.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { Metrics } from './telemetry/metrics.ts';
@@ -72,11 +73,14 @@ export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin
   };
 }
 
-function serverOptions(config: Config): FastifyServerOptions & { https?: unknown } {
+function serverOptions(config: Config, onReject: (e: RequestError) => void): FastifyServerOptions & { https?: unknown } {
+  const { node, ...timeouts } = timeoutOptions(config.ingest);
   const base = {
     logger: false,
     bodyLimit: config.ingest.maxbodybytes,
-    keepAliveTimeout: 75_000,
+    ...timeouts,
+    http: node,
+    clientErrorHandler: clientErrorHandler(onReject),
     return503OnClosing: true,
     forceCloseConnections: 'idle' as const,
   };
@@ -92,6 +96,7 @@ function serverOptions(config: Config): FastifyServerOptions & { https?: unknown
   return {
     ...base,
     https: {
+      ...node,
       cert: read(tls.certfile, 'certfile'),
       key: read(tls.keyfile, 'keyfile'),
       ...(tls.mutualtls ? { ca: read(tls.cacertfile, 'cacertfile'), requestCert: true, rejectUnauthorized: true } : {}),
@@ -104,6 +109,9 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
   // Everything arrives as bytes; routes decode (gzip, JSON, NDJSON, text) with precise errors.
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   server.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
+    // The connection already got its answer (a protocol error, answered and counted by the
+    // clientErrorHandler) or is gone: nothing to send, nothing more to count.
+    if (!request.raw.socket?.writable) return reply.hijack();
     let known: RequestError;
     if (error instanceof RequestError) known = error;
     else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -223,7 +231,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
-  const server = Fastify(serverOptions(config) as FastifyServerOptions);
+  const server = Fastify(serverOptions(config, onReject) as FastifyServerOptions);
+  capConnections(server.server, config.ingest, log.child({ component: 'ingest' }), () => metrics.connectionsRefused.inc());
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
@@ -241,7 +250,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         }
       });
     only(server, false, `is served over plain HTTP on port ${config.tlsserver.notlsport} only`);
-    statusServer = Fastify({ logger: false });
+    statusServer = Fastify({ logger: false, clientErrorHandler: clientErrorHandler(onReject) });
     installErrorHandling(statusServer, log, onReject);
     only(statusServer, true, 'is served over TLS only');
     registerIngestRoutes(statusServer, routeDeps);

@@ -76,6 +76,20 @@ export const baseShape = {
         .max(1_000_000)
         .default(1000)
         .describe('Most keys and list items one alert may carry, at every depth (400 beyond; nesting is limited to 32 levels). Falco alerts carry a few dozen fields.'),
+      requesttimeoutms: z
+        .number()
+        .int()
+        .min(1000)
+        .max(600_000)
+        .default(30_000)
+        .describe('Time a client has to send a whole request, headers included (headers: at most 10 s); a slower one gets 408 and is disconnected.'),
+      maxconnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .default(1000)
+        .describe('Most open ingest connections (each Falco keeps one); more are refused, counted (peregrine_ingest_connections_refused_total) and logged. Keep it below the open-files limit (ulimit -n) minus what outputs use.'),
     })
     .prefault({})
     .describe('Ingest protection and limits.'),

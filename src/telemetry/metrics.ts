@@ -161,6 +161,11 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly connectionsRefused = new Counter({
+    name: 'peregrine_ingest_connections_refused_total',
+    help: 'Ingest connections refused because ingest.maxconnections were open.',
+    registers: [this.registry],
+  });
   readonly spoolLost = new Counter({
     name: 'peregrine_spool_lost_alerts_total',
     help: 'Acknowledged alerts found missing from the spool at start (a damaged or truncated WAL after a crash or power loss): they cannot be delivered. Should stay 0.',
