@@ -29,8 +29,9 @@ export interface RouteDeps {
 
 function authorized(request: FastifyRequest, token: string): boolean {
   if (token === '') return true;
-  const header = request.headers.authorization ?? '';
-  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER"), then one or more spaces.
+  const match = /^bearer +(.*)$/i.exec(request.headers.authorization ?? '');
+  const given = Buffer.from(match ? (match[1] as string) : '');
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
