@@ -1,5 +1,6 @@
 // templatedfields: every template is checked and compiled at load (a bad one stops startup,
 // naming its key); rendering happens per alert against a plain view of it.
+import { copyFields } from '../alert/fields.ts';
 import type { ConfigProblem } from '../errors.ts';
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
@@ -109,7 +110,7 @@ function plainFields(fields: Readonly<Record<string, unknown>>): Readonly<Record
   for (const key of Object.keys(fields)) {
     const value = fields[key];
     const plain = plainValue(value);
-    if (plain !== value) (copy ??= { ...fields })[key] = plain;
+    if (plain !== value) (copy ??= copyFields(fields))[key] = plain;
   }
   return copy ?? fields;
 }

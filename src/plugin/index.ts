@@ -15,6 +15,7 @@ export { secret } from '../config/secret.ts';
 export { minimumPriority } from '../config/common.ts';
 export type { Alert } from '../alert/alert.ts';
 export { serializeAlert } from '../alert/serialize.ts';
+export { newFields } from '../alert/fields.ts';
 export { epochMillis, epochNanos, epochSecondsText, goTimeText } from '../alert/time.ts';
 export { fieldTexts, tagsText } from './message.ts';
 export { compileTemplateSource, templateContext, type TemplateContext } from '../enrich/templates.ts';
