@@ -16,6 +16,8 @@ export interface QueueStats {
 
 // The falco events counter is keyed by alert content; past this many series new ones fold into "_other".
 const MAX_EVENT_SERIES = 2000;
+// …and each of its label values to this many characters (the last one "…" when cut).
+const MAX_LABEL_CHARS = 256;
 
 type EventLabels = Record<string, string>;
 
@@ -183,7 +185,7 @@ export class Metrics {
     const labelNames = [...new Set([...BASE_EVENT_LABELS, ...this.extraEventLabels.map(([name]) => name)])];
     this.events = new Counter({
       name: 'falcosecurity_falcosidekick_falco_events_total',
-      help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other").`,
+      help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other"; label values cut at ${MAX_LABEL_CHARS} characters).`,
       labelNames,
       registers: [this.registry],
       collect: (): void => this.eventCounts.writeTo(this.events),
@@ -261,6 +263,8 @@ export class Metrics {
       k8s_pod_name: this.eventLabels.podlabel ? fieldText(alert.output_fields['k8s.pod.name']) : '',
     };
     for (const [name, read] of this.extraEventLabels) labels[name] = read(alert);
+    // Label values are alert content: cut them, or 150 alerts with 1 MiB rule names make a 157 MB /metrics.
+    for (const name in labels) if ((labels[name] as string).length > MAX_LABEL_CHARS) labels[name] = `${(labels[name] as string).slice(0, MAX_LABEL_CHARS - 1)}…`;
     const key = Object.values(labels).join('\u0000');
     if (!this.eventCounts.add(key, () => labels, MAX_EVENT_SERIES)) {
       // Past the cap: one series per priority and source, every other label "_other" (or "" when unset).
