@@ -149,7 +149,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' })) : undefined;
   const deadLetters: DeadLetterStore = spool
     ? new SpoolDeadLetterStore(spool)
-    : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
+    : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc(), config.deadletter.maxbytes);
   const tls = resolveClientTls(config);
   const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
 

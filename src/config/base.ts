@@ -112,7 +112,15 @@ export const baseShape = {
     .prefault({})
     .describe('Durable spool (SQLite via node:sqlite).'),
   deadletter: z
-    .object({ maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).') })
+    .object({
+      maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).'),
+      maxbytes: z
+        .number()
+        .int()
+        .min(1024 * 1024)
+        .default(64 * 1024 * 1024)
+        .describe('Bytes of dead letters (their alerts\' JSON) kept in memory; past it the oldest are evicted, counted in peregrine_dead_letter_evicted_total. With the spool on, dead letters are on disk (within spool.maxbytes\' volume) instead.'),
+    })
     .prefault({})
     .describe('Dead-letter store for alerts an output refused or could not deliver within its retry budget.'),
 };

@@ -11,6 +11,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import { decodeBody, MAX_BATCH_ERRORS, parseBody } from './body.ts';
 import type { Ingest } from './ingest.ts';
 import { testAlert } from './test-alert.ts';
+import { DLQ_MAX_LIMIT, deadLetterPage } from './dlq-page.ts';
 
 export interface RouteDeps {
   ingest: Ingest;
@@ -145,12 +146,18 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
   // Read-only view of the dead-letter store (the CLI `peregrine dlq` replays and purges).
   server.get('/dlq', async (request, reply) => {
     requireToken(request, deps);
-    const q = request.query as { output?: string; since?: string; limit?: string };
+    const q = request.query as { output?: string; since?: string; limit?: string; before?: string };
     const since = q.since === undefined ? undefined : Date.parse(q.since);
     if (since !== undefined && Number.isNaN(since)) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, 'since must be an ISO 8601 time, e.g. 2026-11-20T00:00:00Z', 'since');
-    const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
-    const entries = deps.deadLetters.list({ ...(q.output ? { output: q.output } : {}), ...(since !== undefined ? { since } : {}), limit });
-    return reply.send({ total: deps.deadLetters.size(), entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
+    const before = q.before === undefined ? undefined : Number(q.before);
+    if (before !== undefined && !Number.isSafeInteger(before)) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, 'before must be a dead-letter id (the "next" of the previous page)', 'before');
+    const page = deadLetterPage(deps.deadLetters, {
+      ...(q.output ? { output: q.output } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(before !== undefined ? { before } : {}),
+      limit: Math.min(DLQ_MAX_LIMIT, Math.max(1, Number(q.limit ?? 100) || 100)),
+    });
+    return reply.send({ total: deps.deadLetters.size(), ...page });
   });
   // falcosidekick answers these on any method (its chart's `helm test` POSTs /healthz).
   const anyMethod = ['GET', 'POST'] as const;

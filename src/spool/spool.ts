@@ -265,7 +265,7 @@ export class Spool {
     return Object.fromEntries((this.stmt.backlog?.all() as { output: string; n: number }[]).map((r) => [r.output, Number(r.n)]));
   }
 
-  deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number } = {}): StoredDeadLetter[] {
+  deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number; before?: number } = {}): StoredDeadLetter[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     const add = (clause: string, value: string | number | undefined) => {
@@ -276,6 +276,7 @@ export class Spool {
     add('output = ?', filter.output);
     add('at >= ?', filter.since);
     add('id = ?', filter.id);
+    add('id < ?', filter.before);
     const sql = `SELECT id, output, uuid, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
     return (this.db.prepare(sql).all(...args) as unknown as StoredDeadLetter[]).reverse();
   }
