@@ -111,7 +111,8 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
   server.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
     // The connection already got its answer (a protocol error, answered and counted by the
     // clientErrorHandler) or is gone: nothing to send, nothing more to count.
-    if (!request.raw.socket?.writable) return reply.hijack();
+    const socket = request.raw.socket as { writable?: boolean; destroyed?: boolean } | undefined;
+    if (socket?.destroyed === true || socket?.writable === false) return reply.hijack();
     let known: RequestError;
     if (error instanceof RequestError) known = error;
     else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -119,7 +120,8 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       known = new RequestError(ErrorCodes.ALERT_INVALID, error.statusCode, error.message);
     } else {
-      log.error({ err: error, url: request.url }, 'unexpected error handling a request');
+      // The path only: a query string can carry a token (?apikey=…).
+      log.error({ err: error, method: request.method, path: pathOf(request.url) }, 'unexpected error handling a request');
       known = new RequestError(ErrorCodes.INTERNAL, 500, 'internal error; the details are in the Peregrine log');
     }
     if (request.method === 'POST') onReject(known);
