@@ -50,8 +50,10 @@ export interface App {
   log: Logger;
   /** Connects every output in the background; alerts queue until each is connected. */
   startOutputs(): void;
-  /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts. */
+  /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts ({} with the spool on: see keptInSpool). */
   shutdown(drainMs?: number): Promise<Record<string, number>>;
+  /** After shutdown with the spool on: undelivered alerts per output, kept in the spool for the next start. */
+  keptInSpool: Record<string, number>;
 }
 
 /** With the spool on, the spool bounds the backlog (spool.maxbytes): a memory queue never sheds an acknowledged alert. */
@@ -259,7 +261,9 @@ export function buildApp(config: Config, deps: AppDeps): App {
     registerStatusRoutes(statusServer, routeDeps);
   }
 
+  const keptInSpool: Record<string, number> = {};
   return {
+    keptInSpool,
     server,
     statusServer,
     workers,
@@ -290,6 +294,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       );
       stopMaintenance();
       spool?.close();
+      if (spool) Object.assign(keptInSpool, left);
       return spool ? {} : left;
     },
   };

@@ -6,6 +6,7 @@ import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
 import { GoTemplateError, isGoTemplate, translateGoTemplate } from './go-template.ts';
 import { createTemplateEnvironment, KNOWN_HELPERS } from './helpers.ts';
+import { unsupportedConstruct } from './template-ast.ts';
 
 /** What a template sees. Big integers are their digit strings, so they print exactly. */
 export interface TemplateContext {
@@ -82,6 +83,8 @@ function compileHandlebars(source: string, fromGo: boolean): (context: TemplateC
   };
   // compile() is lazy: precompile now so that syntax errors and unknown helpers fail at load.
   env.precompile(source, options);
+  const unsupported = unsupportedConstruct(env.parse(source));
+  if (unsupported) throw new Error(unsupported);
   const template = env.compile<TemplateContext>(source, options);
   return (context) => template(context);
 }
