@@ -9,8 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { outputs } from '../../../outputs/index.ts';
-import { freePort, nodeBin, repoDir, startDaemon, writeConfig, type Daemon } from '../../support/daemon.ts';
-import { waitFor } from '../../support/receiver.ts';
+import { freePort, nodeBin, repoDir, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
 
 const daemons: Daemon[] = [];
 afterEach(() => {
@@ -77,9 +76,8 @@ describe('config errors', () => {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-stop-'));
     const file = writeConfig(`listenaddress: 127.0.0.1\nlistenport: ${port}\nshutdown:\n  drainms: 200\nspool:\n  enabled: true\n  dir: ${dir}\nwebhook:\n  address: http://127.0.0.1:9/\n`);
-    const daemon = startDaemon(['-c', file]);
+    const daemon = await startDaemonReady(['-c', file], port);
     daemons.push(daemon);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ping`).catch(() => undefined))?.ok === true, 30_000, 'daemon up');
     for (let i = 0; i < 3; i++) {
       expect((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: `{"rule":"r","priority":"Notice","time":"2026-11-20T10:21:36Z","output_fields":{"i":${i}}}` })).status).toBe(200);
     }

@@ -6,8 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, nodeBin, repoDir, startDaemon, writeConfig, type Daemon } from '../../support/daemon.ts';
-import { waitFor } from '../../support/receiver.ts';
+import { freePort, nodeBin, repoDir, startDaemon, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
 
 const daemons: Daemon[] = [];
 afterEach(() => {
@@ -15,9 +14,8 @@ afterEach(() => {
 });
 
 async function up(file: string, port: number): Promise<Daemon> {
-  const daemon = startDaemon(['-c', file]);
+  const daemon = await startDaemonReady(['-c', file], port);
   daemons.push(daemon);
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ping`).catch(() => undefined))?.ok === true, 30_000, 'daemon up');
   return daemon;
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../support/alerts.ts';
-import { freePort, startDaemon, writeConfig, type Daemon } from '../../support/daemon.ts';
+import { freePort, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
 import { Receiver, waitFor } from '../../support/receiver.ts';
 
 const daemons: Daemon[] = [];
@@ -18,9 +18,8 @@ afterEach(async () => {
 });
 
 async function up(file: string, port: number): Promise<Daemon> {
-  const daemon = startDaemon(['-c', file]);
+  const daemon = await startDaemonReady(['-c', file], port);
   daemons.push(daemon);
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/ping`).catch(() => undefined))?.ok === true, 30_000, 'daemon up');
   return daemon;
 }
 
