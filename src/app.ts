@@ -16,6 +16,7 @@ import { PRIORITIES } from './alert/priority.ts';
 import { limitConnectionAge } from './ingest/connection-age.ts';
 import { ENDPOINTS, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
+import { capConnections, clientErrorHandler, timeoutOptions } from './ingest/connection-limits.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
 import { createLogger } from './telemetry/logger.ts';
 import { Metrics } from './telemetry/metrics.ts';
@@ -30,6 +31,7 @@ import { registerSilenceRoutes } from './noise/api.ts';
 import type { NoiseControl } from './noise/noise.ts';
 import { createNoise } from './noise/wire.ts';
 import { persistNoise } from './noise/persist.ts';
+import { scheduleMaintenance } from './spool/maintenance.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -55,8 +57,10 @@ export interface App {
   log: Logger;
   /** Connects every output in the background; alerts queue until each is connected. */
   startOutputs(): void;
-  /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts. */
+  /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts ({} with the spool on: see keptInSpool). */
   shutdown(drainMs?: number): Promise<Record<string, number>>;
+  /** After shutdown with the spool on: undelivered alerts per output, kept in the spool for the next start. */
+  keptInSpool: Record<string, number>;
 }
 
 /** With the spool on, the spool bounds the backlog (spool.maxbytes): a memory queue never sheds an acknowledged alert. */
@@ -82,11 +86,14 @@ export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin
   };
 }
 
-function serverOptions(config: Config): FastifyServerOptions & { https?: unknown } {
+function serverOptions(config: Config, onReject: (e: RequestError) => void): FastifyServerOptions & { https?: unknown } {
+  const { node, ...timeouts } = timeoutOptions(config.ingest);
   const base = {
     logger: false,
     bodyLimit: config.ingest.maxbodybytes,
-    keepAliveTimeout: 75_000,
+    ...timeouts,
+    http: node,
+    clientErrorHandler: clientErrorHandler(onReject),
     return503OnClosing: true,
     forceCloseConnections: 'idle' as const,
     maxRequestsPerSocket: config.ingest.maxrequestsperconnection,
@@ -103,6 +110,7 @@ function serverOptions(config: Config): FastifyServerOptions & { https?: unknown
   return {
     ...base,
     https: {
+      ...node,
       cert: read(tls.certfile, 'certfile'),
       key: read(tls.keyfile, 'keyfile'),
       ...(tls.mutualtls ? { ca: read(tls.cacertfile, 'cacertfile'), requestCert: true, rejectUnauthorized: true } : {}),
@@ -115,6 +123,10 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
   // Everything arrives as bytes; routes decode (gzip, JSON, NDJSON, text) with precise errors.
   server.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   server.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
+    // The connection already got its answer (a protocol error, answered and counted by the
+    // clientErrorHandler) or is gone: nothing to send, nothing more to count.
+    const socket = request.raw.socket as { writable?: boolean; destroyed?: boolean } | undefined;
+    if (socket?.destroyed === true || socket?.writable === false) return reply.hijack();
     let known: RequestError;
     if (error instanceof RequestError) known = error;
     else if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
@@ -122,7 +134,8 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
     } else if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       known = new RequestError(ErrorCodes.ALERT_INVALID, error.statusCode, error.message);
     } else {
-      log.error({ err: error, url: request.url }, 'unexpected error handling a request');
+      // The path only: a query string can carry a token (?apikey=…).
+      log.error({ err: error, method: request.method, path: pathOf(request.url) }, 'unexpected error handling a request');
       known = new RequestError(ErrorCodes.INTERNAL, 500, 'internal error; the details are in the Peregrine log');
     }
     if (request.method === 'POST') onReject(known);
@@ -152,7 +165,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' })) : undefined;
   const deadLetters: DeadLetterStore = spool
     ? new SpoolDeadLetterStore(spool)
-    : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
+    : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc(), config.deadletter.maxbytes);
   const tls = resolveClientTls(config);
   const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
 
@@ -187,8 +200,18 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const payloadLog = log.child({ component: 'ingest' });
   const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
   const noise = createNoise(config, instances, workers, { clock, metrics, log, spool });
-  const ingest = new Ingest({ enrich, router, metrics, clock, noise, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
-  let maintenance: NodeJS.Timeout | undefined;
+  const ingest = new Ingest({
+    enrich,
+    router,
+    metrics,
+    clock,
+    noise,
+    limits: { maxfields: config.ingest.maxfields },
+    onError: (err) => payloadLog.error({ err: (err as Error).message }, 'an accepted alert could not be counted or logged (it is queued)'),
+    ...(spool ? { spool } : {}),
+    ...(onAccepted ? { onAccepted } : {}),
+  });
+  let stopMaintenance = () => {};
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
     spool.onCommit = (seconds) => metrics.spoolCommit.observe(seconds);
@@ -196,10 +219,20 @@ export function buildApp(config: Config, deps: AppDeps): App {
       for (const worker of workers) if (outputs.includes(worker.name)) worker.discard(id);
       for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
     };
-    recoverSpool(spool, workers, deadLetters, clock, log, (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n));
+    recoverSpool(
+      spool,
+      workers,
+      deadLetters,
+      clock,
+      log,
+      (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n),
+      (output) => metrics.deadLettered.inc({ output, reason: 'unreadable' }),
+    );
     persistNoise(noise, spool, clock.now(), log);
-    maintenance = setInterval(() => spool.maintain(), 30_000);
-    maintenance.unref();
+    metrics.spoolDegraded = () => (spool.health.degraded ? 1 : 0);
+    if (spool.lostAtOpen > 0) metrics.spoolLost.inc(spool.lostAtOpen);
+    spool.health.onError = (op) => metrics.spoolErrors.inc({ op });
+    stopMaintenance = scheduleMaintenance(spool);
   }
 
   let accepting = true;
@@ -212,11 +245,14 @@ export function buildApp(config: Config, deps: AppDeps): App {
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
     noiseHealth: (output) => noise.health(output),
+    log,
+    ...(spool ? { spool: () => spool.health.snapshot() } : {}),
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
-  const server = Fastify(serverOptions(config) as FastifyServerOptions);
+  const server = Fastify(serverOptions(config, onReject) as FastifyServerOptions);
   limitConnectionAge(server, config.ingest.maxconnectionagems, clock);
+  capConnections(server.server, config.ingest, log.child({ component: 'ingest' }), () => metrics.connectionsRefused.inc());
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
@@ -235,14 +271,16 @@ export function buildApp(config: Config, deps: AppDeps): App {
         }
       });
     only(server, false, `is served over plain HTTP on port ${config.tlsserver.notlsport} only`);
-    statusServer = Fastify({ logger: false });
+    statusServer = Fastify({ logger: false, clientErrorHandler: clientErrorHandler(onReject) });
     installErrorHandling(statusServer, log, onReject);
     only(statusServer, true, 'is served over TLS only');
     registerIngestRoutes(statusServer, routeDeps);
     registerStatusRoutes(statusServer, routeDeps);
   }
 
+  const keptInSpool: Record<string, number> = {};
   return {
+    keptInSpool,
     server,
     statusServer,
     workers,
@@ -274,8 +312,9 @@ export function buildApp(config: Config, deps: AppDeps): App {
           }
         }),
       );
-      clearInterval(maintenance);
+      stopMaintenance();
       spool?.close();
+      if (spool) Object.assign(keptInSpool, left);
       return spool ? {} : left;
     },
   };

@@ -18,6 +18,9 @@ export const ErrorCodes = {
   SPOOL_FULL: 'ERR_SPOOL_FULL',
   SPOOL_WRITE: 'ERR_SPOOL_WRITE',
   SILENCE_INVALID: 'ERR_SILENCE_INVALID',
+  HTTP_MALFORMED: 'ERR_HTTP_MALFORMED',
+  HEADERS_TOO_LARGE: 'ERR_HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'ERR_REQUEST_TIMEOUT',
   INTERNAL: 'ERR_INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -101,6 +104,21 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
     status: 400,
     when: 'A silence sent to `POST /api/v1/silences` (or `peregrine silence add`) is not valid: its match, expiry or reason.',
     fix: 'The reply names the field; a silence needs a `match` (routing syntax), `for` or `until` in the future, and a `reason`.',
+  },
+  ERR_HTTP_MALFORMED: {
+    status: 400,
+    when: 'The request is not valid HTTP/1.1: bad chunked encoding, Transfer-Encoding together with Content-Length, a malformed request line.',
+    fix: 'A client or proxy bug: check what sits between Falco and Peregrine. Counted in falcosecurity_falcosidekick_inputs_total{status="rejected"}.',
+  },
+  ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    when: 'The request headers are larger than Node\'s limit (16 KiB by default).',
+    fix: 'Send fewer or smaller headers.',
+  },
+  ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    when: 'The client did not send its headers within 10 s or its whole request within `ingest.requesttimeoutms`.',
+    fix: 'A stalled or very slow client; raise `ingest.requesttimeoutms` only for a slow network.',
   },
   ERR_METHOD_NOT_ALLOWED: {
     status: 405,

@@ -121,7 +121,14 @@ async function main(): Promise<void> {
     app.shutdown().then(
       (left) => {
         const undelivered = Object.values(left).reduce((a, b) => a + b, 0);
-        app.log.info({ undelivered }, 'stopped');
+        const kept = Object.values(app.keptInSpool).reduce((a, b) => a + b, 0);
+        if (app.spool) {
+          // Nothing is lost with the spool on: say what waits in it rather than "undelivered: 0".
+          app.log.info(
+            { keptInSpool: kept, byOutput: app.keptInSpool, spool: app.spool.path },
+            kept ? `stopped: ${kept} undelivered alerts stay in the spool and are sent after the next start` : 'stopped: every accepted alert was delivered; nothing waits in the spool',
+          );
+        } else app.log.info({ undelivered }, undelivered ? `stopped: ${undelivered} alerts were not delivered and are lost (memory-only mode)` : 'stopped');
         app.log.flush();
         process.exitCode = undelivered ? 3 : 0;
       },

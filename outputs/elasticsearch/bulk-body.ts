@@ -2,7 +2,7 @@
 // uuid, so a replay is a 409 instead of a duplicate) and the document = the alert + @timestamp.
 // Hot path: the document is the cached serializeAlert() text with @timestamp spliced in front,
 // never a second JSON.stringify of the alert (and big integers stay exact either way).
-import { serializeAlert, type Alert } from '../../src/plugin/index.ts';
+import { newFields, serializeAlert, type Alert } from '../../src/plugin/index.ts';
 import { indexName, type Suffix } from './index-name.ts';
 
 export interface BulkTarget {
@@ -49,7 +49,7 @@ export class BulkBodyBuilder {
     if (!this.target.flattenfields) return timestamp + serializeAlert(alert).slice(1);
     // flattenfields: a new output_fields object; its values (JSON.rawJSON big integers included) are
     // copied as they are, so JSON.stringify writes them back unchanged.
-    const flat: Record<string, unknown> = {};
+    const flat = newFields(); // null prototype: a "__proto__" field stays a field
     for (const [key, value] of Object.entries(alert.output_fields)) flat[key.replaceAll('.', '_')] = value;
     return timestamp + JSON.stringify({ ...alert, output_fields: flat }).slice(1);
   }

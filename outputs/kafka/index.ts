@@ -28,7 +28,11 @@ export default defineOutput({
   description: 'Produce each alert as a JSON record to an Apache Kafka topic (key = alert uuid, acks ALL by default).',
   schema: kafkaSchema,
   example: { hostport: 'kafka-0:9092,kafka-1:9092', topic: 'falco-alerts' },
-  enabled: (options) => options.hostport !== '' && options.topic !== '',
+  // falcosidekick needs both and stays silently off with hostport alone; here hostport turns Kafka
+  // on and validate() makes a missing topic a config error.
+  enabled: (options) => options.hostport !== '',
+  validate: (options) =>
+    options.topic === '' ? [{ path: 'topic', message: 'kafka.hostport is set but kafka.topic is empty: set the topic to produce to (or unset hostport to leave Kafka off)' }] : [],
   // ~1 KB per alert: 800 KB keeps a batch (plus keys, headers, record overhead) under the broker's
   // default message.max.bytes (1 MiB) even uncompressed and on a single partition.
   batch: { maxevents: 1000, maxbytes: 800_000, flushms: 100 },

@@ -105,10 +105,12 @@ describe('kafka options', () => {
     expect(loaded.config.kafka).toMatchObject({ sasl: 'scram-sha-512', username: 'u', password: 's3cret', partition: 2 });
   });
 
-  it('is on only with hostport and topic', () => {
+  it('is on with hostport; a missing topic is a config error, not a silently disabled output', () => {
     expect(kafka.enabled(opts())).toBe(true);
-    expect(kafka.enabled(opts({ topic: '' }))).toBe(false);
     expect(kafka.enabled(kafkaSchema.parse({}))).toBe(false);
+    expect(kafka.enabled(opts({ topic: '' }))).toBe(true);
+    expect(kafka.validate?.(opts({ topic: '' }))).toEqual([{ path: 'topic', message: expect.stringContaining('kafka.topic is empty') }]);
+    expect(kafka.validate?.(opts())).toEqual([]);
   });
 });
 

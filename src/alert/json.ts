@@ -101,16 +101,21 @@ function restore(value: unknown, raws: string[]): unknown {
   return value;
 }
 
-function restoreWithin(container: Record<string, unknown> | unknown[], raws: string[]): void {
-  const keys = Array.isArray(container) ? undefined : Object.keys(container);
-  const length = keys ? keys.length : (container as unknown[]).length;
-  for (let i = 0; i < length; i++) {
-    const key = keys ? (keys[i] as string) : i;
-    const v = (container as Record<string | number, unknown>)[key];
-    if (typeof v === 'string') {
-      if (isSentinel(v)) (container as Record<string | number, unknown>)[key] = rawFor(v, raws);
-    } else if (v !== null && typeof v === 'object') {
-      restoreWithin(v as Record<string, unknown>, raws);
+// With an explicit stack, not recursion: JSON.parse takes any depth, and a deep document must get
+// the ingest depth limit's clear 400, not a stack overflow reported as "malformed JSON".
+function restoreWithin(root: Record<string, unknown> | unknown[], raws: string[]): void {
+  const stack: (Record<string, unknown> | unknown[])[] = [root];
+  for (let container = stack.pop(); container !== undefined; container = stack.pop()) {
+    const keys = Array.isArray(container) ? undefined : Object.keys(container);
+    const length = keys ? keys.length : (container as unknown[]).length;
+    for (let i = 0; i < length; i++) {
+      const key = keys ? (keys[i] as string) : i;
+      const v = (container as Record<string | number, unknown>)[key];
+      if (typeof v === 'string') {
+        if (isSentinel(v)) (container as Record<string | number, unknown>)[key] = rawFor(v, raws);
+      } else if (v !== null && typeof v === 'object') {
+        stack.push(v as Record<string, unknown>);
+      }
     }
   }
 }

@@ -80,6 +80,27 @@ export const baseShape = {
           'A keep-alive connection older than this gets "Connection: close" on its next reply, so the client reconnects and the Service can send it to another replica (Falco keeps one connection per node for life otherwise). 0 = never.',
         ),
       maxrequestsperconnection: z.number().int().min(0).default(0).describe('Requests served on one keep-alive connection before it is closed after the reply (0 = no limit).'),
+      maxfields: z
+        .number()
+        .int()
+        .min(16)
+        .max(1_000_000)
+        .default(1000)
+        .describe('Most keys and list items one alert may carry, at every depth (400 beyond; nesting is limited to 32 levels). Falco alerts carry a few dozen fields.'),
+      requesttimeoutms: z
+        .number()
+        .int()
+        .min(1000)
+        .max(600_000)
+        .default(30_000)
+        .describe('Time a client has to send a whole request, headers included (headers: at most 10 s); a slower one gets 408 and is disconnected.'),
+      maxconnections: z
+        .number()
+        .int()
+        .min(1)
+        .max(1_000_000)
+        .default(1000)
+        .describe('Most open ingest connections (each Falco keeps one); more are refused, counted (peregrine_ingest_connections_refused_total) and logged. Keep it below the open-files limit (ulimit -n) minus what outputs use.'),
     })
     .prefault({})
     .describe('Ingest protection and limits.'),
@@ -95,12 +116,22 @@ export const baseShape = {
       fsync: z
         .enum(['normal', 'full'])
         .default('normal')
-        .describe('normal: an acknowledged alert survives a crash of Peregrine, and a power loss can lose the last commits (up to the WAL checkpoint); full: fsync on every commit, survives power loss, slower.'),
+        .describe(
+          'normal: an acknowledged alert survives a crash or kill -9 of Peregrine (the OS holds the write); a power loss or kernel crash can lose the commits since the last WAL checkpoint (at most ~30 s, the maintenance interval). full: fsync on every commit, so it also survives power loss; slower (one fsync per group commit). Either way a WAL found damaged at start is reported: the acknowledged alerts it lost are counted (peregrine_spool_lost_alerts_total) and logged as an error. See docs/spool.md.',
+        ),
     })
     .prefault({})
     .describe('Durable spool (SQLite via node:sqlite).'),
   deadletter: z
-    .object({ maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).') })
+    .object({
+      maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).'),
+      maxbytes: z
+        .number()
+        .int()
+        .min(1024 * 1024)
+        .default(64 * 1024 * 1024)
+        .describe('Bytes of dead letters (their alerts\' JSON) kept in memory; past it the oldest are evicted, counted in peregrine_dead_letter_evicted_total. With the spool on, dead letters are on disk (within spool.maxbytes\' volume) instead.'),
+    })
     .prefault({})
     .describe('Dead-letter store for alerts an output refused or could not deliver within its retry budget.'),
   silences: SilencesSchema,

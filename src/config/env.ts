@@ -36,6 +36,9 @@ function resolveEnvRefs(fields: Record<string, string>, env: NodeJS.ProcessEnv, 
   return out;
 }
 
+// Strict: Number() takes "0x10", "1e3", " 12 " and gives NaN for "12abc"; an env number is decimal digits.
+const DECIMAL = /^\s*-?\d+(\.\d+)?\s*$/;
+
 /** An env var's text as the value of a key of this kind (config/introspect.ts LeafKind). */
 export function convert(raw: string, kind: string): unknown {
   switch (kind) {
@@ -73,6 +76,10 @@ export function applyEnv(schema: z.ZodType, input: Record<string, unknown>, env:
     for (const key of leaf.path.slice(0, -1)) {
       const next = node[key];
       node = (next && typeof next === 'object' && !Array.isArray(next) ? next : (node[key] = {})) as Record<string, unknown>;
+    }
+    if (leaf.kind === 'number' && raw.trim() !== '' && !DECIMAL.test(raw)) {
+      problems.push({ path: leaf.path.join('.'), env: name, message: `${name}=${JSON.stringify(raw.slice(0, 40))} is not a number (write digits only, e.g. 2801)` });
+      continue;
     }
     let converted = convert(raw, leaf.kind);
     if (name === 'CUSTOMFIELDS') converted = resolveEnvRefs(converted as Record<string, string>, env, problems);

@@ -5,6 +5,8 @@ import { resolve } from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { buildEnricher } from '../enrich/enrich.ts';
+import { compileTemplates } from '../enrich/templates.ts';
+import { checkConfigFiles } from './file-checks.ts';
 import { ConfigError, ErrorCodes, type ConfigProblem } from '../errors.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { EMBEDDED_DEFAULT } from './default.ts';
@@ -17,6 +19,7 @@ import { checkKeys } from './keys.ts';
 import { buildConfigSchema, type Config } from './schema.ts';
 
 const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
+const MAX_YAML_ALIASES = 100;
 
 export interface LoadOptions {
   /** -c/--config; when absent, config/peregrine.yaml if present, else the embedded default. */
@@ -55,7 +58,12 @@ function readSource(options: LoadOptions): { raw: unknown; source: string } {
   if (doc.errors.length) {
     throw new ConfigError(doc.errors.map((e) => ({ path: '', message: `${path}: ${e.message.split('\n')[0]}` })));
   }
-  return { raw: doc.toJS() ?? {}, source: path };
+  try {
+    // A few aliases are normal; thousands are a "billion laughs" expansion.
+    return { raw: doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {}, source: path };
+  } catch (err) {
+    throw new ConfigError([{ path: '', message: `${path}: ${(err as Error).message} (YAML aliases are limited to ${MAX_YAML_ALIASES} expansions)` }]);
+  }
 }
 
 export function loadConfig(options: LoadOptions): LoadedConfig {
@@ -83,7 +91,14 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
       problems.push({ path: path.join('.'), message: issue.message, ...(env !== undefined && (envNames.has(env) || path[0] === 'outputs') ? { env } : {}) });
     }
   }
-  if (problems.length) throw new ConfigError(problems);
+  // Every problem at once: templates are checked even when other keys are wrong.
+  if (!parsed.success) {
+    const templates = (value as Record<string, unknown>).templatedfields;
+    if (templates && typeof templates === 'object' && !Array.isArray(templates)) {
+      problems.push(...compileTemplates(templates as Record<string, string>).problems);
+    }
+    throw new ConfigError(problems);
+  }
 
   const config = parsed.data as Config;
   try {
@@ -95,9 +110,9 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
       outputfieldformat: config.outputfieldformat,
     });
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError([{ path: 'templatedfields', message: String(err) }]);
+    problems.push(...(err instanceof ConfigError ? err.problems : [{ path: 'templatedfields', message: String(err) }]));
   }
+  problems.push(...checkConfigFiles(config));
 
   // Which outputs run, with their validate() hooks, match and overlays checked.
   const resolved = resolveInstances(config, options.plugins);

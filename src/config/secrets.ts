@@ -32,7 +32,38 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   return out;
 }
 
-/** Replaces the password of a URL with ***; leaves anything that is not a URL alone. */
+// Query parameters that carry credentials although their names hold none of SECRET_WORDS.
+const SECRET_QUERY_NAMES = /^(key|sig|signature|auth|code|pass|pwd|sas|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
+
+/** True when a URL query parameter's name says its value is a secret (`?apikey=`, `?access_token=`, `?sig=`). */
+export function isSecretQueryName(name: string): boolean {
+  return isSecretKey(name) || SECRET_QUERY_NAMES.test(name);
+}
+
+/**
+ * A URL's secrets replaced with ***: the password of its userinfo (`user:***@`), a userinfo without
+ * one (`http://TOKEN@host` → `http://***@host`: a token put there as the user name), and the values
+ * of secret-looking query parameters. Anything that is not a URL is left alone.
+ */
 export function redactUrlPassword(value: string): string {
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*):[^@/\s]*@/i, `$1:${REDACTED}@`);
+  const url = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\s]*@)?([^?#\s]*)(\?[^#\s]*)?(.*)$/is.exec(value);
+  if (!url) return value;
+  const [, scheme, userinfo, rest, query, tail] = url as unknown as [string, string, string | undefined, string, string | undefined, string];
+  let info = '';
+  if (userinfo !== undefined) {
+    const colon = userinfo.indexOf(':');
+    info = colon >= 0 ? `${userinfo.slice(0, colon)}:${REDACTED}@` : `${REDACTED}@`;
+  }
+  const q = query?.replace(/([?&])([^=&]*)=([^&]*)/g, (whole, sep: string, name: string, v: string) =>
+    v !== '' && isSecretQueryName(decodeName(name)) ? `${sep}${name}=${REDACTED}` : whole,
+  );
+  return `${scheme}${info}${rest}${q ?? ''}${tail}`;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }

@@ -1,8 +1,10 @@
 // Where alerts go when an output refused them for good or they ran out of retry budget. Never
 // silence: every entry is counted and listed. In memory here; the durable spool persists it.
 import type { Alert } from '../alert/alert.ts';
+import { serializeAlert } from '../alert/serialize.ts';
 
-export type DeadLetterReason = 'rejected' | 'retry_budget' | 'output_removed';
+/** unreadable: a spool row whose JSON no longer parses (kept as its text, never replayed). */
+export type DeadLetterReason = 'rejected' | 'retry_budget' | 'output_removed' | 'unreadable';
 
 /** What a worker hands the store; `spoolId` lets a durable store drop the pending delivery in the same step. */
 export type NewDeadLetter = Omit<DeadLetter, 'id'> & { spoolId?: number };
@@ -22,7 +24,10 @@ export interface DeadLetter {
 export interface DeadLetterFilter {
   output?: string;
   since?: number;
+  /** The newest `limit` entries that match (and are older than `before`, when set). */
   limit?: number;
+  /** Only entries with a smaller id: the cursor for the next (older) page. */
+  before?: number;
 }
 
 export interface DeadLetterStore {
@@ -31,27 +36,44 @@ export interface DeadLetterStore {
   size(): number;
 }
 
+/**
+ * Bounded by count and by bytes (the alerts' JSON): 400 refused 1 MiB alerts used to hold 1.37 GiB.
+ * The oldest go first, each one counted through onEvict.
+ */
 export class MemoryDeadLetterStore implements DeadLetterStore {
   private readonly entries: DeadLetter[] = [];
+  private readonly sizes: number[] = [];
+  private bytes = 0;
   private nextId = 1;
   private readonly maxEntries: number;
+  private readonly maxBytes: number;
   private readonly onEvict: (evicted: DeadLetter) => void;
 
-  constructor(maxEntries: number, onEvict: (evicted: DeadLetter) => void = () => {}) {
+  constructor(maxEntries: number, onEvict: (evicted: DeadLetter) => void = () => {}, maxBytes = Number.MAX_SAFE_INTEGER) {
     this.maxEntries = maxEntries;
+    this.maxBytes = maxBytes;
     this.onEvict = onEvict;
   }
 
   add({ spoolId: _spoolId, ...entry }: NewDeadLetter): DeadLetter {
     const stored = { id: this.nextId++, ...entry };
+    const size = serializeAlert(entry.alert).length + entry.detail.length;
     this.entries.push(stored);
-    while (this.entries.length > this.maxEntries) this.onEvict(this.entries.shift() as DeadLetter);
+    this.sizes.push(size);
+    this.bytes += size;
+    while (this.entries.length > this.maxEntries || (this.bytes > this.maxBytes && this.entries.length > 0)) {
+      this.bytes -= this.sizes.shift() as number;
+      this.onEvict(this.entries.shift() as DeadLetter);
+    }
     return stored;
   }
 
   list(filter: DeadLetterFilter = {}): DeadLetter[] {
     const matching = this.entries.filter(
-      (e) => (filter.output === undefined || e.output === filter.output) && (filter.since === undefined || e.at >= filter.since),
+      (e) =>
+        (filter.output === undefined || e.output === filter.output) &&
+        (filter.since === undefined || e.at >= filter.since) &&
+        (filter.before === undefined || e.id < filter.before),
     );
     return filter.limit === undefined ? matching : matching.slice(-filter.limit);
   }

@@ -18,6 +18,7 @@ import { Pacer } from './pacer.ts';
 import { AlertQueue, QueueEntry } from './queue.ts';
 import type { SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
+import { buildScrubber, scrubResult, secretValues, type Scrubber } from './scrub.ts';
 
 export type { DeliveryJournal, DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
 
@@ -49,6 +50,8 @@ export class OutputWorker {
   private idleWaiters: (() => void)[] = [];
   /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
   private readonly bySpoolId = new Map<number, QueueEntry>();
+  /** Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters). */
+  private readonly scrub: Scrubber;
 
   constructor(name: string, plugin: AnyOutputPlugin, options: Record<string, unknown>, settings: DeliverySettings, deps: WorkerDeps) {
     this.name = name;
@@ -58,6 +61,7 @@ export class OutputWorker {
     this.deps = deps;
     this.log = deps.log;
     this.random = deps.random ?? Math.random;
+    this.scrub = buildScrubber(secretValues(plugin.schema, options));
     // Alerts more than a few batches deep are held compact until taken: by their spool id alone when
     // the spool is on, else as their JSON.
     const journal = deps.journal;
@@ -72,9 +76,9 @@ export class OutputWorker {
       clock: deps.clock,
       random: this.random,
       onFailure: (err, failures, retryInMs) => {
-        this.health.connectFailed(errorMessage(err));
+        this.health.connectFailed(this.scrub(errorMessage(err)));
         if (failures === 1 || failures % 10 === 0) {
-          this.log.error({ err: errorMessage(err), retryInMs, attempt: failures }, 'output cannot connect; alerts wait in its queue');
+          this.log.error({ err: this.scrub(errorMessage(err)), retryInMs, attempt: failures }, 'output cannot connect; alerts wait in its queue');
         }
       },
     });
@@ -104,7 +108,7 @@ export class OutputWorker {
     if (healthcheck) {
       this.healthLoop = new HealthcheckLoop({
         check: (signal) => healthcheck({ options: this.options, client: this.client, signal, clock: this.deps.clock }),
-        report: (result, atStart) => this.health.healthcheck(result, atStart),
+        report: (result, atStart) => this.health.healthcheck(result.message === undefined ? result : { ...result, message: this.scrub(result.message) }, atStart),
         clock: this.deps.clock,
         timeoutMs: this.settings.timeoutms,
         intervalMs: this.deps.healthIntervalMs ?? 30_000,
@@ -262,6 +266,7 @@ export class OutputWorker {
     } finally {
       this.deps.clock.clearTimeout(timer);
     }
+    result = scrubResult(result, this.scrub);
     this.deps.metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, (performance.now() - started) / 1000);
     this.deps.metrics.batchSize.observe({ output: this.name }, batch.length);
     this.settle(judge(batch.map((b) => b.entry), result, this.settings.retry, this.deps.clock.now()));

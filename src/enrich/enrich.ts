@@ -3,6 +3,7 @@
 // call that copies only what it changes, and nothing at all when nothing is configured.
 import { ConfigError } from '../errors.ts';
 import type { Alert } from '../alert/alert.ts';
+import { copyFields, newFields } from '../alert/fields.ts';
 import { compileTemplates, templateContext, type CompiledTemplate } from './templates.ts';
 
 export interface EnrichConfig {
@@ -51,10 +52,10 @@ export function buildEnricher(config: EnrichConfig, options: EnrichOptions = {})
   const customText = customFields.map(([k, v]) => `${k}=${v}`).join(' ');
   return (alert) => {
     let fields = alert.output_fields;
-    let rendered: Record<string, string> = {};
+    let rendered: Record<string, string> = newFields();
     const tags = customTags.length === 0 ? alert.tags : mergeTags(alert.tags, customTags);
     if (changesFields) {
-      let copy: Record<string, unknown> = { ...fields };
+      let copy: Record<string, unknown> = copyFields(fields);
       for (const [key, value] of customFields) copy[key] = value;
       if (compiled.length > 0) {
         rendered = renderAll(compiled, { ...alert, tags }, copy, onError);
@@ -90,7 +91,7 @@ function formatOutput(format: string, alert: Alert, customText: string, rendered
 
 /** falcosidekick's rule: `]` is dropped and `[` becomes the replacer, so `proc.aname[2]` → `proc.aname_2`. */
 function replaceBrackets(fields: Readonly<Record<string, unknown>>, replacer: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out = newFields();
   for (const [key, value] of Object.entries(fields)) {
     out[key.includes('[') ? key.replaceAll(']', '').replaceAll('[', replacer) : key] = value;
   }
@@ -106,7 +107,7 @@ function renderAll(
   onError: EnrichOptions['onTemplateError'],
 ): Record<string, string> {
   const context = templateContext(alert, fields);
-  const rendered: Record<string, string> = {};
+  const rendered = newFields<string>();
   for (const template of templates) {
     try {
       rendered[template.key] = template.render(context);

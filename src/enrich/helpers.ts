@@ -23,7 +23,9 @@ export function isTrue(value: unknown): boolean {
   return true;
 }
 
-const INTEGER_TEXT = /^-?\d+$/;
+// Up to 40 digits: every integer Falco sends (64-bit) and then some. A longer digit string is not
+// compared as a number: BigInt of a 4-million-digit string took 1.7 s per alert.
+const INTEGER_TEXT = /^-?\d{1,40}$/;
 
 // Falco's big integers (evt.time in ns) arrive as digit strings; a number literal in a template
 // must still compare with them as a number, exactly.

@@ -1,10 +1,12 @@
 // templatedfields: every template is checked and compiled at load (a bad one stops startup,
 // naming its key); rendering happens per alert against a plain view of it.
+import { copyFields } from '../alert/fields.ts';
 import type { ConfigProblem } from '../errors.ts';
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
 import { GoTemplateError, isGoTemplate, translateGoTemplate } from './go-template.ts';
 import { createTemplateEnvironment, KNOWN_HELPERS } from './helpers.ts';
+import { unsupportedConstruct } from './template-ast.ts';
 
 /** What a template sees. Big integers are their digit strings, so they print exactly. */
 export interface TemplateContext {
@@ -81,6 +83,8 @@ function compileHandlebars(source: string, fromGo: boolean): (context: TemplateC
   };
   // compile() is lazy: precompile now so that syntax errors and unknown helpers fail at load.
   env.precompile(source, options);
+  const unsupported = unsupportedConstruct(env.parse(source));
+  if (unsupported) throw new Error(unsupported);
   const template = env.compile<TemplateContext>(source, options);
   return (context) => template(context);
 }
@@ -109,7 +113,7 @@ function plainFields(fields: Readonly<Record<string, unknown>>): Readonly<Record
   for (const key of Object.keys(fields)) {
     const value = fields[key];
     const plain = plainValue(value);
-    if (plain !== value) (copy ??= { ...fields })[key] = plain;
+    if (plain !== value) (copy ??= copyFields(fields))[key] = plain;
   }
   return copy ?? fields;
 }

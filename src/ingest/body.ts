@@ -15,6 +15,27 @@ export interface ParsedBody {
   /** false for one object / one text line: the reply is falcosidekick's empty 200 or a 400. */
   batch: boolean;
   items: Item[];
+  /** Lines left unparsed because the batch had MAX_BATCH_ERRORS errors already. */
+  skipped?: number;
+}
+
+/**
+ * A batch stops at this many bad items: the rest is neither parsed nor accepted, only counted.
+ * 2 MB of bad NDJSON lines used to take tens of seconds and a 134 MB reply.
+ */
+export const MAX_BATCH_ERRORS = 100;
+
+/** Most alerts in one request: the work per request stays bounded (about 10 ms of parsing). */
+export const MAX_BATCH_ITEMS = 10_000;
+
+function tooMany(n: number): RequestError {
+  return new RequestError(ErrorCodes.BODY_TOO_LARGE, 413, `${n} alerts in one request: send at most ${MAX_BATCH_ITEMS} per request (none of these was accepted)`);
+}
+
+function nonEmpty(lines: string[]): string[] {
+  const kept = lines.filter((l) => l.trim() !== '');
+  if (kept.length > MAX_BATCH_ITEMS) throw tooMany(kept.length);
+  return kept;
 }
 
 export async function decodeBody(raw: Buffer, encoding: string | undefined, limit: number): Promise<string> {
@@ -37,18 +58,23 @@ function jsonError(err: unknown, where: string): RequestError {
   return new RequestError(ErrorCodes.JSON_MALFORMED, 400, `malformed JSON${where}: ${(err as Error).message}`);
 }
 
-function parseNdjson(text: string): Item[] {
-  return text
-    .split('\n')
-    .map((line, n) => ({ line, n }))
-    .filter(({ line }) => line.trim() !== '')
-    .map(({ line, n }) => {
-      try {
-        return { value: parseJson(line) };
-      } catch (err) {
-        return { error: jsonError(err, ` on line ${n + 1}`) };
-      }
-    });
+function parseNdjson(text: string): { items: Item[]; skipped: number } {
+  const lines = text.split('\n');
+  nonEmpty(lines);
+  const items: Item[] = [];
+  let errors = 0;
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n] as string;
+    if (line.trim() === '') continue;
+    if (errors >= MAX_BATCH_ERRORS) return { items, skipped: lines.slice(n).filter((l) => l.trim() !== '').length };
+    try {
+      items.push({ value: parseJson(line) });
+    } catch (err) {
+      errors++;
+      items.push({ error: jsonError(err, ` on line ${n + 1}`) });
+    }
+  }
+  return { items, skipped: 0 };
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -60,24 +86,28 @@ export function parseBody(text: string, contentType: string | undefined, now: Da
   const type = mediaType(contentType);
 
   if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/json-seq') {
-    return { batch: true, items: parseNdjson(text) };
+    return { batch: true, ...parseNdjson(text) };
   }
   // Falco's text lines start with a timestamp; a text/plain body that opens with `{` is JSON.
   if (type === 'text/plain' && !text.trimStart().startsWith('{')) {
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const items = lines.map((line): Item => {
+    const lines = nonEmpty(text.split('\n'));
+    const items: Item[] = [];
+    let errors = 0;
+    for (const line of lines) {
+      if (errors >= MAX_BATCH_ERRORS) break;
       try {
-        return { value: textLineToInput(line, now) };
+        items.push({ value: textLineToInput(line, now) });
       } catch (err) {
-        return { error: err as RequestError };
+        errors++;
+        items.push({ error: err as RequestError });
       }
-    });
+    }
     if (lines.length === 1) {
       const only = items[0] as Item;
       if ('error' in only) throw only.error;
       return { batch: false, items };
     }
-    return { batch: true, items };
+    return { batch: true, items, skipped: lines.length - items.length };
   }
   const declaredJson = type === '' || type === 'application/json' || type.endsWith('+json');
   let value: unknown;
@@ -96,13 +126,14 @@ export function parseBody(text: string, contentType: string | undefined, now: Da
     }
     // Several JSON documents, one per line, sent as application/json: treat as NDJSON.
     if (text.trim().includes('\n')) {
-      const items = parseNdjson(text);
-      if (items.length > 1 && items.some((i) => 'value' in i)) return { batch: true, items };
+      const { items, skipped } = parseNdjson(text);
+      if (items.length > 1 && items.some((i) => 'value' in i)) return { batch: true, items, skipped };
     }
     throw jsonError(err, '');
   }
   if (Array.isArray(value)) {
     if (value.length === 0) throw new RequestError(ErrorCodes.BODY_EMPTY, 400, 'the JSON array holds no alerts');
+    if (value.length > MAX_BATCH_ITEMS) throw tooMany(value.length);
     return { batch: true, items: value.map((v) => ({ value: v })) };
   }
   return { batch: false, items: [{ value }] };

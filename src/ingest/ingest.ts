@@ -11,6 +11,7 @@ import type { OutputWorker } from '../dispatch/worker.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
+import { checkShape, type ShapeLimits } from './shape.ts';
 
 export type InputSource = 'requests' | 'test';
 
@@ -25,10 +26,25 @@ export class Ingest {
   private readonly spool: Spool | undefined;
   private readonly onAccepted: ((alert: Alert) => void) | undefined;
   private readonly noise: NoiseControl | undefined;
+  private readonly limits: ShapeLimits;
+  private readonly onError: (err: unknown) => void;
 
   /** onAccepted: called with every accepted alert, once enriched (the debug payload log). */
-  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; noise?: NoiseControl; onAccepted?: (alert: Alert) => void }) {
+  /** onError: a failure after the alert was queued (counting, the debug log): logged, never the client's problem. */
+  constructor(deps: {
+    enrich: Enricher;
+    router: Router;
+    metrics: Metrics;
+    clock: Clock;
+    spool?: Spool;
+    noise?: NoiseControl;
+    onAccepted?: (alert: Alert) => void;
+    limits?: ShapeLimits;
+    onError?: (err: unknown) => void;
+  }) {
     this.onAccepted = deps.onAccepted;
+    this.limits = deps.limits ?? { maxfields: 1000 };
+    this.onError = deps.onError ?? (() => {});
     this.enrich = deps.enrich;
     this.router = deps.router;
     this.metrics = deps.metrics;
@@ -39,7 +55,9 @@ export class Ingest {
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */
   accept(value: unknown, source: InputSource, bypassFilter = false): Acceptance {
-    const validation = validateAlert(value);
+    // Everything that can refuse or fail runs before the alert is queued or spooled.
+    const shape = checkShape(value, this.limits);
+    const validation = shape ? ({ ok: false, error: shape } as const) : validateAlert(value);
     if (!validation.ok) {
       this.reject(validation.error, source);
       return validation.error;
@@ -58,8 +76,13 @@ export class Ingest {
   private queue(targets: readonly OutputWorker[], alert: Alert, json: string, bytes: number, receivedAt: number, priorityRaw: string, source: InputSource): Acceptance {
     const accepted = () => {
       this.metrics.countInput(source, 'accepted');
-      this.metrics.countEvent(alert);
-      this.onAccepted?.(alert);
+      try {
+        this.metrics.countEvent(alert);
+        this.onAccepted?.(alert);
+      } catch (err) {
+        // The alert is queued (and spooled): a failure to count or log it must not turn into a 500.
+        this.onError(err);
+      }
     };
     if (!this.spool || targets.length === 0) {
       accepted();
@@ -76,11 +99,17 @@ export class Ingest {
         const error =
           err instanceof SpoolFullError
             ? new RequestError(ErrorCodes.SPOOL_FULL, 507, `${err.message}; raise spool.maxbytes or fix the failing output`)
-            : new RequestError(ErrorCodes.SPOOL_WRITE, 503, 'the alert could not be written to the spool; see the Peregrine log');
+            : new RequestError(ErrorCodes.SPOOL_WRITE, 503, `the alert could not be written to the spool (${err.message}); free space on the spool's disk, see /healthz "spool" and the Peregrine log`);
         this.reject(error, source);
         return error;
       },
     );
+  }
+
+  /** Items of a batch left unprocessed after too many errors: counted as rejected. */
+  skipped(n: number): void {
+    for (let i = 0; i < n; i++) this.metrics.countInput('requests', 'rejected');
+    this.metrics.rejected.inc({ code: ErrorCodes.ALERT_INVALID }, n);
   }
 
   reject(error: RequestError, source: InputSource): void {

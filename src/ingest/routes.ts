@@ -2,13 +2,16 @@
 // http_output.url may carry one) and /test, GET /healthz, /ping, /metrics.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
+import type { SpoolHealthSnapshot } from '../spool/spool-health.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
-import { decodeBody, parseBody } from './body.ts';
+import { decodeBody, MAX_BATCH_ERRORS, parseBody } from './body.ts';
 import type { Ingest } from './ingest.ts';
 import { testAlert } from './test-alert.ts';
+import { DLQ_MAX_LIMIT, deadLetterPage } from './dlq-page.ts';
 
 export interface RouteDeps {
   ingest: Ingest;
@@ -21,13 +24,18 @@ export interface RouteDeps {
   accepting: () => boolean;
   /** Noise-control figures of an output for /healthz (src/noise/); undefined when it has none. */
   noiseHealth?: (output: string) => Record<string, unknown> | undefined;
+  /** For what only Peregrine can fix (an unexpected error on one alert). */
+  log?: Logger;
+  /** The spool's write health, when it is on. */
+  spool?: () => SpoolHealthSnapshot;
 }
 
 /** "Authorization: Bearer <token>" (the scheme in any case, RFC 7235); always true when no token is set. */
 export function authorized(request: FastifyRequest, token: string): boolean {
   if (token === '') return true;
-  const header = request.headers.authorization ?? '';
-  const given = Buffer.from(/^bearer /i.test(header) ? header.slice(7) : '');
+  // RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER"), then one or more spaces.
+  const match = /^bearer +(.*)$/i.exec(request.headers.authorization ?? '');
+  const given = Buffer.from(match ? (match[1] as string) : '');
   const expected = Buffer.from(token);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -47,20 +55,33 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   const rejected: { index: number; code: string; message: string; path?: string }[] = [];
   const spooling: Promise<void>[] = [];
   const record = (index: number, error: RequestError | undefined) => {
-    if (error) rejected.push({ index, ...error.toBody().error });
+    if (!error) return;
+    const body = error.toBody().error;
+    rejected.push({ index, ...body, message: body.message.length > 500 ? `${body.message.slice(0, 500)}…` : body.message });
   };
-  parsed.items.forEach((item, index) => {
+  // Bounded work per request: at most MAX_BATCH_ERRORS bad items (the rest is skipped and counted),
+  // and the event loop gets a turn every YIELD_EVERY alerts so one big batch never stalls the others.
+  let skipped = parsed.skipped ?? 0;
+  for (let index = 0; index < parsed.items.length; index++) {
+    if (rejected.length >= MAX_BATCH_ERRORS) {
+      skipped += parsed.items.length - index;
+      break;
+    }
+    if (index > 0 && index % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+    const item = parsed.items[index] as (typeof parsed.items)[number];
     if ('error' in item) {
       deps.ingest.reject(item.error, 'requests');
-      return record(index, item.error);
+      record(index, item.error);
+      continue;
     }
-    const result = deps.ingest.accept(item.value, 'requests');
+    const result = acceptSafely(deps, item.value);
     if (result instanceof Promise) spooling.push(result.then((error) => record(index, error)));
     else record(index, result);
-  });
+  }
   // With the spool on, the reply waits for the commit that holds these alerts (shared with other requests).
   if (spooling.length) await Promise.all(spooling);
   rejected.sort((a, b) => a.index - b.index);
+  if (skipped > 0) deps.ingest.skipped(skipped);
 
   if (!parsed.batch) {
     const first = rejected[0];
@@ -68,12 +89,31 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
     if (first) return reply.code(status).send({ error: { code: first.code, message: first.message, ...(first.path !== undefined ? { path: first.path } : {}) } });
     return reply.code(200).send();
   }
-  const accepted = parsed.items.length - rejected.length;
+  const total = parsed.items.length + (parsed.skipped ?? 0);
+  const accepted = total - rejected.length - skipped;
   if (rejected.length === 0) return reply.code(200).send({ accepted });
+  const stopped = skipped > 0 ? `; stopped after ${MAX_BATCH_ERRORS} errors: ${skipped} more were not processed (not accepted; fix the sender)` : '';
+  const extra = skipped > 0 ? { skipped } : {};
   if (accepted === 0) {
-    return reply.code(400).send({ error: { code: ErrorCodes.ALERT_INVALID, message: 'no alert in the batch was valid; see "rejected"' }, accepted, rejected });
+    return reply.code(400).send({ error: { code: ErrorCodes.ALERT_INVALID, message: `no alert in the batch was valid; see "rejected"${stopped}` }, accepted, rejected, ...extra });
   }
-  return reply.code(207).send({ error: { code: ErrorCodes.BATCH_PARTIAL, message: `${rejected.length} of ${parsed.items.length} alerts were rejected; see "rejected"` }, accepted, rejected });
+  return reply
+    .code(207)
+    .send({ error: { code: ErrorCodes.BATCH_PARTIAL, message: `${rejected.length + skipped} of ${total} alerts were not accepted; see "rejected"${stopped}` }, accepted, rejected, ...extra });
+}
+
+const YIELD_EVERY = 512;
+
+/** One item's failure that is nobody's fault but Peregrine's stays that item's: the batch goes on. */
+function acceptSafely(deps: RouteDeps, value: unknown): ReturnType<Ingest['accept']> {
+  try {
+    return deps.ingest.accept(value, 'requests');
+  } catch (err) {
+    deps.log?.error({ err: (err as Error).message }, 'unexpected error accepting one alert');
+    const error = new RequestError(ErrorCodes.INTERNAL, 500, 'internal error on this alert; it was not accepted; the details are in the Peregrine log');
+    deps.ingest.reject(error, 'requests');
+    return error;
+  }
 }
 
 /** Paths that are endpoints of their own: a POST there is not an alert. Everything else is ingest. */
@@ -109,12 +149,18 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
   // Read-only view of the dead-letter store (the CLI `peregrine dlq` replays and purges).
   server.get('/dlq', async (request, reply) => {
     requireToken(request, deps);
-    const q = request.query as { output?: string; since?: string; limit?: string };
+    const q = request.query as { output?: string; since?: string; limit?: string; before?: string };
     const since = q.since === undefined ? undefined : Date.parse(q.since);
     if (since !== undefined && Number.isNaN(since)) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, 'since must be an ISO 8601 time, e.g. 2026-11-20T00:00:00Z', 'since');
-    const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
-    const entries = deps.deadLetters.list({ ...(q.output ? { output: q.output } : {}), ...(since !== undefined ? { since } : {}), limit });
-    return reply.send({ total: deps.deadLetters.size(), entries: entries.map((e) => ({ ...e, at: new Date(e.at).toISOString() })) });
+    const before = q.before === undefined ? undefined : Number(q.before);
+    if (before !== undefined && !Number.isSafeInteger(before)) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, 'before must be a dead-letter id (the "next" of the previous page)', 'before');
+    const page = deadLetterPage(deps.deadLetters, {
+      ...(q.output ? { output: q.output } : {}),
+      ...(since !== undefined ? { since } : {}),
+      ...(before !== undefined ? { before } : {}),
+      limit: Math.min(DLQ_MAX_LIMIT, Math.max(1, Number(q.limit ?? 100) || 100)),
+    });
+    return reply.send({ total: deps.deadLetters.size(), ...page });
   });
   // falcosidekick answers these on any method (its chart's `helm test` POSTs /healthz).
   const anyMethod = ['GET', 'POST'] as const;
@@ -127,11 +173,14 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
       }),
     );
     const states = Object.values(outputs).map((o) => o.state);
-    const accepting = deps.accepting();
-    const status = !accepting ? 'shutting_down' : states.every((s) => s === 'ok') ? 'ok' : 'degraded';
+    const spool = deps.spool?.();
+    // A spool that cannot commit (full disk) cannot accept alerts: not ready until it can again.
+    const accepting = deps.accepting() && !spool?.failing.includes('commit');
+    const ok = states.every((s) => s === 'ok') && spool?.state !== 'degraded';
+    const status = !deps.accepting() ? 'shutting_down' : ok ? 'ok' : 'degraded';
     // Readiness fails only when ingest cannot accept; a failing output is visible here but does
     // not take Peregrine out of the load balancer (its queue still takes alerts).
-    return reply.code(accepting ? 200 : 503).send({ status, outputs });
+    return reply.code(accepting ? 200 : 503).send({ status, outputs, ...(spool ? { spool } : {}) });
   } });
   server.route({
     method: [...anyMethod],

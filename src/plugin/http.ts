@@ -3,6 +3,7 @@ import { Pool, type Dispatcher } from 'undici';
 import { fail, ok, retry, type Outcome } from '../dispatch/result.ts';
 import { abortReason } from './abort.ts';
 import type { NodeTlsOptions } from './tls.ts';
+import { basicAuthOf, BasicAuthPool } from './basic-auth.ts';
 
 export interface HttpPoolOptions {
   tls: NodeTlsOptions;
@@ -10,16 +11,23 @@ export interface HttpPoolOptions {
   timeoutMs: number;
 }
 
-/** A keep-alive pool to one origin. Request deadlines come from the worker's AbortSignal. */
+/**
+ * A keep-alive pool to one origin. Request deadlines come from the worker's AbortSignal.
+ * `user:pass@` in the URL becomes Basic auth on every request without an Authorization header, as
+ * Go's http.Client does for falcosidekick (the origin alone would drop it silently).
+ */
 export function createHttpPool(origin: string | URL, options: HttpPoolOptions): Pool {
-  return new Pool(new URL(origin).origin, {
+  const url = new URL(origin);
+  const poolOptions: Pool.Options = {
     connections: options.connections,
     pipelining: 1,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connect: { ...options.tls, timeout: options.timeoutMs },
-  });
+  };
+  const authorization = basicAuthOf(url);
+  return authorization ? new BasicAuthPool(url.origin, poolOptions, authorization) : new Pool(url.origin, poolOptions);
 }
 
 export interface HttpResponse {

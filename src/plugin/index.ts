@@ -19,6 +19,7 @@ export { minimumPriority } from '../config/common.ts';
 export type { Alert } from '../alert/alert.ts';
 export { PRIORITIES, PRIORITY_NAMES, parsePriority, priorityRank, type Priority } from '../alert/priority.ts';
 export { serializeAlert } from '../alert/serialize.ts';
+export { newFields } from '../alert/fields.ts';
 export { epochMillis, epochNanos, epochSecondsText, goTimeText, rfc3339Nanos } from '../alert/time.ts';
 export { fieldTexts, tagsText } from './message.ts';
 export { compileTemplateSource, templateContext, type TemplateContext } from '../enrich/templates.ts';

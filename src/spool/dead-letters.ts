@@ -5,11 +5,20 @@ import { parseJson } from '../alert/json.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import type { Spool, StoredDeadLetter } from './spool.ts';
 
+/** The alert of a dead letter; one whose text no longer parses is shown as its uuid and text (cut at 4 KiB). */
+function alertOf(row: StoredDeadLetter): Alert {
+  try {
+    return parseJson(row.json) as Alert;
+  } catch {
+    return { uuid: row.uuid, rule: '(unreadable spool row)', priority: 'Debug', unreadable: row.json.slice(0, 4096) } as unknown as Alert;
+  }
+}
+
 export function toDeadLetter(row: StoredDeadLetter): DeadLetter {
   return {
     id: Number(row.id),
     output: row.output,
-    alert: parseJson(row.json) as Alert,
+    alert: alertOf(row),
     reason: row.reason as DeadLetterReason,
     detail: row.detail,
     attempts: Number(row.attempts),
@@ -26,7 +35,14 @@ export class SpoolDeadLetterStore implements DeadLetterStore {
 
   add(entry: NewDeadLetter): DeadLetter {
     const json = serializeAlert(entry.alert);
-    const id = this.spool.deadLetter(entry.output, entry.spoolId, entry.alert, json, entry.reason, entry.detail, entry.attempts, entry.at);
+    let id = 0;
+    try {
+      id = this.spool.deadLetter(entry.output, entry.spoolId, entry.alert, json, entry.reason, entry.detail, entry.attempts, entry.at);
+    } catch (err) {
+      // The disk is full or failing: the transaction rolled back, so the delivery is still pending in
+      // the spool and is sent again after the next start (id 0: not stored as a dead letter).
+      this.spool.health.failed('deadletter', err, 'the alert stays pending in the spool and is sent again after the next start');
+    }
     return { id, output: entry.output, alert: entry.alert, reason: entry.reason, detail: entry.detail, attempts: entry.attempts, at: entry.at };
   }
 

@@ -38,7 +38,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
   }
   const id = values.id === undefined ? undefined : Number(values.id);
   const filter = { ...(values.output ? { output: values.output } : {}), ...(id !== undefined ? { id } : {}) };
-  const spool = Spool.open(config.spool, pino({ level: 'silent' }));
+  const spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: false });
   try {
     switch (command) {
       case 'list': {

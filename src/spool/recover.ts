@@ -15,6 +15,7 @@ export function recoverSpool(
   clock: Clock,
   log: Logger,
   countRemoved: (output: string, n: number) => void,
+  countUnreadable: (output: string) => void = () => {},
 ): void {
   const backlog = spool.backlog();
   const now = clock.now();
@@ -24,20 +25,39 @@ export function recoverSpool(
   for (const worker of workers) {
     const pending = spool.pending(worker.name);
     let resumeAt = 0;
+    let recovered = 0;
     for (const row of pending) {
       let json = jsonById.get(row.id);
       if (json === undefined) jsonById.set(row.id, (json = row.json));
-      worker.enqueue(thawAlert(json), row.bytes, row.receivedAt, { spoolId: row.id, attempts: row.attempts });
+      let alert;
+      try {
+        alert = thawAlert(json);
+      } catch (err) {
+        // One damaged row must not stop every start: it goes to the dead-letter store, named.
+        const detail = `spool row ${row.id} is not readable JSON (${(err as Error).message}); its text is kept in the dead letter`;
+        const deadLetterId = spool.deadLetterUnreadable(worker.name, row.id, detail, row.attempts, now);
+        countUnreadable(worker.name);
+        log.error({ output: worker.name, spoolId: row.id, deadLetterId, err: (err as Error).message }, 'unreadable alert in the spool: moved to the dead-letter store (peregrine dlq list)');
+        continue;
+      }
+      recovered++;
+      worker.enqueue(alert, row.bytes, row.receivedAt, { spoolId: row.id, attempts: row.attempts });
       if (row.attempts > 0 && row.nextAt > now) resumeAt = resumeAt === 0 ? row.nextAt : Math.min(resumeAt, row.nextAt);
     }
     if (resumeAt > 0) worker.pauseUntil(resumeAt);
-    if (pending.length) log.info({ output: worker.name, recovered: pending.length }, 'recovered undelivered alerts from the spool');
+    if (recovered) log.info({ output: worker.name, recovered }, 'recovered undelivered alerts from the spool');
   }
   const configured = new Set(workers.map((w) => w.name));
   for (const [output, count] of Object.entries(backlog)) {
     if (configured.has(output)) continue;
     for (const row of spool.pending(output)) {
-      const alert = thawAlert(row.json);
+      let alert;
+      try {
+        alert = thawAlert(row.json);
+      } catch (err) {
+        spool.deadLetterUnreadable(output, row.id, `spool row ${row.id} is not readable JSON (${(err as Error).message})`, row.attempts, now);
+        continue;
+      }
       deadLetters.add({ output, alert, reason: 'output_removed', detail: `output "${output}" is no longer configured`, attempts: row.attempts, at: now, spoolId: row.id });
     }
     countRemoved(output, count);

@@ -2,14 +2,18 @@
 // it has a delivery row referencing it. Ingest replies only after the commit that holds the alert;
 // writes from concurrent requests share one commit (group commit, one per event-loop turn).
 // Deliveries, retries and dead letters are journalled in the same batched transactions.
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
-import { ConfigError } from '../errors.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { SpoolHealth } from './spool-health.ts';
+import { spoolAccessError } from './open-error.ts';
+import { AckMark } from './ack-mark.ts';
+import { lockSpoolDir, type DirLock } from './dir-lock.ts';
+import { ConfigError } from '../errors.ts';
 
 type FsyncPolicy = 'normal' | 'full';
 
@@ -31,6 +35,7 @@ export interface PendingDelivery {
 export interface StoredDeadLetter {
   id: number;
   output: string;
+  uuid: string;
   json: string;
   reason: string;
   detail: string;
@@ -72,33 +77,6 @@ function isCorruption(err: unknown): boolean {
   return typeof code === 'number' && [SQLITE_CORRUPT, SQLITE_NOTADB].includes(code & 0xff);
 }
 
-/** What is wrong and how to fix it, for a spool that cannot be opened (the usual cause: another UID owns it). */
-function spoolAccessError(dir: string, path: string, err: unknown): ConfigError {
-  const reason = (err as { errstr?: string; code?: string; message?: string }).errstr ?? (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-  const owner = (p: string) => {
-    try {
-      const st = statSync(p);
-      return `${p} is owned by uid ${st.uid} gid ${st.gid}, mode ${(st.mode & 0o777).toString(8)}`;
-    } catch {
-      return undefined;
-    }
-  };
-  const uid = process.getuid?.() ?? 'unknown';
-  const gid = process.getgid?.() ?? 'unknown';
-  const facts = [owner(dir), owner(path), owner(`${path}-wal`)].filter(Boolean).join('; ');
-  return new ConfigError([
-    {
-      path: 'spool.dir',
-      env: 'SPOOL_DIR',
-      message:
-        `cannot open the spool ${path} (${reason}) as uid ${uid} gid ${gid}${facts ? `; ${facts}` : ''}. ` +
-        'Nothing was moved or deleted. The folder and its peregrine.db* files must be readable and writable by this user: ' +
-        `chown -R ${uid}:${gid} ${dir}, or in Kubernetes run as their owner / set podSecurityContext.fsGroup so the volume is group-writable ` +
-        '(falcosidekick\'s chart ran as uid 1234, Peregrine\'s runs as 10001), or point spool.dir at an empty writable folder.',
-    },
-  ]);
-}
-
 export class Spool {
   readonly path: string;
   private readonly db: DatabaseSync;
@@ -112,6 +90,16 @@ export class Spool {
   private readonly sidecars: SpoolSidecar[] = [];
   private byteCount: number;
   private closed = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private dirLock: DirLock | undefined;
+  /** The highest alert id ever committed (ids are never reused: the loss check relies on it). */
+  private hwm = 0;
+  private readonly ackMark: AckMark;
+  /** Acknowledged alerts found missing at open (a damaged WAL): reported in the log and the metrics. */
+  readonly lostAtOpen: number;
+  private retryMs = 0;
+  /** Failed writes: the spool degrades (503 for new alerts) and retries instead of crashing the process. */
+  readonly health: SpoolHealth;
   /** Called after each commit with its duration (seconds): the commit latency histogram. */
   onCommit: (seconds: number) => void = () => {};
 
@@ -120,20 +108,36 @@ export class Spool {
    * Anything else (no permission, read-only volume, a newer schema) is a startup error that says
    * how to fix it: a file Peregrine could not open is never renamed.
    */
-  static open(options: SpoolOptions, log: Logger): Spool {
+  static open(options: SpoolOptions, log: Logger, { lock = true }: { lock?: boolean } = {}): Spool {
     const path = join(options.dir, SPOOL_FILE);
+    let dirLock: DirLock | undefined;
     try {
       mkdirSync(options.dir, { recursive: true });
+      // The daemon locks the folder (one daemon per spool); `peregrine dlq` works beside it.
+      if (lock) dirLock = lockSpoolDir(options.dir);
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       throw spoolAccessError(options.dir, path, err);
     }
     try {
+      const spool = Spool.openLocked(path, options, log);
+      spool.dirLock = dirLock;
+      return spool;
+    } catch (err) {
+      dirLock?.release();
+      throw err;
+    }
+  }
+
+  private static openLocked(path: string, options: SpoolOptions, log: Logger): Spool {
+    try {
       return new Spool(path, options, log);
     } catch (err) {
+      if (err instanceof ConfigError) throw err;
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
       const lost = countRecoverable(path);
       const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      for (const suffix of ['', '-wal', '-shm']) {
+      for (const suffix of ['', '-wal', '-shm', '-acked']) {
         if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
       }
       log.error(
@@ -148,7 +152,9 @@ export class Spool {
     this.path = path;
     this.options = options;
     this.log = log;
-    this.db = new DatabaseSync(path);
+    this.health = new SpoolHealth(log);
+    // Waits up to 5 s for `peregrine dlq` (another connection) instead of failing at once with SQLITE_BUSY.
+    this.db = new DatabaseSync(path, { timeout: 5_000 });
     try {
       this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.fsync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = OFF;`);
       const check = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
@@ -157,14 +163,34 @@ export class Spool {
       const version = (this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
       if (version === undefined) this.db.prepare("INSERT INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
       else if (version !== String(SCHEMA_VERSION)) {
-        throw new Error(`spool schema ${version} is not the supported ${SCHEMA_VERSION}: it was written by another Peregrine version; run that version until its spool is empty, or point spool.dir elsewhere`);
+        throw new ConfigError([
+          {
+            path: 'spool.dir',
+            env: 'SPOOL_DIR',
+            message: `spool schema ${version} is not the supported ${SCHEMA_VERSION}: it was written by another Peregrine version; run that version until its spool is empty, or point spool.dir elsewhere`,
+          },
+        ]);
       }
+      const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'hwm'").get() as { value: string } | undefined;
+      const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM alerts').get() as { m: number }).m;
+      this.hwm = Math.max(Number(meta?.value ?? 0), Number(maxId));
+      this.ackMark = new AckMark(`${path}-acked`);
     } catch (err) {
       this.db.close();
       throw err;
     }
+    const acknowledged = this.ackMark.read() ?? 0;
+    this.lostAtOpen = Math.max(0, acknowledged - this.hwm);
+    if (this.lostAtOpen > 0) {
+      log.error(
+        { lost: this.lostAtOpen, acknowledgedUpTo: acknowledged, spoolUpTo: this.hwm, fsync: options.fsync },
+        'SPOOL LOST ACKNOWLEDGED ALERTS: the database ends before the last acknowledged alert (a damaged or truncated WAL); these alerts cannot be delivered (see peregrine_spool_lost_alerts_total; spool.fsync: full keeps them across power loss)',
+      );
+    }
+    this.ackMark.write(this.hwm);
     this.stmt = {
-      insertAlert: this.db.prepare('INSERT INTO alerts(uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?)'),
+      insertAlert: this.db.prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?, ?)'),
+      saveHwm: this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('hwm', ?)"),
       insertDelivery: this.db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
       deleteDelivery: this.db.prepare('DELETE FROM deliveries WHERE output = ? AND alert_id = ?'),
       deleteOrphan: this.db.prepare('DELETE FROM alerts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?) RETURNING bytes'),
@@ -232,6 +258,20 @@ export class Spool {
     });
   }
 
+  /**
+   * Moves one delivery whose stored JSON cannot be read into the dead-letter table, its text as
+   * stored (for inspection; `dlq replay` skips it). Returns the dead letter's id.
+   */
+  deadLetterUnreadable(output: string, id: number, detail: string, attempts: number, at: number): number {
+    return this.transaction(() => {
+      const row = this.db
+        .prepare("INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) SELECT ?, uuid, json, 'unreadable', ?, ?, ? FROM alerts WHERE id = ? RETURNING id")
+        .get(output, detail, attempts, at, id) as { id: number };
+      this.forget(output, id);
+      return Number(row.id);
+    });
+  }
+
   /** Every undelivered alert of one output, oldest first. */
   pending(output: string): PendingDelivery[] {
     this.flush();
@@ -244,7 +284,7 @@ export class Spool {
     return Object.fromEntries((this.stmt.backlog?.all() as { output: string; n: number }[]).map((r) => [r.output, Number(r.n)]));
   }
 
-  deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number } = {}): StoredDeadLetter[] {
+  deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number; before?: number } = {}): StoredDeadLetter[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     const add = (clause: string, value: string | number | undefined) => {
@@ -255,7 +295,8 @@ export class Spool {
     add('output = ?', filter.output);
     add('at >= ?', filter.since);
     add('id = ?', filter.id);
-    const sql = `SELECT id, output, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
+    add('id < ?', filter.before);
+    const sql = `SELECT id, output, uuid, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
     return (this.db.prepare(sql).all(...args) as unknown as StoredDeadLetter[]).reverse();
   }
 
@@ -265,18 +306,31 @@ export class Spool {
 
   /** Puts dead letters back as pending deliveries of their output (picked up at the next start). Returns how many. */
   replayDeadLetters(filter: { output?: string; id?: number }): number {
-    const rows = this.deadLetters(filter);
-    return this.transaction(() => {
+    const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable');
+    const hwmBefore = this.hwm;
+    try {
+      this.replayRows(rows);
+    } catch (err) {
+      this.hwm = hwmBefore;
+      throw err;
+    }
+    this.ackMark.write(this.hwm);
+    return rows.length;
+  }
+
+  private replayRows(rows: StoredDeadLetter[]): void {
+    this.transaction(() => {
       for (const row of rows) {
-        const { lastInsertRowid } = this.db
-          .prepare('INSERT INTO alerts(uuid, priority, received_at, bytes, json) SELECT uuid, 0, at, length(json), json FROM dead_letters WHERE id = ?')
-          .run(row.id) as { lastInsertRowid: number | bigint };
+        const lastInsertRowid = ++this.hwm;
+        this.db
+          .prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) SELECT ?, uuid, 0, at, length(json), json FROM dead_letters WHERE id = ?')
+          .run(lastInsertRowid, row.id);
+        this.stmt.saveHwm?.run(String(this.hwm));
         this.db.prepare('UPDATE alerts SET priority = ? WHERE id = ?').run(priorityRank((JSON.parse(row.json) as { priority: Alert['priority'] }).priority), lastInsertRowid);
         this.stmt.insertDelivery?.run(row.output, lastInsertRowid);
         this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);
         this.byteCount += Buffer.byteLength(row.json);
       }
-      return rows.length;
     });
   }
 
@@ -304,18 +358,28 @@ export class Spool {
     this.reschedules = [];
     const started = performance.now();
     const results: (number | Error)[] = [];
+    const hwmBefore = this.hwm;
     try {
       this.transaction(() => {
         for (const [output, id] of completes) this.forget(output, id);
         for (const args of reschedules) this.stmt.reschedule?.run(...args);
         for (const req of appends) results.push(this.insert(req));
         for (const sidecar of this.sidecars) sidecar.write();
+        if (this.hwm !== hwmBefore) this.stmt.saveHwm?.run(String(this.hwm));
       });
+      if (this.hwm !== hwmBefore) this.ackMark.write(this.hwm);
     } catch (err) {
+      this.hwm = hwmBefore;
       for (const req of appends) req.reject(err as Error);
-      this.log.error({ err: (err as Error).message }, 'spool write failed: alerts in this commit were refused');
+      // Deliveries done or rescheduled are kept and written with a later commit: the disk may come back.
+      this.completes = completes.concat(this.completes);
+      this.reschedules = reschedules.concat(this.reschedules);
+      this.health.failed('commit', err, 'new alerts are refused with 503 until it works again, deliveries done are kept and retried');
+      this.retryLater();
       return;
     }
+    this.retryMs = 0;
+    this.health.succeeded('commit');
     this.onCommit((performance.now() - started) / 1000);
     appends.forEach((req, i) => {
       const r = results[i];
@@ -324,20 +388,41 @@ export class Spool {
     });
   }
 
-  /** Reclaims space from the WAL and freed pages; cheap enough to run every few seconds when idle. */
-  maintain(): void {
+  /**
+   * Reclaims space from the WAL and freed pages; cheap enough to run every few seconds when idle.
+   * Returns false when it failed (a full disk): the caller backs off; the error is in health.
+   */
+  maintain(): boolean {
     this.flush();
-    this.db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA incremental_vacuum;');
+    try {
+      // While commits fail and no alert arrives to try one, this small write finds the disk back.
+      if (this.health.failingOp('commit')) {
+        this.transaction(() => this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('probe', ?)").run(String(Date.now())));
+        this.health.succeeded('commit');
+      }
+      this.db.exec('PRAGMA wal_checkpoint(TRUNCATE); PRAGMA incremental_vacuum;');
+    } catch (err) {
+      this.health.failed('maintain', err, 'WAL checkpoint and vacuum postponed, retried with backoff');
+      return false;
+    }
+    this.health.succeeded('maintain');
+    return true;
   }
 
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    clearTimeout(this.retryTimer);
     try {
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      // The WAL is intact and replayed at the next start; a full disk must not fail the shutdown.
+      this.log.warn({ err: (err as Error).message }, 'spool checkpoint at shutdown failed: the WAL is kept and replayed at the next start');
     } finally {
       this.db.close();
+      this.ackMark.close();
+      this.dirLock?.release();
     }
   }
 
@@ -351,8 +436,8 @@ export class Spool {
       this.byteCount -= victim.bytes;
       this.onEvict(Number(victim.id), outputs, victim.priority);
     }
-    const { lastInsertRowid } = this.stmt.insertAlert?.run(req.alert.uuid, rank, req.receivedAt, req.bytes, req.json) as { lastInsertRowid: number | bigint };
-    const id = Number(lastInsertRowid);
+    const id = ++this.hwm;
+    this.stmt.insertAlert?.run(id, req.alert.uuid, rank, req.receivedAt, req.bytes, req.json);
     for (const output of req.outputs) this.stmt.insertDelivery?.run(output, id);
     this.byteCount += req.bytes;
     return id;
@@ -374,6 +459,17 @@ export class Spool {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       throw err;
     }
+  }
+
+  /** After a failed commit with work left (deliveries done): try again, 100 ms doubling to 30 s. */
+  private retryLater(): void {
+    if (this.retryTimer !== undefined || (this.completes.length === 0 && this.reschedules.length === 0)) return;
+    this.retryMs = Math.min(30_000, Math.max(100, this.retryMs * 2));
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.flush();
+    }, this.retryMs);
+    this.retryTimer.unref();
   }
 
   private scheduleFlush(): void {

@@ -16,6 +16,8 @@ export interface QueueStats {
 
 // The falco events counter is keyed by alert content; past this many series new ones fold into "_other".
 const MAX_EVENT_SERIES = 2000;
+// …and each of its label values to this many characters (the last one "…" when cut).
+const MAX_LABEL_CHARS = 256;
 
 type EventLabels = Record<string, string>;
 
@@ -115,7 +117,7 @@ export class Metrics {
   });
   readonly deadLettered = new Counter({
     name: 'peregrine_dead_lettered_total',
-    help: 'Alerts moved to the dead-letter store, by reason (rejected, retry_budget, output_removed).',
+    help: 'Alerts moved to the dead-letter store, by reason (rejected, retry_budget, output_removed, unreadable).',
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
@@ -158,8 +160,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly spoolErrors = new Counter({
+    name: 'peregrine_spool_errors_total',
+    help: 'Failed spool writes by operation (commit, maintain, deadletter): a full or failing disk. Peregrine keeps running and retries.',
+    labelNames: ['op'] as const,
+    registers: [this.registry],
+  });
+
+  readonly connectionsRefused = new Counter({
+    name: 'peregrine_ingest_connections_refused_total',
+    help: 'Ingest connections refused because ingest.maxconnections were open.',
+    registers: [this.registry],
+  });
+  readonly spoolLost = new Counter({
+    name: 'peregrine_spool_lost_alerts_total',
+    help: 'Acknowledged alerts found missing from the spool at start (a damaged or truncated WAL after a crash or power loss): they cannot be delivered. Should stay 0.',
+    registers: [this.registry],
+  });
+
   /** Set when the spool is on: read at scrape time. */
   spoolBytes: () => number = () => 0;
+  /** 1 while spool writes fail (see /healthz "spool"). */
+  spoolDegraded: () => number = () => 0;
 
   constructor(options: { defaultMetrics?: boolean; events?: Partial<EventLabelConfig> } = {}) {
     this.eventLabels = { customfields: {}, templatedfields: [], extralabels: [], podlabel: false, ...options.events };
@@ -167,7 +189,7 @@ export class Metrics {
     const labelNames = [...new Set([...BASE_EVENT_LABELS, ...this.extraEventLabels.map(([name]) => name)])];
     this.events = new Counter({
       name: 'falcosecurity_falcosidekick_falco_events_total',
-      help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other").`,
+      help: `Falco alerts by rule and priority (bounded: at most ${MAX_EVENT_SERIES} series, then "_other"; label values cut at ${MAX_LABEL_CHARS} characters).`,
       labelNames,
       registers: [this.registry],
       collect: (): void => this.eventCounts.writeTo(this.events),
@@ -179,6 +201,15 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(spoolBytes());
+      },
+    });
+    const spoolDegraded = () => this.spoolDegraded();
+    new Gauge({
+      name: 'peregrine_spool_degraded',
+      help: '1 while spool writes fail (a full or failing disk: new alerts get 503), 0 otherwise.',
+      registers: [this.registry],
+      collect() {
+        this.set(spoolDegraded());
       },
     });
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -226,13 +257,16 @@ export class Metrics {
 
   /** falcosidekick's labels: priority is the number (Debug 1 … Emergency 8), priority_raw the lower-case name. */
   countEvent(alert: Alert): void {
-    const hostname = alert.hostname || 'unknown';
-    const ns = fieldText(alert.output_fields['k8s.ns.name']);
-    const pod = this.eventLabels.podlabel ? fieldText(alert.output_fields['k8s.pod.name']) : '';
-    const { rule, priority, source } = alert;
+    // Label values are alert content: cut them, or 150 alerts with 1 MiB rule names make a 157 MB /metrics.
+    const hostname = cutLabel(alert.hostname || 'unknown');
+    const ns = cutLabel(fieldText(alert.output_fields['k8s.ns.name']));
+    const pod = this.eventLabels.podlabel ? cutLabel(fieldText(alert.output_fields['k8s.pod.name'])) : '';
+    const rule = cutLabel(alert.rule);
+    const source = cutLabel(alert.source);
+    const { priority } = alert;
     // The key is built from strings only; the label object is made once per new series.
     let key = `${hostname}\u0000${rule}\u0000${priority}\u0000${source}\u0000${ns}\u0000${pod}`;
-    const extra = this.extraEventLabels.length === 0 ? undefined : this.extraEventLabels.map(([, read]) => read(alert));
+    const extra = this.extraEventLabels.length === 0 ? undefined : this.extraEventLabels.map(([, read]) => cutLabel(read(alert)));
     if (extra) key += `\u0000${extra.join('\u0000')}`;
     const labels = (): EventLabels => {
       const out: EventLabels = { hostname, rule, ...PRIORITY_LABELS[priority], source, k8s_ns_name: ns, k8s_pod_name: pod };
@@ -247,4 +281,9 @@ export class Metrics {
       });
     }
   }
+}
+
+/** A label value cut to MAX_LABEL_CHARS (the key of the series is cut the same way). */
+function cutLabel(value: string): string {
+  return value.length > MAX_LABEL_CHARS ? `${value.slice(0, MAX_LABEL_CHARS - 1)}…` : value;
 }

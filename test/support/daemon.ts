@@ -49,3 +49,17 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Starts the daemon and resolves once it answers GET /ping on `port` (within 30 s). */
+export async function startDaemonReady(args: string[], port: number): Promise<Daemon> {
+  const daemon = startDaemon(args);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if ((await fetch(`http://127.0.0.1:${port}/ping`).catch(() => undefined))?.ok) return daemon;
+    if (daemon.child.exitCode !== null || Date.now() > deadline) {
+      daemon.child.kill('SIGKILL');
+      throw new Error(`the daemon did not come up on port ${port}:\n${daemon.stderr.join('\n')}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,51 @@
+// Limits on the shape of one alert, checked on the parsed value before validation, enrichment or
+// queueing, in one iterative walk (no recursion: depth cannot overflow the stack). Falco's alerts
+// are flat maps of a few dozen scalar fields; what is far outside that is refused with a clear 400
+// instead of costing seconds of event loop or failing later, after the alert was queued:
+// - nesting deeper than MAX_DEPTH; more than `maxfields` keys in all (a 200k-key object blocked the
+//   loop for seconds per alert);
+// - a number JSON.parse turned into Infinity (1e400): JSON.stringify would send it as null, and
+//   falcosidekick's Go decoder refuses it;
+// - an own key `toString` or `valueOf` holding data: it shadows the method every String(value),
+//   template and label uses, so the alert would fail in an output after it was acknowledged.
+import { ErrorCodes, RequestError } from '../errors.ts';
+
+export const MAX_DEPTH = 32;
+const SHADOWING = new Set(['toString', 'valueOf']);
+
+export interface ShapeLimits {
+  maxfields: number;
+}
+
+const invalid = (message: string, path: string) => new RequestError(ErrorCodes.ALERT_INVALID, 400, message, path);
+
+/** undefined when the value is within the limits; the reason (with its dotted path) otherwise. */
+export function checkShape(value: unknown, limits: ShapeLimits): RequestError | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  let keys = 0;
+  const stack: { value: object; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    if (item.depth > MAX_DEPTH) return invalid(`nested deeper than ${MAX_DEPTH} levels at "${cut(item.path)}": Falco alerts are flat maps of fields`, cut(item.path));
+    if (JSON.isRawJSON(item.value)) continue;
+    const isArray = Array.isArray(item.value);
+    // Count first, stopping at the limit: listing 200k keys costs more than all the rest.
+    if (isArray) keys += (item.value as unknown[]).length;
+    else keys += Object.keys(item.value).length;
+    if (keys > limits.maxfields) {
+      return invalid(`more than ${limits.maxfields} keys and list items in one alert (ingest.maxfields): Falco alerts carry a few dozen fields`, cut(item.path));
+    }
+    const entries = isArray ? (item.value as unknown[]).map((v, i) => [String(i), v] as const) : Object.entries(item.value);
+    for (const [key, v] of entries) {
+      const path = item.path === '' ? key : `${item.path}.${key}`;
+      if (!isArray && SHADOWING.has(key)) return invalid(`the key "${key}" is not allowed in alert data (it shadows a method every output uses to print values)`, cut(path));
+      if (typeof v === 'number' && !Number.isFinite(v)) return invalid('a number beyond the range of a 64-bit float (e.g. 1e400) is refused, as falcosidekick does', cut(path));
+      if (v !== null && typeof v === 'object') stack.push({ value: v, depth: item.depth + 1, path });
+    }
+  }
+  return undefined;
+}
+
+/** A path for an error message: at most 200 characters. */
+function cut(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 200)}…` : path;
+}
