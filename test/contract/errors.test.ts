@@ -35,10 +35,10 @@ describe('error codes', () => {
     for (const file of files) {
       const text = readFileSync(join(repo, file), 'utf8');
       for (const m of text.matchAll(/(?<![A-Za-z0-9_])ERR_[A-Z0-9_]+/g)) {
-        // Comparing an error's `.code` with a string matches someone else's code (Node's
-        // ERR_BUFFER_TOO_LARGE from zlib): that is reading it, not defining one.
+        // Comparing an error's `.code` with a string (or a `case` on it) matches someone else's code
+        // (Node's ERR_BUFFER_TOO_LARGE from zlib): that is reading it, not defining one.
         const before = text.slice(Math.max(0, (m.index ?? 0) - 12), m.index);
-        if (/code\s*[!=]==?\s*['"`]$/.test(before)) continue;
+        if (/(code\s*[!=]==?\s*|case\s+)['"`]$/.test(before)) continue;
         if (!codes.has(m[0])) unknown.push(`${file}: ${m[0]}`);
       }
     }

@@ -126,7 +126,7 @@ describe('named output instances', () => {
       { path: 'outputs.hook.address', env: 'OUTPUTS__HOOK__ADDRESS', message: 'a webhook output needs address; address is not set' },
     ]);
     expect(problems('outputs:\n  k:\n    type: kafka\n    hostport: localhost:9092\n')).toEqual([
-      { path: 'outputs.k.topic', env: 'OUTPUTS__K__TOPIC', message: 'a kafka output needs hostport and topic; topic is not set' },
+      { path: 'outputs.k.topic', env: 'OUTPUTS__K__TOPIC', message: 'kafka.hostport is set but kafka.topic is empty: set the topic to produce to (or unset hostport to leave Kafka off)' },
     ]);
   });
 
