@@ -48,7 +48,7 @@ const BatchSchema = z
   .prefault({})
   .describe('Batching, for outputs that send several alerts per request.');
 
-export const SendRateSchema = z
+const SendRateSchema = z
   .object({
     requestspersecond: z
       .number()

@@ -36,7 +36,7 @@ export function redactDeep(value: unknown, depth = 0): unknown {
 const SECRET_QUERY_NAMES = /^(key|sig|signature|auth|code|pass|pwd|sas|x-amz-signature|x-amz-credential|x-amz-security-token)$/i;
 
 /** True when a URL query parameter's name says its value is a secret (`?apikey=`, `?access_token=`, `?sig=`). */
-export function isSecretQueryName(name: string): boolean {
+function isSecretQueryName(name: string): boolean {
   return isSecretKey(name) || SECRET_QUERY_NAMES.test(name);
 }
 

@@ -5,7 +5,7 @@ import type { DeadLetter, DeadLetterFilter, DeadLetterStore } from '../dispatch/
 import { serializeAlert } from '../alert/serialize.ts';
 
 export const DLQ_MAX_LIMIT = 1000;
-export const DLQ_MAX_PAGE_BYTES = 8 * 1024 * 1024;
+const DLQ_MAX_PAGE_BYTES = 8 * 1024 * 1024;
 
 export interface DlqPage {
   entries: (Omit<DeadLetter, 'at'> & { at: string })[];
