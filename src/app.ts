@@ -24,6 +24,9 @@ import { redactAlert } from './config/redact.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
 import { Spool } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
+import { attachConsole } from './console/index.ts';
+import { createTrail, minimumPriorityExplainer } from './trail/create.ts';
+import type { Trail } from './trail/recorder.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -46,6 +49,10 @@ export interface App {
   spool: Spool | undefined;
   metrics: Metrics;
   log: Logger;
+  /** The delivery trail and activity counters (undefined when trail and console are off). */
+  trail: Trail | undefined;
+  /** The console's own listener when console.port is set (main.ts listens on it). */
+  consoleServer: FastifyInstance | undefined;
   /** Connects every output in the background; alerts queue until each is connected. */
   startOutputs(): void;
   /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts. */
@@ -143,6 +150,16 @@ export function buildApp(config: Config, deps: AppDeps): App {
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc());
   const tls = resolveClientTls(config);
   const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
+  const minimums = new Map<string, string>();
+  const trail = createTrail({
+    config: config.trail,
+    consoleEnabled: config.console.enabled,
+    outputs: plugins.filter((plugin) => plugin.enabled(config[plugin.name] as never)).map((plugin) => plugin.name),
+    explain: minimumPriorityExplainer(minimums),
+    spool,
+    clock,
+    log: log.child({ component: 'trail' }),
+  });
 
   const routed = plugins
     .filter((plugin) => plugin.enabled(config[plugin.name] as never))
@@ -153,6 +170,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         metrics,
         log: log.child({ output: plugin.name }),
         deadLetters,
+        ...(trail ? { trail } : {}),
         ...(spool ? { journal: spool } : {}),
         connect: { tls, userAgent: USER_AGENT, enrichment },
         ...(deps.random ? { random: deps.random } : {}),
@@ -160,6 +178,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       });
       return { worker, minimumpriority: section.minimumpriority || (plugin.legacySettings?.(section as never).minimumpriority ?? '') };
     });
+  for (const r of routed) minimums.set(r.worker.name, r.minimumpriority);
   const router = new Router(routed);
   const workers = router.workers;
   const enrich = buildEnricher(
@@ -175,7 +194,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
   const payloadLog = log.child({ component: 'ingest' });
   const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
-  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}) });
+  const ingest = new Ingest({ enrich, router, metrics, clock, ...(spool ? { spool } : {}), ...(onAccepted ? { onAccepted } : {}), ...(trail ? { trail } : {}) });
   let maintenance: NodeJS.Timeout | undefined;
   if (spool) {
     metrics.spoolBytes = () => spool.bytes;
@@ -205,6 +224,17 @@ export function buildApp(config: Config, deps: AppDeps): App {
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
+  const consoleServer = trail && config.console.enabled
+    ? attachConsole(server, {
+        config: config.console,
+        workers,
+        deadLetters,
+        trail,
+        trailStore: !trail.store ? 'off' : spool ? 'spool' : 'memory',
+        clock,
+        log: log.child({ component: 'console' }),
+      })
+    : undefined;
 
   // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
   // catch-all, so listing it moves alert ingest on every other path too).
@@ -236,12 +266,14 @@ export function buildApp(config: Config, deps: AppDeps): App {
     spool,
     metrics,
     log,
+    trail,
+    consoleServer,
     startOutputs() {
       for (const worker of workers) void worker.start();
     },
     async shutdown(drainMs = config.shutdown.drainms) {
       accepting = false;
-      await Promise.all([server.close(), statusServer?.close()]);
+      await Promise.all([server.close(), statusServer?.close(), consoleServer?.close()]);
       const left: Record<string, number> = {};
       await Promise.all(
         workers.map(async (worker) => {
@@ -256,6 +288,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         }),
       );
       clearInterval(maintenance);
+      trail?.store?.close();
       spool?.close();
       return spool ? {} : left;
     },

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
   try {
     await app.server.listen({ host, port: config.listenport });
     if (app.statusServer) await app.statusServer.listen({ host, port: config.tlsserver.notlsport });
+    if (app.consoleServer) await app.consoleServer.listen({ host: config.console.address || host, port: config.console.port });
   } catch (err) {
     fatal(`cannot listen on ${host}:${config.listenport}: ${(err as Error).message}`);
   }

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { listOrString, pairsOrString } from './forms.ts';
 import { secret } from './secret.ts';
+import { consoleSchema } from '../console/config.ts';
+import { trailSchema } from '../trail/config.ts';
 
 const file = (what: string) => z.string().default('').describe(what);
 
@@ -92,6 +94,8 @@ export const baseShape = {
     .object({ maxentries: z.number().int().min(1).default(10_000).describe('Dead letters kept in memory (oldest evicted first, counted).') })
     .prefault({})
     .describe('Dead-letter store for alerts an output refused or could not deliver within its retry budget.'),
+  trail: trailSchema,
+  console: consoleSchema,
 };
 
 export const BaseSchema = z.object(baseShape);

@@ -6,6 +6,7 @@ import type { Enricher } from '../enrich/enrich.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import { SpoolFullError, type Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { TrailRecorder } from '../trail/recorder.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
@@ -22,10 +23,12 @@ export class Ingest {
   private readonly clock: Clock;
   private readonly spool: Spool | undefined;
   private readonly onAccepted: ((alert: Alert) => void) | undefined;
+  private readonly trail: TrailRecorder | undefined;
 
   /** onAccepted: called with every accepted alert, once enriched (the debug payload log). */
-  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; onAccepted?: (alert: Alert) => void }) {
+  constructor(deps: { enrich: Enricher; router: Router; metrics: Metrics; clock: Clock; spool?: Spool; onAccepted?: (alert: Alert) => void; trail?: TrailRecorder }) {
     this.onAccepted = deps.onAccepted;
+    this.trail = deps.trail;
     this.enrich = deps.enrich;
     this.router = deps.router;
     this.metrics = deps.metrics;
@@ -34,7 +37,7 @@ export class Ingest {
   }
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */
-  accept(value: unknown, source: InputSource, bypassFilter = false): Acceptance {
+  accept(value: unknown, source: InputSource, bypassFilter = false, from?: string): Acceptance {
     const validation = validateAlert(value);
     if (!validation.ok) {
       this.reject(validation.error, source);
@@ -45,10 +48,11 @@ export class Ingest {
     const bytes = json.length;
     const receivedAt = this.clock.now();
     const targets = this.router.targets(alert, bypassFilter);
-    const accepted = () => {
+    const accepted = (spoolId?: number) => {
       this.metrics.countInput(source, 'accepted');
       this.metrics.countEvent(alert);
       this.onAccepted?.(alert);
+      this.trail?.received(alert, bytes, receivedAt, targets, from, spoolId);
     };
     if (!this.spool || targets.length === 0) {
       accepted();
@@ -57,7 +61,7 @@ export class Ingest {
     }
     return this.spool.append(alert, json, bytes, targets.map((w) => w.name), receivedAt).then(
       (spoolId) => {
-        accepted();
+        accepted(spoolId);
         this.router.deliver(targets, alert, bytes, receivedAt, spoolId);
         return undefined;
       },

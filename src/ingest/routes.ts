@@ -51,7 +51,7 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
       deps.ingest.reject(item.error, 'requests');
       return record(index, item.error);
     }
-    const result = deps.ingest.accept(item.value, 'requests');
+    const result = deps.ingest.accept(item.value, 'requests', false, request.ip);
     if (result instanceof Promise) spooling.push(result.then((error) => record(index, error)));
     else record(index, result);
   });
@@ -95,7 +95,7 @@ export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): 
   });
   server.post('/test', async (request, reply) => {
     requireToken(request, deps);
-    const error = await deps.ingest.accept(testAlert(new Date()), 'test', true);
+    const error = await deps.ingest.accept(testAlert(new Date()), 'test', true, request.ip);
     // Already counted by accept(): answer here rather than through the error handler, which counts.
     if (error) return reply.code(error.status).send(error.toBody());
     return reply.code(200).send();

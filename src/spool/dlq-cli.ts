@@ -59,7 +59,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
         return 0;
       }
       case 'replay':
-        out(`${spool.replayDeadLetters(filter)} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
+        out(`${spool.replayDeadLetters(filter).length} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
         return 0;
       case 'purge':
         out(`${spool.purgeDeadLetters(filter)} dead letter(s) deleted`);

@@ -48,6 +48,13 @@ interface AppendRequest {
   reject: (err: Error) => void;
 }
 
+export interface DeadLetterRowFilter {
+  output?: string;
+  since?: number;
+  id?: number;
+  rule?: string;
+}
+
 export const SPOOL_FILE = 'peregrine.db';
 
 export class SpoolFullError extends Error {}
@@ -225,7 +232,7 @@ export class Spool {
     return Object.fromEntries((this.stmt.backlog?.all() as { output: string; n: number }[]).map((r) => [r.output, Number(r.n)]));
   }
 
-  deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number } = {}): StoredDeadLetter[] {
+  deadLetters(filter: DeadLetterRowFilter & { limit?: number } = {}): StoredDeadLetter[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     const add = (clause: string, value: string | number | undefined) => {
@@ -236,6 +243,7 @@ export class Spool {
     add('output = ?', filter.output);
     add('at >= ?', filter.since);
     add('id = ?', filter.id);
+    add("json_extract(json, '$.rule') = ?", filter.rule);
     const sql = `SELECT id, output, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
     return (this.db.prepare(sql).all(...args) as unknown as StoredDeadLetter[]).reverse();
   }
@@ -244,10 +252,14 @@ export class Spool {
     return Number((this.db.prepare('SELECT COUNT(*) AS n FROM dead_letters').get() as { n: number }).n);
   }
 
-  /** Puts dead letters back as pending deliveries of their output (picked up at the next start). Returns how many. */
-  replayDeadLetters(filter: { output?: string; id?: number }): number {
+  /**
+   * Puts dead letters back as pending deliveries of their output: picked up at the next start, or
+   * queued on the running daemon's worker by the caller. Returns each new delivery.
+   */
+  replayDeadLetters(filter: DeadLetterRowFilter): { output: string; id: number; json: string }[] {
     const rows = this.deadLetters(filter);
     return this.transaction(() => {
+      const replayed: { output: string; id: number; json: string }[] = [];
       for (const row of rows) {
         const { lastInsertRowid } = this.db
           .prepare('INSERT INTO alerts(uuid, priority, received_at, bytes, json) SELECT uuid, 0, at, length(json), json FROM dead_letters WHERE id = ?')
@@ -256,12 +268,13 @@ export class Spool {
         this.stmt.insertDelivery?.run(row.output, lastInsertRowid);
         this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);
         this.byteCount += Buffer.byteLength(row.json);
+        replayed.push({ output: row.output, id: Number(lastInsertRowid), json: row.json });
       }
-      return rows.length;
+      return replayed;
     });
   }
 
-  purgeDeadLetters(filter: { output?: string; id?: number }): number {
+  purgeDeadLetters(filter: DeadLetterRowFilter): number {
     const rows = this.deadLetters(filter);
     this.transaction(() => {
       for (const row of rows) this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);

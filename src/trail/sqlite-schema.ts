@@ -1,0 +1,36 @@
+// The trail's tables in the spool's SQLite file (created beside the spool's own tables; the trail
+// is history, not delivery state, so the spool's schema version does not cover it).
+export const TRAIL_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS trail_alerts (
+  seq INTEGER PRIMARY KEY,          -- cursor order
+  uuid TEXT NOT NULL UNIQUE,
+  received_at INTEGER NOT NULL,     -- epoch ms
+  from_addr TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  priority INTEGER NOT NULL,        -- rank: 0 Debug … 7 Emergency
+  source TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  output TEXT NOT NULL,
+  routes TEXT NOT NULL,             -- JSON: {output: why the router did not take it}
+  spool_id INTEGER,
+  bytes INTEGER NOT NULL,           -- what this row counts against trail.maxbytes
+  json TEXT NOT NULL                -- the enriched alert as outputs send it
+);
+CREATE INDEX IF NOT EXISTS trail_alerts_time ON trail_alerts (received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_rule ON trail_alerts (rule, received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_priority ON trail_alerts (priority, received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_hostname ON trail_alerts (hostname, received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_spool ON trail_alerts (spool_id);
+CREATE TABLE IF NOT EXISTS trail_outputs (
+  uuid TEXT NOT NULL,
+  output TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_at INTEGER NOT NULL,
+  reason TEXT,
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  attempts TEXT NOT NULL DEFAULT '[]', -- JSON: the first and the latest attempts
+  PRIMARY KEY (uuid, output)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trail_outputs_state ON trail_outputs (output, state);
+`;
