@@ -10,7 +10,8 @@ export interface Cli {
 }
 
 export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-config] [--version]
-       peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID]
+       peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--rule RULE] [--since TIME] [--id ID]
+       peregrine explain UUID [-c FILE] [--json]
 
   -c, --config FILE   YAML config (default: config/peregrine.yaml if present, else the embedded default)
   --check-config      validate the config (file + environment) and exit: 0 valid, 1 with every problem listed

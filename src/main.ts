@@ -9,7 +9,8 @@ import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
 import { tuneHeap } from './heap.ts';
-import { runDlq } from './spool/dlq-cli.ts';
+import { runDlqCommand } from './console/dlq-remote.ts';
+import { runExplain } from './console/explain.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
 
@@ -28,11 +29,12 @@ function load(cli: Cli): LoadedConfig {
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === 'dlq') {
+  if (process.argv[2] === 'dlq' || process.argv[2] === 'explain') {
     const args = process.argv.slice(3);
     const at = args.findIndex((a) => a === '-c' || a === '--config');
     const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
-    process.exitCode = runDlq(args, loaded.config, (line) => process.stdout.write(`${line}\n`));
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    process.exitCode = process.argv[2] === 'dlq' ? await runDlqCommand(args, loaded.config, out) : await runExplain(args, loaded.config, out);
     return;
   }
   let cli: Cli;

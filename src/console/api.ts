@@ -4,15 +4,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../dispatch/clock.ts';
-import type { DeadLetter, DeadLetterFilter, DeadLetterStore } from '../dispatch/dead-letter.ts';
+import type { DeadLetterFilter, DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import type { Trail } from '../trail/recorder.ts';
-import type { TrailRecord, TrailSummary } from '../trail/types.ts';
 import { VERSION } from '../version.ts';
 import { authenticate, requireAdmin, type Principal } from './auth.ts';
 import type { ConsoleConfig } from './config.ts';
+import { deadLetterJson, recordJson, summaryJson } from './json.ts';
 import { parseDeadLetterFilter, parseStatsQuery, parseTrailQuery } from './query.ts';
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 export interface ConsoleDeps {
   config: ConsoleConfig;
@@ -23,28 +25,6 @@ export interface ConsoleDeps {
   trailStore: 'memory' | 'spool' | 'off';
   clock: Clock;
   log: Logger;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-function summaryJson(s: TrailSummary) {
-  return { ...s, receivedAt: iso(s.receivedAt) };
-}
-
-function recordJson(r: TrailRecord) {
-  return {
-    alert: r.alert,
-    trail: {
-      uuid: r.uuid,
-      receivedAt: iso(r.receivedAt),
-      from: r.from,
-      outputs: r.outputs.map((o) => ({ ...o, stateAt: iso(o.stateAt), attempts: o.attempts.map((a) => ({ ...a, at: iso(a.at) })) })),
-    },
-  };
-}
-
-function deadLetterJson(e: DeadLetter) {
-  return { ...e, at: iso(e.at) };
 }
 
 function jsonBody(request: FastifyRequest): Record<string, unknown> {
