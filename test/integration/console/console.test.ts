@@ -94,7 +94,7 @@ describe('web console in Chromium', () => {
     const hostileRow = page.locator('tr[data-uuid="ui-hostile"]');
     expect(await hostileRow.locator('td.text').textContent()).toBe(hostile);
     expect(await hostileRow.locator('img, script, b').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 
     // The dead letter (the webhook refused ui-4) and the delivered ones settle.
     await waitFor(() => app.deadLetters.size() === 1, 10_000, 'the dead letter');
