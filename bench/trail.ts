@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
+import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
 
@@ -50,21 +51,6 @@ async function startSinks(): Promise<{ child: ChildProcess; ports: Record<string
   return { child, ports: (JSON.parse(first) as { ports: Record<string, number> }).ports };
 }
 
-async function startDaemon(config: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', join(repo, 'src/main.ts'), '-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const errors: string[] = [];
-  child.stderr?.on('data', (d: Buffer) => errors.push(d.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ping`)).ok) return child;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon did not start:\n${errors.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function delivered(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -88,7 +74,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
     `  hostport: http://127.0.0.1:${es}`,
   ];
   writeFileSync(join(dir, 'peregrine.yaml'), `${lines.join('\n')}\n`);
-  const daemon = await startDaemon(join(dir, 'peregrine.yaml'), port);
+  const daemon = await startBenchDaemon(join(repo, 'src/main.ts'), join(dir, 'peregrine.yaml'), port);
   try {
     const before = procStats(daemon.pid as number);
     const machine = machineCpu();
