@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import { ErrorCodes, RequestError } from '../errors.ts';
 import type { ConsoleConfig } from './config.ts';
 
-export type Role = 'admin' | 'read';
+type Role = 'admin' | 'read';
 
 export interface Principal {
   role: Role;

@@ -10,7 +10,7 @@ export interface DaemonAnswer {
 }
 
 /** Where the console listens, as a URL a local client can use (0.0.0.0 and "" become 127.0.0.1). */
-export function consoleUrl(config: BaseConfig): string {
+function consoleUrl(config: BaseConfig): string {
   const own = config.console.port !== 0;
   const host = (own ? config.console.address || config.listenaddress : config.listenaddress) || '127.0.0.1';
   const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

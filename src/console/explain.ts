@@ -1,16 +1,14 @@
 // `peregrine explain UUID [-c FILE] [--json]`: the delivery trail of one alert, from the running
 // daemon's API, or from the spool file when the daemon is not running.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import type { BaseConfig } from '../config/base.ts';
 import { SPOOL_FILE } from '../spool/spool.ts';
-import { openTrailReadOnly } from '../trail/sqlite-store.ts';
+import { openTrailReader } from '../trail/sqlite-store.ts';
 import { callDaemon } from './daemon-client.ts';
 import { recordJson, type RecordJson } from './json.ts';
 
-export const EXPLAIN_USAGE = `Usage: peregrine explain UUID [-c FILE] [--json]
+const EXPLAIN_USAGE = `Usage: peregrine explain UUID [-c FILE] [--json]
 
   Prints the delivery trail of one alert: when and from where it arrived, which outputs took it
   (or why not), every attempt, and how each output ended. Asks the running daemon's console API
@@ -20,7 +18,7 @@ export const EXPLAIN_USAGE = `Usage: peregrine explain UUID [-c FILE] [--json]
 const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
 
 /** The trail as text, one block per output. */
-export function formatTrail(r: RecordJson): string {
+function formatTrail(r: RecordJson): string {
   const a = r.alert;
   const ns = typeof a.output_fields['k8s.ns.name'] === 'string' ? `  namespace ${a.output_fields['k8s.ns.name'] as string}` : '';
   const lines = [
@@ -65,8 +63,8 @@ export async function runExplain(argv: string[], config: BaseConfig, out: (line:
     return 1;
   }
   const path = join(config.spool.dir, SPOOL_FILE);
-  if (!existsSync(path)) return (out(`no spool file at ${path} (spool.dir): nothing to explain`), 1);
-  const store = openTrailReadOnly(path, pino({ level: 'silent' }));
+  const store = openTrailReader(path);
+  if (!store) return (out(`no delivery trail in ${path} (spool.dir): nothing to explain`), 1);
   try {
     const record = store.get(uuid);
     if (!record) return (out(`no trail for alert ${uuid} in ${path}: never received, or older than the trail keeps (trail.maxagems / trail.maxbytes)`), 1);

@@ -9,7 +9,7 @@ type Query = Record<string, string | undefined>;
 const invalid = (param: string, message: string) => new RequestError(ErrorCodes.QUERY_INVALID, 400, `${param}: ${message}`, param);
 
 /** ISO 8601 or epoch milliseconds. */
-export function parseTime(value: string | undefined, param: string): number | undefined {
+function parseTime(value: string | undefined, param: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (Number.isNaN(ms)) throw invalid(param, `"${value}" is not a time; use ISO 8601 (2026-11-20T10:00:00Z) or epoch milliseconds`);

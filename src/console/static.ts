@@ -22,7 +22,7 @@ const HEADERS = {
 };
 
 /** ui/ beside src/ (running from source) or beside dist/ (the image copies it to /app/ui). */
-export function uiDir(): string {
+function uiDir(): string {
   const candidates = [join(import.meta.dirname, '../../ui'), join(import.meta.dirname, '../../../ui')];
   const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
   if (!found) throw new Error(`the console's files (ui/index.html) are missing; looked in ${candidates.join(', ')}`);

@@ -47,7 +47,7 @@ export interface DeadLetterStore {
   purge(filter: DeadLetterFilter): number;
 }
 
-export function matchesDeadLetter(e: DeadLetter, filter: DeadLetterFilter): boolean {
+function matchesDeadLetter(e: DeadLetter, filter: DeadLetterFilter): boolean {
   return (
     (filter.output === undefined || e.output === filter.output) &&
     (filter.since === undefined || e.at >= filter.since) &&

@@ -5,7 +5,7 @@ import type { BaseConfig } from '../config/base.ts';
 import { toDeadLetter } from './dead-letters.ts';
 import { Spool } from './spool.ts';
 
-export const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--rule RULE] [--since TIME] [--id ID] [--limit N]
+const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--rule RULE] [--since TIME] [--id ID] [--limit N]
 
   list     dead letters (newest last): id, time, output, reason, rule, detail
   show     one dead letter in full (--id), the alert JSON included

@@ -11,11 +11,10 @@ CREATE TABLE IF NOT EXISTS trail_alerts (
   source TEXT NOT NULL,
   hostname TEXT NOT NULL,
   namespace TEXT NOT NULL,
-  output TEXT NOT NULL,
   routes TEXT NOT NULL,             -- JSON: {output: why the router did not take it}
   spool_id INTEGER,
   bytes INTEGER NOT NULL,           -- what this row counts against trail.maxbytes
-  json TEXT NOT NULL                -- the enriched alert as outputs send it
+  json TEXT NOT NULL                -- the enriched alert as outputs send it (text search reads its output)
 );
 CREATE INDEX IF NOT EXISTS trail_alerts_time ON trail_alerts (received_at);
 CREATE INDEX IF NOT EXISTS trail_alerts_rule ON trail_alerts (rule, received_at);
