@@ -1,9 +1,8 @@
 // `peregrine explain UUID [-c FILE] [--json]`: the delivery trail of one alert, from the running
 // daemon's API, or from the spool file when the daemon is not running.
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BaseConfig } from '../config/base.ts';
-import { SPOOL_FILE } from '../spool/spool.ts';
+import { trailPath } from '../trail/create.ts';
 import { openTrailReader } from '../trail/sqlite-store.ts';
 import { callDaemon } from './daemon-client.ts';
 import { recordJson, type RecordJson } from './json.ts';
@@ -13,7 +12,7 @@ const EXPLAIN_USAGE = `Usage: peregrine explain UUID [-c FILE] [--json]
   Prints the delivery trail of one alert: when and from where it arrived, which outputs took it
   (or why not), every attempt, and how each output ended. Asks the running daemon's console API
   (console.enabled, console.token or console.readtoken from the config); when the daemon is not
-  running, reads the trail from the spool file (spool.dir).`;
+  running, reads the trail file in spool.dir (peregrine-trail.db).`;
 
 const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
 
@@ -62,7 +61,7 @@ export async function runExplain(argv: string[], config: BaseConfig, out: (line:
     out('the daemon is not reachable (console.enabled, console address and port from this config) and the spool is off, so the trail was only in its memory');
     return 1;
   }
-  const path = join(config.spool.dir, SPOOL_FILE);
+  const path = trailPath(config.spool.dir);
   const store = openTrailReader(path);
   if (!store) return (out(`no delivery trail in ${path} (spool.dir): nothing to explain`), 1);
   try {

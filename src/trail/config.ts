@@ -11,7 +11,7 @@ export const trailSchema = z
       .describe('Record each alert\'s delivery trail: received at and from, which outputs took it (or why not), every attempt, and how each output ended. Read it with `peregrine explain UUID` or the console.'),
     maxalerts: z.number().int().min(1).max(10_000_000).default(10_000).describe('Memory-only mode (spool off): alerts kept in the trail, oldest dropped first.'),
     memorymaxbytes: z.number().int().min(MiB).default(32 * MiB).describe('Memory-only mode (spool off): bytes the trail may hold (alert JSON plus bookkeeping), oldest dropped first.'),
-    maxbytes: z.number().int().min(MiB).default(256 * MiB).describe('With the spool on, the trail lives in the spool file (tables trail_*): bytes it may use there, oldest deleted first.'),
+    maxbytes: z.number().int().min(MiB).default(256 * MiB).describe('With the spool on, the trail lives in spool.dir/peregrine-trail.db: bytes it may use there, oldest deleted first.'),
     maxagems: z
       .number()
       .int()
@@ -20,4 +20,4 @@ export const trailSchema = z
       .describe('With the spool on: trail records older than this are deleted (default 7 days).'),
   })
   .prefault({})
-  .describe('Delivery trail: per alert, where it went and why. In memory when the spool is off, in the spool\'s SQLite file when it is on.');
+  .describe('Delivery trail: per alert, where it went and why. In memory when the spool is off, in SQLite beside the spool (spool.dir/peregrine-trail.db) when it is on.');

@@ -1,5 +1,5 @@
-// The trail's tables in the spool's SQLite file (created beside the spool's own tables; the trail
-// is history, not delivery state, so the spool's schema version does not cover it).
+// The trail's tables, in their own SQLite file beside the spool's (spool.dir/peregrine-trail.db; see
+// create.ts for why not in the spool's file). History, not delivery state: no schema version yet.
 export const TRAIL_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS trail_alerts (
   seq INTEGER PRIMARY KEY,          -- cursor order

@@ -1,4 +1,4 @@
-// The trail in the spool's SQLite file (the spool on): kept by age (trail.maxagems) and size
+// The trail in SQLite beside the spool (spool.dir/peregrine-trail.db, the spool on): kept by age (trail.maxagems) and size
 // (trail.maxbytes), oldest deleted first. The hot path only appends to arrays and a map; every
 // FLUSH_MS (or sooner when many are waiting) they go as one batch to the writer thread
 // (sqlite-writer.ts), which commits them off the event loop. An alert delivered before the next
@@ -341,7 +341,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   }
 }
 
-/** The trail of a spool file, for reading only (`peregrine explain` while the daemon is stopped); undefined when the file has no trail. */
+/** A trail file, for reading only (`peregrine explain` while the daemon is stopped); undefined when there is none. */
 export function openTrailReader(path: string): Pick<TrailStore, 'get' | 'close'> | undefined {
   if (!existsSync(path)) return undefined;
   const db = new DatabaseSync(path);

@@ -93,6 +93,16 @@ describe.each(['memory', 'spool'] as const)('delivery trail in %s', (store) => {
   });
 });
 
+describe('delivery trail beside the spool', () => {
+  it('never makes the spool refuse an alert: its writer thread has a file of its own', async () => {
+    const a = await run('spool', '', () => ok());
+    const batches = Array.from({ length: 40 }, (_, b) => `[${Array.from({ length: 100 }, (_, i) => alertJson({ uuid: `load-${b}-${i}` })).join(',')}]`);
+    const statuses = await Promise.all(batches.map((body) => a.post(body)));
+    expect(statuses.map((r) => r.status)).toEqual(batches.map(() => 200));
+    await waitFor(() => a.trail?.store?.size().alerts === 4000, 20_000, 'all 4000 trails');
+  });
+});
+
 describe('delivery trail, memory-only mode', () => {
   it('shed: the queue was full and this lower-priority alert made way', async () => {
     let release: (o: Outcome) => void = () => {};
