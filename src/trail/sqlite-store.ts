@@ -12,7 +12,7 @@ import type { Alert } from '../alert/alert.ts';
 import { PRIORITIES, priorityRank } from '../alert/priority.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { emptyBuckets, keepAttempt, type TrailStore } from './store.ts';
-import { TRAIL_SCHEMA_SQL } from './sqlite-schema.ts';
+import { TRAIL_SCHEMA_SQL, uuidHash } from './sqlite-schema.ts';
 import type { AlertRow, OutputRow, SpoolIdRow, WriterInit, WriterMessage } from './sqlite-writer.ts';
 import {
   namespaceOf,
@@ -75,8 +75,8 @@ class TrailReader {
     this.db = db;
     this.now = now;
     this.stmt = {
-      alert: this.db.prepare('SELECT seq, received_at, from_addr, routes, json FROM trail_alerts WHERE uuid = ?'),
-      outputsOf: this.db.prepare('SELECT output, state, state_at, reason, attempt_count, attempts FROM trail_outputs WHERE uuid = ?'),
+      alert: this.db.prepare('SELECT seq, received_at, from_addr, routes, json FROM trail_alerts WHERE uuid_hash = ? AND uuid = ? ORDER BY seq DESC LIMIT 1'),
+      outputsOf: this.db.prepare('SELECT output, state, state_at, reason, attempt_count, attempts FROM trail_outputs WHERE seq = ?'),
     };
   }
 
@@ -85,11 +85,11 @@ class TrailReader {
 
   get(uuid: string): TrailRecord | undefined {
     this.sync();
-    const row = this.stmt.alert?.get(uuid) as { received_at: number; from_addr: string; routes: string; json: string } | undefined;
+    const row = this.stmt.alert?.get(uuidHash(uuid), uuid) as { seq: number; received_at: number; from_addr: string; routes: string; json: string } | undefined;
     if (!row) return undefined;
     const alert = thawAlert(row.json);
     const routes = JSON.parse(row.routes) as Record<string, string>;
-    const rows = this.stmt.outputsOf?.all(uuid) as { output: string; state: OutputState; state_at: number; reason: string | null; attempt_count: number; attempts: string }[];
+    const rows = this.stmt.outputsOf?.all(row.seq) as { output: string; state: OutputState; state_at: number; reason: string | null; attempt_count: number; attempts: string }[];
     const outputs: OutputTrail[] = rows.map((o) => ({
       output: o.output,
       routed: o.state !== 'suppressed' && routes[o.output] === undefined,
@@ -128,13 +128,13 @@ class TrailReader {
     if (query.namespace !== undefined) add('a.namespace = ?', query.namespace);
     if (query.text !== undefined) add("instr(lower(json_extract(a.json, '$.output')), lower(?)) > 0", query.text);
     if (query.output !== undefined && query.state !== undefined) {
-      add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.uuid = a.uuid AND o.output = ? AND o.state = ?)', query.output, query.state);
+      add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state = ?)', query.output, query.state);
     } else if (query.output !== undefined) {
-      add("EXISTS (SELECT 1 FROM trail_outputs o WHERE o.uuid = a.uuid AND o.output = ? AND o.state <> 'suppressed')", query.output);
+      add("EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state <> 'suppressed')", query.output);
     } else if (query.state === 'not_routed') {
       add("a.routes <> '{}'");
     } else if (query.state !== undefined) {
-      add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.uuid = a.uuid AND o.state = ?)', query.state);
+      add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.state = ?)', query.state);
     }
     const sql =
       "SELECT a.seq, a.uuid, a.received_at, a.from_addr, a.rule, a.priority, a.source, a.hostname, a.namespace, json_extract(a.json, '$.output') AS output, a.routes FROM trail_alerts a" +
@@ -142,7 +142,7 @@ class TrailReader {
     const rows = this.db.prepare(sql).all(...args) as unknown as SummaryRow[];
     const next = rows.length > query.limit ? Number((rows[query.limit - 1] as SummaryRow).seq) : null;
     const page = rows.slice(0, query.limit);
-    const states = this.statesOf(page.map((r) => r.uuid));
+    const states = this.statesOf(page.map((r) => Number(r.seq)));
     return {
       alerts: page.map((r) => ({
         uuid: r.uuid,
@@ -155,7 +155,7 @@ class TrailReader {
         hostname: r.hostname,
         namespace: r.namespace,
         output: r.output,
-        states: { ...Object.fromEntries(Object.keys(JSON.parse(r.routes) as object).map((o) => [o, 'not_routed' as const])), ...states.get(r.uuid) },
+        states: { ...Object.fromEntries(Object.keys(JSON.parse(r.routes) as object).map((o) => [o, 'not_routed' as const])), ...states.get(Number(r.seq)) },
       })),
       next,
     };
@@ -178,17 +178,17 @@ class TrailReader {
     return { bucketMs, buckets };
   }
 
-  private statesOf(uuids: string[]): Map<string, Record<string, OutputState>> {
-    const states = new Map<string, Record<string, OutputState>>();
-    if (uuids.length === 0) return states;
-    const rows = this.db.prepare(`SELECT uuid, output, state FROM trail_outputs WHERE uuid IN (${uuids.map(() => '?').join(', ')})`).all(...uuids) as {
-      uuid: string;
+  private statesOf(seqs: number[]): Map<number, Record<string, OutputState>> {
+    const states = new Map<number, Record<string, OutputState>>();
+    if (seqs.length === 0) return states;
+    const rows = this.db.prepare(`SELECT seq, output, state FROM trail_outputs WHERE seq IN (${seqs.map(() => '?').join(', ')})`).all(...seqs) as {
+      seq: number;
       output: string;
       state: OutputState;
     }[];
     for (const row of rows) {
-      let s = states.get(row.uuid);
-      if (!s) states.set(row.uuid, (s = {}));
+      let s = states.get(Number(row.seq));
+      if (!s) states.set(Number(row.seq), (s = {}));
       s[row.output] = row.state;
     }
     return states;

@@ -4,7 +4,7 @@
 // batch id and the trail's size through shared memory (the store waits on it before a read).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
-import { TRAIL_SCHEMA_SQL } from './sqlite-schema.ts';
+import { TRAIL_SCHEMA_SQL, uuidHash } from './sqlite-schema.ts';
 import { keepAttempt } from './store.ts';
 import type { Attempt } from './types.ts';
 
@@ -50,21 +50,20 @@ class Writer {
     this.db.exec(TRAIL_SCHEMA_SQL);
     this.stmt = {
       insertAlert: this.db.prepare(
-        `INSERT INTO trail_alerts(uuid, received_at, from_addr, rule, priority, source, hostname, namespace, routes, spool_id, bytes, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(uuid) DO UPDATE SET received_at = excluded.received_at, from_addr = excluded.from_addr, routes = excluded.routes, spool_id = excluded.spool_id`,
+        `INSERT INTO trail_alerts(uuid, uuid_hash, received_at, from_addr, rule, priority, source, hostname, namespace, routes, spool_id, bytes, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertOutput: this.db.prepare(
-        `INSERT INTO trail_outputs(uuid, output, state, state_at, reason, attempt_count, attempts)
-         SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM trail_alerts WHERE uuid = ?)
-         ON CONFLICT(uuid, output) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, reason = excluded.reason,
+        `INSERT INTO trail_outputs(seq, output, state, state_at, reason, attempt_count, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(seq, output) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, reason = excluded.reason,
            attempt_count = excluded.attempt_count, attempts = excluded.attempts`,
       ),
-      outputRow: this.db.prepare('SELECT attempt_count AS n, attempts FROM trail_outputs WHERE uuid = ? AND output = ?'),
-      uuidOfSpoolId: this.db.prepare('SELECT uuid FROM trail_alerts WHERE spool_id = ? ORDER BY seq DESC LIMIT 1'),
+      outputRow: this.db.prepare('SELECT attempt_count AS n, attempts FROM trail_outputs WHERE seq = ? AND output = ?'),
+      seqOf: this.db.prepare('SELECT seq FROM trail_alerts WHERE uuid_hash = ? AND uuid = ? ORDER BY seq DESC LIMIT 1'),
+      seqOfSpoolId: this.db.prepare('SELECT seq FROM trail_alerts WHERE spool_id = ? ORDER BY seq DESC LIMIT 1'),
       expired: this.db.prepare('SELECT MAX(seq) AS seq FROM trail_alerts WHERE received_at < ?'),
       oldest: this.db.prepare('SELECT seq, bytes FROM trail_alerts ORDER BY seq LIMIT 1000'),
-      deleteOutputsTo: this.db.prepare('DELETE FROM trail_outputs WHERE uuid IN (SELECT uuid FROM trail_alerts WHERE seq <= ?)'),
+      deleteOutputsTo: this.db.prepare('DELETE FROM trail_outputs WHERE seq <= ?'),
       deleteAlertsTo: this.db.prepare('DELETE FROM trail_alerts WHERE seq <= ? RETURNING bytes'),
     };
     const size = this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b, COUNT(*) AS n FROM trail_alerts').get() as { b: number; n: number };
@@ -76,17 +75,21 @@ class Writer {
   batch(m: Extract<WriterMessage, { type: 'batch' }>): void {
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      for (const row of m.alerts) {
-        const { changes } = this.stmt.insertAlert?.run(...row) as { changes: number | bigint };
-        if (Number(changes) > 0) {
-          this.byteCount += row[10];
-          this.alertCount++;
-        }
+      // The seq of each alert received in this batch: its outputs' rows need no lookup.
+      const fresh = new Map<string, number>();
+      for (const [uuid, ...rest] of m.alerts) {
+        const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), ...rest) as { lastInsertRowid: number | bigint };
+        fresh.set(uuid, Number(lastInsertRowid));
+        this.byteCount += rest[9];
+        this.alertCount++;
       }
-      for (const row of m.outputs) this.writeOutput(row);
+      for (const row of m.outputs) {
+        const seq = row[7] ? fresh.get(row[0]) : this.seqOf(row[0]);
+        if (seq !== undefined) this.writeOutput(seq, row);
+      }
       for (const [spoolId, output, state, at, reason] of m.bySpoolId) {
-        const uuid = (this.stmt.uuidOfSpoolId?.get(spoolId) as { uuid: string } | undefined)?.uuid;
-        if (uuid) this.writeOutput([uuid, output, state, at, reason, 0, '[]', false]);
+        const seq = (this.stmt.seqOfSpoolId?.get(spoolId) as { seq: number } | undefined)?.seq;
+        if (seq !== undefined) this.writeOutput(Number(seq), ['', output, state, at, reason, 0, '[]', false]);
       }
       if (m.now - this.lastRetention >= RETENTION_EVERY_MS) this.retain(m.now);
       this.db.exec('COMMIT');
@@ -102,12 +105,18 @@ class Writer {
     this.publish(id);
   }
 
+  /** The latest trail of this uuid (a record deleted by retention has none: its events are dropped). */
+  private seqOf(uuid: string): number | undefined {
+    const row = this.stmt.seqOf?.get(uuidHash(uuid), uuid) as { seq: number } | undefined;
+    return row === undefined ? undefined : Number(row.seq);
+  }
+
   /** Writes one output's state; attempts made before the last batch are merged from the row. */
-  private writeOutput([uuid, output, state, stateAt, reason, newAttempts, attemptsJson, fresh]: OutputRow): void {
+  private writeOutput(seq: number, [, output, state, stateAt, reason, newAttempts, attemptsJson, fresh]: OutputRow): void {
     let attempts = attemptsJson;
     let count = newAttempts;
     if (!fresh) {
-      const row = this.stmt.outputRow?.get(uuid, output) as { n: number; attempts: string } | undefined;
+      const row = this.stmt.outputRow?.get(seq, output) as { n: number; attempts: string } | undefined;
       if (row) {
         const merged = JSON.parse(row.attempts) as Attempt[];
         for (const attempt of JSON.parse(attemptsJson) as Attempt[]) keepAttempt(merged, attempt);
@@ -115,7 +124,7 @@ class Writer {
         count += Number(row.n);
       }
     }
-    this.stmt.upsertOutput?.run(uuid, output, state, stateAt, reason, count, attempts, uuid);
+    this.stmt.upsertOutput?.run(seq, output, state, stateAt, reason, count, attempts);
   }
 
   /** Deletes what is older than maxagems, then the oldest until under maxbytes. */
