@@ -43,8 +43,10 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
   const { config, workers, deadLetters, trail, clock, log } = deps;
   const store = trail.store;
   const auth = (request: FastifyRequest): Principal => authenticate(request, config);
-  const needStore = () => {
+  /** The store, once what was recorded before this request is readable (never blocks ingest). */
+  const needStore = async () => {
     if (!store) throw new RequestError(ErrorCodes.NOT_FOUND, 404, 'the delivery trail is off (trail.enabled: false): no alert history to show');
+    await store.ready?.();
     return store;
   };
   const audit = (principal: Principal, request: FastifyRequest, action: string, filter: DeadLetterFilter, count: number) =>
@@ -57,14 +59,14 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
 
   server.get('/api/v1/alerts', async (request) => {
     auth(request);
-    const { alerts, next } = needStore().list(parseTrailQuery(request.query as Record<string, string>));
+    const { alerts, next } = (await needStore()).list(parseTrailQuery(request.query as Record<string, string>));
     return { alerts: alerts.map(summaryJson), next };
   });
 
   server.get('/api/v1/alerts/:uuid', async (request) => {
     auth(request);
     const { uuid } = request.params as { uuid: string };
-    const record = needStore().get(uuid);
+    const record = (await needStore()).get(uuid);
     if (!record) throw new RequestError(ErrorCodes.NOT_FOUND, 404, `no trail for alert ${uuid}: never received, or older than the trail keeps (trail.maxalerts / trail.maxagems)`);
     return recordJson(record);
   });
@@ -72,12 +74,13 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
   server.get('/api/v1/stats/alerts', async (request) => {
     auth(request);
     const { by, since, bucketMs } = parseStatsQuery(request.query as Record<string, string>, clock.now());
-    const stats = needStore().stats(by, since, bucketMs);
+    const stats = (await needStore()).stats(by, since, bucketMs);
     return { by, bucketMs, buckets: stats.buckets.map((b) => ({ at: iso(b.at), counts: b.counts })) };
   });
 
   server.get('/api/v1/outputs', async (request) => {
     auth(request);
+    await store?.ready?.();
     const now = clock.now();
     return {
       version: VERSION,

@@ -80,11 +80,7 @@ class TrailReader {
     };
   }
 
-  /** Waits until what was recorded is readable (the writer's store overrides it). */
-  protected sync(): void {}
-
   get(uuid: string): TrailRecord | undefined {
-    this.sync();
     const row = this.stmt.alert?.get(uuidHash(uuid), uuid) as { seq: number; received_at: number; from_addr: string; routes: string; json: string } | undefined;
     if (!row) return undefined;
     const alert = thawAlert(row.json);
@@ -107,7 +103,6 @@ class TrailReader {
   }
 
   list(query: TrailQuery): { alerts: TrailSummary[]; next: number | null } {
-    this.sync();
     const where: string[] = [];
     const args: (string | number)[] = [];
     const add = (clause: string, ...values: (string | number)[]) => {
@@ -162,7 +157,6 @@ class TrailReader {
   }
 
   stats(dimension: StatsDimension, since: number, bucketMs: number): TrailStats {
-    this.sync();
     const buckets = emptyBuckets(since, this.now(), bucketMs);
     const first = buckets[0]?.at ?? since;
     const column = dimension === 'priority' ? 'priority' : dimension;
@@ -271,7 +265,6 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   }
 
   size(): { alerts: number; bytes: number } {
-    this.sync();
     return { alerts: this.sizes[1] as number, bytes: this.sizes[0] as number };
   }
 
@@ -292,9 +285,23 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.worker.postMessage(message);
   }
 
+  /** Hands over what is buffered and resolves once the writer committed it: a read after it sees every event before it. Never blocks the event loop. */
+  async ready(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    const id = this.batchId;
+    for (let seen = Atomics.load(this.acked, 0); seen < id; seen = Atomics.load(this.acked, 0)) {
+      const wait = Atomics.waitAsync(this.acked, 0, seen, SYNC_TIMEOUT_MS);
+      if (wait.async && (await wait.value) === 'timed-out') {
+        return void this.log.warn({ waitedMs: SYNC_TIMEOUT_MS }, 'delivery trail writer is behind: the answer may miss the latest events');
+      }
+    }
+  }
+
   override close(): void {
     if (this.closed) return;
-    this.sync();
+    this.flush();
+    this.wait(this.batchId);
     this.closed = true;
     this.worker.postMessage({ type: 'close', id: ++this.batchId } satisfies WriterMessage);
     this.wait(this.batchId);
@@ -302,13 +309,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     super.close();
   }
 
-  /** Hands over what is buffered and waits (blocking, bounded) until the writer committed it: reads see every event before them. */
-  protected override sync(): void {
-    if (this.closed) return;
-    this.flush();
-    this.wait(this.batchId);
-  }
-
+  /** Blocks until the writer committed batch `id` (shutdown only: the last events are written before the file closes). */
   private wait(id: number): void {
     const deadline = Date.now() + SYNC_TIMEOUT_MS;
     for (let seen = Atomics.load(this.acked, 0); seen < id; seen = Atomics.load(this.acked, 0)) {

@@ -15,6 +15,8 @@ export interface TrailStore {
   get(uuid: string): TrailRecord | undefined;
   list(query: TrailQuery): { alerts: TrailSummary[]; next: number | null };
   stats(dimension: StatsDimension, since: number, bucketMs: number): TrailStats;
+  /** Resolves once every event recorded so far is readable (a store that writes in the background); absent: always. */
+  ready?(): Promise<void>;
   /** How many alerts and bytes it holds (the console's overview). */
   size(): { alerts: number; bytes: number };
   close(): void;

@@ -59,15 +59,16 @@ describe('SQLite trail store', () => {
       now: () => now.t,
     });
 
-  it('merges attempts made across commits and keeps the final state', () => {
+  it('merges attempts made across commits and keeps the final state', async () => {
     const now = { t: 1_000 };
     const s = open(now);
     s.received(alert('u'), 1_000, '10.0.0.1', ['a'], 100);
     s.attempt('u', 'a', attempt(1_100), 'retrying', 'down');
-    s.flush();
+    await s.ready();
     s.attempt('u', 'a', attempt(1_200), 'retrying', 'down');
-    s.flush();
+    await s.ready();
     s.attempt('u', 'a', attempt(1_300, 'ok'), 'delivered');
+    await s.ready();
     const a = s.get('u')?.outputs.find((o) => o.output === 'a');
     expect(a).toMatchObject({ state: 'delivered', stateAt: 1_300, attemptCount: 3 });
     expect(a?.attempts.map((x) => x.at)).toEqual([1_100, 1_200, 1_300]);
@@ -76,37 +77,38 @@ describe('SQLite trail store', () => {
     s.close();
   });
 
-  it('finds an alert by its spool id when only that is known (spool eviction)', () => {
+  it('finds an alert by its spool id when only that is known (spool eviction)', async () => {
     const s = open({ t: 0 });
     s.received(alert('u'), 0, '', ['a'], 100, 42);
-    s.flush();
+    await s.ready();
     s.stateBySpoolId(42, 'a', 'dropped', 5, 'evicted');
+    await s.ready();
     expect(s.get('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'dropped', reason: 'evicted' });
     s.close();
   });
 
-  it('deletes records older than maxagems', () => {
+  it('deletes records older than maxagems', async () => {
     const now = { t: 0 };
     const s = open(now, 1 << 30, 60_000);
     s.received(alert('old'), 0, '', ['a'], 100);
-    s.flush();
+    await s.ready();
     now.t = 120_000;
     s.received(alert('new'), 120_000, '', ['a'], 100);
-    s.flush();
+    await s.ready();
     expect(s.get('old')).toBeUndefined();
     expect(s.get('new')).toBeDefined();
     expect(s.list({ limit: 10, state: 'queued' }).alerts.map((x) => x.uuid)).toEqual(['new']);
     s.close();
   });
 
-  it('deletes the oldest records beyond maxbytes', () => {
+  it('deletes the oldest records beyond maxbytes', async () => {
     const now = { t: 0 };
     const s = open(now, 1024 * 1024);
     const big = 'x'.repeat(100_000);
     for (let i = 0; i < 20; i++) {
       now.t += 20_000; // each flush runs retention (every 10 s)
       s.received(alert(`u${i}`, big), now.t, '', ['a'], big.length);
-      s.flush();
+      await s.ready();
     }
     const { alerts, bytes } = s.size();
     expect(bytes).toBeLessThanOrEqual(1024 * 1024);
