@@ -37,6 +37,8 @@ RUN groupadd --gid 10001 peregrine \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The web console's page (plain HTML/CSS/JS, served by the daemon at /ui when console.enabled).
+COPY ui ./ui
 COPY package.json ./
 USER 10001:10001
 VOLUME ["/var/lib/peregrine"]

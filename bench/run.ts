@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { outputs } from '../outputs/index.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
+import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { assertWrk, wrk } from './wrk.ts';
@@ -102,26 +103,8 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
   return `${lines.join('\n')}\n`;
 }
 
-async function startDaemon(configFile: string, port: number): Promise<ChildProcess> {
-  // The same V8 flag as the image's ENTRYPOINT and `npm start`; BENCH_NODE_FLAGS adds more (to try one).
-  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', ...extra, join(repo, 'dist/src/main.js'), '-c', configFile], {
-    env: { ...process.env, AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const errors: string[] = [];
-  child.stderr?.on('data', (d: Buffer) => errors.push(d.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/ping`)).ok) return child;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`daemon did not start:\n${errors.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const startDaemon = (configFile: string, port: number) =>
+  startBenchDaemon(join(repo, 'dist/src/main.js'), configFile, port, { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' });
 
 // Falco sends no uuid: each accepted alert gets a fresh one, although wrk cycles through these bodies.
 const falcoBody = (i: number) => falcoAlertJson(i, PRIORITIES[i % PRIORITIES.length]).replace(/^\{"uuid":"[^"]*",/, '{');

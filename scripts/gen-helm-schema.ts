@@ -259,6 +259,13 @@ function chartProperties(config: Json): Json {
       hosts: open('Hosts: [{host, paths: [{path, pathType}]}].', 'array'),
       tls: open('TLS entries.', 'array'),
     }),
+    consoleIngress: closed('Ingress for the web console (/ui, /api/v1/ only): needs config.console.enabled; to the console\'s own Service port when config.console.port is set.', {
+      enabled: bool('Create the console Ingress.'),
+      className: str('ingressClassName.'),
+      annotations: open('Ingress annotations (e.g. the authenticating proxy: nginx.ingress.kubernetes.io/auth-url).'),
+      host: str('Host name of the console.'),
+      tls: open('TLS entries.', 'array'),
+    }),
     resources: open('Container resources.'),
     livenessProbe: open('Liveness probe (GET /ping).'),
     readinessProbe: open('Readiness probe (GET /healthz: 503 only when ingest cannot accept).'),

@@ -32,6 +32,9 @@ import type { NoiseControl } from './noise/noise.ts';
 import { createNoise } from './noise/wire.ts';
 import { persistNoise } from './noise/persist.ts';
 import { scheduleMaintenance } from './spool/maintenance.ts';
+import { attachConsole } from './console/index.ts';
+import { createTrail } from './trail/create.ts';
+import type { Trail } from './trail/recorder.ts';
 
 export interface AppDeps {
   /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
@@ -55,6 +58,10 @@ export interface App {
   noise: NoiseControl;
   metrics: Metrics;
   log: Logger;
+  /** The delivery trail and activity counters (undefined when trail and console are off). */
+  trail: Trail | undefined;
+  /** The console's own listener when console.port is set (main.ts listens on it). */
+  consoleServer: FastifyInstance | undefined;
   /** Connects every output in the background; alerts queue until each is connected. */
   startOutputs(): void;
   /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts ({} with the spool on: see keptInSpool). */
@@ -168,14 +175,26 @@ export function buildApp(config: Config, deps: AppDeps): App {
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc(), config.deadletter.maxbytes);
   const tls = resolveClientTls(config);
   const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
-
   const instances = instancesOrThrow(config, plugins, { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) });
+  // The trail says why an output did not take an alert: the first condition of its filter that failed.
+  const filters = new Map(instances.map((instance) => [instance.name, instance.filter]));
+  const trail = createTrail({
+    config: config.trail,
+    consoleEnabled: config.console.enabled,
+    outputs: instances.map((instance) => instance.name),
+    explain: (alert, output) => filters.get(output)?.explain(alert) ?? 'not routed to this output',
+    spool,
+    clock,
+    log: log.child({ component: 'trail' }),
+  });
+
   const routed = instances.map((instance) => {
     const worker = new OutputWorker(instance.name, instance.plugin, instance.options, deliverySettings(instance.options, instance.plugin, spool !== undefined), {
       clock,
       metrics,
       log: log.child({ output: instance.name }),
       deadLetters,
+      ...(trail ? { trail } : {}),
       ...(spool ? { journal: spool } : {}),
       connect: { tls, userAgent: USER_AGENT, enrichment, shared: sharedOf(config, instance.plugin) },
       ...(instance.overlay ? { derive: instance.overlay } : {}),
@@ -210,6 +229,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     onError: (err) => payloadLog.error({ err: (err as Error).message }, 'an accepted alert could not be counted or logged (it is queued)'),
     ...(spool ? { spool } : {}),
     ...(onAccepted ? { onAccepted } : {}),
+    ...(trail ? { trail } : {}),
   });
   let stopMaintenance = () => {};
   if (spool) {
@@ -257,6 +277,17 @@ export function buildApp(config: Config, deps: AppDeps): App {
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
   registerSilenceRoutes(server, { silences: noise.silences, outputs: workers.map((w) => w.name), token: config.ingest.token, clock });
+  const consoleServer = trail && config.console.enabled
+    ? attachConsole(server, {
+        config: config.console,
+        workers,
+        deadLetters,
+        trail,
+        trailStore: !trail.store ? 'off' : spool ? 'spool' : 'memory',
+        clock,
+        log: log.child({ component: 'console' }),
+      })
+    : undefined;
 
   // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
   // catch-all, so listing it moves alert ingest on every other path too).
@@ -291,12 +322,14 @@ export function buildApp(config: Config, deps: AppDeps): App {
     noise,
     metrics,
     log,
+    trail,
+    consoleServer,
     startOutputs() {
       for (const worker of workers) void worker.start();
     },
     async shutdown(drainMs = config.shutdown.drainms) {
       accepting = false;
-      await Promise.all([server.close(), statusServer?.close()]);
+      await Promise.all([server.close(), statusServer?.close(), consoleServer?.close()]);
       // With the spool, open windows stay in it for the next start; without, their summaries go out now.
       await noise.close(spool === undefined);
       const left: Record<string, number> = {};
@@ -313,6 +346,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         }),
       );
       stopMaintenance();
+      trail?.store?.close();
       spool?.close();
       if (spool) Object.assign(keptInSpool, left);
       return spool ? {} : left;

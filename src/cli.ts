@@ -10,7 +10,8 @@ export interface Cli {
 }
 
 export const USAGE = `Usage: peregrine [-c FILE] [--check-config] [--print-config] [--version]
-       peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID]
+       peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--rule RULE] [--since TIME] [--id ID]
+       peregrine explain UUID [-c FILE] [--json]
        peregrine route [-c FILE] [ALERT.json]   which outputs take this alert, and why not (stdin when no file)
        peregrine silence <add|list|expire> [-c FILE] [--url URL] [--token TOKEN] (peregrine silence for details)
 

@@ -13,6 +13,9 @@ export const ErrorCodes = {
   TEXT_UNPARSEABLE: 'ERR_TEXT_UNPARSEABLE',
   BATCH_PARTIAL: 'ERR_BATCH_PARTIAL',
   UNAUTHORIZED: 'ERR_UNAUTHORIZED',
+  FORBIDDEN: 'ERR_FORBIDDEN',
+  RATE_LIMITED: 'ERR_RATE_LIMITED',
+  QUERY_INVALID: 'ERR_QUERY_INVALID',
   NOT_FOUND: 'ERR_NOT_FOUND',
   METHOD_NOT_ALLOWED: 'ERR_METHOD_NOT_ALLOWED',
   SPOOL_FULL: 'ERR_SPOOL_FULL',
@@ -119,6 +122,21 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
     status: 408,
     when: 'The client did not send its headers within 10 s or its whole request within `ingest.requesttimeoutms`.',
     fix: 'A stalled or very slow client; raise `ingest.requesttimeoutms` only for a slow network.',
+  },
+  ERR_FORBIDDEN: {
+    status: 403,
+    when: 'A console or API call that needs the admin role (replay, purge) was made with the read-only token or a non-admin trusted user.',
+    fix: 'Use `console.token` (admin), or add the user to `console.trustedadmins`.',
+  },
+  ERR_RATE_LIMITED: {
+    status: 429,
+    when: 'A client called the console or its API faster than its rate limit allows (it never limits ingest).',
+    fix: 'Wait the Retry-After seconds; scripts should poll less often.',
+  },
+  ERR_QUERY_INVALID: {
+    status: 400,
+    when: 'A query parameter of the console API is not valid (a time that does not parse, an unknown state, a limit out of range).',
+    fix: 'The reply names the parameter; see docs/console.md for the filters.',
   },
   ERR_METHOD_NOT_ALLOWED: {
     status: 405,

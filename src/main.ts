@@ -12,8 +12,9 @@ import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
 import { tuneHeap } from './heap.ts';
 import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
-import { runDlq } from './spool/dlq-cli.ts';
 import { runSilence } from './noise/silence-cli.ts';
+import { runDlqCommand } from './console/dlq-remote.ts';
+import { runExplain } from './console/explain.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
 
@@ -50,12 +51,14 @@ async function main(): Promise<void> {
     });
     return;
   }
-  if (process.argv[2] === 'dlq' || process.argv[2] === 'silence') {
+  const sub = process.argv[2];
+  if (sub === 'dlq' || sub === 'silence' || sub === 'explain') {
     const args = process.argv.slice(3);
     const at = args.findIndex((a) => a === '-c' || a === '--config');
     const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
     const print = (line: string) => process.stdout.write(`${line}\n`);
-    process.exitCode = process.argv[2] === 'dlq' ? runDlq(args, loaded.config, print) : await runSilence(args, loaded.config, print);
+    // dlq goes through the running daemon's API when it answers, else the spool file (console/dlq-remote.ts).
+    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, print) : sub === 'silence' ? await runSilence(args, loaded.config, print) : await runExplain(args, loaded.config, print);
     return;
   }
   let cli: Cli;
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
   try {
     await app.server.listen({ host, port: config.listenport });
     if (app.statusServer) await app.statusServer.listen({ host, port: config.tlsserver.notlsport });
+    if (app.consoleServer) await app.consoleServer.listen({ host: config.console.address || host, port: config.console.port });
   } catch (err) {
     fatal(`cannot listen on ${host}:${config.listenport}: ${(err as Error).message}`);
   }

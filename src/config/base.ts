@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { listOrString, pairsOrString } from './forms.ts';
 import { secret } from './secret.ts';
 import { SilencesSchema } from '../noise/schema.ts';
+import { consoleSchema } from '../console/config.ts';
+import { trailSchema } from '../trail/config.ts';
 
 const file = (what: string) => z.string().default('').describe(what);
 
@@ -135,6 +137,8 @@ export const baseShape = {
     .prefault({})
     .describe('Dead-letter store for alerts an output refused or could not deliver within its retry budget.'),
   silences: SilencesSchema,
+  trail: trailSchema,
+  console: consoleSchema,
 };
 
 export const BaseSchema = z.object(baseShape);

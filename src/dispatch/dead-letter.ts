@@ -28,12 +28,37 @@ export interface DeadLetterFilter {
   limit?: number;
   /** Only entries with a smaller id: the cursor for the next (older) page. */
   before?: number;
+  id?: number;
+  rule?: string;
+}
+
+/** A dead letter taken out of the store to go back into its output's queue. */
+export interface ReplayedAlert {
+  output: string;
+  alert: Alert;
+  bytes: number;
+  /** Its new pending delivery in the spool, when the store is the spool. */
+  spoolId?: number;
 }
 
 export interface DeadLetterStore {
   add(entry: NewDeadLetter): DeadLetter;
   list(filter?: DeadLetterFilter): DeadLetter[];
   size(): number;
+  /** Takes the matching dead letters out, for their outputs to send again (the spool re-journals them first). */
+  replay(filter: DeadLetterFilter): ReplayedAlert[];
+  /** Deletes the matching dead letters; returns how many. */
+  purge(filter: DeadLetterFilter): number;
+}
+
+function matchesDeadLetter(e: DeadLetter, filter: DeadLetterFilter): boolean {
+  return (
+    (filter.output === undefined || e.output === filter.output) &&
+    (filter.since === undefined || e.at >= filter.since) &&
+    (filter.id === undefined || e.id === filter.id) &&
+    (filter.rule === undefined || e.alert.rule === filter.rule) &&
+    (filter.before === undefined || e.id < filter.before)
+  );
 }
 
 /**
@@ -69,13 +94,25 @@ export class MemoryDeadLetterStore implements DeadLetterStore {
   }
 
   list(filter: DeadLetterFilter = {}): DeadLetter[] {
-    const matching = this.entries.filter(
-      (e) =>
-        (filter.output === undefined || e.output === filter.output) &&
-        (filter.since === undefined || e.at >= filter.since) &&
-        (filter.before === undefined || e.id < filter.before),
-    );
+    const matching = this.entries.filter((e) => matchesDeadLetter(e, filter));
     return filter.limit === undefined ? matching : matching.slice(-filter.limit);
+  }
+
+  replay(filter: DeadLetterFilter): ReplayedAlert[] {
+    return this.take(filter).map((e) => ({ output: e.output, alert: e.alert, bytes: serializeAlert(e.alert).length }));
+  }
+
+  purge(filter: DeadLetterFilter): number {
+    return this.take(filter).length;
+  }
+
+  private take(filter: DeadLetterFilter): DeadLetter[] {
+    const taken: DeadLetter[] = [];
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i] as DeadLetter;
+      if (matchesDeadLetter(e, filter)) taken.push(...this.entries.splice(i, 1));
+    }
+    return taken.reverse();
   }
 
   size(): number {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import type { ConnectContext } from '../plugin/types.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
+import type { TrailRecorder } from '../trail/recorder.ts';
 import type { BatchSettings } from './batcher.ts';
 import type { Clock } from './clock.ts';
 import type { DeadLetterStore } from './dead-letter.ts';
@@ -36,6 +37,8 @@ export interface WorkerDeps {
   metrics: Metrics;
   log: Logger;
   deadLetters: DeadLetterStore;
+  /** The delivery trail (console, `peregrine explain`); absent when it is off. */
+  trail?: TrailRecorder;
   connect: Omit<ConnectContext, 'name' | 'log' | 'timeoutMs' | 'concurrency' | 'clock'>;
   random?: () => number;
   /** How often healthcheck() runs while the output is up (ms). */

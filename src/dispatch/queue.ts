@@ -55,6 +55,18 @@ export class QueueEntry {
     return this.held;
   }
 
+  /**
+   * The alert's uuid without parsing it back (the delivery trail): undefined only for an entry held
+   * by its spool id alone. A compact entry's JSON starts with it (toAlert puts uuid first, and the
+   * uuid's characters need no escaping).
+   */
+  uuid(): string | undefined {
+    const held = this.held;
+    if (typeof held === 'object') return held.uuid;
+    if (typeof held === 'string') return held.startsWith('{"uuid":"') ? held.slice(9, held.indexOf('"', 9)) : this.load().uuid;
+    return undefined;
+  }
+
   get isCompact(): boolean {
     return typeof this.held !== 'object';
   }

@@ -147,7 +147,10 @@ export class OutputWorker {
     const entry = this.bySpoolId.get(spoolId);
     if (!entry) return;
     this.bySpoolId.delete(spoolId);
-    if (this.queue.remove(entry)) this.accounting.evicted();
+    if (this.queue.remove(entry)) {
+      this.accounting.evicted();
+      this.deps.trail?.ended(this.name, [entry], 'dropped', 'evicted from the full spool (spool.maxbytes)');
+    }
   }
 
   /** Restored retry state: send nothing before this time (ms). */
@@ -178,7 +181,10 @@ export class OutputWorker {
     await this.within(ABORT_GRACE_MS, this.inFlight.settled());
     if (this.inFlight.requests > 0) this.log.error({ inDoubt: this.inFlight.alerts }, 'requests still in flight at shutdown: delivery of these alerts is unknown');
     const left = this.queue.drainAll();
-    if (!keepLeftovers) this.accounting.dropped(left, 'shutdown');
+    if (!keepLeftovers) {
+      this.accounting.dropped(left, 'shutdown');
+      this.deps.trail?.ended(this.name, left, 'dropped', 'not delivered before the shutdown deadline (memory-only mode)');
+    }
     return left;
   }
 
@@ -240,6 +246,7 @@ export class OutputWorker {
       } catch (err) {
         this.forget(entry);
         this.accounting.dropped([entry], 'spool_read');
+        this.deps.trail?.ended(this.name, [entry], 'dropped', 'could not be read back from the spool');
         this.log.error(
           { spoolId: entry.spoolId, priority: entry.priority, err: errorMessage(err) },
           'a queued alert could not be read back from the spool: dropped (see peregrine_dropped_total{reason="spool_read"})',
@@ -252,6 +259,7 @@ export class OutputWorker {
   private async send(batch: { entry: QueueEntry; alert: Alert }[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
     this.pacer.attempted();
+    const startedAt = this.deps.clock.now();
     const timer = this.deps.clock.setTimeout(() => controller.abort(new Error(`timed out after ${this.settings.timeoutms} ms`)), this.settings.timeoutms);
     const started = performance.now();
     let result: SendResult;
@@ -267,9 +275,13 @@ export class OutputWorker {
       this.deps.clock.clearTimeout(timer);
     }
     result = scrubResult(result, this.scrub);
-    this.deps.metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, (performance.now() - started) / 1000);
+    const latencyMs = performance.now() - started;
+    this.deps.metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
     this.deps.metrics.batchSize.observe({ output: this.name }, batch.length);
-    this.settle(judge(batch.map((b) => b.entry), result, this.settings.retry, this.deps.clock.now()));
+    const entries = batch.map((b) => b.entry);
+    const verdict = judge(entries, result, this.settings.retry, this.deps.clock.now());
+    this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
+    this.settle(verdict);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
@@ -315,6 +327,7 @@ export class OutputWorker {
   private shed(shed: QueueEntry[]): void {
     for (const entry of shed) this.forget(entry);
     this.accounting.shed(shed, this.queue.size, this.settings.queue);
+    if (shed.length) this.deps.trail?.ended(this.name, shed, 'shed', 'queue full (queue.maxalerts / queue.maxbytes): lowest priority shed first');
   }
 
   /** The alert is done here (delivered or dropped): the spool forgets this delivery. */

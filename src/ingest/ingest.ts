@@ -8,6 +8,7 @@ import { SpoolFullError, type Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { NoiseControl } from '../noise/noise.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
+import type { TrailRecorder } from '../trail/recorder.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
@@ -26,6 +27,7 @@ export class Ingest {
   private readonly spool: Spool | undefined;
   private readonly onAccepted: ((alert: Alert) => void) | undefined;
   private readonly noise: NoiseControl | undefined;
+  private readonly trail: TrailRecorder | undefined;
   private readonly limits: ShapeLimits;
   private readonly onError: (err: unknown) => void;
 
@@ -41,8 +43,10 @@ export class Ingest {
     onAccepted?: (alert: Alert) => void;
     limits?: ShapeLimits;
     onError?: (err: unknown) => void;
+    trail?: TrailRecorder;
   }) {
     this.onAccepted = deps.onAccepted;
+    this.trail = deps.trail;
     this.limits = deps.limits ?? { maxfields: 1000 };
     this.onError = deps.onError ?? (() => {});
     this.enrich = deps.enrich;
@@ -54,7 +58,7 @@ export class Ingest {
   }
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */
-  accept(value: unknown, source: InputSource, bypassFilter = false): Acceptance {
+  accept(value: unknown, source: InputSource, bypassFilter = false, from?: string): Acceptance {
     // Everything that can refuse or fail runs before the alert is queued or spooled.
     const shape = checkShape(value, this.limits);
     const validation = shape ? ({ ok: false, error: shape } as const) : validateAlert(value);
@@ -69,18 +73,30 @@ export class Ingest {
     const routed = this.router.targets(alert, bypassFilter);
     // Noise control (src/noise/) holds back what it suppresses before anything is queued or spooled; /test bypasses it.
     const admitted = this.noise && !bypassFilter ? this.noise.admit(routed, alert) : routed;
-    if (admitted instanceof Promise) return admitted.then((targets) => this.queue(targets, alert, json, bytes, receivedAt, validation.input.priority, source));
-    return this.queue(admitted, alert, json, bytes, receivedAt, validation.input.priority, source);
+    const seen = { routed, from };
+    if (admitted instanceof Promise) return admitted.then((targets) => this.queue(targets, alert, json, bytes, receivedAt, source, seen));
+    return this.queue(admitted, alert, json, bytes, receivedAt, source, seen);
   }
 
-  private queue(targets: readonly OutputWorker[], alert: Alert, json: string, bytes: number, receivedAt: number, priorityRaw: string, source: InputSource): Acceptance {
-    const accepted = () => {
+  private queue(
+    targets: readonly OutputWorker[],
+    alert: Alert,
+    json: string,
+    bytes: number,
+    receivedAt: number,
+    source: InputSource,
+    seen: { routed: readonly OutputWorker[]; from: string | undefined },
+  ): Acceptance {
+    const accepted = (spoolId?: number) => {
       this.metrics.countInput(source, 'accepted');
       try {
         this.metrics.countEvent(alert);
         this.onAccepted?.(alert);
+        this.trail?.received(alert, bytes, receivedAt, targets, seen.from, spoolId);
+        // Routed to an output but held back there by noise control (dedupe, rate limit or a silence).
+        for (const worker of seen.routed) if (!targets.includes(worker)) this.trail?.suppressed(alert, worker.name, 'noise control');
       } catch (err) {
-        // The alert is queued (and spooled): a failure to count or log it must not turn into a 500.
+        // The alert is queued (and spooled): a failure to count, log or trail it must not turn into a 500.
         this.onError(err);
       }
     };
@@ -91,7 +107,7 @@ export class Ingest {
     }
     return this.spool.append(alert, json, bytes, targets.map((w) => w.name), receivedAt).then(
       (spoolId) => {
-        accepted();
+        accepted(spoolId);
         this.router.deliver(targets, alert, bytes, receivedAt, spoolId);
         return undefined;
       },

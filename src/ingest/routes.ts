@@ -74,7 +74,7 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
       record(index, item.error);
       continue;
     }
-    const result = acceptSafely(deps, item.value);
+    const result = acceptSafely(deps, item.value, request.ip);
     if (result instanceof Promise) spooling.push(result.then((error) => record(index, error)));
     else record(index, result);
   }
@@ -105,9 +105,9 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
 const YIELD_EVERY = 512;
 
 /** One item's failure that is nobody's fault but Peregrine's stays that item's: the batch goes on. */
-function acceptSafely(deps: RouteDeps, value: unknown): ReturnType<Ingest['accept']> {
+function acceptSafely(deps: RouteDeps, value: unknown, from: string): ReturnType<Ingest['accept']> {
   try {
-    return deps.ingest.accept(value, 'requests');
+    return deps.ingest.accept(value, 'requests', false, from);
   } catch (err) {
     deps.log?.error({ err: (err as Error).message }, 'unexpected error accepting one alert');
     const error = new RequestError(ErrorCodes.INTERNAL, 500, 'internal error on this alert; it was not accepted; the details are in the Peregrine log');
@@ -138,7 +138,7 @@ export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): 
   });
   server.post('/test', async (request, reply) => {
     requireToken(request, deps);
-    const error = await deps.ingest.accept(testAlert(new Date()), 'test', true);
+    const error = await deps.ingest.accept(testAlert(new Date()), 'test', true, request.ip);
     // Already counted by accept(): answer here rather than through the error handler, which counts.
     if (error) return reply.code(error.status).send(error.toBody());
     return reply.code(200).send();

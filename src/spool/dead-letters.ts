@@ -1,8 +1,8 @@
 // The dead-letter store kept in the spool, so refused alerts survive restarts and can be replayed.
-import type { DeadLetter, DeadLetterFilter, DeadLetterReason, DeadLetterStore, NewDeadLetter } from '../dispatch/dead-letter.ts';
+import type { DeadLetter, DeadLetterFilter, DeadLetterReason, DeadLetterStore, NewDeadLetter, ReplayedAlert } from '../dispatch/dead-letter.ts';
 import type { Alert } from '../alert/alert.ts';
 import { parseJson } from '../alert/json.ts';
-import { serializeAlert } from '../alert/serialize.ts';
+import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import type { Spool, StoredDeadLetter } from './spool.ts';
 
 /** The alert of a dead letter; one whose text no longer parses is shown as its uuid and text (cut at 4 KiB). */
@@ -53,4 +53,16 @@ export class SpoolDeadLetterStore implements DeadLetterStore {
   size(): number {
     return this.spool.deadLetterCount();
   }
+
+  replay(filter: DeadLetterFilter): ReplayedAlert[] {
+    return this.spool.replayDeadLetters(rowFilter(filter)).map((r) => ({ output: r.output, alert: thawAlert(r.json), bytes: r.json.length, spoolId: r.id }));
+  }
+
+  purge(filter: DeadLetterFilter): number {
+    return this.spool.purgeDeadLetters(rowFilter(filter));
+  }
+}
+
+function rowFilter({ limit: _limit, ...filter }: DeadLetterFilter): DeadLetterFilter {
+  return filter;
 }

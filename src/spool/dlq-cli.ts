@@ -5,13 +5,14 @@ import type { BaseConfig } from '../config/base.ts';
 import { toDeadLetter } from './dead-letters.ts';
 import { Spool } from './spool.ts';
 
-const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--since TIME] [--id ID] [--limit N]
+const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--rule RULE] [--since TIME] [--id ID] [--limit N]
 
   list     dead letters (newest last): id, time, output, reason, rule, detail
   show     one dead letter in full (--id), the alert JSON included
-  replay   put dead letters back in their output's queue (--output and/or --id; all when neither);
-           a running daemon picks them up at its next start
-  purge    delete dead letters (--output and/or --id; all when neither)`;
+  replay   put dead letters back in their output's queue (filters: --output, --rule, --since, --id;
+           all when none). With the console on (console.enabled, console.token), a running daemon
+           sends them right away; otherwise they are sent at the daemon's next start
+  purge    delete dead letters (same filters; all when none)`;
 
 export function runDlq(argv: string[], config: BaseConfig, out: (line: string) => void): number {
   const { values, positionals } = parseArgs({
@@ -19,6 +20,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
     options: {
       config: { type: 'string', short: 'c' },
       output: { type: 'string' },
+      rule: { type: 'string' },
       since: { type: 'string' },
       id: { type: 'string' },
       limit: { type: 'string' },
@@ -37,7 +39,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
     return 2;
   }
   const id = values.id === undefined ? undefined : Number(values.id);
-  const filter = { ...(values.output ? { output: values.output } : {}), ...(id !== undefined ? { id } : {}) };
+  const filter = { ...(values.output ? { output: values.output } : {}), ...(values.rule ? { rule: values.rule } : {}), ...(id !== undefined ? { id } : {}) };
   const spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: false });
   try {
     switch (command) {
@@ -59,10 +61,10 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
         return 0;
       }
       case 'replay':
-        out(`${spool.replayDeadLetters(filter)} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
+        out(`${spool.replayDeadLetters({ ...filter, ...(since !== undefined ? { since } : {}) }).length} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
         return 0;
       case 'purge':
-        out(`${spool.purgeDeadLetters(filter)} dead letter(s) deleted`);
+        out(`${spool.purgeDeadLetters({ ...filter, ...(since !== undefined ? { since } : {}) })} dead letter(s) deleted`);
         return 0;
       default:
         out(DLQ_USAGE);

@@ -53,6 +53,13 @@ interface AppendRequest {
   reject: (err: Error) => void;
 }
 
+export interface DeadLetterRowFilter {
+  output?: string;
+  since?: number;
+  id?: number;
+  rule?: string;
+}
+
 export const SPOOL_FILE = 'peregrine.db';
 
 /** Other state kept in the spool's database and committed in its batches (noise control's dedupe windows). */
@@ -284,7 +291,7 @@ export class Spool {
     return Object.fromEntries((this.stmt.backlog?.all() as { output: string; n: number }[]).map((r) => [r.output, Number(r.n)]));
   }
 
-  deadLetters(filter: { output?: string; since?: number; limit?: number; id?: number; before?: number } = {}): StoredDeadLetter[] {
+  deadLetters(filter: DeadLetterRowFilter & { limit?: number; before?: number } = {}): StoredDeadLetter[] {
     const where: string[] = [];
     const args: (string | number)[] = [];
     const add = (clause: string, value: string | number | undefined) => {
@@ -296,6 +303,7 @@ export class Spool {
     add('at >= ?', filter.since);
     add('id = ?', filter.id);
     add('id < ?', filter.before);
+    add("json_extract(json, '$.rule') = ?", filter.rule);
     const sql = `SELECT id, output, uuid, json, reason, detail, attempts, at FROM dead_letters${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC${filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.floor(filter.limit))}` : ''}`;
     return (this.db.prepare(sql).all(...args) as unknown as StoredDeadLetter[]).reverse();
   }
@@ -304,22 +312,28 @@ export class Spool {
     return Number((this.db.prepare('SELECT COUNT(*) AS n FROM dead_letters').get() as { n: number }).n);
   }
 
-  /** Puts dead letters back as pending deliveries of their output (picked up at the next start). Returns how many. */
-  replayDeadLetters(filter: { output?: string; id?: number }): number {
+  /**
+   * Puts dead letters back as pending deliveries of their output: picked up at the next start, or
+   * queued on the running daemon's worker by the caller. Returns each new delivery. An unreadable row
+   * (dead-lettered because it could not be parsed) stays where it is.
+   */
+  replayDeadLetters(filter: DeadLetterRowFilter): { output: string; id: number; json: string }[] {
     const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable');
     const hwmBefore = this.hwm;
+    let replayed: { output: string; id: number; json: string }[];
     try {
-      this.replayRows(rows);
+      replayed = this.replayRows(rows);
     } catch (err) {
       this.hwm = hwmBefore;
       throw err;
     }
     this.ackMark.write(this.hwm);
-    return rows.length;
+    return replayed;
   }
 
-  private replayRows(rows: StoredDeadLetter[]): void {
-    this.transaction(() => {
+  private replayRows(rows: StoredDeadLetter[]): { output: string; id: number; json: string }[] {
+    return this.transaction(() => {
+      const replayed: { output: string; id: number; json: string }[] = [];
       for (const row of rows) {
         const lastInsertRowid = ++this.hwm;
         this.db
@@ -330,11 +344,13 @@ export class Spool {
         this.stmt.insertDelivery?.run(row.output, lastInsertRowid);
         this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);
         this.byteCount += Buffer.byteLength(row.json);
+        replayed.push({ output: row.output, id: lastInsertRowid, json: row.json });
       }
+      return replayed;
     });
   }
 
-  purgeDeadLetters(filter: { output?: string; id?: number }): number {
+  purgeDeadLetters(filter: DeadLetterRowFilter): number {
     const rows = this.deadLetters(filter);
     this.transaction(() => {
       for (const row of rows) this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);

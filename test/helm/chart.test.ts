@@ -374,4 +374,25 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(ok).toBe(false);
     expect(stderr).toContain('WEBHOOK_CUSTOMHEADERS');
   });
+
+  it('console: tokens to the Secret, its own Service port, an Ingress for /ui and /api/v1 only', () => {
+    const { ok, docs, stderr } = template('console-values.yaml');
+    expect(stderr).toBe('');
+    expect(ok).toBe(true);
+    expect(secretEnv(docs)).toMatchObject({ CONSOLE_TOKEN: 'admin-token-from-values', CONSOLE_READTOKEN: 'read-token-from-values' });
+    expect(configOf(docs).console).toEqual({ enabled: true, port: 8080 });
+    const service = find(docs, 'Service', 'peregrine') as Any;
+    expect(service.spec.ports).toContainEqual({ name: 'console', port: 8080, targetPort: 'console', protocol: 'TCP' });
+    expect(container(find(docs, 'Deployment') as Doc).ports).toContainEqual({ name: 'console', containerPort: 8080, protocol: 'TCP' });
+    const ingress = find(docs, 'Ingress', 'peregrine-console') as Any;
+    expect(ingress.spec.rules[0].host).toBe('peregrine-console.example.com');
+    expect(ingress.spec.rules[0].http.paths.map((p: Any) => [p.path, p.backend.service.port.name])).toEqual([['/ui', 'console'], ['/api/v1', 'console']]);
+    // On the ingest port when the console has none of its own; and no Ingress without the console.
+    const shared = template(valuesFile({ config: { console: { enabled: true, token: 't' } }, consoleIngress: { enabled: true, host: 'c.example.com' } }));
+    expect((find(shared.docs, 'Ingress', 'peregrine-console') as Any).spec.rules[0].http.paths[0].backend.service.port.name).toBe('http');
+    expect((find(shared.docs, 'Service', 'peregrine') as Any).spec.ports.map((p: Any) => p.name)).toEqual(['http']);
+    const off = template(valuesFile({ consoleIngress: { enabled: true } }));
+    expect(off.ok).toBe(false);
+    expect(off.stderr).toContain('consoleIngress.enabled needs config.console.enabled');
+  });
 });

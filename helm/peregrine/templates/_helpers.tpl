@@ -94,6 +94,12 @@ annotations:
 {{- end -}}
 {{- end -}}
 
+{{- /* The console's own port (config.console.port) when it has one; 0 = it shares the ingest port. */ -}}
+{{- define "peregrine.consoleport" -}}
+{{- $console := (.Values.config | default dict).console | default dict -}}
+{{- if and $console.enabled $console.port }}{{ int $console.port }}{{ else }}0{{ end -}}
+{{- end -}}
+
 {{- define "peregrine.listenport" -}}
 {{- $port := 2801 -}}
 {{- if hasKey .Values.config "listenport" }}{{ $port = .Values.config.listenport }}{{ end -}}

@@ -74,6 +74,11 @@ spec:
         - name: http
           containerPort: {{ $port }}
           protocol: TCP
+        {{- if ne (include "peregrine.consoleport" .) "0" }}
+        - name: console
+          containerPort: {{ include "peregrine.consoleport" . }}
+          protocol: TCP
+        {{- end }}
         {{- if $notlsport }}
         - name: status
           containerPort: {{ $notlsport }}

@@ -142,7 +142,7 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
     s.deadLetter('a', id, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
     expect(s.backlog()).toEqual({});
     expect(s.deadLetters({ output: 'a' })).toMatchObject([{ output: 'a', reason: 'rejected', detail: 'HTTP 400' }]);
-    expect(s.replayDeadLetters({ output: 'a' })).toBe(1);
+    expect(s.replayDeadLetters({ output: 'a' })).toHaveLength(1);
     expect(s.deadLetterCount()).toBe(0);
     expect(s.pending('a')).toHaveLength(1);
     s.deadLetter('a', undefined, a, serializeAlert(a), 'rejected', 'again', 1, 3000);

@@ -1,0 +1,134 @@
+// `node bench/trail.ts`: what the delivery trail costs on the hot path. The same daemon, the same
+// load, trail on and off, in one run, alternating: ingest throughput and latency (wrk), the CPU the
+// daemon spent per 1000 alerts, and the machine's steal share while wrk ran (bench/proc.ts). One
+// batched output (elasticsearch → the blackhole sink of bench/sinks.ts), so every alert is also
+// attempted and settled, which is where the trail records most.
+//
+//   node bench/trail.ts                          falco + burst, spool off and on, 15 s per run
+//   node bench/trail.ts --seconds 10 --scenarios burst --spool on --rounds 2
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { falcoAlertJson } from '../test/support/alerts.ts';
+import { freePort } from '../test/support/daemon.ts';
+import { startBenchDaemon } from './daemon.ts';
+import { machineCpu, procStats, stealShare } from './proc.ts';
+import { assertWrk, wrk } from './wrk.ts';
+
+const repo = join(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '15' },
+    scenarios: { type: 'string', default: 'falco,burst' },
+    spool: { type: 'string', default: 'off,on' },
+    rounds: { type: 'string', default: '1' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const PRIORITIES = ['Notice', 'Warning', 'Error', 'Critical', 'Informational'] as const;
+// No uuid: each accepted alert gets a fresh one, so every request is a new trail record.
+const BODIES = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i, PRIORITIES[i % PRIORITIES.length]).replace(/^\{"uuid":"[^"]*",/, '{'));
+
+interface Row {
+  scenario: string;
+  spool: string;
+  trail: string;
+  rate: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  cpuMsPer1000: number;
+  steal: number;
+  delivered: number;
+}
+
+async function startSinks(): Promise<{ child: ChildProcess; ports: Record<string, number> }> {
+  const child = spawn(process.execPath, [join(repo, 'bench/sinks.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve));
+  return { child, ports: (JSON.parse(first) as { ports: Record<string, number> }).ports };
+}
+
+
+async function delivered(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return [...text.matchAll(/^peregrine_delivered_total\{[^}]*\} ([\d.e+]+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
+}
+
+async function run(scenario: string, spool: string, trail: boolean, es: number): Promise<Row> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-bench-trail-'));
+  const lines = [
+    'listenaddress: 127.0.0.1',
+    `listenport: ${port}`,
+    'loglevel: warn',
+    'spool:',
+    `  enabled: ${spool === 'on'}`,
+    `  dir: ${join(dir, 'spool')}`,
+    '  maxbytes: 4294967296',
+    'trail:',
+    `  enabled: ${trail}`,
+    'elasticsearch:',
+    `  hostport: http://127.0.0.1:${es}`,
+  ];
+  writeFileSync(join(dir, 'peregrine.yaml'), `${lines.join('\n')}\n`);
+  const daemon = await startBenchDaemon(join(repo, 'src/main.ts'), join(dir, 'peregrine.yaml'), port);
+  try {
+    const before = procStats(daemon.pid as number);
+    const machine = machineCpu();
+    const connections = scenario === 'falco' ? 1 : 50;
+    const m = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: BODIES });
+    const steal = stealShare(machine, machineCpu());
+    if (m.errors) throw new Error(`${m.errors} requests were not answered 2xx`);
+    // Let the output catch up, so the CPU counted includes settling (and recording) every alert.
+    const deadline = Date.now() + 60_000;
+    while ((await delivered(port)) < m.requests && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    const after = procStats(daemon.pid as number);
+    return {
+      scenario,
+      spool,
+      trail: trail ? 'on' : 'off',
+      rate: m.requests / m.seconds,
+      p50: m.p50,
+      p99: m.p99,
+      p999: m.p999,
+      cpuMsPer1000: ((after.cpuTicks - before.cpuTicks) * 10) / (m.requests / 1000),
+      steal,
+      delivered: await delivered(port),
+    };
+  } finally {
+    daemon.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    daemon.kill('SIGKILL');
+  }
+}
+
+assertWrk();
+const sinks = await startSinks();
+const rows: Row[] = [];
+try {
+  for (let round = 0; round < Number(values.rounds); round++) {
+    for (const scenario of (values.scenarios ?? '').split(',')) {
+      for (const spool of (values.spool ?? '').split(',')) {
+        // Alternate which goes first, so a drifting machine does not always favour the same side.
+        const order = round % 2 === 0 ? [false, true] : [true, false];
+        for (const trail of order) {
+          process.stderr.write(`bench: ${scenario}, spool ${spool}, trail ${trail ? 'on' : 'off'}, ${SECONDS} s …\n`);
+          rows.push(await run(scenario, spool, trail, sinks.ports.es as number));
+        }
+      }
+    }
+  }
+} finally {
+  sinks.child.kill('SIGTERM');
+}
+
+const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, one batched output (elasticsearch → blackhole)\n`);
+console.log('| scenario | spool | trail | alerts/s | p50 ms | p99 ms | p99.9 ms | daemon CPU ms / 1000 alerts | steal % |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  console.log(`| ${r.scenario} | ${r.spool} | ${r.trail} | ${f(r.rate)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuMsPer1000)} | ${f(100 * r.steal, 1)} |`);
+}

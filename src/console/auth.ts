@@ -1,0 +1,41 @@
+// Who is asking: the admin token, the read-only token, or a user named by a trusted proxy header.
+// No credential, no access: the console has no anonymous role.
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { ErrorCodes, RequestError } from '../errors.ts';
+import type { ConsoleConfig } from './config.ts';
+
+type Role = 'admin' | 'read';
+
+export interface Principal {
+  role: Role;
+  /** How they signed in, for the audit log: "token", "readtoken" or "header:<user>". Never the secret. */
+  who: string;
+}
+
+function same(given: string, expected: string): boolean {
+  if (expected === '') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function authenticate(request: FastifyRequest, config: ConsoleConfig): Principal {
+  const header = request.headers.authorization ?? '';
+  if (header.startsWith('Bearer ')) {
+    const given = header.slice(7).trim();
+    if (same(given, config.token)) return { role: 'admin', who: 'token' };
+    if (same(given, config.readtoken)) return { role: 'read', who: 'readtoken' };
+    throw new RequestError(ErrorCodes.UNAUTHORIZED, 401, 'wrong console token: send "Authorization: Bearer <console.token or console.readtoken>"');
+  }
+  if (config.trustedheader !== '') {
+    const user = request.headers[config.trustedheader.toLowerCase()];
+    const name = Array.isArray(user) ? user[0] : user;
+    if (name) return { role: config.trustedadmins.includes(name) ? 'admin' : 'read', who: `header:${name}` };
+  }
+  throw new RequestError(ErrorCodes.UNAUTHORIZED, 401, 'the console needs a token: send "Authorization: Bearer <console.token or console.readtoken>"');
+}
+
+export function requireAdmin(principal: Principal): void {
+  if (principal.role !== 'admin') throw new RequestError(ErrorCodes.FORBIDDEN, 403, 'this needs the admin role (console.token); the read-only token can only look');
+}

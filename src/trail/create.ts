@@ -1,0 +1,54 @@
+// Builds the trail for an app: its store (memory with the spool off, a SQLite file in spool.dir
+// with it on, none with trail.enabled false) and the activity counters the console shows. Undefined when
+// neither the trail nor the console is on: then the hot path calls nothing.
+import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../dispatch/clock.ts';
+import type { Spool } from '../spool/spool.ts';
+import { Activity } from './activity.ts';
+import type { trailSchema } from './config.ts';
+import { MemoryTrailStore } from './memory-store.ts';
+import { Trail } from './recorder.ts';
+import { SqliteTrailStore } from './sqlite-store.ts';
+import type { RouteExplainer } from './types.ts';
+import type { z } from 'zod';
+
+/**
+ * The trail's own SQLite file beside the spool's: SQLite has one writer per file, and the trail's
+ * writer thread holding that lock made the spool's commits fail (SQLITE_BUSY: alerts refused 503).
+ * A file of its own has a lock of its own.
+ */
+export const TRAIL_FILE = 'peregrine-trail.db';
+
+export function trailPath(spoolDir: string): string {
+  return join(spoolDir, TRAIL_FILE);
+}
+
+export interface TrailSetup {
+  config: z.output<typeof trailSchema>;
+  consoleEnabled: boolean;
+  outputs: readonly string[];
+  explain: RouteExplainer;
+  spool: Spool | undefined;
+  clock: Clock;
+  log: Logger;
+}
+
+export function createTrail(setup: TrailSetup): Trail | undefined {
+  const { config, outputs, explain, spool, clock, log } = setup;
+  if (!config.enabled && !setup.consoleEnabled) return undefined;
+  let store: MemoryTrailStore | SqliteTrailStore | undefined;
+  if (config.enabled && spool) {
+    const path = trailPath(dirname(spool.path));
+    try {
+      store = new SqliteTrailStore(path, { maxbytes: config.maxbytes, maxagems: config.maxagems, outputs, explain, log, now: () => clock.now() });
+    } catch (err) {
+      // The trail is history: a damaged trail file must not keep alerts from being delivered.
+      log.error({ err: (err as Error).message, path }, 'cannot open the delivery trail file: keeping the trail in memory (move the file aside to start a fresh one)');
+    }
+  }
+  if (config.enabled && !store) {
+    store = new MemoryTrailStore({ maxalerts: config.maxalerts, maxbytes: config.memorymaxbytes, outputs, explain });
+  }
+  return new Trail(store, new Activity(), clock);
+}

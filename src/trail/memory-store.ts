@@ -1,0 +1,223 @@
+// The trail in memory (the spool off): the last `maxalerts` alerts, within `maxbytes`, oldest
+// evicted first. The alert object is shared with the queues (it is frozen), so a record costs its
+// bookkeeping plus, once delivered, the alert it keeps alive.
+import type { Alert } from '../alert/alert.ts';
+import { keepAttempt, emptyBuckets, MAX_ATTEMPTS_KEPT, type TrailStore } from './store.ts';
+import {
+  namespaceOf,
+  type Attempt,
+  type OutputState,
+  type OutputTrail,
+  type RouteExplainer,
+  type StatsDimension,
+  type TrailQuery,
+  type TrailRecord,
+  type TrailStats,
+  type TrailSummary,
+} from './types.ts';
+
+/** Bookkeeping bytes charged per record and per attempt, on top of the alert's JSON size. */
+const RECORD_OVERHEAD = 256;
+const ATTEMPT_OVERHEAD = 96;
+
+interface OutputSlot {
+  state: OutputState;
+  stateAt: number;
+  reason?: string;
+  attemptCount: number;
+  attempts: Attempt[];
+}
+
+interface MemoryRecord {
+  seq: number;
+  alert: Alert;
+  receivedAt: number;
+  from: string;
+  bytes: number;
+  taken: readonly string[];
+  /** Created on the first event for an output; until then the output is "queued" since receivedAt. */
+  slots?: Map<string, OutputSlot>;
+}
+
+export class MemoryTrailStore implements TrailStore {
+  private readonly records = new Map<string, MemoryRecord>();
+  private seq = 0;
+  private bytes = 0;
+  private readonly maxAlerts: number;
+  private readonly maxBytes: number;
+  private readonly outputs: readonly string[];
+  private readonly explain: RouteExplainer;
+
+  constructor(options: { maxalerts: number; maxbytes: number; outputs: readonly string[]; explain: RouteExplainer }) {
+    this.maxAlerts = options.maxalerts;
+    this.maxBytes = options.maxbytes;
+    this.outputs = options.outputs;
+    this.explain = options.explain;
+  }
+
+  received(alert: Alert, at: number, from: string, taken: readonly string[], bytes: number): void {
+    const old = this.records.get(alert.uuid);
+    if (old) {
+      // The same uuid again (a replay, a Falco retry): one trail, moved to the front, routes refreshed.
+      this.records.delete(alert.uuid);
+      this.bytes -= old.bytes;
+    }
+    const record: MemoryRecord = { seq: ++this.seq, alert, receivedAt: at, from, bytes: bytes + RECORD_OVERHEAD, taken };
+    if (old?.slots) {
+      record.slots = old.slots;
+      for (const output of taken) record.slots.delete(output);
+    }
+    this.records.set(alert.uuid, record);
+    this.bytes += record.bytes;
+    this.evict();
+  }
+
+  attempt(uuid: string, output: string, attempt: Attempt, state: OutputState, reason?: string): void {
+    const slot = this.slot(uuid, output);
+    if (!slot) return;
+    slot.attemptCount++;
+    keepAttempt(slot.attempts, attempt);
+    this.setState(slot, state, attempt.at, reason);
+    const record = this.records.get(uuid) as MemoryRecord;
+    if (slot.attemptCount <= MAX_ATTEMPTS_KEPT) {
+      record.bytes += ATTEMPT_OVERHEAD;
+      this.bytes += ATTEMPT_OVERHEAD;
+    }
+  }
+
+  state(uuid: string, output: string, state: OutputState, at: number, reason?: string): void {
+    const slot = this.slot(uuid, output);
+    if (slot) this.setState(slot, state, at, reason);
+  }
+
+  stateBySpoolId(): void {
+    // Memory mode has no spool.
+  }
+
+  get(uuid: string): TrailRecord | undefined {
+    const record = this.records.get(uuid);
+    if (!record) return undefined;
+    return { uuid, receivedAt: record.receivedAt, from: record.from, alert: record.alert, outputs: this.outputTrails(record) };
+  }
+
+  list(query: TrailQuery): { alerts: TrailSummary[]; next: number | null } {
+    const alerts: TrailSummary[] = [];
+    const text = query.text?.toLowerCase();
+    const priorities = query.priorities ? new Set(query.priorities.map((p) => p.toLowerCase())) : undefined;
+    const newestFirst = [...this.records.values()].reverse();
+    let next: number | null = null;
+    for (const r of newestFirst) {
+      const a = r.alert;
+      if (query.before !== undefined && r.seq >= query.before) continue;
+      if (query.after !== undefined && r.seq <= query.after) break;
+      if (query.since !== undefined && r.receivedAt < query.since) continue;
+      if (query.until !== undefined && r.receivedAt > query.until) continue;
+      if (query.rule !== undefined && a.rule !== query.rule) continue;
+      if (priorities && !priorities.has(a.priority.toLowerCase())) continue;
+      if (query.source !== undefined && a.source !== query.source) continue;
+      if (query.hostname !== undefined && (a.hostname ?? '') !== query.hostname) continue;
+      if (query.namespace !== undefined && namespaceOf(a) !== query.namespace) continue;
+      if (text !== undefined && !a.output.toLowerCase().includes(text)) continue;
+      const states = this.states(r);
+      if (query.output !== undefined && (states[query.output] === undefined || states[query.output] === 'not_routed')) continue;
+      if (query.state !== undefined) {
+        const match = query.output !== undefined ? states[query.output] === query.state : Object.values(states).includes(query.state);
+        if (!match) continue;
+      }
+      if (alerts.length === query.limit) {
+        next = (alerts[alerts.length - 1] as TrailSummary).seq;
+        break;
+      }
+      alerts.push(summary(r, states));
+    }
+    return { alerts, next };
+  }
+
+  stats(dimension: StatsDimension, since: number, bucketMs: number): TrailStats {
+    const buckets = emptyBuckets(since, Date.now(), bucketMs);
+    const first = buckets[0]?.at ?? since;
+    for (const r of this.records.values()) {
+      if (r.receivedAt < since) continue;
+      const bucket = buckets[Math.floor((r.receivedAt - first) / bucketMs)];
+      if (!bucket) continue;
+      const key = dimension === 'priority' ? r.alert.priority : dimension === 'rule' ? r.alert.rule : namespaceOf(r.alert);
+      bucket.counts[key] = (bucket.counts[key] ?? 0) + 1;
+    }
+    return { bucketMs, buckets };
+  }
+
+  size(): { alerts: number; bytes: number } {
+    return { alerts: this.records.size, bytes: this.bytes };
+  }
+
+  close(): void {
+    // Nothing to release: the records go with the store (and stay readable after a shutdown).
+  }
+
+  private slot(uuid: string, output: string): OutputSlot | undefined {
+    const record = this.records.get(uuid);
+    if (!record) return undefined;
+    record.slots ??= new Map();
+    let slot = record.slots.get(output);
+    if (!slot) record.slots.set(output, (slot = { state: 'queued', stateAt: record.receivedAt, attemptCount: 0, attempts: [] }));
+    return slot;
+  }
+
+  private setState(slot: OutputSlot, state: OutputState, at: number, reason: string | undefined): void {
+    slot.state = state;
+    slot.stateAt = at;
+    if (reason !== undefined) slot.reason = reason;
+    else delete slot.reason;
+  }
+
+  private states(r: MemoryRecord): Record<string, OutputState> {
+    const states: Record<string, OutputState> = {};
+    for (const output of this.outputs) if (!r.taken.includes(output)) states[output] = 'not_routed';
+    for (const output of r.taken) states[output] = r.slots?.get(output)?.state ?? 'queued';
+    if (r.slots) for (const [output, slot] of r.slots) states[output] = slot.state;
+    return states;
+  }
+
+  private outputTrails(r: MemoryRecord): OutputTrail[] {
+    const names = new Set([...this.outputs, ...r.taken, ...(r.slots?.keys() ?? [])]);
+    return [...names].map((output) => {
+      const slot = r.slots?.get(output);
+      const routed = r.taken.includes(output);
+      if (!routed && !slot) return { output, routed, reason: this.explain(r.alert, output), state: 'not_routed', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
+      return {
+        output,
+        routed,
+        ...(slot?.reason !== undefined ? { reason: slot.reason } : {}),
+        state: slot?.state ?? 'queued',
+        stateAt: slot?.stateAt ?? r.receivedAt,
+        attemptCount: slot?.attemptCount ?? 0,
+        attempts: slot ? [...slot.attempts] : [],
+      };
+    });
+  }
+
+  private evict(): void {
+    while (this.records.size > this.maxAlerts || (this.bytes > this.maxBytes && this.records.size > 1)) {
+      const [uuid, oldest] = this.records.entries().next().value as [string, MemoryRecord];
+      this.records.delete(uuid);
+      this.bytes -= oldest.bytes;
+    }
+  }
+}
+
+function summary(r: MemoryRecord, states: Record<string, OutputState>): TrailSummary {
+  const a = r.alert;
+  return {
+    uuid: a.uuid,
+    seq: r.seq,
+    receivedAt: r.receivedAt,
+    from: r.from,
+    rule: a.rule,
+    priority: a.priority,
+    source: a.source,
+    hostname: a.hostname ?? '',
+    namespace: namespaceOf(a),
+    output: a.output,
+    states,
+  };
+}

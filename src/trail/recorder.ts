@@ -1,0 +1,85 @@
+// The one interface the hot path calls: ingest (received), the worker (attempted, ended) and, with
+// noise control, the router (suppressed). It turns those calls into trail store writes and the
+// per-output activity counters. With the trail off and the console off, nothing is installed and
+// the callers' `trail?.` costs one check.
+import type { Alert } from '../alert/alert.ts';
+import type { Clock } from '../dispatch/clock.ts';
+import type { QueueEntry } from '../dispatch/queue.ts';
+import { outcomeAt, type SendResult } from '../dispatch/result.ts';
+import type { Verdict } from '../dispatch/retry-policy.ts';
+import type { Activity } from './activity.ts';
+import type { TrailStore } from './store.ts';
+import type { OutputState } from './types.ts';
+
+export interface TrailRecorder {
+  /** Ingest accepted the alert (JSON `bytes`) and queued it on `taken`; `from` is the client address. */
+  received(alert: Alert, bytes: number, at: number, taken: readonly { name: string }[], from?: string, spoolId?: number): void;
+  /** One request of an output and what the retry policy made of each of its alerts. */
+  attempted(output: string, batch: readonly QueueEntry[], result: SendResult, verdict: Verdict, at: number, latencyMs: number): void;
+  /** The output is done with these alerts without delivering them. */
+  ended(output: string, entries: readonly QueueEntry[], state: Extract<OutputState, 'shed' | 'dropped'>, reason: string): void;
+  /** Noise control kept the alert from this output (a silence, a dedup window). */
+  suppressed(alert: Alert, output: string, reason: string): void;
+}
+
+export class Trail implements TrailRecorder {
+  readonly store: TrailStore | undefined;
+  readonly activity: Activity;
+  private readonly clock: Clock;
+
+  constructor(store: TrailStore | undefined, activity: Activity, clock: Clock) {
+    this.store = store;
+    this.activity = activity;
+    this.clock = clock;
+  }
+
+  received(alert: Alert, bytes: number, at: number, taken: readonly { name: string }[], from = '', spoolId?: number): void {
+    const names = taken.map((t) => t.name);
+    for (const name of names) this.activity.of(name).add(at, 'routed', 1);
+    this.store?.received(alert, at, from, names, bytes, spoolId);
+  }
+
+  attempted(output: string, batch: readonly QueueEntry[], result: SendResult, verdict: Verdict, at: number, latencyMs: number): void {
+    const now = this.clock.now();
+    const activity = this.activity.of(output);
+    if (verdict.delivered.length) activity.add(now, 'delivered', verdict.delivered.length);
+    if (verdict.deadLetters.length) activity.add(now, 'deadLettered', verdict.deadLetters.length);
+    const failed = batch.length - verdict.delivered.length;
+    if (failed > 0) {
+      activity.add(now, 'failed', failed);
+      const first = verdict.retry?.reason ?? verdict.deadLetters[0]?.detail ?? 'failed';
+      activity.error(now, first, failed);
+    }
+    const store = this.store;
+    if (!store) return;
+    const dead = verdict.deadLetters.length ? new Map(verdict.deadLetters.map((d) => [d.entry, d])) : undefined;
+    batch.forEach((entry, index) => {
+      const uuid = entry.uuid();
+      if (uuid === undefined) return;
+      const outcome = outcomeAt(result, index);
+      const detail = outcome.kind === 'ok' ? (outcome.duplicate ? 'duplicate' : 'ok') : outcome.reason;
+      const attempt = { at, latencyMs: Math.round(latencyMs * 10) / 10, outcome: outcome.kind, detail, batch: batch.length };
+      const deadLetter = dead?.get(entry);
+      if (outcome.kind === 'ok') store.attempt(uuid, output, attempt, 'delivered');
+      else if (deadLetter) store.attempt(uuid, output, attempt, 'dead_lettered', `${deadLetter.reason}: ${deadLetter.detail}`);
+      else store.attempt(uuid, output, attempt, 'retrying', outcome.reason);
+    });
+  }
+
+  ended(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped', reason: string): void {
+    if (entries.length === 0) return;
+    const now = this.clock.now();
+    this.activity.of(output).add(now, 'dropped', entries.length);
+    const store = this.store;
+    if (!store) return;
+    for (const entry of entries) {
+      const uuid = entry.uuid();
+      if (uuid !== undefined) store.state(uuid, output, state, now, reason);
+      else if (entry.spoolId !== undefined) store.stateBySpoolId(entry.spoolId, output, state, now, reason);
+    }
+  }
+
+  suppressed(alert: Alert, output: string, reason: string): void {
+    this.store?.state(alert.uuid, output, 'suppressed', this.clock.now(), reason);
+  }
+}

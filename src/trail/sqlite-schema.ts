@@ -1,0 +1,44 @@
+// The trail's tables, in their own SQLite file beside the spool's (spool.dir/peregrine-trail.db; see
+// create.ts for why not in the spool's file). History, not delivery state: no schema version yet.
+export const TRAIL_SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS trail_alerts (
+  seq INTEGER PRIMARY KEY,          -- cursor order; trail_outputs rows hang off it
+  uuid TEXT NOT NULL,               -- a uuid received twice has two rows; the latest is its trail
+  uuid_hash INTEGER NOT NULL,       -- uuidHash(uuid): a small random index instead of a unique text one (2.5x cheaper inserts)
+  received_at INTEGER NOT NULL,     -- epoch ms
+  from_addr TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  priority INTEGER NOT NULL,        -- rank: 0 Debug … 7 Emergency
+  source TEXT NOT NULL,
+  hostname TEXT NOT NULL,
+  namespace TEXT NOT NULL,
+  routes TEXT NOT NULL,             -- JSON: {output: why the router did not take it}
+  spool_id INTEGER,
+  bytes INTEGER NOT NULL,           -- what this row counts against trail.maxbytes
+  json TEXT NOT NULL                -- the enriched alert as outputs send it (text search reads its output)
+);
+CREATE INDEX IF NOT EXISTS trail_alerts_uuid ON trail_alerts (uuid_hash);
+CREATE INDEX IF NOT EXISTS trail_alerts_time ON trail_alerts (received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_rule ON trail_alerts (rule, received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_priority ON trail_alerts (priority, received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_hostname ON trail_alerts (hostname, received_at);
+CREATE INDEX IF NOT EXISTS trail_alerts_spool ON trail_alerts (spool_id);
+CREATE TABLE IF NOT EXISTS trail_outputs (
+  seq INTEGER NOT NULL,             -- trail_alerts.seq: appended in order, deleted by range
+  output TEXT NOT NULL,
+  state TEXT NOT NULL,
+  state_at INTEGER NOT NULL,
+  reason TEXT,
+  attempt_count INTEGER NOT NULL DEFAULT 0,
+  attempts TEXT NOT NULL DEFAULT '[]', -- JSON: the first and the latest attempts
+  PRIMARY KEY (seq, output)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS trail_outputs_state ON trail_outputs (output, state);
+`;
+
+/** 32-bit FNV-1a of the uuid: the key of trail_alerts_uuid (a lookup also compares the uuid). */
+export function uuidHash(uuid: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < uuid.length; i++) h = Math.imul(h ^ uuid.charCodeAt(i), 0x01000193);
+  return h | 0;
+}

@@ -1,0 +1,355 @@
+// The trail in SQLite beside the spool (spool.dir/peregrine-trail.db, the spool on): kept by age (trail.maxagems) and size
+// (trail.maxbytes), oldest deleted first. The hot path only appends to arrays and a map; every
+// FLUSH_MS (or sooner when many are waiting) they go as one batch to the writer thread
+// (sqlite-writer.ts), which commits them off the event loop. An alert delivered before the next
+// batch is written once, already delivered. Reads (console, explain) use a connection of their own
+// here, after waiting for what was recorded so far to be committed.
+import { existsSync } from 'node:fs';
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Alert } from '../alert/alert.ts';
+import { PRIORITIES, priorityRank } from '../alert/priority.ts';
+import { serializeAlert, thawAlert } from '../alert/serialize.ts';
+import { emptyBuckets, keepAttempt, type TrailStore } from './store.ts';
+import { TRAIL_SCHEMA_SQL, uuidHash } from './sqlite-schema.ts';
+import type { AlertRow, OutputRow, SpoolIdRow, WriterInit, WriterMessage } from './sqlite-writer.ts';
+import {
+  namespaceOf,
+  type Attempt,
+  type OutputState,
+  type OutputTrail,
+  type RouteExplainer,
+  type StatsDimension,
+  type TrailQuery,
+  type TrailRecord,
+  type TrailStats,
+  type TrailSummary,
+} from './types.ts';
+
+const FLUSH_MS = 250;
+const FLUSH_AT = 2000;
+const ROW_OVERHEAD = 320;
+/** How long a read waits for the writer to commit what was recorded before it. */
+const SYNC_TIMEOUT_MS = 5000;
+
+interface PendingAlert {
+  alert: Alert;
+  at: number;
+  from: string;
+  taken: readonly string[];
+  bytes: number;
+  spoolId: number | undefined;
+}
+
+interface PendingOutput {
+  uuid: string;
+  output: string;
+  state: OutputState;
+  stateAt: number;
+  reason: string | undefined;
+  attempts: Attempt[];
+}
+
+interface SummaryRow {
+  seq: number;
+  uuid: string;
+  received_at: number;
+  from_addr: string;
+  rule: string;
+  priority: number;
+  source: string;
+  hostname: string;
+  namespace: string;
+  output: string;
+  routes: string;
+}
+
+/** Queries over the trail tables (any connection: the daemon's, or `peregrine explain` on a stopped one). */
+class TrailReader {
+  protected readonly db: DatabaseSync;
+  protected readonly stmt: Record<string, StatementSync>;
+  protected readonly now: () => number;
+
+  constructor(db: DatabaseSync, now: () => number) {
+    this.db = db;
+    this.now = now;
+    this.stmt = {
+      alert: this.db.prepare('SELECT seq, received_at, from_addr, routes, json FROM trail_alerts WHERE uuid_hash = ? AND uuid = ? ORDER BY seq DESC LIMIT 1'),
+      outputsOf: this.db.prepare('SELECT output, state, state_at, reason, attempt_count, attempts FROM trail_outputs WHERE seq = ?'),
+    };
+  }
+
+  get(uuid: string): TrailRecord | undefined {
+    const row = this.stmt.alert?.get(uuidHash(uuid), uuid) as { seq: number; received_at: number; from_addr: string; routes: string; json: string } | undefined;
+    if (!row) return undefined;
+    const alert = thawAlert(row.json);
+    const routes = JSON.parse(row.routes) as Record<string, string>;
+    const rows = this.stmt.outputsOf?.all(row.seq) as { output: string; state: OutputState; state_at: number; reason: string | null; attempt_count: number; attempts: string }[];
+    const outputs: OutputTrail[] = rows.map((o) => ({
+      output: o.output,
+      routed: o.state !== 'suppressed' && routes[o.output] === undefined,
+      ...(o.reason !== null ? { reason: o.reason } : {}),
+      state: o.state,
+      stateAt: Number(o.state_at),
+      attemptCount: Number(o.attempt_count),
+      attempts: JSON.parse(o.attempts) as Attempt[],
+    }));
+    for (const [output, reason] of Object.entries(routes)) {
+      if (!rows.some((o) => o.output === output)) outputs.push({ output, routed: false, reason, state: 'not_routed', stateAt: Number(row.received_at), attemptCount: 0, attempts: [] });
+    }
+    outputs.sort((a, b) => a.output.localeCompare(b.output));
+    return { uuid, receivedAt: Number(row.received_at), from: row.from_addr, alert, outputs };
+  }
+
+  list(query: TrailQuery): { alerts: TrailSummary[]; next: number | null } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    const add = (clause: string, ...values: (string | number)[]) => {
+      where.push(clause);
+      args.push(...values);
+    };
+    if (query.since !== undefined) add('a.received_at >= ?', query.since);
+    if (query.until !== undefined) add('a.received_at <= ?', query.until);
+    if (query.before !== undefined) add('a.seq < ?', query.before);
+    if (query.after !== undefined) add('a.seq > ?', query.after);
+    if (query.rule !== undefined) add('a.rule = ?', query.rule);
+    if (query.priorities) {
+      const ranks = query.priorities.map((p) => PRIORITIES.findIndex((name) => name.toLowerCase() === p.toLowerCase()));
+      add(`a.priority IN (${ranks.map(() => '?').join(', ')})`, ...ranks);
+    }
+    if (query.source !== undefined) add('a.source = ?', query.source);
+    if (query.hostname !== undefined) add('a.hostname = ?', query.hostname);
+    if (query.namespace !== undefined) add('a.namespace = ?', query.namespace);
+    if (query.text !== undefined) add("instr(lower(json_extract(a.json, '$.output')), lower(?)) > 0", query.text);
+    if (query.output !== undefined && query.state !== undefined) {
+      add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state = ?)', query.output, query.state);
+    } else if (query.output !== undefined) {
+      add("EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state <> 'suppressed')", query.output);
+    } else if (query.state === 'not_routed') {
+      add("a.routes <> '{}'");
+    } else if (query.state !== undefined) {
+      add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.state = ?)', query.state);
+    }
+    const sql =
+      "SELECT a.seq, a.uuid, a.received_at, a.from_addr, a.rule, a.priority, a.source, a.hostname, a.namespace, json_extract(a.json, '$.output') AS output, a.routes FROM trail_alerts a" +
+      `${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY a.seq DESC LIMIT ${query.limit + 1}`;
+    const rows = this.db.prepare(sql).all(...args) as unknown as SummaryRow[];
+    const next = rows.length > query.limit ? Number((rows[query.limit - 1] as SummaryRow).seq) : null;
+    const page = rows.slice(0, query.limit);
+    const states = this.statesOf(page.map((r) => Number(r.seq)));
+    return {
+      alerts: page.map((r) => ({
+        uuid: r.uuid,
+        seq: Number(r.seq),
+        receivedAt: Number(r.received_at),
+        from: r.from_addr,
+        rule: r.rule,
+        priority: PRIORITIES[Number(r.priority)] as Alert['priority'],
+        source: r.source,
+        hostname: r.hostname,
+        namespace: r.namespace,
+        output: r.output,
+        states: { ...Object.fromEntries(Object.keys(JSON.parse(r.routes) as object).map((o) => [o, 'not_routed' as const])), ...states.get(Number(r.seq)) },
+      })),
+      next,
+    };
+  }
+
+  stats(dimension: StatsDimension, since: number, bucketMs: number): TrailStats {
+    const buckets = emptyBuckets(since, this.now(), bucketMs);
+    const first = buckets[0]?.at ?? since;
+    const column = dimension === 'priority' ? 'priority' : dimension;
+    const rows = this.db
+      .prepare(`SELECT CAST((received_at - ?) / ? AS INTEGER) AS b, ${column} AS k, COUNT(*) AS n FROM trail_alerts WHERE received_at >= ? GROUP BY b, k`)
+      .all(first, bucketMs, since) as { b: number; k: string | number; n: number }[];
+    for (const row of rows) {
+      const bucket = buckets[Math.floor(Number(row.b))];
+      if (!bucket) continue;
+      const key = dimension === 'priority' ? (PRIORITIES[Number(row.k)] as string) : String(row.k);
+      bucket.counts[key] = (bucket.counts[key] ?? 0) + Number(row.n);
+    }
+    return { bucketMs, buckets };
+  }
+
+  private statesOf(seqs: number[]): Map<number, Record<string, OutputState>> {
+    const states = new Map<number, Record<string, OutputState>>();
+    if (seqs.length === 0) return states;
+    const rows = this.db.prepare(`SELECT seq, output, state FROM trail_outputs WHERE seq IN (${seqs.map(() => '?').join(', ')})`).all(...seqs) as {
+      seq: number;
+      output: string;
+      state: OutputState;
+    }[];
+    for (const row of rows) {
+      let s = states.get(Number(row.seq));
+      if (!s) states.set(Number(row.seq), (s = {}));
+      s[row.output] = row.state;
+    }
+    return states;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+}
+
+export class SqliteTrailStore extends TrailReader implements TrailStore {
+  private readonly outputs: readonly string[];
+  private readonly explain: RouteExplainer;
+  private readonly log: Logger;
+  private readonly worker: Worker;
+  private readonly acked: Int32Array;
+  private readonly sizes: Float64Array;
+  private alerts: PendingAlert[] = [];
+  private pending = new Map<string, PendingOutput>();
+  private bySpoolId: SpoolIdRow[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private batchId = 0;
+  private closed = false;
+
+  constructor(
+    path: string,
+    options: { maxbytes: number; maxagems: number; outputs: readonly string[]; explain: RouteExplainer; log: Logger; now?: () => number },
+  ) {
+    const db = new DatabaseSync(path);
+    db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
+    db.exec(TRAIL_SCHEMA_SQL);
+    super(db, options.now ?? Date.now);
+    this.outputs = options.outputs;
+    this.explain = options.explain;
+    this.log = options.log;
+    const shared = new SharedArrayBuffer(24);
+    this.acked = new Int32Array(shared, 0, 1);
+    this.sizes = new Float64Array(shared, 8, 2);
+    const init: WriterInit = { path, maxbytes: options.maxbytes, maxagems: options.maxagems, shared };
+    // Running from source the writer is the .ts file (Node strips the types), from dist/ the .js.
+    const here = new URL(import.meta.url);
+    const file = new URL(here.pathname.endsWith('.ts') ? './sqlite-writer.ts' : './sqlite-writer.js', here);
+    this.worker = new Worker(file, { workerData: init });
+    this.worker.unref();
+    this.worker.on('message', (m: { type: string; message: string; lost: number }) => {
+      if (m.type === 'error') this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail');
+    });
+    this.worker.on('error', (err) => this.log.error({ err: err.message }, 'delivery trail writer stopped: no more trails are recorded'));
+  }
+
+  received(alert: Alert, at: number, from: string, taken: readonly string[], bytes: number, spoolId?: number): void {
+    this.alerts.push({ alert, at, from, taken, bytes, spoolId });
+    for (const output of taken) {
+      this.pending.set(`${alert.uuid}\n${output}`, { uuid: alert.uuid, output, state: 'queued', stateAt: at, reason: undefined, attempts: [] });
+    }
+    this.schedule();
+  }
+
+  attempt(uuid: string, output: string, attempt: Attempt, state: OutputState, reason?: string): void {
+    const slot = this.slot(uuid, output, attempt.at);
+    keepAttempt(slot.attempts, attempt);
+    slot.state = state;
+    slot.stateAt = attempt.at;
+    slot.reason = reason;
+    this.schedule();
+  }
+
+  state(uuid: string, output: string, state: OutputState, at: number, reason?: string): void {
+    const slot = this.slot(uuid, output, at);
+    slot.state = state;
+    slot.stateAt = at;
+    slot.reason = reason;
+    this.schedule();
+  }
+
+  stateBySpoolId(spoolId: number, output: string, state: OutputState, at: number, reason?: string): void {
+    this.bySpoolId.push([spoolId, output, state, at, reason ?? null]);
+    this.schedule();
+  }
+
+  size(): { alerts: number; bytes: number } {
+    return { alerts: this.sizes[1] as number, bytes: this.sizes[0] as number };
+  }
+
+  /** Hands what is buffered to the writer (also runs every FLUSH_MS by itself). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.closed || (this.alerts.length === 0 && this.pending.size === 0 && this.bySpoolId.length === 0)) return;
+    const fresh = new Set(this.alerts.map((p) => p.alert.uuid));
+    const alerts = this.alerts.map((p) => this.alertRow(p));
+    const outputs: OutputRow[] = [...this.pending.values()].map((s) => [
+      s.uuid, s.output, s.state, s.stateAt, s.reason ?? null, s.attempts.length, JSON.stringify(s.attempts), fresh.has(s.uuid),
+    ]);
+    const message: WriterMessage = { type: 'batch', id: ++this.batchId, now: this.now(), alerts, outputs, bySpoolId: this.bySpoolId };
+    this.alerts = [];
+    this.pending = new Map();
+    this.bySpoolId = [];
+    this.worker.postMessage(message);
+  }
+
+  /** Hands over what is buffered and resolves once the writer committed it: a read after it sees every event before it. Never blocks the event loop. */
+  async ready(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    const id = this.batchId;
+    for (let seen = Atomics.load(this.acked, 0); seen < id; seen = Atomics.load(this.acked, 0)) {
+      const wait = Atomics.waitAsync(this.acked, 0, seen, SYNC_TIMEOUT_MS);
+      if (wait.async && (await wait.value) === 'timed-out') {
+        return void this.log.warn({ waitedMs: SYNC_TIMEOUT_MS }, 'delivery trail writer is behind: the answer may miss the latest events');
+      }
+    }
+  }
+
+  override close(): void {
+    if (this.closed) return;
+    this.flush();
+    this.wait(this.batchId);
+    this.closed = true;
+    this.worker.postMessage({ type: 'close', id: ++this.batchId } satisfies WriterMessage);
+    this.wait(this.batchId);
+    void this.worker.terminate();
+    super.close();
+  }
+
+  /** Blocks until the writer committed batch `id` (shutdown only: the last events are written before the file closes). */
+  private wait(id: number): void {
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    for (let seen = Atomics.load(this.acked, 0); seen < id; seen = Atomics.load(this.acked, 0)) {
+      const left = deadline - Date.now();
+      if (left <= 0) return void this.log.warn({ waitedMs: SYNC_TIMEOUT_MS }, 'delivery trail writer is behind: the answer may miss the latest events');
+      Atomics.wait(this.acked, 0, seen, left);
+    }
+  }
+
+  private alertRow(p: PendingAlert): AlertRow {
+    const a = p.alert;
+    const routes: Record<string, string> = {};
+    for (const output of this.outputs) if (!p.taken.includes(output)) routes[output] = this.explain(a, output);
+    const json = serializeAlert(a);
+    return [a.uuid, p.at, p.from, a.rule, priorityRank(a.priority), a.source, a.hostname ?? '', namespaceOf(a), JSON.stringify(routes), p.spoolId ?? null, json.length + ROW_OVERHEAD, json];
+  }
+
+  private slot(uuid: string, output: string, at: number): PendingOutput {
+    const key = `${uuid}\n${output}`;
+    let slot = this.pending.get(key);
+    if (!slot) this.pending.set(key, (slot = { uuid, output, state: 'queued', stateAt: at, reason: undefined, attempts: [] }));
+    return slot;
+  }
+
+  private schedule(): void {
+    if (this.alerts.length + this.pending.size >= FLUSH_AT) return this.flush();
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+}
+
+/** A trail file, for reading only (`peregrine explain` while the daemon is stopped); undefined when there is none. */
+export function openTrailReader(path: string): Pick<TrailStore, 'get' | 'close'> | undefined {
+  if (!existsSync(path)) return undefined;
+  const db = new DatabaseSync(path);
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'trail_alerts'").get();
+  if (!has) {
+    db.close();
+    return undefined;
+  }
+  return new TrailReader(db, Date.now);
+}

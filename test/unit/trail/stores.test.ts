@@ -1,0 +1,134 @@
+// The trail stores' bounds: memory by count and bytes, SQLite by age and size; attempts merged
+// across commits; a spool-evicted entry found by its spool id; the console's rate limiter.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { freezeAlert, toAlert, type Alert } from '../../../src/alert/alert.ts';
+import { RateLimiter } from '../../../src/console/rate-limit.ts';
+import { MemoryTrailStore } from '../../../src/trail/memory-store.ts';
+import { SqliteTrailStore } from '../../../src/trail/sqlite-store.ts';
+import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
+
+const explain = (a: Alert, output: string) => `${output} does not take ${a.priority}`;
+const alert = (uuid: string, output = 'x') =>
+  freezeAlert(toAlert({ uuid, priority: 'Warning', rule: 'r', time: '2026-11-20T10:21:36Z', output, output_fields: { 'k8s.ns.name': 'ns' } }));
+const attempt = (at: number, outcome: 'ok' | 'retry' = 'retry') => ({ at, latencyMs: 1, outcome, detail: outcome === 'ok' ? 'ok' : `try ${at}`, batch: 1 });
+
+describe('memory trail store', () => {
+  it('keeps the last maxalerts alerts', () => {
+    const s = new MemoryTrailStore({ maxalerts: 3, maxbytes: 1 << 30, outputs: ['a'], explain });
+    for (let i = 1; i <= 5; i++) s.received(alert(`u${i}`), i, '', ['a'], 100);
+    expect(s.size().alerts).toBe(3);
+    expect(s.get('u2')).toBeUndefined();
+    expect(s.list({ limit: 10 }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u4', 'u3']);
+  });
+
+  it('keeps within maxbytes, counting alert size, bookkeeping and attempts', () => {
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 4000, outputs: ['a'], explain });
+    for (let i = 1; i <= 10; i++) s.received(alert(`u${i}`), i, '', ['a'], 1000);
+    expect(s.size().alerts).toBe(3);
+    expect(s.size().bytes).toBeLessThanOrEqual(4000);
+  });
+
+  it('keeps the first and the latest attempts of a long retry, and the full count', () => {
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a', 'b'], explain });
+    s.received(alert('u'), 0, '10.0.0.1', ['a'], 100);
+    for (let i = 1; i <= 30; i++) s.attempt('u', 'a', attempt(i), 'retrying', 'down');
+    s.attempt('u', 'a', attempt(31, 'ok'), 'delivered');
+    const out = s.get('u')?.outputs ?? [];
+    const a = out.find((o) => o.output === 'a');
+    expect(a?.attemptCount).toBe(31);
+    expect(a?.attempts).toHaveLength(MAX_ATTEMPTS_KEPT);
+    expect(a?.attempts[0]?.at).toBe(1);
+    expect(a?.attempts.at(-1)).toMatchObject({ at: 31, outcome: 'ok' });
+    expect(a?.reason).toBeUndefined();
+    expect(out.find((o) => o.output === 'b')).toMatchObject({ routed: false, state: 'not_routed', reason: 'b does not take Warning' });
+  });
+});
+
+describe('SQLite trail store', () => {
+  const open = (now: { t: number }, maxbytes = 1 << 30, maxagems = 3_600_000) =>
+    new SqliteTrailStore(join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db'), {
+      maxbytes,
+      maxagems,
+      outputs: ['a', 'b'],
+      explain,
+      log: pino({ level: 'silent' }),
+      now: () => now.t,
+    });
+
+  it('merges attempts made across commits and keeps the final state', async () => {
+    const now = { t: 1_000 };
+    const s = open(now);
+    s.received(alert('u'), 1_000, '10.0.0.1', ['a'], 100);
+    s.attempt('u', 'a', attempt(1_100), 'retrying', 'down');
+    await s.ready();
+    s.attempt('u', 'a', attempt(1_200), 'retrying', 'down');
+    await s.ready();
+    s.attempt('u', 'a', attempt(1_300, 'ok'), 'delivered');
+    await s.ready();
+    const a = s.get('u')?.outputs.find((o) => o.output === 'a');
+    expect(a).toMatchObject({ state: 'delivered', stateAt: 1_300, attemptCount: 3 });
+    expect(a?.attempts.map((x) => x.at)).toEqual([1_100, 1_200, 1_300]);
+    expect(a?.reason).toBeUndefined();
+    expect(s.get('u')?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'not_routed', reason: 'b does not take Warning' });
+    s.close();
+  });
+
+  it('finds an alert by its spool id when only that is known (spool eviction)', async () => {
+    const s = open({ t: 0 });
+    s.received(alert('u'), 0, '', ['a'], 100, 42);
+    await s.ready();
+    s.stateBySpoolId(42, 'a', 'dropped', 5, 'evicted');
+    await s.ready();
+    expect(s.get('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'dropped', reason: 'evicted' });
+    s.close();
+  });
+
+  it('deletes records older than maxagems', async () => {
+    const now = { t: 0 };
+    const s = open(now, 1 << 30, 60_000);
+    s.received(alert('old'), 0, '', ['a'], 100);
+    await s.ready();
+    now.t = 120_000;
+    s.received(alert('new'), 120_000, '', ['a'], 100);
+    await s.ready();
+    expect(s.get('old')).toBeUndefined();
+    expect(s.get('new')).toBeDefined();
+    expect(s.list({ limit: 10, state: 'queued' }).alerts.map((x) => x.uuid)).toEqual(['new']);
+    s.close();
+  });
+
+  it('deletes the oldest records beyond maxbytes', async () => {
+    const now = { t: 0 };
+    const s = open(now, 1024 * 1024);
+    const big = 'x'.repeat(100_000);
+    for (let i = 0; i < 20; i++) {
+      now.t += 20_000; // each flush runs retention (every 10 s)
+      s.received(alert(`u${i}`, big), now.t, '', ['a'], big.length);
+      await s.ready();
+    }
+    const { alerts, bytes } = s.size();
+    expect(bytes).toBeLessThanOrEqual(1024 * 1024);
+    expect(alerts).toBeGreaterThanOrEqual(8);
+    expect(alerts).toBeLessThan(20);
+    expect(s.get('u19')).toBeDefined();
+    expect(s.get('u0')).toBeUndefined();
+    s.close();
+  });
+});
+
+describe('console rate limiter', () => {
+  it('allows a burst, then rate per second, per client', () => {
+    let t = 0;
+    const limiter = new RateLimiter(2, 4, () => t);
+    expect([1, 2, 3, 4, 5].map(() => limiter.take('a'))).toEqual([true, true, true, true, false]);
+    expect(limiter.take('b')).toBe(true);
+    expect(limiter.retryAfter('a')).toBe(1);
+    t = 500;
+    expect(limiter.take('a')).toBe(true);
+    expect(limiter.take('a')).toBe(false);
+  });
+});
