@@ -145,7 +145,7 @@ describe.each(['memory', 'spool'] as const)('console API, trail in %s', (store) 
     expect(notice.trail.outputs.find((o) => o.output === 'webhook')).toMatchObject({
       routed: false,
       state: 'not_routed',
-      reason: 'minimumpriority warning is above Notice',
+      reason: 'minimumpriority: Notice is below Warning',
       attempts: [],
     });
     const rejected = (await api<{ trail: { outputs: Record<string, unknown>[] } }>(a.url, '/api/v1/alerts/c-warning', { token: READER })).body;

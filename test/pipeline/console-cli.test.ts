@@ -63,7 +63,7 @@ describe('peregrine explain and dlq replay', () => {
     expect(live.out).toMatch(/^webhook\s+delivered\s+\S+Z\s+1\s*$/m);
     expect(live.out).toMatch(/^ {4}\S+Z {2}ok\s+[\d.]+ ms\s+batch 1\s+ok$/m);
     const low = await cli(['explain', 'cli-low', '-c', file], cwd);
-    expect(low.out).toMatch(/^webhook\s+not_routed\s+\S+\s+0\s+minimumpriority warning is above Notice$/m);
+    expect(low.out).toMatch(/^webhook\s+not_routed\s+\S+\s+0\s+minimumpriority: Notice is below Warning$/m);
     const json = JSON.parse((await cli(['explain', 'cli-rejected', '-c', file, '--json'], cwd)).out) as { trail: { outputs: { state: string; reason: string }[] } };
     expect(json.trail.outputs[0]).toMatchObject({ state: 'dead_lettered', reason: expect.stringContaining('rejected: HTTP 400') });
     const unknown = await cli(['explain', 'never-seen', '-c', file], cwd);

@@ -34,7 +34,8 @@ describe('quick start', () => {
     const port = await freePort();
     daemon = startDaemon([], { LISTENPORT: String(port), LISTENADDRESS: '127.0.0.1' }, mkdtempSync(join(tmpdir(), 'peregrine-empty-')));
     await ready(port);
-    expect(daemon.stderr.join('\n')).toMatch(/outputs: stdout[\s\S]*curl -X POST localhost:\d+\/test/);
+    // The banner is written right after listen(): wait for it to cross the pipe rather than race it.
+    await waitFor(() => /outputs: stdout[\s\S]*curl -X POST localhost:\d+\/test/.test(daemon?.stderr.join('\n') ?? ''), 5000, 'the start banner');
     const res = await request(`http://127.0.0.1:${port}/test`, { method: 'POST' });
     expect(res.statusCode).toBe(200);
     await res.body.dump();
