@@ -2,8 +2,9 @@
 // are classified alone: SenderFault = the message itself is wrong (dead letter), otherwise a
 // server-side failure (retried). A message over SNS's 256 KiB is dead-lettered before any call.
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { blameWholeCall, fail, ok, retry, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { blameWholeCall, fail, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyAwsError } from '../../src/plugin/aws-errors.ts';
+import { settleBatchAnswer, type BatchAnswer } from '../../src/plugin/aws-batch.ts';
 import { chunkEntries, MAX_MESSAGE_BYTES, toEntries, type Entry } from './entries.ts';
 
 // A missing topic is a configuration problem, not the alerts' fault: they wait (output "failing").
@@ -17,17 +18,6 @@ export interface SnsTarget {
   topicArn: string;
   rawjson: boolean;
   fifo: boolean;
-}
-
-interface BatchAnswer {
-  Successful?: { Id?: string }[];
-  Failed?: { Id?: string; SenderFault?: boolean; Code?: string; Message?: string }[];
-}
-
-/** A `Failed[]` entry: the sender's fault is permanent, anything else is SNS's and is retried. */
-function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }): Outcome {
-  const detail = `${f.Code ?? 'Unknown'}: ${f.Message ?? ''}`.trim();
-  return f.SenderFault ? fail(`SNS refused the message: ${detail}`) : retry(`SNS failed the message: ${detail}`);
 }
 
 export async function publishAlerts(alerts: readonly Alert[], target: SnsTarget, signal: AbortSignal): Promise<SendResult> {
@@ -55,15 +45,7 @@ export async function publishAlerts(alerts: readonly Alert[], target: SnsTarget,
         }),
         { abortSignal: signal },
       );
-      const byId = new Map(chunk.map((e) => [e.id, e]));
-      for (const e of chunk) outcomes[e.index] = ok();
-      for (const f of answer.Failed ?? []) {
-        const entry = byId.get(f.Id ?? '');
-        if (entry) outcomes[entry.index] = classifyFailedEntry(f);
-      }
-      // An entry in neither list: SNS did not say it was published, so it is sent again.
-      const answered = new Set([...(answer.Successful ?? []), ...(answer.Failed ?? [])].map((e) => e.Id));
-      for (const e of chunk) if (!answered.has(e.id)) outcomes[e.index] = retry('SNS answered without this entry');
+      settleBatchAnswer(chunk, answer, outcomes, 'SNS');
     },
     (err, chunk) => blameWholeCall(classifyAwsError(err, 'SNS', HINTS).outcome, chunk.length),
   );
