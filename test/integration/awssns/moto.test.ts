@@ -1,5 +1,6 @@
 // awssns against moto_server (a real SNS API delivering to a real SQS queue): 500 alerts published
-// as raw JSON read back exactly from a queue subscribed with raw message delivery, falcosidekick's
+// as raw JSON read back exactly from a queue subscribed with raw message delivery, 200 in order
+// through a FIFO topic and queue, falcosidekick's
 // output text + message attributes checked in the SNS envelope of a second subscription, and an
 // alert over SNS's 256 KiB dead-lettered while the rest of its batch is delivered.
 import { randomUUID } from 'node:crypto';
@@ -46,8 +47,10 @@ describe.skipIf(infraSkipped('securityhub'))('awssns against moto', () => {
 
   /** A topic and a queue subscribed to it; the queue URL. */
   async function topicWithQueue(name: string, raw: boolean): Promise<{ topicArn: string; url: string }> {
-    const topicArn = (await sns.send(new CreateTopicCommand({ Name: name }))).TopicArn as string;
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+    const fifo = name.endsWith('.fifo') ? { FifoTopic: 'true', ContentBasedDeduplication: 'false' } : undefined;
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: name, ...(fifo ? { Attributes: fifo } : {}) }))).TopicArn as string;
+    const queueAttrs = fifo ? { Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'false' } } : {};
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, ...queueAttrs }))).QueueUrl as string;
     const queueArn = `arn:aws:sqs:${moto.region}:${moto.accountId}:${name}`;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn, Attributes: { RawMessageDelivery: String(raw) } }));
     return { topicArn, url };
@@ -65,6 +68,17 @@ describe.skipIf(infraSkipped('securityhub'))('awssns against moto', () => {
     await waitFor(() => worker?.healthSnapshot().delivered === 500, MOTO_MS, '500 deliveries').catch((e) => { throw new Error(`${(e as Error).message}: ${JSON.stringify(worker?.healthSnapshot())}`); });
     expectExactAlerts(await bodies, run, 500);
     expect(worker?.healthSnapshot()).toMatchObject({ deadLettered: 0, queued: 0 });
+  });
+
+  it('a FIFO topic delivers 200 alerts in order to a FIFO queue (group = hostname, uuid as deduplication id)', { timeout: MOTO_MS + 30_000 }, async () => {
+    const run = `fifo-${randomUUID().slice(0, 8)}`;
+    const { topicArn, url } = await topicWithQueue(`${run}.fifo`, true);
+    const app = await start(yaml(topicArn, '    rawjson: true\n'));
+    const bodies = drain(url, 200);
+    await postInOrder(app, run, 200);
+    const worker = app.workers.find((w) => w.name === 'awssns');
+    await waitFor(() => worker?.healthSnapshot().delivered === 200, MOTO_MS, '200 deliveries');
+    expectExactAlerts(await bodies, run, 200, { ordered: true });
   });
 
   it('default: the output text with falcosidekick\'s message attributes (Number evt.time with every digit)', { timeout: 60_000 }, async () => {
