@@ -10,7 +10,7 @@ const MAX_ENTRIES = 10;
 /** SNS's limit for one message (body and attributes) and for the whole PublishBatch call. */
 export const MAX_MESSAGE_BYTES = 262_144;
 
-export interface Attribute {
+interface Attribute {
   DataType: 'String' | 'Number';
   StringValue: string;
 }

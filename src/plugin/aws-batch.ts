@@ -8,7 +8,7 @@ export interface BatchAnswer {
 }
 
 /** A `Failed[]` entry: the sender's fault is permanent, anything else is the service's and is retried. */
-export function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }, service: string): Outcome {
+function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }, service: string): Outcome {
   const detail = `${f.Code ?? 'Unknown'}: ${f.Message ?? ''}`.trim();
   return f.SenderFault ? fail(`${service} refused the message: ${detail}`) : retry(`${service} failed the message: ${detail}`);
 }

@@ -1,8 +1,8 @@
-// awssns against moto_server (a real SNS API delivering to a real SQS queue): 500 alerts published
-// as raw JSON read back exactly from a queue subscribed with raw message delivery, 200 in order
-// through a FIFO topic and queue, falcosidekick's
-// output text + message attributes checked in the SNS envelope of a second subscription, and an
-// alert over SNS's 256 KiB dead-lettered while the rest of its batch is delivered.
+// awssns against moto_server (a real SNS API delivering to real SQS queues): 500 alerts published
+// as raw JSON read back exactly through a raw-delivery subscription, 200 in order through a FIFO
+// topic and queue, falcosidekick's output text + message attributes checked in the SNS envelope of
+// a non-raw subscription, an alert over SNS's 256 KiB dead-lettered while the rest of its batch is
+// delivered, and a missing topic shown as failing.
 import { randomUUID } from 'node:crypto';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
