@@ -3,6 +3,7 @@ import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import alertmanager from './alertmanager/index.ts';
 import awssecurityhub from './awssecurityhub/index.ts';
 import awssqs from './awssqs/index.ts';
+import awssns from './awssns/index.ts';
 import awss3 from './awss3/index.ts';
 import awscloudwatchlogs from './awscloudwatchlogs/index.ts';
 import smtp from './smtp/index.ts';
@@ -19,6 +20,6 @@ import slack from './slack/index.ts';
 import teams from './teams/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
-  stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awss3, awscloudwatchlogs,
+  stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
   slack, teams, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
 ];

@@ -1,7 +1,7 @@
 // buildApp(config) wires ingest → router → workers and returns servers that are not listening yet;
 // main.ts listens, tests use inject() or port 0.
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { instancesOrThrow } from './config/instances.ts';
 import { sharedOf, type Config, type OutputSection } from './config/schema.ts';
@@ -32,6 +32,7 @@ import type { NoiseControl } from './noise/noise.ts';
 import { createNoise } from './noise/wire.ts';
 import { persistNoise } from './noise/persist.ts';
 import { scheduleMaintenance } from './spool/maintenance.ts';
+import { authenticate, requireAdmin } from './console/auth.ts';
 import { attachConsole } from './console/index.ts';
 import { createTrail } from './trail/create.ts';
 import type { Trail } from './trail/recorder.ts';
@@ -276,7 +277,21 @@ export function buildApp(config: Config, deps: AppDeps): App {
   installErrorHandling(server, log, onReject);
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
-  registerSilenceRoutes(server, { silences: noise.silences, outputs: workers.map((w) => w.name), token: config.ingest.token, clock });
+  const silenceApi = {
+    silences: noise.silences,
+    outputs: workers.map((w) => w.name),
+    token: config.ingest.token,
+    clock,
+    ...(config.console.enabled
+      ? {
+          consoleAuth: (request: FastifyRequest, write: boolean) => {
+            const principal = authenticate(request, config.console);
+            if (write) requireAdmin(principal);
+          },
+        }
+      : {}),
+  };
+  registerSilenceRoutes(server, silenceApi);
   const consoleServer = trail && config.console.enabled
     ? attachConsole(server, {
         config: config.console,
@@ -288,6 +303,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
         log: log.child({ component: 'console' }),
       })
     : undefined;
+  // The console's own listener (console.port) serves the silences too, so its page can show them.
+  if (consoleServer) registerSilenceRoutes(consoleServer, silenceApi);
 
   // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
   // catch-all, so listing it moves alert ingest on every other path too).

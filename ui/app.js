@@ -1,5 +1,5 @@
 // The console's single page: sign-in, then one of the views by the URL's hash
-// (#/overview, #/alerts, #/alert/<uuid>, #/deadletters). Each view returns a stop function for its
+// (#/overview, #/alerts, #/alert/<uuid>, #/deadletters, #/silences). Each view returns a stop function for its
 // polling timer, called when the user leaves it.
 import { api, session, whenUnauthorized } from './api.js';
 import { clear } from './dom.js';
@@ -7,6 +7,7 @@ import { overview } from './views/overview.js';
 import { alerts } from './views/alerts.js';
 import { alertPage } from './views/alert.js';
 import { deadLetters } from './views/deadletters.js';
+import { silences } from './views/silences.js';
 
 const $ = (id) => document.getElementById(id);
 let stop = () => {};
@@ -40,7 +41,7 @@ function route() {
   const [, view = 'overview', ...rest] = location.hash.split('/');
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.dataset.view === view || (view === 'alert' && a.dataset.view === 'alerts'));
   const root = clear($('view'));
-  const views = { overview, alerts, alert: (el) => alertPage(el, decodeURIComponent(rest.join('/'))), deadletters: deadLetters };
+  const views = { overview, alerts, alert: (el) => alertPage(el, decodeURIComponent(rest.join('/'))), deadletters: deadLetters, silences };
   stop = (views[view] ?? overview)(root) ?? (() => {});
 }
 

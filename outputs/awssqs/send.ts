@@ -3,8 +3,9 @@
 // otherwise a server-side failure (retried). A message over the queue's MaximumMessageSize is
 // dead-lettered before any call.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { blameWholeCall, fail, ok, retry, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { blameWholeCall, fail, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyAwsError } from '../../src/plugin/aws-errors.ts';
+import { settleBatchAnswer, type BatchAnswer } from '../../src/plugin/aws-batch.ts';
 import { chunkEntries, toEntries, type Entry, type GroupBy } from './entries.ts';
 
 // A missing queue is a configuration problem, not the alerts' fault: they wait (output "failing").
@@ -20,17 +21,6 @@ export interface SqsTarget {
   groupBy: GroupBy;
   /** The queue's MaximumMessageSize (bytes). */
   maxMessageBytes: number;
-}
-
-interface BatchAnswer {
-  Successful?: { Id?: string }[];
-  Failed?: { Id?: string; SenderFault?: boolean; Code?: string; Message?: string }[];
-}
-
-/** A `Failed[]` entry: the sender's fault is permanent, anything else is SQS's and is retried. */
-function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }): Outcome {
-  const detail = `${f.Code ?? 'Unknown'}: ${f.Message ?? ''}`.trim();
-  return f.SenderFault ? fail(`SQS refused the message: ${detail}`) : retry(`SQS failed the message: ${detail}`);
 }
 
 export async function sendMessages(alerts: readonly Alert[], target: SqsTarget, signal: AbortSignal): Promise<SendResult> {
@@ -53,15 +43,7 @@ export async function sendMessages(alerts: readonly Alert[], target: SqsTarget, 
         }),
         { abortSignal: signal },
       );
-      const byId = new Map(chunk.map((e) => [e.id, e]));
-      for (const e of chunk) outcomes[e.index] = ok();
-      for (const f of answer.Failed ?? []) {
-        const entry = byId.get(f.Id ?? '');
-        if (entry) outcomes[entry.index] = classifyFailedEntry(f);
-      }
-      // An entry in neither list: SQS did not say it was stored, so it is sent again.
-      const answered = new Set([...(answer.Successful ?? []), ...(answer.Failed ?? [])].map((e) => e.Id));
-      for (const e of chunk) if (!answered.has(e.id)) outcomes[e.index] = retry('SQS answered without this entry');
+      settleBatchAnswer(chunk, answer, outcomes, 'SQS');
     },
     (err, chunk) => blameWholeCall(classifyAwsError(err, 'SQS', HINTS).outcome, chunk.length),
   );

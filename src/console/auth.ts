@@ -21,9 +21,10 @@ function same(given: string, expected: string): boolean {
 }
 
 export function authenticate(request: FastifyRequest, config: ConsoleConfig): Principal {
-  const header = request.headers.authorization ?? '';
-  if (header.startsWith('Bearer ')) {
-    const given = header.slice(7).trim();
+  // RFC 9110: the scheme is case-insensitive ("bearer" too).
+  const bearer = /^bearer +(.*)$/i.exec(request.headers.authorization ?? '');
+  if (bearer) {
+    const given = (bearer[1] as string).trim();
     if (same(given, config.token)) return { role: 'admin', who: 'token' };
     if (same(given, config.readtoken)) return { role: 'read', who: 'readtoken' };
     throw new RequestError(ErrorCodes.UNAUTHORIZED, 401, 'wrong console token: send "Authorization: Bearer <console.token or console.readtoken>"');

@@ -2,7 +2,9 @@
 //   POST   /api/v1/silences        {match, for | until, reason, outputs?}  → 201 {silence}
 //   GET    /api/v1/silences        → {silences: [...]} (active ones)
 //   DELETE /api/v1/silences/:id    → 200 {silence} (ended now) | 404
-// Protected by ingest.token (Authorization: Bearer, scheme in any case).
+// A silence stops alerts, so this API is never open: it takes the ingest token (when one is set) or,
+// with the console on, the console's tokens (reading with either role, changes with admin). With
+// neither configured it answers 401 and says what to set.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../dispatch/clock.ts';
 import { flattenUnionIssues } from '../config/issues.ts';
@@ -14,7 +16,10 @@ import { silenceEnd, type Silence, type Silences } from './silences.ts';
 export interface SilenceApiDeps {
   silences: Silences;
   outputs: readonly string[];
+  /** ingest.token: "" = not a way in. */
   token: string;
+  /** The console's check (console/auth.ts), when the console is on: throws 401/403. */
+  consoleAuth?: (request: FastifyRequest, write: boolean) => void;
   clock: Clock;
 }
 
@@ -36,7 +41,15 @@ function body(request: FastifyRequest): unknown {
 export function registerSilenceRoutes(server: FastifyInstance, deps: SilenceApiDeps): void {
   server.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/v1/silences')) return;
-    if (!authorized(request, deps.token)) throw new RequestError(ErrorCodes.UNAUTHORIZED, 401, 'missing or wrong token: send "Authorization: Bearer <ingest.token>"');
+    if (deps.token !== '' && authorized(request, deps.token)) return;
+    if (deps.consoleAuth) return deps.consoleAuth(request, request.method !== 'GET');
+    throw new RequestError(
+      ErrorCodes.UNAUTHORIZED,
+      401,
+      deps.token === ''
+        ? 'silences need a credential: set ingest.token (then send "Authorization: Bearer <ingest.token>") or turn the console on with console.token'
+        : 'missing or wrong token: send "Authorization: Bearer <ingest.token>"',
+    );
   });
   server.get('/api/v1/silences', async () => ({ silences: deps.silences.active(deps.clock.now()).map(silenceView) }));
   server.post('/api/v1/silences', async (request, reply) => {

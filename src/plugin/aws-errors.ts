@@ -7,13 +7,14 @@ import { excerpt, retryAfterMs } from './http.ts';
 /** Throttling: the worker waits at least this long when the service names no Retry-After. */
 export const THROTTLE_AFTER_MS = 1000;
 
-const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown', 'RequestThrottled', 'KMSThrottlingException']);
+const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown', 'RequestThrottled', 'KMSThrottlingException', 'ThrottledException', 'Throttled']);
 
 // Credentials refused or unusable: nothing gets through until someone fixes them, so the output
 // shows "failing" and its alerts wait in the queue.
 const AUTH: Record<string, string> = {
   AccessDeniedException: 'the credentials lack the permission for this call: fix the IAM policy or rolearn',
   AccessDenied: 'the credentials lack the permission for this call: fix the IAM policy or rolearn',
+  AuthorizationErrorException: 'the credentials lack the permission for this call: fix the IAM policy or rolearn',
   AuthorizationError: 'the credentials lack the permission for this call: fix the IAM policy or rolearn',
   UnrecognizedClientException: 'the AWS access key is not valid: check the credentials in the default chain (env, profile, IRSA, instance role)',
   InvalidClientTokenId: 'the AWS access key is not valid: check the credentials in the default chain',

@@ -18,7 +18,7 @@ import type { z } from 'zod';
  * writer thread holding that lock made the spool's commits fail (SQLITE_BUSY: alerts refused 503).
  * A file of its own has a lock of its own.
  */
-export const TRAIL_FILE = 'peregrine-trail.db';
+const TRAIL_FILE = 'peregrine-trail.db';
 
 export function trailPath(spoolDir: string): string {
   return join(spoolDir, TRAIL_FILE);

@@ -78,4 +78,26 @@ describe('silences API and CLI', () => {
     expect(ok).toMatchObject({ status: 201, body: { silence: { until: '2099-01-01T00:00:00.000Z', outputs: ['webhook'], origin: 'api', hits: 0 } } });
     expect(await cli('add', '--match', '{rule: x}', '--reason', 'r')).toMatchObject({ code: 2 });
   });
+
+  it('is never open: without ingest.token it needs the console tokens (read for GET, admin for changes), else it says what to set', async () => {
+    receiver = await new Receiver().start();
+    const call = async (target: RunningApp, method: 'GET' | 'POST', token?: string) => {
+      const res = await request(`${target.url}/api/v1/silences`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(method === 'POST' ? { body: JSON.stringify({ match: { rule: 'x' }, for: '1h', reason: 'maintenance' }) } : {}),
+      });
+      return { status: res.statusCode, body: (await res.body.json()) as { error?: { message: string } } };
+    };
+    app = await startApp(`webhook:\n  address: ${receiver.url()}\n`);
+    const closed = await call(app, 'POST');
+    expect(closed.status).toBe(401);
+    expect(closed.body.error?.message).toMatch(/set ingest\.token .* or turn the console on with console\.token/);
+    await app.stop();
+    app = await startApp(`console:\n  enabled: true\n  token: admin-token-0123456789\n  readtoken: read-token-0123456789\nwebhook:\n  address: ${receiver.url()}\n`);
+    expect((await call(app, 'GET')).status).toBe(401);
+    expect((await call(app, 'GET', 'read-token-0123456789')).status).toBe(200);
+    expect((await call(app, 'POST', 'read-token-0123456789')).status).toBe(403);
+    expect((await call(app, 'POST', 'admin-token-0123456789')).status).toBe(201);
+  });
 });

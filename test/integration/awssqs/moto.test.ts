@@ -2,11 +2,12 @@
 // and in order from a FIFO queue, the shared aws: credentials, an alert over the queue's
 // MaximumMessageSize dead-lettered, and aws.checkidentity failing at connect.
 import { randomUUID } from 'node:crypto';
-import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../support/app.ts';
 import { expectExactAlerts, postInOrder, runAlertJson } from '../../support/exact.ts';
 import { waitFor } from '../../support/receiver.ts';
+import { drainQueue } from '../../support/sqs-drain.ts';
 import type { SecurityHubInfra as MotoInfra } from '../../infra/securityhub/state.ts';
 import { infraSkipped, useInfra } from '../../infra/state.ts';
 
@@ -45,20 +46,7 @@ describe.skipIf(infraSkipped('securityhub'))('awssqs against moto', () => {
     return res.QueueUrl as string;
   }
 
-  /** Receives (and deletes) until `count` messages arrived, keeping receive order. */
-  async function drain(url: string, count: number): Promise<string[]> {
-    const bodies: string[] = [];
-    const deadline = Date.now() + MOTO_MS;
-    while (bodies.length < count && Date.now() < deadline) {
-      // No long polling: moto holds the queue while a receive waits, which stalls the sender.
-      const res = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      const messages = res.Messages ?? [];
-      if (!messages.length) await new Promise((r) => setTimeout(r, 50));
-      bodies.push(...messages.map((m) => m.Body as string));
-      if (messages.length) await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
-    }
-    return bodies;
-  }
+  const drain = (url: string, count: number) => drainQueue(sqs, url, count, MOTO_MS);
 
   it('500 alerts arrive exactly once each in a standard queue, big integers intact (2,000 run on the FIFO queue below)', { timeout: MOTO_MS + 30_000 }, async () => {
     const run = `sqs-${randomUUID().slice(0, 8)}`;

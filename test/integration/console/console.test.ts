@@ -126,6 +126,27 @@ describe('web console in Chromium', () => {
     await context.close();
   });
 
+  it('adds a silence that holds an alert back (seen in its trail and the hit count), and ends it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await signIn(context);
+    await page.goto(`${app.url}/ui/#/silences`);
+    await page.locator('#silences').waitFor();
+    await page.locator('#silence-add input[name=match]').fill('{"rule": ["Maintenance noise"]}');
+    await page.locator('#silence-add input[name=for]').fill('2h');
+    await page.locator('#silence-add input[name=reason]').fill('node maintenance');
+    await page.locator('#silence-add button[type=submit]').click();
+    const row = page.locator('#silences tr[data-id]');
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain('node maintenance');
+    expect((await app.post(alertJson({ uuid: 'ui-silenced', priority: 'Warning', rule: 'Maintenance noise', hostname: 'node-1', namespace: 'default', output: 'noise during maintenance' }))).status).toBe(200);
+    await waitFor(() => app.trail?.store?.get('ui-silenced')?.outputs.every((o) => o.state === 'suppressed') === true, 10_000, 'ui-silenced suppressed everywhere');
+    await expect.poll(() => row.first().locator('td').nth(5).textContent(), { timeout: 10_000 }).toBe('1');
+    if (SHOTS) await page.screenshot({ path: shot('silences-light') });
+    await row.first().locator('button.expire').click();
+    await expect.poll(() => page.locator('#silences tr[data-id]').count(), { timeout: 10_000 }).toBe(0);
+    await context.close();
+  });
+
   it('takes the dark-theme screenshots', async () => {
     if (!SHOTS) return;
     accept = false;

@@ -101,6 +101,18 @@ describe('config loading', () => {
     expect(fromEnv.warnings.join('\n')).not.toMatch(/rocketchat/);
   });
 
+  it('aws.sns.topicarn (file or AWS_SNS_TOPICARN) turns awssns on instead of warning, with rawjson from AWS_SNS_RAWJSON', () => {
+    const arn = 'arn:aws:sns:us-east-1:123456789012:falco';
+    const fromFile = configFromYaml(`aws:\n  sns:\n    topicarn: ${arn}\n    rawjson: true\n    minimumpriority: error\n`);
+    expect(fromFile.enabled).toContain('awssns');
+    expect(fromFile.warnings.join('\n')).not.toMatch(/aws\.sns/);
+    expect((fromFile.config.aws as { sns: unknown }).sns).toMatchObject({ topicarn: arn, rawjson: true, minimumpriority: 'error' });
+    const fromEnv = configFromYaml('', { AWS_SNS_TOPICARN: arn, AWS_SNS_RAWJSON: 'true' });
+    expect(fromEnv.enabled).toContain('awssns');
+    expect(fromEnv.warnings.join('\n')).not.toMatch(/aws\.sns/);
+    expect((fromEnv.config.aws as { sns: unknown }).sns).toMatchObject({ topicarn: arn, rawjson: true });
+  });
+
   it('loads a config shaped like falcosidekick\'s config_example.yaml: sections with every key commented out are null, empty keys, no false warnings', () => {
     // Built here rather than copied: every falcosidekick section present, as its example file has them —
     // most with every key commented out (YAML null), some with their keys present and empty.
