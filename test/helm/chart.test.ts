@@ -176,7 +176,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const badName = template(valuesFile({ config: { outputs: { Soc_Pager: { type: 'stdout' } } } }));
     expect(badName.ok).toBe(false);
     expect(badName.stderr).toMatch(/Soc_Pager/);
-    const badType = template(valuesFile({ config: { outputs: { x: { type: 'slack' } } } }));
+    const badType = template(valuesFile({ config: { outputs: { x: { type: 'mattermost' } } } }));
     expect(badType.ok).toBe(false);
   });
 
@@ -322,9 +322,13 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
   it('the daemon loads what the chart made of the falcosidekick values (ConfigMap + Secret env)', () => {
     const { docs } = template('falcosidekick-values.yaml');
     const env = secretEnv(docs);
-    const file = join(mkdtempSync(join(tmpdir(), 'peregrine-helm-')), 'config.yaml');
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-helm-'));
+    const file = join(dir, 'config.yaml');
     writeFileSync(file, (find(docs, 'ConfigMap', 'peregrine') as Any).data['config.yaml']);
-    const loaded = loadConfig({ plugins: outputs, file, env });
+    // The pod mounts the TLS Secret at /etc/certs/server; here stand-in files take its place (loading checks they exist).
+    const tlsFiles: Record<string, string> = {};
+    for (const key of ['CERTFILE', 'KEYFILE', 'CACERTFILE']) writeFileSync((tlsFiles[`TLSSERVER_${key}`] = join(dir, key.toLowerCase())), 'stand-in');
+    const loaded = loadConfig({ plugins: outputs, file, env: { ...env, ...tlsFiles } });
     expect(loaded.enabled).toEqual(expect.arrayContaining(['webhook', 'elasticsearch', 'splunk', 'kafka', 'slack']));
     expect(loaded.config.customfields).toEqual({ environment: 'production', cluster: 'eu-west-1' });
     expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer conformanceWebhookSecret', 'x-source': 'falco' } });
