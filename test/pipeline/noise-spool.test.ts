@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alert/alert.ts';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
+import { ADMIN } from '../support/console.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
@@ -22,7 +23,8 @@ afterEach(async () => {
 
 async function start(dir: string, clock: FakeClock, extra = ''): Promise<RunningApp> {
   const app = await startApp(
-    `spool:\n  enabled: true\n  dir: ${dir}\nwebhook:\n  address: ${receiver?.url()}\n  dedupe:\n    windowms: ${WINDOW}\n  ratelimit:\n    max: 2\n    perms: 3600000\n${extra}`,
+    // The console is on for its token: the silences API is never open (it takes the console's tokens).
+    `spool:\n  enabled: true\n  dir: ${dir}\nconsole:\n  enabled: true\n  token: ${ADMIN}\nwebhook:\n  address: ${receiver?.url()}\n  dedupe:\n    windowms: ${WINDOW}\n  ratelimit:\n    max: 2\n    perms: 3600000\n${extra}`,
     { clock },
   );
   apps.push(app);
@@ -100,7 +102,7 @@ describe('dedupe with the spool on', () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-noise-'));
     const clock = new FakeClock();
     const first = await start(dir, clock);
-    const added = await first.server.inject({ method: 'POST', url: '/api/v1/silences', payload: { match: { hostname: 'node-9' }, for: '2h', reason: 'reboot' } });
+    const added = await first.server.inject({ method: 'POST', url: '/api/v1/silences', headers: { authorization: `Bearer ${ADMIN}` }, payload: { match: { hostname: 'node-9' }, for: '2h', reason: 'reboot' } });
     expect(added.statusCode).toBe(201);
     // Two windows pass: the two leading edges use up ratelimit.max.
     for (let w = 0; w < 2; w++) {
@@ -118,6 +120,6 @@ describe('dedupe with the spool on', () => {
     expect(receiver.received).toHaveLength(2);
     const health = (await second.server.inject({ url: '/healthz' })).json().outputs.webhook.noise;
     expect(health).toMatchObject({ suppressed: { ratelimit: 1, silence: 1 } });
-    expect((await second.server.inject({ url: '/api/v1/silences' })).json().silences).toMatchObject([{ reason: 'reboot', origin: 'api' }]);
+    expect((await second.server.inject({ url: '/api/v1/silences', headers: { authorization: `Bearer ${ADMIN}` } })).json().silences).toMatchObject([{ reason: 'reboot', origin: 'api' }]);
   });
 });
