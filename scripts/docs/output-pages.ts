@@ -59,7 +59,10 @@ function enablingKeys(plugin: AnyOutputPlugin): string[][] {
 function enablingText(plugin: AnyOutputPlugin): string {
   const show = (key: string) => {
     const value = plugin.example[key];
-    return typeof value === 'boolean' ? `\`${outputKey(plugin)}.${key}: ${value}\`` : `\`${outputKey(plugin)}.${key}\``;
+    if (typeof value === 'boolean') return `\`${outputKey(plugin)}.${key}: ${value}\``;
+    // A nested block (otlp.logs: {endpoint}) is turned on by its own first key.
+    const inner = value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value)[0] : undefined;
+    return `\`${outputKey(plugin)}.${key}${inner ? `.${inner}` : ''}\``;
   };
   const keys = enablingKeys(plugin);
   if (keys.length === 0) return 'see its page';
