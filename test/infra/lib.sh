@@ -13,6 +13,14 @@ mkdir -p "$PEREGRINE_IT_CACHE" "$PEREGRINE_IT_STATE"
 
 log() { printf '[infra:%s] %s\n' "${COMPONENT:-?}" "$*" >&2; }
 
+# apt-get for install steps that run in parallel (.ci/run installs every component at once): one at a
+# time through a lock file, and waiting for a dpkg lock someone else holds instead of failing.
+apt_get() {
+  local sudo_=""
+  [ "$(id -u)" = 0 ] || sudo_="sudo"
+  flock /tmp/peregrine-infra-apt.lock $sudo_ env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 # fail STEP MESSAGE [LOGFILE]: the one way a script reports failure (component, step, log, retry command).
 fail() {
   local step="$1" msg="$2" logfile="${3:-}"

@@ -14,10 +14,8 @@ fi
 
 : >"$logfile"
 command -v apt-get >/dev/null 2>&1 || fail install "apt-get is not available: install Debian's chromium by hand (/usr/bin/chromium)" ""
-sudo_=""
-[ "$(id -u)" = 0 ] || sudo_="sudo"
 log "installing chromium (apt)"
-{ $sudo_ apt-get update && DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y --no-install-recommends chromium fonts-dejavu-core; } >>"$logfile" 2>&1 \
+{ apt_get update && apt_get install -y --no-install-recommends chromium fonts-dejavu-core; } >>"$logfile" 2>&1 \
   || fail install "apt-get install chromium failed" "$logfile"
 [ -x /usr/bin/chromium ] || fail install "/usr/bin/chromium missing after apt-get install" "$logfile"
 log "installed $(/usr/bin/chromium --version 2>/dev/null)"

@@ -11,7 +11,7 @@ if command -v redis-server >/dev/null 2>&1; then
 fi
 : >"$logfile"
 log "installing redis-server (apt)"
-{ apt-get install -y --no-install-recommends redis-server || { apt-get update && apt-get install -y --no-install-recommends redis-server; }; } >>"$logfile" 2>&1 \
+{ apt_get install -y --no-install-recommends redis-server || { apt_get update && apt_get install -y --no-install-recommends redis-server; }; } >>"$logfile" 2>&1 \
   || fail install "apt-get install redis-server failed" "$logfile"
 command -v redis-server >/dev/null 2>&1 || fail install "redis-server missing after apt-get install" "$logfile"
 log "installed $(redis-server --version | head -c 40)"

@@ -19,7 +19,7 @@ command -v python3 >/dev/null 2>&1 || fail install "python3 is not installed" ""
 # Debian's python3 needs python3-venv (ensurepip) for `python3 -m venv`.
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   log "installing python3-venv (apt)"
-  { apt-get install -y python3-venv || { apt-get update && apt-get install -y python3-venv; }; } >>"$logfile" 2>&1 \
+  { apt_get install -y python3-venv || { apt_get update && apt_get install -y python3-venv; }; } >>"$logfile" 2>&1 \
     || fail install "apt-get install python3-venv failed" "$logfile"
 fi
 
