@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
-import { instancesOrThrow } from './config/instances.ts';
+import { instancesOrThrow, type OutputInstance } from './config/instances.ts';
 import { sharedOf, type Config, type OutputSection } from './config/schema.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
@@ -35,6 +35,8 @@ import { scheduleMaintenance } from './spool/maintenance.ts';
 import { authenticate, requireAdmin } from './console/auth.ts';
 import { attachConsole } from './console/index.ts';
 import { createTrail } from './trail/create.ts';
+import { registerReloadRoute } from './reload/api.ts';
+import { Reloader } from './reload/reloader.ts';
 import type { Trail } from './trail/recorder.ts';
 
 export interface AppDeps {
@@ -45,14 +47,16 @@ export interface AppDeps {
   random?: () => number;
   healthIntervalMs?: number;
   defaultMetrics?: boolean;
+  /** How a reload reads the config again (main.ts: the same file and env as at start); without it a reload re-applies `config`. */
+  reload?: { load(): { config: Config; source: string }; file: string | undefined; source: string };
 }
 
 export interface App {
   server: FastifyInstance;
   /** The plain-HTTP server on tlsserver.notlsport for tlsserver.notlspaths (TLS on and paths listed). */
   statusServer: FastifyInstance | undefined;
+  /** The running outputs (a reload replaces the list's contents). */
   workers: OutputWorker[];
-  router: Router;
   ingest: Ingest;
   deadLetters: DeadLetterStore;
   spool: Spool | undefined;
@@ -63,6 +67,8 @@ export interface App {
   trail: Trail | undefined;
   /** The console's own listener when console.port is set (main.ts listens on it). */
   consoleServer: FastifyInstance | undefined;
+  /** Hot reload: SIGHUP, the file watcher and POST /api/v1/reload call reloader.reload(). */
+  reloader: Reloader;
   /** Connects every output in the background; alerts queue until each is connected. */
   startOutputs(): void;
   /** Stops ingest, drains queues within shutdown.drainms, closes clients. Returns undelivered counts ({} with the spool on: see keptInSpool). */
@@ -174,51 +180,60 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const deadLetters: DeadLetterStore = spool
     ? new SpoolDeadLetterStore(spool)
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc(), config.deadletter.maxbytes);
-  const tls = resolveClientTls(config);
-  const enrichment = { customfields: Object.keys(config.customfields), templatedfields: Object.keys(config.templatedfields) };
   const instances = instancesOrThrow(config, plugins, { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) });
+  // The running outputs. These three are live: a config reload (src/reload/) replaces their
+  // contents between two alerts, and /healthz, the console, the spool and noise control read them.
+  const workers: OutputWorker[] = [];
+  const outputNames: string[] = [];
   // The trail says why an output did not take an alert: the first condition of its filter that failed.
   const filters = new Map(instances.map((instance) => [instance.name, instance.filter]));
   const trail = createTrail({
     config: config.trail,
     consoleEnabled: config.console.enabled,
-    outputs: instances.map((instance) => instance.name),
+    outputs: outputNames,
     explain: (alert, output) => filters.get(output)?.explain(alert) ?? 'not routed to this output',
     spool,
     clock,
     log: log.child({ component: 'trail' }),
   });
 
-  const routed = instances.map((instance) => {
-    const worker = new OutputWorker(instance.name, instance.plugin, instance.options, deliverySettings(instance.options, instance.plugin, spool !== undefined), {
+  const buildWorker = (instance: OutputInstance, cfg: Config) =>
+    new OutputWorker(instance.name, instance.plugin, instance.options, deliverySettings(instance.options, instance.plugin, spool !== undefined), {
       clock,
       metrics,
       log: log.child({ output: instance.name }),
       deadLetters,
       ...(trail ? { trail } : {}),
       ...(spool ? { journal: spool } : {}),
-      connect: { tls, userAgent: USER_AGENT, enrichment, shared: sharedOf(config, instance.plugin) },
+      connect: {
+        tls: resolveClientTls(cfg),
+        userAgent: USER_AGENT,
+        enrichment: { customfields: Object.keys(cfg.customfields), templatedfields: Object.keys(cfg.templatedfields) },
+        shared: sharedOf(cfg, instance.plugin),
+      },
       ...(instance.overlay ? { derive: instance.overlay } : {}),
       ...(deps.random ? { random: deps.random } : {}),
       ...(deps.healthIntervalMs !== undefined ? { healthIntervalMs: deps.healthIntervalMs } : {}),
     });
-    return { worker, filter: instance.filter };
-  });
-  const router = new Router(routed);
-  const workers = router.workers;
-  const enrich = buildEnricher(
-    {
-      customfields: config.customfields,
-      customtags: config.customtags,
-      templatedfields: config.templatedfields,
-      bracketreplacer: config.bracketreplacer,
-      outputfieldformat: config.outputfieldformat,
-    },
-    { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
-  );
-  // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
+  workers.push(...instances.map((instance) => buildWorker(instance, config)));
+  outputNames.push(...workers.map((w) => w.name));
+  const router = new Router(workers.map((worker, i) => ({ worker, filter: (instances[i] as OutputInstance).filter })));
   const payloadLog = log.child({ component: 'ingest' });
-  const onAccepted = config.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined;
+  const buildPipeline = (cfg: Config) => ({
+    enrich: buildEnricher(
+      {
+        customfields: cfg.customfields,
+        customtags: cfg.customtags,
+        templatedfields: cfg.templatedfields,
+        bracketreplacer: cfg.bracketreplacer,
+        outputfieldformat: cfg.outputfieldformat,
+      },
+      { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
+    ),
+    // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
+    onAccepted: cfg.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined,
+  });
+  const { enrich, onAccepted } = buildPipeline(config);
   const noise = createNoise(config, instances, workers, { clock, metrics, log, spool });
   const ingest = new Ingest({
     enrich,
@@ -256,6 +271,29 @@ export function buildApp(config: Config, deps: AppDeps): App {
     stopMaintenance = scheduleMaintenance(spool);
   }
 
+  const reloader = new Reloader(
+    {
+      load: deps.reload?.load ?? (() => ({ config, source: 'the config given to buildApp' })),
+      file: deps.reload?.file,
+      plugins,
+      config,
+      instances,
+      workers,
+      filters,
+      outputNames,
+      ingest,
+      noise,
+      buildWorker,
+      buildPipeline,
+      onTemplateError: (field) => metrics.templateErrors.inc({ field }),
+      setLogLevel: (level) => (log.level = level),
+      metrics,
+      log: log.child({ component: 'reload' }),
+      clock,
+    },
+    deps.reload?.source ?? 'the config given to buildApp',
+  );
+
   let accepting = true;
   const routeDeps: RouteDeps = {
     ingest,
@@ -266,6 +304,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     maxBodyBytes: config.ingest.maxbodybytes,
     accepting: () => accepting,
     noiseHealth: (output) => noise.health(output),
+    configStatus: () => reloader.status(),
     log,
     ...(spool ? { spool: () => spool.health.snapshot() } : {}),
   };
@@ -279,7 +318,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
   registerStatusRoutes(server, routeDeps);
   const silenceApi = {
     silences: noise.silences,
-    outputs: workers.map((w) => w.name),
+    outputs: outputNames,
     token: config.ingest.token,
     clock,
     ...(config.console.enabled
@@ -292,6 +331,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
       : {}),
   };
   registerSilenceRoutes(server, silenceApi);
+  const reloadApi = { reloader, token: config.ingest.token, consoleAuth: silenceApi.consoleAuth, log: log.child({ component: 'reload' }) };
+  registerReloadRoute(server, reloadApi);
   const consoleServer = trail && config.console.enabled
     ? attachConsole(server, {
         config: config.console,
@@ -304,7 +345,10 @@ export function buildApp(config: Config, deps: AppDeps): App {
       })
     : undefined;
   // The console's own listener (console.port) serves the silences too, so its page can show them.
-  if (consoleServer) registerSilenceRoutes(consoleServer, silenceApi);
+  if (consoleServer) {
+    registerSilenceRoutes(consoleServer, silenceApi);
+    registerReloadRoute(consoleServer, reloadApi);
+  }
 
   // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
   // catch-all, so listing it moves alert ingest on every other path too).
@@ -332,7 +376,6 @@ export function buildApp(config: Config, deps: AppDeps): App {
     server,
     statusServer,
     workers,
-    router,
     ingest,
     deadLetters,
     spool,
@@ -341,12 +384,15 @@ export function buildApp(config: Config, deps: AppDeps): App {
     log,
     trail,
     consoleServer,
+    reloader,
     startOutputs() {
       for (const worker of workers) void worker.start();
     },
-    async shutdown(drainMs = config.shutdown.drainms) {
+    async shutdown(drainMs = reloader.config.shutdown.drainms) {
       accepting = false;
       await Promise.all([server.close(), statusServer?.close(), consoleServer?.close()]);
+      // No alert may be between a retiring output and its successor when the queues drain.
+      await reloader.settle();
       // With the spool, open windows stay in it for the next start; without, their summaries go out now.
       await noise.close(spool === undefined);
       const left: Record<string, number> = {};

@@ -39,9 +39,9 @@ export interface ErrorDoc {
 // without its entry a compile error.
 export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   ERR_CONFIG_INVALID: {
-    status: undefined,
-    when: 'At startup, `--check-config` or `peregrine dlq`: the configuration (file + environment) has problems — a wrong type, an unknown `minimumpriority`, a bad URL, a template that does not compile, a misspelt key, a cross-key check of an output. Every problem is listed with its dotted path and env var.',
-    fix: 'Correct each listed key (in the file or its env var), then run `peregrine -c FILE --check-config` until it prints `config OK`.',
+    status: 422,
+    when: 'At startup, `--check-config` or `peregrine dlq`: the configuration (file + environment) has problems — a wrong type, an unknown `minimumpriority`, a bad URL, a template that does not compile, a misspelt key, a cross-key check of an output. Every problem is listed with its dotted path and env var. On a reload (SIGHUP, a file change, `POST /api/v1/reload`, which answers 422 with `problems`) the running config stays and `/healthz` `config.stale` is true.',
+    fix: 'Correct each listed key (in the file or its env var), then run `peregrine -c FILE --check-config` until it prints `config OK`; a running daemon reloads once the file is saved valid.',
   },
   ERR_CONFIG_UNREADABLE: {
     status: undefined,

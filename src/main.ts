@@ -11,6 +11,8 @@ import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
 import { tuneHeap } from './heap.ts';
+import { systemClock } from './dispatch/clock.ts';
+import { watchConfigFile } from './reload/watch.ts';
 import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
 import { runSilence } from './noise/silence-cli.ts';
 import { runDlqCommand } from './console/dlq-remote.ts';
@@ -23,11 +25,12 @@ function fatal(message: string, code = 1): never {
   process.exit(code);
 }
 
-function load(cli: Cli): LoadedConfig {
+/** Loads the config; at start an invalid one is fatal, on a reload (`fatalIfInvalid` false) the ConfigError goes to the reloader. */
+function load(cli: Cli, fatalIfInvalid = true): LoadedConfig {
   try {
     return loadConfig({ plugins: outputs, ...(cli.config !== undefined ? { file: cli.config } : {}) });
   } catch (err) {
-    if (err instanceof ConfigError) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
+    if (err instanceof ConfigError && fatalIfInvalid) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
     throw err;
   }
 }
@@ -81,7 +84,9 @@ async function main(): Promise<void> {
   const { config } = loaded;
   let app;
   try {
-    app = buildApp(config, { plugins: outputs });
+    // A reload reads the same file (or the embedded default) with the environment of the start.
+    const file = loaded.source === 'embedded default' ? undefined : loaded.source;
+    app = buildApp(config, { plugins: outputs, reload: { load: () => load(cli, false), file, source: loaded.source } });
   } catch (err) {
     if (err instanceof ConfigError) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
     throw err;
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    stopWatching();
     app.log.info({ signal, drainMs: config.shutdown.drainms }, 'shutting down: draining output queues');
     app.shutdown().then(
       (left) => {
@@ -142,6 +148,16 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Hot reload (src/reload/): SIGHUP, and a change of the config file unless reload.watch is false.
+  const file = loaded.source === 'embedded default' ? undefined : loaded.source;
+  const stopWatching =
+    file && config.reload.watch
+      ? watchConfigFile(file, { debounceMs: config.reload.debouncems, clock: systemClock, log: app.log.child({ component: 'reload' }), changed: () => void app.reloader.fileChanged() })
+      : () => {};
+  process.on('SIGHUP', () => {
+    app.log.info({ signal: 'SIGHUP' }, 'reloading the config');
+    void app.reloader.reload('signal');
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -136,6 +136,13 @@ export const baseShape = {
     })
     .prefault({})
     .describe('Dead-letter store for alerts an output refused or could not deliver within its retry budget.'),
+  reload: z
+    .object({
+      watch: z.boolean().default(true).describe('Reload when the config file changes (debounced; follows the symlink swap Kubernetes does for a mounted ConfigMap). SIGHUP and POST /api/v1/reload reload either way. Needs a restart to change.'),
+      debouncems: z.number().int().min(0).max(60_000).default(1000).describe('How long the file must be quiet before a change is reloaded (ms): an editor or a ConfigMap update writes in several steps.'),
+    })
+    .prefault({})
+    .describe('Hot reload: outputs, routes, enrichment, noise control and log level change without a restart (docs/reload.md).'),
   silences: SilencesSchema,
   trail: trailSchema,
   console: consoleSchema,

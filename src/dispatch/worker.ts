@@ -48,6 +48,9 @@ export class OutputWorker {
   private draining = false;
   private seq = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
+  private forward: ((entry: QueueEntry) => void) | undefined;
+  private readonly stopWatching: () => void;
   /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
   private readonly bySpoolId = new Map<number, QueueEntry>();
   /** Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters). */
@@ -82,7 +85,7 @@ export class OutputWorker {
         }
       },
     });
-    deps.metrics.watchQueue(name, () => {
+    this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
     });
@@ -100,7 +103,8 @@ export class OutputWorker {
         clock: this.deps.clock,
       }),
     );
-    if (!connected || this.closed) return;
+    if (!connected) return;
+    if (this.closed) return void this.closeClient(connected.client);
     this.client = connected.client;
     this.connected = true;
     this.health.connectSucceeded();
@@ -121,6 +125,10 @@ export class OutputWorker {
   /** Queues an alert for delivery. Returns false when the queue shed it right away. */
   enqueue(alert: Alert, bytes: number, receivedAt: number = this.deps.clock.now(), spooled?: { spoolId: number; attempts?: number }): boolean {
     const entry = new QueueEntry(alert, { bytes, seq: this.seq++, receivedAt, attempts: spooled?.attempts ?? 0, spoolId: spooled?.spoolId });
+    if (this.forward) {
+      this.forward(entry);
+      return true;
+    }
     if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
     const shed = this.queue.push(entry);
     this.shed(shed);
@@ -189,15 +197,56 @@ export class OutputWorker {
   }
 
   async close(): Promise<void> {
+    this.stop();
+    this.inFlight.abortAll(new Error('shutting down'));
+    if (this.connected) await this.closeClient(this.client);
+  }
+
+  /**
+   * Hot reload (src/reload/): this instance is being replaced or removed. It stops sending, lets the
+   * requests in flight settle (each ends by its own timeout, and a retry puts its alerts back), then
+   * returns everything queued, oldest first. Alerts enqueued on it from then on (accepted under the
+   * old config, routed here) go to `forward`.
+   */
+  async retire(forward: (entry: QueueEntry) => void): Promise<QueueEntry[]> {
+    this.forward = forward;
+    this.stop();
+    this.stopWatching();
+    await this.inFlight.settled();
+    const left = this.queue.drainAll();
+    for (const entry of left) if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
+    if (this.connected) await this.closeClient(this.client);
+    return left;
+  }
+
+  /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
+  adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
+    this.seq = Math.max(this.seq, predecessor.seq);
+    for (const entry of entries) if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
+    this.shed(this.queue.restore(entries));
+    this.pump();
+  }
+
+  /** Hot reload: alerts queued for an instance the new config removed end as dead letters, named. */
+  deadLetterRemoved(entries: readonly QueueEntry[]): void {
+    const detail = `output "${this.name}" was removed by a config reload`;
+    for (const entry of this.loaded([...entries])) {
+      this.accounting.deadLetter(entry.entry, 'output_removed', detail);
+      this.deps.trail?.ended(this.name, [entry.entry], 'dead_lettered', detail);
+    }
+  }
+
+  private stop(): void {
     this.closed = true;
     this.connector.cancel();
     this.healthLoop?.close();
     this.batcher.close();
     this.pacer.close();
-    this.inFlight.abortAll(new Error('shutting down'));
-    if (!this.connected) return;
+  }
+
+  private async closeClient(client: unknown): Promise<void> {
     try {
-      await this.plugin.close?.(this.client);
+      await this.plugin.close?.(client);
     } catch (err) {
       this.log.warn({ err: errorMessage(err) }, 'output did not close cleanly');
     }

@@ -20,12 +20,12 @@ export type InputSource = 'requests' | 'test';
 export type Acceptance = undefined | RequestError | Promise<RequestError | undefined>;
 
 export class Ingest {
-  private readonly enrich: Enricher;
-  private readonly router: Router;
+  private enrich: Enricher;
+  private router: Router;
   private readonly metrics: Metrics;
   private readonly clock: Clock;
   private readonly spool: Spool | undefined;
-  private readonly onAccepted: ((alert: Alert) => void) | undefined;
+  private onAccepted: ((alert: Alert) => void) | undefined;
   private readonly noise: NoiseControl | undefined;
   private readonly trail: TrailRecorder | undefined;
   private readonly limits: ShapeLimits;
@@ -55,6 +55,16 @@ export class Ingest {
     this.clock = deps.clock;
     this.spool = deps.spool;
     this.noise = deps.noise;
+  }
+
+  /**
+   * Hot reload (src/reload/): the enrichment and routes of the new config, in one step. accept()
+   * reads them synchronously, so each alert is enriched and routed by one config, never a mix.
+   */
+  switchTo(next: { enrich: Enricher; router: Router; onAccepted: ((alert: Alert) => void) | undefined }): void {
+    this.enrich = next.enrich;
+    this.router = next.router;
+    this.onAccepted = next.onAccepted;
   }
 
   /** Queues the alert on every matching output (in the spool first, when it is on); returns why when it is rejected. */

@@ -3,6 +3,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import type { ConfigStatus } from '../reload/reloader.ts';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import { ErrorCodes, RequestError } from '../errors.ts';
@@ -28,6 +29,8 @@ export interface RouteDeps {
   log?: Logger;
   /** The spool's write health, when it is on. */
   spool?: () => SpoolHealthSnapshot;
+  /** Which config runs, whether the file is newer, what waits for a restart (src/reload/). */
+  configStatus?: () => ConfigStatus;
 }
 
 /** "Authorization: Bearer <token>" (the scheme in any case, RFC 7235); always true when no token is set. */
@@ -180,7 +183,8 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
     const status = !deps.accepting() ? 'shutting_down' : ok ? 'ok' : 'degraded';
     // Readiness fails only when ingest cannot accept; a failing output is visible here but does
     // not take Peregrine out of the load balancer (its queue still takes alerts).
-    return reply.code(accepting ? 200 : 503).send({ status, outputs, ...(spool ? { spool } : {}) });
+    const config = deps.configStatus?.();
+    return reply.code(accepting ? 200 : 503).send({ status, outputs, ...(spool ? { spool } : {}), ...(config ? { config } : {}) });
   } });
   server.route({
     method: [...anyMethod],

@@ -16,6 +16,8 @@ import type { WindowState } from './window.ts';
 
 type Decision = Verdict | 'silence';
 
+const noiseKey = (options: NoiseSection): string => JSON.stringify({ dedupe: options.dedupe, ratelimit: options.ratelimit });
+
 /** Anything routed to an output: a worker, or a name in tests. */
 export interface Target {
   readonly name: string;
@@ -34,14 +36,20 @@ export interface NoiseDeps {
 export class NoiseControl {
   readonly silences: Silences;
   readonly outputs = new Map<string, OutputNoise>();
+  /** Set by persistNoise (spool on): journals each output's windows and rates, also after a reload. */
+  onOutput: ((name: string, output: OutputNoise) => void) | undefined;
   private readonly clock: Clock;
-  private readonly anyGate: boolean;
+  private anyGate: boolean;
   private readonly metrics: NoiseMetrics;
   private readonly emit: NoiseDeps['emit'];
   private readonly log: Logger;
+  private readonly deps: NoiseDeps;
+  /** What each output's noise section and each config silence were built from (hot reload keeps what did not change). */
+  private readonly built = new Map<string, string>();
 
   constructor(sections: readonly { name: string; options: NoiseSection }[], silences: readonly SilenceSpec[], deps: NoiseDeps) {
     this.clock = deps.clock;
+    this.deps = deps;
     this.emit = deps.emit;
     this.log = deps.log;
     this.silences = new Silences(deps.bracketreplacer ?? '');
@@ -49,26 +57,29 @@ export class NoiseControl {
       activeKeys: () => Object.fromEntries([...this.outputs].filter(([, o]) => o.gated).map(([name, o]) => [name, o.activeKeys])),
       activeSilences: () => this.silences.active(this.clock.now()).length,
     });
-    const now = deps.clock.now();
-    silences.forEach((spec, i) => {
-      this.silences.add(
-        { id: `cfg-${i + 1}`, match: spec.match, until: silenceEnd(spec, now), reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'config' },
-        ['silences', i, 'match'],
-      );
-    });
-    for (const { name, options } of sections) {
-      this.outputs.set(
-        name,
-        new OutputNoise(name, options, {
-          clock: deps.clock,
-          suppressed: this.metrics.suppressed,
-          evicted: () => this.metrics.evicted.inc({ output: name }),
-          storeError: () => this.metrics.storeErrors.inc({ output: name }),
-          summarize: (output, state) => this.summarize(output, state),
-          ...(deps.shared ? { shared: deps.shared } : {}),
-        }),
-      );
+    this.configureSilences(silences);
+    for (const { name, options } of sections) this.addOutput(name, options);
+    this.anyGate = [...this.outputs.values()].some((o) => o.gated);
+  }
+
+  /**
+   * Hot reload, between two alerts: an output whose dedupe and rate limit did not change keeps its
+   * windows; one whose did, or that is gone, sends its open windows' summaries now (to the output
+   * of that name, if any) and starts afresh. The config's silences are replaced; API silences stay.
+   */
+  reconfigure(sections: readonly { name: string; options: NoiseSection }[], silences: readonly SilenceSpec[]): void {
+    const next = new Map(sections.map((s) => [s.name, s.options]));
+    for (const [name, o] of [...this.outputs]) {
+      const options = next.get(name);
+      if (options !== undefined && this.built.get(`output:${name}`) === noiseKey(options)) continue;
+      this.outputs.delete(name);
+      this.built.delete(`output:${name}`);
+      o.memory?.closeAll();
+      o.memory?.stop();
+      void o.shared?.stop();
     }
+    for (const { name, options } of sections) if (!this.outputs.has(name)) this.addOutput(name, options);
+    this.configureSilences(silences);
     this.anyGate = [...this.outputs.values()].some((o) => o.gated);
   }
 
@@ -104,6 +115,36 @@ export class NoiseControl {
       o.memory?.stop();
       await o.shared?.stop();
     }
+  }
+
+  private addOutput(name: string, options: NoiseSection): void {
+    const deps = this.deps;
+    const o = new OutputNoise(name, options, {
+      clock: deps.clock,
+      suppressed: this.metrics.suppressed,
+      evicted: () => this.metrics.evicted.inc({ output: name }),
+      storeError: () => this.metrics.storeErrors.inc({ output: name }),
+      summarize: (output, state) => this.summarize(output, state),
+      ...(deps.shared ? { shared: deps.shared } : {}),
+    });
+    this.outputs.set(name, o);
+    this.built.set(`output:${name}`, noiseKey(options));
+    this.onOutput?.(name, o);
+  }
+
+  /** Config silences are cfg-1, cfg-2, … by position; an unchanged one keeps its end (a `for:` counts from when it was first loaded). */
+  private configureSilences(specs: readonly SilenceSpec[]): void {
+    const now = this.clock.now();
+    const keep = new Set<string>();
+    const fresh = specs.map((spec, i) => {
+      const id = `cfg-${i + 1}`;
+      const key = JSON.stringify(spec);
+      if (this.built.get(`silence:${id}`) === key) keep.add(id);
+      this.built.set(`silence:${id}`, key);
+      return { id, match: spec.match, until: silenceEnd(spec, now), reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'config' as const, path: ['silences', i, 'match'] };
+    });
+    for (const id of [...this.built.keys()]) if (id.startsWith('silence:cfg-') && Number(id.slice(12)) > specs.length) this.built.delete(id);
+    this.silences.replaceConfigured(fresh, keep);
   }
 
   private decide(output: string, alert: Alert, now: number): Decision | Promise<Decision> {

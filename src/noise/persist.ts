@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import type { Spool } from '../spool/spool.ts';
 import type { NoiseControl } from './noise.ts';
+import type { OutputNoise } from './output-noise.ts';
 import type { RateEntry } from './rate-limit.ts';
 import type { Silence } from './silences.ts';
 import type { WindowState } from './window.ts';
@@ -80,10 +81,12 @@ export function persistNoise(noise: NoiseControl, spool: Spool, now: number, log
   });
 
   const changed = () => spool.requestFlush();
-  for (const [output, o] of noise.outputs) {
+  const journal = (output: string, o: OutputNoise) => {
     if (o.memory) o.memory.journal = { window: (key, w) => (windows.set(`${output}\u0000${key}`, [output, key, w]), changed()) };
     if (o.rate) o.rate.journal = { rate: (key, e) => (rates.set(`${output}\u0000${key}`, [output, key, e && { ...e }]), changed()) };
-  }
+  };
+  for (const [output, o] of noise.outputs) journal(output, o);
+  noise.onOutput = journal; // outputs a config reload adds or changes
   noise.silences.journal = {
     saved: (s) => (silences.set(s.id, s), changed()),
     removed: (id) => (silences.set(id, undefined), changed()),

@@ -53,6 +53,17 @@ export class Silences {
     return publicView(active);
   }
 
+  /**
+   * Hot reload: the config's silences become `silences`, in one step. One whose id is in `keep` stays
+   * as it is (its end and hit count too); API silences are untouched.
+   */
+  replaceConfigured(silences: readonly (Omit<Silence, 'hits'> & { path: readonly (string | number)[] })[], keep: ReadonlySet<string>): void {
+    const added: Active[] = silences
+      .filter((s) => !keep.has(s.id))
+      .map(({ path, ...s }) => ({ ...s, hits: 0, test: compileMatch(s.match, { bracketreplacer: this.bracketreplacer, path }).test }));
+    this.list = [...this.list.filter((s) => s.origin !== 'config' || keep.has(s.id)), ...added];
+  }
+
   /** Ends a silence now. false when there is no active silence with this id. */
   expire(id: string, now: number): boolean {
     const found = this.list.find((s) => s.id === id && s.until > now);

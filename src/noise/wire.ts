@@ -6,7 +6,8 @@ import { serializeAlert } from '../alert/serialize.ts';
 import type { Config, OutputSection } from '../config/schema.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, type ConfigProblem } from '../errors.ts';
+import { compileMatch } from '../routing/compile.ts';
 import type { Spool } from '../spool/spool.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { NoiseControl } from './noise.ts';
@@ -20,18 +21,31 @@ export interface NoiseWiring {
   spool: Spool | undefined;
 }
 
-export function createNoise(config: Config, instances: readonly { name: string; options: OutputSection }[], workers: readonly OutputWorker[], deps: NoiseWiring): NoiseControl {
-  const silences = (config.silences ?? []) as SilenceSpec[];
-  const names = instances.map((i) => i.name);
-  const problems = silences.flatMap((s, i) =>
+/** What is wrong with the config's silences for these outputs: an unknown output, a match that does not compile. */
+export function silenceProblems(silences: readonly SilenceSpec[], names: readonly string[], bracketreplacer: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = silences.flatMap((s, i) =>
     (s.outputs ?? []).filter((o) => !names.includes(o)).map((o) => ({ path: `silences.${i}.outputs`, message: `unknown output "${o}"; outputs: ${names.join(', ') || 'none'}` })),
   );
+  silences.forEach((s, i) => {
+    try {
+      compileMatch(s.match, { bracketreplacer, path: ['silences', i, 'match'] });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+    }
+  });
+  return problems;
+}
+
+export function createNoise(config: Config, instances: readonly { name: string; options: OutputSection }[], workers: readonly OutputWorker[], deps: NoiseWiring): NoiseControl {
+  const silences = (config.silences ?? []) as SilenceSpec[];
+  const problems = silenceProblems(silences, instances.map((i) => i.name), config.bracketreplacer);
   if (problems.length) throw new ConfigError(problems);
-  const byName = new Map(workers.map((w) => [w.name, w]));
   const log = deps.log.child({ component: 'noise' });
   const emit = (output: string, alert: Alert) => {
-    const worker = byName.get(output);
-    if (!worker) return;
+    // `workers` is the app's live list (a reload replaces its contents): summaries are rare, a scan is cheap.
+    const worker = workers.find((w) => w.name === output);
+    if (!worker) return void log.info({ output, rule: alert.rule }, 'a dedupe summary was not sent: its output was removed by a config reload');
     const json = serializeAlert(alert);
     const now = deps.clock.now();
     if (!deps.spool) return void worker.enqueue(alert, json.length, now);

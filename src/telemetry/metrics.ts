@@ -178,6 +178,28 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly configReloads = new Counter({
+    name: 'peregrine_config_reloads_total',
+    help: 'Config reloads (SIGHUP, a change of the config file, POST /api/v1/reload) by result: success, or failure (the running config stays; the log names every problem).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly configLastReloadOk = new Gauge({
+    name: 'peregrine_config_last_reload_successful',
+    help: '1 when the last config reload succeeded (or none was tried), 0 when it failed and an older config runs.',
+    registers: [this.registry],
+  });
+  readonly configLastReloadTime = new Gauge({
+    name: 'peregrine_config_last_reload_success_timestamp_seconds',
+    help: 'When the running config was loaded (Unix seconds): the start, or the last successful reload.',
+    registers: [this.registry],
+  });
+  readonly configRestartRequired = new Gauge({
+    name: 'peregrine_config_restart_required',
+    help: 'Settings changed by a reload that take effect only at the next restart (listeners, spool, trail, console, …; /healthz "config" names them).',
+    registers: [this.registry],
+  });
+
   /** Set when the spool is on: read at scrape time. */
   spoolBytes: () => number = () => 0;
   /** 1 while spool writes fail (see /healthz "spool"). */
@@ -232,8 +254,12 @@ export class Metrics {
     gauge('peregrine_output_up', '1 when the output is ok, 0 when it is retrying or failing (the state is in /healthz).', (s) => (s.state === 'ok' ? 1 : 0));
   }
 
-  watchQueue(output: string, read: () => QueueStats): void {
+  /** Reports an output's queue in the gauges; returns the undo (a reloaded instance of the same name may have replaced it since). */
+  watchQueue(output: string, read: () => QueueStats): () => void {
     this.queueSources.set(output, read);
+    return () => {
+      if (this.queueSources.get(output) === read) this.queueSources.delete(output);
+    };
   }
 
   countInput(source: string, status: 'accepted' | 'rejected'): void {

@@ -17,7 +17,7 @@ export interface TrailRecorder {
   /** One request of an output and what the retry policy made of each of its alerts. */
   attempted(output: string, batch: readonly QueueEntry[], result: SendResult, verdict: Verdict, at: number, latencyMs: number): void;
   /** The output is done with these alerts without delivering them. */
-  ended(output: string, entries: readonly QueueEntry[], state: Extract<OutputState, 'shed' | 'dropped'>, reason: string): void;
+  ended(output: string, entries: readonly QueueEntry[], state: Extract<OutputState, 'shed' | 'dropped' | 'dead_lettered'>, reason: string): void;
   /** Noise control kept the alert from this output (a silence, a dedup window). */
   suppressed(alert: Alert, output: string, reason: string): void;
 }
@@ -66,10 +66,10 @@ export class Trail implements TrailRecorder {
     });
   }
 
-  ended(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped', reason: string): void {
+  ended(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped' | 'dead_lettered', reason: string): void {
     if (entries.length === 0) return;
     const now = this.clock.now();
-    this.activity.of(output).add(now, 'dropped', entries.length);
+    this.activity.of(output).add(now, state === 'dead_lettered' ? 'deadLettered' : 'dropped', entries.length);
     const store = this.store;
     if (!store) return;
     for (const entry of entries) {

@@ -11,6 +11,7 @@ import { outputs } from '../../outputs/index.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { metaTemplate, valuesSchema } from '../../scripts/gen-helm-schema.ts';
 import { findHelm } from './helm.ts';
+import { RESTART_KEYS } from '../../src/reload/plan.ts';
 
 const repo = join(import.meta.dirname, '../..');
 // PEREGRINE_CHART: try a scratch copy of the chart (helm/ci.sh passes it through).
@@ -72,6 +73,7 @@ function valuesFile(values: unknown): string {
 }
 
 const find = (docs: Doc[], kind: string, name?: string) => docs.find((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
+const checksum = (docs: Doc[]) => (find(docs, 'Deployment') as Any).spec.template.metadata.annotations['checksum/config'];
 const container = (workload: Doc): Any => (workload as Any).spec.template.spec.containers[0];
 const configOf = (docs: Doc[]): Any => YAML.parse((find(docs, 'ConfigMap') as Any).data['config.yaml']);
 const secretEnv = (docs: Doc[]): Record<string, string> => {
@@ -236,11 +238,28 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(test.spec.containers[0].env).toEqual([{ name: 'PEREGRINE_URL', value: 'http://peregrine.falco.svc:2810/healthz' }]);
   });
 
-  it('a config change changes checksum/config (pods roll)', () => {
-    const a = template('minimal-values.yaml').docs;
-    const b = template(valuesFile({ config: { webhook: { address: 'https://other.example.com/', minimumpriority: 'notice' } } })).docs;
-    const sum = (docs: Doc[]) => (find(docs, 'Deployment') as Any).spec.template.metadata.annotations['checksum/config'];
-    expect(sum(a)).not.toBe(sum(b));
+  it('with config.reload.watch false, any config change changes checksum/config (pods roll)', () => {
+    const off = { reload: { watch: false } };
+    const a = template(valuesFile({ config: { ...off, webhook: { address: 'https://one.example.com/' } } })).docs;
+    const b = template(valuesFile({ config: { ...off, webhook: { address: 'https://other.example.com/', minimumpriority: 'notice' } } })).docs;
+    expect(checksum(a)).not.toBe(checksum(b));
+  });
+
+  it('with hot reload on (the default), only a setting the daemon reads at start rolls the pods; a secret change always does', () => {
+    const a = template(valuesFile({ config: { webhook: { address: 'https://one.example.com/' } } })).docs;
+    const outputsChanged = template(valuesFile({ config: { webhook: { address: 'https://other.example.com/', minimumpriority: 'notice' }, customfields: { team: 'x' } } })).docs;
+    expect(checksum(outputsChanged)).toBe(checksum(a));
+    const restartOnly = template(valuesFile({ config: { webhook: { address: 'https://one.example.com/' }, Spool: { maxbytes: 2_000_000_000 } } })).docs;
+    expect(checksum(restartOnly)).not.toBe(checksum(a));
+    const secret = template(valuesFile({ config: { webhook: { address: 'https://one.example.com/', customheaders: { authorization: 'Bearer x' } } } })).docs;
+    const sum = (docs: Doc[]) => (find(docs, 'Deployment') as Any).spec.template.metadata.annotations['checksum/secret'];
+    expect(sum(secret)).not.toBe(sum(a));
+  });
+
+  it("the chart's restart-only keys are the daemon's (src/reload/plan.ts RESTART_KEYS)", () => {
+    const helpers = readFileSync(join(chart, 'templates/_helpers.tpl'), 'utf8');
+    const listed = /define "peregrine.restartKeys" -\}\}\n(\[[^\]]*\])/.exec(helpers)?.[1];
+    expect(JSON.parse(listed ?? '[]')).toEqual([...RESTART_KEYS]);
   });
 
   it('falcosidekick spellings: keys in any case, unsupported output sections accepted', () => {

@@ -6,7 +6,7 @@ import { freePort, startDaemon, writeConfig, type Daemon } from '../support/daem
 import { Receiver, waitFor } from '../support/receiver.ts';
 import { fixturesDir } from '../support/fixtures.ts';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 let daemon: Daemon | undefined;
@@ -105,5 +105,56 @@ describe('SIGTERM', () => {
     // The spool is on (the default): the stop line says what it keeps, here nothing.
     expect(daemon.stderr.join('\n')).toMatch(/"keptInSpool":0,.*"msg":"stopped: every accepted alert was delivered; nothing waits in the spool"/);
     await receiver.stop();
+  });
+});
+
+describe('hot reload in the process', () => {
+  it('reloads when the config file is saved; a bad file keeps the running config', async () => {
+    const port = await freePort();
+    const dest = await new Receiver().start();
+    const base = `listenaddress: 127.0.0.1\nlistenport: ${port}\nspool:\n  enabled: false\nreload:\n  debouncems: 100\n`;
+    const file = writeConfig(`${base}webhook:\n  address: ${dest.url('/one')}\n`);
+    daemon = startDaemon(['-c', file]);
+    await ready(port);
+    const generation = async () => {
+      const res = await request(`http://127.0.0.1:${port}/healthz`);
+      return ((await res.body.json()) as { config: { generation: number; stale: boolean } }).config;
+    };
+    try {
+      // Saved: the watcher reloads it.
+      writeFileSync(file, `${base}webhook:\n  address: ${dest.url('/two')}\n`);
+      await waitFor(async () => (await generation()).generation === 2, 10_000, 'the reload of the saved file');
+      await request(`http://127.0.0.1:${port}/`, { method: 'POST', body: falcoAlertJson(1), headers: { 'content-type': 'application/json' } }).then((r) => r.body.dump());
+      await waitFor(() => dest.received.some((r) => r.url === '/two'), 10_000, 'delivery to the new address');
+
+      // Invalid: logged with its problem, the running config stays and /healthz says the file is newer.
+      writeFileSync(file, `${base}webhook:\n  address: not a url\n`);
+      await waitFor(() => daemon?.stderr.some((l) => l.includes('config reload failed')) ?? false, 10_000, 'the failed reload in the log');
+      expect(daemon.stderr.find((l) => l.includes('config reload failed'))).toContain('webhook.address');
+      expect(await generation()).toMatchObject({ generation: 2, stale: true });
+
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exited).toBe(0);
+    } finally {
+      await dest.stop();
+    }
+  });
+
+  it('reloads on SIGHUP, also with the file watcher off', async () => {
+    const port = await freePort();
+    const base = `listenaddress: 127.0.0.1\nlistenport: ${port}\nspool:\n  enabled: false\nreload:\n  watch: false\n`;
+    const file = writeConfig(base);
+    daemon = startDaemon(['-c', file]);
+    await ready(port);
+    const config = async () => ((await (await request(`http://127.0.0.1:${port}/healthz`)).body.json()) as { config: { generation: number; stale: boolean } }).config;
+    writeFileSync(file, `${base}customtags: [after-hup]\n`);
+    // Not watched: the file is newer than what runs until the signal.
+    expect(await config()).toMatchObject({ generation: 1, stale: true });
+    daemon.child.kill('SIGHUP');
+    await waitFor(async () => (await config()).generation === 2, 10_000, 'the reload on SIGHUP');
+    expect(await config()).toMatchObject({ stale: false });
+    expect(daemon.stderr.some((l) => l.includes('reloading the config') && l.includes('SIGHUP'))).toBe(true);
+    daemon.child.kill('SIGTERM');
+    expect(await daemon.exited).toBe(0);
   });
 });

@@ -13,6 +13,8 @@ import { join } from 'node:path';
 
 export interface RunningApp extends App {
   url: string;
+  /** Replaces the config file (same listener and spool lines as at start); reloader.reload() reads it. */
+  rewrite(yaml: string): void;
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
   stop(): Promise<Record<string, number>>;
 }
@@ -24,14 +26,24 @@ export async function startApp(yaml: string, deps: Partial<AppDeps> & { extraPlu
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-app-'));
   // The spool is on by default (in ./data); an in-process test that does not ask for it runs memory-only.
   const spool = /^spool:/m.test(yaml) ? '' : 'spool:\n  enabled: false\n';
-  writeFileSync(join(dir, 'peregrine.yaml'), `listenaddress: 127.0.0.1\nlistenport: 0\n${spool}${yaml}`);
-  const { config } = loadConfig({ file: join(dir, 'peregrine.yaml'), env: {}, plugins, cwd: dir });
-  const app = buildApp(config, { logger: pino({ level: process.env.PEREGRINE_TEST_LOG ?? 'silent' }), defaultMetrics: false, ...deps, plugins });
+  const file = join(dir, 'peregrine.yaml');
+  const write = (text: string) => writeFileSync(file, `listenaddress: 127.0.0.1\nlistenport: 0\n${spool}${text}`);
+  write(yaml);
+  const load = () => loadConfig({ file, env: {}, plugins, cwd: dir });
+  const { config } = load();
+  const app = buildApp(config, {
+    logger: pino({ level: process.env.PEREGRINE_TEST_LOG ?? 'silent' }),
+    defaultMetrics: false,
+    reload: { load, file, source: file },
+    ...deps,
+    plugins,
+  });
   app.startOutputs();
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;
   return Object.assign(app, {
     url,
+    rewrite: write,
     async post(body: unknown, headers: Record<string, string> = {}) {
       const res = await request(`${url}/`, {
         method: 'POST',

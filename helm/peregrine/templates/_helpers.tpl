@@ -129,6 +129,12 @@ annotations:
 {{- toJson $out -}}
 {{- end -}}
 
+{{- /* The daemon's RESTART_KEYS (src/reload/plan.ts; a chart test keeps the two equal): the
+   top-level config keys a reload cannot apply. */ -}}
+{{- define "peregrine.restartKeys" -}}
+["listenaddress", "listenport", "tlsserver", "ingest", "spool", "deadletter", "trail", "console", "prometheus", "reload"]
+{{- end -}}
+
 {{- define "peregrine.chartOnlyKeys" -}}
 {"": ["existingsecret", "extraenv", "extraargs"], "tlsserver": ["existingsecret", "servercrt", "serverkey", "cacrt"]}
 {{- end -}}

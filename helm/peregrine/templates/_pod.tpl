@@ -13,8 +13,19 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
   annotations:
-    # Config or secret changes roll the pods.
+    {{- /* With config.reload.watch (the default) the daemon reloads the mounted ConfigMap itself
+       (docs/reload.md): only the settings it reads once at start roll the pods. With it false,
+       every config change does. Secret changes always do: env vars cannot change in a running pod. */}}
+    {{- $reload := ((.Values.config | default dict).reload | default dict) -}}
+    {{- $watch := true -}}
+    {{- range $k, $v := $reload }}{{ if eq (lower $k) "watch" }}{{ $watch = ne (toString $v) "false" }}{{ end }}{{ end }}
+    {{- if $watch }}
+    {{- $restartOnly := dict -}}
+    {{- range $k, $v := $split.public }}{{ if has (lower $k) (include "peregrine.restartKeys" $ | fromJsonArray) }}{{ $_ := set $restartOnly (lower $k) $v }}{{ end }}{{ end }}
+    checksum/config: {{ toJson $restartOnly | sha256sum }}
+    {{- else }}
     checksum/config: {{ toJson $split.public | sha256sum }}
+    {{- end }}
     checksum/secret: {{ toJson $split.env | sha256sum }}
     {{- with .Values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
