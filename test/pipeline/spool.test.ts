@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
-import { nodeBin, repoDir, writeConfig } from '../support/daemon.ts';
+import { NODE_COMPILE_CACHE, nodeBin, repoDir, writeConfig } from '../support/daemon.ts';
 import { metricSum } from '../support/metrics.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
@@ -120,7 +120,7 @@ describe('spool', () => {
     await app.shutdown(100);
 
     const config = writeConfig(spoolYaml(dir) + webhookYaml(receiver.url()));
-    const cli = (...args: string[]) => execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), 'dlq', ...args, '-c', config], { encoding: 'utf8' });
+    const cli = (...args: string[]) => execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), 'dlq', ...args, '-c', config], { encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE } });
     const listed = cli('list', '--output', 'webhook');
     expect(listed).toMatch(/webhook\trejected\tError\tTerminal shell in container\tHTTP 400: \{"error":"bad field"\}/);
     expect(listed).toContain('3 dead letter(s) shown');

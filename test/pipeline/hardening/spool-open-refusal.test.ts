@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { startApp } from '../../support/app.ts';
-import { nodeBin, repoDir } from '../../support/daemon.ts';
+import { daemonEnv, nodeBin, repoDir } from '../../support/daemon.ts';
 import { cannotMount, mountTmpfs } from '../../support/small-fs.ts';
 
 const cleanup: (() => void)[] = [];
@@ -19,7 +19,7 @@ afterEach(() => {
 
 /** Runs the daemon with the given spool dir (env only: no config file), optionally as another uid. */
 function start(spoolDir: string, asUid?: number): { status: number | null; stderr: string } {
-  const env = { PATH: process.env.PATH, SPOOL_DIR: spoolDir, LISTENADDRESS: '127.0.0.1', LISTENPORT: '0' };
+  const env = { ...daemonEnv(), SPOOL_DIR: spoolDir, LISTENADDRESS: '127.0.0.1', LISTENPORT: '0' };
   const args = [join(repoDir, 'src/main.ts')];
   const res =
     asUid === undefined
