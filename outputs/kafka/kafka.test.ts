@@ -38,7 +38,7 @@ const retriesExceeded = (cause: Error) => new (KafkaJSNumberOfRetriesExceeded as
 function loadYaml(yaml: string, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-kafka-'));
   writeFileSync(join(dir, 'peregrine.yaml'), yaml);
-  return loadConfig({ file: join(dir, 'peregrine.yaml'), env, plugins: [...outputs, kafka], cwd: dir });
+  return loadConfig({ file: join(dir, 'peregrine.yaml'), env, plugins: outputs, cwd: dir });
 }
 
 function alert(i = 1, extra: Partial<AlertInput> = {}): Alert {
