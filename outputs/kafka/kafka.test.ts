@@ -17,6 +17,7 @@ import { parseJson } from '../../src/alert/json.ts';
 import { toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { outputs } from '../index.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
+import { flush } from '../../test/support/fake-clock.ts';
 import { fixtureText } from '../../test/support/fixtures.ts';
 import kafka, { type KafkaClient } from './index.ts';
 import { classifyKafkaError } from './classify.ts';
@@ -261,7 +262,7 @@ describe('kafka sendBatch', () => {
     const result = await kafka.sendBatch([alert()], { options: opts(), client: client(() => later), signal: controller.signal, log, clock: systemClock });
     expect(result.kind).toBe('retry');
     rejectLater(new Error('late failure'));
-    await new Promise((r) => setTimeout(r, 10));
+    await flush(); // an unhandled rejection would be reported once the microtasks and the next turns have run
   });
 
   it('passes topic, acks, compression and timeout; ok on success; KafkaJSError → retry', async () => {
