@@ -10,7 +10,11 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/pipeline/**/*.test.ts', 'outputs/**/*.test.ts'],
-          testTimeout: 20_000,
+          // Generous: a test that spawns daemons takes seconds of CPU, and a shared machine stretches that.
+          testTimeout: 60_000,
+          // Two test files at a time on the 2-core reference machine: while one waits on a daemon it
+          // spawned or on a socket, the other runs (vitest's default here would be one).
+          maxWorkers: 2,
           // Test files share a worker's loaded modules instead of importing the app (fastify,
           // undici, every output) again for each file: about half the suite's CPU time. Tests
           // hold no state in modules; each builds its own app, clock, receivers and spool.

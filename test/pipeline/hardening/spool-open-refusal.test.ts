@@ -23,8 +23,8 @@ function start(spoolDir: string, asUid?: number): { status: number | null; stder
   const args = [join(repoDir, 'src/main.ts')];
   const res =
     asUid === undefined
-      ? spawnSync(nodeBin, args, { env, encoding: 'utf8', timeout: 15_000, cwd: mkdtempSync(join(tmpdir(), 'peregrine-cwd-')) })
-      : spawnSync('/usr/bin/setpriv', [`--reuid=${asUid}`, `--regid=${asUid}`, '--clear-groups', nodeBin, ...args], { env, encoding: 'utf8', timeout: 15_000, cwd: '/' });
+      ? spawnSync(nodeBin, args, { env, encoding: 'utf8', timeout: 60_000, cwd: mkdtempSync(join(tmpdir(), 'peregrine-cwd-')) })
+      : spawnSync('/usr/bin/setpriv', [`--reuid=${asUid}`, `--regid=${asUid}`, '--clear-groups', nodeBin, ...args], { env, encoding: 'utf8', timeout: 60_000, cwd: '/' });
   return { status: res.status, stderr: res.stderr };
 }
 
