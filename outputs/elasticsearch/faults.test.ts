@@ -9,7 +9,7 @@ import { Receiver, waitFor, type Behaviour, type Received } from '../../test/sup
 let app: RunningApp | undefined;
 let receiver: Receiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await receiver?.stop();
   app = receiver = undefined;
 });

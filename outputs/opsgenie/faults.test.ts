@@ -15,7 +15,7 @@ const KEY = 'eb243592-faa2-4ba2-a551-1afdf565c889';
 let app: RunningApp | undefined;
 let og: SaasReceiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await og?.stop();
   app = og = undefined;
 });

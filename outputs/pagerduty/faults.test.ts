@@ -16,7 +16,7 @@ const KEY = 'R0123456789abcdef0123456789abcde';
 let app: RunningApp | undefined;
 let pd: SaasReceiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await pd?.stop();
   app = pd = undefined;
   pdKey = KEY;

@@ -20,7 +20,7 @@ const OK = { kind: 'status', status: 200, body: '{"text":"Success","code":0}' } 
 let app: RunningApp | undefined;
 let hec: Receiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await hec?.stop();
   app = hec = undefined;
 });

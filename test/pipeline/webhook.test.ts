@@ -13,7 +13,7 @@ import { Receiver, waitFor } from '../support/receiver.ts';
 let app: RunningApp | undefined;
 let receiver: Receiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await receiver?.stop();
   app = receiver = undefined;
 });

@@ -20,7 +20,7 @@ export function saasFaultMatrix(vendor: SaasUnderTest): void {
   describe(`${vendor.output}: fault matrix through the pipeline`, () => {
     let running: { app: RunningApp; receiver: SaasReceiver } | undefined;
     afterEach(async () => {
-      await running?.app.stop();
+      await running?.app.close();
       await running?.receiver.stop();
       running = undefined;
     });
