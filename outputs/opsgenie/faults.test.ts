@@ -23,7 +23,7 @@ afterEach(async () => {
 async function run(key = KEY): Promise<{ app: RunningApp; og: SaasReceiver }> {
   og = await startOpsgenieReceiver(KEY);
   app = await startApp(
-    `opsgenie:\n  apikey: ${key}\n  apiurl: ${og.url('/v2/alerts')}\n  timeoutms: 400\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n`,
+    `opsgenie:\n  apikey: ${key}\n  apiurl: ${og.url('/v2/alerts')}\n  timeoutms: 10000\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n`,
     { healthIntervalMs: 100 },
   );
   return { app, og };
