@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Two projects: `unit` (npm test) needs nothing but this repo — it includes the pipeline tests
@@ -10,7 +11,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/pipeline/**/*.test.ts', 'outputs/**/*.test.ts'],
-          testTimeout: 20_000,
+          // Generous: a test that spawns daemons takes seconds of CPU, and a shared machine stretches that.
+          testTimeout: 60_000,
+          // At least two test files at a time: on the 2-core reference machine, while one waits on a
+          // daemon it spawned or on a socket, the other runs (vitest's default there would be one).
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          // Test files share a worker's loaded modules instead of importing the app (fastify,
+          // undici, every output) again for each file: about half the suite's CPU time. Tests
+          // hold no state in modules; each builds its own app, clock, receivers and spool.
+          isolate: false,
         },
       },
       {

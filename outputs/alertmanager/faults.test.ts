@@ -29,7 +29,7 @@ async function hostport(posts: (n: number, req: Received) => Behaviour): Promise
 
 async function run(urls: string[], extra = ''): Promise<RunningApp> {
   app = await startApp(
-    `alertmanager:\n  hostport: "${urls.join(',')}"\n  timeoutms: 400\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 200\n  batch:\n    maxevents: 3\n    flushms: 5000\n${extra}`,
+    `alertmanager:\n  hostport: "${urls.join(',')}"\n  timeoutms: 10000\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 200\n  batch:\n    maxevents: 3\n    flushms: 5000\n${extra}`,
     { healthIntervalMs: 100 },
   );
   for (let i = 0; i < 3; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);

@@ -72,7 +72,7 @@ describe('awssecurityhub delivery against a fault receiver', () => {
       const body = { FailedCount: failed.length, SuccessCount: ids(req).length - failed.length, FailedFindings: failed };
       return { kind: 'ok', body: JSON.stringify(body) };
     });
-    app = await startApp(yaml(receiver), { extraPlugins: [plugin] });
+    app = await startApp(yaml(receiver));
     for (let i = 0; i < 20; i++) expect((await app.post(falcoAlertJson(i, 'Warning'))).status).toBe(200);
 
     await waitFor(() => app?.deadLetters.size() === 2 && imports(receiver).length >= 2, 10_000, 'two dead letters and a retry');
@@ -93,7 +93,7 @@ describe('awssecurityhub delivery against a fault receiver', () => {
 
   it('signs requests, sends the ASFF JSON to /findings/import and passes the healthcheck (DescribeHub)', async () => {
     receiver.setBehaviour((req) => (req.url === '/findings/import' ? { kind: 'ok', body: '{"FailedCount":0,"SuccessCount":1,"FailedFindings":[]}' } : { kind: 'ok', body: '{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default"}' }));
-    app = await startApp(yaml(receiver), { extraPlugins: [plugin] });
+    app = await startApp(yaml(receiver));
     await app.post(falcoAlertJson(1, 'Critical'));
     await waitFor(() => imports(receiver).length === 1);
     const req = imports(receiver)[0] as Received;
@@ -111,7 +111,7 @@ describe('awssecurityhub delivery against a fault receiver', () => {
       if (mode === 'denied') return { kind: 'status', status: 403, headers: { 'x-amzn-errortype': 'AccessDeniedException' }, body: '{"message":"User is not authorized to perform: securityhub:BatchImportFindings"}' };
       return { kind: 'ok', body: `{"FailedCount":0,"SuccessCount":${ids(req).length},"FailedFindings":[]}` };
     });
-    app = await startApp(yaml(receiver), { extraPlugins: [plugin] });
+    app = await startApp(yaml(receiver));
     const worker = app.workers.find((w) => w.name === 'awssecurityhub');
     for (let i = 0; i < 5; i++) await app.post(falcoAlertJson(100 + i, 'Error'));
     await waitFor(() => (worker?.healthSnapshot().consecutiveFailures ?? 0) >= 2, 10_000, 'auth failures');
@@ -135,7 +135,7 @@ describe('awssecurityhub delivery against a fault receiver', () => {
 
   it('healthcheck says what to fix when Security Hub is not enabled', async () => {
     receiver.setBehaviour(() => ({ kind: 'status', status: 401, headers: { 'x-amzn-errortype': 'InvalidAccessException' }, body: '{"message":"Account is not subscribed to AWS Security Hub"}' }));
-    app = await startApp(yaml(receiver), { extraPlugins: [plugin] });
+    app = await startApp(yaml(receiver));
     const worker = app.workers.find((w) => w.name === 'awssecurityhub');
     await waitFor(() => worker?.healthSnapshot().state === 'failing', 10_000, 'healthcheck failure');
     expect(worker?.healthSnapshot().lastError).toMatch(/healthcheck: DescribeHub in account 123456789012, region us-east-1 failed: .*enable it \(aws securityhub enable-security-hub\)/);
@@ -144,7 +144,7 @@ describe('awssecurityhub delivery against a fault receiver', () => {
 
 describe('awssecurityhub config', () => {
   it('loads the seed block unchanged: enabled by region, minimumpriority warning, defaults filled in', () => {
-    const { config, enabled } = loadConfig({ file: join(fixturesDir, 'config/seed.yaml'), env: {}, plugins: [...outputs, plugin] });
+    const { config, enabled } = loadConfig({ file: join(fixturesDir, 'config/seed.yaml'), env: {}, plugins: outputs });
     expect(enabled).toContain('awssecurityhub');
     expect((config as Record<string, unknown>).awssecurityhub).toMatchObject({
       region: 'us-east-1',

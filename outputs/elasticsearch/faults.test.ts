@@ -5,12 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { startApp, type RunningApp } from '../../test/support/app.ts';
 import { Receiver, waitFor, type Behaviour, type Received } from '../../test/support/receiver.ts';
-import plugin from './index.ts';
 
 let app: RunningApp | undefined;
 let receiver: Receiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await receiver?.stop();
   app = receiver = undefined;
 });
@@ -60,7 +59,7 @@ async function setup(flavor: string, behaviour: (req: Received, attempt: number)
   app = await startApp(
     `elasticsearch:\n  hostport: ${receiver.url('')}\n  flavor: ${flavor}\n${auth}  timeoutms: 400\n` +
       `  retry:\n    initialbackoffms: 20\n    maxbackoffms: 100\n  batch:\n    flushms: 30\n${extra}`,
-    { extraPlugins: [plugin], healthIntervalMs: 0 },
+    { healthIntervalMs: 0 },
   );
   return { receiver, app };
 }

@@ -13,13 +13,13 @@ import { parseGoDuration, type ElasticsearchOptions } from './options.ts';
 const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-es-'));
   writeFileSync(join(dir, 'p.yaml'), yaml);
-  return loadConfig({ file: join(dir, 'p.yaml'), env, plugins: [...outputs, plugin], cwd: dir });
+  return loadConfig({ file: join(dir, 'p.yaml'), env, plugins: outputs, cwd: dir });
 };
 const section = (loaded: ReturnType<typeof load>) => (loaded.config as unknown as Record<string, OutputSection & ElasticsearchOptions>).elasticsearch as OutputSection & ElasticsearchOptions;
 
 describe('elasticsearch options', () => {
   it('loads the seed block of the user values unchanged and turns the output on', () => {
-    const loaded = loadConfig({ file: join(fixturesDir, 'config/seed.yaml'), env: {}, plugins: [...outputs, plugin] });
+    const loaded = loadConfig({ file: join(fixturesDir, 'config/seed.yaml'), env: {}, plugins: outputs });
     expect(loaded.enabled).toContain('elasticsearch');
     expect(section(loaded)).toMatchObject({
       hostport: 'https://elasticsearch.example.com:9200',

@@ -17,6 +17,7 @@ import { parseJson } from '../../src/alert/json.ts';
 import { toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { outputs } from '../index.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
+import { flush } from '../../test/support/fake-clock.ts';
 import { fixtureText } from '../../test/support/fixtures.ts';
 import kafka, { type KafkaClient } from './index.ts';
 import { classifyKafkaError } from './classify.ts';
@@ -38,7 +39,7 @@ const retriesExceeded = (cause: Error) => new (KafkaJSNumberOfRetriesExceeded as
 function loadYaml(yaml: string, env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-kafka-'));
   writeFileSync(join(dir, 'peregrine.yaml'), yaml);
-  return loadConfig({ file: join(dir, 'peregrine.yaml'), env, plugins: [...outputs, kafka], cwd: dir });
+  return loadConfig({ file: join(dir, 'peregrine.yaml'), env, plugins: outputs, cwd: dir });
 }
 
 function alert(i = 1, extra: Partial<AlertInput> = {}): Alert {
@@ -261,7 +262,7 @@ describe('kafka sendBatch', () => {
     const result = await kafka.sendBatch([alert()], { options: opts(), client: client(() => later), signal: controller.signal, log, clock: systemClock });
     expect(result.kind).toBe('retry');
     rejectLater(new Error('late failure'));
-    await new Promise((r) => setTimeout(r, 10));
+    await flush(); // an unhandled rejection would be reported once the microtasks and the next turns have run
   });
 
   it('passes topic, acks, compression and timeout; ok on success; KafkaJSError → retry', async () => {

@@ -15,7 +15,7 @@ const KEY = 'eb243592-faa2-4ba2-a551-1afdf565c889';
 let app: RunningApp | undefined;
 let og: SaasReceiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await og?.stop();
   app = og = undefined;
 });
@@ -23,7 +23,7 @@ afterEach(async () => {
 async function run(key = KEY): Promise<{ app: RunningApp; og: SaasReceiver }> {
   og = await startOpsgenieReceiver(KEY);
   app = await startApp(
-    `opsgenie:\n  apikey: ${key}\n  apiurl: ${og.url('/v2/alerts')}\n  timeoutms: 400\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n`,
+    `opsgenie:\n  apikey: ${key}\n  apiurl: ${og.url('/v2/alerts')}\n  timeoutms: 10000\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n`,
     { healthIntervalMs: 100 },
   );
   return { app, og };

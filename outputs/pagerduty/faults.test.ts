@@ -16,7 +16,7 @@ const KEY = 'R0123456789abcdef0123456789abcde';
 let app: RunningApp | undefined;
 let pd: SaasReceiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await pd?.stop();
   app = pd = undefined;
   pdKey = KEY;
@@ -26,7 +26,7 @@ let pdKey = KEY;
 async function run(extra = ''): Promise<{ app: RunningApp; pd: SaasReceiver }> {
   pd = await startPagerDutyReceiver();
   app = await startApp(
-    `pagerduty:\n  routingkey: ${pdKey}\n  apiurl: ${pd.url('/v2/enqueue')}\n  timeoutms: 400\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n${extra}`,
+    `pagerduty:\n  routingkey: ${pdKey}\n  apiurl: ${pd.url('/v2/enqueue')}\n  timeoutms: 10000\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n${extra}`,
     { healthIntervalMs: 100 },
   );
   return { app, pd };

@@ -11,7 +11,7 @@ import { envelopeBuilder, hecBody } from './envelope.ts';
 import splunk from './index.ts';
 import { hecEndpoints, splunkSchema } from './options.ts';
 
-const plugins = outputs.some((p) => p.name === 'splunk') ? outputs : [...outputs, splunk];
+const plugins = outputs;
 
 function alert(i = 1, patch: Partial<AlertInput> = {}): Alert {
   const input = { ...(parseJson(falcoAlertJson(i)) as AlertInput), ...patch };

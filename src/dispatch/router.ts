@@ -18,20 +18,17 @@ export class Router {
     this.routes = [...routes];
   }
 
-  /** Queues the alert on every matching output; `bypassFilter` is for the /test alert only. Returns how many took it. */
-  route(alert: Alert, bytes: number, receivedAt: number, bypassFilter = false): number {
-    const targets = this.targets(alert, bypassFilter);
-    this.deliver(targets, alert, bytes, receivedAt);
-    return targets.length;
-  }
-
-  /** The outputs that take this alert (the spool records them before the alert is queued). */
+  /**
+   * The outputs that take this alert (the spool records them before the alert is queued);
+   * `bypassFilter` is for the /test alert only.
+   */
   targets(alert: Alert, bypassFilter = false): OutputWorker[] {
     const targets: OutputWorker[] = [];
     for (const route of this.routes) if (bypassFilter || route.filter.test(alert)) targets.push(route.worker);
     return targets;
   }
 
+  /** Queues the alert on each of `targets`, with its spool id when the spool holds it. */
   deliver(targets: readonly OutputWorker[], alert: Alert, bytes: number, receivedAt: number, spoolId?: number): void {
     for (const worker of targets) worker.enqueue(alert, bytes, receivedAt, spoolId === undefined ? undefined : { spoolId });
   }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN, alertJson } from '../support/console.ts';
-import { freePort, nodeBin, repoDir, startDaemon, writeConfig, type Daemon } from '../support/daemon.ts';
+import { daemonEnv, freePort, nodeBin, repoDir, startDaemon, writeConfig, type Daemon } from '../support/daemon.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
 let daemon: Daemon | undefined;
@@ -24,7 +24,7 @@ afterEach(async () => {
 /** Runs `peregrine <args>` to completion. */
 function cli(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(nodeBin, [join(repoDir, 'src/main.ts'), ...args], { cwd, env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(nodeBin, [join(repoDir, 'src/main.ts'), ...args], { cwd, env: daemonEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -87,5 +87,5 @@ describe('peregrine explain and dlq replay', () => {
     const none = await cli(['dlq', 'replay', '--id', '999', '-c', file], cwd);
     expect(none.out).toContain('the daemon is not reachable: changing the spool file directly');
     expect(none.out).toContain("0 dead letter(s) put back in their output's queue; they are sent at the daemon's next start");
-  });
+  }, 60_000); // the daemon and seven CLI runs, each a node process: over 20 s on a loaded 2-core machine
 });

@@ -98,7 +98,8 @@ describe('SIGTERM', () => {
       await res.body.dump();
     }
     daemon.child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // Release the receiver only once the daemon is draining: the backlog is still queued then.
+    await waitFor(() => daemon?.stderr.some((l) => l.includes('shutting down: draining output queues')) ?? false, 10_000, 'the drain to start');
     hold = false;
     expect(await daemon.exited).toBe(0);
     expect(new Set(receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid)).size).toBe(100);

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpPool, sendHttp } from '../../src/plugin/http.ts';
-import { Receiver } from '../support/receiver.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
 
 describe('sendHttp', () => {
   let receiver: Receiver;
@@ -32,13 +32,16 @@ describe('sendHttp', () => {
   });
 
   it('rejects with the signal reason without sending when the signal has already fired', async () => {
+    receiver.setBehaviour(() => ({ kind: 'ok' }));
     const before = receiver.attempts;
-    const p = pool();
+    const seen = receiver.received.length;
+    const p = pool(1); // one connection, first in first out: had the aborted request been sent, it would arrive first
     const c = new AbortController();
     c.abort(new Error('deadline passed'));
-    await expect(post(p, c.signal)).rejects.toThrow('deadline passed');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(receiver.attempts).toBe(before);
+    await expect(post(p, c.signal, '/aborted')).rejects.toThrow('deadline passed');
+    expect((await post(p, new AbortController().signal, '/after')).status).toBe(200);
+    expect(receiver.attempts).toBe(before + 1);
+    expect(receiver.received.slice(seen).map((r) => r.url)).toEqual(['/after']);
     await p.close();
   });
 
@@ -47,9 +50,10 @@ describe('sendHttp', () => {
     const p = pool(1); // one connection: the second request queues behind the hanging one
     const first = new AbortController();
     const second = new AbortController();
+    const before = receiver.attempts;
     const hanging = post(p, first.signal, '/hang');
     const queued = post(p, second.signal, '/queued');
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => receiver.attempts === before + 1, 5000, 'the hanging request to arrive');
     second.abort(new Error('timed out after 100 ms'));
     await expect(queued).rejects.toThrow('timed out after 100 ms');
     first.abort(new Error('timed out after 200 ms'));

@@ -173,8 +173,11 @@ describe('/test', () => {
       await waitFor(() => r.received.length === 1);
       expect(JSON.parse(r.received[0]?.body ?? '{}')).toMatchObject({ rule: 'Test rule', priority: 'Debug', source: 'internal', tags: ['test', 'example'] });
       await strict.post({ rule: 'Test rule', priority: 'Debug', time: '2026-11-20T10:21:36Z', output_fields: { a: 1 } });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(r.received).toHaveLength(1);
+      // A Critical alert posted after it arrives; once the worker is idle, nothing else was queued.
+      await strict.post({ rule: 'After', priority: 'Critical', time: '2026-11-20T10:21:36Z', output_fields: { a: 2 } });
+      await waitFor(() => r.received.length >= 2);
+      await strict.workers[0]?.idle();
+      expect(r.received.map((got) => (JSON.parse(got.body) as { rule: string }).rule)).toEqual(['Test rule', 'After']);
     } finally {
       await strict.stop();
       await r.stop();

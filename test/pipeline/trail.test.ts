@@ -13,7 +13,7 @@ import { waitFor } from '../support/receiver.ts';
 
 let app: RunningApp | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   app = undefined;
 });
 

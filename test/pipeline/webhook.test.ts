@@ -7,23 +7,34 @@ import type { Alert } from '../../src/alert/alert.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { advanceWhenIdle, FakeClock } from '../support/fake-clock.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
 let app: RunningApp | undefined;
 let receiver: Receiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await receiver?.stop();
   app = receiver = undefined;
 });
 
 const fast = 'timeoutms: 300\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 200';
 
-async function setup(extra = '', behaviour?: Receiver['setBehaviour'] extends (fn: infer F) => void ? F : never) {
+async function setup(extra = '', behaviour?: Receiver['setBehaviour'] extends (fn: infer F) => void ? F : never, clock?: FakeClock) {
   receiver = await new Receiver().start();
   if (behaviour) receiver.setBehaviour(behaviour);
-  app = await startApp(`webhook:\n  address: ${receiver.url('/api/v1/events?src=falco')}\n  customheaders:\n    Authorization: Bearer t0ken\n    X-Source: falco\n  ${fast}\n${extra}`);
+  app = await startApp(`webhook:\n  address: ${receiver.url('/api/v1/events?src=falco')}\n  customheaders:\n    Authorization: Bearer t0ken\n    X-Source: falco\n  ${fast}\n${extra}`, clock ? { clock } : {});
   return { receiver, app };
+}
+
+/** Real sockets, fake clock: the app's timers (backoff, Retry-After, timeoutms) run on `clock`. */
+async function setupOnFakeClock(behaviour?: Parameters<typeof setup>[1]) {
+  const clock = new FakeClock();
+  const running = await setup('', behaviour, clock);
+  const worker = running.app.workers[0];
+  if (!worker) throw new Error('no webhook worker');
+  const settle = (done: () => boolean | Promise<boolean>, what: string) => advanceWhenIdle(clock, () => worker.healthSnapshot().inflight > 0, done, what);
+  return { ...running, clock, worker, settle };
 }
 
 async function postMany(target: RunningApp, count: number, priority: Parameters<typeof falcoAlertJson>[1] = 'Notice') {
@@ -76,56 +87,62 @@ describe('webhook delivery', () => {
     const priorities = ['Debug', 'Informational', 'Notice', 'Warning', 'Error', 'Critical', 'Alert', 'Emergency'] as const;
     for (const [i, p] of priorities.entries()) await app.post(falcoAlertJson(i, p));
     await waitFor(() => receiver?.received.length === 5);
-    await new Promise((r) => setTimeout(r, 100));
+    // Every post was answered, so whatever was queued is queued: once the worker is idle, nothing else comes.
+    await app.workers[0]?.idle();
     expect(receiver.acceptedJson<Alert>().map((a) => a.priority).sort()).toEqual(['Alert', 'Critical', 'Emergency', 'Error', 'Warning']);
   });
 });
 
 describe('webhook faults: every alert is delivered once the receiver recovers', () => {
   it('429 with Retry-After', async () => {
-    const { receiver: r, app: a } = await setup('', (_req, n) => (n < 2 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.2' } } : { kind: 'ok' }));
+    const { receiver: r, app: a, settle } = await setupOnFakeClock((_req, n) => (n < 2 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.2' } } : { kind: 'ok' }));
     await postMany(a, 5);
-    await waitFor(() => r.received.length === 5);
+    await settle(() => r.received.length === 5, '5 delivered');
     expect(r.attempts).toBe(7);
     expect(await metricValue(a, 'peregrine_retries_total', { reason: 'throttled' })).toBe(2);
   });
 
   it('503 several times', async () => {
-    const { receiver: r, app: a } = await setup('', (_req, n) => (n < 4 ? { kind: 'status', status: 503 } : { kind: 'ok' }));
+    const { receiver: r, app: a, settle } = await setupOnFakeClock((_req, n) => (n < 4 ? { kind: 'status', status: 503 } : { kind: 'ok' }));
     await postMany(a, 10);
-    await waitFor(() => r.received.length === 10);
+    await settle(() => r.received.length === 10, '10 delivered');
     expect(new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size).toBe(10);
   });
 
   it('a receiver that hangs past timeoutms', async () => {
-    const { receiver: r, app: a } = await setup('', (_req, n) => (n < 2 ? { kind: 'hang' } : { kind: 'ok' }));
+    const { receiver: r, app: a, clock, worker, settle } = await setupOnFakeClock((_req, n) => (n < 2 ? { kind: 'hang' } : { kind: 'ok' }));
     await postMany(a, 3);
-    await waitFor(() => r.received.length === 3, 10_000);
+    // The first two requests hang: once the receiver has each, its deadline (timeoutms 300) passes.
+    for (const hung of [1, 2]) {
+      await waitFor(() => r.attempts >= hung, 10_000, `hanging request ${hung}`);
+      await clock.advance(300);
+    }
+    expect(await metricValue(a, 'peregrine_retries_total', { output: 'webhook' })).toBeGreaterThanOrEqual(2);
     // The receiver records a request before the worker has read the answer: wait for it to settle.
-    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'ok', 5000, 'state ok after recovery');
-    expect(a.workers[0]?.healthSnapshot()).toMatchObject({ delivered: 3, queued: 0 });
+    await settle(() => r.received.length === 3 && worker.healthSnapshot().state === 'ok', 'every alert delivered, state ok');
+    expect(worker.healthSnapshot()).toMatchObject({ delivered: 3, queued: 0 });
   });
 
   it('connection resets', async () => {
-    const { receiver: r, app: a } = await setup('', (_req, n) => (n % 3 === 0 ? { kind: 'reset' } : { kind: 'ok' }));
+    const { receiver: r, app: a, settle } = await setupOnFakeClock((_req, n) => (n % 3 === 0 ? { kind: 'reset' } : { kind: 'ok' }));
     await postMany(a, 12);
-    await waitFor(() => new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size === 12);
+    await settle(() => new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size === 12, '12 delivered');
   });
 
   it('a receiver that is down for a while, then back on the same port', async () => {
-    const { receiver: r, app: a } = await setup();
+    const { receiver: r, app: a, settle } = await setupOnFakeClock();
     const port = r.port;
     await r.stop();
     await postMany(a, 50);
-    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'failing', 5000, 'failing state');
+    await settle(() => a.workers[0]?.healthSnapshot().state === 'failing', 'failing state');
     const health = await fetch(`${a.url}/healthz`).then((res) => res.json() as Promise<{ status: string; outputs: Record<string, { queued: number; lastError?: string }> }>);
     expect(health.status).toBe('degraded');
     expect(health.outputs.webhook?.queued).toBeGreaterThan(0);
     expect(health.outputs.webhook?.lastError).toMatch(/ECONNREFUSED/);
     await r.start(port);
-    await waitFor(() => r.received.length >= 50, 10_000);
+    await settle(async () => r.received.length >= 50 && (await metricValue(a, 'falcosecurity_falcosidekick_outputs_total', { destination: 'webhook', status: 'ok' })) === 50, 'all 50 delivered and counted');
     expect(new Set(r.acceptedJson<Alert>().map((x) => x.uuid)).size).toBe(50);
-    await waitFor(async () => (await metricValue(a, 'falcosecurity_falcosidekick_outputs_total', { destination: 'webhook', status: 'ok' })) === 50, 5000, 'all 50 counted');
+    expect(r.received).toHaveLength(50);
     expect(await metricValue(a, 'peregrine_dead_lettered_total')).toBe(0);
   });
 

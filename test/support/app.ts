@@ -16,7 +16,14 @@ export interface RunningApp extends App {
   /** Replaces the config file (same listener and spool lines as at start); reloader.reload() reads it. */
   rewrite(yaml: string): void;
   post(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
+  /** Shuts down, draining the queues for up to 2 s (what a test that checks the drain wants). */
   stop(): Promise<Record<string, number>>;
+  /**
+   * Tears down without draining: in-flight requests are aborted; what is queued stays in the spool,
+   * or is dropped in memory-only mode. For afterEach, where a drain would only wait out retries
+   * to a destination the test left refusing or hanging.
+   */
+  close(): Promise<Record<string, number>>;
 }
 
 export async function startApp(yaml: string, deps: Partial<AppDeps> & { extraPlugins?: AnyOutputPlugin[] } = {}): Promise<RunningApp> {
@@ -53,6 +60,7 @@ export async function startApp(yaml: string, deps: Partial<AppDeps> & { extraPlu
       return { status: res.statusCode, body: await res.body.text() };
     },
     stop: () => app.shutdown(2000),
+    close: () => app.shutdown(0),
   });
 }
 

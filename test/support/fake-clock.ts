@@ -67,3 +67,19 @@ export async function advanceUntil(clock: FakeClock, done: () => boolean | Promi
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/**
+ * Moves the fake clock forward in steps until `done()` holds, but only while `busy()` is false
+ * (e.g. no request in flight: `() => worker.healthSnapshot().inflight > 0`), so a real answer that
+ * is slow on a loaded machine is never timed out by fake time. A test that wants a request to time
+ * out (a receiver that hangs) waits for the receiver to have it and advances past timeoutms itself.
+ * Fails after `timeoutMs` of real time, saying what it waited for.
+ */
+export async function advanceWhenIdle(clock: FakeClock, busy: () => boolean, done: () => boolean | Promise<boolean>, what: string, stepMs = 50, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (fake clock at ${new Date(clock.now()).toISOString()}${busy() ? ', a request still in flight' : ''})`);
+    if (!busy()) await clock.advance(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}

@@ -10,7 +10,7 @@ import type { Fault, SaasReceiver } from './saas-receiver.ts';
 
 export interface SaasUnderTest {
   output: string;
-  /** The app (timeoutms 400, initialbackoffms 20) with the output pointed at a fresh receiver. */
+  /** The app (initialbackoffms 20; no short timeoutms: no fault here hangs, and a slow answer must not be sent twice) with the output pointed at a fresh receiver. */
   start(): Promise<{ app: RunningApp; receiver: SaasReceiver }>;
   /** The hint the output adds to a 404/410 reason. */
   goneHint: string;
@@ -20,7 +20,7 @@ export function saasFaultMatrix(vendor: SaasUnderTest): void {
   describe(`${vendor.output}: fault matrix through the pipeline`, () => {
     let running: { app: RunningApp; receiver: SaasReceiver } | undefined;
     afterEach(async () => {
-      await running?.app.stop();
+      await running?.app.close();
       await running?.receiver.stop();
       running = undefined;
     });

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { outputs } from '../../../outputs/index.ts';
-import { freePort, nodeBin, repoDir, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
+import { daemonEnv, freePort, NODE_COMPILE_CACHE, nodeBin, repoDir, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
 
 const daemons: Daemon[] = [];
 afterEach(() => {
@@ -27,7 +27,7 @@ function problems(yaml: string, env: NodeJS.ProcessEnv = {}): { path: string; en
 }
 
 function checkConfig(yaml: string, env: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } {
-  const res = spawnSync(nodeBin, [join(repoDir, 'src/main.ts'), '--check-config', '-c', writeConfig(yaml)], { encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+  const res = spawnSync(nodeBin, [join(repoDir, 'src/main.ts'), '--check-config', '-c', writeConfig(yaml)], { encoding: 'utf8', env: daemonEnv(env) });
   return { status: res.status, stderr: res.stderr };
 }
 
@@ -85,7 +85,7 @@ describe('config errors', () => {
     expect(await daemon.exited).toBe(0);
     const stopped = daemon.stderr.find((l) => l.includes('"stopped'));
     expect(JSON.parse(stopped as string)).toMatchObject({ keptInSpool: 3, byOutput: { webhook: 3 }, msg: 'stopped: 3 undelivered alerts stay in the spool and are sent after the next start' });
-    const listed = execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), '--check-config', '-c', file], { encoding: 'utf8' });
+    const listed = execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), '--check-config', '-c', file], { encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE } });
     expect(listed).toContain('config OK');
   });
 });

@@ -15,7 +15,7 @@ import { writeConfig } from '../../support/daemon.ts';
 let app: RunningApp | undefined;
 let receiver: Receiver | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await app?.close();
   await receiver?.stop();
 });
 

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freePort, nodeBin, repoDir, startDaemon, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
+import { freePort, NODE_COMPILE_CACHE, nodeBin, repoDir, startDaemon, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
 
 const daemons: Daemon[] = [];
 afterEach(() => {
@@ -36,7 +36,7 @@ describe('the spool folder lock', () => {
     expect((await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: '{"rule":"r","priority":"Notice","time":"2026-11-20T10:21:36Z","output_fields":{"a":1}}' })).status).toBe(200);
 
     // The operator's CLI reads the spool beside the running daemon.
-    const list = execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), 'dlq', 'list', '-c', config(port)], { encoding: 'utf8' });
+    const list = execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), 'dlq', 'list', '-c', config(port)], { encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE } });
     expect(list).not.toContain('in use');
 
     first.child.kill('SIGKILL');

@@ -9,7 +9,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { startApp } from '../../support/app.ts';
-import { nodeBin, repoDir } from '../../support/daemon.ts';
+import { daemonEnv, nodeBin, repoDir } from '../../support/daemon.ts';
 import { cannotMount, mountTmpfs } from '../../support/small-fs.ts';
 
 const cleanup: (() => void)[] = [];
@@ -19,12 +19,12 @@ afterEach(() => {
 
 /** Runs the daemon with the given spool dir (env only: no config file), optionally as another uid. */
 function start(spoolDir: string, asUid?: number): { status: number | null; stderr: string } {
-  const env = { PATH: process.env.PATH, SPOOL_DIR: spoolDir, LISTENADDRESS: '127.0.0.1', LISTENPORT: '0' };
+  const env = { ...daemonEnv(), SPOOL_DIR: spoolDir, LISTENADDRESS: '127.0.0.1', LISTENPORT: '0' };
   const args = [join(repoDir, 'src/main.ts')];
   const res =
     asUid === undefined
-      ? spawnSync(nodeBin, args, { env, encoding: 'utf8', timeout: 15_000, cwd: mkdtempSync(join(tmpdir(), 'peregrine-cwd-')) })
-      : spawnSync('/usr/bin/setpriv', [`--reuid=${asUid}`, `--regid=${asUid}`, '--clear-groups', nodeBin, ...args], { env, encoding: 'utf8', timeout: 15_000, cwd: '/' });
+      ? spawnSync(nodeBin, args, { env, encoding: 'utf8', timeout: 60_000, cwd: mkdtempSync(join(tmpdir(), 'peregrine-cwd-')) })
+      : spawnSync('/usr/bin/setpriv', [`--reuid=${asUid}`, `--regid=${asUid}`, '--clear-groups', nodeBin, ...args], { env, encoding: 'utf8', timeout: 60_000, cwd: '/' });
   return { status: res.status, stderr: res.stderr };
 }
 
@@ -32,7 +32,7 @@ function start(spoolDir: string, asUid?: number): { status: number | null; stder
 async function spoolWithAlerts(dir: string, n: number): Promise<void> {
   const app = await startApp(`spool:\n  enabled: true\n  dir: ${dir}\nwebhook:\n  address: http://127.0.0.1:9/\n`);
   for (let i = 0; i < n; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
-  await app.stop();
+  await app.close(); // no drain: the alerts stay in the spool
 }
 
 const rows = (dir: string) => {

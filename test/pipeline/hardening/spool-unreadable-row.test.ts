@@ -25,7 +25,7 @@ describe('spool recovery', () => {
     const yaml = `spool:\n  enabled: true\n  dir: ${dir}\nwebhook:\n  address: http://127.0.0.1:${port}/\n  timeoutms: 300\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 50\n`;
     const first = await startApp(yaml);
     for (let i = 0; i < 5; i++) expect((await first.post(falcoAlertJson(i))).status).toBe(200);
-    await first.stop();
+    await first.close(); // the destination is down: the five alerts stay in the spool
 
     const db = new DatabaseSync(join(dir, 'peregrine.db'));
     const damaged = db.prepare("SELECT id, uuid FROM alerts WHERE uuid = 'alert-2'").get() as { id: number; uuid: string };

@@ -5,10 +5,15 @@ import { compileMatch, MATCH_ALL } from '../../../src/routing/compile.ts';
 import { compileRoute } from '../../../src/routing/route.ts';
 import { alert } from '../../support/worker-harness.ts';
 
+/** A worker that records what was queued on it: priority, bytes, received time and spool id. */
 function recorder(name: string) {
-  const got: string[] = [];
-  const worker = { name, enqueue: (a: { priority: string }) => got.push(a.priority) } as unknown as OutputWorker;
-  return { worker, got };
+  const got: { priority: string; bytes: number; receivedAt: number; spoolId?: number }[] = [];
+  const worker = {
+    name,
+    enqueue: (a: { priority: string }, bytes: number, receivedAt: number, spooled?: { spoolId: number }) =>
+      got.push({ priority: a.priority, bytes, receivedAt, ...(spooled ? { spoolId: spooled.spoolId } : {}) }),
+  } as unknown as OutputWorker;
+  return { worker, got, priorities: () => got.map((g) => g.priority) };
 }
 
 describe('Router', () => {
@@ -21,10 +26,36 @@ describe('Router', () => {
       { worker: warn.worker, filter: compileRoute('warning', MATCH_ALL) },
       { worker: crit.worker, filter: compileRoute('CRITICAL', MATCH_ALL) },
     ]);
-    for (const p of ['Debug', 'Notice', 'Warning', 'Error', 'Critical', 'Emergency'] as const) router.route(alert(p), 10, 0);
-    expect(all.got).toEqual(['Debug', 'Notice', 'Warning', 'Error', 'Critical', 'Emergency']);
-    expect(warn.got).toEqual(['Warning', 'Error', 'Critical', 'Emergency']);
-    expect(crit.got).toEqual(['Critical', 'Emergency']);
+    for (const p of ['Debug', 'Notice', 'Warning', 'Error', 'Critical', 'Emergency'] as const) {
+      const a = alert(p);
+      router.deliver(router.targets(a), a, 10, 0);
+    }
+    expect(all.priorities()).toEqual(['Debug', 'Notice', 'Warning', 'Error', 'Critical', 'Emergency']);
+    expect(warn.priorities()).toEqual(['Warning', 'Error', 'Critical', 'Emergency']);
+    expect(crit.priorities()).toEqual(['Critical', 'Emergency']);
+  });
+
+  it('targets names the matching workers in config order and queues nothing; deliver queues on exactly those', () => {
+    const all = recorder('all');
+    const crit = recorder('crit');
+    const warn = recorder('warn');
+    const router = new Router([
+      { worker: all.worker, filter: compileRoute('', MATCH_ALL) },
+      { worker: crit.worker, filter: compileRoute('critical', MATCH_ALL) },
+      { worker: warn.worker, filter: compileRoute('warning', MATCH_ALL) },
+    ]);
+    const a = alert('Error');
+    const targets = router.targets(a);
+    expect(targets.map((w) => w.name)).toEqual(['all', 'warn']);
+    expect([...all.got, ...crit.got, ...warn.got]).toEqual([]);
+    expect(router.workers.map((w) => w.name)).toEqual(['all', 'crit', 'warn']);
+
+    // What the spool recorded is what is queued: the targets passed in, not the filters again.
+    router.deliver(targets.slice(1), a, 123, 456, 7);
+    expect(all.got).toEqual([]);
+    expect(warn.got).toEqual([{ priority: 'Error', bytes: 123, receivedAt: 456, spoolId: 7 }]);
+    router.deliver(targets, a, 5, 6);
+    expect(all.got).toEqual([{ priority: 'Error', bytes: 5, receivedAt: 6 }]);
   });
 
   it('combines minimumpriority with match: both must hold, and explain names the first that fails', () => {
@@ -38,7 +69,7 @@ describe('Router', () => {
   it('lets only the /test alert bypass the filters', () => {
     const crit = recorder('crit');
     const router = new Router([{ worker: crit.worker, filter: compileRoute('Critical', MATCH_ALL) }]);
-    expect(router.route(alert('Debug'), 10, 0)).toBe(0);
-    expect(router.route(alert('Debug'), 10, 0, true)).toBe(1);
+    expect(router.targets(alert('Debug'))).toEqual([]);
+    expect(router.targets(alert('Debug'), true)).toEqual([crit.worker]);
   });
 });

@@ -7,6 +7,7 @@ import { instancesOrThrow } from '../../../src/config/instances.ts';
 import { runRoute } from '../../../src/routing/explain.ts';
 import { outputs } from '../../../outputs/index.ts';
 import { configFromYaml } from '../../support/config.ts';
+import { NODE_COMPILE_CACHE } from '../../support/daemon.ts';
 import { fixtureText } from '../../support/fixtures.ts';
 
 const CONFIG = `customfields: {cluster: prod}
@@ -89,7 +90,7 @@ describe('peregrine route', () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-route-'));
     writeFileSync(join(dir, 'p.yaml'), CONFIG);
     const node = process.execPath;
-    const out = execFileSync(node, [join(import.meta.dirname, '../../../src/main.ts'), 'route', '-c', join(dir, 'p.yaml')], { input: shell, encoding: 'utf8', env: {} });
+    const out = execFileSync(node, [join(import.meta.dirname, '../../../src/main.ts'), 'route', '-c', join(dir, 'p.yaml')], { input: shell, encoding: 'utf8', env: { NODE_COMPILE_CACHE } });
     expect(out.split('\n')[1]).toBe('soc-pager      skipped  priority Notice is below >=critical');
   });
 });
