@@ -1,13 +1,14 @@
 // `node bench/trail.ts`: what the delivery trail costs on the hot path. The same daemon, the same
 // load, trail on and off, in one run, alternating: ingest throughput and latency (wrk), the CPU the
-// daemon spent per 1000 alerts (all threads, and its main thread alone), and the machine's steal share while wrk ran (bench/proc.ts). One
+// daemon spent per 1000 alerts (all threads; its main thread, the event loop that answers Falco;
+// the trail's writer thread), and the machine's steal share while wrk ran (bench/proc.ts). One
 // batched output (elasticsearch → the blackhole sink of bench/sinks.ts), so every alert is also
 // attempted and settled, which is where the trail records most.
 //
 //   node bench/trail.ts                          falco + burst, spool off and on, 15 s per run
 //   node bench/trail.ts --seconds 10 --scenarios burst --spool on --rounds 2
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -16,7 +17,6 @@ import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
-import { readFileSync } from 'node:fs';
 import { assertWrk, wrk } from './wrk.ts';
 
 const repo = join(import.meta.dirname, '..');
@@ -43,6 +43,7 @@ interface Row {
   p999: number;
   cpuMsPer1000: number;
   mainMsPer1000: number;
+  writerMsPer1000: number;
   steal: number;
   delivered: number;
 }
@@ -54,10 +55,23 @@ async function startSinks(): Promise<{ child: ChildProcess; ports: Record<string
 }
 
 
-/** CPU ticks (1/100 s, user + system) of the daemon's main thread: the event loop that answers Falco. */
-function mainThreadTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+/** CPU ticks (1/100 s, user + system) of one thread of the daemon. */
+function threadTicks(pid: number, tid: string): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return Number(stat[11]) + Number(stat[12]);
+}
+
+/** The CPU ticks of the daemon's main thread (the event loop that answers Falco) and of the trail's writer thread (named trail-writer). */
+function threadCpu(pid: number): { main: number; writer: number } {
+  let writer = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'trail-writer') writer += threadTicks(pid, tid);
+    } catch {
+      // the thread ended in between
+    }
+  }
+  return { main: threadTicks(pid, String(pid)), writer };
 }
 
 async function delivered(port: number): Promise<number> {
@@ -85,7 +99,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
   const daemon = await startBenchDaemon(join(repo, 'src/main.ts'), join(dir, 'peregrine.yaml'), port);
   try {
     const before = procStats(daemon.pid as number);
-    const mainBefore = mainThreadTicks(daemon.pid as number);
+    const threadsBefore = threadCpu(daemon.pid as number);
     const machine = machineCpu();
     const connections = scenario === 'falco' ? 1 : 50;
     const m = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: BODIES });
@@ -95,7 +109,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
     const deadline = Date.now() + 60_000;
     while ((await delivered(port)) < m.requests && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const after = procStats(daemon.pid as number);
-    const mainAfter = mainThreadTicks(daemon.pid as number);
+    const threadsAfter = threadCpu(daemon.pid as number);
     return {
       scenario,
       spool,
@@ -105,7 +119,8 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
       p99: m.p99,
       p999: m.p999,
       cpuMsPer1000: ((after.cpuTicks - before.cpuTicks) * 10) / (m.requests / 1000),
-      mainMsPer1000: ((mainAfter - mainBefore) * 10) / (m.requests / 1000),
+      mainMsPer1000: ((threadsAfter.main - threadsBefore.main) * 10) / (m.requests / 1000),
+      writerMsPer1000: ((threadsAfter.writer - threadsBefore.writer) * 10) / (m.requests / 1000),
       steal,
       delivered: await delivered(port),
     };
@@ -138,8 +153,8 @@ try {
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, one batched output (elasticsearch → blackhole)\n`);
-console.log('| scenario | spool | trail | alerts/s | p50 ms | p99 ms | p99.9 ms | daemon CPU ms / 1000 alerts | main thread | steal % |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| scenario | spool | trail | alerts/s | p50 ms | p99 ms | p99.9 ms | daemon CPU ms / 1000 alerts | main thread | trail writer | steal % |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.scenario} | ${r.spool} | ${r.trail} | ${f(r.rate)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuMsPer1000)} | ${f(r.mainMsPer1000)} | ${f(100 * r.steal, 1)} |`);
+  console.log(`| ${r.scenario} | ${r.spool} | ${r.trail} | ${f(r.rate)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuMsPer1000)} | ${f(r.mainMsPer1000)} | ${f(r.writerMsPer1000)} | ${f(100 * r.steal, 1)} |`);
 }
