@@ -7,6 +7,9 @@
 //
 //   node bench/trail.ts                          falco + burst, spool off and on, 15 s per run
 //   node bench/trail.ts --seconds 10 --scenarios burst --spool on --rounds 2
+//   node bench/trail.ts --store 100000           the SQLite trail store alone, in this process: the
+//                                                CPU its recorder calls take on the calling (main)
+//                                                thread and on its writer thread, per alert
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 'falco,burst' },
     spool: { type: 'string', default: 'off,on' },
     rounds: { type: 'string', default: '1' },
+    store: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -129,6 +133,61 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
     await new Promise((resolve) => setTimeout(resolve, 500));
     daemon.kill('SIGKILL');
   }
+}
+
+if (values.store !== undefined) {
+  await storeCost(Number(values.store));
+  process.exit(0);
+}
+
+/**
+ * The trail store without HTTP, spool or output: what ingest and an output's worker call for each
+ * alert (received, then one delivered attempt in a batch of 100), timed with the calling thread's
+ * own CPU clock, and the writer thread's CPU from /proc. A load that does not vary with the
+ * machine's other jobs, unlike the daemon's throughput.
+ */
+async function storeCost(alerts: number): Promise<void> {
+  const { default: pino } = await import('pino');
+  const { thawAlert } = await import('../src/alert/serialize.ts');
+  const { QueueEntry } = await import('../src/dispatch/queue.ts');
+  const { ok } = await import('../src/dispatch/result.ts');
+  const { Activity } = await import('../src/trail/activity.ts');
+  const { Trail } = await import('../src/trail/recorder.ts');
+  const { SqliteTrailStore } = await import('../src/trail/sqlite-store.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-bench-trail-store-'));
+  const store = new SqliteTrailStore(join(dir, 'peregrine-trail.db'), {
+    maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['elasticsearch'], explain: () => 'not routed', log: pino({ level: 'silent' }),
+  });
+  const trail = new Trail(store, new Activity(), { now: () => Date.now(), setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
+  const list = Array.from({ length: alerts }, (_, i) => thawAlert(falcoAlertJson(i)));
+  const taken = [{ name: 'elasticsearch' }];
+  const machine = machineCpu();
+  const writerBefore = threadCpu(process.pid).writer;
+  let mainUs = 0;
+  const start = performance.now();
+  for (let i = 0; i < alerts; i += 100) {
+    const some = list.slice(i, i + 100);
+    const batch = some.map((a, j) => new QueueEntry(a, { bytes: 1200, seq: i + j, receivedAt: Date.now(), spoolId: i + j + 1 }));
+    const cpu = process.threadCpuUsage();
+    some.forEach((a, j) => trail.received(a, 1200, Date.now(), taken, '127.0.0.1', i + j + 1));
+    trail.attempted('elasticsearch', batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
+    const used = process.threadCpuUsage(cpu);
+    mainUs += used.user + used.system;
+    // Let the store's timer post its batches, as the event loop does between requests.
+    if (i % 2000 === 0) await new Promise((r) => setTimeout(r, 1));
+  }
+  const cpu = process.threadCpuUsage();
+  await store.ready();
+  const used = process.threadCpuUsage(cpu);
+  mainUs += used.user + used.system;
+  const seconds = (performance.now() - start) / 1000;
+  const writerMs = (threadCpu(process.pid).writer - writerBefore) * 10;
+  const steal = stealShare(machine, machineCpu());
+  store.close();
+  console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${alerts} alerts through the SQLite trail store in ${seconds.toFixed(1)} s`);
+  console.log('| main thread µs / alert | trail writer µs / alert | steal % |');
+  console.log('|---|---|---|');
+  console.log(`| ${(mainUs / alerts).toFixed(2)} | ${((writerMs * 1000) / alerts).toFixed(1)} | ${(100 * steal).toFixed(1)} |`);
 }
 
 assertWrk();
