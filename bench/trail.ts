@@ -1,13 +1,17 @@
 // `node bench/trail.ts`: what the delivery trail costs on the hot path. The same daemon, the same
 // load, trail on and off, in one run, alternating: ingest throughput and latency (wrk), the CPU the
-// daemon spent per 1000 alerts, and the machine's steal share while wrk ran (bench/proc.ts). One
+// daemon spent per 1000 alerts (all threads; its main thread, the event loop that answers Falco;
+// the trail's writer thread), and the machine's steal share while wrk ran (bench/proc.ts). One
 // batched output (elasticsearch → the blackhole sink of bench/sinks.ts), so every alert is also
 // attempted and settled, which is where the trail records most.
 //
 //   node bench/trail.ts                          falco + burst, spool off and on, 15 s per run
 //   node bench/trail.ts --seconds 10 --scenarios burst --spool on --rounds 2
+//   node bench/trail.ts --store 100000           the SQLite trail store alone, in this process: the
+//                                                CPU its recorder calls take on the calling (main)
+//                                                thread and on its writer thread, per alert
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     scenarios: { type: 'string', default: 'falco,burst' },
     spool: { type: 'string', default: 'off,on' },
     rounds: { type: 'string', default: '1' },
+    store: { type: 'string' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -41,6 +46,8 @@ interface Row {
   p99: number;
   p999: number;
   cpuMsPer1000: number;
+  mainMsPer1000: number;
+  writerMsPer1000: number;
   steal: number;
   delivered: number;
 }
@@ -51,6 +58,25 @@ async function startSinks(): Promise<{ child: ChildProcess; ports: Record<string
   return { child, ports: (JSON.parse(first) as { ports: Record<string, number> }).ports };
 }
 
+
+/** CPU ticks (1/100 s, user + system) of one thread of the daemon. */
+function threadTicks(pid: number, tid: string): number {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(stat[11]) + Number(stat[12]);
+}
+
+/** The CPU ticks of the daemon's main thread (the event loop that answers Falco) and of the trail's writer thread (named trail-writer). */
+function threadCpu(pid: number): { main: number; writer: number } {
+  let writer = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'trail-writer') writer += threadTicks(pid, tid);
+    } catch {
+      // the thread ended in between
+    }
+  }
+  return { main: threadTicks(pid, String(pid)), writer };
+}
 
 async function delivered(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -77,6 +103,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
   const daemon = await startBenchDaemon(join(repo, 'src/main.ts'), join(dir, 'peregrine.yaml'), port);
   try {
     const before = procStats(daemon.pid as number);
+    const threadsBefore = threadCpu(daemon.pid as number);
     const machine = machineCpu();
     const connections = scenario === 'falco' ? 1 : 50;
     const m = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: BODIES });
@@ -86,6 +113,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
     const deadline = Date.now() + 60_000;
     while ((await delivered(port)) < m.requests && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const after = procStats(daemon.pid as number);
+    const threadsAfter = threadCpu(daemon.pid as number);
     return {
       scenario,
       spool,
@@ -95,6 +123,8 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
       p99: m.p99,
       p999: m.p999,
       cpuMsPer1000: ((after.cpuTicks - before.cpuTicks) * 10) / (m.requests / 1000),
+      mainMsPer1000: ((threadsAfter.main - threadsBefore.main) * 10) / (m.requests / 1000),
+      writerMsPer1000: ((threadsAfter.writer - threadsBefore.writer) * 10) / (m.requests / 1000),
       steal,
       delivered: await delivered(port),
     };
@@ -103,6 +133,61 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
     await new Promise((resolve) => setTimeout(resolve, 500));
     daemon.kill('SIGKILL');
   }
+}
+
+if (values.store !== undefined) {
+  await storeCost(Number(values.store));
+  process.exit(0);
+}
+
+/**
+ * The trail store without HTTP, spool or output: what ingest and an output's worker call for each
+ * alert (received, then one delivered attempt in a batch of 100), timed with the calling thread's
+ * own CPU clock, and the writer thread's CPU from /proc. A load that does not vary with the
+ * machine's other jobs, unlike the daemon's throughput.
+ */
+async function storeCost(alerts: number): Promise<void> {
+  const { default: pino } = await import('pino');
+  const { thawAlert } = await import('../src/alert/serialize.ts');
+  const { QueueEntry } = await import('../src/dispatch/queue.ts');
+  const { ok } = await import('../src/dispatch/result.ts');
+  const { Activity } = await import('../src/trail/activity.ts');
+  const { Trail } = await import('../src/trail/recorder.ts');
+  const { SqliteTrailStore } = await import('../src/trail/sqlite-store.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-bench-trail-store-'));
+  const store = new SqliteTrailStore(join(dir, 'peregrine-trail.db'), {
+    maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['elasticsearch'], explain: () => 'not routed', log: pino({ level: 'silent' }),
+  });
+  const trail = new Trail(store, new Activity(), { now: () => Date.now(), setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
+  const list = Array.from({ length: alerts }, (_, i) => thawAlert(falcoAlertJson(i)));
+  const taken = [{ name: 'elasticsearch' }];
+  const machine = machineCpu();
+  const writerBefore = threadCpu(process.pid).writer;
+  let mainUs = 0;
+  const start = performance.now();
+  for (let i = 0; i < alerts; i += 100) {
+    const some = list.slice(i, i + 100);
+    const batch = some.map((a, j) => new QueueEntry(a, { bytes: 1200, seq: i + j, receivedAt: Date.now(), spoolId: i + j + 1 }));
+    const cpu = process.threadCpuUsage();
+    some.forEach((a, j) => trail.received(a, 1200, Date.now(), taken, '127.0.0.1', i + j + 1));
+    trail.attempted('elasticsearch', batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
+    const used = process.threadCpuUsage(cpu);
+    mainUs += used.user + used.system;
+    // Let the store's timer post its batches, as the event loop does between requests.
+    if (i % 2000 === 0) await new Promise((r) => setTimeout(r, 1));
+  }
+  const cpu = process.threadCpuUsage();
+  await store.ready();
+  const used = process.threadCpuUsage(cpu);
+  mainUs += used.user + used.system;
+  const seconds = (performance.now() - start) / 1000;
+  const writerMs = (threadCpu(process.pid).writer - writerBefore) * 10;
+  const steal = stealShare(machine, machineCpu());
+  store.close();
+  console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${alerts} alerts through the SQLite trail store in ${seconds.toFixed(1)} s`);
+  console.log('| main thread µs / alert | trail writer µs / alert | steal % |');
+  console.log('|---|---|---|');
+  console.log(`| ${(mainUs / alerts).toFixed(2)} | ${((writerMs * 1000) / alerts).toFixed(1)} | ${(100 * steal).toFixed(1)} |`);
 }
 
 assertWrk();
@@ -127,8 +212,8 @@ try {
 
 const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, one batched output (elasticsearch → blackhole)\n`);
-console.log('| scenario | spool | trail | alerts/s | p50 ms | p99 ms | p99.9 ms | daemon CPU ms / 1000 alerts | steal % |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| scenario | spool | trail | alerts/s | p50 ms | p99 ms | p99.9 ms | daemon CPU ms / 1000 alerts | main thread | trail writer | steal % |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  console.log(`| ${r.scenario} | ${r.spool} | ${r.trail} | ${f(r.rate)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuMsPer1000)} | ${f(100 * r.steal, 1)} |`);
+  console.log(`| ${r.scenario} | ${r.spool} | ${r.trail} | ${f(r.rate)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.cpuMsPer1000)} | ${f(r.mainMsPer1000)} | ${f(r.writerMsPer1000)} | ${f(100 * r.steal, 1)} |`);
 }

@@ -292,6 +292,7 @@ function chartProperties(config: Json): Json {
       enabled: bool('Create a NetworkPolicy.'),
       ingressFrom: open('Peers allowed to reach port 2801 (Falco pods); [] = any pod in any namespace.', 'array'),
       metricsFrom: open('Peers allowed to scrape (Prometheus); [] = the same as ingressFrom.', 'array'),
+      consoleFrom: open("Peers allowed to reach the console's own port (config.console.port), e.g. the ingress controller; [] = any pod in any namespace. Without console.port the console is on port 2801 (ingressFrom).", 'array'),
       egress: open('Egress rules; [] = allow all egress (destinations are outside the cluster).', 'array'),
     }),
     metrics: closed('Prometheus Operator resources.', {

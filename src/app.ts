@@ -34,6 +34,7 @@ import { persistNoise } from './noise/persist.ts';
 import { scheduleMaintenance } from './spool/maintenance.ts';
 import { authenticate, requireAdmin } from './console/auth.ts';
 import { attachConsole } from './console/index.ts';
+import { consoleOnPlainPort, isConsolePath } from './console/tls-paths.ts';
 import { createTrail } from './trail/create.ts';
 import { registerReloadRoute } from './reload/api.ts';
 import { Reloader } from './reload/reloader.ts';
@@ -333,17 +334,18 @@ export function buildApp(config: Config, deps: AppDeps): App {
   registerSilenceRoutes(server, silenceApi);
   const reloadApi = { reloader, token: config.ingest.token, consoleAuth: silenceApi.consoleAuth, log: log.child({ component: 'reload' }) };
   registerReloadRoute(server, reloadApi);
-  const consoleServer = trail && config.console.enabled
-    ? attachConsole(server, {
+  const consoleDeps = trail && config.console.enabled
+    ? {
         config: config.console,
         workers,
         deadLetters,
         trail,
-        trailStore: !trail.store ? 'off' : spool ? 'spool' : 'memory',
+        trailStore: !trail.store ? ('off' as const) : spool ? ('spool' as const) : ('memory' as const),
         clock,
         log: log.child({ component: 'console' }),
-      })
+      }
     : undefined;
+  const consoleServer = consoleDeps ? attachConsole(server, consoleDeps) : undefined;
   // The console's own listener (console.port) serves the silences too, so its page can show them.
   if (consoleServer) {
     registerSilenceRoutes(consoleServer, silenceApi);
@@ -355,7 +357,9 @@ export function buildApp(config: Config, deps: AppDeps): App {
   let statusServer: FastifyInstance | undefined;
   const plainPaths = new Set(config.tlsserver.notlspaths);
   if (config.tlsserver.deploy && plainPaths.size > 0) {
-    const plain = (path: string) => plainPaths.has(path) || (plainPaths.has('/') && !ENDPOINTS.has(path));
+    // The console's paths go as one, and only when listed (console/tls-paths.ts).
+    const consolePlain = consoleOnPlainPort(config.tlsserver.notlspaths);
+    const plain = (path: string) => (isConsolePath(path) ? consolePlain : plainPaths.has(path) || (plainPaths.has('/') && !ENDPOINTS.has(path)));
     const only = (target: FastifyInstance, servesPlain: boolean, why: string) =>
       target.addHook('onRequest', async (request, reply) => {
         if (plain(pathOf(request.url)) !== servesPlain) {
@@ -368,6 +372,11 @@ export function buildApp(config: Config, deps: AppDeps): App {
     only(statusServer, true, 'is served over TLS only');
     registerIngestRoutes(statusServer, routeDeps);
     registerStatusRoutes(statusServer, routeDeps);
+    if (consolePlain) {
+      registerSilenceRoutes(statusServer, silenceApi);
+      registerReloadRoute(statusServer, reloadApi);
+      if (consoleDeps && config.console.port === 0) attachConsole(statusServer, consoleDeps);
+    }
   }
 
   const keptInSpool: Record<string, number> = {};

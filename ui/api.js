@@ -1,5 +1,7 @@
 // The console API client: the token lives in sessionStorage (this tab only) and goes out as a
 // Bearer header. A 401 sends the user back to the sign-in form.
+import { parseJson } from './json.js';
+
 const KEY = 'peregrine.console.token';
 
 export const session = {
@@ -30,7 +32,8 @@ export async function api(path, { method = 'GET', body } = {}) {
   if (session.token) headers.authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`/api/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = await res.json().catch(() => ({}));
+  // Not res.json(): that rounds the alerts' 64-bit integers (json.js).
+  const data = await res.text().then(parseJson).catch(() => ({}));
   if (res.status === 401) onUnauthorized();
   if (!res.ok) throw new ApiError(res.status, data?.error?.message ?? `HTTP ${res.status}`);
   return data;

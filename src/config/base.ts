@@ -63,7 +63,7 @@ export const baseShape = {
       notlspaths: listOrString()
         .default([])
         .describe(
-          'With deploy: paths served over plain HTTP on notlsport and no longer over TLS, as in falcosidekick (e.g. [/ping, /healthz] for probes; "/" moves alert ingest too). [] = no plain port. A list or "/ping,/healthz".',
+          'With deploy: paths served over plain HTTP on notlsport and no longer over TLS, as in falcosidekick (e.g. [/ping, /healthz] for probes; "/" moves alert ingest too). /ui or /api/v1 moves the whole console (its page and API; not moved by "/"). [] = no plain port. A list or "/ping,/healthz".',
         ),
     })
     .prefault({})

@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { buildEnricher } from '../enrich/enrich.ts';
 import { compileTemplates } from '../enrich/templates.ts';
 import { checkConfigFiles } from './file-checks.ts';
+import { checkConsoleTlsPaths } from '../console/tls-paths.ts';
 import { ConfigError, ErrorCodes, type ConfigProblem } from '../errors.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { EMBEDDED_DEFAULT } from './default.ts';
@@ -113,6 +114,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     problems.push(...(err instanceof ConfigError ? err.problems : [{ path: 'templatedfields', message: String(err) }]));
   }
   problems.push(...checkConfigFiles(config));
+  problems.push(...checkConsoleTlsPaths(config));
 
   // Which outputs run, with their validate() hooks, match and overlays checked.
   const resolved = resolveInstances(config, options.plugins);

@@ -1,31 +1,31 @@
 // The trail's SQLite writer, run in a worker thread (sqlite-store.ts starts it): the inserts,
 // upserts and retention of the trail tables never run on the event loop that answers Falco. It
-// receives batches of rows, commits each in one transaction, then publishes the acknowledged
+// receives batches of events (trail-events.ts), folds them into one state per alert and output,
+// commits each batch in one transaction with prepared statements, then publishes the acknowledged
 // batch id and the trail's size through shared memory (the store waits on it before a read).
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TRAIL_SCHEMA_SQL, uuidHash } from './sqlite-schema.ts';
 import { keepAttempt } from './store.ts';
+import { EVENT, type TrailEventField, type WriterInit, type WriterMessage } from './trail-events.ts';
 import type { Attempt } from './types.ts';
 
-/** [uuid, receivedAt, from, rule, priority rank, source, hostname, namespace, routes JSON, spoolId, bytes, alert JSON] */
-export type AlertRow = [string, number, string, string, number, string, string, string, string, number | null, number, string];
-/** [uuid, output, state, stateAt, reason, attempts made since the last batch, those attempts (JSON), received in this batch] */
-export type OutputRow = [string, string, string, number, string | null, number, string, boolean];
-/** [spoolId, output, state, at, reason] */
-export type SpoolIdRow = [number, string, string, number, string | null];
+/** What a row counts against trail.maxbytes beyond the alert's JSON (columns, indexes, output rows). */
+const ROW_OVERHEAD = 320;
 
-export interface WriterInit {
-  path: string;
-  maxbytes: number;
-  maxagems: number;
-  /** Int32 [0]: last committed batch id; Float64 [1]: bytes held; Float64 [2]: alerts held. */
-  shared: SharedArrayBuffer;
+/** One output's state for one alert, as the batch leaves it. */
+interface Slot {
+  uuid: string;
+  output: string;
+  /** The alert's row when it was inserted in this batch (no row for this output yet); else looked up. */
+  seq: number | undefined;
+  state: string;
+  stateAt: number;
+  reason: string | null;
+  /** Attempts made in this batch (the list keeps the first and the latest). */
+  count: number;
+  attempts: Attempt[];
 }
-
-export type WriterMessage =
-  | { type: 'batch'; id: number; now: number; alerts: AlertRow[]; outputs: OutputRow[]; bySpoolId: SpoolIdRow[] }
-  | { type: 'close'; id: number };
 
 const RETENTION_EVERY_MS = 10_000;
 
@@ -73,29 +73,78 @@ class Writer {
   }
 
   batch(m: Extract<WriterMessage, { type: 'batch' }>): void {
+    let received = 0;
     try {
       this.db.exec('BEGIN IMMEDIATE');
+      const slots = new Map<string, Slot>();
+      const bySpoolId: TrailEventField[][] = [];
       // The seq of each alert received in this batch: its outputs' rows need no lookup.
       const fresh = new Map<string, number>();
-      for (const [uuid, ...rest] of m.alerts) {
-        const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), ...rest) as { lastInsertRowid: number | bigint };
-        fresh.set(uuid, Number(lastInsertRowid));
-        this.byteCount += rest[9];
-        this.alertCount++;
+      const e = m.events;
+      const slot = (uuid: string, output: string, at: number): Slot => {
+        const key = `${uuid}\n${output}`;
+        let s = slots.get(key);
+        if (!s) slots.set(key, (s = { uuid, output, seq: fresh.get(uuid), state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] }));
+        return s;
+      };
+      for (let i = 0; i < e.length; ) {
+        const kind = e[i];
+        if (kind === EVENT.received) {
+          const uuid = e[i + 1] as string;
+          const at = e[i + 2] as number;
+          const json = m.json[received++] as string;
+          const bytes = json.length + ROW_OVERHEAD;
+          const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), at, ...(e.slice(i + 3, i + 11) as (string | number | null)[]), bytes, json) as {
+            lastInsertRowid: number | bigint;
+          };
+          const seq = Number(lastInsertRowid);
+          fresh.set(uuid, seq);
+          this.byteCount += bytes;
+          this.alertCount++;
+          const n = e[i + 11] as number;
+          for (let k = 0; k < n; k++) {
+            const output = e[i + 12 + k] as string;
+            slots.set(`${uuid}\n${output}`, { uuid, output, seq, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] });
+          }
+          i += 12 + n;
+        } else if (kind === EVENT.attempt) {
+          const s = slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number);
+          const at = e[i + 5] as number;
+          keepAttempt(s.attempts, { at, latencyMs: e[i + 6] as number, outcome: e[i + 7] as Attempt['outcome'], detail: e[i + 8] as string, batch: e[i + 9] as number });
+          s.count++;
+          s.state = e[i + 3] as string;
+          s.reason = e[i + 4] as string | null;
+          s.stateAt = at;
+          i += 10;
+        } else if (kind === EVENT.state) {
+          const s = slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number);
+          s.state = e[i + 3] as string;
+          s.reason = e[i + 4] as string | null;
+          s.stateAt = e[i + 5] as number;
+          i += 6;
+        } else if (kind === EVENT.stateBySpoolId) {
+          bySpoolId.push(e.slice(i + 1, i + 6));
+          i += 6;
+        } else {
+          throw new Error(`unknown trail event ${String(kind)} at ${i}`);
+        }
       }
-      for (const row of m.outputs) {
-        const seq = row[7] ? fresh.get(row[0]) : this.seqOf(row[0]);
-        if (seq !== undefined) this.writeOutput(seq, row);
+      for (const s of slots.values()) {
+        const seq = s.seq ?? this.seqOf(s.uuid);
+        if (seq !== undefined) this.writeOutput(seq, s, s.seq !== undefined);
       }
-      for (const [spoolId, output, state, at, reason] of m.bySpoolId) {
-        const seq = (this.stmt.seqOfSpoolId?.get(spoolId) as { seq: number } | undefined)?.seq;
-        if (seq !== undefined) this.writeOutput(Number(seq), ['', output, state, at, reason, 0, '[]', false]);
+      for (const [spoolId, output, state, reason, at] of bySpoolId) {
+        const seq = (this.stmt.seqOfSpoolId?.get(spoolId as number) as { seq: number } | undefined)?.seq;
+        if (seq !== undefined) {
+          const s: Slot = { uuid: '', output: output as string, seq: Number(seq), state: state as string, stateAt: at as number, reason: reason as string | null, count: 0, attempts: [] };
+          this.writeOutput(Number(seq), s, false);
+        }
       }
       if (m.now - this.lastRetention >= RETENTION_EVERY_MS) this.retain(m.now);
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      parentPort?.postMessage({ type: 'error', message: (err as Error).message, lost: m.alerts.length });
+      parentPort?.postMessage({ type: 'error', message: (err as Error).message, lost: m.json.length });
     }
     this.publish(m.id);
   }
@@ -111,20 +160,20 @@ class Writer {
     return row === undefined ? undefined : Number(row.seq);
   }
 
-  /** Writes one output's state; attempts made before the last batch are merged from the row. */
-  private writeOutput(seq: number, [, output, state, stateAt, reason, newAttempts, attemptsJson, fresh]: OutputRow): void {
-    let attempts = attemptsJson;
-    let count = newAttempts;
+  /** Writes one output's state; unless the alert's row is from this batch, attempts made before it are merged from the row. */
+  private writeOutput(seq: number, s: Slot, fresh: boolean): void {
+    let attempts = s.attempts;
+    let count = s.count;
     if (!fresh) {
-      const row = this.stmt.outputRow?.get(seq, output) as { n: number; attempts: string } | undefined;
+      const row = this.stmt.outputRow?.get(seq, s.output) as { n: number; attempts: string } | undefined;
       if (row) {
         const merged = JSON.parse(row.attempts) as Attempt[];
-        for (const attempt of JSON.parse(attemptsJson) as Attempt[]) keepAttempt(merged, attempt);
-        attempts = JSON.stringify(merged);
+        for (const attempt of attempts) keepAttempt(merged, attempt);
+        attempts = merged;
         count += Number(row.n);
       }
     }
-    this.stmt.upsertOutput?.run(seq, output, state, stateAt, reason, count, attempts);
+    this.stmt.upsertOutput?.run(seq, s.output, s.state, s.stateAt, s.reason, count, attempts.length ? JSON.stringify(attempts) : '[]');
   }
 
   /** Deletes what is older than maxagems, then the oldest until under maxbytes. */

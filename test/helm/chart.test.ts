@@ -398,7 +398,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(stderr).toContain('WEBHOOK_CUSTOMHEADERS');
   });
 
-  it('console: tokens to the Secret, its own Service port, an Ingress for /ui and /api/v1 only', () => {
+  it('console: tokens to the Secret, its own Service port, an Ingress for /ui and /api/v1 only, its port in the NetworkPolicy', () => {
     const { ok, docs, stderr } = template('console-values.yaml');
     expect(stderr).toBe('');
     expect(ok).toBe(true);
@@ -410,10 +410,20 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const ingress = find(docs, 'Ingress', 'peregrine-console') as Any;
     expect(ingress.spec.rules[0].host).toBe('peregrine-console.example.com');
     expect(ingress.spec.rules[0].http.paths.map((p: Any) => [p.path, p.backend.service.port.name])).toEqual([['/ui', 'console'], ['/api/v1', 'console']]);
+    // The NetworkPolicy opens the console's own port to networkPolicy.consoleFrom, and 2801 to ingressFrom only.
+    const np = find(docs, 'NetworkPolicy') as Any;
+    expect(np.spec.ingress.map((r: Any) => r.ports)).toEqual([[{ port: 'http', protocol: 'TCP' }], [{ port: 'console', protocol: 'TCP' }]]);
+    expect(np.spec.ingress[1].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]);
+    expect(JSON.stringify(np.spec.ingress[0].from)).not.toContain('ingress-nginx');
+    // consoleFrom [] = from anywhere (no `from`), like ingressFrom [].
+    const open = template(valuesFile({ config: { console: { enabled: true, token: 't', port: 8080 } }, networkPolicy: { enabled: true } }));
+    expect((find(open.docs, 'NetworkPolicy') as Any).spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }, { ports: [{ port: 'console', protocol: 'TCP' }] }]);
     // On the ingest port when the console has none of its own; and no Ingress without the console.
     const shared = template(valuesFile({ config: { console: { enabled: true, token: 't' } }, consoleIngress: { enabled: true, host: 'c.example.com' } }));
     expect((find(shared.docs, 'Ingress', 'peregrine-console') as Any).spec.rules[0].http.paths[0].backend.service.port.name).toBe('http');
     expect((find(shared.docs, 'Service', 'peregrine') as Any).spec.ports.map((p: Any) => p.name)).toEqual(['http']);
+    const sharedPolicy = template(valuesFile({ config: { console: { enabled: true, token: 't' } }, networkPolicy: { enabled: true } }));
+    expect((find(sharedPolicy.docs, 'NetworkPolicy') as Any).spec.ingress.map((r: Any) => r.ports[0].port)).toEqual(['http']);
     const off = template(valuesFile({ consoleIngress: { enabled: true } }));
     expect(off.ok).toBe(false);
     expect(off.stderr).toContain('consoleIngress.enabled needs config.console.enabled');

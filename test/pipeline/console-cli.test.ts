@@ -87,5 +87,6 @@ describe('peregrine explain and dlq replay', () => {
     const none = await cli(['dlq', 'replay', '--id', '999', '-c', file], cwd);
     expect(none.out).toContain('the daemon is not reachable: changing the spool file directly');
     expect(none.out).toContain("0 dead letter(s) put back in their output's queue; they are sent at the daemon's next start");
-  }, 60_000); // the daemon and seven CLI runs, each a node process: over 20 s on a loaded 2-core machine
+    // Nine Node processes start one after another (the daemon and eight CLI runs): 27 s on a busy 2-core machine.
+  }, 90_000);
 });

@@ -67,6 +67,70 @@ describe('ingest over TLS (tlsserver.*)', () => {
     }
   });
 
+  // The console's page calls its API on the origin it came from: /ui and /api/v1 move as one.
+  const consoleOver = async (notlspaths: string, body: (tls: (path: string) => Promise<[number, string]>, plain: (path: string, method?: 'GET' | 'POST') => Promise<[number, string]>) => Promise<void>) => {
+    const port = await freePort();
+    const app = await startApp(
+      `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n  notlsport: ${port}\n  notlspaths: ${notlspaths}\n` +
+        `console:\n  enabled: true\n  token: console-admin-token\nstdout:\n  enabled: false\n`,
+    );
+    await app.statusServer?.listen({ host: '127.0.0.1', port });
+    const agent = new Agent({ connect: { ca: readFileSync(certs.ca) } });
+    const get = async (url: string, dispatcher?: Agent, method: 'GET' | 'POST' = 'GET'): Promise<[number, string]> => {
+      const res = await request(url, { method, headers: { authorization: 'Bearer console-admin-token' }, ...(dispatcher ? { dispatcher } : {}) });
+      return [res.statusCode, await res.body.text()];
+    };
+    try {
+      await body(
+        (path) => get(`${app.url.replace('http://', 'https://')}${path}`, agent),
+        (path, method) => get(`http://127.0.0.1:${port}${path}`, undefined, method),
+      );
+    } finally {
+      await agent.close();
+      await app.stop();
+    }
+  };
+
+  it('notlspaths /ui: the console (page, assets, API, silences) over plain HTTP only, alerts still over TLS', async () => {
+    await consoleOver('/ui,/ping', async (tls, plain) => {
+      const [page, html] = await plain('/ui/');
+      expect(page).toBe(200);
+      expect(html).toContain('<html');
+      expect((await plain('/ui/app.js'))[0]).toBe(200);
+      const [whoami, who] = await plain('/api/v1/whoami');
+      expect(whoami).toBe(200);
+      expect(JSON.parse(who)).toMatchObject({ role: 'admin' });
+      expect((await plain('/api/v1/silences'))[0]).toBe(200);
+      expect((await plain('/api/v1/reload', 'POST'))[0]).toBe(200);
+      const [refused, why] = await tls('/api/v1/alerts');
+      expect(refused).toBe(404);
+      expect(why).toContain('/api/v1/alerts is served over plain HTTP on port');
+      expect((await tls('/ui/app.js'))[0]).toBe(404);
+      expect((await tls('/metrics'))[0]).toBe(200);
+      expect((await plain('/metrics'))[0]).toBe(404);
+    });
+  });
+
+  it('notlspaths "/" moves alert paths only: the console stays on TLS', async () => {
+    await consoleOver('/', async (tls, plain) => {
+      expect((await tls('/ui/'))[0]).toBe(200);
+      expect((await tls('/api/v1/whoami'))[0]).toBe(200);
+      const [refused, why] = await plain('/api/v1/whoami');
+      expect(refused).toBe(404);
+      expect(why).toContain('is served over TLS only');
+    });
+  });
+
+  it('refuses a notlspaths entry that names one part of the console, or the console on its own port', async () => {
+    const tls = `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n`;
+    await expect(startApp(`${tls}  notlspaths: /api/v1/alerts\n`)).rejects.toMatchObject({
+      problems: [expect.objectContaining({ path: 'tlsserver.notlspaths', message: expect.stringContaining('list /ui or /api/v1 instead') })],
+    });
+    await expect(startApp(`${tls}  notlspaths: /ui\nconsole:\n  enabled: true\n  token: t\n  port: 18080\n`)).rejects.toMatchObject({
+      problems: [expect.objectContaining({ path: 'tlsserver.notlspaths', message: expect.stringContaining('own plain-HTTP listener (console.port 18080)') })],
+    });
+  });
+
   it('refuses to start when a certificate file cannot be read, naming the key', async () => {
     await expect(startApp('tlsserver:\n  deploy: true\n  certfile: /nonexistent/server.crt\n')).rejects.toMatchObject({ problems: expect.arrayContaining([expect.objectContaining({ path: 'tlsserver.certfile' })]) });
   });

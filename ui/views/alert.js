@@ -1,6 +1,7 @@
 // One alert: its delivery trail per output (routing decision, attempts, final state) and its JSON.
 import { api } from '../api.js';
 import { badge, h, time } from '../dom.js';
+import { formatJson } from '../json.js';
 
 export function alertPage(root, uuid) {
   root.append(h('p', {}, h('a', { href: '#/alerts' }, '← alerts')));
@@ -21,7 +22,7 @@ export function alertPage(root, uuid) {
         h('tbody', {}, trail.outputs.map(row)),
       ),
       h('h2', {}, 'Alert JSON'),
-      h('pre', { id: 'alert-json' }, JSON.stringify(alert, null, 2)),
+      h('pre', { id: 'alert-json' }, formatJson(alert)),
     );
   }
 

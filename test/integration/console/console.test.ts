@@ -1,7 +1,7 @@
 // The web console in real headless Chromium (Debian's chromium, driven by playwright-core; no
 // browser download): sign in, watch outputs and alerts appear as alerts are posted, open an
 // alert's trail, replay a dead letter and see it delivered. Alert text is rendered as text, never
-// as markup. Screenshots of each view, in both themes, go to docs/images/console-*.png.
+// as markup; 64-bit integers in an alert's JSON show exact. Screenshots of each view, in both themes, go to docs/images/console-*.png.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +108,14 @@ describe('web console in Chromium', () => {
     expect(await page.locator('#trail tr[data-output="siem"] ol.attempts li').count()).toBe(2);
     expect(await page.locator('#trail tr[data-output="siem"] ol.attempts li').first().textContent()).toContain('HTTP 503: Service Unavailable');
     expect(JSON.parse((await page.locator('#alert-json').textContent()) ?? '{}')).toMatchObject({ uuid: 'ui-1', rule: 'Terminal shell in container' });
+    // Falco's 64-bit integers (here 19 digits, far above 2^53) show exactly as posted, not rounded.
+    const big = alertJson({ uuid: 'ui-big', priority: 'Warning' }).replace('"output_fields":{', '"output_fields":{"evt.rawtime":1795170096167531877,"fd.ino":-9007199254740993,');
+    expect((await app.post(big)).status).toBe(200);
+    await page.goto(`${app.url}/ui/#/alert/ui-big`);
+    await expect.poll(() => page.locator('#alert-json').textContent(), { timeout: 10_000 }).toContain('"uuid": "ui-big"');
+    const shown = (await page.locator('#alert-json').textContent()) ?? '';
+    expect(shown).toContain('"evt.rawtime": 1795170096167531877,');
+    expect(shown).toContain('"fd.ino": -9007199254740993,');
 
     // Dead letters: replay the refused alert once the destination accepts it.
     await page.goto(`${app.url}/ui/#/deadletters`);
