@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { ConfigError } from '../../../src/errors.ts';
@@ -14,8 +15,8 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' })): Spool {
-  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log);
+function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' }), thread = true): Spool {
+  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log, { thread });
   open.push(s);
   return s;
 }
@@ -147,5 +148,39 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
     expect(s.pending('a')).toHaveLength(1);
     s.deadLetter('a', undefined, a, serializeAlert(a), 'rejected', 'again', 1, 3000);
     expect(s.purgeDeadLetters({})).toBe(1);
+  });
+
+  it('answers an append only once the writer thread committed it: another connection reads the row', async () => {
+    const s = spool();
+    const id = await put(s, 'Error', ['a']);
+    const reader = new DatabaseSync(s.path, { readOnly: true });
+    try {
+      expect(reader.prepare('SELECT d.output, a.uuid FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE a.id = ?').all(id)).toEqual([{ output: 'a', uuid: expect.any(String) }]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('keeps ids and bytes right when the writer thread and the spool connection both write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const inProcess = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { thread: false });
+    const first = await put(inProcess, 'Error', ['a']);
+    inProcess.close();
+    const s = spool({ dir });
+    const [second, third] = await Promise.all([put(s, 'Error', ['a', 'b']), put(s, 'Error', ['a'])]);
+    expect(second).toBeGreaterThan(first);
+    expect(third).toBeGreaterThan(second as number);
+    const a = alert('Error');
+    // Dead-lettered here (the spool's connection) while the thread has deliveries done to write.
+    s.complete('b', second as number);
+    s.deadLetter('a', second as number, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
+    s.complete('a', first);
+    s.complete('a', third as number);
+    s.flush();
+    expect(s.bytes).toBe(0);
+    expect(s.backlog()).toEqual({});
+    const [replayed] = s.replayDeadLetters({});
+    expect(replayed?.id).toBeGreaterThan(third as number);
+    expect(await put(s, 'Error', ['a'])).toBeGreaterThan(replayed?.id as number);
   });
 });
