@@ -2,9 +2,12 @@
 // no config file, the embedded default (spool on in ./data, trail on, stdout on) plus one webhook
 // output set by env — against a fast receiver in another process (bench/webhook-sink.ts).
 //   default   wrk, 32 connections: accepted/s against delivered/s *while the load runs*, and what was shed
+//   falco-default  the same daemon, wrk with 1 connection (Falco's one request at a time): reply time
 //   cores     the same under `taskset -c 0` and `taskset -c 0,1`, interleaved, in one run; wrk and the
 //             receiver on CPU 1, i.e. off the 1-core daemon's CPU
 // The recovery scenario is bench/recovery.ts.
+// BENCH_BASELINE_MAIN=/other/checkout/dist/src/main.js runs every run also against that build,
+// interleaved (before/after in one run).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,6 +21,11 @@ import { histogramQuantile } from './quantile.ts';
 import { wrk } from './wrk.ts';
 
 const repo = join(import.meta.dirname, '..');
+/** [label, main script]: this checkout's dist, and the baseline build when BENCH_BASELINE_MAIN names one. */
+export const BUILDS: [string, string][] = [
+  ...(process.env.BENCH_BASELINE_MAIN ? ([['baseline', process.env.BENCH_BASELINE_MAIN]] as [string, string][]) : []),
+  ['this build', join(repo, 'dist/src/main.js')],
+];
 const PRIORITIES = ['Notice', 'Warning', 'Error', 'Critical', 'Informational'] as const;
 // Falco sends no uuid: each accepted alert gets a fresh one, although wrk cycles through these bodies.
 export const SINGLE_BODIES = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i, PRIORITIES[i % PRIORITIES.length]).replace(/^\{"uuid":"[^"]*",/, '{'));
@@ -47,10 +55,10 @@ export async function startWebhookSink(options: { cpus?: string; record?: boolea
 }
 
 /** The embedded default plus a webhook, by env only (as `docker run -e` would); the spool in a fresh ./data. */
-export async function startDefaultDaemon(sinkPort: number, options: { cpus?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ child: ChildProcess; port: number }> {
+export async function startDefaultDaemon(sinkPort: number, options: { cpus?: string; env?: NodeJS.ProcessEnv; main?: string } = {}): Promise<{ child: ChildProcess; port: number }> {
   const port = await freePort();
   const env = { LISTENADDRESS: '127.0.0.1', LISTENPORT: String(port), WEBHOOK_ADDRESS: `http://127.0.0.1:${sinkPort}/events`, ...options.env };
-  const child = await startBenchDaemon(join(repo, 'dist/src/main.js'), undefined, port, { env, cwd: mkdtempSync(join(tmpdir(), 'peregrine-bench-cwd-')), ...(options.cpus ? { cpus: options.cpus } : {}) });
+  const child = await startBenchDaemon(options.main ?? join(repo, 'dist/src/main.js'), undefined, port, { env, cwd: mkdtempSync(join(tmpdir(), 'peregrine-bench-cwd-')), ...(options.cpus ? { cpus: options.cpus } : {}) });
   return { child, port };
 }
 
@@ -89,9 +97,9 @@ export interface BurstResult {
 }
 
 /** One default-config burst: wrk with `connections` for `seconds`, the daemon on `cpus` (all when undefined). */
-export async function burst(label: string, options: { seconds: number; connections: number; cpus?: string; loadCpus?: string }): Promise<BurstResult> {
+export async function burst(label: string, options: { seconds: number; connections: number; main: string; cpus?: string; loadCpus?: string }): Promise<BurstResult> {
   const sink = await startWebhookSink(options.loadCpus ? { cpus: options.loadCpus } : {});
-  const daemon = await startDefaultDaemon(sink.port, options.cpus ? { cpus: options.cpus } : {});
+  const daemon = await startDefaultDaemon(sink.port, { main: options.main, ...(options.cpus ? { cpus: options.cpus } : {}) });
   try {
     const pid = daemon.child.pid as number;
     const before = procStats(pid);
@@ -146,26 +154,38 @@ export function printBursts(title: string, results: BurstResult[]): void {
   }
 }
 
-/** `default`: `runs` bursts of the default config, 32 connections. */
-export async function defaultScenario(seconds: number, runs: number): Promise<void> {
+/** `default` (32 connections) or `falco-default` (1): `runs` runs of the default config per build, interleaved. */
+export async function defaultScenario(seconds: number, runs: number, connections = 32): Promise<void> {
   const results: BurstResult[] = [];
   for (let i = 1; i <= runs; i++) {
-    process.stderr.write(`bench: default burst ${i}/${runs}, ${seconds} s …\n`);
-    results.push(await burst(`default #${i}`, { seconds, connections: 32 }));
+    for (const [build, main] of BUILDS) {
+      process.stderr.write(`bench: default, ${connections} connection(s), ${build}, ${i}/${runs}, ${seconds} s …\n`);
+      results.push(await burst(`${build} #${i}`, { seconds, connections, main }));
+    }
   }
-  printBursts(`default: embedded default config (spool, trail, stdout) + webhook to a fast receiver, wrk 32 connections, ${seconds} s`, results);
+  printBursts(`${connections === 1 ? 'falco-default' : 'default'}: embedded default config (spool, trail, stdout) + webhook to a fast receiver, wrk ${connections} connection(s), ${seconds} s`, results);
 }
 
 /** `cores`: the daemon on CPU 0, then on CPUs 0 and 1, `pairs` times interleaved; wrk and the receiver on CPU 1. */
 export async function coresScenario(seconds: number, pairs: number): Promise<void> {
-  const one: BurstResult[] = [];
-  const two: BurstResult[] = [];
+  const one = new Map<string, BurstResult[]>(BUILDS.map(([build]) => [build, []]));
+  const two = new Map<string, BurstResult[]>(BUILDS.map(([build]) => [build, []]));
+  const all: BurstResult[] = [];
   for (let i = 1; i <= pairs; i++) {
-    process.stderr.write(`bench: cores pair ${i}/${pairs}, ${seconds} s each …\n`);
-    one.push(await burst(`1 core (taskset -c 0) #${i}`, { seconds, connections: 32, cpus: '0', loadCpus: '1' }));
-    two.push(await burst(`2 cores (taskset -c 0,1) #${i}`, { seconds, connections: 32, cpus: '0,1', loadCpus: '1' }));
+    for (const [build, main] of BUILDS) {
+      process.stderr.write(`bench: cores, ${build}, pair ${i}/${pairs}, ${seconds} s each …\n`);
+      const r1 = await burst(`${build}, 1 core (taskset -c 0) #${i}`, { seconds, connections: 32, main, cpus: '0', loadCpus: '1' });
+      const r2 = await burst(`${build}, 2 cores (taskset -c 0,1) #${i}`, { seconds, connections: 32, main, cpus: '0,1', loadCpus: '1' });
+      one.get(build)?.push(r1);
+      two.get(build)?.push(r2);
+      all.push(r1, r2);
+    }
   }
-  printBursts(`cores: the default burst with the daemon on 1 vs 2 CPUs (wrk and the receiver on CPU 1), ${seconds} s each, interleaved`, one.flatMap((r, i) => [r, two[i] as BurstResult]));
-  const ratio = (pick: (r: BurstResult) => number) => one.map((r, i) => f(pick(two[i] as BurstResult) / pick(r), 2)).join(', ');
-  console.log(`\n2-core / 1-core per pair: accepted ${ratio((r) => r.acceptedPerSecond)}; delivered during load ${ratio((r) => r.deliveredPerSecond)}`);
+  printBursts(`cores: the default burst with the daemon on 1 vs 2 CPUs (wrk and the receiver on CPU 1), ${seconds} s each, interleaved`, all);
+  for (const [build] of BUILDS) {
+    const ones = one.get(build) ?? [];
+    const twos = two.get(build) ?? [];
+    const ratio = (pick: (r: BurstResult) => number) => ones.map((r, i) => f(pick(twos[i] as BurstResult) / pick(r), 2)).join(', ');
+    console.log(`\n${build}: 2-core / 1-core per pair: accepted ${ratio((r) => r.acceptedPerSecond)}; delivered during load ${ratio((r) => r.deliveredPerSecond)}`);
+  }
 }

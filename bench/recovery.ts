@@ -5,7 +5,7 @@
 // outage, how long after recovery it arrived; for one posted after, its end-to-end time.
 // Both clocks are Date.now() on the same machine.
 import { falcoAlertJson } from '../test/support/alerts.ts';
-import { droppedOf, startDefaultDaemon, startWebhookSink, stopDaemon } from './delivery.ts';
+import { BUILDS, droppedOf, startDefaultDaemon, startWebhookSink, stopDaemon } from './delivery.ts';
 import { loadavg } from 'node:os';
 import { machineCpu, stealShare } from './proc.ts';
 
@@ -31,9 +31,9 @@ interface RecoveryResult {
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
 
-async function recoveryRun(spool: 'on' | 'off', outageSeconds: number, tailSeconds: number): Promise<RecoveryResult> {
+async function recoveryRun(spool: string, main: string, outageSeconds: number, tailSeconds: number): Promise<RecoveryResult> {
   const sink = await startWebhookSink({ record: true });
-  const daemon = await startDefaultDaemon(sink.port, spool === 'off' ? { env: { SPOOL_ENABLED: 'false' } } : {});
+  const daemon = await startDefaultDaemon(sink.port, { main, ...(spool.startsWith('off') ? { env: { SPOOL_ENABLED: 'false' } } : {}) });
   try {
     const machineBefore = machineCpu();
     const start = Date.now();
@@ -99,8 +99,11 @@ export async function recoveryScenario(spools: ('on' | 'off')[], runs: number, o
   const results: RecoveryResult[] = [];
   for (let i = 1; i <= runs; i++) {
     for (const spool of spools) {
-      process.stderr.write(`bench: recovery, spool ${spool}, run ${i}/${runs}, ${outageSeconds + tailSeconds} s …\n`);
-      results.push(await recoveryRun(spool, outageSeconds, tailSeconds));
+      for (const [build, main] of BUILDS) {
+        const label = BUILDS.length > 1 ? `${spool}, ${build}` : spool;
+        process.stderr.write(`bench: recovery, spool ${label}, run ${i}/${runs}, ${outageSeconds + tailSeconds} s …\n`);
+        results.push(await recoveryRun(label, main, outageSeconds, tailSeconds));
+      }
     }
   }
   console.log(`\nrecovery: default config + webhook; the receiver answers 503 for ${outageSeconds} s, then 200; ${RATE} alerts/s posted for ${outageSeconds + tailSeconds} s (one connection)\n`);

@@ -20,9 +20,11 @@
 // Issue #18's delivery scenarios run the embedded default config (spool on) plus a webhook; --runs
 // repeats each (interleaved where there are several settings):
 //   default    wrk 32 connections: accepted vs delivered during the load, shed (bench/delivery.ts)
+//   falco-default  the same with 1 connection (Falco's one request at a time): reply time
 //   recovery   the webhook's receiver 503 for 20 s then 200, 100 alerts/s: delivery delay after
 //              recovery, spool per --spool (off/on) (bench/recovery.ts)
 //   cores      default under taskset -c 0 vs -c 0,1 (bench/delivery.ts)
+// BENCH_BASELINE_MAIN=<other checkout>/dist/src/main.js: the delivery scenarios also run that build, interleaved.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -251,7 +253,7 @@ assertWrk();
 // BENCH_BUILD=0 reuses the dist/ already built (profiling loops).
 const build = process.env.BENCH_BUILD === '0' ? { status: 0 } : spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) throw new Error('npm run build failed');
-const DELIVERY_SCENARIOS = new Set(['default', 'recovery', 'cores']);
+const DELIVERY_SCENARIOS = new Set(['default', 'falco-default', 'recovery', 'cores']);
 const scenarios = (values.scenarios ?? '').split(',');
 const results: Result[] = [];
 for (const scenario of scenarios.filter((s) => !DELIVERY_SCENARIOS.has(s))) {
@@ -274,6 +276,7 @@ const runs = Number(values.runs);
 const spools = (values.spool ?? '').split(',').filter((s): s is 'on' | 'off' => s === 'on' || s === 'off');
 if (scenarios.some((s) => DELIVERY_SCENARIOS.has(s))) console.log(`\n${machine}`);
 if (scenarios.includes('default')) await defaultScenario(SECONDS, runs);
+if (scenarios.includes('falco-default')) await defaultScenario(SECONDS, runs, 1);
 if (scenarios.includes('recovery')) await recoveryScenario(spools, runs);
 if (scenarios.includes('cores')) await coresScenario(SECONDS, runs);
 
