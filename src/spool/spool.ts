@@ -2,9 +2,10 @@
 // it has a delivery row referencing it. Ingest replies only after the commit that holds the alert;
 // writes from concurrent requests share one commit (group commit: what arrives while a commit runs
 // goes into the next). Deliveries done and retries are journalled in the same batched transactions.
-// In the daemon those batches are committed on a writer thread (thread-writer.ts), off the event
+// Under load those batches are committed on a writer thread (thread-writer.ts), off the event
 // loop; what else writes (dead letters, replay, noise control's state) runs here, on the spool's
-// own connection, once the writer has caught up.
+// own connection, once the writer has caught up. The thread starts when commits here begin to take
+// a share of the event loop (WRITER_THREAD_AT): an idle daemon does not pay its ~14 MiB of RSS.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -77,6 +78,12 @@ export interface SpoolSidecar {
 
 export class SpoolFullError extends Error {}
 
+/** Where batches are committed: `thread` always on the writer thread, `inline` always here, `auto` here until commits take WRITER_THREAD_AT. */
+export type SpoolWriterMode = 'thread' | 'inline' | 'auto';
+
+/** `auto` starts the writer thread once commits on the event loop took this many ms within one second (2 %). */
+const WRITER_THREAD_AT = 20;
+
 class CorruptSpoolError extends Error {}
 
 // SQLite primary result codes (the low byte of an extended code) that mean the file itself is damaged.
@@ -112,7 +119,11 @@ export class Spool {
   private readonly counters = new BigInt64Array(new SharedArrayBuffer(16));
   /** Commits batches here, on the spool's connection (without a writer thread, or with noise state). */
   private readonly batches: BatchWriter;
-  private readonly thread: ThreadWriter | undefined;
+  private thread: ThreadWriter | undefined;
+  private readonly writerMode: SpoolWriterMode;
+  /** `auto`: ms spent committing here since `loadSince`. */
+  private inlineMs = 0;
+  private loadSince = 0;
   private readonly ackMark: AckMark;
   /** Acknowledged alerts found missing at open (a damaged WAL): reported in the log and the metrics. */
   readonly lostAtOpen: number;
@@ -125,10 +136,10 @@ export class Spool {
   /**
    * Opens (or creates) the spool. A corrupt file is moved aside and a fresh spool started, loudly.
    * Anything else (no permission, read-only volume, a newer schema) is a startup error that says
-   * how to fix it: a file Peregrine could not open is never renamed. `thread`: commit the batches
-   * on a writer thread (the daemon); false commits them in the caller's thread (`peregrine dlq`).
+   * how to fix it: a file Peregrine could not open is never renamed. `writer`: where batches are
+   * committed (SpoolWriterMode); `peregrine dlq` commits inline.
    */
-  static open(options: SpoolOptions, log: Logger, { lock = true, thread = true }: { lock?: boolean; thread?: boolean } = {}): Spool {
+  static open(options: SpoolOptions, log: Logger, { lock = true, writer = 'auto' }: { lock?: boolean; writer?: SpoolWriterMode } = {}): Spool {
     const path = join(options.dir, SPOOL_FILE);
     let dirLock: DirLock | undefined;
     try {
@@ -140,7 +151,7 @@ export class Spool {
       throw spoolAccessError(options.dir, path, err);
     }
     try {
-      const spool = Spool.openLocked(path, options, log, thread);
+      const spool = Spool.openLocked(path, options, log, writer);
       spool.dirLock = dirLock;
       return spool;
     } catch (err) {
@@ -149,9 +160,9 @@ export class Spool {
     }
   }
 
-  private static openLocked(path: string, options: SpoolOptions, log: Logger, thread: boolean): Spool {
+  private static openLocked(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode): Spool {
     try {
-      return new Spool(path, options, log, thread);
+      return new Spool(path, options, log, writer);
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
@@ -164,11 +175,11 @@ export class Spool {
         { err: (err as Error).message, movedTo: aside, unrecoverableAlerts: lost ?? 'unknown' },
         'SPOOL CORRUPT: moved aside and started a fresh spool; the alerts in it were NOT delivered — inspect the moved file',
       );
-      return new Spool(path, options, log, thread);
+      return new Spool(path, options, log, writer);
     }
   }
 
-  private constructor(path: string, options: SpoolOptions, log: Logger, thread: boolean) {
+  private constructor(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode) {
     this.path = path;
     this.options = options;
     this.log = log;
@@ -220,7 +231,27 @@ export class Spool {
     };
     this.counters[BYTES] = BigInt((this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM alerts').get() as { b: number }).b);
     this.batches = new BatchWriter(this.db, this.counters, options.maxbytes, this.ackMark);
-    this.thread = thread ? new ThreadWriter({ path, fsync: options.fsync, maxbytes: options.maxbytes, counters: this.counters.buffer as SharedArrayBuffer }, log) : undefined;
+    this.writerMode = writer;
+    if (writer === 'thread') this.startThread();
+  }
+
+  private startThread(): void {
+    this.thread = new ThreadWriter({ path: this.path, fsync: this.options.fsync, maxbytes: this.options.maxbytes, counters: this.counters.buffer as SharedArrayBuffer }, this.log);
+  }
+
+  /** `auto`: counts the time a commit here took, and moves the next ones to the writer thread once they cost WRITER_THREAD_AT. */
+  private measureInline(seconds: number): void {
+    if (this.writerMode !== 'auto' || this.thread) return;
+    const now = performance.now();
+    if (now - this.loadSince > 1000) {
+      this.loadSince = now;
+      this.inlineMs = 0;
+    }
+    this.inlineMs += seconds * 1000;
+    if (this.inlineMs >= WRITER_THREAD_AT) {
+      this.log.info({ commitMsPerSecond: Math.round(this.inlineMs) }, 'spool commits moved to the writer thread (they took a share of the event loop)');
+      this.startThread();
+    }
   }
 
   get bytes(): number {
@@ -430,6 +461,7 @@ export class Spool {
     } catch (err) {
       outcome = err as Error;
     }
+    if (!(outcome instanceof Error)) this.measureInline(outcome.seconds);
     this.committed(appends, completes, reschedules, outcome);
   }
 

@@ -7,7 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { ConfigError } from '../../../src/errors.ts';
-import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions } from '../../../src/spool/spool.ts';
+import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions, type SpoolWriterMode } from '../../../src/spool/spool.ts';
 import { alert } from '../../support/worker-harness.ts';
 
 const open: Spool[] = [];
@@ -15,8 +15,8 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' }), thread = true): Spool {
-  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log, { thread });
+function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' }), writer: SpoolWriterMode = 'thread'): Spool {
+  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log, { writer });
   open.push(s);
   return s;
 }
@@ -163,7 +163,7 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
 
   it('keeps ids and bytes right when the writer thread and the spool connection both write', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
-    const inProcess = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { thread: false });
+    const inProcess = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { writer: 'inline' });
     const first = await put(inProcess, 'Error', ['a']);
     inProcess.close();
     const s = spool({ dir });
@@ -182,5 +182,20 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
     const [replayed] = s.replayDeadLetters({});
     expect(replayed?.id).toBeGreaterThan(third as number);
     expect(await put(s, 'Error', ['a'])).toBeGreaterThan(replayed?.id as number);
+  });
+
+  it('auto: commits in the caller until commits take a share of its event loop, then on the writer thread', async () => {
+    const lines: string[] = [];
+    const s = spool({}, pino({ level: 'info' }, { write: (l: string) => lines.push(l) }), 'auto');
+    expect(await put(s, 'Error', ['a'])).toBe(1);
+    expect(lines.join('')).not.toContain('writer thread');
+    let last = 0;
+    for (let round = 0; round < 200 && !lines.join('').includes('writer thread'); round++) {
+      last = Math.max(...(await Promise.all(Array.from({ length: 200 }, () => put(s, 'Error', ['a'])))));
+    }
+    expect(lines.join('')).toContain('spool commits moved to the writer thread');
+    const next = await put(s, 'Error', ['a']);
+    expect(next).toBe(last + 1);
+    expect(s.backlog()).toEqual({ a: next });
   });
 });
