@@ -46,7 +46,7 @@ async function recoveryRun(spool: string, main: string, outageSeconds: number, t
       const due = start + (i * 1000) / RATE;
       const wait = due - Date.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const uuid = `recovery-${spool}-${start}-${i}`;
+      const uuid = `recovery-${start}-${i}`;
       const body = falcoAlertJson(i).replace(/^\{"uuid":"[^"]*",/, `{"uuid":"${uuid}",`);
       postedAt.set(uuid, Date.now());
       const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

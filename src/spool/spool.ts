@@ -4,8 +4,9 @@
 // goes into the next). Deliveries done and retries are journalled in the same batched transactions.
 // Under load those batches are committed on a writer thread (thread-writer.ts), off the event
 // loop; what else writes (dead letters, replay, noise control's state) runs here, on the spool's
-// own connection, once the writer has caught up. The thread starts when commits here begin to take
-// a share of the event loop (WRITER_THREAD_AT): an idle daemon does not pay its ~14 MiB of RSS.
+// own connection, once the writer has caught up. The thread starts when commits here take a share
+// of a busy event loop (WRITER_THREAD_AT): an idle daemon does not pay its ~14 MiB of RSS, and one
+// Falco sending one request at a time keeps the lower reply time of an inline commit.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -78,11 +79,16 @@ export interface SpoolSidecar {
 
 export class SpoolFullError extends Error {}
 
-/** Where batches are committed: `thread` always on the writer thread, `inline` always here, `auto` here until commits take WRITER_THREAD_AT. */
+/** Where batches are committed: `thread` always on the writer thread, `inline` always here, `auto` here until WRITER_THREAD_AT. */
 export type SpoolWriterMode = 'thread' | 'inline' | 'auto';
 
-/** `auto` starts the writer thread once commits on the event loop took this many ms within one second (2 %). */
-const WRITER_THREAD_AT = 20;
+/**
+ * `auto` starts the writer thread once, within one second, commits on the event loop took `ms`
+ * (2 %) and one of them held `appends` alerts or more: requests were waiting for each other. One
+ * Falco sending one request at a time (one alert per commit) stays inline: the thread's round trip
+ * added ~0.25 ms to its reply (docs/performance.md#delivery).
+ */
+const WRITER_THREAD_AT = { ms: 20, appends: 4 };
 
 class CorruptSpoolError extends Error {}
 
@@ -121,8 +127,9 @@ export class Spool {
   private readonly batches: BatchWriter;
   private thread: ThreadWriter | undefined;
   private readonly writerMode: SpoolWriterMode;
-  /** `auto`: ms spent committing here since `loadSince`. */
+  /** `auto`: ms spent committing here since `loadSince`, and the most alerts one of those commits held. */
   private inlineMs = 0;
+  private inlineMostAppends = 0;
   private loadSince = 0;
   private readonly ackMark: AckMark;
   /** Acknowledged alerts found missing at open (a damaged WAL): reported in the log and the metrics. */
@@ -239,16 +246,18 @@ export class Spool {
     this.thread = new ThreadWriter({ path: this.path, fsync: this.options.fsync, maxbytes: this.options.maxbytes, counters: this.counters.buffer as SharedArrayBuffer }, this.log);
   }
 
-  /** `auto`: counts the time a commit here took, and moves the next ones to the writer thread once they cost WRITER_THREAD_AT. */
-  private measureInline(seconds: number): void {
+  /** `auto`: counts the time a commit here took, and moves the next ones to the writer thread at WRITER_THREAD_AT. */
+  private measureInline(seconds: number, appends: number): void {
     if (this.writerMode !== 'auto' || this.thread) return;
     const now = performance.now();
     if (now - this.loadSince > 1000) {
       this.loadSince = now;
       this.inlineMs = 0;
+      this.inlineMostAppends = 0;
     }
     this.inlineMs += seconds * 1000;
-    if (this.inlineMs >= WRITER_THREAD_AT) {
+    this.inlineMostAppends = Math.max(this.inlineMostAppends, appends);
+    if (this.inlineMs >= WRITER_THREAD_AT.ms && this.inlineMostAppends >= WRITER_THREAD_AT.appends) {
       this.log.info({ commitMsPerSecond: Math.round(this.inlineMs) }, 'spool commits moved to the writer thread (they took a share of the event loop)');
       this.startThread();
     }
@@ -461,7 +470,7 @@ export class Spool {
     } catch (err) {
       outcome = err as Error;
     }
-    if (!(outcome instanceof Error)) this.measureInline(outcome.seconds);
+    if (!(outcome instanceof Error)) this.measureInline(outcome.seconds, appends.length);
     this.committed(appends, completes, reschedules, outcome);
   }
 
