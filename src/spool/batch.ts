@@ -7,7 +7,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AckMark } from './ack-mark.ts';
 
-export interface AppendRow {
+interface AppendRow {
   uuid: string;
   /** priorityRank of the alert. */
   rank: number;
