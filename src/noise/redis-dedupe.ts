@@ -42,7 +42,7 @@ interface Owned {
 }
 
 function clientFor(config: RedisConfig, log: Logger): RedisClientType {
-  // Loaded only when a dedupe store is redis: the client costs ~29 MiB of RSS (docs/performance.md#memory).
+  // Loaded only when a dedupe store is redis: every daemon paid ~4 MiB of idle RSS for it (docs/performance.md#idle-rss).
   const { createClient } = createRequire(import.meta.url)('redis') as { createClient: typeof CreateClient };
   const url = /^rediss?:\/\//.test(config.address) ? config.address : undefined;
   const [host, port] = url ? [undefined, undefined] : [config.address.replace(/:\d+$/, ''), Number(/:(\d+)$/.exec(config.address)?.[1] ?? 6379)];
