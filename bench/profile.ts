@@ -28,6 +28,9 @@ const PARTS: [string, RegExp][] = [
   ['ingest routes', /\/src\/ingest\//],
   ['metrics (prom-client)', /\/src\/telemetry\/|prom-client/],
   ['outputs (plugins)', /\/outputs\//],
+  ['AWS SDK', /@smithy|@aws-sdk|@aws-crypto/],
+  ['Elasticsearch client', /@elastic\//],
+  ['kafkajs', /kafkajs/],
   ['dispatch (queues, workers)', /\/src\/dispatch\//],
   ['undici (sending)', /undici|\/src\/plugin\//],
   ['fastify', /fastify|find-my-way|avvio|light-my-request/],
@@ -71,9 +74,25 @@ function main(file: string, top: number): void {
     const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${f.lineNumber + 1}`;
     functions.set(key, (functions.get(key) ?? 0) + us);
   }
+  const outputOf = new Map<number, string | null>();
+  const output = (id: number): string | null => {
+    if (outputOf.has(id)) return outputOf.get(id) as string | null;
+    const name = /\/outputs\/([^/]+)\//.exec((byId.get(id) as Node).callFrame.url)?.[1];
+    const up = parent.get(id);
+    const found = name ?? (up === undefined ? null : output(up));
+    outputOf.set(id, found);
+    return found;
+  };
+  const perOutput = new Map<string, number>();
+  for (const [id, us] of selfUs) {
+    const name = output(id);
+    if (name) perOutput.set(name, (perOutput.get(name) ?? 0) + us);
+  }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
   console.log(`${file}: ${(total / 1e6).toFixed(2)} s busy (idle ${(((parts.get('(idle)') ?? 0) as number) / 1e6).toFixed(2)} s)\n`);
   for (const [part, us] of [...parts].filter(([p]) => p !== '(idle)').sort((a, b) => b[1] - a[1])) console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${part}`);
+  console.log('\nper output (samples under its frames):');
+  for (const [name, us] of [...perOutput].sort((a, b) => b[1] - a[1])) console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${name}`);
   console.log(`\ntop ${top} functions (self time):`);
   for (const [key, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${key}`);
 }
