@@ -6,6 +6,7 @@
 //   npm run bench -- --seconds 5 --scenarios falco,burst --spool off,on,full
 // --spool: off, on (fsync: normal) and full (fsync: full).
 // BENCH_NODE_FLAGS: extra node flags for the daemon, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+// BENCH_BUILD=0: use the dist/ already built.
 //
 // Scenarios (docs/performance.md#method):
 //   falco      1 keep-alive connection, one request at a time (how Falco's http_output sends)
@@ -16,6 +17,14 @@
 //   isolation  fanout with the webhook sink stalled (accepts, never answers)
 //   outage     the webhook alone, its sink stalled: the queue bound, shedding and RSS of a long outage
 // falco/burst/batched run with no output enabled: they measure ingest alone.
+// Issue #18's delivery scenarios run the embedded default config (spool on) plus a webhook; --runs
+// repeats each (interleaved where there are several settings):
+//   default    wrk 32 connections: accepted vs delivered during the load, shed (bench/delivery.ts)
+//   falco-default  the same with 1 connection (Falco's one request at a time): reply time
+//   recovery   the webhook's receiver 503 for 20 s then 200, 100 alerts/s: delivery delay after
+//              recovery, spool per --spool (off/on) (bench/recovery.ts)
+//   cores      default under taskset -c 0 vs -c 0,1 (bench/delivery.ts)
+// BENCH_BASELINE_MAIN=<other checkout>/dist/src/main.js: the delivery scenarios also run that build, interleaved.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -29,13 +38,16 @@ import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { assertWrk, wrk } from './wrk.ts';
+import { coresScenario, defaultScenario } from './delivery.ts';
+import { recoveryScenario } from './recovery.ts';
 
 const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: process.env.BENCH_SECONDS ?? '20' },
-    scenarios: { type: 'string', default: 'falco,burst,batched,fanout,isolation,outage' },
+    scenarios: { type: 'string', default: 'falco,burst,batched,fanout,isolation,outage,default,recovery,cores' },
     spool: { type: 'string', default: 'off,on' },
+    runs: { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -104,7 +116,7 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
 }
 
 const startDaemon = (configFile: string, port: number) =>
-  startBenchDaemon(join(repo, 'dist/src/main.js'), configFile, port, { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' });
+  startBenchDaemon(join(repo, 'dist/src/main.js'), configFile, port, { env: { AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench', AWS_REGION: 'us-east-1' } });
 
 // Falco sends no uuid: each accepted alert gets a fresh one, although wrk cycles through these bodies.
 const falcoBody = (i: number) => falcoAlertJson(i, PRIORITIES[i % PRIORITIES.length]).replace(/^\{"uuid":"[^"]*",/, '{');
@@ -238,10 +250,13 @@ const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', 
 assertWrk();
 // The image runs the compiled dist/ (Dockerfile), so the bench does too: `npm start` strips types at
 // load, which costs ~28 MiB of RSS for the TypeScript parser's wasm and is not what ships.
-const build = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+// BENCH_BUILD=0 reuses the dist/ already built (profiling loops).
+const build = process.env.BENCH_BUILD === '0' ? { status: 0 } : spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) throw new Error('npm run build failed');
+const DELIVERY_SCENARIOS = new Set(['default', 'falco-default', 'recovery', 'cores']);
+const scenarios = (values.scenarios ?? '').split(',');
 const results: Result[] = [];
-for (const scenario of (values.scenarios ?? '').split(',')) {
+for (const scenario of scenarios.filter((s) => !DELIVERY_SCENARIOS.has(s))) {
   for (const spool of (values.spool ?? '').split(',')) {
     process.stderr.write(`bench: ${scenario}, spool ${spool}, ${SECONDS} s …\n`);
     try {
@@ -255,25 +270,37 @@ for (const scenario of (values.scenarios ?? '').split(',')) {
 
 if (startedKafka) spawnSync('bash', [join(repo, 'test/infra/infra.sh'), 'kafka', 'stop'], { stdio: ['ignore', 'ignore', 'inherit'] });
 
-console.log(`\nPeregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, default queue bounds\n`);
-console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | in daemon p50 / p99 ms | peak RSS MiB | CPU ms / 1000 alerts | steal % | delivered alerts/s per output (shed) |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of results) {
-  const parts = [
-    ...Object.entries(r.delivered ?? {}).map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds?.[o] ?? NaN)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`),
-    ...Object.entries(r.dropped ?? {})
-      .filter(([o]) => r.delivered?.[o] === undefined)
-      .map(([o, n]) => `${o} stalled: ${f(n)} shed`),
-    ...(r.note ? [`(${r.note})`] : []),
-  ];
-  const perOutput = parts.join(', ');
-  console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.server?.p50 ?? NaN, 2)} / ${f(r.server?.p99 ?? NaN, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${f(100 * r.steal, 1)} | ${perOutput} |`);
-}
-const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
-if (depths.length) {
-  console.log('\nQueue depth (alerts) per output, sampled each second of the load:\n');
-  for (const r of depths) {
-    console.log(`${r.scenario}, spool ${r.spool}:`);
-    for (const [output, series] of Object.entries(r.depth ?? {})) console.log(`  ${output.padEnd(15)} max ${f(Math.max(...series)).padStart(7)}  ${series.map((n) => f(n)).join(' ')}`);
+const machine = `Peregrine ${JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine`;
+if (results.length) printTable();
+const runs = Number(values.runs);
+const spools = (values.spool ?? '').split(',').filter((s): s is 'on' | 'off' => s === 'on' || s === 'off');
+if (scenarios.some((s) => DELIVERY_SCENARIOS.has(s))) console.log(`\n${machine}`);
+if (scenarios.includes('default')) await defaultScenario(SECONDS, runs);
+if (scenarios.includes('falco-default')) await defaultScenario(SECONDS, runs, 1);
+if (scenarios.includes('recovery')) await recoveryScenario(spools, runs);
+if (scenarios.includes('cores')) await coresScenario(SECONDS, runs);
+
+function printTable(): void {
+  console.log(`\n${machine}, ${SECONDS} s per run, default queue bounds\n`);
+  console.log('| scenario | spool | alerts/s accepted | p50 ms | p99 ms | p99.9 ms | in daemon p50 / p99 ms | peak RSS MiB | CPU ms / 1000 alerts | steal % | delivered alerts/s per output (shed) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    const parts = [
+      ...Object.entries(r.delivered ?? {}).map(([o, n]) => `${o} ${f(n / (r.seconds + (r.drainSeconds?.[o] ?? NaN)))}${r.dropped?.[o] ? ` (${f(r.dropped[o])} shed)` : ''}`),
+      ...Object.entries(r.dropped ?? {})
+        .filter(([o]) => r.delivered?.[o] === undefined)
+        .map(([o, n]) => `${o} stalled: ${f(n)} shed`),
+      ...(r.note ? [`(${r.note})`] : []),
+    ];
+    const perOutput = parts.join(', ');
+    console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.server?.p50 ?? NaN, 2)} / ${f(r.server?.p99 ?? NaN, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${f(100 * r.steal, 1)} | ${perOutput} |`);
+  }
+  const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
+  if (depths.length) {
+    console.log('\nQueue depth (alerts) per output, sampled each second of the load:\n');
+    for (const r of depths) {
+      console.log(`${r.scenario}, spool ${r.spool}:`);
+      for (const [output, series] of Object.entries(r.depth ?? {})) console.log(`  ${output.padEnd(15)} max ${f(Math.max(...series)).padStart(7)}  ${series.map((n) => f(n)).join(' ')}`);
+    }
   }
 }

@@ -51,13 +51,15 @@ export function assertWrk(): void {
 }
 
 /** Runs wrk against `url` for `seconds` with `connections` keep-alive connections; each body is one request. */
-export async function wrk(url: string, options: { connections: number; seconds: number; bodies: readonly string[] }): Promise<WrkResult> {
+/** `cpus`: a `taskset -c` CPU list to run wrk on (kept off the daemon's CPUs where the machine allows). */
+export async function wrk(url: string, options: { connections: number; seconds: number; bodies: readonly string[]; cpus?: string }): Promise<WrkResult> {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-wrk-'));
   // One body per line: a raw newline can only be JSON whitespace, so a space replaces it.
   writeFileSync(join(dir, 'bodies.ndjson'), `${options.bodies.map((b) => b.replace(/\r?\n/g, ' ')).join('\n')}\n`);
   writeFileSync(join(dir, 'post.lua'), SCRIPT);
   const args = ['-t1', `-c${options.connections}`, `-d${options.seconds}s`, '--timeout', '10s', '-s', join(dir, 'post.lua'), url];
-  const child = spawn('wrk', args, { env: { ...process.env, WRK_BODIES: join(dir, 'bodies.ndjson') }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...rest] = options.cpus === undefined ? ['wrk', ...args] : ['taskset', '-c', options.cpus, 'wrk', ...args];
+  const child = spawn(command as string, rest, { env: { ...process.env, WRK_BODIES: join(dir, 'bodies.ndjson') }, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));

@@ -25,7 +25,7 @@ import type { Alert } from './alert/alert.ts';
 import { parseList } from './config/forms.ts';
 import { redactAlert } from './config/redact.ts';
 import { SpoolDeadLetterStore } from './spool/dead-letters.ts';
-import { Spool } from './spool/spool.ts';
+import { Spool, type SpoolWriterMode } from './spool/spool.ts';
 import { recoverSpool } from './spool/recover.ts';
 import { registerSilenceRoutes } from './noise/api.ts';
 import type { NoiseControl } from './noise/noise.ts';
@@ -50,6 +50,8 @@ export interface AppDeps {
   defaultMetrics?: boolean;
   /** How a reload reads the config again (main.ts: the same file and env as at start); without it a reload re-applies `config`. */
   reload?: { load(): { config: Config; source: string }; file: string | undefined; source: string };
+  /** Where the spool commits its batches (spool.ts); `auto` unless a test needs one path. */
+  spoolWriter?: SpoolWriterMode;
 }
 
 export interface App {
@@ -177,7 +179,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       podlabel: config.prometheus.podlabel,
     },
   });
-  const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' })) : undefined;
+  const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' }), { writer: deps.spoolWriter ?? 'auto' }) : undefined;
   const deadLetters: DeadLetterStore = spool
     ? new SpoolDeadLetterStore(spool)
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc(), config.deadletter.maxbytes);

@@ -5,8 +5,9 @@
 // Limits: if the owner stops before its window ends, that window's summary is not sent (its lead
 // expires a grace period after the window, and the next alert opens a new window).
 import { createHash, randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import { createClient, type RedisClientType } from 'redis';
+import type { createClient as CreateClient, RedisClientType } from 'redis';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
 import type { Clock } from '../dispatch/clock.ts';
@@ -41,6 +42,8 @@ interface Owned {
 }
 
 function clientFor(config: RedisConfig, log: Logger): RedisClientType {
+  // Loaded only when a dedupe store is redis: every daemon paid ~4 MiB of idle RSS for it (docs/performance.md#idle-rss).
+  const { createClient } = createRequire(import.meta.url)('redis') as { createClient: typeof CreateClient };
   const url = /^rediss?:\/\//.test(config.address) ? config.address : undefined;
   const [host, port] = url ? [undefined, undefined] : [config.address.replace(/:\d+$/, ''), Number(/:(\d+)$/.exec(config.address)?.[1] ?? 6379)];
   let failing = false;

@@ -40,7 +40,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
   }
   const id = values.id === undefined ? undefined : Number(values.id);
   const filter = { ...(values.output ? { output: values.output } : {}), ...(values.rule ? { rule: values.rule } : {}), ...(id !== undefined ? { id } : {}) };
-  const spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: false });
+  const spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: false, writer: 'inline' });
   try {
     switch (command) {
       case 'list': {

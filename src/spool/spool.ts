@@ -1,7 +1,12 @@
 // The durable spool: node:sqlite in WAL mode. An alert is written once; each output that should get
 // it has a delivery row referencing it. Ingest replies only after the commit that holds the alert;
-// writes from concurrent requests share one commit (group commit, one per event-loop turn).
-// Deliveries, retries and dead letters are journalled in the same batched transactions.
+// writes from concurrent requests share one commit (group commit: what arrives while a commit runs
+// goes into the next). Deliveries done and retries are journalled in the same batched transactions.
+// Under load those batches are committed on a writer thread (thread-writer.ts), off the event
+// loop; what else writes (dead letters, replay, noise control's state) runs here, on the spool's
+// own connection, once the writer has caught up. The thread starts when commits here take a share
+// of a busy event loop (WRITER_THREAD_AT): an idle daemon does not pay its ~14 MiB of RSS, and one
+// Falco sending one request at a time keeps the lower reply time of an inline commit.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -9,6 +14,8 @@ import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { BatchWriter, BYTES, HWM, type Batch, type BatchResult } from './batch.ts';
+import { ThreadWriter } from './thread-writer.ts';
 import { SpoolHealth } from './spool-health.ts';
 import { spoolAccessError } from './open-error.ts';
 import { AckMark } from './ack-mark.ts';
@@ -72,6 +79,17 @@ export interface SpoolSidecar {
 
 export class SpoolFullError extends Error {}
 
+/** Where batches are committed: `thread` always on the writer thread, `inline` always here, `auto` here until WRITER_THREAD_AT. */
+export type SpoolWriterMode = 'thread' | 'inline' | 'auto';
+
+/**
+ * `auto` starts the writer thread once, within one second, commits on the event loop took `ms`
+ * (2 %) and one of them held `appends` alerts or more: requests were waiting for each other. One
+ * Falco sending one request at a time (one alert per commit) stays inline: the thread's round trip
+ * added ~0.25 ms to its reply (docs/performance.md#delivery).
+ */
+const WRITER_THREAD_AT = { ms: 20, appends: 4 };
+
 class CorruptSpoolError extends Error {}
 
 // SQLite primary result codes (the low byte of an extended code) that mean the file itself is damaged.
@@ -94,13 +112,25 @@ export class Spool {
   private completes: [string, number][] = [];
   private reschedules: [number, number, string, number][] = [];
   private flushScheduled = false;
+  /** A batch is being committed: what arrives meanwhile waits for the next one. */
+  private committing = false;
   private readonly sidecars: SpoolSidecar[] = [];
-  private byteCount: number;
   private closed = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private dirLock: DirLock | undefined;
-  /** The highest alert id ever committed (ids are never reused: the loss check relies on it). */
-  private hwm = 0;
+  /**
+   * Shared with the writer thread (batch.ts): [HWM] the highest alert id ever allocated (ids are
+   * never reused: the loss check relies on it), [BYTES] the alert bytes held.
+   */
+  private readonly counters = new BigInt64Array(new SharedArrayBuffer(16));
+  /** Commits batches here, on the spool's connection (without a writer thread, or with noise state). */
+  private readonly batches: BatchWriter;
+  private thread: ThreadWriter | undefined;
+  private readonly writerMode: SpoolWriterMode;
+  /** `auto`: ms spent committing here since `loadSince`, and the most alerts one of those commits held. */
+  private inlineMs = 0;
+  private inlineMostAppends = 0;
+  private loadSince = 0;
   private readonly ackMark: AckMark;
   /** Acknowledged alerts found missing at open (a damaged WAL): reported in the log and the metrics. */
   readonly lostAtOpen: number;
@@ -113,9 +143,10 @@ export class Spool {
   /**
    * Opens (or creates) the spool. A corrupt file is moved aside and a fresh spool started, loudly.
    * Anything else (no permission, read-only volume, a newer schema) is a startup error that says
-   * how to fix it: a file Peregrine could not open is never renamed.
+   * how to fix it: a file Peregrine could not open is never renamed. `writer`: where batches are
+   * committed (SpoolWriterMode); `peregrine dlq` commits inline.
    */
-  static open(options: SpoolOptions, log: Logger, { lock = true }: { lock?: boolean } = {}): Spool {
+  static open(options: SpoolOptions, log: Logger, { lock = true, writer = 'auto' }: { lock?: boolean; writer?: SpoolWriterMode } = {}): Spool {
     const path = join(options.dir, SPOOL_FILE);
     let dirLock: DirLock | undefined;
     try {
@@ -127,7 +158,7 @@ export class Spool {
       throw spoolAccessError(options.dir, path, err);
     }
     try {
-      const spool = Spool.openLocked(path, options, log);
+      const spool = Spool.openLocked(path, options, log, writer);
       spool.dirLock = dirLock;
       return spool;
     } catch (err) {
@@ -136,9 +167,9 @@ export class Spool {
     }
   }
 
-  private static openLocked(path: string, options: SpoolOptions, log: Logger): Spool {
+  private static openLocked(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode): Spool {
     try {
-      return new Spool(path, options, log);
+      return new Spool(path, options, log, writer);
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
@@ -151,11 +182,11 @@ export class Spool {
         { err: (err as Error).message, movedTo: aside, unrecoverableAlerts: lost ?? 'unknown' },
         'SPOOL CORRUPT: moved aside and started a fresh spool; the alerts in it were NOT delivered — inspect the moved file',
       );
-      return new Spool(path, options, log);
+      return new Spool(path, options, log, writer);
     }
   }
 
-  private constructor(path: string, options: SpoolOptions, log: Logger) {
+  private constructor(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode) {
     this.path = path;
     this.options = options;
     this.log = log;
@@ -180,7 +211,7 @@ export class Spool {
       }
       const meta = this.db.prepare("SELECT value FROM meta WHERE key = 'hwm'").get() as { value: string } | undefined;
       const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM alerts').get() as { m: number }).m;
-      this.hwm = Math.max(Number(meta?.value ?? 0), Number(maxId));
+      this.counters[HWM] = BigInt(Math.max(Number(meta?.value ?? 0), Number(maxId)));
       this.ackMark = new AckMark(`${path}-acked`);
     } catch (err) {
       this.db.close();
@@ -196,27 +227,49 @@ export class Spool {
     }
     this.ackMark.write(this.hwm);
     this.stmt = {
-      insertAlert: this.db.prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?, ?)'),
       saveHwm: this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('hwm', ?)"),
       insertDelivery: this.db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
-      deleteDelivery: this.db.prepare('DELETE FROM deliveries WHERE output = ? AND alert_id = ?'),
-      deleteOrphan: this.db.prepare('DELETE FROM alerts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?) RETURNING bytes'),
-      reschedule: this.db.prepare('UPDATE deliveries SET attempts = ?, next_at = ? WHERE output = ? AND alert_id = ?'),
       pending: this.db.prepare(
         'SELECT a.id, a.json, a.bytes, d.attempts, d.next_at AS nextAt, a.received_at AS receivedAt FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.output = ? ORDER BY a.id',
       ),
       backlog: this.db.prepare('SELECT output, COUNT(*) AS n FROM deliveries GROUP BY output'),
-      victim: this.db.prepare('SELECT id, priority, bytes FROM alerts ORDER BY priority ASC, id DESC LIMIT 1'),
-      deleteAlert: this.db.prepare('DELETE FROM alerts WHERE id = ?'),
-      deleteDeliveries: this.db.prepare('DELETE FROM deliveries WHERE alert_id = ? RETURNING output'),
       insertDead: this.db.prepare('INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id'),
       alertJson: this.db.prepare('SELECT json FROM alerts WHERE id = ?'),
     };
-    this.byteCount = Number((this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM alerts').get() as { b: number }).b);
+    this.counters[BYTES] = BigInt((this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM alerts').get() as { b: number }).b);
+    this.batches = new BatchWriter(this.db, this.counters, options.maxbytes, this.ackMark);
+    this.writerMode = writer;
+    if (writer === 'thread') this.startThread();
+  }
+
+  private startThread(): void {
+    this.thread = new ThreadWriter({ path: this.path, fsync: this.options.fsync, maxbytes: this.options.maxbytes, counters: this.counters.buffer as SharedArrayBuffer }, this.log);
+  }
+
+  /** `auto`: counts the time a commit here took, and moves the next ones to the writer thread at WRITER_THREAD_AT. */
+  private measureInline(seconds: number, appends: number): void {
+    if (this.writerMode !== 'auto' || this.thread) return;
+    const now = performance.now();
+    if (now - this.loadSince > 1000) {
+      this.loadSince = now;
+      this.inlineMs = 0;
+      this.inlineMostAppends = 0;
+    }
+    this.inlineMs += seconds * 1000;
+    this.inlineMostAppends = Math.max(this.inlineMostAppends, appends);
+    if (this.inlineMs >= WRITER_THREAD_AT.ms && this.inlineMostAppends >= WRITER_THREAD_AT.appends) {
+      this.log.info({ commitMsPerSecond: Math.round(this.inlineMs) }, 'spool commits moved to the writer thread (they took a share of the event loop)');
+      this.startThread();
+    }
   }
 
   get bytes(): number {
-    return this.byteCount;
+    return Number(Atomics.load(this.counters, BYTES));
+  }
+
+  /** The highest alert id ever allocated. */
+  private get hwm(): number {
+    return Number(Atomics.load(this.counters, HWM));
   }
 
   /**
@@ -258,6 +311,7 @@ export class Spool {
 
   /** Moves one delivery to the dead-letter table (synchronously, in its own small transaction). */
   deadLetter(output: string, id: number | undefined, alert: Alert, json: string, reason: string, detail: string, attempts: number, at: number): number {
+    this.thread?.sync();
     return this.transaction(() => {
       const row = this.stmt.insertDead?.get(output, alert.uuid, json, reason, detail, attempts, at) as { id: number };
       if (id !== undefined) this.forget(output, id);
@@ -270,6 +324,7 @@ export class Spool {
    * stored (for inspection; `dlq replay` skips it). Returns the dead letter's id.
    */
   deadLetterUnreadable(output: string, id: number, detail: string, attempts: number, at: number): number {
+    this.thread?.sync();
     return this.transaction(() => {
       const row = this.db
         .prepare("INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) SELECT ?, uuid, json, 'unreadable', ?, ?, ? FROM alerts WHERE id = ? RETURNING id")
@@ -318,13 +373,15 @@ export class Spool {
    * (dead-lettered because it could not be parsed) stays where it is.
    */
   replayDeadLetters(filter: DeadLetterRowFilter): { output: string; id: number; json: string }[] {
+    // The writer thread allocates ids too: it must be idle while this does.
+    this.flush();
     const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable');
-    const hwmBefore = this.hwm;
+    const hwmBefore = Atomics.load(this.counters, HWM);
     let replayed: { output: string; id: number; json: string }[];
     try {
       replayed = this.replayRows(rows);
     } catch (err) {
-      this.hwm = hwmBefore;
+      Atomics.store(this.counters, HWM, hwmBefore);
       throw err;
     }
     this.ackMark.write(this.hwm);
@@ -335,7 +392,7 @@ export class Spool {
     return this.transaction(() => {
       const replayed: { output: string; id: number; json: string }[] = [];
       for (const row of rows) {
-        const lastInsertRowid = ++this.hwm;
+        const lastInsertRowid = Number(Atomics.add(this.counters, HWM, 1n)) + 1;
         this.db
           .prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) SELECT ?, uuid, 0, at, length(json), json FROM dead_letters WHERE id = ?')
           .run(lastInsertRowid, row.id);
@@ -343,7 +400,7 @@ export class Spool {
         this.db.prepare('UPDATE alerts SET priority = ? WHERE id = ?').run(priorityRank((JSON.parse(row.json) as { priority: Alert['priority'] }).priority), lastInsertRowid);
         this.stmt.insertDelivery?.run(row.output, lastInsertRowid);
         this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);
-        this.byteCount += Buffer.byteLength(row.json);
+        Atomics.add(this.counters, BYTES, BigInt(Buffer.byteLength(row.json)));
         replayed.push({ output: row.output, id: lastInsertRowid, json: row.json });
       }
       return replayed;
@@ -351,6 +408,7 @@ export class Spool {
   }
 
   purgeDeadLetters(filter: DeadLetterRowFilter): number {
+    this.thread?.sync();
     const rows = this.deadLetters(filter);
     this.transaction(() => {
       for (const row of rows) this.db.prepare('DELETE FROM dead_letters WHERE id = ?').run(row.id);
@@ -362,45 +420,78 @@ export class Spool {
     return (this.stmt.alertJson?.get(id) as { json: string } | undefined)?.json;
   }
 
-  /** Writes whatever is buffered now (also runs once per event-loop turn by itself). */
+  /** Writes whatever is buffered now and waits for its commit (it also goes by itself, once per event-loop turn). */
   flush(): void {
+    this.commitBuffered();
+    if (!this.thread) return;
+    this.thread.sync();
+    // What was buffered while a batch was being committed goes in the next one.
+    this.commitBuffered();
+    this.thread.sync();
+  }
+
+  private buffered(): boolean {
+    return this.appends.length > 0 || this.completes.length > 0 || this.reschedules.length > 0;
+  }
+
+  /** Commits what is buffered: on the writer thread, or here when there is none or noise control's state goes with it. */
+  private commitBuffered(): void {
     this.flushScheduled = false;
-    if (this.closed || (this.appends.length === 0 && this.completes.length === 0 && this.reschedules.length === 0 && !this.sidecars.some((s) => s.dirty()))) return;
+    const sidecars = this.sidecars.some((s) => s.dirty());
+    if (this.closed || this.committing || (!sidecars && !this.buffered())) return;
     const appends = this.appends;
     const completes = this.completes;
     const reschedules = this.reschedules;
     this.appends = [];
     this.completes = [];
     this.reschedules = [];
-    const started = performance.now();
-    const results: (number | Error)[] = [];
-    const hwmBefore = this.hwm;
-    try {
-      this.transaction(() => {
-        for (const [output, id] of completes) this.forget(output, id);
-        for (const args of reschedules) this.stmt.reschedule?.run(...args);
-        for (const req of appends) results.push(this.insert(req));
-        for (const sidecar of this.sidecars) sidecar.write();
-        if (this.hwm !== hwmBefore) this.stmt.saveHwm?.run(String(this.hwm));
+    const batch: Batch = {
+      appends: appends.map((req) => ({ uuid: req.alert.uuid, rank: priorityRank(req.alert.priority), receivedAt: req.receivedAt, bytes: req.bytes, json: req.json, outputs: req.outputs })),
+      completes,
+      reschedules,
+    };
+    if (this.thread && !sidecars) {
+      this.committing = true;
+      this.thread.submit(batch, (outcome) => {
+        this.committing = false;
+        this.committed(appends, completes, reschedules, outcome);
+        if (this.buffered()) this.scheduleFlush();
       });
-      if (this.hwm !== hwmBefore) this.ackMark.write(this.hwm);
+      return;
+    }
+    // Noise control's state commits with the alerts of its batch (a leading-edge alert and the window
+    // it opened), on this connection once the writer thread is idle.
+    this.thread?.sync();
+    let outcome: BatchResult | Error;
+    try {
+      outcome = this.batches.commit(batch, () => {
+        for (const sidecar of this.sidecars) sidecar.write();
+      });
     } catch (err) {
-      this.hwm = hwmBefore;
-      for (const req of appends) req.reject(err as Error);
+      outcome = err as Error;
+    }
+    if (!(outcome instanceof Error)) this.measureInline(outcome.seconds, appends.length);
+    this.committed(appends, completes, reschedules, outcome);
+  }
+
+  private committed(appends: AppendRequest[], completes: [string, number][], reschedules: [number, number, string, number][], outcome: BatchResult | Error): void {
+    if (outcome instanceof Error) {
+      for (const req of appends) req.reject(outcome);
       // Deliveries done or rescheduled are kept and written with a later commit: the disk may come back.
       this.completes = completes.concat(this.completes);
       this.reschedules = reschedules.concat(this.reschedules);
-      this.health.failed('commit', err, 'new alerts are refused with 503 until it works again, deliveries done are kept and retried');
+      this.health.failed('commit', outcome, 'new alerts are refused with 503 until it works again, deliveries done are kept and retried');
       this.retryLater();
       return;
     }
     this.retryMs = 0;
     this.health.succeeded('commit');
-    this.onCommit((performance.now() - started) / 1000);
+    this.onCommit(outcome.seconds);
+    for (const [id, outputs, priority] of outcome.evictions) this.onEvict(id, outputs, priority);
     appends.forEach((req, i) => {
-      const r = results[i];
-      if (r instanceof Error) req.reject(r);
-      else req.resolve(r as number);
+      const id = outcome.ids[i];
+      if (typeof id === 'number') req.resolve(id);
+      else req.reject(new SpoolFullError(`the spool is full (spool.maxbytes ${this.options.maxbytes}) of alerts of priority ${req.alert.priority} or higher`));
     });
   }
 
@@ -431,6 +522,7 @@ export class Spool {
     this.closed = true;
     clearTimeout(this.retryTimer);
     try {
+      this.thread?.close();
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } catch (err) {
       // The WAL is intact and replayed at the next start; a full disk must not fail the shutdown.
@@ -442,27 +534,8 @@ export class Spool {
     }
   }
 
-  private insert(req: AppendRequest): number | Error {
-    const rank = priorityRank(req.alert.priority);
-    while (this.byteCount + req.bytes > this.options.maxbytes) {
-      const victim = this.stmt.victim?.get() as { id: number; priority: number; bytes: number } | undefined;
-      if (!victim || victim.priority >= rank) return new SpoolFullError(`the spool is full (spool.maxbytes ${this.options.maxbytes}) of alerts of priority ${req.alert.priority} or higher`);
-      const outputs = (this.stmt.deleteDeliveries?.all(victim.id) as { output: string }[]).map((r) => r.output);
-      this.stmt.deleteAlert?.run(victim.id);
-      this.byteCount -= victim.bytes;
-      this.onEvict(Number(victim.id), outputs, victim.priority);
-    }
-    const id = ++this.hwm;
-    this.stmt.insertAlert?.run(id, req.alert.uuid, rank, req.receivedAt, req.bytes, req.json);
-    for (const output of req.outputs) this.stmt.insertDelivery?.run(output, id);
-    this.byteCount += req.bytes;
-    return id;
-  }
-
   private forget(output: string, id: number): void {
-    this.stmt.deleteDelivery?.run(output, id);
-    const gone = this.stmt.deleteOrphan?.get(id, id) as { bytes: number } | undefined;
-    if (gone) this.byteCount -= Number(gone.bytes);
+    Atomics.sub(this.counters, BYTES, BigInt(this.batches.forgetRow(output, id)));
   }
 
   private transaction<T>(fn: () => T): T {
@@ -483,7 +556,7 @@ export class Spool {
     this.retryMs = Math.min(30_000, Math.max(100, this.retryMs * 2));
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.flush();
+      this.commitBuffered();
     }, this.retryMs);
     this.retryTimer.unref();
   }
@@ -491,7 +564,7 @@ export class Spool {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    setImmediate(() => this.commitBuffered());
   }
 }
 

@@ -33,9 +33,10 @@ function generation(gen: string, fast: Receiver, slow: Receiver, spool: string):
 }
 
 describe.each([
-  ['memory-only', false],
-  ['spool on', true],
-])('reload under load (%s)', (_mode, spoolOn) => {
+  ['memory-only', false, undefined],
+  ['spool on, commits inline', true, 'inline'],
+  ['spool on, commits on the writer thread', true, 'thread'],
+] as const)('reload under load (%s)', (_mode, spoolOn, spoolWriter) => {
   let app: RunningApp | undefined;
   const receivers: Receiver[] = [];
   afterEach(async () => {
@@ -51,7 +52,7 @@ describe.each([
     slow.setBehaviour(() => ({ kind: 'ok', delayMs: 15 }));
     receivers.push(fast, slow);
     const spool = spoolOn ? `spool:\n  enabled: true\n  dir: ${mkdtempSync(join(tmpdir(), 'peregrine-reload-'))}\n` : '';
-    app = await startApp(generation('1', fast, slow, spool));
+    app = await startApp(generation('1', fast, slow, spool), spoolWriter ? { spoolWriter } : {});
     const running = app;
 
     const accepted = new Map<string, string>(); // uuid → priority

@@ -3,10 +3,11 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { ConfigError } from '../../../src/errors.ts';
-import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions } from '../../../src/spool/spool.ts';
+import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions, type SpoolWriterMode } from '../../../src/spool/spool.ts';
 import { alert } from '../../support/worker-harness.ts';
 
 const open: Spool[] = [];
@@ -14,8 +15,8 @@ afterEach(() => {
   for (const s of open.splice(0)) s.close();
 });
 
-function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' })): Spool {
-  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log);
+function spool(options: Partial<SpoolOptions> = {}, log = pino({ level: 'silent' }), writer: SpoolWriterMode = 'thread'): Spool {
+  const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 10 * 1024 * 1024, fsync: 'normal', ...options }, log, { writer });
   open.push(s);
   return s;
 }
@@ -147,5 +148,59 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
     expect(s.pending('a')).toHaveLength(1);
     s.deadLetter('a', undefined, a, serializeAlert(a), 'rejected', 'again', 1, 3000);
     expect(s.purgeDeadLetters({})).toBe(1);
+  });
+
+  it('answers an append only once the writer thread committed it: another connection reads the row', async () => {
+    const s = spool();
+    const id = await put(s, 'Error', ['a']);
+    const reader = new DatabaseSync(s.path, { readOnly: true });
+    try {
+      expect(reader.prepare('SELECT d.output, a.uuid FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE a.id = ?').all(id)).toEqual([{ output: 'a', uuid: expect.any(String) }]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('keeps ids and bytes right when the writer thread and the spool connection both write', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const inProcess = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { writer: 'inline' });
+    const first = await put(inProcess, 'Error', ['a']);
+    inProcess.close();
+    const s = spool({ dir });
+    const [second, third] = await Promise.all([put(s, 'Error', ['a', 'b']), put(s, 'Error', ['a'])]);
+    expect(second).toBeGreaterThan(first);
+    expect(third).toBeGreaterThan(second as number);
+    const a = alert('Error');
+    // Dead-lettered here (the spool's connection) while the thread has deliveries done to write.
+    s.complete('b', second as number);
+    s.deadLetter('a', second as number, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
+    s.complete('a', first);
+    s.complete('a', third as number);
+    s.flush();
+    expect(s.bytes).toBe(0);
+    expect(s.backlog()).toEqual({});
+    const [replayed] = s.replayDeadLetters({});
+    expect(replayed?.id).toBeGreaterThan(third as number);
+    expect(await put(s, 'Error', ['a'])).toBeGreaterThan(replayed?.id as number);
+  });
+
+  it('auto: commits in the caller one alert at a time, on the writer thread once concurrent alerts share commits that take a share of its event loop', async () => {
+    const lines: string[] = [];
+    const s = spool({}, pino({ level: 'info' }, { write: (l: string) => lines.push(l) }), 'auto');
+    let one = 0;
+    const started = performance.now();
+    // One request at a time, as one Falco sends: however long the commits take, they stay here.
+    while (performance.now() - started < 300) one = await put(s, 'Error', ['a']);
+    expect(lines.join('')).not.toContain('writer thread');
+    expect(one).toBeGreaterThan(1);
+    let last = 0;
+    for (let round = 0; round < 200 && !lines.join('').includes('writer thread'); round++) {
+      last = Math.max(...(await Promise.all(Array.from({ length: 200 }, () => put(s, 'Error', ['a'])))));
+    }
+    expect(lines.join('')).toContain('spool commits moved to the writer thread');
+    const next = await put(s, 'Error', ['a']);
+    expect(next).toBe(last + 1);
+    expect(s.backlog()).toEqual({ a: next });
+    expect(next).toBeGreaterThan(one);
   });
 });

@@ -1,0 +1,191 @@
+// Issue #18's delivery scenarios (docs/performance.md#delivery): the daemon as a new user runs it —
+// no config file, the embedded default (spool on in ./data, trail on, stdout on) plus one webhook
+// output set by env — against a fast receiver in another process (bench/webhook-sink.ts).
+//   default   wrk, 32 connections: accepted/s against delivered/s *while the load runs*, and what was shed
+//   falco-default  the same daemon, wrk with 1 connection (Falco's one request at a time): reply time
+//   cores     the same under `taskset -c 0` and `taskset -c 0,1`, interleaved, in one run; wrk and the
+//             receiver on CPU 1, i.e. off the 1-core daemon's CPU
+// The recovery scenario is bench/recovery.ts.
+// BENCH_BASELINE_MAIN=/other/checkout/dist/src/main.js runs every run also against that build,
+// interleaved (before/after in one run).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { falcoAlertJson } from '../test/support/alerts.ts';
+import { freePort } from '../test/support/daemon.ts';
+import { startBenchDaemon } from './daemon.ts';
+import { machineCpu, procStats, stealShare } from './proc.ts';
+import { histogramQuantile } from './quantile.ts';
+import { wrk } from './wrk.ts';
+
+const repo = join(import.meta.dirname, '..');
+/** [label, main script]: this checkout's dist, and the baseline build when BENCH_BASELINE_MAIN names one. */
+export const BUILDS: [string, string][] = [
+  ...(process.env.BENCH_BASELINE_MAIN ? ([['baseline', process.env.BENCH_BASELINE_MAIN]] as [string, string][]) : []),
+  ['this build', join(repo, 'dist/src/main.js')],
+];
+const PRIORITIES = ['Notice', 'Warning', 'Error', 'Critical', 'Informational'] as const;
+// Falco sends no uuid: each accepted alert gets a fresh one, although wrk cycles through these bodies.
+export const SINGLE_BODIES = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i, PRIORITIES[i % PRIORITIES.length]).replace(/^\{"uuid":"[^"]*",/, '{'));
+
+export interface WebhookSink {
+  port: number;
+  child: ChildProcess;
+  count(): Promise<{ alerts: number; refused: number }>;
+  failUntil(epochMs: number): Promise<void>;
+  arrivals(): Promise<Record<string, number>>;
+}
+
+export async function startWebhookSink(options: { cpus?: string; record?: boolean } = {}): Promise<WebhookSink> {
+  const node = [process.execPath, join(repo, 'bench/webhook-sink.ts')];
+  const [command, ...args] = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
+  const child = spawn(command as string, args, { env: { ...process.env, RECORD: options.record ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve));
+  const port = (JSON.parse(first) as { port: number }).port;
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    child,
+    count: async () => (await (await fetch(`${base}/count`)).json()) as { alerts: number; refused: number },
+    failUntil: async (epochMs) => void (await fetch(`${base}/fail?until=${epochMs}`, { method: 'POST' })).arrayBuffer(),
+    arrivals: async () => (await (await fetch(`${base}/arrivals`)).json()) as Record<string, number>,
+  };
+}
+
+/** The embedded default plus a webhook, by env only (as `docker run -e` would); the spool in a fresh ./data. */
+export async function startDefaultDaemon(sinkPort: number, options: { cpus?: string; env?: NodeJS.ProcessEnv; main?: string } = {}): Promise<{ child: ChildProcess; port: number }> {
+  const port = await freePort();
+  const env = { LISTENADDRESS: '127.0.0.1', LISTENPORT: String(port), WEBHOOK_ADDRESS: `http://127.0.0.1:${sinkPort}/events`, ...options.env };
+  const child = await startBenchDaemon(options.main ?? join(repo, 'dist/src/main.js'), undefined, port, { env, cwd: mkdtempSync(join(tmpdir(), 'peregrine-bench-cwd-')), ...(options.cpus ? { cpus: options.cpus } : {}) });
+  return { child, port };
+}
+
+export async function stopDaemon(child: ChildProcess): Promise<void> {
+  // SIGTERM first, so that a --cpu-prof in BENCH_NODE_FLAGS is written; the drain is cut short.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  child.kill('SIGKILL');
+}
+
+/** Sum of peregrine_dropped_total per output. */
+export function droppedOf(metricsText: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of metricsText.matchAll(/^peregrine_dropped_total\{output="([^"]+)"[^}]*\} ([\d.e+]+)$/gm)) out[m[1] as string] = (out[m[1] as string] ?? 0) + Number(m[2]);
+  return out;
+}
+
+export interface BurstResult {
+  label: string;
+  acceptedPerSecond: number;
+  /** What the receiver took while wrk ran, per second of wrk's run. */
+  deliveredPerSecond: number;
+  /** Seconds after the load until the receiver had every accepted alert (NaN: not within 60 s). */
+  drainSeconds: number;
+  shed: number;
+  p50: number;
+  p99: number;
+  inDaemonP50: number;
+  rssMiB: number;
+  /** Daemon CPU time over wrk's wall time: cores in use. */
+  coresUsed: number;
+  steal: number;
+  /** The machine's 1-minute load average at the end of the load: other engineers' work on the same VM. */
+  load: number;
+}
+
+/** One default-config burst: wrk with `connections` for `seconds`, the daemon on `cpus` (all when undefined). */
+export async function burst(label: string, options: { seconds: number; connections: number; main: string; cpus?: string; loadCpus?: string }): Promise<BurstResult> {
+  const sink = await startWebhookSink(options.loadCpus ? { cpus: options.loadCpus } : {});
+  const daemon = await startDefaultDaemon(sink.port, { main: options.main, ...(options.cpus ? { cpus: options.cpus } : {}) });
+  try {
+    const pid = daemon.child.pid as number;
+    const before = procStats(pid);
+    const machineBefore = machineCpu();
+    const sinkBefore = (await sink.count()).alerts;
+    const measured = await wrk(`http://127.0.0.1:${daemon.port}/`, { connections: options.connections, seconds: options.seconds, bodies: SINGLE_BODIES, ...(options.loadCpus ? { cpus: options.loadCpus } : {}) });
+    const sinkAfter = (await sink.count()).alerts;
+    const steal = stealShare(machineBefore, machineCpu());
+    const load = loadavg()[0] as number;
+    const after = procStats(pid);
+    if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
+    const drainStart = performance.now();
+    let drainSeconds = NaN;
+    while (performance.now() - drainStart < 60_000) {
+      if ((await sink.count()).alerts - sinkBefore >= measured.requests) {
+        drainSeconds = (performance.now() - drainStart) / 1000;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const metricsText = await (await fetch(`http://127.0.0.1:${daemon.port}/metrics`)).text();
+    return {
+      label,
+      acceptedPerSecond: measured.requests / measured.seconds,
+      deliveredPerSecond: (sinkAfter - sinkBefore) / measured.seconds,
+      drainSeconds,
+      shed: Object.values(droppedOf(metricsText)).reduce((a, b) => a + b, 0),
+      p50: measured.p50,
+      p99: measured.p99,
+      inDaemonP50: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.5),
+      rssMiB: procStats(pid).rssPeakKiB / 1024,
+      coresUsed: (after.cpuTicks - before.cpuTicks) / 100 / measured.seconds,
+      steal,
+      load,
+    };
+  } finally {
+    await stopDaemon(daemon.child);
+    sink.child.kill('SIGTERM');
+  }
+}
+
+const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
+
+export function printBursts(title: string, results: BurstResult[]): void {
+  console.log(`\n${title}\n`);
+  console.log('| run | accepted/s | delivered/s during load | delivered / accepted | drain after load s | shed | p50 ms | p99 ms | in daemon p50 ms | peak RSS MiB | daemon cores used | steal % | load avg |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.label} | ${f(r.acceptedPerSecond)} | ${f(r.deliveredPerSecond)} | ${f((100 * r.deliveredPerSecond) / r.acceptedPerSecond)} % | ${f(r.drainSeconds, 1)} | ${f(r.shed)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.inDaemonP50, 2)} | ${f(r.rssMiB)} | ${f(r.coresUsed, 2)} | ${f(100 * r.steal, 1)} | ${f(r.load, 1)} |`,
+    );
+  }
+}
+
+/** `default` (32 connections) or `falco-default` (1): `runs` runs of the default config per build, interleaved. */
+export async function defaultScenario(seconds: number, runs: number, connections = 32): Promise<void> {
+  const results: BurstResult[] = [];
+  for (let i = 1; i <= runs; i++) {
+    for (const [build, main] of BUILDS) {
+      process.stderr.write(`bench: default, ${connections} connection(s), ${build}, ${i}/${runs}, ${seconds} s …\n`);
+      results.push(await burst(`${build} #${i}`, { seconds, connections, main }));
+    }
+  }
+  printBursts(`${connections === 1 ? 'falco-default' : 'default'}: embedded default config (spool, trail, stdout) + webhook to a fast receiver, wrk ${connections} connection(s), ${seconds} s`, results);
+}
+
+/** `cores`: the daemon on CPU 0, then on CPUs 0 and 1, `pairs` times interleaved; wrk and the receiver on CPU 1. */
+export async function coresScenario(seconds: number, pairs: number): Promise<void> {
+  const one = new Map<string, BurstResult[]>(BUILDS.map(([build]) => [build, []]));
+  const two = new Map<string, BurstResult[]>(BUILDS.map(([build]) => [build, []]));
+  const all: BurstResult[] = [];
+  for (let i = 1; i <= pairs; i++) {
+    for (const [build, main] of BUILDS) {
+      process.stderr.write(`bench: cores, ${build}, pair ${i}/${pairs}, ${seconds} s each …\n`);
+      const r1 = await burst(`${build}, 1 core (taskset -c 0) #${i}`, { seconds, connections: 32, main, cpus: '0', loadCpus: '1' });
+      const r2 = await burst(`${build}, 2 cores (taskset -c 0,1) #${i}`, { seconds, connections: 32, main, cpus: '0,1', loadCpus: '1' });
+      one.get(build)?.push(r1);
+      two.get(build)?.push(r2);
+      all.push(r1, r2);
+    }
+  }
+  printBursts(`cores: the default burst with the daemon on 1 vs 2 CPUs (wrk and the receiver on CPU 1), ${seconds} s each, interleaved`, all);
+  for (const [build] of BUILDS) {
+    const ones = one.get(build) ?? [];
+    const twos = two.get(build) ?? [];
+    const ratio = (pick: (r: BurstResult) => number) => ones.map((r, i) => f(pick(twos[i] as BurstResult) / pick(r), 2)).join(', ');
+    console.log(`\n${build}: 2-core / 1-core per pair: accepted ${ratio((r) => r.acceptedPerSecond)}; delivered during load ${ratio((r) => r.deliveredPerSecond)}`);
+  }
+}

@@ -1,0 +1,119 @@
+// The spool's hot-path writes, in one transaction per batch: new alerts with a delivery row per
+// output (evicting lower-priority alerts to stay under maxbytes), deliveries done and rescheduled.
+// Runs on the spool's writer thread (writer-thread.ts) in the daemon, in-process in `peregrine dlq`.
+// The highest id and the byte count live in a BigInt64Array shared with the main thread
+// ([0] highest id ever allocated, [1] alert bytes held): the main thread reads them (metrics,
+// replay) and changes the bytes when it dead-letters an alert.
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { AckMark } from './ack-mark.ts';
+
+interface AppendRow {
+  uuid: string;
+  /** priorityRank of the alert. */
+  rank: number;
+  receivedAt: number;
+  bytes: number;
+  json: string;
+  outputs: string[];
+}
+
+export interface Batch {
+  appends: AppendRow[];
+  /** [output, spool id] */
+  completes: [string, number][];
+  /** [attempts, next at, output, spool id] */
+  reschedules: [number, number, string, number][];
+}
+
+export interface BatchResult {
+  /** Per append: its spool id, or null when refused (the spool is full of alerts as high as it). */
+  ids: (number | null)[];
+  /** Alerts evicted to make room: [spool id, outputs that still had it, priority rank]. */
+  evictions: [number, string[], number][];
+  seconds: number;
+}
+
+export const HWM = 0;
+export const BYTES = 1;
+
+export class BatchWriter {
+  private readonly db: DatabaseSync;
+  private readonly stmt: Record<string, StatementSync>;
+  private readonly counters: BigInt64Array;
+  private readonly maxbytes: number;
+  private readonly ackMark: AckMark;
+
+  constructor(db: DatabaseSync, counters: BigInt64Array, maxbytes: number, ackMark: AckMark) {
+    this.db = db;
+    this.counters = counters;
+    this.maxbytes = maxbytes;
+    this.ackMark = ackMark;
+    this.stmt = {
+      insertAlert: db.prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?, ?)'),
+      saveHwm: db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('hwm', ?)"),
+      insertDelivery: db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
+      deleteDelivery: db.prepare('DELETE FROM deliveries WHERE output = ? AND alert_id = ?'),
+      deleteOrphan: db.prepare('DELETE FROM alerts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?) RETURNING bytes'),
+      reschedule: db.prepare('UPDATE deliveries SET attempts = ?, next_at = ? WHERE output = ? AND alert_id = ?'),
+      victim: db.prepare('SELECT id, priority, bytes FROM alerts ORDER BY priority ASC, id DESC LIMIT 1'),
+      deleteAlert: db.prepare('DELETE FROM alerts WHERE id = ?'),
+      deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE alert_id = ? RETURNING output'),
+    };
+  }
+
+  /** Commits the batch (and `alsoWrite`'s writes); throws (rolled back, counters unchanged) when the commit fails. */
+  commit(batch: Batch, alsoWrite?: () => void): BatchResult {
+    const started = performance.now();
+    const hwmBefore = Atomics.load(this.counters, HWM);
+    let bytes = 0;
+    const ids: (number | null)[] = [];
+    const evictions: [number, string[], number][] = [];
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const [output, id] of batch.completes) bytes -= this.forgetRow(output, id);
+      for (const args of batch.reschedules) this.stmt.reschedule?.run(...args);
+      for (const row of batch.appends) {
+        const held = () => Number(Atomics.load(this.counters, BYTES)) + bytes;
+        let refused = false;
+        while (held() + row.bytes > this.maxbytes) {
+          const victim = this.stmt.victim?.get() as { id: number; priority: number; bytes: number } | undefined;
+          if (!victim || victim.priority >= row.rank) {
+            refused = true;
+            break;
+          }
+          const outputs = (this.stmt.deleteDeliveries?.all(victim.id) as { output: string }[]).map((r) => r.output);
+          this.stmt.deleteAlert?.run(victim.id);
+          bytes -= Number(victim.bytes);
+          evictions.push([Number(victim.id), outputs, Number(victim.priority)]);
+        }
+        if (refused) {
+          ids.push(null);
+          continue;
+        }
+        const id = Number(Atomics.add(this.counters, HWM, 1n)) + 1;
+        this.stmt.insertAlert?.run(id, row.uuid, row.rank, row.receivedAt, row.bytes, row.json);
+        for (const output of row.outputs) this.stmt.insertDelivery?.run(output, id);
+        bytes += row.bytes;
+        ids.push(id);
+      }
+      alsoWrite?.();
+      const hwm = Atomics.load(this.counters, HWM);
+      if (hwm !== hwmBefore) this.stmt.saveHwm?.run(String(hwm));
+      this.db.exec('COMMIT');
+      if (hwm !== hwmBefore) this.ackMark.write(Number(hwm));
+    } catch (err) {
+      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      Atomics.store(this.counters, HWM, hwmBefore);
+      throw err;
+    }
+    Atomics.add(this.counters, BYTES, BigInt(bytes));
+    return { ids, evictions, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /** Forgets one delivery inside the caller's transaction; returns the bytes of the alert when that was its last. */
+  forgetRow(output: string, id: number): number {
+    this.stmt.deleteDelivery?.run(output, id);
+    const gone = this.stmt.deleteOrphan?.get(id, id) as { bytes: number } | undefined;
+    return gone ? Number(gone.bytes) : 0;
+  }
+}
