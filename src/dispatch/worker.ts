@@ -1,7 +1,7 @@
 // One worker per output instance. It orchestrates delivery and owns nothing else: the queue bounds
-// and sheds (queue.ts), the batcher says when to send (batcher.ts), the plugin sends and classifies,
-// the retry policy judges each alert (retry-policy.ts), the health tracker says ok/retrying/failing
-// (output-health.ts), and accounting counts how every alert ended (accounting.ts).
+// and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer says whether it may
+// (pacer.ts), the sender makes one attempt and judges it (sender.ts), the health tracker says
+// ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
@@ -10,15 +10,18 @@ import { backoffMs } from './backoff.ts';
 import { Batcher } from './batcher.ts';
 import { Connector } from './connector.ts';
 import type { DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
+import { Endings } from './endings.ts';
 import { errorMessage } from './errors.ts';
 import { HealthcheckLoop } from './healthcheck.ts';
 import { InFlight } from './in-flight.ts';
 import { FAILING_AFTER, OutputHealthTracker } from './output-health.ts';
 import { Pacer } from './pacer.ts';
 import { AlertQueue, QueueEntry } from './queue.ts';
-import type { SendResult } from './result.ts';
-import { judge, type Verdict } from './retry-policy.ts';
-import { buildScrubber, scrubResult, secretValues, type Scrubber } from './scrub.ts';
+import { readBack, type Loaded } from './read-back.ts';
+import type { Verdict } from './retry-policy.ts';
+import { buildScrubber, secretValues, type Scrubber } from './scrub.ts';
+import { Sender } from './sender.ts';
+import { SpoolLink } from './spool-link.ts';
 
 export type { DeliveryJournal, DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
 
@@ -37,6 +40,9 @@ export class OutputWorker {
   private readonly batcher: Batcher;
   private readonly health: OutputHealthTracker;
   private readonly accounting: Accounting;
+  private readonly spool: SpoolLink;
+  private readonly endings: Endings;
+  private readonly sender: Sender;
   private readonly inFlight = new InFlight();
   private readonly connector: Connector<unknown>;
   private readonly pacer: Pacer;
@@ -51,8 +57,6 @@ export class OutputWorker {
   /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
   private forward: ((entry: QueueEntry) => void) | undefined;
   private readonly stopWatching: () => void;
-  /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
-  private readonly bySpoolId = new Map<number, QueueEntry>();
   /** Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters). */
   private readonly scrub: Scrubber;
 
@@ -65,15 +69,17 @@ export class OutputWorker {
     this.log = deps.log;
     this.random = deps.random ?? Math.random;
     this.scrub = buildScrubber(secretValues(plugin.schema, options));
+    this.spool = new SpoolLink(name, deps.journal);
     // Alerts more than a few batches deep are held compact until taken: by their spool id alone when
     // the spool is on, else as their JSON.
-    const journal = deps.journal;
     const hotDepth = Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency);
-    this.queue = new AlertQueue(settings.queue, hotDepth, journal ? (spoolId) => journal.json(spoolId) : undefined);
+    this.queue = new AlertQueue(settings.queue, hotDepth, this.spool.reader());
     this.batcher = new Batcher(settings.batch, deps.clock, () => this.pump());
     this.pacer = new Pacer({ probems: settings.retry.probems, sendrate: settings.sendrate, clock: deps.clock, wake: () => this.pump() });
     this.health = new OutputHealthTracker(deps.clock, this.log);
     this.accounting = new Accounting(name, { metrics: deps.metrics, deadLetters: deps.deadLetters, clock: deps.clock, log: this.log });
+    this.endings = new Endings(name, { spool: this.spool, accounting: this.accounting, trail: deps.trail, log: this.log });
+    this.sender = new Sender(name, { plugin, options, settings, scrub: this.scrub }, deps);
     this.connector = new Connector({
       backoff: settings.retry,
       clock: deps.clock,
@@ -129,7 +135,7 @@ export class OutputWorker {
       this.forward(entry);
       return true;
     }
-    if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
+    this.spool.track([entry]);
     const shed = this.queue.push(entry);
     this.shed(shed);
     this.pump();
@@ -152,13 +158,8 @@ export class OutputWorker {
 
   /** The spool evicted this alert to stay under spool.maxbytes: drop it from the queue (counted by the caller). */
   discard(spoolId: number): void {
-    const entry = this.bySpoolId.get(spoolId);
-    if (!entry) return;
-    this.bySpoolId.delete(spoolId);
-    if (this.queue.remove(entry)) {
-      this.accounting.evicted();
-      this.deps.trail?.ended(this.name, [entry], 'dropped', 'evicted from the full spool (spool.maxbytes)');
-    }
+    const entry = this.spool.take(spoolId);
+    if (entry && this.queue.remove(entry)) this.endings.evicted(entry);
   }
 
   /** Restored retry state: send nothing before this time (ms). */
@@ -189,10 +190,7 @@ export class OutputWorker {
     await this.within(ABORT_GRACE_MS, this.inFlight.settled());
     if (this.inFlight.requests > 0) this.log.error({ inDoubt: this.inFlight.alerts }, 'requests still in flight at shutdown: delivery of these alerts is unknown');
     const left = this.queue.drainAll();
-    if (!keepLeftovers) {
-      this.accounting.dropped(left, 'shutdown');
-      this.deps.trail?.ended(this.name, left, 'dropped', 'not delivered before the shutdown deadline (memory-only mode)');
-    }
+    if (!keepLeftovers) this.endings.shutdown(left);
     return left;
   }
 
@@ -214,7 +212,7 @@ export class OutputWorker {
     this.stopWatching();
     await this.inFlight.settled();
     const left = this.queue.drainAll();
-    for (const entry of left) if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
+    this.spool.untrack(left);
     if (this.connected) await this.closeClient(this.client);
     return left;
   }
@@ -222,18 +220,14 @@ export class OutputWorker {
   /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
     this.seq = Math.max(this.seq, predecessor.seq);
-    for (const entry of entries) if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
+    this.spool.track(entries);
     this.shed(this.queue.restore(entries));
     this.pump();
   }
 
   /** Hot reload: alerts queued for an instance the new config removed end as dead letters, named. */
   deadLetterRemoved(entries: readonly QueueEntry[]): void {
-    const detail = `output "${this.name}" was removed by a config reload`;
-    for (const entry of this.loaded([...entries])) {
-      this.accounting.deadLetter(entry.entry, 'output_removed', detail);
-      this.deps.trail?.ended(this.name, [entry.entry], 'dead_lettered', detail);
-    }
+    for (const { entry } of this.loaded(entries)) this.endings.removed(entry);
   }
 
   private stop(): void {
@@ -283,53 +277,15 @@ export class OutputWorker {
     if (this.isIdle()) this.notifyIdle();
   }
 
-  /**
-   * The entries of a batch with their alerts loaded. One held compact in the spool is read back here;
-   * when the spool cannot give it back, it is dropped, counted (reason "spool_read") and logged.
-   */
-  private loaded(batch: QueueEntry[]): { entry: QueueEntry; alert: Alert }[] {
-    const out: { entry: QueueEntry; alert: Alert }[] = [];
-    for (const entry of batch) {
-      try {
-        out.push({ entry, alert: entry.load() });
-      } catch (err) {
-        this.forget(entry);
-        this.accounting.dropped([entry], 'spool_read');
-        this.deps.trail?.ended(this.name, [entry], 'dropped', 'could not be read back from the spool');
-        this.log.error(
-          { spoolId: entry.spoolId, priority: entry.priority, err: errorMessage(err) },
-          'a queued alert could not be read back from the spool: dropped (see peregrine_dropped_total{reason="spool_read"})',
-        );
-      }
-    }
-    return out;
+  /** The entries' alerts, read back; an unreadable one ends here (endings.ts) and is left out. */
+  private loaded(entries: readonly QueueEntry[]): Loaded[] {
+    return readBack(entries, (entry, err) => this.endings.unreadable(entry, err));
   }
 
-  private async send(batch: { entry: QueueEntry; alert: Alert }[]): Promise<void> {
+  private async send(batch: Loaded[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
     this.pacer.attempted();
-    const startedAt = this.deps.clock.now();
-    const timer = this.deps.clock.setTimeout(() => controller.abort(new Error(`timed out after ${this.settings.timeoutms} ms`)), this.settings.timeoutms);
-    const started = performance.now();
-    let result: SendResult;
-    try {
-      const derive = this.deps.derive;
-      result = await this.plugin.sendBatch(
-        derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert),
-        { options: this.options, client: this.client, signal: controller.signal, log: this.log, clock: this.deps.clock },
-      );
-    } catch (err) {
-      result = { kind: 'retry', reason: controller.signal.aborted ? errorMessage(controller.signal.reason) : errorMessage(err) };
-    } finally {
-      this.deps.clock.clearTimeout(timer);
-    }
-    result = scrubResult(result, this.scrub);
-    const latencyMs = performance.now() - started;
-    this.deps.metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
-    this.deps.metrics.batchSize.observe({ output: this.name }, batch.length);
-    const entries = batch.map((b) => b.entry);
-    const verdict = judge(entries, result, this.settings.retry, this.deps.clock.now());
-    this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
+    const verdict = await this.sender.attempt(batch, this.client, controller);
     this.settle(verdict);
     this.inFlight.end(controller, batch.length);
     this.pump();
@@ -337,12 +293,7 @@ export class OutputWorker {
   }
 
   private settle(verdict: Verdict): void {
-    for (const entry of verdict.delivered) this.forget(entry);
-    this.accounting.delivered(verdict.delivered.length, verdict.duplicates);
-    for (const { entry, reason, detail } of verdict.deadLetters) {
-      if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
-      this.accounting.deadLetter(entry, reason, detail);
-    }
+    this.endings.settled(verdict);
     if (verdict.retry) this.retryLater(verdict);
     else if (verdict.delivered.length > 0) {
       this.pacer.succeeded(); // the destination is back: release the queue at full concurrency
@@ -366,24 +317,12 @@ export class OutputWorker {
         failing ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
       );
     }
-    const journal = this.deps.journal;
-    if (journal) {
-      for (const entry of verdict.again) if (entry.spoolId !== undefined) journal.reschedule(this.name, entry.spoolId, entry.attempts, this.pacer.pausedUntil);
-    }
+    this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
     this.shed(this.queue.restore(verdict.again));
   }
 
   private shed(shed: QueueEntry[]): void {
-    for (const entry of shed) this.forget(entry);
-    this.accounting.shed(shed, this.queue.size, this.settings.queue);
-    if (shed.length) this.deps.trail?.ended(this.name, shed, 'shed', 'queue full (queue.maxalerts / queue.maxbytes): lowest priority shed first');
-  }
-
-  /** The alert is done here (delivered or dropped): the spool forgets this delivery. */
-  private forget(entry: QueueEntry): void {
-    if (entry.spoolId === undefined) return;
-    this.bySpoolId.delete(entry.spoolId);
-    this.deps.journal?.complete(this.name, entry.spoolId);
+    this.endings.shed(shed, this.queue.size, this.settings.queue);
   }
 
   private notifyIdle(): void {
