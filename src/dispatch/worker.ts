@@ -1,74 +1,64 @@
 // One worker per output instance. It orchestrates delivery and owns nothing else: the queue bounds
-// and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer says whether it may
-// (pacer.ts), the sender makes one attempt and judges it (sender.ts), the health tracker says
-// ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
+// and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer whether it may
+// (pacer.ts), the sender makes one attempt and judges it (sender.ts), a failed attempt backs off
+// (failure-streak.ts), the connection holds the plugin's client (connection.ts), the health tracker
+// says ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { Accounting } from './accounting.ts';
-import { backoffMs } from './backoff.ts';
 import { Batcher } from './batcher.ts';
-import { Connector } from './connector.ts';
+import { Connection } from './connection.ts';
 import type { DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
 import { Endings } from './endings.ts';
-import { errorMessage } from './errors.ts';
-import { HealthcheckLoop } from './healthcheck.ts';
+import { FailureStreak } from './failure-streak.ts';
 import { InFlight } from './in-flight.ts';
-import { FAILING_AFTER, OutputHealthTracker } from './output-health.ts';
+import { OutputHealthTracker } from './output-health.ts';
 import { Pacer } from './pacer.ts';
 import { AlertQueue, QueueEntry } from './queue.ts';
 import { readBack, type Loaded } from './read-back.ts';
 import type { Verdict } from './retry-policy.ts';
-import { buildScrubber, secretValues, type Scrubber } from './scrub.ts';
+import { buildScrubber, secretValues } from './scrub.ts';
 import { Sender } from './sender.ts';
+import { abortInFlight, within } from './shutdown.ts';
 import { SpoolLink } from './spool-link.ts';
 
 export type { DeliveryJournal, DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
-
-/** How long shutdown waits for aborted requests to settle before reporting their alerts in doubt. */
-const ABORT_GRACE_MS = 2000;
 
 export class OutputWorker {
   readonly name: string;
   readonly plugin: AnyOutputPlugin;
   readonly settings: DeliverySettings;
-  private readonly options: Record<string, unknown>;
   private readonly deps: WorkerDeps;
   private readonly log: Logger;
-  private readonly random: () => number;
   private readonly queue: AlertQueue;
   private readonly batcher: Batcher;
+  private readonly pacer: Pacer;
   private readonly health: OutputHealthTracker;
   private readonly accounting: Accounting;
   private readonly spool: SpoolLink;
   private readonly endings: Endings;
+  private readonly connection: Connection;
   private readonly sender: Sender;
+  private readonly failures: FailureStreak;
   private readonly inFlight = new InFlight();
-  private readonly connector: Connector<unknown>;
-  private readonly pacer: Pacer;
-  private healthLoop: HealthcheckLoop | undefined;
+  private readonly stopWatching: () => void;
 
-  private client: unknown;
-  private connected = false;
   private closed = false;
   private draining = false;
   private seq = 0;
   private idleWaiters: (() => void)[] = [];
   /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
   private forward: ((entry: QueueEntry) => void) | undefined;
-  private readonly stopWatching: () => void;
-  /** Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters). */
-  private readonly scrub: Scrubber;
 
   constructor(name: string, plugin: AnyOutputPlugin, options: Record<string, unknown>, settings: DeliverySettings, deps: WorkerDeps) {
     this.name = name;
     this.plugin = plugin;
-    this.options = options;
     this.settings = settings;
     this.deps = deps;
     this.log = deps.log;
-    this.random = deps.random ?? Math.random;
-    this.scrub = buildScrubber(secretValues(plugin.schema, options));
+    // Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters).
+    const scrub = buildScrubber(secretValues(plugin.schema, options));
     this.spool = new SpoolLink(name, deps.journal);
     // Alerts more than a few batches deep are held compact until taken: by their spool id alone when
     // the spool is on, else as their JSON.
@@ -79,18 +69,10 @@ export class OutputWorker {
     this.health = new OutputHealthTracker(deps.clock, this.log);
     this.accounting = new Accounting(name, { metrics: deps.metrics, deadLetters: deps.deadLetters, clock: deps.clock, log: this.log });
     this.endings = new Endings(name, { spool: this.spool, accounting: this.accounting, trail: deps.trail, log: this.log });
-    this.sender = new Sender(name, { plugin, options, settings, scrub: this.scrub }, deps);
-    this.connector = new Connector({
-      backoff: settings.retry,
-      clock: deps.clock,
-      random: this.random,
-      onFailure: (err, failures, retryInMs) => {
-        this.health.connectFailed(this.scrub(errorMessage(err)));
-        if (failures === 1 || failures % 10 === 0) {
-          this.log.error({ err: this.scrub(errorMessage(err)), retryInMs, attempt: failures }, 'output cannot connect; alerts wait in its queue');
-        }
-      },
-    });
+    this.connection = new Connection(name, { plugin, options, settings, scrub, health: this.health }, deps);
+    this.sender = new Sender(name, { plugin, options, settings, scrub }, deps);
+    const random = deps.random ?? Math.random;
+    this.failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log });
     this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
@@ -99,33 +81,7 @@ export class OutputWorker {
 
   /** Connects the plugin (retrying with backoff until it works) and starts delivering. Never throws. */
   async start(): Promise<void> {
-    const connected = await this.connector.run(() =>
-      this.plugin.connect?.(this.options, {
-        ...this.deps.connect,
-        name: this.name,
-        log: this.log,
-        timeoutMs: this.settings.timeoutms,
-        concurrency: this.settings.maxconcurrency,
-        clock: this.deps.clock,
-      }),
-    );
-    if (!connected) return;
-    if (this.closed) return void this.closeClient(connected.client);
-    this.client = connected.client;
-    this.connected = true;
-    this.health.connectSucceeded();
-    const healthcheck = this.plugin.healthcheck;
-    if (healthcheck) {
-      this.healthLoop = new HealthcheckLoop({
-        check: (signal) => healthcheck({ options: this.options, client: this.client, signal, clock: this.deps.clock }),
-        report: (result, atStart) => this.health.healthcheck(result.message === undefined ? result : { ...result, message: this.scrub(result.message) }, atStart),
-        clock: this.deps.clock,
-        timeoutMs: this.settings.timeoutms,
-        intervalMs: this.deps.healthIntervalMs ?? 30_000,
-      });
-      await this.healthLoop.start();
-    }
-    this.pump();
+    if (await this.connection.open(() => this.closed)) this.pump();
   }
 
   /** Queues an alert for delivery. Returns false when the queue shed it right away. */
@@ -175,20 +131,16 @@ export class OutputWorker {
 
   /**
    * Graceful shutdown: send everything now (no batching delay), keep retrying until the deadline,
-   * then abort what is in flight. Returns the alerts that were not delivered; with `keepLeftovers`
-   * (the spool holds them for the next start) they are not counted as dropped.
+   * then abort what is in flight (shutdown.ts). Returns the alerts that were not delivered; with
+   * `keepLeftovers` (the spool holds them for the next start) they are not counted as dropped.
    */
   async drain(deadlineMs: number, keepLeftovers = false): Promise<QueueEntry[]> {
     this.draining = true;
     this.batcher.flushNow();
     this.pump();
-    await this.within(deadlineMs, this.idle());
+    await within(this.deps.clock, deadlineMs, this.idle());
     this.closed = true;
-    this.inFlight.abortAll(new Error('shutting down'));
-    // Aborted requests settle as retries and come back to the queue; a client that ignores the
-    // signal gets ABORT_GRACE_MS, after which its alerts are reported as in doubt.
-    await this.within(ABORT_GRACE_MS, this.inFlight.settled());
-    if (this.inFlight.requests > 0) this.log.error({ inDoubt: this.inFlight.alerts }, 'requests still in flight at shutdown: delivery of these alerts is unknown');
+    await abortInFlight(this.inFlight, this.deps.clock, this.log);
     const left = this.queue.drainAll();
     if (!keepLeftovers) this.endings.shutdown(left);
     return left;
@@ -197,7 +149,7 @@ export class OutputWorker {
   async close(): Promise<void> {
     this.stop();
     this.inFlight.abortAll(new Error('shutting down'));
-    if (this.connected) await this.closeClient(this.client);
+    await this.connection.close();
   }
 
   /**
@@ -213,7 +165,7 @@ export class OutputWorker {
     await this.inFlight.settled();
     const left = this.queue.drainAll();
     this.spool.untrack(left);
-    if (this.connected) await this.closeClient(this.client);
+    await this.connection.close();
     return left;
   }
 
@@ -232,25 +184,9 @@ export class OutputWorker {
 
   private stop(): void {
     this.closed = true;
-    this.connector.cancel();
-    this.healthLoop?.close();
+    this.connection.stop();
     this.batcher.close();
     this.pacer.close();
-  }
-
-  private async closeClient(client: unknown): Promise<void> {
-    try {
-      await this.plugin.close?.(client);
-    } catch (err) {
-      this.log.warn({ err: errorMessage(err) }, 'output did not close cleanly');
-    }
-  }
-
-  /** Waits for `promise`, at most `ms` on the worker's clock. */
-  private async within(ms: number, promise: Promise<void>): Promise<void> {
-    let timer: unknown;
-    await Promise.race([promise, new Promise<void>((resolve) => (timer = this.deps.clock.setTimeout(resolve, ms)))]);
-    this.deps.clock.clearTimeout(timer);
   }
 
   private isIdle(): boolean {
@@ -258,7 +194,7 @@ export class OutputWorker {
   }
 
   private pump(): void {
-    if (this.closed || !this.connected) return;
+    if (this.closed || !this.connection.connected) return;
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
       if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
@@ -285,40 +221,21 @@ export class OutputWorker {
   private async send(batch: Loaded[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
     this.pacer.attempted();
-    const verdict = await this.sender.attempt(batch, this.client, controller);
+    const verdict = await this.sender.attempt(batch, this.connection.client, controller);
     this.settle(verdict);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
   }
 
+  /** Applies a verdict: what ended is recorded, what failed backs off and goes back to the queue. */
   private settle(verdict: Verdict): void {
     this.endings.settled(verdict);
-    if (verdict.retry) this.retryLater(verdict);
-    else if (verdict.delivered.length > 0) {
-      this.pacer.succeeded(); // the destination is back: release the queue at full concurrency
-      const ended = this.health.sendSucceeded();
-      if (ended > 0) this.log.info({ afterFailures: ended }, 'output recovered');
-    }
-  }
-
-  /** A failed attempt: back off, log the failure streak at its milestones, and put the alerts back. */
-  private retryLater(verdict: Verdict): void {
-    const outcome = verdict.retry as NonNullable<Verdict['retry']>;
-    const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
-    const delay = backoffMs(this.settings.retry, failures, this.random, verdict.retryAfterMs);
-    this.pacer.failed(delay, verdict.retryAfterMs !== undefined);
-    const reason = outcome.auth ? 'auth' : verdict.retryAfterMs !== undefined ? 'throttled' : 'error';
-    this.deps.metrics.retries.inc({ output: this.name, reason }, verdict.again.length);
-    if (failures === 1 || failures === FAILING_AFTER || failures % 50 === 0) {
-      const failing = failures >= FAILING_AFTER;
-      this.log[failing ? 'error' : 'warn'](
-        { reason: outcome.reason, failures, retryInMs: delay, queued: this.queue.size + verdict.again.length },
-        failing ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
-      );
-    }
-    this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
-    this.shed(this.queue.restore(verdict.again));
+    if (verdict.retry) {
+      this.failures.failed(verdict, this.queue.size);
+      this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
+      this.shed(this.queue.restore(verdict.again));
+    } else if (verdict.delivered.length > 0) this.failures.ended();
   }
 
   private shed(shed: QueueEntry[]): void {
