@@ -30,7 +30,7 @@ export class Endings {
     this.accounting.delivered(verdict.delivered.length, verdict.duplicates);
     for (const { entry, reason, detail } of verdict.deadLetters) {
       // The dead-letter store drops the spool's pending delivery itself, in the same step.
-      this.spool.untrack([entry]);
+      this.spool.untrack(entry);
       this.accounting.deadLetter(entry, reason, detail);
     }
   }

@@ -21,14 +21,14 @@ export class SpoolLink {
     return journal ? (spoolId) => journal.json(spoolId) : undefined;
   }
 
-  /** The entries are queued (or in flight) here. */
-  track(entries: Iterable<QueueEntry>): void {
-    for (const entry of entries) if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
+  /** The entry is queued (or in flight) here. */
+  track(entry: QueueEntry): void {
+    if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
   }
 
-  /** The entries left this output another way (a dead letter, handed over on reload): the journal is not told. */
-  untrack(entries: Iterable<QueueEntry>): void {
-    for (const entry of entries) if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
+  /** The entry left this output another way (a dead letter, handed over on reload): the journal is not told. */
+  untrack(entry: QueueEntry): void {
+    if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
   }
 
   /** Takes out the entry with this spool id (the spool evicted it); undefined when none is held here. */

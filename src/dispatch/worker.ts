@@ -91,7 +91,7 @@ export class OutputWorker {
       this.forward(entry);
       return true;
     }
-    this.spool.track([entry]);
+    this.spool.track(entry);
     const shed = this.queue.push(entry);
     this.shed(shed);
     this.pump();
@@ -164,7 +164,7 @@ export class OutputWorker {
     this.stopWatching();
     await this.inFlight.settled();
     const left = this.queue.drainAll();
-    this.spool.untrack(left);
+    for (const entry of left) this.spool.untrack(entry);
     await this.connection.close();
     return left;
   }
@@ -172,7 +172,7 @@ export class OutputWorker {
   /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
     this.seq = Math.max(this.seq, predecessor.seq);
-    this.spool.track(entries);
+    for (const entry of entries) this.spool.track(entry);
     this.shed(this.queue.restore(entries));
     this.pump();
   }
