@@ -1,90 +1,78 @@
 // One worker per output instance. It orchestrates delivery and owns nothing else: the queue bounds
-// and sheds (queue.ts), the batcher says when to send (batcher.ts), the plugin sends and classifies,
-// the retry policy judges each alert (retry-policy.ts), the health tracker says ok/retrying/failing
-// (output-health.ts), and accounting counts how every alert ended (accounting.ts).
+// and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer whether it may
+// (pacer.ts), the sender makes one attempt and judges it (sender.ts), a failed attempt backs off
+// (failure-streak.ts), the connection holds the plugin's client (connection.ts), the health tracker
+// says ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { Accounting } from './accounting.ts';
-import { backoffMs } from './backoff.ts';
 import { Batcher } from './batcher.ts';
-import { Connector } from './connector.ts';
+import { Connection } from './connection.ts';
 import type { DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
-import { errorMessage } from './errors.ts';
-import { HealthcheckLoop } from './healthcheck.ts';
+import { Endings } from './endings.ts';
+import { FailureStreak } from './failure-streak.ts';
 import { InFlight } from './in-flight.ts';
-import { FAILING_AFTER, OutputHealthTracker } from './output-health.ts';
+import { OutputHealthTracker } from './output-health.ts';
 import { Pacer } from './pacer.ts';
 import { AlertQueue, QueueEntry } from './queue.ts';
-import type { SendResult } from './result.ts';
-import { judge, type Verdict } from './retry-policy.ts';
-import { buildScrubber, scrubResult, secretValues, type Scrubber } from './scrub.ts';
+import { readBack, type Loaded } from './read-back.ts';
+import type { Verdict } from './retry-policy.ts';
+import { buildScrubber, secretValues } from './scrub.ts';
+import { Sender } from './sender.ts';
+import { abortInFlight, within } from './shutdown.ts';
+import { SpoolLink } from './spool-link.ts';
 
 export type { DeliveryJournal, DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
-
-/** How long shutdown waits for aborted requests to settle before reporting their alerts in doubt. */
-const ABORT_GRACE_MS = 2000;
 
 export class OutputWorker {
   readonly name: string;
   readonly plugin: AnyOutputPlugin;
   readonly settings: DeliverySettings;
-  private readonly options: Record<string, unknown>;
   private readonly deps: WorkerDeps;
   private readonly log: Logger;
-  private readonly random: () => number;
   private readonly queue: AlertQueue;
   private readonly batcher: Batcher;
+  private readonly pacer: Pacer;
   private readonly health: OutputHealthTracker;
   private readonly accounting: Accounting;
+  private readonly spool: SpoolLink;
+  private readonly endings: Endings;
+  private readonly connection: Connection;
+  private readonly sender: Sender;
+  private readonly failures: FailureStreak;
   private readonly inFlight = new InFlight();
-  private readonly connector: Connector<unknown>;
-  private readonly pacer: Pacer;
-  private healthLoop: HealthcheckLoop | undefined;
+  private readonly stopWatching: () => void;
 
-  private client: unknown;
-  private connected = false;
   private closed = false;
   private draining = false;
   private seq = 0;
   private idleWaiters: (() => void)[] = [];
   /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
   private forward: ((entry: QueueEntry) => void) | undefined;
-  private readonly stopWatching: () => void;
-  /** Queued or in-flight entries by spool id, so a spool eviction can take one out of the queue. */
-  private readonly bySpoolId = new Map<number, QueueEntry>();
-  /** Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters). */
-  private readonly scrub: Scrubber;
 
   constructor(name: string, plugin: AnyOutputPlugin, options: Record<string, unknown>, settings: DeliverySettings, deps: WorkerDeps) {
     this.name = name;
     this.plugin = plugin;
-    this.options = options;
     this.settings = settings;
     this.deps = deps;
     this.log = deps.log;
-    this.random = deps.random ?? Math.random;
-    this.scrub = buildScrubber(secretValues(plugin.schema, options));
+    // Replaces this output's configured secrets in destination error text (reasons, logs, /healthz, dead letters).
+    const scrub = buildScrubber(secretValues(plugin.schema, options));
+    this.spool = new SpoolLink(name, deps.journal);
     // Alerts more than a few batches deep are held compact until taken: by their spool id alone when
     // the spool is on, else as their JSON.
-    const journal = deps.journal;
     const hotDepth = Math.max(1024, 2 * settings.batch.maxevents * settings.maxconcurrency);
-    this.queue = new AlertQueue(settings.queue, hotDepth, journal ? (spoolId) => journal.json(spoolId) : undefined);
+    this.queue = new AlertQueue(settings.queue, hotDepth, this.spool.reader());
     this.batcher = new Batcher(settings.batch, deps.clock, () => this.pump());
     this.pacer = new Pacer({ probems: settings.retry.probems, sendrate: settings.sendrate, clock: deps.clock, wake: () => this.pump() });
     this.health = new OutputHealthTracker(deps.clock, this.log);
     this.accounting = new Accounting(name, { metrics: deps.metrics, deadLetters: deps.deadLetters, clock: deps.clock, log: this.log });
-    this.connector = new Connector({
-      backoff: settings.retry,
-      clock: deps.clock,
-      random: this.random,
-      onFailure: (err, failures, retryInMs) => {
-        this.health.connectFailed(this.scrub(errorMessage(err)));
-        if (failures === 1 || failures % 10 === 0) {
-          this.log.error({ err: this.scrub(errorMessage(err)), retryInMs, attempt: failures }, 'output cannot connect; alerts wait in its queue');
-        }
-      },
-    });
+    this.endings = new Endings(name, { spool: this.spool, accounting: this.accounting, trail: deps.trail, log: this.log });
+    this.connection = new Connection(name, { plugin, options, settings, scrub, health: this.health }, deps);
+    this.sender = new Sender(name, { plugin, options, settings, scrub }, deps);
+    const random = deps.random ?? Math.random;
+    this.failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log });
     this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
@@ -93,33 +81,7 @@ export class OutputWorker {
 
   /** Connects the plugin (retrying with backoff until it works) and starts delivering. Never throws. */
   async start(): Promise<void> {
-    const connected = await this.connector.run(() =>
-      this.plugin.connect?.(this.options, {
-        ...this.deps.connect,
-        name: this.name,
-        log: this.log,
-        timeoutMs: this.settings.timeoutms,
-        concurrency: this.settings.maxconcurrency,
-        clock: this.deps.clock,
-      }),
-    );
-    if (!connected) return;
-    if (this.closed) return void this.closeClient(connected.client);
-    this.client = connected.client;
-    this.connected = true;
-    this.health.connectSucceeded();
-    const healthcheck = this.plugin.healthcheck;
-    if (healthcheck) {
-      this.healthLoop = new HealthcheckLoop({
-        check: (signal) => healthcheck({ options: this.options, client: this.client, signal, clock: this.deps.clock }),
-        report: (result, atStart) => this.health.healthcheck(result.message === undefined ? result : { ...result, message: this.scrub(result.message) }, atStart),
-        clock: this.deps.clock,
-        timeoutMs: this.settings.timeoutms,
-        intervalMs: this.deps.healthIntervalMs ?? 30_000,
-      });
-      await this.healthLoop.start();
-    }
-    this.pump();
+    if (await this.connection.open(() => this.closed)) this.pump();
   }
 
   /** Queues an alert for delivery. Returns false when the queue shed it right away. */
@@ -129,7 +91,7 @@ export class OutputWorker {
       this.forward(entry);
       return true;
     }
-    if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
+    this.spool.track(entry);
     const shed = this.queue.push(entry);
     this.shed(shed);
     this.pump();
@@ -152,13 +114,8 @@ export class OutputWorker {
 
   /** The spool evicted this alert to stay under spool.maxbytes: drop it from the queue (counted by the caller). */
   discard(spoolId: number): void {
-    const entry = this.bySpoolId.get(spoolId);
-    if (!entry) return;
-    this.bySpoolId.delete(spoolId);
-    if (this.queue.remove(entry)) {
-      this.accounting.evicted();
-      this.deps.trail?.ended(this.name, [entry], 'dropped', 'evicted from the full spool (spool.maxbytes)');
-    }
+    const entry = this.spool.take(spoolId);
+    if (entry && this.queue.remove(entry)) this.endings.evicted(entry);
   }
 
   /** Restored retry state: send nothing before this time (ms). */
@@ -174,32 +131,25 @@ export class OutputWorker {
 
   /**
    * Graceful shutdown: send everything now (no batching delay), keep retrying until the deadline,
-   * then abort what is in flight. Returns the alerts that were not delivered; with `keepLeftovers`
-   * (the spool holds them for the next start) they are not counted as dropped.
+   * then abort what is in flight (shutdown.ts). Returns the alerts that were not delivered; with
+   * `keepLeftovers` (the spool holds them for the next start) they are not counted as dropped.
    */
   async drain(deadlineMs: number, keepLeftovers = false): Promise<QueueEntry[]> {
     this.draining = true;
     this.batcher.flushNow();
     this.pump();
-    await this.within(deadlineMs, this.idle());
+    await within(this.deps.clock, deadlineMs, this.idle());
     this.closed = true;
-    this.inFlight.abortAll(new Error('shutting down'));
-    // Aborted requests settle as retries and come back to the queue; a client that ignores the
-    // signal gets ABORT_GRACE_MS, after which its alerts are reported as in doubt.
-    await this.within(ABORT_GRACE_MS, this.inFlight.settled());
-    if (this.inFlight.requests > 0) this.log.error({ inDoubt: this.inFlight.alerts }, 'requests still in flight at shutdown: delivery of these alerts is unknown');
+    await abortInFlight(this.inFlight, this.deps.clock, this.log);
     const left = this.queue.drainAll();
-    if (!keepLeftovers) {
-      this.accounting.dropped(left, 'shutdown');
-      this.deps.trail?.ended(this.name, left, 'dropped', 'not delivered before the shutdown deadline (memory-only mode)');
-    }
+    if (!keepLeftovers) this.endings.shutdown(left);
     return left;
   }
 
   async close(): Promise<void> {
     this.stop();
     this.inFlight.abortAll(new Error('shutting down'));
-    if (this.connected) await this.closeClient(this.client);
+    await this.connection.close();
   }
 
   /**
@@ -214,49 +164,29 @@ export class OutputWorker {
     this.stopWatching();
     await this.inFlight.settled();
     const left = this.queue.drainAll();
-    for (const entry of left) if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
-    if (this.connected) await this.closeClient(this.client);
+    for (const entry of left) this.spool.untrack(entry);
+    await this.connection.close();
     return left;
   }
 
   /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
     this.seq = Math.max(this.seq, predecessor.seq);
-    for (const entry of entries) if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
+    for (const entry of entries) this.spool.track(entry);
     this.shed(this.queue.restore(entries));
     this.pump();
   }
 
   /** Hot reload: alerts queued for an instance the new config removed end as dead letters, named. */
   deadLetterRemoved(entries: readonly QueueEntry[]): void {
-    const detail = `output "${this.name}" was removed by a config reload`;
-    for (const entry of this.loaded([...entries])) {
-      this.accounting.deadLetter(entry.entry, 'output_removed', detail);
-      this.deps.trail?.ended(this.name, [entry.entry], 'dead_lettered', detail);
-    }
+    for (const { entry } of this.loaded(entries)) this.endings.removed(entry);
   }
 
   private stop(): void {
     this.closed = true;
-    this.connector.cancel();
-    this.healthLoop?.close();
+    this.connection.stop();
     this.batcher.close();
     this.pacer.close();
-  }
-
-  private async closeClient(client: unknown): Promise<void> {
-    try {
-      await this.plugin.close?.(client);
-    } catch (err) {
-      this.log.warn({ err: errorMessage(err) }, 'output did not close cleanly');
-    }
-  }
-
-  /** Waits for `promise`, at most `ms` on the worker's clock. */
-  private async within(ms: number, promise: Promise<void>): Promise<void> {
-    let timer: unknown;
-    await Promise.race([promise, new Promise<void>((resolve) => (timer = this.deps.clock.setTimeout(resolve, ms)))]);
-    this.deps.clock.clearTimeout(timer);
   }
 
   private isIdle(): boolean {
@@ -264,7 +194,7 @@ export class OutputWorker {
   }
 
   private pump(): void {
-    if (this.closed || !this.connected) return;
+    if (this.closed || !this.connection.connected) return;
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
       if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
@@ -283,107 +213,33 @@ export class OutputWorker {
     if (this.isIdle()) this.notifyIdle();
   }
 
-  /**
-   * The entries of a batch with their alerts loaded. One held compact in the spool is read back here;
-   * when the spool cannot give it back, it is dropped, counted (reason "spool_read") and logged.
-   */
-  private loaded(batch: QueueEntry[]): { entry: QueueEntry; alert: Alert }[] {
-    const out: { entry: QueueEntry; alert: Alert }[] = [];
-    for (const entry of batch) {
-      try {
-        out.push({ entry, alert: entry.load() });
-      } catch (err) {
-        this.forget(entry);
-        this.accounting.dropped([entry], 'spool_read');
-        this.deps.trail?.ended(this.name, [entry], 'dropped', 'could not be read back from the spool');
-        this.log.error(
-          { spoolId: entry.spoolId, priority: entry.priority, err: errorMessage(err) },
-          'a queued alert could not be read back from the spool: dropped (see peregrine_dropped_total{reason="spool_read"})',
-        );
-      }
-    }
-    return out;
+  /** The entries' alerts, read back; an unreadable one ends here (endings.ts) and is left out. */
+  private loaded(entries: readonly QueueEntry[]): Loaded[] {
+    return readBack(entries, (entry, err) => this.endings.unreadable(entry, err));
   }
 
-  private async send(batch: { entry: QueueEntry; alert: Alert }[]): Promise<void> {
+  private async send(batch: Loaded[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
     this.pacer.attempted();
-    const startedAt = this.deps.clock.now();
-    const timer = this.deps.clock.setTimeout(() => controller.abort(new Error(`timed out after ${this.settings.timeoutms} ms`)), this.settings.timeoutms);
-    const started = performance.now();
-    let result: SendResult;
-    try {
-      const derive = this.deps.derive;
-      result = await this.plugin.sendBatch(
-        derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert),
-        { options: this.options, client: this.client, signal: controller.signal, log: this.log, clock: this.deps.clock },
-      );
-    } catch (err) {
-      result = { kind: 'retry', reason: controller.signal.aborted ? errorMessage(controller.signal.reason) : errorMessage(err) };
-    } finally {
-      this.deps.clock.clearTimeout(timer);
-    }
-    result = scrubResult(result, this.scrub);
-    const latencyMs = performance.now() - started;
-    this.deps.metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
-    this.deps.metrics.batchSize.observe({ output: this.name }, batch.length);
-    const entries = batch.map((b) => b.entry);
-    const verdict = judge(entries, result, this.settings.retry, this.deps.clock.now());
-    this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
+    const verdict = await this.sender.attempt(batch, this.connection.client, controller);
     this.settle(verdict);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
   }
 
+  /** Applies a verdict: what ended is recorded, what failed backs off and goes back to the queue. */
   private settle(verdict: Verdict): void {
-    for (const entry of verdict.delivered) this.forget(entry);
-    this.accounting.delivered(verdict.delivered.length, verdict.duplicates);
-    for (const { entry, reason, detail } of verdict.deadLetters) {
-      if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
-      this.accounting.deadLetter(entry, reason, detail);
-    }
-    if (verdict.retry) this.retryLater(verdict);
-    else if (verdict.delivered.length > 0) {
-      this.pacer.succeeded(); // the destination is back: release the queue at full concurrency
-      const ended = this.health.sendSucceeded();
-      if (ended > 0) this.log.info({ afterFailures: ended }, 'output recovered');
-    }
-  }
-
-  /** A failed attempt: back off, log the failure streak at its milestones, and put the alerts back. */
-  private retryLater(verdict: Verdict): void {
-    const outcome = verdict.retry as NonNullable<Verdict['retry']>;
-    const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
-    const delay = backoffMs(this.settings.retry, failures, this.random, verdict.retryAfterMs);
-    this.pacer.failed(delay, verdict.retryAfterMs !== undefined);
-    const reason = outcome.auth ? 'auth' : verdict.retryAfterMs !== undefined ? 'throttled' : 'error';
-    this.deps.metrics.retries.inc({ output: this.name, reason }, verdict.again.length);
-    if (failures === 1 || failures === FAILING_AFTER || failures % 50 === 0) {
-      const failing = failures >= FAILING_AFTER;
-      this.log[failing ? 'error' : 'warn'](
-        { reason: outcome.reason, failures, retryInMs: delay, queued: this.queue.size + verdict.again.length },
-        failing ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
-      );
-    }
-    const journal = this.deps.journal;
-    if (journal) {
-      for (const entry of verdict.again) if (entry.spoolId !== undefined) journal.reschedule(this.name, entry.spoolId, entry.attempts, this.pacer.pausedUntil);
-    }
-    this.shed(this.queue.restore(verdict.again));
+    this.endings.settled(verdict);
+    if (verdict.retry) {
+      this.failures.failed(verdict, this.queue.size);
+      this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
+      this.shed(this.queue.restore(verdict.again));
+    } else if (verdict.delivered.length > 0) this.failures.ended();
   }
 
   private shed(shed: QueueEntry[]): void {
-    for (const entry of shed) this.forget(entry);
-    this.accounting.shed(shed, this.queue.size, this.settings.queue);
-    if (shed.length) this.deps.trail?.ended(this.name, shed, 'shed', 'queue full (queue.maxalerts / queue.maxbytes): lowest priority shed first');
-  }
-
-  /** The alert is done here (delivered or dropped): the spool forgets this delivery. */
-  private forget(entry: QueueEntry): void {
-    if (entry.spoolId === undefined) return;
-    this.bySpoolId.delete(entry.spoolId);
-    this.deps.journal?.complete(this.name, entry.spoolId);
+    this.endings.shed(shed, this.queue.size, this.settings.queue);
   }
 
   private notifyIdle(): void {

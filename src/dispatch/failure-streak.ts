@@ -1,0 +1,56 @@
+// An output's streak of failed sends. Each failure counts in the health tracker (output-health.ts),
+// pauses the output for its backoff (backoff.ts, pacer.ts), is counted in peregrine_retries_total
+// and logged at the streak's milestones; a delivery ends the streak and releases the queue.
+import type { Logger } from 'pino';
+import type { Metrics } from '../telemetry/metrics.ts';
+import { backoffMs, type BackoffPolicy } from './backoff.ts';
+import { FAILING_AFTER, type OutputHealthTracker } from './output-health.ts';
+import type { Pacer } from './pacer.ts';
+import type { Verdict } from './retry-policy.ts';
+
+export class FailureStreak {
+  private readonly output: string;
+  private readonly backoff: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly health: OutputHealthTracker;
+  private readonly pacer: Pacer;
+  private readonly metrics: Metrics;
+  private readonly log: Logger;
+
+  constructor(
+    output: string,
+    deps: { backoff: BackoffPolicy; random: () => number; health: OutputHealthTracker; pacer: Pacer; metrics: Metrics; log: Logger },
+  ) {
+    this.output = output;
+    this.backoff = deps.backoff;
+    this.random = deps.random;
+    this.health = deps.health;
+    this.pacer = deps.pacer;
+    this.metrics = deps.metrics;
+    this.log = deps.log;
+  }
+
+  /** An attempt whose verdict has a retry: back off. `queued`: what waits in the queue besides its alerts. */
+  failed(verdict: Verdict, queued: number): void {
+    const outcome = verdict.retry as NonNullable<Verdict['retry']>;
+    const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
+    const delay = backoffMs(this.backoff, failures, this.random, verdict.retryAfterMs);
+    this.pacer.failed(delay, verdict.retryAfterMs !== undefined);
+    const reason = outcome.auth ? 'auth' : verdict.retryAfterMs !== undefined ? 'throttled' : 'error';
+    this.metrics.retries.inc({ output: this.output, reason }, verdict.again.length);
+    if (failures === 1 || failures === FAILING_AFTER || failures % 50 === 0) {
+      const failing = failures >= FAILING_AFTER;
+      this.log[failing ? 'error' : 'warn'](
+        { reason: outcome.reason, failures, retryInMs: delay, queued: queued + verdict.again.length },
+        failing ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
+      );
+    }
+  }
+
+  /** An attempt delivered alerts: the destination is back, release the queue at full concurrency. */
+  ended(): void {
+    this.pacer.succeeded();
+    const ended = this.health.sendSucceeded();
+    if (ended > 0) this.log.info({ afterFailures: ended }, 'output recovered');
+  }
+}
