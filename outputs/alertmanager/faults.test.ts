@@ -1,26 +1,31 @@
 // The alertmanager output inside the real app against two in-process hostports that answer what the
-// test says: how a batch sent to every hostport is classified when some of them fail.
+// test says: how a batch sent to every hostport is classified when some of them fail. Real sockets,
+// fake clock: backoff and Retry-After run on a FakeClock the tests advance.
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
-import { Receiver, waitFor, type Behaviour, type Received } from '../../test/support/receiver.ts';
+import { closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.ts';
+import { Receiver, type Behaviour, type Received } from '../../test/support/receiver.ts';
 import type { PostableAlert } from './payload.ts';
 
 let app: RunningApp | undefined;
 const hosts: Receiver[] = [];
+let clock = new FakeClock();
+/** Waits for `done`, moving the clock while no request is in flight. */
+let settle: ReturnType<typeof settler>;
 afterEach(async () => {
-  await app?.stop();
+  if (app) await closeOnClock(app, clock);
   for (const h of hosts.splice(0)) await h.stop();
   app = undefined;
 });
 
-/** A hostport: /-/ready answers 200; alert POSTs as `posts` says (n counts POSTs only). */
-async function hostport(posts: (n: number, req: Received) => Behaviour): Promise<{ r: Receiver; seen: Received[] }> {
+/** A hostport: /-/ready answers 200; alert POSTs as `posts` says (n counts POSTs only), recorded with the fake clock's time. */
+async function hostport(posts: (n: number, req: Received) => Behaviour): Promise<{ r: Receiver; seen: (Received & { clockAt: number })[] }> {
   const r = await new Receiver().start();
-  const seen: Received[] = [];
+  const seen: (Received & { clockAt: number })[] = [];
   r.setBehaviour((req) => {
     if (req.method !== 'POST') return { kind: 'ok', body: 'OK' };
-    seen.push(req);
+    seen.push({ ...req, clockAt: clock.now() });
     return posts(seen.length - 1, req);
   });
   hosts.push(r);
@@ -28,10 +33,12 @@ async function hostport(posts: (n: number, req: Received) => Behaviour): Promise
 }
 
 async function run(urls: string[], extra = ''): Promise<RunningApp> {
+  clock = new FakeClock();
   app = await startApp(
     `alertmanager:\n  hostport: "${urls.join(',')}"\n  timeoutms: 10000\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 200\n  batch:\n    maxevents: 3\n    flushms: 5000\n${extra}`,
-    { healthIntervalMs: 100 },
+    { healthIntervalMs: 100, clock },
   );
+  settle = settler(clock, app);
   for (let i = 0; i < 3; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
   return app;
 }
@@ -44,7 +51,7 @@ describe('alertmanager: several hostports', () => {
     const a = await hostport(() => OK);
     const b = await hostport(() => OK);
     const target = await run([a.r.url(''), b.r.url('')], '  customheaders: "X-Scope-OrgID:tenant-1"\n');
-    await waitFor(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3);
+    await settle(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, '3 delivered');
     for (const h of [a, b]) {
       expect(h.seen).toHaveLength(1);
       expect(h.seen[0]).toMatchObject({ url: '/api/v2/alerts', headers: { 'content-type': 'application/json', 'x-scope-orgid': 'tenant-1' } });
@@ -57,7 +64,7 @@ describe('alertmanager: several hostports', () => {
     const a = await hostport(() => OK);
     const b = await hostport(() => ({ kind: 'status', status: 404, body: '404 page not found' }));
     const target = await run([a.r.url(''), b.r.url('/am')]);
-    await waitFor(() => target.deadLetters.size() === 3);
+    await settle(() => target.deadLetters.size() === 3, '3 dead-lettered');
     expect(target.deadLetters.list()[0]).toMatchObject({
       reason: 'rejected',
       attempts: 1,
@@ -72,11 +79,11 @@ describe('alertmanager: several hostports', () => {
     const port = b.r.port;
     await b.r.stop();
     const target = await run([a.r.url(''), `http://127.0.0.1:${port}`]);
-    await waitFor(() => a.seen.length >= 2, 5000, 'retries to the healthy hostport');
+    await settle(() => a.seen.length >= 2, 'retries to the healthy hostport');
     expect(await metricValue(target, 'peregrine_delivered_total')).toBe(0);
     expect(target.workers[0]?.healthSnapshot().lastError).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/api/v2/alerts: .*ECONNREFUSED.*; accepted by http://127\\.0\\.0\\.1:${a.r.port}/api/v2/alerts \\(re-sent to every hostport`));
     await b.r.start(port);
-    await waitFor(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, 5000, 'delivery after recovery');
+    await settle(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, 'delivery after recovery');
     expect(b.seen).toHaveLength(1);
     expect(target.deadLetters.size()).toBe(0);
   });
@@ -85,8 +92,8 @@ describe('alertmanager: several hostports', () => {
     const a = await hostport((n) => (n === 0 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.15' }, body: 'slow down' } : OK));
     const b = await hostport((n) => (n === 0 ? { kind: 'status', status: 503, body: 'busy' } : OK));
     const target = await run([a.r.url(''), b.r.url('')]);
-    await waitFor(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, 5000);
-    expect((a.seen[1]?.at ?? 0) - (a.seen[0]?.at ?? 0)).toBeGreaterThanOrEqual(140); // initialbackoffms is 20: only Retry-After explains the wait
+    await settle(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, '3 delivered');
+    expect((a.seen[1]?.clockAt ?? 0) - (a.seen[0]?.clockAt ?? 0)).toBeGreaterThanOrEqual(150); // initialbackoffms is 20: only Retry-After explains the wait
     expect(await metricValue(target, 'peregrine_retries_total', { output: 'alertmanager', reason: 'throttled' })).toBe(3);
   });
 
@@ -94,17 +101,17 @@ describe('alertmanager: several hostports', () => {
     let refuse = true;
     const a = await hostport(() => (refuse ? { kind: 'status', status: 401, body: 'Unauthorized' } : OK));
     const target = await run([a.r.url('')]);
-    await waitFor(() => target.workers[0]?.healthSnapshot().state === 'failing', 5000, 'failing');
+    await settle(() => target.workers[0]?.healthSnapshot().state === 'failing', 'failing');
     expect(target.workers[0]?.healthSnapshot().lastError).toContain('HTTP 401: Unauthorized (credentials refused');
     expect(target.deadLetters.size()).toBe(0);
     refuse = false;
-    await waitFor(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, 5000);
+    await settle(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, '3 delivered');
   });
 
   it('credentials in the hostport URL become basic auth and never appear in a reason', async () => {
     const a = await hostport(() => ({ kind: 'status', status: 400, body: 'bad' }));
     const target = await run([`http://falco:s3cret@127.0.0.1:${a.r.port}`]);
-    await waitFor(() => target.deadLetters.size() === 3);
+    await settle(() => target.deadLetters.size() === 3, '3 dead-lettered');
     expect(a.seen[0]?.headers.authorization).toBe(`Basic ${Buffer.from('falco:s3cret').toString('base64')}`);
     expect(target.deadLetters.list()[0]?.detail).toBe(`http://falco:***@127.0.0.1:${a.r.port}/api/v2/alerts: HTTP 400: bad (Alertmanager stored the valid alerts of this batch of 3 and does not say which it refused)`);
   });

@@ -1,15 +1,20 @@
 // Fault injection with an in-process receiver posing as the cluster, through the real app and
 // both transports (official client and plain HTTP): per-item _bulk outcomes, whole-request
-// 429/503, a hung server. The real servers are in test/integration/elasticsearch.
+// 429/503, a hung server. The real servers are in test/integration/elasticsearch. Real sockets, fake
+// clock: backoff, flushms and timeoutms run on a FakeClock the tests advance.
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { startApp, type RunningApp } from '../../test/support/app.ts';
-import { Receiver, waitFor, type Behaviour, type Received } from '../../test/support/receiver.ts';
+import { closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.ts';
+import { Receiver, type Behaviour, type Received } from '../../test/support/receiver.ts';
 
 let app: RunningApp | undefined;
 let receiver: Receiver | undefined;
+let clock = new FakeClock();
+/** Waits for `done`, moving the clock while no request is in flight. */
+let settle: ReturnType<typeof settler>;
 afterEach(async () => {
-  await app?.close();
+  if (app) await closeOnClock(app, clock);
   await receiver?.stop();
   app = receiver = undefined;
 });
@@ -52,15 +57,18 @@ let requests: Received[] = [];
 async function setup(flavor: string, behaviour: (req: Received, attempt: number) => Behaviour, extra = '', auth = '  username: elastic\n  password: s3cret\n') {
   receiver = await new Receiver().start();
   requests = [];
+  clock = new FakeClock();
   receiver.setBehaviour((req, attempt) => {
     requests.push(req);
     return behaviour(req, attempt);
   });
+  // timeoutms on the fake clock (the HTTP pool's real timeouts of the same 20 s, longer than a wait here, never come into play).
   app = await startApp(
-    `elasticsearch:\n  hostport: ${receiver.url('')}\n  flavor: ${flavor}\n${auth}  timeoutms: 400\n` +
+    `elasticsearch:\n  hostport: ${receiver.url('')}\n  flavor: ${flavor}\n${auth}  timeoutms: 20000\n` +
       `  retry:\n    initialbackoffms: 20\n    maxbackoffms: 100\n  batch:\n    flushms: 30\n${extra}`,
-    { healthIntervalMs: 0 },
+    { healthIntervalMs: 0, clock },
   );
+  settle = settler(clock, app);
   return { receiver, app };
 }
 
@@ -80,7 +88,7 @@ describe.each(['elasticsearch', 'opensearch'])('elasticsearch output faults (fla
       ),
     );
     expect((await a.post(`[${[0, 1, 2, 3].map((i) => falcoAlertJson(i)).join(',')}]`)).status).toBe(200);
-    await waitFor(() => a.workers[0]?.healthSnapshot().delivered === 3, 5000, '3 delivered');
+    await settle(() => a.workers[0]?.healthSnapshot().delivered === 3, '3 delivered');
     await a.workers[0]?.idle();
 
     const sent = bulks().map(ids);
@@ -103,7 +111,7 @@ describe.each(['elasticsearch', 'opensearch'])('elasticsearch output faults (fla
     );
     const failures: Behaviour[] = [json(429, { error: { type: 'es_rejected_execution_exception', reason: 'queue full' } }, { 'retry-after': '0' }), json(503, { error: 'unavailable' })];
     await a.post(falcoAlertJson(1));
-    await waitFor(() => a.workers[0]?.healthSnapshot().delivered === 1, 5000, 'delivered');
+    await settle(() => a.workers[0]?.healthSnapshot().delivered === 1, 'delivered');
     expect(failures).toHaveLength(0);
     expect(bulks().map(ids)).toEqual([['alert-1'], ['alert-1'], ['alert-1']]);
     expect(a.deadLetters.list()).toEqual([]);
@@ -122,7 +130,10 @@ describe.each(['elasticsearch', 'opensearch'])('elasticsearch output faults (fla
       }),
     );
     await a.post(falcoAlertJson(5));
-    await waitFor(() => a.workers[0]?.healthSnapshot().delivered === 1, 5000, 'delivered after the timeout');
+    // The request hangs: once the receiver has it, its deadline (timeoutms 20000) passes.
+    await settle(() => bulks().length === 1, 'the hanging request (after flushms)');
+    await clock.advance(20_000);
+    await settle(() => a.workers[0]?.healthSnapshot().delivered === 1, 'delivered after the timeout');
     expect(hung).toBe(1);
     expect(bulks().map(ids)).toEqual([['alert-5'], ['alert-5']]);
     expect(a.deadLetters.list()).toEqual([]);
@@ -136,7 +147,7 @@ describe.each(['elasticsearch', 'opensearch'])('elasticsearch output faults (fla
       '  apikey: a2V5OnNlY3JldA==\n',
     );
     await a.post(falcoAlertJson(1));
-    await waitFor(() => a.workers[0]?.healthSnapshot().delivered === 1, 5000, 'delivered');
+    await settle(() => a.workers[0]?.healthSnapshot().delivered === 1, 'delivered');
     const req = bulks()[0] as Received;
     expect(decodeURIComponent(req.url)).toBe('/_bulk?filter_path=errors,items.*.status,items.*.error&pipeline=falco-enrich');
     expect(req.headers).toMatchObject({ authorization: 'ApiKey a2V5OnNlY3JldA==', 'x-tenant': 'blue', 'content-encoding': 'gzip' });
@@ -145,7 +156,7 @@ describe.each(['elasticsearch', 'opensearch'])('elasticsearch output faults (fla
   it('keeps alerts queued on 401 and says what to fix', async () => {
     const { app: a } = await setup(flavor, () => json(401, { error: { type: 'security_exception', reason: 'unable to authenticate user [elastic]' } }));
     await a.post(falcoAlertJson(9));
-    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'failing', 5000, 'failing');
+    await settle(() => a.workers[0]?.healthSnapshot().state === 'failing', 'failing');
     const health = a.workers[0]?.healthSnapshot();
     expect(health?.lastError).toMatch(/check elasticsearch\.username\/password or elasticsearch\.apikey/);
     expect(health?.lastError).not.toContain('s3cret');
@@ -165,9 +176,9 @@ describe('elasticsearch output flavor', () => {
         req.method === 'GET' ? { kind: 'status', status: 200, headers: { ...headers }, body: JSON.stringify({ version, username: 'u' }) } : itemsFor(req, () => 201),
       );
       await a.post(falcoAlertJson(1));
-      await waitFor(() => a.workers[0]?.healthSnapshot().delivered === 1, 5000, 'delivered');
+      await settle(() => a.workers[0]?.healthSnapshot().delivered === 1, 'delivered');
       expect(bulks()[0]?.headers['content-type'], version.number).toBe(expected);
-      await a.stop();
+      await closeOnClock(a, clock);
       await receiver?.stop();
       app = receiver = undefined;
     }
@@ -176,7 +187,7 @@ describe('elasticsearch output flavor', () => {
   it('says to change the flavor when flavor elasticsearch meets a server that is not Elasticsearch', async () => {
     const { app: a } = await setup('elasticsearch', (req) => ({ kind: 'status', status: 200, body: JSON.stringify({ errors: false, items: ids(req).map(() => ({ create: { status: 201 } })) }) }));
     await a.post(falcoAlertJson(1));
-    await waitFor(() => (a.workers[0]?.healthSnapshot().consecutiveFailures ?? 0) > 0, 5000, 'a failure');
+    await settle(() => (a.workers[0]?.healthSnapshot().consecutiveFailures ?? 0) > 0, 'a failure');
     expect(a.workers[0]?.healthSnapshot()).toMatchObject({ delivered: 0, queued: 1, lastError: expect.stringMatching(/set elasticsearch\.flavor to opensearch or auto/) });
   });
 });

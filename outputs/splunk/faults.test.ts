@@ -1,5 +1,7 @@
 // The splunk output inside the real app against an in-process HEC stand-in (test/support/receiver.ts)
 // that answers with each HEC code: every alert ends delivered or dead-lettered with a reason.
+// Real sockets, fake clock: backoff, Retry-After, timeoutms, flushms and the ack polls run on a
+// FakeClock the tests advance (test/support/fake-clock.ts).
 import { systemClock } from '../../src/dispatch/clock.ts';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/plugin/index.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
+import { advanceUntil, closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.ts';
 import { metricSum } from '../../test/support/metrics.ts';
 import { Receiver, waitFor, type Behaviour, type Received } from '../../test/support/receiver.ts';
 import splunk, { type SplunkClient } from './index.ts';
@@ -19,8 +22,10 @@ const OK = { kind: 'status', status: 200, body: '{"text":"Success","code":0}' } 
 
 let app: RunningApp | undefined;
 let hec: Receiver | undefined;
+let clock = new FakeClock();
 afterEach(async () => {
-  await app?.close();
+  // close() gives in-flight requests up to 0 ms on the worker's (fake) clock: move it until it is done.
+  if (app) await closeOnClock(app, clock);
   await hec?.stop();
   app = hec = undefined;
 });
@@ -41,13 +46,14 @@ async function fakeHec(events: Events, acks?: (req: Received) => Behaviour): Pro
   return r;
 }
 
-const fast = (extra = '') =>
-  `splunk:\n  hostport: http://127.0.0.1:PORT\n  token: ${TOKEN}\n  index: falco\n  source: falco\n${/^ {2}timeoutms: /m.test(extra) ? '' : '  timeoutms: 10000\n'}  retry:\n    initialbackoffms: 20\n    maxbackoffms: 300\n  batch:\n    maxevents: 5\n    flushms: 100\n${extra}`;
+const fast = (extra = '', retry = '') =>
+  `splunk:\n  hostport: http://127.0.0.1:PORT\n  token: ${TOKEN}\n  index: falco\n  source: falco\n${/^ {2}timeoutms: /m.test(extra) ? '' : '  timeoutms: 10000\n'}  retry:\n    initialbackoffms: 20\n    maxbackoffms: 300\n${retry}  batch:\n    maxevents: 5\n    flushms: 100\n${extra}`;
 
-async function run(events: Events, extra = '', acks?: (req: Received) => Behaviour) {
+async function run(events: Events, extra = '', acks?: (req: Received) => Behaviour, retry = '') {
+  clock = new FakeClock();
   hec = await fakeHec(events, acks);
-  app = await startApp(fast(extra).replace('PORT', String(hec.port)), { healthIntervalMs: 100 });
-  return { hec, app };
+  app = await startApp(fast(extra, retry).replace('PORT', String(hec.port)), { healthIntervalMs: 100, clock });
+  return { hec, app, settle: settler(clock, app) };
 }
 
 /**
@@ -60,15 +66,15 @@ async function postMany(target: RunningApp, from: number, count: number) {
 }
 
 /** Event POSTs with alerts in them (not the empty token probe), whatever the answer. */
-const eventPosts = (all: Received[]) => all.filter((q) => q.url === '/services/collector/event' && q.body !== '');
+const eventPosts = <T extends Received>(all: T[]): T[] => all.filter((q) => q.url === '/services/collector/event' && q.body !== '');
 const uuidsIn = (body: string) => body.split('\n').map((l) => (JSON.parse(l) as { event: Alert }).event.uuid);
 
-function recorder(r: Receiver): Received[] {
-  // Receiver.received only holds 'ok' answers; keep every event request here.
-  const seen: Received[] = [];
+function recorder(r: Receiver): (Received & { clockAt: number })[] {
+  // Receiver.received only holds 'ok' answers; keep every event request here, with the fake clock's time.
+  const seen: (Received & { clockAt: number })[] = [];
   const inner = (r as unknown as { behave: Events }).behave;
   r.setBehaviour((req, n) => {
-    seen.push(req);
+    seen.push({ ...req, clockAt: clock.now() });
     return inner(req, n);
   });
   return seen;
@@ -81,9 +87,9 @@ function sends(a: RunningApp, outcome: string): Promise<number> {
 
 describe('splunk: HEC answers', () => {
   it('code 0: one request for the batch, HEC headers, envelopes with time/host/index/source/sourcetype and the exact alert', async () => {
-    const { hec: r, app: a } = await run(() => ({ kind: 'ok', body: '{"text":"Success","code":0}' }));
+    const { hec: r, app: a, settle } = await run(() => ({ kind: 'ok', body: '{"text":"Success","code":0}' }));
     await postMany(a, 0, 5);
-    await waitFor(async () => (await metricValue(a, 'peregrine_delivered_total')) === 5);
+    await settle(async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, '5 delivered');
     expect(r.received).toHaveLength(1);
     const req = r.received[0] as Received;
     expect(req.url).toBe('/services/collector/event');
@@ -97,23 +103,23 @@ describe('splunk: HEC answers', () => {
   });
 
   it('code 6 with invalid-event-number: the events before it are delivered, it is dead-lettered, the rest re-sent', async () => {
-    const { hec: r, app: a } = await run((_req, n) => (n === 0 ? { kind: 'status', status: 400, body: '{"text":"Invalid data format","code":6,"invalid-event-number":2}' } : { kind: 'ok' }));
+    const { hec: r, app: a, settle } = await run((_req, n) => (n === 0 ? { kind: 'status', status: 400, body: '{"text":"Invalid data format","code":6,"invalid-event-number":2}' } : { kind: 'ok' }));
     const seen = recorder(r);
     await postMany(a, 0, 5);
-    await waitFor(() => r.received.length === 1 && a.deadLetters.size() === 1);
+    await settle(() => r.received.length === 1 && a.deadLetters.size() === 1, 'the rest re-sent, one dead-lettered');
     expect(uuidsIn(r.received[0]?.body ?? '')).toEqual(['alert-3', 'alert-4']);
     expect(a.deadLetters.list()[0]).toMatchObject({ output: 'splunk', reason: 'rejected', alert: { uuid: 'alert-2' }, detail: 'HEC code 6 (HTTP 400): Invalid data format (event 2 of the batch)' });
     // The receiver records the re-sent batch before the worker has read its answer: wait for that.
-    await waitFor(async () => (await metricValue(a, 'peregrine_delivered_total')) >= 4, 5000, 'the re-sent batch settled');
+    await settle(async () => (await metricValue(a, 'peregrine_delivered_total')) >= 4, 'the re-sent batch settled');
     expect(await metricValue(a, 'peregrine_delivered_total')).toBe(4);
     expect(eventPosts(seen)).toHaveLength(2);
   });
 
   it('code 9 (503 server busy) with Retry-After: retried, then delivered', async () => {
-    const { hec: r, app: a } = await run((_req, n) => (n < 2 ? { kind: 'status', status: 503, headers: { 'retry-after': '0.1' }, body: '{"text":"Server is busy","code":9}' } : { kind: 'ok' }));
+    const { hec: r, app: a, settle } = await run((_req, n) => (n < 2 ? { kind: 'status', status: 503, headers: { 'retry-after': '1' }, body: '{"text":"Server is busy","code":9}' } : { kind: 'ok' }));
     const seen = recorder(r);
     await postMany(a, 0, 5);
-    await waitFor(() => r.received.reduce((n, got) => n + uuidsIn(got.body).length, 0) === 5);
+    await settle(() => r.received.reduce((n, got) => n + uuidsIn(got.body).length, 0) === 5, '5 delivered');
     expect(r.received.flatMap((got) => uuidsIn(got.body)).sort()).toEqual(['alert-0', 'alert-1', 'alert-2', 'alert-3', 'alert-4']);
     // Every alert of the two refused posts (one batch of five, twice) was counted as a throttled retry.
     expect(eventPosts(seen).slice(0, 2).map((got) => uuidsIn(got.body).length)).toEqual([5, 5]);
@@ -122,14 +128,14 @@ describe('splunk: HEC answers', () => {
   });
 
   it('429 with Retry-After: the next attempt waits for it', async () => {
-    const { hec: r, app: a } = await run((_req, n) => (n === 0 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.25' }, body: 'too many requests' } : { kind: 'ok' }));
+    const { hec: r, app: a, settle } = await run((_req, n) => (n === 0 ? { kind: 'status', status: 429, headers: { 'retry-after': '0.25' }, body: 'too many requests' } : { kind: 'ok' }));
     const seen = recorder(r);
     await postMany(a, 0, 5);
-    await waitFor(() => r.received.length === 1);
+    await settle(() => r.received.length === 1, 'delivered after Retry-After');
     const posts = eventPosts(seen);
     expect(posts).toHaveLength(2);
-    // initialbackoffms is 20: only Retry-After explains the wait.
-    expect((posts[1]?.at ?? 0) - (posts[0]?.at ?? 0)).toBeGreaterThanOrEqual(240);
+    // initialbackoffms is 20: only Retry-After explains the wait (maxbackoffms 300 bounds it).
+    expect((posts[1]?.clockAt ?? 0) - (posts[0]?.clockAt ?? 0)).toBeGreaterThanOrEqual(250);
   });
 
   it.each([
@@ -137,9 +143,9 @@ describe('splunk: HEC answers', () => {
     [403, '{"text":"Invalid token","code":4}'],
   ])('HTTP %i (%s): output failing in /healthz, alerts kept queued, delivered once HEC accepts again', async (status, body) => {
     let reject = true;
-    const { hec: r, app: a } = await run(() => (reject ? { kind: 'status', status, body } : { kind: 'ok' }));
+    const { hec: r, app: a, settle } = await run(() => (reject ? { kind: 'status', status, body } : { kind: 'ok' }));
     await postMany(a, 0, 12);
-    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'failing', 5000, 'failing');
+    await settle(() => a.workers[0]?.healthSnapshot().state === 'failing', 'failing');
     const health = (await (await fetch(`${a.url}/healthz`)).json()) as { status: string; outputs: { splunk: { state: string; queued: number; inflight: number; lastError: string } } };
     expect(health.status).toBe('degraded');
     expect(health.outputs.splunk.queued + health.outputs.splunk.inflight).toBe(12);
@@ -147,24 +153,29 @@ describe('splunk: HEC answers', () => {
     expect(health.outputs.splunk.lastError).not.toContain(TOKEN);
     expect(a.deadLetters.size()).toBe(0);
     reject = false;
-    await waitFor(() => r.received.length >= 3, 5000, 'delivery after recovery');
+    await settle(() => r.received.length >= 3, 'delivery after recovery');
     expect(r.received.flatMap((q) => uuidsIn(q.body)).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `alert-${i}`).sort());
-    await waitFor(() => a.workers[0]?.healthSnapshot().state === 'ok', 5000, 'ok again');
+    await settle(() => a.workers[0]?.healthSnapshot().state === 'ok', 'ok again');
   });
 
   it('a token echoed in an error body never reaches a reason or /healthz', async () => {
-    const { app: a } = await run(() => ({ kind: 'status', status: 401, body: `scheme or token does not match: Splunk ${TOKEN}` }));
+    const { app: a, settle } = await run(() => ({ kind: 'status', status: 401, body: `scheme or token does not match: Splunk ${TOKEN}` }));
     await postMany(a, 0, 1);
-    await waitFor(() => a.workers[0]?.healthSnapshot().consecutiveFailures === 1, 5000);
+    await settle(() => a.workers[0]?.healthSnapshot().consecutiveFailures === 1, 'one failure');
     expect(a.workers[0]?.healthSnapshot().lastError).toBe('HTTP 401: scheme or token does not match: Splunk *** (token refused: check splunk.token and that the token is enabled)');
   });
 
   it('a HEC that hangs: the request times out (timeoutms) and the batch is re-sent', async () => {
-    const { hec: r, app: a } = await run((_req, n) => (n === 0 ? { kind: 'hang' } : { kind: 'ok' }), '  timeoutms: 400\n');
-    const started = Date.now();
+    // timeoutms on the fake clock; the HTTP pool's own (real) timeouts of the same 5 s never come into
+    // play. probems stays above timeoutms (as with the defaults, 1000 > 400) so the retry is the batch, not a probe.
+    const { hec: r, app: a, settle } = await run((_req, n) => (n === 0 ? { kind: 'hang' } : { kind: 'ok' }), '  timeoutms: 5000\n', undefined, '    probems: 60000\n');
+    const seen = recorder(r);
     await postMany(a, 0, 5);
-    await waitFor(() => r.received.length === 1, 5000);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
+    await waitFor(() => eventPosts(seen).length === 1, 10_000, 'the hanging request');
+    await clock.advance(5000);
+    await settle(() => r.received.length === 1, 'the batch re-sent');
+    const posts = eventPosts(seen);
+    expect((posts[1]?.clockAt ?? 0) - (posts[0]?.clockAt ?? 0)).toBeGreaterThanOrEqual(5000);
     expect(await sends(a, 'retry')).toBe(1);
     expect(uuidsIn(r.received[0]?.body ?? '')).toHaveLength(5);
   });
@@ -176,20 +187,22 @@ describe('splunk: indexer acknowledgement', () => {
   it('alerts count as delivered only once HEC acknowledges them, on the same channel', async () => {
     let granted = false;
     const polls: Received[] = [];
+    // The polls keep the batch in flight, so the clock moves regardless (advanceUntil); the deadlines
+    // are far enough on it that a slow poll on a loaded machine never reaches them.
     const { hec: r, app: a } = await run(
       () => ({ kind: 'ok', body: '{"text":"Success","code":0,"ackId":7}' }),
-      '  useack: true\n  ackpollms: 20\n  acktimeoutms: 5000\n  timeoutms: 6000\n',
+      '  useack: true\n  ackpollms: 20\n  acktimeoutms: 300000\n  timeoutms: 400000\n',
       (req) => {
         polls.push(req);
         return ackReply((JSON.parse(req.body) as { acks: number[] }).acks, granted);
       },
     );
     await postMany(a, 0, 5);
-    await waitFor(() => polls.length >= 3, 5000, 'ack polls');
+    await advanceUntil(clock, () => polls.length >= 3, 'ack polls', 20);
     expect(await metricValue(a, 'peregrine_delivered_total')).toBe(0);
     expect(a.workers[0]?.healthSnapshot().inflight).toBe(5);
     granted = true;
-    await waitFor(async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, 5000, 'delivered after ack');
+    await advanceUntil(clock, async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, 'delivered after ack', 20);
     const channel = r.received[0]?.headers['x-splunk-request-channel'];
     expect(channel).toMatch(/^[0-9a-f-]{36}$/);
     expect(polls.every((p) => p.headers['x-splunk-request-channel'] === channel && p.body === '{"acks":[7]}')).toBe(true);
@@ -200,14 +213,14 @@ describe('splunk: indexer acknowledgement', () => {
     let ackId = 0;
     const { hec: r, app: a } = await run(
       () => ({ kind: 'ok', body: JSON.stringify({ text: 'Success', code: 0, ackId: ++ackId }) }),
-      '  useack: true\n  ackpollms: 20\n  acktimeoutms: 150\n  timeoutms: 2000\n',
+      '  useack: true\n  ackpollms: 20\n  acktimeoutms: 150\n  timeoutms: 400000\n',
       (req) => {
         const ids = (JSON.parse(req.body) as { acks: number[] }).acks;
         return ackReply(ids, ids[0] === 3); // the first two sends are never acknowledged
       },
     );
     await postMany(a, 0, 5);
-    await waitFor(async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, 5000, 'delivered');
+    await advanceUntil(clock, async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, 'delivered', 20);
     expect(r.received).toHaveLength(3);
     for (const q of r.received) expect(uuidsIn(q.body)).toEqual(['alert-0', 'alert-1', 'alert-2', 'alert-3', 'alert-4']);
     expect(a.workers[0]?.healthSnapshot().lastError ?? '').toBe('');
@@ -216,9 +229,9 @@ describe('splunk: indexer acknowledgement', () => {
   });
 
   it('a token without acknowledgement (no ackId in the answer) counts the batch as delivered', async () => {
-    const { app: a } = await run(() => ({ kind: 'ok', body: '{"text":"Success","code":0}' }), '  useack: true\n');
+    const { app: a, settle } = await run(() => ({ kind: 'ok', body: '{"text":"Success","code":0}' }), '  useack: true\n');
     await postMany(a, 0, 5);
-    await waitFor(async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, 5000);
+    await settle(async () => (await metricValue(a, 'peregrine_delivered_total')) === 5, '5 delivered');
   });
 });
 

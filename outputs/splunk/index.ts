@@ -52,17 +52,17 @@ export default defineOutput({
     const result = await hecHealth(client.pool, client.endpoints, client.headers, signal);
     return result.message ? { ...result, message: client.redact(result.message) } : result;
   },
-  async sendBatch(alerts, { client, options, signal }) {
+  async sendBatch(alerts, { client, options, signal, clock }) {
     const text = hecBody(alerts, client.build);
     const headers = options.gzip ? { ...client.headers, 'content-encoding': 'gzip' } : client.headers;
     const body = options.gzip ? await gzip(text) : text;
     const res = redacted(await sendHttp(client.pool, { path: client.endpoints.event, method: 'POST', headers, body, signal }), client.redact);
-    if (res.status < 200 || res.status >= 300) return classifyHecFailure(res, alerts.length);
+    if (res.status < 200 || res.status >= 300) return classifyHecFailure(res, alerts.length, clock.now());
     const ackId = parseHecReply(res.text)?.ackId;
     if (!options.useack || typeof ackId !== 'number') return ok();
     const poll = async (ackBody: string) =>
       redacted(await sendHttp(client.pool, { path: client.endpoints.ack, method: 'POST', headers: client.headers, body: ackBody, signal }), client.redact);
-    return awaitAck(poll, ackId, options, signal);
+    return awaitAck(poll, ackId, options, signal, clock);
   },
   async close(client: SplunkClient) {
     await client.pool.close();

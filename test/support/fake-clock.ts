@@ -83,3 +83,20 @@ export async function advanceWhenIdle(clock: FakeClock, busy: () => boolean, don
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/**
+ * `advanceWhenIdle` for a running app: the clock moves only while none of its outputs has a request
+ * in flight. `settle(done, what)` waits for `done` the way test/pipeline/webhook.test.ts does.
+ */
+export function settler(clock: FakeClock, app: { workers: readonly { healthSnapshot(): { inflight: number } }[] }) {
+  const busy = () => app.workers.some((w) => w.healthSnapshot().inflight > 0);
+  return (done: () => boolean | Promise<boolean>, what: string, stepMs = 50) => advanceWhenIdle(clock, busy, done, what, stepMs);
+}
+
+/** `app.close()` for an app on a fake clock: shutdown waits on that clock, so it moves until the app is closed. */
+export async function closeOnClock(app: { close(): Promise<unknown> }, clock: FakeClock): Promise<void> {
+  let closed = false;
+  const closing = app.close().finally(() => (closed = true));
+  await advanceUntil(clock, () => closed, 'the app to close');
+  await closing;
+}
