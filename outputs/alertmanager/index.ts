@@ -60,13 +60,13 @@ export default defineOutput({
     );
     return problems.length === 0 ? { ok: true } : { ok: false, message: problems.join('; ') };
   },
-  async sendBatch(alerts, { client, options, signal }) {
+  async sendBatch(alerts, { client, options, signal, clock }) {
     const body = client.body(alerts, options);
     const hosts = await Promise.all(
       client.targets.map(async (t): Promise<HostOutcome> => {
         try {
           const res = await sendHttp(t.pool, { path: t.path, method: 'POST', headers: t.headers, body, signal });
-          return { url: t.url, outcome: classifyAnswer(res, alerts.length) };
+          return { url: t.url, outcome: classifyAnswer(res, alerts.length, clock.now()) };
         } catch (err) {
           return { url: t.url, outcome: retry((err as Error).message) };
         }

@@ -1,5 +1,6 @@
 // The plugin inside the real app against a fault-injecting Security Hub stand-in (test/support/receiver.ts):
-// per-finding failures, whole-call errors, the healthcheck, the seed block.
+// per-finding failures, whole-call errors, the healthcheck, the seed block. Real sockets, fake clock:
+// batching, backoff and the healthcheck run on a FakeClock that settle() moves while no call is in flight.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inspect, leafPaths } from '../../src/config/introspect.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -8,7 +9,8 @@ import { outputs } from '../index.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { startApp, type RunningApp } from '../../test/support/app.ts';
 import { fixturesDir } from '../../test/support/fixtures.ts';
-import { Receiver, waitFor, type Received } from '../../test/support/receiver.ts';
+import { closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.ts';
+import { Receiver, type Received } from '../../test/support/receiver.ts';
 import plugin from './index.ts';
 import { join } from 'node:path';
 
@@ -45,12 +47,21 @@ const ids = (q: Received): string[] => (JSON.parse(q.body) as Body).Findings.map
 describe('awssecurityhub delivery against a fault receiver', () => {
   let receiver: Receiver;
   let app: RunningApp | undefined;
+  let clock = new FakeClock();
+  /** Waits for `done`, moving the clock while no request is in flight. */
+  let settle: ReturnType<typeof settler>;
+  const start = async (): Promise<RunningApp> => {
+    clock = new FakeClock();
+    app = await startApp(yaml(receiver), { clock });
+    settle = settler(clock, app);
+    return app;
+  };
 
   beforeAll(async () => {
     receiver = await new Receiver().start();
   });
   afterEach(async () => {
-    await app?.stop();
+    if (app) await closeOnClock(app, clock);
     app = undefined;
     receiver.received.length = 0;
     receiver.setBehaviour(() => ({ kind: 'ok' }));
@@ -72,10 +83,10 @@ describe('awssecurityhub delivery against a fault receiver', () => {
       const body = { FailedCount: failed.length, SuccessCount: ids(req).length - failed.length, FailedFindings: failed };
       return { kind: 'ok', body: JSON.stringify(body) };
     });
-    app = await startApp(yaml(receiver));
+    app = await start();
     for (let i = 0; i < 20; i++) expect((await app.post(falcoAlertJson(i, 'Warning'))).status).toBe(200);
 
-    await waitFor(() => app?.deadLetters.size() === 2 && imports(receiver).length >= 2, 10_000, 'two dead letters and a retry');
+    await settle(() => app?.deadLetters.size() === 2 && imports(receiver).length >= 2, 'two dead letters and a retry');
     const worker = app.workers.find((w) => w.name === 'awssecurityhub');
     await worker?.idle();
 
@@ -93,9 +104,9 @@ describe('awssecurityhub delivery against a fault receiver', () => {
 
   it('signs requests, sends the ASFF JSON to /findings/import and passes the healthcheck (DescribeHub)', async () => {
     receiver.setBehaviour((req) => (req.url === '/findings/import' ? { kind: 'ok', body: '{"FailedCount":0,"SuccessCount":1,"FailedFindings":[]}' } : { kind: 'ok', body: '{"HubArn":"arn:aws:securityhub:us-east-1:123456789012:hub/default"}' }));
-    app = await startApp(yaml(receiver));
+    app = await start();
     await app.post(falcoAlertJson(1, 'Critical'));
-    await waitFor(() => imports(receiver).length === 1);
+    await settle(() => imports(receiver).length === 1, 'one import');
     const req = imports(receiver)[0] as Received;
     expect(req.method).toBe('POST');
     expect(req.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/us-east-1\/securityhub\/aws4_request/);
@@ -111,17 +122,17 @@ describe('awssecurityhub delivery against a fault receiver', () => {
       if (mode === 'denied') return { kind: 'status', status: 403, headers: { 'x-amzn-errortype': 'AccessDeniedException' }, body: '{"message":"User is not authorized to perform: securityhub:BatchImportFindings"}' };
       return { kind: 'ok', body: `{"FailedCount":0,"SuccessCount":${ids(req).length},"FailedFindings":[]}` };
     });
-    app = await startApp(yaml(receiver));
+    app = await start();
     const worker = app.workers.find((w) => w.name === 'awssecurityhub');
     for (let i = 0; i < 5; i++) await app.post(falcoAlertJson(100 + i, 'Error'));
-    await waitFor(() => (worker?.healthSnapshot().consecutiveFailures ?? 0) >= 2, 10_000, 'auth failures');
+    await settle(() => (worker?.healthSnapshot().consecutiveFailures ?? 0) >= 2, 'auth failures');
     const h = worker?.healthSnapshot();
     expect(h?.state).toBe('failing');
     expect(h?.lastError).toMatch(/AccessDeniedException.*IAM policy/);
     expect(h?.queued).toBe(5);
     expect(app.deadLetters.size()).toBe(0);
     mode = 'ok';
-    await waitFor(() => worker?.healthSnapshot().delivered === 5, 10_000, 'delivery after the fix');
+    await settle(() => worker?.healthSnapshot().delivered === 5, 'delivery after the fix');
 
     receiver.setBehaviour((req) =>
       req.url === '/findings/import'
@@ -129,15 +140,15 @@ describe('awssecurityhub delivery against a fault receiver', () => {
         : { kind: 'ok' },
     );
     await app.post(falcoAlertJson(200, 'Error'));
-    await waitFor(() => app?.deadLetters.size() === 1, 10_000, 'dead letter');
+    await settle(() => app?.deadLetters.size() === 1, 'dead letter');
     expect(app.deadLetters.list()[0]).toMatchObject({ reason: 'rejected', detail: expect.stringContaining('InvalidInputException') });
   });
 
   it('healthcheck says what to fix when Security Hub is not enabled', async () => {
     receiver.setBehaviour(() => ({ kind: 'status', status: 401, headers: { 'x-amzn-errortype': 'InvalidAccessException' }, body: '{"message":"Account is not subscribed to AWS Security Hub"}' }));
-    app = await startApp(yaml(receiver));
+    app = await start();
     const worker = app.workers.find((w) => w.name === 'awssecurityhub');
-    await waitFor(() => worker?.healthSnapshot().state === 'failing', 10_000, 'healthcheck failure');
+    await settle(() => worker?.healthSnapshot().state === 'failing', 'healthcheck failure');
     expect(worker?.healthSnapshot().lastError).toMatch(/healthcheck: DescribeHub in account 123456789012, region us-east-1 failed: .*enable it \(aws securityhub enable-security-hub\)/);
   });
 });

@@ -73,10 +73,10 @@ export default defineOutput({
     return { transport, builder, bulkPath: `/_bulk?${FILTER}${pipeline}` };
   },
   healthcheck: ({ client, options, signal }) => checkHealth(client.transport, options.hostport, signal),
-  async sendBatch(alerts, { client, signal }) {
+  async sendBatch(alerts, { client, signal, clock }) {
     const body = client.builder.build(alerts);
     const res = await client.transport.request({ method: 'POST', path: client.bulkPath, body, ndjson: true, signal });
-    return classifyBulk(res, alerts.length);
+    return classifyBulk(res, alerts.length, clock.now());
   },
   async close(client) {
     await client.transport.close();

@@ -1,16 +1,27 @@
 // The loki plugin against an in-process Loki stand-in: request headers, and each answer Loki gives
-// classified (Loki's own error texts: pkg/validation and the ingester's out-of-order errors).
-import { describe, expect, it } from 'vitest';
+// classified (Loki's own error texts: pkg/validation and the ingester's out-of-order errors). Nothing
+// here waits: a Retry-After date is read against the send context's clock (a FakeClock).
+import { afterEach, describe, expect, it } from 'vitest';
 import { thawAlert } from '../../src/alert/serialize.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
-import { againstReceiver } from '../../test/support/plugin-harness.ts';
-import type { Behaviour } from '../../test/support/receiver.ts';
+import { FakeClock } from '../../test/support/fake-clock.ts';
+import { againstReceiver, connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
+import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
 import loki from './index.ts';
 
 const alerts = [thawAlert(falcoAlertJson(0)), thawAlert(falcoAlertJson(1, 'Critical'))];
 const stand = againstReceiver(loki, (r, extra) => ({ hostport: `http://127.0.0.1:${r.port}`, ...extra }));
 const answer = (behaviour: Behaviour, extra?: Record<string, unknown>) => stand.answer(behaviour, alerts, extra);
 const received = () => stand.state.receiver?.received ?? [];
+
+// Tests that connect the plugin by hand (their own clock); closed after each.
+let receiver: Receiver | undefined;
+let plugin: PluginHarness | undefined;
+afterEach(async () => {
+  await plugin?.close();
+  await receiver?.stop();
+  plugin = receiver = undefined;
+});
 
 describe('loki requests', () => {
   it('POSTs JSON to hostport + endpoint with tenant, basic auth and custom headers (custom headers win, as in falcosidekick)', async () => {
@@ -57,6 +68,14 @@ describe('loki answers', () => {
   it('429 with Retry-After -> retry after it', async () => {
     const result = await answer({ kind: 'status', status: 429, headers: { 'retry-after': '7' }, body: 'Ingestion rate limit exceeded for user fake (limit: 4194304 bytes/sec)' });
     expect(result).toEqual({ kind: 'retry', reason: expect.stringContaining('Ingestion rate limit exceeded'), afterMs: 7000 });
+  });
+
+  it('429 with Retry-After as an HTTP date -> the wait is measured on the send context\'s clock', async () => {
+    const clock = new FakeClock();
+    receiver = await new Receiver().start();
+    receiver.setBehaviour(() => ({ kind: 'status', status: 429, headers: { 'retry-after': new Date(clock.now() + 45_000).toUTCString() }, body: 'Ingestion rate limit exceeded' }));
+    plugin = await connectPlugin(loki, { hostport: `http://127.0.0.1:${receiver.port}` }, { clock });
+    expect(await plugin.send(alerts)).toEqual({ kind: 'retry', reason: expect.stringContaining('Ingestion rate limit exceeded'), afterMs: 45_000 });
   });
 
   it.each([500, 502, 503, 504])('%i -> retry', async (status) => {

@@ -31,10 +31,10 @@ export default defineOutput({
       redact: (text: string) => text.split(key).join('***'),
     } satisfies OpsgenieClient;
   },
-  async sendBatch(alerts, { client, options, signal }) {
+  async sendBatch(alerts, { client, options, signal, clock }) {
     return sendEach(alerts, async (alert) => {
       const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body: JSON.stringify(toCreateAlert(alert, options)), signal });
-      return classifyCreate({ ...res, text: client.redact(res.text) });
+      return classifyCreate({ ...res, text: client.redact(res.text) }, clock.now());
     });
   },
   async close(client: OpsgenieClient) {

@@ -1,11 +1,12 @@
 // The otlp plugin against an in-process OTLP/HTTP stand-in: request shape and headers, and every
-// answer the OTLP/HTTP spec defines, classified (JSON and protobuf bodies).
+// answer the OTLP/HTTP spec defines, classified (JSON and protobuf bodies). Real sockets, fake clock:
+// a Retry-After date is read against the send context's clock, and the app runs on a FakeClock.
 import { afterEach, describe, expect, it } from 'vitest';
 import { thawAlert } from '../../src/alert/serialize.ts';
 import { outputSchema } from '../../src/config/schema.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
-import { waitFor } from '../../test/support/receiver.ts';
+import { closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.ts';
 import { againstReceiver, connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
 import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
 import otlp from './index.ts';
@@ -101,6 +102,14 @@ describe('otlp answers', () => {
     expect(await answer({ kind: 'status', status, headers: { 'retry-after': '3' }, body: '{"code":14,"message":"busy"}' })).toEqual({ kind: 'retry', reason: `HTTP ${status}: busy`, afterMs: 3000 });
   });
 
+  it('429 with Retry-After as an HTTP date -> the wait is measured on the send context\'s clock', async () => {
+    const clock = new FakeClock();
+    receiver = await new Receiver().start();
+    receiver.setBehaviour(() => ({ kind: 'status', status: 429, headers: { 'retry-after': new Date(clock.now() + 90_000).toUTCString() }, body: '{"code":8,"message":"slow down"}' }));
+    plugin = await connectPlugin(otlp, { logs: { endpoint: receiver.url('/v1/logs'), protocol: 'http/json' } }, { clock });
+    expect(await plugin.send(alerts)).toEqual({ kind: 'retry', reason: 'HTTP 429: slow down', afterMs: 90_000 });
+  });
+
   it.each([500, 501, 404, 415])('%i -> dead letter (not retryable per the OTLP/HTTP spec)', async (status) => {
     expect(await answer({ kind: 'status', status, body: '{"code":13,"message":"internal"}' })).toEqual({ kind: 'fail', reason: `HTTP ${status}: internal` });
   });
@@ -139,16 +148,17 @@ describe('otlp options', () => {
 
 describe('otlp in the app', () => {
   let app: RunningApp | undefined;
+  const clock = new FakeClock();
   afterEach(async () => {
-    await app?.stop();
+    if (app) await closeOnClock(app, clock);
     app = undefined;
   });
 
   it('falcosidekick\'s otlp.logs.minimumpriority filters: only alerts at or above it are sent', async () => {
     receiver = await new Receiver().start();
-    app = await startApp(`otlp:\n  logs:\n    endpoint: ${receiver.url('/v1/logs')}\n    protocol: http/json\n    minimumpriority: warning\n  batch:\n    flushms: 0\n`);
-    for (const [i, priority] of (['Notice', 'Critical', 'Debug', 'Warning'] as const).entries()) expect((await app.post(falcoAlertJson(i, priority))).status).toBe(200);
-    await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlp' })) === 2, 10_000, 'delivered');
+    const a = (app = await startApp(`otlp:\n  logs:\n    endpoint: ${receiver.url('/v1/logs')}\n    protocol: http/json\n    minimumpriority: warning\n`, { clock }));
+    for (const [i, priority] of (['Notice', 'Critical', 'Debug', 'Warning'] as const).entries()) expect((await a.post(falcoAlertJson(i, priority))).status).toBe(200);
+    await settler(clock, a)(async () => (await metricValue(a, 'peregrine_delivered_total', { output: 'otlp' })) === 2, '2 delivered');
     const sent = (receiver.received ?? []).flatMap((r) => JSON.parse(r.body).resourceLogs[0].scopeLogs[0].logRecords.map((l: { severityText: string }) => l.severityText));
     expect(sent).toEqual(['Critical', 'Warning']);
   });

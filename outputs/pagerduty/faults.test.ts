@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { fixtureText } from '../../test/support/fixtures.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
-import { waitFor } from '../../test/support/receiver.ts';
+import { closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.ts';
 import { startPagerDutyReceiver } from '../../test/support/pagerduty-receiver.ts';
 import { saasFaultMatrix } from '../../test/support/saas-faults.ts';
 import type { SaasReceiver } from '../../test/support/saas-receiver.ts';
@@ -15,8 +15,11 @@ import type { TriggerEvent } from './event.ts';
 const KEY = 'R0123456789abcdef0123456789abcde';
 let app: RunningApp | undefined;
 let pd: SaasReceiver | undefined;
+let clock = new FakeClock();
+/** Waits for `done`, moving the clock while no request is in flight. */
+let settle: ReturnType<typeof settler>;
 afterEach(async () => {
-  await app?.close();
+  if (app) await closeOnClock(app, clock);
   await pd?.stop();
   app = pd = undefined;
   pdKey = KEY;
@@ -24,11 +27,13 @@ afterEach(async () => {
 let pdKey = KEY;
 
 async function run(extra = ''): Promise<{ app: RunningApp; pd: SaasReceiver }> {
-  pd = await startPagerDutyReceiver();
+  clock = new FakeClock();
+  pd = await startPagerDutyReceiver(() => clock.now());
   app = await startApp(
     `pagerduty:\n  routingkey: ${pdKey}\n  apiurl: ${pd.url('/v2/enqueue')}\n  timeoutms: 10000\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 500\n${extra}`,
-    { healthIntervalMs: 100 },
+    { healthIntervalMs: 100, clock },
   );
+  settle = settler(clock, app);
   return { app, pd };
 }
 
@@ -39,7 +44,7 @@ describe('pagerduty: Events API v2 answers', () => {
     const { app: a, pd: r } = await run();
     const alerts = JSON.parse(fixtureText('alerts/by-priority.json')) as unknown[];
     for (const alert of alerts) expect((await a.post(alert)).status).toBe(200);
-    await waitFor(async () => (await delivered(a)) === 8);
+    await settle(async () => (await delivered(a)) === 8, '8 delivered');
     expect(r.invalid).toEqual([]);
     expect(r.accepted).toHaveLength(8);
     expect(r.accepted[0]?.headers).toMatchObject({ 'content-type': 'application/json', 'user-agent': expect.stringMatching(/^peregrine\//) });
@@ -51,14 +56,14 @@ describe('pagerduty: Events API v2 answers', () => {
   it('the same rule on the same pod three times: one dedup_key (one PagerDuty alert, not three)', async () => {
     const { app: a, pd: r } = await run();
     for (let i = 0; i < 3; i++) await a.post(falcoAlertJson(i, 'Critical'));
-    await waitFor(async () => (await delivered(a)) === 3);
+    await settle(async () => (await delivered(a)) === 3, '3 delivered');
     expect(new Set(r.acceptedJson<TriggerEvent>().map((e) => e.dedup_key)).size).toBe(1);
   });
 
   it('a 5,000-character output is cut to PagerDuty\'s 1024, never refused for length', async () => {
     const { app: a, pd: r } = await run();
     await a.post(falcoAlertJson(1).replace(/"output":"[^"]*"/, `"output":"${'x'.repeat(5000)}"`));
-    await waitFor(async () => (await delivered(a)) === 1);
+    await settle(async () => (await delivered(a)) === 1, '1 delivered');
     expect(r.invalid).toEqual([]);
     expect(r.acceptedJson<TriggerEvent>()[0]?.payload.summary).toHaveLength(1024);
   });
@@ -67,7 +72,7 @@ describe('pagerduty: Events API v2 answers', () => {
     const { app: a, pd: r } = await run();
     r.failNext({ kind: 'invalid' });
     await a.post(falcoAlertJson(1));
-    await waitFor(() => a.deadLetters.size() === 1);
+    await settle(() => a.deadLetters.size() === 1, '1 dead-lettered');
     expect(a.deadLetters.list()[0]).toMatchObject({ output: 'pagerduty', reason: 'rejected', attempts: 1, detail: "HTTP 400 invalid event: Event object is invalid ('payload.summary' is missing or blank)" });
     expect(r.requests).toHaveLength(1);
   });
@@ -76,7 +81,7 @@ describe('pagerduty: Events API v2 answers', () => {
     const { app: a, pd: r } = await run();
     r.failNext({ kind: 'invalid', errors: [`routing_key ${KEY} is unknown`] });
     await a.post(falcoAlertJson(1));
-    await waitFor(() => a.deadLetters.size() === 1);
+    await settle(() => a.deadLetters.size() === 1, '1 dead-lettered');
     expect(a.deadLetters.list()[0]?.detail).toBe('HTTP 400 invalid event: Event object is invalid (routing_key *** is unknown)');
   });
 
@@ -91,7 +96,7 @@ saasFaultMatrix({
   start: async () => {
     const { app: a, pd: r } = await run();
     app = pd = undefined; // the matrix stops them
-    return { app: a, receiver: r };
+    return { app: a, receiver: r, clock };
   },
   goneHint: '(no Events API here: check pagerduty.apiurl / region, and that the integration still exists)',
 });

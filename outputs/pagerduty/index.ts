@@ -37,10 +37,10 @@ export default defineOutput({
       redact: (text: string) => text.split(key).join('***'),
     } satisfies PagerDutyClient;
   },
-  async sendBatch(alerts, { client, options, signal }) {
+  async sendBatch(alerts, { client, options, signal, clock }) {
     return sendEach(alerts, async (alert) => {
       const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body: eventBody(toEvent(alert, options), alert), signal });
-      return classifyEnqueue({ ...res, text: client.redact(res.text) });
+      return classifyEnqueue({ ...res, text: client.redact(res.text) }, clock.now());
     });
   },
   async close(client: PagerDutyClient) {

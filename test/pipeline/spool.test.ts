@@ -1,4 +1,6 @@
 // The spool end to end over real sockets: restart recovery, removed outputs, the DLQ view and CLI.
+// Real sockets, fake clock: an app with a webhook that retries runs on a FakeClock, moved by settle()
+// while no request is in flight; shutdown and close move it too (closeOnClock).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,14 +11,26 @@ import { falcoAlertJson } from '../support/alerts.ts';
 import { startApp, type RunningApp } from '../support/app.ts';
 import { NODE_COMPILE_CACHE, nodeBin, repoDir, writeConfig } from '../support/daemon.ts';
 import { metricSum } from '../support/metrics.ts';
-import { Receiver, waitFor } from '../support/receiver.ts';
+import { closeOnClock, FakeClock, settler } from '../support/fake-clock.ts';
+import { Receiver } from '../support/receiver.ts';
 
-const apps: RunningApp[] = [];
+const apps: { app: RunningApp; clock: FakeClock }[] = [];
 const receivers: Receiver[] = [];
 afterEach(async () => {
-  for (const a of apps.splice(0)) await a.stop().catch(() => {});
+  for (const { app, clock } of apps.splice(0)) await closeOnClock(app, clock).catch(() => {});
   for (const r of receivers.splice(0)) await r.stop();
 });
+
+/** An app on its own FakeClock, closed after the test; `settle(done, what)` waits for `done`, moving that clock while no request is in flight. */
+async function startOnClock(yaml: string, keep = true) {
+  const clock = new FakeClock();
+  const app = await startApp(yaml, { clock });
+  if (keep) apps.push({ app, clock });
+  return { app, clock, settle: settler(clock, app) };
+}
+
+/** `app.shutdown(drainMs)` for an app on a fake clock: the drain waits on that clock. */
+const shutdownOnClock = (app: RunningApp, clock: FakeClock, drainMs: number) => closeOnClock({ close: () => app.shutdown(drainMs) }, clock);
 
 /** A receiver that is started (for its port) and stopped again: the destination is down. */
 async function receiverDown(): Promise<{ receiver: Receiver; url: string; port: number }> {
@@ -60,30 +74,28 @@ describe('spool', () => {
 
     // More than the queue's 1,024-alert hot depth: the tail of the recovered backlog is held compact.
     const n = 1100;
-    const first = await startApp(spoolYaml(dir) + webhookYaml(url));
+    const { app: first, clock } = await startOnClock(spoolYaml(dir) + webhookYaml(url), false);
     await postAll(first, n);
     expect(first.spool?.backlog()).toEqual({ webhook: n });
-    await first.shutdown(100);
+    await shutdownOnClock(first, clock, 100);
 
     await receiver.start(port);
-    const second = await startApp(spoolYaml(dir) + webhookYaml(url));
-    apps.push(second);
-    await waitFor(() => receiver.received.length === n, 45_000);
+    const { app: second, settle } = await startOnClock(spoolYaml(dir) + webhookYaml(url));
+    await settle(() => receiver.received.length === n, `${n} received`, 50, 45_000);
     expectEveryAlertOnce(receiver, n);
-    await waitFor(() => Object.keys(second.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
+    await settle(() => Object.keys(second.spool?.backlog() ?? {}).length === 0, 'spool empty');
   }, 60_000); // 1,100 alerts through the spool: a minute on a loaded 2-core machine, seconds on an idle one
 
   it('with the spool on, the spool bounds the backlog: a full memory queue sheds nothing acknowledged', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
     const { receiver, url, port } = await receiverDown();
-    const app = await startApp(`${spoolYaml(dir)}${webhookYaml(url)}  queue:\n    maxalerts: 10\n`);
-    apps.push(app);
+    const { app, settle } = await startOnClock(`${spoolYaml(dir)}${webhookYaml(url)}  queue:\n    maxalerts: 10\n`);
     const n = 200;
     await postAll(app, n);
     expect(await metricSum(app.metrics.registry, 'peregrine_dropped_total')).toBe(0);
     expect(app.spool?.backlog()).toEqual({ webhook: n });
     await receiver.start(port);
-    await waitFor(() => receiver.received.length === n, 45_000);
+    await settle(() => receiver.received.length === n, `${n} received`, 50, 45_000);
     expectEveryAlertOnce(receiver, n);
   }, 60_000); // 1,100 alerts through the spool: a minute on a loaded 2-core machine, seconds on an idle one
 
@@ -93,23 +105,21 @@ describe('spool', () => {
 
     // Past the queue's 1,024-alert hot depth the queue holds spool ids only.
     const n = 1100;
-    const app = await startApp(spoolYaml(dir) + webhookYaml(url));
-    apps.push(app);
+    const { app, settle } = await startOnClock(spoolYaml(dir) + webhookYaml(url));
     await postAll(app, n);
     await receiver.start(port);
-    await waitFor(() => receiver.received.length === n, 45_000);
+    await settle(() => receiver.received.length === n, `${n} received`, 50, 45_000);
     expectEveryAlertOnce(receiver, n);
-    await waitFor(() => Object.keys(app.spool?.backlog() ?? {}).length === 0, 5000, 'spool empty');
+    await settle(() => Object.keys(app.spool?.backlog() ?? {}).length === 0, 'spool empty');
   }, 60_000); // 1,100 alerts through the spool: a minute on a loaded 2-core machine, seconds on an idle one
 
   it('dead-letters the backlog of an output removed from the config, and shows it at /dlq', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
-    const first = await startApp(spoolYaml(dir) + webhookYaml('http://127.0.0.1:9/unreachable'));
+    const { app: first, clock } = await startOnClock(spoolYaml(dir) + webhookYaml('http://127.0.0.1:9/unreachable'), false);
     for (let i = 0; i < 5; i++) await first.post(falcoAlertJson(i, 'Critical'));
-    await first.shutdown(50);
+    await shutdownOnClock(first, clock, 50);
 
-    const second = await startApp(`${spoolYaml(dir)}ingest:\n  token: t\nstdout:\n  enabled: false\n`);
-    apps.push(second);
+    const { app: second } = await startOnClock(`${spoolYaml(dir)}ingest:\n  token: t\nstdout:\n  enabled: false\n`);
     expect(second.deadLetters.size()).toBe(5);
     const denied = await request(`${second.url}/dlq`);
     expect(denied.statusCode).toBe(401);
@@ -126,10 +136,10 @@ describe('spool', () => {
     const receiver = await new Receiver().start();
     receivers.push(receiver);
     receiver.setBehaviour(() => ({ kind: 'status', status: 400, body: '{"error":"bad field"}' }));
-    const app = await startApp(spoolYaml(dir) + webhookYaml(receiver.url()));
+    const { app, clock, settle } = await startOnClock(spoolYaml(dir) + webhookYaml(receiver.url()), false);
     for (let i = 0; i < 3; i++) await app.post(falcoAlertJson(i, 'Error'));
-    await waitFor(() => app.deadLetters.size() === 3);
-    await app.shutdown(100);
+    await settle(() => app.deadLetters.size() === 3, '3 dead-lettered');
+    await shutdownOnClock(app, clock, 100);
 
     const config = writeConfig(spoolYaml(dir) + webhookYaml(receiver.url()));
     const cli = (...args: string[]) => execFileSync(nodeBin, [join(repoDir, 'src/main.ts'), 'dlq', ...args, '-c', config], { encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE } });
@@ -139,9 +149,8 @@ describe('spool', () => {
     expect(cli('replay', '--output', 'webhook')).toMatch(/^3 dead letter\(s\) put back/);
 
     receiver.setBehaviour(() => ({ kind: 'ok' }));
-    const again = await startApp(spoolYaml(dir) + webhookYaml(receiver.url()));
-    apps.push(again);
-    await waitFor(() => receiver.received.length === 3, 5000);
+    const { settle: settleAgain } = await startOnClock(spoolYaml(dir) + webhookYaml(receiver.url()));
+    await settleAgain(() => receiver.received.length === 3, '3 replayed');
     expect(cli('purge')).toMatch(/^0 dead letter/);
   });
 });

@@ -90,7 +90,7 @@ export async function advanceWhenIdle(clock: FakeClock, busy: () => boolean, don
  */
 export function settler(clock: FakeClock, app: { workers: readonly { healthSnapshot(): { inflight: number } }[] }) {
   const busy = () => app.workers.some((w) => w.healthSnapshot().inflight > 0);
-  return (done: () => boolean | Promise<boolean>, what: string, stepMs = 50) => advanceWhenIdle(clock, busy, done, what, stepMs);
+  return (done: () => boolean | Promise<boolean>, what: string, stepMs = 50, timeoutMs = 15_000) => advanceWhenIdle(clock, busy, done, what, stepMs, timeoutMs);
 }
 
 /** `app.close()` for an app on a fake clock: shutdown waits on that clock, so it moves until the app is closed. */

@@ -72,6 +72,7 @@ export function opsgenieSpec(apiKey: string): VendorSpec {
   };
 }
 
-export function startOpsgenieReceiver(apiKey: string): Promise<SaasReceiver> {
-  return new SaasReceiver(opsgenieSpec(apiKey)).start();
+/** `now`: the clock the requests' `clockAt` is read from (the test's fake clock). */
+export function startOpsgenieReceiver(apiKey: string, now?: () => number): Promise<SaasReceiver> {
+  return new SaasReceiver(opsgenieSpec(apiKey), now).start();
 }

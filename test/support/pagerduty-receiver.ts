@@ -57,6 +57,7 @@ export const pagerDutySpec: VendorSpec = {
   },
 };
 
-export function startPagerDutyReceiver(): Promise<SaasReceiver> {
-  return new SaasReceiver(pagerDutySpec).start();
+/** `now`: the clock the requests' `clockAt` is read from (the test's fake clock). */
+export function startPagerDutyReceiver(now?: () => number): Promise<SaasReceiver> {
+  return new SaasReceiver(pagerDutySpec, now).start();
 }

@@ -35,16 +35,18 @@ export class SaasReceiver {
   readonly accepted: Received[] = [];
   /** Every request that broke the documented shape, with why: a test asserts this stays empty. */
   readonly invalid: { req: Received; problems: string[] }[] = [];
-  /** Every request, whatever the answer. */
-  readonly requests: Received[] = [];
+  /** Every request, whatever the answer, with the time of `now` (the test's fake clock) when it arrived. */
+  readonly requests: (Received & { clockAt: number })[] = [];
   private readonly receiver = new Receiver();
   private readonly queued: Fault[] = [];
   private standing: Fault | undefined;
 
   private readonly spec: VendorSpec;
+  private readonly now: () => number;
 
-  constructor(spec: VendorSpec) {
+  constructor(spec: VendorSpec, now: () => number = Date.now) {
     this.spec = spec;
+    this.now = now;
   }
 
   async start(port = 0): Promise<this> {
@@ -83,7 +85,7 @@ export class SaasReceiver {
   }
 
   private answer(req: Received) {
-    this.requests.push(req);
+    this.requests.push({ ...req, clockAt: this.now() });
     const refused = this.spec.authorize?.(req);
     if (refused) return this.reply(refused);
     const problems = this.spec.validate(req);
