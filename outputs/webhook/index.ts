@@ -41,10 +41,10 @@ export default defineOutput({
     const headers = { 'content-type': 'application/json', 'user-agent': ctx.userAgent, ...options.customheaders };
     return { pool, path: `${url.pathname}${url.search}`, headers };
   },
-  async sendBatch(alerts, { client, options, signal }) {
+  async sendBatch(alerts, { client, options, signal, clock }) {
     if (options.format === 'array') {
       const body = `[${alerts.map(serializeAlert).join(',')}]`;
-      return classifyHttp(await sendHttp(client.pool, { path: client.path, method: options.method, headers: client.headers, body, signal }));
+      return classifyHttp(await sendHttp(client.pool, { path: client.path, method: options.method, headers: client.headers, body, signal }), clock.now());
     }
     const outcomes: Outcome[] = [];
     for (const alert of alerts) {
@@ -56,7 +56,7 @@ export default defineOutput({
           body: serializeAlert(alert),
           signal,
         });
-        outcomes.push(classifyHttp(res));
+        outcomes.push(classifyHttp(res, clock.now()));
       } catch (err) {
         if (signal.aborted) throw err;
         outcomes.push(retry((err as Error).message));

@@ -102,6 +102,21 @@ describe('webhook faults: every alert is delivered once the receiver recovers', 
     expect(await metricValue(a, 'peregrine_retries_total', { reason: 'throttled' })).toBe(2);
   });
 
+  it('429 with Retry-After as an HTTP date: the wait is measured on the app\'s clock', async () => {
+    const at: number[] = [];
+    let now = () => 0;
+    const running = await setupOnFakeClock((_req, n) => {
+      at.push(now());
+      // Two seconds ahead of the fake clock (HTTP dates have whole seconds); the wait is capped at maxbackoffms (200).
+      return n < 1 ? { kind: 'status', status: 429, headers: { 'retry-after': new Date(now() + 2000).toUTCString() } } : { kind: 'ok' };
+    });
+    now = () => running.clock.now();
+    await postMany(running.app, 1);
+    await running.settle(() => running.receiver.received.length === 1, 'delivered after the wait');
+    expect(at).toHaveLength(2);
+    expect((at[1] ?? 0) - (at[0] ?? 0)).toBeGreaterThanOrEqual(200);
+  });
+
   it('503 several times', async () => {
     const { receiver: r, app: a, settle } = await setupOnFakeClock((_req, n) => (n < 4 ? { kind: 'status', status: 503 } : { kind: 'ok' }));
     await postMany(a, 10);
