@@ -3,8 +3,9 @@
 // whose outputs are stdout, Kafka or AWS never needs it. undici is CommonJS: require() gives the same
 // module instance an `import` elsewhere (tests, the CLI) gets.
 import { createRequire } from 'node:module';
+import type * as UndiciModule from 'undici';
 
-type Undici = typeof import('undici');
+type Undici = typeof UndiciModule;
 let undici: Undici | undefined;
 
 export function loadUndici(): Undici {
