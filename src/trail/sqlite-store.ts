@@ -227,7 +227,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.inline = new Writer(this.init, (m) => this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail'));
   }
 
-  /** Whether batches are committed on the writer thread (for tests and the bench). */
+  /** Whether batches are committed on the writer thread (tests). */
   get threaded(): boolean {
     return this.worker !== undefined;
   }
