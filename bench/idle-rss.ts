@@ -2,8 +2,11 @@
 // config file: the embedded default, spool in ./data, trail on), and what each part costs: the same
 // with one part turned off by env. Each variant starts fresh, answers /ping, gets one alert through
 // (so the paths a first alert loads are loaded), then idles; RSS is read after `--idle` seconds.
+// Then, per build, the packages of node_modules the default config and "+ webhook output" load.
 //   node bench/idle-rss.ts [--idle 5] [--runs 3]      (after npm run build; BENCH_BASELINE_MAIN as in delivery.ts)
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { BUILDS, startDefaultDaemon, startWebhookSink, stopDaemon } from './delivery.ts';
@@ -51,3 +54,17 @@ console.log(`\nIdle RSS MiB after one alert and ${values.idle} s idle (${values.
 console.log('| variant | build | RSS MiB (each run) |');
 console.log('|---|---|---|');
 for (const [key, mib] of rows) console.log(`${key} ${mib.map((m) => m.toFixed(1)).join(', ')} |`);
+
+// Which packages still load: once per build, default config and with the webhook, through a loader hook.
+const hook = new URL('./loaded-packages.ts', import.meta.url).pathname;
+const flags = process.env.BENCH_NODE_FLAGS ?? '';
+for (const [variant, env] of VARIANTS.slice(0, 2)) {
+  for (const [build, main] of BUILDS) {
+    const out = join(mkdtempSync(join(tmpdir(), 'peregrine-packages-')), 'packages.json');
+    process.env.BENCH_NODE_FLAGS = `${flags} --import ${hook}`;
+    await idleRss(main, { ...env, LOADED_PACKAGES_OUT: out }).finally(() => (process.env.BENCH_NODE_FLAGS = flags));
+    const packages = JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
+    console.log(`\n${variant}, ${build}: ${Object.keys(packages).length} packages loaded (modules each):`);
+    console.log(Object.entries(packages).map(([name, n]) => `${name} ${n}`).join(', '));
+  }
+}

@@ -10,7 +10,7 @@ import { instancesOrThrow } from './config/instances.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
-import { tuneHeap } from './heap.ts';
+import { collectStartupGarbage, tuneHeap } from './heap.ts';
 import { systemClock } from './dispatch/clock.ts';
 import { watchConfigFile } from './reload/watch.ts';
 import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
@@ -99,6 +99,10 @@ async function main(): Promise<void> {
   app.startOutputs();
   const host = config.listenaddress || '0.0.0.0';
   try {
+    // Routes and schemas are compiled in ready(); startup's garbage is collected after it and before
+    // listening, so that no request waits for that GC (~0.1–0.3 s, src/heap.ts).
+    await Promise.all([app.server.ready(), app.statusServer?.ready(), app.consoleServer?.ready()]);
+    app.log.debug({ ms: Math.round(collectStartupGarbage()) }, 'startup garbage collected');
     await app.server.listen({ host, port: config.listenport });
     if (app.statusServer) await app.statusServer.listen({ host, port: config.tlsserver.notlsport });
     if (app.consoleServer) await app.consoleServer.listen({ host: config.console.address || host, port: config.console.port });

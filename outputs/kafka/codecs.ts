@@ -5,14 +5,22 @@
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
+// snappyjs and lz4js load on first use, not with the plugin: lz4js allocates 5 MiB of tables when it
+// loads (~4 MiB of RSS in every daemon, Kafka on or not; docs/performance.md#idle-rss).
 const require = createRequire(import.meta.url);
-const snappy = require('snappyjs') as { compress(src: Uint8Array): Uint8Array; uncompress(src: Uint8Array): Uint8Array };
-const lz4 = require('lz4js') as {
+type Snappy = { compress(src: Uint8Array): Uint8Array; uncompress(src: Uint8Array): Uint8Array };
+type Lz4 = {
   compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number;
   compressBound(n: number): number;
   decompress(src: Uint8Array): Uint8Array;
 };
-const xxh32 = (require('lz4js/xxh32.js') as { hash(seed: number, src: Uint8Array, index: number, length: number): number }).hash;
+type Xxh32 = (seed: number, src: Uint8Array, index: number, length: number) => number;
+let snappyLib: Snappy | undefined;
+let lz4Lib: Lz4 | undefined;
+let xxh32Fn: Xxh32 | undefined;
+const snappy = (): Snappy => (snappyLib ??= require('snappyjs') as Snappy);
+const lz4 = (): Lz4 => (lz4Lib ??= require('lz4js') as Lz4);
+const xxh32: Xxh32 = (...args) => (xxh32Fn ??= (require('lz4js/xxh32.js') as { hash: Xxh32 }).hash)(...args);
 
 interface Codec {
   compress(encoder: { buffer: Buffer }): Promise<Buffer>;
@@ -28,7 +36,7 @@ const XERIAL_BLOCK = 32 * 1024;
 export function snappyCompress(src: Buffer): Buffer {
   const parts: Buffer[] = [Buffer.concat([XERIAL_MAGIC, Buffer.from([0, 0, 0, 1, 0, 0, 0, 1])])];
   for (let i = 0; i < src.length; i += XERIAL_BLOCK) {
-    const block = snappy.compress(src.subarray(i, i + XERIAL_BLOCK));
+    const block = snappy().compress(src.subarray(i, i + XERIAL_BLOCK));
     const len = Buffer.alloc(4);
     len.writeUInt32BE(block.length);
     parts.push(len, Buffer.from(block.buffer, block.byteOffset, block.length));
@@ -37,12 +45,12 @@ export function snappyCompress(src: Buffer): Buffer {
 }
 
 export function snappyDecompress(src: Buffer): Buffer {
-  if (src.length < XERIAL_HEADER || !src.subarray(0, 8).equals(XERIAL_MAGIC)) return Buffer.from(snappy.uncompress(src));
+  if (src.length < XERIAL_HEADER || !src.subarray(0, 8).equals(XERIAL_MAGIC)) return Buffer.from(snappy().uncompress(src));
   const parts: Buffer[] = [];
   for (let i = XERIAL_HEADER; i < src.length; ) {
     const len = src.readUInt32BE(i);
     i += 4;
-    parts.push(Buffer.from(snappy.uncompress(src.subarray(i, i + len))));
+    parts.push(Buffer.from(snappy().uncompress(src.subarray(i, i + len))));
     i += len;
   }
   return Buffer.concat(parts);
@@ -64,11 +72,11 @@ export function lz4Compress(src: Buffer): Buffer {
   header[5] = LZ4_BD;
   header[6] = (xxh32(0, header, 4, 2) >>> 8) & 0xff;
   const parts: Buffer[] = [header];
-  const scratch = new Uint8Array(lz4.compressBound(LZ4_BLOCK));
+  const scratch = new Uint8Array(lz4().compressBound(LZ4_BLOCK));
   for (let i = 0; i < src.length; i += LZ4_BLOCK) {
     const size = Math.min(LZ4_BLOCK, src.length - i);
     const size4 = Buffer.alloc(4);
-    const n = lz4.compressBlock(src, scratch, i, size, new Uint32Array(1 << 16));
+    const n = lz4().compressBlock(src, scratch, i, size, new Uint32Array(1 << 16));
     if (n === 0 || n >= size) {
       size4.writeUInt32LE((0x80000000 | size) >>> 0);
       parts.push(size4, src.subarray(i, i + size));
@@ -82,7 +90,7 @@ export function lz4Compress(src: Buffer): Buffer {
 }
 
 export function lz4Decompress(src: Buffer): Buffer {
-  const out = lz4.decompress(src);
+  const out = lz4().decompress(src);
   return Buffer.from(out.buffer, out.byteOffset, out.length);
 }
 

@@ -1,7 +1,6 @@
 // How the CLI reaches the running daemon's console API: the address from the config (the console's
 // own listener, or the ingest listener), the token from the config. undefined when nothing answers
 // there (the daemon is not running), so the caller can fall back to the spool file.
-import { Agent, request } from 'undici';
 import type { BaseConfig } from '../config/base.ts';
 
 export interface DaemonAnswer {
@@ -26,6 +25,7 @@ export async function callDaemon(config: BaseConfig, method: 'GET' | 'POST', pat
   const url = consoleUrl(config);
   // The daemon's own certificate may be self-signed and its name not "127.0.0.1": this client only
   // talks to the address of this very config.
+  const { Agent, request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
   const dispatcher = url.startsWith('https:') ? new Agent({ connect: { rejectUnauthorized: false } }) : undefined;
   try {
     const res = await request(`${url}${path}`, {

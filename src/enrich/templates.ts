@@ -29,7 +29,7 @@ export interface CompiledTemplate {
 
 type CompileResult = { ok: true; template: CompiledTemplate } | { ok: false; problem: ConfigProblem };
 
-const env = createTemplateEnvironment();
+let templateEnv: ReturnType<typeof createTemplateEnvironment> | undefined;
 
 /** Compiles each template; problems are collected rather than thrown so every bad key is reported at once. */
 export function compileTemplates(templates: Readonly<Record<string, string>>): { compiled: CompiledTemplate[]; problems: ConfigProblem[] } {
@@ -82,6 +82,7 @@ function compileHandlebars(source: string, fromGo: boolean): (context: TemplateC
     ignoreStandalone: fromGo,
   };
   // compile() is lazy: precompile now so that syntax errors and unknown helpers fail at load.
+  const env = (templateEnv ??= createTemplateEnvironment());
   env.precompile(source, options);
   const unsupported = unsupportedConstruct(env.parse(source));
   if (unsupported) throw new Error(unsupported);

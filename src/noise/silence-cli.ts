@@ -1,6 +1,5 @@
 // `peregrine silence add|list|expire`: talks to the running daemon's /api/v1/silences.
 import { parseArgs } from 'node:util';
-import { request } from 'undici';
 import YAML from 'yaml';
 import type { BaseConfig } from '../config/base.ts';
 
@@ -44,6 +43,7 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
   const base = (values.url ?? `${config.tlsserver.deploy ? 'https' : 'http'}://127.0.0.1:${config.listenport}`).replace(/\/$/, '');
   const token = values.token ?? env.PEREGRINE_TOKEN ?? config.ingest.token;
   const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer> => {
+    const { request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
     const res = await request(`${base}/api/v1/silences${path}`, {
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },

@@ -1,7 +1,8 @@
 // Basic auth from a URL's userinfo (https://user:pass@host/…), for every output that takes a URL
 // through createHttpPool: falcosidekick's Go client sends it, so receivers configured that way
 // depend on it. An Authorization header set by the output (customheaders, a token) wins.
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+import { loadUndici } from './undici.ts';
 
 /** `Basic base64(user:pass)` for a URL with userinfo (percent-decoded), else undefined. */
 export function basicAuthOf(url: URL): string | undefined {
@@ -25,15 +26,22 @@ function withAuthorization(headers: Headers, authorization: string): Headers {
   return [...list, 'authorization', authorization] as Headers;
 }
 
-export class BasicAuthPool extends Pool {
-  private readonly authorization: string;
+type BasicAuthPoolClass = new (origin: string, options: Pool.Options, authorization: string) => Pool;
+let basicAuthPool: BasicAuthPoolClass | undefined;
 
-  constructor(origin: string, options: Pool.Options, authorization: string) {
-    super(origin, options);
-    this.authorization = authorization;
-  }
+/** A Pool that adds the Authorization header; the class is made on first use (undici loads then, see undici.ts). */
+export function newBasicAuthPool(origin: string, options: Pool.Options, authorization: string): Pool {
+  basicAuthPool ??= class BasicAuthPool extends loadUndici().Pool {
+    private readonly authorization: string;
 
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
-    return super.dispatch({ ...options, headers: withAuthorization(options.headers, this.authorization) }, handler);
-  }
+    constructor(o: string, opts: Pool.Options, auth: string) {
+      super(o, opts);
+      this.authorization = auth;
+    }
+
+    override dispatch(dispatchOptions: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+      return super.dispatch({ ...dispatchOptions, headers: withAuthorization(dispatchOptions.headers, this.authorization) }, handler);
+    }
+  };
+  return new basicAuthPool(origin, options, authorization);
 }

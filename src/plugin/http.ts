@@ -1,9 +1,10 @@
 // Shared HTTP for outputs: one undici Pool per destination, and one classification of responses.
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { fail, ok, retry, type Outcome } from '../dispatch/result.ts';
 import { abortReason } from './abort.ts';
 import type { NodeTlsOptions } from './tls.ts';
-import { basicAuthOf, BasicAuthPool } from './basic-auth.ts';
+import { basicAuthOf, newBasicAuthPool } from './basic-auth.ts';
+import { loadUndici } from './undici.ts';
 
 export interface HttpPoolOptions {
   tls: NodeTlsOptions;
@@ -27,7 +28,7 @@ export function createHttpPool(origin: string | URL, options: HttpPoolOptions): 
     connect: { ...options.tls, timeout: options.timeoutMs },
   };
   const authorization = basicAuthOf(url);
-  return authorization ? new BasicAuthPool(url.origin, poolOptions, authorization) : new Pool(url.origin, poolOptions);
+  return authorization ? newBasicAuthPool(url.origin, poolOptions, authorization) : new (loadUndici().Pool)(url.origin, poolOptions);
 }
 
 export interface HttpResponse {

@@ -1,7 +1,8 @@
 // The trail in SQLite beside the spool (spool.dir/peregrine-trail.db, the spool on): kept by age (trail.maxagems) and size
 // (trail.maxbytes), oldest deleted first. The hot path only appends primitives to one flat array
 // (trail-events.ts); every FLUSH_MS (or sooner when many are waiting) it goes as one batch to the
-// writer thread (sqlite-writer.ts), which builds the rows and commits them off the event loop. An
+// writer (sqlite-writer.ts), which builds the rows and commits them: here while the trail is quiet,
+// on a writer thread, off the event loop, from the first second its commits took WRITER_THREAD_AT. An
 // alert delivered before the next batch is written once, already delivered. Reads (console, explain) use a connection of their own
 // here, after waiting for what was recorded so far to be committed.
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { emptyBuckets, type TrailStore } from './store.ts';
 import { TRAIL_SCHEMA_SQL, uuidHash } from './sqlite-schema.ts';
 import { EVENT, type TrailEventField, type WriterInit, type WriterMessage } from './trail-events.ts';
+import { Writer } from './sqlite-writer.ts';
 import {
   namespaceOf,
   type Attempt,
@@ -33,6 +35,12 @@ const PAGE_SIZE = 16_384;
 const FLUSH_AT = 4000;
 /** How long a read waits for the writer to commit what was recorded before it. */
 const SYNC_TIMEOUT_MS = 5000;
+/**
+ * The writer thread starts once commits here took `ms` of event loop within one second (2 %, as the
+ * spool's, spool.ts). Until then batches are committed on this thread: a quiet trail (a few alerts a
+ * second) costs well under 1 ms a batch, and the thread's isolate (~12 MiB RSS) is not started.
+ */
+const WRITER_THREAD_AT = { ms: 20 };
 
 interface SummaryRow {
   seq: number;
@@ -181,7 +189,12 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   private readonly outputs: readonly string[];
   private readonly explain: RouteExplainer;
   private readonly log: Logger;
-  private readonly worker: Worker;
+  private readonly init: WriterInit;
+  /** The writer thread, once started (WRITER_THREAD_AT); until then `inline` commits here. */
+  private worker: Worker | undefined;
+  private inline: Writer | undefined;
+  private loadSince = 0;
+  private inlineMs = 0;
   private readonly acked: Int32Array;
   private readonly sizes: Float64Array;
   /** The events since the last batch, in order, as flat primitives (see TrailEvent in sqlite-writer.ts). */
@@ -210,17 +223,31 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     const shared = new SharedArrayBuffer(24);
     this.acked = new Int32Array(shared, 0, 1);
     this.sizes = new Float64Array(shared, 8, 2);
-    const init: WriterInit = { path, maxbytes: options.maxbytes, maxagems: options.maxagems, shared };
+    this.init = { path, maxbytes: options.maxbytes, maxagems: options.maxagems, shared };
+    this.inline = new Writer(this.init, (m) => this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail'));
+  }
+
+  /** Whether batches are committed on the writer thread (tests). */
+  get threaded(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Moves the commits to the writer thread; the inline writer has committed every batch before. */
+  startThread(): void {
+    if (this.worker || this.closed) return;
+    this.inline?.close(this.batchId);
+    this.inline = undefined;
     // Running from source the writer is the .ts file (Node strips the types), from dist/ the .js.
     const here = new URL(import.meta.url);
     const file = new URL(here.pathname.endsWith('.ts') ? './sqlite-writer.ts' : './sqlite-writer.js', here);
     // Named, so that the writer's CPU can be told apart (/proc/PID/task/*/comm; bench/trail.ts).
-    this.worker = new Worker(file, { workerData: init, name: 'trail-writer' });
-    this.worker.unref();
-    this.worker.on('message', (m: { type: string; message: string; lost: number }) => {
+    const worker = new Worker(file, { workerData: { ...this.init, thread: true } satisfies WriterInit, name: 'trail-writer' });
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (m: { type: string; message: string; lost: number }) => {
       if (m.type === 'error') this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail');
     });
-    this.worker.on('error', (err) => this.log.error({ err: err.message }, 'delivery trail writer stopped: no more trails are recorded'));
+    worker.on('error', (err) => this.log.error({ err: err.message }, 'delivery trail writer stopped: no more trails are recorded'));
   }
 
   // The hot path: each call appends a few primitives (no object per event, no JSON); the writer
@@ -261,7 +288,24 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.events = [];
     this.json = [];
     this.count = 0;
-    this.worker.postMessage(message);
+    if (this.worker) return this.worker.postMessage(message);
+    const started = performance.now();
+    this.inline?.batch(message);
+    this.measureInline(performance.now() - started);
+  }
+
+  /** Counts the event loop's time in inline commits; starts the writer thread at WRITER_THREAD_AT. */
+  private measureInline(ms: number): void {
+    const now = performance.now();
+    if (now - this.loadSince > 1000) {
+      this.loadSince = now;
+      this.inlineMs = 0;
+    }
+    this.inlineMs += ms;
+    if (this.inlineMs >= WRITER_THREAD_AT.ms) {
+      this.log.info({ commitMsPerSecond: Math.round(this.inlineMs) }, 'delivery trail commits moved to the writer thread (they took a share of the event loop)');
+      this.startThread();
+    }
   }
 
   /** Hands over what is buffered and resolves once the writer committed it: a read after it sees every event before it. Never blocks the event loop. */
@@ -282,9 +326,14 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.flush();
     this.wait(this.batchId);
     this.closed = true;
-    this.worker.postMessage({ type: 'close', id: ++this.batchId } satisfies WriterMessage);
-    this.wait(this.batchId);
-    void this.worker.terminate();
+    if (this.worker) {
+      this.worker.postMessage({ type: 'close', id: ++this.batchId } satisfies WriterMessage);
+      this.wait(this.batchId);
+      void this.worker.terminate();
+    } else {
+      this.inline?.close(++this.batchId);
+      this.inline = undefined;
+    }
     super.close();
   }
 

@@ -1,5 +1,7 @@
-// The trail's SQLite writer, run in a worker thread (sqlite-store.ts starts it): the inserts,
-// upserts and retention of the trail tables never run on the event loop that answers Falco. It
+// The trail's SQLite writer. sqlite-store.ts runs it on the main thread while the trail is quiet and
+// in a worker thread once its commits take a share of the event loop (a thread idle costs ~12 MiB
+// of RSS): under load the inserts, upserts and retention of the trail tables run off the event loop
+// that answers Falco. It
 // receives batches of events (trail-events.ts), folds them into one state per alert and output,
 // commits each batch in one transaction with prepared statements, then publishes the acknowledged
 // batch id and the trail's size through shared memory (the store waits on it before a read).
@@ -29,7 +31,9 @@ interface Slot {
 
 const RETENTION_EVERY_MS = 10_000;
 
-class Writer {
+type ErrorReport = { type: 'error'; message: string; lost: number };
+
+export class Writer {
   private readonly db: DatabaseSync;
   private readonly stmt: Record<string, StatementSync>;
   private readonly init: WriterInit;
@@ -38,9 +42,11 @@ class Writer {
   private byteCount: number;
   private alertCount: number;
   private lastRetention = 0;
+  private readonly report: (m: ErrorReport) => void;
 
-  constructor(init: WriterInit) {
+  constructor(init: WriterInit, report: (m: ErrorReport) => void = (m) => parentPort?.postMessage(m)) {
     this.init = init;
+    this.report = report;
     this.acked = new Int32Array(init.shared, 0, 1);
     this.sizes = new Float64Array(init.shared, 8, 2);
     this.db = new DatabaseSync(init.path);
@@ -144,7 +150,7 @@ class Writer {
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      parentPort?.postMessage({ type: 'error', message: (err as Error).message, lost: m.json.length });
+      this.report({ type: 'error', message: (err as Error).message, lost: m.json.length });
     }
     this.publish(m.id);
   }
@@ -211,7 +217,7 @@ class Writer {
   }
 }
 
-if (parentPort && workerData) {
+if (parentPort && (workerData as WriterInit | undefined)?.thread) {
   const writer = new Writer(workerData as WriterInit);
   parentPort.on('message', (m: WriterMessage) => {
     if (m.type === 'batch') writer.batch(m);

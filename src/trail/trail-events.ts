@@ -20,6 +20,8 @@ export interface WriterInit {
   maxagems: number;
   /** Int32 [0]: last committed batch id; Float64 [1]: bytes held; Float64 [2]: alerts held. */
   shared: SharedArrayBuffer;
+  /** Set for the writer thread only: the module is also imported on the main thread (inline writer). */
+  thread?: true;
 }
 
 export type WriterMessage =

@@ -1,5 +1,7 @@
+import { getHeapSpaceStatistics } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT, tuneHeap } from '../../src/heap.ts';
+import { collectStartupGarbage, HEAP_GROWING_PERCENT, tuneHeap } from '../../src/heap.ts';
 
 describe('tuneHeap', () => {
   it('caps V8 heap growth when the command line does not', () => {
@@ -14,5 +16,17 @@ describe('tuneHeap', () => {
     const record = (flag: string) => expect.unreachable(`set ${flag}`);
     expect(tuneHeap(['--heap-growing-percent=100'], record)).toBeUndefined();
     expect(tuneHeap(['--heap_growing_percent=10'], record)).toBeUndefined();
+  });
+});
+
+describe('collectStartupGarbage', () => {
+  it('shrinks the young generation and leaves no gc function behind', () => {
+    const garbage = Array.from({ length: 200_000 }, (_, i) => ({ i, s: `x${i}` }));
+    expect(garbage).toHaveLength(200_000);
+    expect(collectStartupGarbage()).toBeGreaterThan(0);
+    const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+    expect(young?.space_size).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(runInNewContext('typeof gc')).toBe('undefined');
+    expect('gc' in globalThis).toBe(false);
   });
 });

@@ -48,9 +48,10 @@ describe('memory trail store', () => {
   });
 });
 
-describe('SQLite trail store', () => {
-  const open = (now: { t: number }, maxbytes = 1 << 30, maxagems = 3_600_000) =>
-    new SqliteTrailStore(join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db'), {
+// Commits run inline until the trail is busy, then on the writer thread: both ways, and the switch.
+describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (mode) => {
+  const open = (now: { t: number }, maxbytes = 1 << 30, maxagems = 3_600_000) => {
+    const s = new SqliteTrailStore(join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db'), {
       maxbytes,
       maxagems,
       outputs: ['a', 'b'],
@@ -58,6 +59,27 @@ describe('SQLite trail store', () => {
       log: pino({ level: 'silent' }),
       now: () => now.t,
     });
+    if (mode === 'thread') s.startThread();
+    expect(s.threaded).toBe(mode === 'thread');
+    return s;
+  };
+
+  it('keeps what was committed inline when the writer thread starts', async () => {
+    const now = { t: 1_000 };
+    const s = open(now);
+    s.received(alert('u1'), 1_000, '', ['a'], 100);
+    s.attempt('u1', 'a', attempt(1_100), 'retrying', 'down');
+    await s.ready();
+    s.startThread();
+    expect(s.threaded).toBe(true);
+    s.attempt('u1', 'a', attempt(1_200, 'ok'), 'delivered');
+    s.received(alert('u2'), 1_300, '', ['a'], 100);
+    await s.ready();
+    expect(s.get('u1')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'delivered', attemptCount: 2 });
+    expect(s.get('u2')).toBeDefined();
+    expect(s.size().alerts).toBe(2);
+    s.close();
+  });
 
   it('merges attempts made across commits and keeps the final state', async () => {
     const now = { t: 1_000 };
