@@ -97,6 +97,14 @@ describe('alertmanager: several hostports', () => {
     expect(await metricValue(target, 'peregrine_retries_total', { output: 'alertmanager', reason: 'throttled' })).toBe(3);
   });
 
+  it('429 with Retry-After as an HTTP date: the wait is measured on the app\'s clock', async () => {
+    // Two seconds ahead of the fake clock (HTTP dates have whole seconds); the wait is capped at maxbackoffms (200).
+    const a = await hostport((n) => (n === 0 ? { kind: 'status', status: 429, headers: { 'retry-after': new Date(clock.now() + 2000).toUTCString() }, body: 'slow down' } : OK));
+    const target = await run([a.r.url('')]);
+    await settle(async () => (await metricValue(target, 'peregrine_delivered_total')) === 3, '3 delivered');
+    expect((a.seen[1]?.clockAt ?? 0) - (a.seen[0]?.clockAt ?? 0)).toBeGreaterThanOrEqual(200);
+  });
+
   it('401 from an authenticating proxy: the output is failing, alerts stay queued, nothing is dead-lettered', async () => {
     let refuse = true;
     const a = await hostport(() => (refuse ? { kind: 'status', status: 401, body: 'Unauthorized' } : OK));

@@ -117,6 +117,23 @@ describe.each(['elasticsearch', 'opensearch'])('elasticsearch output faults (fla
     expect(a.deadLetters.list()).toEqual([]);
   });
 
+  it('429 with Retry-After as an HTTP date: the wait is measured on the app\'s clock', async () => {
+    const bulkAt: number[] = [];
+    const { app: a } = await setup(
+      flavor,
+      cluster((req) => {
+        bulkAt.push(clock.now());
+        // Two seconds ahead of the fake clock (HTTP dates have whole seconds); maxbackoffms (100) bounds the wait.
+        if (bulkAt.length === 1) return json(429, { error: { type: 'es_rejected_execution_exception', reason: 'queue full' } }, { 'retry-after': new Date(clock.now() + 2000).toUTCString() });
+        return itemsFor(req, () => 201);
+      }),
+    );
+    await a.post(falcoAlertJson(1));
+    await settle(() => a.workers[0]?.healthSnapshot().delivered === 1, 'delivered');
+    expect(bulkAt).toHaveLength(2);
+    expect((bulkAt[1] ?? 0) - (bulkAt[0] ?? 0)).toBeGreaterThanOrEqual(100);
+  });
+
   it('times out on a hung server and retries', async () => {
     let hung = 0;
     const { app: a } = await setup(

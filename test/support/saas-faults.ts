@@ -63,6 +63,16 @@ export function saasFaultMatrix(vendor: SaasUnderTest): void {
       expect(await metricValue(app, 'peregrine_retries_total', { output: vendor.output, reason: 'throttled' })).toBe(1);
     });
 
+    it('429 with Retry-After as an HTTP date: the wait is measured on the app\'s clock', async () => {
+      const { app, receiver, clock, settle } = await start();
+      // Two seconds ahead of the fake clock (HTTP dates have whole seconds); maxbackoffms (500) bounds the wait.
+      receiver.failNext({ kind: 'throttle', retryAfter: new Date(clock.now() + 2000).toUTCString() });
+      await app.post(falcoAlertJson(1));
+      await settle(async () => (await delivered(app)) === 1, 'delivered');
+      expect(receiver.requests).toHaveLength(2);
+      expect((receiver.requests[1]?.clockAt ?? 0) - (receiver.requests[0]?.clockAt ?? 0)).toBeGreaterThanOrEqual(500);
+    });
+
     it.each([404, 410] as const)('%i (URL or integration gone): each alert dead-lettered after one attempt, not retried forever', async (status) => {
       const { app, receiver, settle } = await start();
       receiver.failAlways({ kind: 'status', status });
