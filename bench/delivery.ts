@@ -19,6 +19,7 @@ import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { wrk } from './wrk.ts';
+import { f } from './format.ts';
 
 const repo = join(import.meta.dirname, '..');
 /** [label, main script]: this checkout's dist, and the baseline build when BENCH_BASELINE_MAIN names one. */
@@ -140,8 +141,6 @@ export async function burst(label: string, options: { seconds: number; connectio
     sink.child.kill('SIGTERM');
   }
 }
-
-const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 
 export function printBursts(title: string, results: BurstResult[]): void {
   console.log(`\n${title}\n`);

@@ -8,6 +8,7 @@ import { falcoAlertJson } from '../test/support/alerts.ts';
 import { BUILDS, droppedOf, startDefaultDaemon, startWebhookSink, stopDaemon } from './delivery.ts';
 import { loadavg } from 'node:os';
 import { machineCpu, stealShare } from './proc.ts';
+import { f } from './format.ts';
 
 const RATE = 100;
 
@@ -91,8 +92,6 @@ async function recoveryRun(spool: string, main: string, outageSeconds: number, t
     sink.child.kill('SIGTERM');
   }
 }
-
-const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 
 /** `recovery`: for each spool setting, `runs` runs, interleaved. */
 export async function recoveryScenario(spools: ('on' | 'off')[], runs: number, outageSeconds = 20, tailSeconds = 5): Promise<void> {

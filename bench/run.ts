@@ -40,6 +40,7 @@ import { histogramQuantile } from './quantile.ts';
 import { assertWrk, wrk } from './wrk.ts';
 import { coresScenario, defaultScenario } from './delivery.ts';
 import { recoveryScenario } from './recovery.ts';
+import { f } from './format.ts';
 
 const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -244,8 +245,6 @@ async function run(scenario: string, spool: string): Promise<Result> {
     sinks?.child.kill('SIGTERM');
   }
 }
-
-const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 
 assertWrk();
 // The image runs the compiled dist/ (Dockerfile), so the bench does too: `npm start` strips types at

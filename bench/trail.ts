@@ -21,6 +21,7 @@ import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
+import { f } from './format.ts';
 
 const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -210,7 +211,6 @@ try {
   sinks.child.kill('SIGTERM');
 }
 
-const f = (n: number, d = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : '–');
 console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, wrk on the same machine, ${SECONDS} s per run, one batched output (elasticsearch → blackhole)\n`);
 console.log('| scenario | spool | trail | alerts/s | p50 ms | p99 ms | p99.9 ms | daemon CPU ms / 1000 alerts | main thread | trail writer | steal % |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
