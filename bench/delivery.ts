@@ -98,9 +98,13 @@ export interface BurstResult {
 }
 
 /** One default-config burst: wrk with `connections` for `seconds`, the daemon on `cpus` (all when undefined). */
-export async function burst(label: string, options: { seconds: number; connections: number; main: string; cpus?: string; loadCpus?: string }): Promise<BurstResult> {
+export async function burst(label: string, options: { seconds: number; connections: number; main: string; cpus?: string; loadCpus?: string; spool?: 'on' | 'off' }): Promise<BurstResult> {
   const sink = await startWebhookSink(options.loadCpus ? { cpus: options.loadCpus } : {});
-  const daemon = await startDefaultDaemon(sink.port, { main: options.main, ...(options.cpus ? { cpus: options.cpus } : {}) });
+  const daemon = await startDefaultDaemon(sink.port, {
+    main: options.main,
+    ...(options.cpus ? { cpus: options.cpus } : {}),
+    ...(options.spool === 'off' ? { env: { SPOOL_ENABLED: 'false' } } : {}),
+  });
   try {
     const pid = daemon.child.pid as number;
     const before = procStats(pid);
@@ -153,13 +157,18 @@ export function printBursts(title: string, results: BurstResult[]): void {
   }
 }
 
-/** `default` (32 connections) or `falco-default` (1): `runs` runs of the default config per build, interleaved. */
-export async function defaultScenario(seconds: number, runs: number, connections = 32): Promise<void> {
+/**
+ * `default` (32 connections) or `falco-default` (1): `runs` runs of the default config per build and
+ * spool setting (`on`: the default; `off`: memory-only by SPOOL_ENABLED=false), interleaved.
+ */
+export async function defaultScenario(seconds: number, runs: number, connections = 32, spools: readonly ('on' | 'off')[] = ['on']): Promise<void> {
   const results: BurstResult[] = [];
   for (let i = 1; i <= runs; i++) {
     for (const [build, main] of BUILDS) {
-      process.stderr.write(`bench: default, ${connections} connection(s), ${build}, ${i}/${runs}, ${seconds} s …\n`);
-      results.push(await burst(`${build} #${i}`, { seconds, connections, main }));
+      for (const spool of spools) {
+        process.stderr.write(`bench: default, ${connections} connection(s), ${build}, spool ${spool}, ${i}/${runs}, ${seconds} s …\n`);
+        results.push(await burst(`${build}, spool ${spool} #${i}`, { seconds, connections, main, spool }));
+      }
     }
   }
   printBursts(`${connections === 1 ? 'falco-default' : 'default'}: embedded default config (spool, trail, stdout) + webhook to a fast receiver, wrk ${connections} connection(s), ${seconds} s`, results);

@@ -19,7 +19,8 @@
 // falco/burst/batched run with no output enabled: they measure ingest alone.
 // Issue #18's delivery scenarios run the embedded default config (spool on) plus a webhook; --runs
 // repeats each (interleaved where there are several settings):
-//   default    wrk 32 connections: accepted vs delivered during the load, shed (bench/delivery.ts)
+//   default    wrk 32 connections: accepted vs delivered during the load, shed, spool per --spool
+//              (on: the default; off: memory-only) (bench/delivery.ts)
 //   falco-default  the same with 1 connection (Falco's one request at a time): reply time
 //   recovery   the webhook's receiver 503 for 20 s then 200, 100 alerts/s: delivery delay after
 //              recovery, spool per --spool (off/on) (bench/recovery.ts)
@@ -274,8 +275,8 @@ if (results.length) printTable();
 const runs = Number(values.runs);
 const spools = (values.spool ?? '').split(',').filter((s): s is 'on' | 'off' => s === 'on' || s === 'off');
 if (scenarios.some((s) => DELIVERY_SCENARIOS.has(s))) console.log(`\n${machine}`);
-if (scenarios.includes('default')) await defaultScenario(SECONDS, runs);
-if (scenarios.includes('falco-default')) await defaultScenario(SECONDS, runs, 1);
+if (scenarios.includes('default')) await defaultScenario(SECONDS, runs, 32, spools);
+if (scenarios.includes('falco-default')) await defaultScenario(SECONDS, runs, 1, spools);
 if (scenarios.includes('recovery')) await recoveryScenario(spools, runs);
 if (scenarios.includes('cores')) await coresScenario(SECONDS, runs);
 

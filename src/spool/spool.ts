@@ -90,6 +90,14 @@ export type SpoolWriterMode = 'thread' | 'inline' | 'auto';
  */
 const WRITER_THREAD_AT = { ms: 20, appends: 4 };
 
+/**
+ * How long deliveries done and retries rescheduled wait for a commit of new alerts to ride along
+ * with. One Falco sending one request at a time then costs one commit per alert, not two (the
+ * reply of the next alert no longer waits behind the commit of the previous one's delivery). A
+ * crash inside this window re-sends those alerts at the next start: at least once, as always.
+ */
+const BOOKKEEPING_DELAY_MS = 100;
+
 class CorruptSpoolError extends Error {}
 
 // SQLite primary result codes (the low byte of an extended code) that mean the file itself is damaged.
@@ -112,6 +120,8 @@ export class Spool {
   private completes: [string, number][] = [];
   private reschedules: [number, number, string, number][] = [];
   private flushScheduled = false;
+  /** Deliveries done or rescheduled are waiting for new alerts to commit with, or for this timer (BOOKKEEPING_DELAY_MS). */
+  private bookkeepingTimer: NodeJS.Timeout | undefined;
   /** A batch is being committed: what arrives meanwhile waits for the next one. */
   private committing = false;
   private readonly sidecars: SpoolSidecar[] = [];
@@ -300,13 +310,13 @@ export class Spool {
   /** The output has it: forget the delivery (batched). */
   complete(output: string, id: number): void {
     this.completes.push([output, id]);
-    this.scheduleFlush();
+    this.scheduleBookkeeping();
   }
 
   /** The output will try again: keep attempts and the next-retry time across restarts (batched). */
   reschedule(output: string, id: number, attempts: number, nextAt: number): void {
     this.reschedules.push([attempts, nextAt, output, id]);
-    this.scheduleFlush();
+    this.scheduleBookkeeping();
   }
 
   /** Moves one delivery to the dead-letter table (synchronously, in its own small transaction). */
@@ -437,6 +447,8 @@ export class Spool {
   /** Commits what is buffered: on the writer thread, or here when there is none or noise control's state goes with it. */
   private commitBuffered(): void {
     this.flushScheduled = false;
+    clearTimeout(this.bookkeepingTimer);
+    this.bookkeepingTimer = undefined;
     const sidecars = this.sidecars.some((s) => s.dirty());
     if (this.closed || this.committing || (!sidecars && !this.buffered())) return;
     const appends = this.appends;
@@ -565,6 +577,13 @@ export class Spool {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     setImmediate(() => this.commitBuffered());
+  }
+
+  /** Deliveries done and reschedules go with the next commit of new alerts, or after BOOKKEEPING_DELAY_MS. */
+  private scheduleBookkeeping(): void {
+    if (this.flushScheduled || this.bookkeepingTimer) return;
+    this.bookkeepingTimer = setTimeout(() => this.commitBuffered(), BOOKKEEPING_DELAY_MS);
+    this.bookkeepingTimer.unref(); // close() and every read of the backlog flush first
   }
 }
 
