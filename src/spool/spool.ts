@@ -21,6 +21,7 @@ import { spoolAccessError } from './open-error.ts';
 import { AckMark } from './ack-mark.ts';
 import { lockSpoolDir, type DirLock } from './dir-lock.ts';
 import { ConfigError } from '../errors.ts';
+import { systemClock, type Clock } from '../dispatch/clock.ts';
 
 type FsyncPolicy = 'normal' | 'full';
 
@@ -121,7 +122,8 @@ export class Spool {
   private reschedules: [number, number, string, number][] = [];
   private flushScheduled = false;
   /** Deliveries done or rescheduled are waiting for new alerts to commit with, or for this timer (BOOKKEEPING_DELAY_MS). */
-  private bookkeepingTimer: NodeJS.Timeout | undefined;
+  private bookkeepingTimer: unknown;
+  private readonly clock: Clock;
   /** A batch is being committed: what arrives meanwhile waits for the next one. */
   private committing = false;
   private readonly sidecars: SpoolSidecar[] = [];
@@ -154,9 +156,10 @@ export class Spool {
    * Opens (or creates) the spool. A corrupt file is moved aside and a fresh spool started, loudly.
    * Anything else (no permission, read-only volume, a newer schema) is a startup error that says
    * how to fix it: a file Peregrine could not open is never renamed. `writer`: where batches are
-   * committed (SpoolWriterMode); `peregrine dlq` commits inline.
+   * committed (SpoolWriterMode); `peregrine dlq` commits inline. `clock`: the delay of deliveries
+   * done (BOOKKEEPING_DELAY_MS) runs on it (a fake clock in tests).
    */
-  static open(options: SpoolOptions, log: Logger, { lock = true, writer = 'auto' }: { lock?: boolean; writer?: SpoolWriterMode } = {}): Spool {
+  static open(options: SpoolOptions, log: Logger, { lock = true, writer = 'auto', clock = systemClock }: { lock?: boolean; writer?: SpoolWriterMode; clock?: Clock } = {}): Spool {
     const path = join(options.dir, SPOOL_FILE);
     let dirLock: DirLock | undefined;
     try {
@@ -168,7 +171,7 @@ export class Spool {
       throw spoolAccessError(options.dir, path, err);
     }
     try {
-      const spool = Spool.openLocked(path, options, log, writer);
+      const spool = Spool.openLocked(path, options, log, writer, clock);
       spool.dirLock = dirLock;
       return spool;
     } catch (err) {
@@ -177,9 +180,9 @@ export class Spool {
     }
   }
 
-  private static openLocked(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode): Spool {
+  private static openLocked(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode, clock: Clock): Spool {
     try {
-      return new Spool(path, options, log, writer);
+      return new Spool(path, options, log, writer, clock);
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
@@ -192,12 +195,13 @@ export class Spool {
         { err: (err as Error).message, movedTo: aside, unrecoverableAlerts: lost ?? 'unknown' },
         'SPOOL CORRUPT: moved aside and started a fresh spool; the alerts in it were NOT delivered — inspect the moved file',
       );
-      return new Spool(path, options, log, writer);
+      return new Spool(path, options, log, writer, clock);
     }
   }
 
-  private constructor(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode) {
+  private constructor(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode, clock: Clock) {
     this.path = path;
+    this.clock = clock;
     this.options = options;
     this.log = log;
     this.health = new SpoolHealth(log);
@@ -447,7 +451,7 @@ export class Spool {
   /** Commits what is buffered: on the writer thread, or here when there is none or noise control's state goes with it. */
   private commitBuffered(): void {
     this.flushScheduled = false;
-    clearTimeout(this.bookkeepingTimer);
+    if (this.bookkeepingTimer !== undefined) this.clock.clearTimeout(this.bookkeepingTimer);
     this.bookkeepingTimer = undefined;
     const sidecars = this.sidecars.some((s) => s.dirty());
     if (this.closed || this.committing || (!sidecars && !this.buffered())) return;
@@ -581,9 +585,9 @@ export class Spool {
 
   /** Deliveries done and reschedules go with the next commit of new alerts, or after BOOKKEEPING_DELAY_MS. */
   private scheduleBookkeeping(): void {
-    if (this.flushScheduled || this.bookkeepingTimer) return;
-    this.bookkeepingTimer = setTimeout(() => this.commitBuffered(), BOOKKEEPING_DELAY_MS);
-    this.bookkeepingTimer.unref(); // close() and every read of the backlog flush first
+    if (this.flushScheduled || this.bookkeepingTimer !== undefined) return;
+    // close() and every read of the backlog flush first, and clear it.
+    this.bookkeepingTimer = this.clock.setTimeout(() => this.commitBuffered(), BOOKKEEPING_DELAY_MS);
   }
 }
 

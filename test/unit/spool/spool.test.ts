@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions, type SpoolWriterMode } from '../../../src/spool/spool.ts';
 import { alert } from '../../support/worker-harness.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
 
 const open: Spool[] = [];
 afterEach(() => {
@@ -37,6 +38,27 @@ describe('Spool', () => {
     expect(commits).toBe(1);
     expect(s.backlog()).toEqual({ a: 3, b: 3 });
     expect(s.pending('a').map((p) => p.id)).toEqual(ids);
+  });
+
+  it.each<SpoolWriterMode>(['inline', 'thread'])('commits a delivery done with the next new alert, or on its own after 100 ms (%s)', async (writer) => {
+    const clock = new FakeClock();
+    const s = Spool.open({ dir: mkdtempSync(join(tmpdir(), 'peregrine-spool-')), maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { writer, clock });
+    open.push(s);
+    let commits = 0;
+    s.onCommit = () => commits++;
+    const first = await put(s, 'Warning', ['a']);
+    expect(commits).toBe(1);
+    s.complete('a', first);
+    await put(s, 'Warning', ['a']);
+    expect(commits).toBe(2); // one commit: the second alert and the first one's delivery
+    const [second] = s.pending('a');
+    expect(second?.id).not.toBe(first);
+    s.complete('a', second?.id as number);
+    await clock.advance(99);
+    expect(commits).toBe(2); // still waiting for an alert to go with
+    await clock.advance(1);
+    await vi.waitFor(() => expect(commits).toBe(3)); // the writer thread answers asynchronously
+    expect(s.bytes).toBe(0);
   });
 
   it('removes an alert once every output has it, and reclaims its bytes', async () => {
