@@ -2,7 +2,6 @@
 // the injected clock aborts it), a thrown error taken as a retry, the reasons scrubbed of secrets,
 // timed in the metrics, judged per alert (retry-policy.ts) and written to the delivery trail. What
 // the verdict then does to the queue is the worker's business.
-import type { Logger } from 'pino';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import type { DeliverySettings, WorkerDeps } from './delivery.ts';
 import { errorMessage } from './errors.ts';
@@ -11,43 +10,40 @@ import type { SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
 import { scrubResult, type Scrubber } from './scrub.ts';
 
+/** What a send needs of its output: the plugin, its options, the delivery settings and the secret scrubber. */
+interface SenderOutput {
+  plugin: AnyOutputPlugin;
+  options: Record<string, unknown>;
+  settings: DeliverySettings;
+  scrub: Scrubber;
+}
+
 export class Sender {
   private readonly name: string;
-  private readonly plugin: AnyOutputPlugin;
-  private readonly options: Record<string, unknown>;
-  private readonly settings: DeliverySettings;
+  private readonly output: SenderOutput;
   private readonly deps: WorkerDeps;
-  private readonly log: Logger;
-  private readonly scrub: Scrubber;
 
-  constructor(
-    name: string,
-    output: { plugin: AnyOutputPlugin; options: Record<string, unknown>; settings: DeliverySettings; scrub: Scrubber },
-    deps: WorkerDeps,
-  ) {
+  constructor(name: string, output: SenderOutput, deps: WorkerDeps) {
     this.name = name;
-    this.plugin = output.plugin;
-    this.options = output.options;
-    this.settings = output.settings;
-    this.scrub = output.scrub;
+    this.output = output;
     this.deps = deps;
-    this.log = deps.log;
   }
 
   /** Sends `batch` with the connected `client`; `controller` (from in-flight.ts) aborts it on timeout or shutdown. */
   async attempt(batch: readonly Loaded[], client: unknown, controller: AbortController): Promise<Verdict> {
-    const { clock, metrics } = this.deps;
+    const { clock, metrics, log } = this.deps;
+    const { plugin, options, settings, scrub } = this.output;
     const startedAt = clock.now();
-    const timer = clock.setTimeout(() => controller.abort(new Error(`timed out after ${this.settings.timeoutms} ms`)), this.settings.timeoutms);
+    const timer = clock.setTimeout(() => controller.abort(new Error(`timed out after ${settings.timeoutms} ms`)), settings.timeoutms);
     const started = performance.now();
     let result: SendResult;
     try {
       const derive = this.deps.derive;
-      result = await this.plugin.sendBatch(derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert), {
-        options: this.options,
+      result = await plugin.sendBatch(derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert), {
+        options,
         client,
         signal: controller.signal,
-        log: this.log,
+        log,
         clock,
       });
     } catch (err) {
@@ -55,12 +51,12 @@ export class Sender {
     } finally {
       clock.clearTimeout(timer);
     }
-    result = scrubResult(result, this.scrub);
+    result = scrubResult(result, scrub);
     const latencyMs = performance.now() - started;
     metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
     metrics.batchSize.observe({ output: this.name }, batch.length);
     const entries = batch.map((b) => b.entry);
-    const verdict = judge(entries, result, this.settings.retry, clock.now());
+    const verdict = judge(entries, result, settings.retry, clock.now());
     this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
     return verdict;
   }
