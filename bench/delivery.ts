@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
-import { machineCpu, procStats, stealShare } from './proc.ts';
+import { busyCores, machineCpu, procStats, stealShare } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { wrk } from './wrk.ts';
 import { f } from './format.ts';
@@ -92,6 +92,8 @@ export interface BurstResult {
   rssMiB: number;
   /** Daemon CPU time over wrk's wall time: cores in use. */
   coresUsed: number;
+  /** vCPUs busy on the whole machine while wrk ran: the daemon, wrk, the receiver and anything else. */
+  machineCoresBusy: number;
   steal: number;
   /** The machine's 1-minute load average at the end of the load: other engineers' work on the same VM. */
   load: number;
@@ -112,7 +114,8 @@ export async function burst(label: string, options: { seconds: number; connectio
     const sinkBefore = (await sink.count()).alerts;
     const measured = await wrk(`http://127.0.0.1:${daemon.port}/`, { connections: options.connections, seconds: options.seconds, bodies: SINGLE_BODIES, ...(options.loadCpus ? { cpus: options.loadCpus } : {}) });
     const sinkAfter = (await sink.count()).alerts;
-    const steal = stealShare(machineBefore, machineCpu());
+    const machineAfter = machineCpu();
+    const steal = stealShare(machineBefore, machineAfter);
     const load = loadavg()[0] as number;
     const after = procStats(pid);
     if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
@@ -137,6 +140,7 @@ export async function burst(label: string, options: { seconds: number; connectio
       inDaemonP50: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.5),
       rssMiB: procStats(pid).rssPeakKiB / 1024,
       coresUsed: (after.cpuTicks - before.cpuTicks) / 100 / measured.seconds,
+      machineCoresBusy: busyCores(machineBefore, machineAfter, measured.seconds),
       steal,
       load,
     };
@@ -148,11 +152,11 @@ export async function burst(label: string, options: { seconds: number; connectio
 
 export function printBursts(title: string, results: BurstResult[]): void {
   console.log(`\n${title}\n`);
-  console.log('| run | accepted/s | delivered/s during load | delivered / accepted | drain after load s | shed | p50 ms | p99 ms | in daemon p50 ms | peak RSS MiB | daemon cores used | steal % | load avg |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| run | accepted/s | delivered/s during load | delivered / accepted | drain after load s | shed | p50 ms | p99 ms | in daemon p50 ms | peak RSS MiB | daemon cores used | machine cores busy | steal % | load avg |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.label} | ${f(r.acceptedPerSecond)} | ${f(r.deliveredPerSecond)} | ${f((100 * r.deliveredPerSecond) / r.acceptedPerSecond)} % | ${f(r.drainSeconds, 1)} | ${f(r.shed)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.inDaemonP50, 2)} | ${f(r.rssMiB)} | ${f(r.coresUsed, 2)} | ${f(100 * r.steal, 1)} | ${f(r.load, 1)} |`,
+      `| ${r.label} | ${f(r.acceptedPerSecond)} | ${f(r.deliveredPerSecond)} | ${f((100 * r.deliveredPerSecond) / r.acceptedPerSecond)} % | ${f(r.drainSeconds, 1)} | ${f(r.shed)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.inDaemonP50, 2)} | ${f(r.rssMiB)} | ${f(r.coresUsed, 2)} | ${f(r.machineCoresBusy, 2)} | ${f(100 * r.steal, 1)} | ${f(r.load, 1)} |`,
     );
   }
 }

@@ -15,6 +15,8 @@ export interface MachineCpu {
   totalTicks: number;
   /** Time the hypervisor ran something else while this machine's vCPUs wanted to run. */
   stealTicks: number;
+  /** idle and iowait ticks: no vCPU had anything to run. */
+  idleTicks: number;
 }
 
 /** The machine's CPU counters so far (the first line of /proc/stat); undefined off Linux. */
@@ -27,11 +29,18 @@ export function machineCpu(): MachineCpu | undefined {
   }
   const ticks = (line ?? '').split(/\s+/).slice(1, 9).map(Number);
   if (ticks.length < 8 || ticks.some((t) => !Number.isFinite(t))) return undefined;
-  return { totalTicks: ticks.reduce((a, b) => a + b, 0), stealTicks: ticks[7] as number };
+  return { totalTicks: ticks.reduce((a, b) => a + b, 0), stealTicks: ticks[7] as number, idleTicks: (ticks[3] as number) + (ticks[4] as number) };
 }
 
 /** The share (0..1) of the machine's CPU time that was stolen between two readings; NaN without them. */
 export function stealShare(before: MachineCpu | undefined, after: MachineCpu | undefined): number {
   if (!before || !after || after.totalTicks === before.totalTicks) return NaN;
   return (after.stealTicks - before.stealTicks) / (after.totalTicks - before.totalTicks);
+}
+
+/** vCPUs busy on average between two readings (every process, this machine's view); NaN without them. */
+export function busyCores(before: MachineCpu | undefined, after: MachineCpu | undefined, seconds: number): number {
+  if (!before || !after) return NaN;
+  const busy = after.totalTicks - before.totalTicks - (after.idleTicks - before.idleTicks) - (after.stealTicks - before.stealTicks);
+  return busy / 100 / seconds;
 }

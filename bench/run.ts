@@ -14,6 +14,8 @@
 //   batched    8 connections, JSON arrays of 100 alerts
 //   fanout     burst with every output on, against blackhole sinks (and the real Kafka broker from
 //              test/infra when the kafka output exists; BENCH_KAFKA=0 leaves it out)
+//   fanout:<output>  fanout with that output alone (fanout:webhook, fanout:awssecurityhub, …): its
+//              CPU per 1,000 alerts minus burst's (no output) is what that output costs
 //   isolation  fanout with the webhook sink stalled (accepts, never answers)
 //   outage     the webhook alone, its sink stalled: the queue bound, shedding and RSS of a long outage
 // falco/burst/batched run with no output enabled: they measure ingest alone.
@@ -105,7 +107,7 @@ function configYaml(port: number, spool: string, sinks: Record<string, number> |
   }
   if (sinks) {
     const has = (name: string) => outputs.some((o) => o.name === name) && (only === undefined || only === name);
-    lines.push('webhook:', `  address: http://127.0.0.1:${sinks.webhook}/events`);
+    if (has('webhook')) lines.push('webhook:', `  address: http://127.0.0.1:${sinks.webhook}/events`);
     if (has('elasticsearch')) lines.push('elasticsearch:', `  hostport: http://127.0.0.1:${sinks.es}`);
     if (has('splunk')) lines.push('splunk:', `  hostport: http://127.0.0.1:${sinks.hec}`, '  token: bench');
     if (has('awssecurityhub')) {
@@ -176,12 +178,14 @@ function sampleQueueDepth(port: number): { stop(): Promise<Record<string, number
 }
 
 async function run(scenario: string, spool: string): Promise<Result> {
-  const fan = scenario === 'fanout' || scenario === 'isolation' || scenario === 'outage';
+  // fanout:<output> runs fanout with that output alone: its cost is the difference from burst's.
+  const alone = scenario.startsWith('fanout:') ? scenario.slice('fanout:'.length) : undefined;
+  const fan = scenario === 'fanout' || scenario === 'isolation' || scenario === 'outage' || alone !== undefined;
   // isolation and outage stall the webhook sink; outage runs the webhook alone.
   const stalled = scenario === 'isolation' || scenario === 'outage' ? 'webhook' : undefined;
-  const only = scenario === 'outage' ? 'webhook' : undefined;
+  const only = scenario === 'outage' ? 'webhook' : alone;
   const sinks = fan ? await startSinks(stalled ?? '') : undefined;
-  const kafka = fan && only === undefined ? await kafkaBootstrap() : undefined;
+  const kafka = fan && (only === undefined || only === 'kafka') ? await kafkaBootstrap() : undefined;
   const port = await freePort();
   const configFile = join(mkdtempSync(join(tmpdir(), 'peregrine-bench-')), 'peregrine.yaml');
   writeFileSync(configFile, configYaml(port, spool, sinks?.ports, kafka, only));
