@@ -31,7 +31,7 @@ export default defineOutput({
   example: { address: 'https://siem.example.com/api/v1/events', customheaders: { Authorization: 'Bearer your-api-token' } },
   enabled: (options) => options.address !== '',
   // One request per alert: while Falco bursts, each answer waits for a turn of the event loop that
-  // ingest keeps busy, so requests in flight bound what is delivered. 8 delivered 41–66 % of what
+  // ingest keeps busy, so requests in flight bound what is delivered. 8 delivered 50–58 % of what
   // was accepted during the default burst, 16 about 90 %, 32 all of it (docs/performance.md#delivery).
   concurrency: 32,
   legacySettings: (options) => ({
