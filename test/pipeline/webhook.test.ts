@@ -1,5 +1,7 @@
 // Falco-shaped alerts posted to Peregrine reach a real HTTP receiver through the webhook output,
 // through every fault the receiver can throw at it.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ok } from '../../src/dispatch/result.ts';
@@ -71,6 +73,40 @@ describe('webhook delivery', () => {
     expect(r.received.length).toBeLessThan(120 / 2);
     expect(batches.flat().map((alert) => alert.uuid)).toEqual(Array.from({ length: 120 }, (_, i) => `alert-${i}`));
     expect(r.received[0]?.body).toContain('"evt.time":1700000000167531875');
+  });
+
+  it('keeps 32 requests in flight by default, never more: the rest wait in the queue', async () => {
+    // A receiver that holds every request until the test lets them go, counting those it holds.
+    const held: ServerResponse[] = [];
+    let most = 0;
+    let answered = 0;
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        held.push(res);
+        most = Math.max(most, held.length);
+      });
+      res.on('finish', () => answered++);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      app = await startApp(`webhook:\n  address: http://127.0.0.1:${(server.address() as AddressInfo).port}/\n`);
+      const worker = app.workers[0];
+      await postMany(app, 40);
+      await waitFor(() => held.length === 32 && worker?.healthSnapshot().inflight === 32, 5000, '32 requests held');
+      expect(worker?.healthSnapshot().queued).toBe(8);
+      while (answered < 40) {
+        for (const res of held.splice(0)) res.end();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await waitFor(() => worker?.healthSnapshot().delivered === 40, 5000, '40 delivered');
+      expect(most).toBe(32);
+    } finally {
+      await app?.close();
+      app = undefined;
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('sends PUT when asked', async () => {
