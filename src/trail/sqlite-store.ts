@@ -2,8 +2,8 @@
 // (trail.maxbytes), oldest deleted first. The hot path only appends primitives to one flat array
 // (trail-events.ts); every FLUSH_MS (or sooner when many are waiting) it goes as one batch to the
 // writer (sqlite-writer.ts), which builds the rows and commits them: here while the trail is quiet,
-// on a writer thread, off the event loop, from the first second its commits took WRITER_THREAD_AT. An
-// alert delivered before the next batch is written once, already delivered. Reads (console, explain) use a connection of their own
+// on a writer thread, off the event loop, from the first second its commits took WRITER_THREAD_AT. The
+// writer holds a new alert one batch, so one delivered within ~250 ms is written once, delivered. Reads (console, explain) use a connection of their own
 // here, after waiting for what was recorded so far to be committed.
 import { existsSync } from 'node:fs';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -206,6 +206,8 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   private timer: NodeJS.Timeout | undefined;
   private batchId = 0;
   private closed = false;
+  /** The writer may hold new alerts for their outcome (sqlite-writer.ts): the next batch writes them. */
+  private writerHolds = false;
 
   constructor(
     path: string,
@@ -279,19 +281,31 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     return { alerts: this.sizes[1] as number, bytes: this.sizes[0] as number };
   }
 
-  /** Hands what is buffered to the writer (also runs every FLUSH_MS by itself). */
-  flush(): void {
+  /**
+   * Hands what is buffered to the writer (also runs every FLUSH_MS by itself). The writer holds new
+   * alerts one batch for their outcome, so after a batch with new alerts another follows within
+   * FLUSH_MS even when nothing else happened; `all` (a read, close) has it write every one now.
+   */
+  flush(all = false): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.closed || this.count === 0) return;
-    const message: WriterMessage = { type: 'batch', id: ++this.batchId, now: this.now(), events: this.events, json: this.json };
+    if (this.closed || (this.count === 0 && !this.writerHolds)) return;
+    const message: WriterMessage = { type: 'batch', id: ++this.batchId, now: this.now(), events: this.events, json: this.json, ...(all ? { flush: true as const } : {}) };
+    this.writerHolds = !all && this.json.length > 0;
     this.events = [];
     this.json = [];
     this.count = 0;
+    if (this.writerHolds) this.armTimer();
     if (this.worker) return this.worker.postMessage(message);
     const started = performance.now();
     this.inline?.batch(message);
     this.measureInline(performance.now() - started);
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
   }
 
   /** Counts the event loop's time in inline commits; starts the writer thread at WRITER_THREAD_AT. */
@@ -311,7 +325,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   /** Hands over what is buffered and resolves once the writer committed it: a read after it sees every event before it. Never blocks the event loop. */
   async ready(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    this.flush(true);
     const id = this.batchId;
     for (let seen = Atomics.load(this.acked, 0); seen < id; seen = Atomics.load(this.acked, 0)) {
       const wait = Atomics.waitAsync(this.acked, 0, seen, SYNC_TIMEOUT_MS);
@@ -323,7 +337,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
 
   override close(): void {
     if (this.closed) return;
-    this.flush();
+    this.flush(true);
     this.wait(this.batchId);
     this.closed = true;
     if (this.worker) {
@@ -357,9 +371,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
 
   private added(): void {
     if (++this.count >= FLUSH_AT) return this.flush();
-    if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
-    this.timer.unref();
+    this.armTimer();
   }
 }
 

@@ -5,6 +5,9 @@
 // receives batches of events (trail-events.ts), folds them into one state per alert and output,
 // commits each batch in one transaction with prepared statements, then publishes the acknowledged
 // batch id and the trail's size through shared memory (the store waits on it before a read).
+// A new alert's rows wait one batch in memory (HELD_BATCHES): most are delivered by then, so each
+// row is inserted once with its outcome instead of inserted, looked up and rewritten. A batch sent
+// for a read or at close (`flush`) writes them all.
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TRAIL_SCHEMA_SQL, uuidHash } from './sqlite-schema.ts';
@@ -19,8 +22,6 @@ const ROW_OVERHEAD = 320;
 interface Slot {
   uuid: string;
   output: string;
-  /** The alert's row when it was inserted in this batch (no row for this output yet); else looked up. */
-  seq: number | undefined;
   state: string;
   stateAt: number;
   reason: string | null;
@@ -30,6 +31,19 @@ interface Slot {
 }
 
 const RETENTION_EVERY_MS = 10_000;
+
+/** A new alert whose rows are not written yet: its trail_alerts values and its outputs' states. */
+interface Held {
+  /** trail_alerts values from `received_at` to `spool_id` (after uuid and its hash). */
+  values: TrailEventField[];
+  json: string;
+  slots: Map<string, Slot>;
+  /** The batch it came in. */
+  batch: number;
+}
+
+/** Batches a new alert's rows wait for its outcome before they are written. */
+const HELD_BATCHES = 1;
 
 type ErrorReport = { type: 'error'; message: string; lost: number };
 
@@ -43,6 +57,10 @@ export class Writer {
   private alertCount: number;
   private lastRetention = 0;
   private readonly report: (m: ErrorReport) => void;
+  /** New alerts not written yet, by uuid, in the order they came. */
+  private held = new Map<string, Held>();
+  /** uuid of a held alert, by its spool id (stateBySpoolId events). */
+  private heldBySpoolId = new Map<number, string>();
 
   constructor(init: WriterInit, report: (m: ErrorReport) => void = (m) => parentPort?.postMessage(m)) {
     this.init = init;
@@ -80,17 +98,23 @@ export class Writer {
 
   batch(m: Extract<WriterMessage, { type: 'batch' }>): void {
     let received = 0;
+    const heldBefore = this.held.size;
     try {
       this.db.exec('BEGIN IMMEDIATE');
       const slots = new Map<string, Slot>();
       const bySpoolId: TrailEventField[][] = [];
-      // The seq of each alert received in this batch: its outputs' rows need no lookup.
-      const fresh = new Map<string, number>();
       const e = m.events;
+      /** The state of one output of one alert: in its held alert, else folded here and written below. */
       const slot = (uuid: string, output: string, at: number): Slot => {
+        const held = this.held.get(uuid);
+        if (held) {
+          let s = held.slots.get(output);
+          if (!s) held.slots.set(output, (s = { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] }));
+          return s;
+        }
         const key = `${uuid}\n${output}`;
         let s = slots.get(key);
-        if (!s) slots.set(key, (s = { uuid, output, seq: fresh.get(uuid), state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] }));
+        if (!s) slots.set(key, (s = { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] }));
         return s;
       };
       for (let i = 0; i < e.length; ) {
@@ -98,20 +122,17 @@ export class Writer {
         if (kind === EVENT.received) {
           const uuid = e[i + 1] as string;
           const at = e[i + 2] as number;
-          const json = m.json[received++] as string;
-          const bytes = json.length + ROW_OVERHEAD;
-          const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), at, ...(e.slice(i + 3, i + 11) as (string | number | null)[]), bytes, json) as {
-            lastInsertRowid: number | bigint;
-          };
-          const seq = Number(lastInsertRowid);
-          fresh.set(uuid, seq);
-          this.byteCount += bytes;
-          this.alertCount++;
+          const held: Held = { values: e.slice(i + 2, i + 11), json: m.json[received++] as string, slots: new Map(), batch: m.id };
           const n = e[i + 11] as number;
           for (let k = 0; k < n; k++) {
             const output = e[i + 12 + k] as string;
-            slots.set(`${uuid}\n${output}`, { uuid, output, seq, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] });
+            held.slots.set(output, { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] });
           }
+          const earlier = this.held.get(uuid);
+          if (earlier) this.writeOne(uuid, earlier); // the same uuid again (a replay): a new record after it
+          this.held.set(uuid, held);
+          const spoolId = e[i + 10];
+          if (typeof spoolId === 'number') this.heldBySpoolId.set(spoolId, uuid);
           i += 12 + n;
         } else if (kind === EVENT.attempt) {
           const s = slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number);
@@ -129,33 +150,74 @@ export class Writer {
           s.stateAt = e[i + 5] as number;
           i += 6;
         } else if (kind === EVENT.stateBySpoolId) {
-          bySpoolId.push(e.slice(i + 1, i + 6));
+          const uuid = this.heldBySpoolId.get(e[i + 1] as number);
+          if (uuid !== undefined && this.held.has(uuid)) {
+            const s = slot(uuid, e[i + 2] as string, e[i + 5] as number);
+            s.state = e[i + 3] as string;
+            s.reason = e[i + 4] as string | null;
+            s.stateAt = e[i + 5] as number;
+          } else bySpoolId.push(e.slice(i + 1, i + 6));
           i += 6;
         } else {
           throw new Error(`unknown trail event ${String(kind)} at ${i}`);
         }
       }
       for (const s of slots.values()) {
-        const seq = s.seq ?? this.seqOf(s.uuid);
-        if (seq !== undefined) this.writeOutput(seq, s, s.seq !== undefined);
+        const seq = this.seqOf(s.uuid);
+        if (seq !== undefined) this.writeOutput(seq, s, false);
       }
       for (const [spoolId, output, state, reason, at] of bySpoolId) {
         const seq = (this.stmt.seqOfSpoolId?.get(spoolId as number) as { seq: number } | undefined)?.seq;
         if (seq !== undefined) {
-          const s: Slot = { uuid: '', output: output as string, seq: Number(seq), state: state as string, stateAt: at as number, reason: reason as string | null, count: 0, attempts: [] };
+          const s: Slot = { uuid: '', output: output as string, state: state as string, stateAt: at as number, reason: reason as string | null, count: 0, attempts: [] };
           this.writeOutput(Number(seq), s, false);
         }
       }
+      this.writeHeld(m.flush === true ? Infinity : m.id - HELD_BATCHES);
       if (m.now - this.lastRetention >= RETENTION_EVERY_MS) this.retain(m.now);
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      this.report({ type: 'error', message: (err as Error).message, lost: m.json.length });
+      // The alerts taken out of `held` to be written in this transaction are lost with it.
+      this.report({ type: 'error', message: (err as Error).message, lost: heldBefore + received - this.held.size });
     }
     this.publish(m.id);
   }
 
+  /** Writes the held alerts that came in batch `upTo` or before, oldest first. */
+  private writeHeld(upTo: number): void {
+    for (const [uuid, held] of this.held) {
+      if (held.batch > upTo) break; // held in arrival order: the rest came later
+      this.writeOne(uuid, held);
+    }
+  }
+
+  /** Inserts one held alert's row and its outputs' rows, as they stand now. */
+  private writeOne(uuid: string, held: Held): void {
+    this.held.delete(uuid);
+    const spoolId = held.values[8];
+    if (typeof spoolId === 'number') this.heldBySpoolId.delete(spoolId);
+    const bytes = held.json.length + ROW_OVERHEAD;
+    const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), ...(held.values as (string | number | null)[]), bytes, held.json) as { lastInsertRowid: number | bigint };
+    const seq = Number(lastInsertRowid);
+    this.byteCount += bytes;
+    this.alertCount++;
+    for (const s of held.slots.values()) this.writeOutput(seq, s, true);
+  }
+
+  /** Writes what it holds, then closes (the inline writer when the thread takes over, or the store's close). */
   close(id: number): void {
+    if (this.held.size > 0) {
+      const lost = this.held.size;
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        this.writeHeld(Infinity);
+        this.db.exec('COMMIT');
+      } catch (err) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        this.report({ type: 'error', message: (err as Error).message, lost });
+      }
+    }
     this.db.close();
     this.publish(id);
   }

@@ -25,5 +25,6 @@ export interface WriterInit {
 }
 
 export type WriterMessage =
-  | { type: 'batch'; id: number; now: number; events: TrailEventField[]; json: string[] }
+  /** `flush`: write every alert held for its outcome too (a read or close waits for this batch). */
+  | { type: 'batch'; id: number; now: number; events: TrailEventField[]; json: string[]; flush?: true }
   | { type: 'close'; id: number };

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { freezeAlert, toAlert, type Alert } from '../../../src/alert/alert.ts';
 import { RateLimiter } from '../../../src/console/rate-limit.ts';
 import { MemoryTrailStore } from '../../../src/trail/memory-store.ts';
-import { SqliteTrailStore } from '../../../src/trail/sqlite-store.ts';
+import { openTrailReader, SqliteTrailStore } from '../../../src/trail/sqlite-store.ts';
+import { waitFor } from '../../support/receiver.ts';
 import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
 
 const explain = (a: Alert, output: string) => `${output} does not take ${a.priority}`;
@@ -107,6 +108,76 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     await s.ready();
     expect(s.get('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'dropped', reason: 'evicted' });
     s.close();
+  });
+
+  // The writer holds a new alert one batch for its outcome; these read the file on a connection of
+  // their own, without ready() (which writes everything held).
+  const files = (now: { t: number }) => {
+    const path = join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db');
+    const s = new SqliteTrailStore(path, { maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['a', 'b'], explain, log: pino({ level: 'silent' }), now: () => now.t });
+    if (mode === 'thread') s.startThread();
+    const read = (uuid: string) => {
+      const reader = openTrailReader(path);
+      try {
+        return reader?.get(uuid);
+      } finally {
+        reader?.close();
+      }
+    };
+    return { s, read };
+  };
+
+  it('holds a new alert one batch and writes it with its outcome (attempts made meanwhile included)', async () => {
+    const { s, read } = files({ t: 0 });
+    s.received(alert('u'), 0, '', ['a'], 100);
+    s.flush(); // batch 1: held
+    s.attempt('u', 'a', attempt(10), 'retrying', 'down');
+    s.attempt('u', 'a', attempt(20, 'ok'), 'delivered');
+    s.flush(); // batch 2: written, delivered
+    await waitFor(() => read('u') !== undefined, 5000, 'the held alert written');
+    expect(read('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'delivered', attemptCount: 2 });
+    s.close();
+  });
+
+  it('writes a held alert within two batch periods when nothing else happens', async () => {
+    const { s, read } = files({ t: 0 });
+    s.received(alert('u'), 0, '', ['a'], 100);
+    s.flush(); // held; the store sends a batch of its own after FLUSH_MS
+    await waitFor(() => read('u') !== undefined, 5000, 'the held alert written by the follow-up batch');
+    expect(read('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'queued' });
+    s.close();
+  });
+
+  it('applies a state known only by spool id to a held alert', async () => {
+    const { s, read } = files({ t: 0 });
+    s.received(alert('u'), 0, '', ['a'], 100, 42);
+    s.flush(); // held
+    s.stateBySpoolId(42, 'a', 'dropped', 5, 'evicted');
+    s.flush(); // written, dropped
+    await waitFor(() => read('u') !== undefined, 5000, 'the held alert written');
+    expect(read('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'dropped', reason: 'evicted' });
+    s.close();
+  });
+
+  it('keeps what the inline writer held when the writer thread starts', async () => {
+    const { s, read } = files({ t: 0 });
+    s.received(alert('u'), 0, '', ['a'], 100);
+    s.flush(); // held by whichever writer runs
+    s.startThread(); // inline: its writer closes here
+    await waitFor(() => read('u') !== undefined, 5000, 'the held alert written');
+    s.close();
+  });
+
+  it('writes what it holds at close, and when a replay of the same uuid comes', async () => {
+    const { s, read } = files({ t: 0 });
+    s.received(alert('u'), 0, '', ['a'], 100);
+    s.flush();
+    s.received(alert('u'), 50, '', ['b'], 100); // a replay: the first record is written, a new one held
+    s.flush();
+    s.close();
+    const latest = read('u');
+    expect(latest?.receivedAt).toBe(50);
+    expect(latest?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'queued' });
   });
 
   it('deletes records older than maxagems', async () => {
