@@ -10,6 +10,8 @@
 //   node bench/trail.ts --store 100000           the SQLite trail store alone, in this process: the
 //                                                CPU its recorder calls take on the calling (main)
 //                                                thread and on its writer thread, per alert
+//   node bench/trail.ts --store 100000 --lag 2500   each delivery 2,500 alerts after its alert, i.e.
+//                                                in a later batch (a batch is 4,000 events here)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     spool: { type: 'string', default: 'off,on' },
     rounds: { type: 'string', default: '1' },
     store: { type: 'string' },
+    lag: { type: 'string', default: '0' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -137,7 +140,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
 }
 
 if (values.store !== undefined) {
-  await storeCost(Number(values.store));
+  await storeCost(Number(values.store), Number(values.lag));
   process.exit(0);
 }
 
@@ -147,7 +150,7 @@ if (values.store !== undefined) {
  * own CPU clock, and the writer thread's CPU from /proc. A load that does not vary with the
  * machine's other jobs, unlike the daemon's throughput.
  */
-async function storeCost(alerts: number): Promise<void> {
+async function storeCost(alerts: number, lag: number): Promise<void> {
   const { default: pino } = await import('pino');
   const { thawAlert } = await import('../src/alert/serialize.ts');
   const { QueueEntry } = await import('../src/dispatch/queue.ts');
@@ -166,12 +169,15 @@ async function storeCost(alerts: number): Promise<void> {
   const writerBefore = threadCpu(process.pid).writer;
   let mainUs = 0;
   const start = performance.now();
-  for (let i = 0; i < alerts; i += 100) {
-    const some = list.slice(i, i + 100);
-    const batch = some.map((a, j) => new QueueEntry(a, { bytes: 1200, seq: i + j, receivedAt: Date.now(), spoolId: i + j + 1 }));
-    const cpu = process.threadCpuUsage();
-    some.forEach((a, j) => trail.received(a, 1200, Date.now(), taken, '127.0.0.1', i + j + 1));
+  const deliver = (from: number) => {
+    const batch = list.slice(from, from + 100).map((a, j) => new QueueEntry(a, { bytes: 1200, seq: from + j, receivedAt: Date.now(), spoolId: from + j + 1 }));
     trail.attempted('elasticsearch', batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
+  };
+  for (let i = 0; i < alerts + lag; i += 100) {
+    const cpu = process.threadCpuUsage();
+    if (i < alerts) list.slice(i, i + 100).forEach((a, j) => trail.received(a, 1200, Date.now(), taken, '127.0.0.1', i + j + 1));
+    // Each alert's delivery comes `lag` alerts after it (0: in the same batch).
+    if (i - lag >= 0) deliver(i - lag);
     const used = process.threadCpuUsage(cpu);
     mainUs += used.user + used.system;
     // Let the store's timer post its batches, as the event loop does between requests.
