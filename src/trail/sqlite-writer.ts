@@ -36,6 +36,7 @@ const RETENTION_EVERY_MS = 10_000;
 interface Held {
   /** trail_alerts values from `received_at` to `spool_id` (after uuid and its hash). */
   values: TrailEventField[];
+  spoolId: number | null;
   json: string;
   slots: Map<string, Slot>;
   /** The batch it came in. */
@@ -46,6 +47,18 @@ interface Held {
 const HELD_BATCHES = 1;
 
 type ErrorReport = { type: 'error'; message: string; lost: number };
+
+/** An output's state before any event about it: queued since `at`. */
+function queued(uuid: string, output: string, at: number): Slot {
+  return { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] };
+}
+
+/** Applies an event's state, reason and time, as the flat event array holds them. */
+function setState(s: Slot, state: unknown, reason: unknown, at: unknown): void {
+  s.state = state as string;
+  s.reason = reason as string | null;
+  s.stateAt = at as number;
+}
 
 export class Writer {
   private readonly db: DatabaseSync;
@@ -99,22 +112,18 @@ export class Writer {
   batch(m: Extract<WriterMessage, { type: 'batch' }>): void {
     let received = 0;
     const heldBefore = this.held.size;
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
+    // The alerts taken out of `held` to be written in this transaction are lost with it.
+    this.transact(() => {
       const slots = new Map<string, Slot>();
       const bySpoolId: TrailEventField[][] = [];
       const e = m.events;
       /** The state of one output of one alert: in its held alert, else folded here and written below. */
       const slot = (uuid: string, output: string, at: number): Slot => {
         const held = this.held.get(uuid);
-        if (held) {
-          let s = held.slots.get(output);
-          if (!s) held.slots.set(output, (s = { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] }));
-          return s;
-        }
-        const key = `${uuid}\n${output}`;
-        let s = slots.get(key);
-        if (!s) slots.set(key, (s = { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] }));
+        const key = held ? output : `${uuid}\n${output}`;
+        const map = held ? held.slots : slots;
+        let s = map.get(key);
+        if (!s) map.set(key, (s = queued(uuid, output, at)));
         return s;
       };
       for (let i = 0; i < e.length; ) {
@@ -122,41 +131,31 @@ export class Writer {
         if (kind === EVENT.received) {
           const uuid = e[i + 1] as string;
           const at = e[i + 2] as number;
-          const held: Held = { values: e.slice(i + 2, i + 11), json: m.json[received++] as string, slots: new Map(), batch: m.id };
+          const spoolId = e[i + 10] as number | null;
+          const held: Held = { values: e.slice(i + 2, i + 11), spoolId, json: m.json[received++] as string, slots: new Map(), batch: m.id };
           const n = e[i + 11] as number;
           for (let k = 0; k < n; k++) {
             const output = e[i + 12 + k] as string;
-            held.slots.set(output, { uuid, output, state: 'queued', stateAt: at, reason: null, count: 0, attempts: [] });
+            held.slots.set(output, queued(uuid, output, at));
           }
           const earlier = this.held.get(uuid);
           if (earlier) this.writeOne(uuid, earlier); // the same uuid again (a replay): a new record after it
           this.held.set(uuid, held);
-          const spoolId = e[i + 10];
-          if (typeof spoolId === 'number') this.heldBySpoolId.set(spoolId, uuid);
+          if (spoolId !== null) this.heldBySpoolId.set(spoolId, uuid);
           i += 12 + n;
         } else if (kind === EVENT.attempt) {
           const s = slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number);
-          const at = e[i + 5] as number;
-          keepAttempt(s.attempts, { at, latencyMs: e[i + 6] as number, outcome: e[i + 7] as Attempt['outcome'], detail: e[i + 8] as string, batch: e[i + 9] as number });
+          keepAttempt(s.attempts, { at: e[i + 5] as number, latencyMs: e[i + 6] as number, outcome: e[i + 7] as Attempt['outcome'], detail: e[i + 8] as string, batch: e[i + 9] as number });
           s.count++;
-          s.state = e[i + 3] as string;
-          s.reason = e[i + 4] as string | null;
-          s.stateAt = at;
+          setState(s, e[i + 3], e[i + 4], e[i + 5]);
           i += 10;
         } else if (kind === EVENT.state) {
-          const s = slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number);
-          s.state = e[i + 3] as string;
-          s.reason = e[i + 4] as string | null;
-          s.stateAt = e[i + 5] as number;
+          setState(slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number), e[i + 3], e[i + 4], e[i + 5]);
           i += 6;
         } else if (kind === EVENT.stateBySpoolId) {
           const uuid = this.heldBySpoolId.get(e[i + 1] as number);
-          if (uuid !== undefined && this.held.has(uuid)) {
-            const s = slot(uuid, e[i + 2] as string, e[i + 5] as number);
-            s.state = e[i + 3] as string;
-            s.reason = e[i + 4] as string | null;
-            s.stateAt = e[i + 5] as number;
-          } else bySpoolId.push(e.slice(i + 1, i + 6));
+          if (uuid !== undefined && this.held.has(uuid)) setState(slot(uuid, e[i + 2] as string, e[i + 5] as number), e[i + 3], e[i + 4], e[i + 5]);
+          else bySpoolId.push(e.slice(i + 1, i + 6));
           i += 6;
         } else {
           throw new Error(`unknown trail event ${String(kind)} at ${i}`);
@@ -169,19 +168,27 @@ export class Writer {
       for (const [spoolId, output, state, reason, at] of bySpoolId) {
         const seq = (this.stmt.seqOfSpoolId?.get(spoolId as number) as { seq: number } | undefined)?.seq;
         if (seq !== undefined) {
-          const s: Slot = { uuid: '', output: output as string, state: state as string, stateAt: at as number, reason: reason as string | null, count: 0, attempts: [] };
+          const s = queued('', output as string, at as number);
+          setState(s, state, reason, at);
           this.writeOutput(Number(seq), s, false);
         }
       }
       this.writeHeld(m.flush === true ? Infinity : m.id - HELD_BATCHES);
       if (m.now - this.lastRetention >= RETENTION_EVERY_MS) this.retain(m.now);
+    }, () => heldBefore + received - this.held.size);
+    this.publish(m.id);
+  }
+
+  /** Runs `work` in one transaction; when it fails, rolls back and reports `lost()` alerts without a trail. */
+  private transact(work: () => void, lost: () => number): void {
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      work();
       this.db.exec('COMMIT');
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
-      // The alerts taken out of `held` to be written in this transaction are lost with it.
-      this.report({ type: 'error', message: (err as Error).message, lost: heldBefore + received - this.held.size });
+      this.report({ type: 'error', message: (err as Error).message, lost: lost() });
     }
-    this.publish(m.id);
   }
 
   /** Writes the held alerts that came in batch `upTo` or before, oldest first. */
@@ -195,8 +202,7 @@ export class Writer {
   /** Inserts one held alert's row and its outputs' rows, as they stand now. */
   private writeOne(uuid: string, held: Held): void {
     this.held.delete(uuid);
-    const spoolId = held.values[8];
-    if (typeof spoolId === 'number') this.heldBySpoolId.delete(spoolId);
+    if (held.spoolId !== null) this.heldBySpoolId.delete(held.spoolId);
     const bytes = held.json.length + ROW_OVERHEAD;
     const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), ...(held.values as (string | number | null)[]), bytes, held.json) as { lastInsertRowid: number | bigint };
     const seq = Number(lastInsertRowid);
@@ -207,17 +213,8 @@ export class Writer {
 
   /** Writes what it holds, then closes (the inline writer when the thread takes over, or the store's close). */
   close(id: number): void {
-    if (this.held.size > 0) {
-      const lost = this.held.size;
-      try {
-        this.db.exec('BEGIN IMMEDIATE');
-        this.writeHeld(Infinity);
-        this.db.exec('COMMIT');
-      } catch (err) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        this.report({ type: 'error', message: (err as Error).message, lost });
-      }
-    }
+    const lost = this.held.size;
+    if (lost > 0) this.transact(() => this.writeHeld(Infinity), () => lost);
     this.db.close();
     this.publish(id);
   }

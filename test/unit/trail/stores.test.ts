@@ -51,19 +51,14 @@ describe('memory trail store', () => {
 
 // Commits run inline until the trail is busy, then on the writer thread: both ways, and the switch.
 describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (mode) => {
-  const open = (now: { t: number }, maxbytes = 1 << 30, maxagems = 3_600_000) => {
-    const s = new SqliteTrailStore(join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db'), {
-      maxbytes,
-      maxagems,
-      outputs: ['a', 'b'],
-      explain,
-      log: pino({ level: 'silent' }),
-      now: () => now.t,
-    });
+  const storeAt = (path: string, now: { t: number }, maxbytes = 1 << 30, maxagems = 3_600_000) => {
+    const s = new SqliteTrailStore(path, { maxbytes, maxagems, outputs: ['a', 'b'], explain, log: pino({ level: 'silent' }), now: () => now.t });
     if (mode === 'thread') s.startThread();
     expect(s.threaded).toBe(mode === 'thread');
     return s;
   };
+  const newPath = () => join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db');
+  const open = (now: { t: number }, maxbytes?: number, maxagems?: number) => storeAt(newPath(), now, maxbytes, maxagems);
 
   it('keeps what was committed inline when the writer thread starts', async () => {
     const now = { t: 1_000 };
@@ -113,9 +108,8 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
   // The writer holds a new alert one batch for its outcome; these read the file on a connection of
   // their own, without ready() (which writes everything held).
   const files = (now: { t: number }) => {
-    const path = join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db');
-    const s = new SqliteTrailStore(path, { maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['a', 'b'], explain, log: pino({ level: 'silent' }), now: () => now.t });
-    if (mode === 'thread') s.startThread();
+    const path = newPath();
+    const s = storeAt(path, now);
     const read = (uuid: string) => {
       const reader = openTrailReader(path);
       try {
@@ -175,6 +169,7 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.received(alert('u'), 50, '', ['b'], 100); // a replay: the first record is written, a new one held
     s.flush();
     s.close();
+    expect(s.size().alerts).toBe(2);
     const latest = read('u');
     expect(latest?.receivedAt).toBe(50);
     expect(latest?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'queued' });
