@@ -12,6 +12,9 @@
 //                                                thread and on its writer thread, per alert
 //   node bench/trail.ts --store 100000 --lag 2500   each delivery 2,500 alerts after its alert, i.e.
 //                                                in a later batch (a batch is 4,000 events here)
+//   node bench/trail.ts --store 200000 --kind memory   the memory store (spool off) instead, each alert
+//                                                parsed fresh as ingest does; --kind none: the same
+//                                                loop without a trail (what the alerts cost alone)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -24,6 +27,7 @@ import { startBenchDaemon } from './daemon.ts';
 import { machineCpu, procStats, stealShare } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
 import { f } from './format.ts';
+import type { TrailStore } from '../src/trail/store.ts';
 
 const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -34,6 +38,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '1' },
     store: { type: 'string' },
     lag: { type: 'string', default: '0' },
+    kind: { type: 'string', default: 'sqlite' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -140,17 +145,21 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
 }
 
 if (values.store !== undefined) {
-  await storeCost(Number(values.store), Number(values.lag));
+  const kind = values.kind;
+  if (kind !== 'sqlite' && kind !== 'memory' && kind !== 'none') throw new Error(`--kind ${kind}: sqlite, memory or none`);
+  await storeCost(Number(values.store), Number(values.lag), kind);
   process.exit(0);
 }
 
 /**
  * The trail store without HTTP, spool or output: what ingest and an output's worker call for each
  * alert (received, then one delivered attempt in a batch of 100), timed with the calling thread's
- * own CPU clock, and the writer thread's CPU from /proc. A load that does not vary with the
- * machine's other jobs, unlike the daemon's throughput.
+ * own CPU clock, the process's (its GC threads too), and the writer thread's CPU from /proc. A load
+ * that does not vary with the machine's other jobs, unlike the daemon's throughput. The SQLite store
+ * gets alerts parsed beforehand; the memory store (and `none`) gets each parsed when it arrives, as
+ * ingest does, so what keeping them costs the garbage collector is counted.
  */
-async function storeCost(alerts: number, lag: number): Promise<void> {
+async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' | 'none'): Promise<void> {
   const { default: pino } = await import('pino');
   const { thawAlert } = await import('../src/alert/serialize.ts');
   const { QueueEntry } = await import('../src/dispatch/queue.ts');
@@ -158,24 +167,39 @@ async function storeCost(alerts: number, lag: number): Promise<void> {
   const { Activity } = await import('../src/trail/activity.ts');
   const { Trail } = await import('../src/trail/recorder.ts');
   const { SqliteTrailStore } = await import('../src/trail/sqlite-store.ts');
+  const { MemoryTrailStore } = await import('../src/trail/memory-store.ts');
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-bench-trail-store-'));
-  const store = new SqliteTrailStore(join(dir, 'peregrine-trail.db'), {
-    maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['elasticsearch'], explain: () => 'not routed', log: pino({ level: 'silent' }),
-  });
-  const trail = new Trail(store, new Activity(), { now: () => Date.now(), setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
-  const list = Array.from({ length: alerts }, (_, i) => thawAlert(falcoAlertJson(i)));
+  const outputs = ['elasticsearch'];
+  const explain = () => 'not routed';
+  // The trail's defaults (src/trail/config.ts), but for the SQLite store's age: the whole run.
+  const store: TrailStore =
+    kind === 'sqlite'
+      ? new SqliteTrailStore(join(dir, 'peregrine-trail.db'), { maxbytes: 1 << 30, maxagems: 3_600_000, outputs, explain, log: pino({ level: 'silent' }) })
+      : new MemoryTrailStore({ maxalerts: 10_000, maxbytes: 32 << 20, outputs, explain });
+  const recorder = new Trail(store, new Activity(), { now: () => Date.now(), setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) });
+  const trail = kind === 'none' ? undefined : recorder;
+  const jsons = Array.from({ length: 1000 }, (_, i) => falcoAlertJson(i));
+  const parsed = kind === 'sqlite' ? Array.from({ length: alerts }, (_, i) => thawAlert(falcoAlertJson(i))) : undefined;
+  // A window of the last alerts, as the queues hold them until delivered; older ones are let go.
+  const list: ReturnType<typeof thawAlert>[] = [];
+  const alertAt = (i: number) => (list[i] ??= parsed?.[i] ?? thawAlert((jsons[i % 1000] as string).replace(/"uuid":"[^"]*"/, `"uuid":"bench-${i}"`)));
   const taken = [{ name: 'elasticsearch' }];
   const machine = machineCpu();
   const writerBefore = threadCpu(process.pid).writer;
   let mainUs = 0;
+  const processBefore = process.cpuUsage();
   const start = performance.now();
   const deliver = (from: number) => {
     const batch = list.slice(from, from + 100).map((a, j) => new QueueEntry(a, { bytes: 1200, seq: from + j, receivedAt: Date.now(), spoolId: from + j + 1 }));
-    trail.attempted('elasticsearch', batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
+    trail?.attempted('elasticsearch', batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
+    if (!parsed) list.fill(undefined as never, from, from + 100);
   };
   for (let i = 0; i < alerts + lag; i += 100) {
     const cpu = process.threadCpuUsage();
-    if (i < alerts) list.slice(i, i + 100).forEach((a, j) => trail.received(a, 1200, Date.now(), taken, '127.0.0.1', i + j + 1));
+    for (let j = i; j < Math.min(i + 100, alerts); j++) {
+      const alert = alertAt(j);
+      trail?.received(alert, 1200, Date.now(), taken, '127.0.0.1', j + 1);
+    }
     // Each alert's delivery comes `lag` alerts after it (0: in the same batch).
     if (i - lag >= 0) deliver(i - lag);
     const used = process.threadCpuUsage(cpu);
@@ -184,17 +208,19 @@ async function storeCost(alerts: number, lag: number): Promise<void> {
     if (i % 2000 === 0) await new Promise((r) => setTimeout(r, 1));
   }
   const cpu = process.threadCpuUsage();
-  await store.ready();
+  await store.ready?.();
   const used = process.threadCpuUsage(cpu);
   mainUs += used.user + used.system;
   const seconds = (performance.now() - start) / 1000;
+  const processUsed = process.cpuUsage(processBefore);
   const writerMs = (threadCpu(process.pid).writer - writerBefore) * 10;
   const steal = stealShare(machine, machineCpu());
   store.close();
-  console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${alerts} alerts through the SQLite trail store in ${seconds.toFixed(1)} s`);
-  console.log('| main thread µs / alert | trail writer µs / alert | steal % |');
-  console.log('|---|---|---|');
-  console.log(`| ${(mainUs / alerts).toFixed(2)} | ${((writerMs * 1000) / alerts).toFixed(1)} | ${(100 * steal).toFixed(1)} |`);
+  const what = kind === 'none' ? 'no trail' : `the ${kind === 'sqlite' ? 'SQLite' : 'memory'} trail store`;
+  console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${alerts} alerts through ${what} in ${seconds.toFixed(1)} s`);
+  console.log('| main thread µs / alert | process µs / alert (all threads) | trail writer µs / alert | steal % |');
+  console.log('|---|---|---|---|');
+  console.log(`| ${(mainUs / alerts).toFixed(2)} | ${((processUsed.user + processUsed.system) / alerts).toFixed(2)} | ${((writerMs * 1000) / alerts).toFixed(1)} | ${(100 * steal).toFixed(1)} |`);
 }
 
 assertWrk();

@@ -3,6 +3,7 @@
 // (at the front window's end) closes windows as they end, and the oldest key is the one evicted.
 import type { Alert } from '../alert/alert.ts';
 import type { Clock } from '../dispatch/clock.ts';
+import { FifoMap } from '../fifo-map.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import { countRepeat, openWindow, type SampleSpec, type WindowState } from './window.ts';
 import { WindowTimer } from './window-timer.ts';
@@ -29,7 +30,7 @@ export interface DedupeHooks {
 }
 
 export class MemoryDedupe {
-  private readonly windows = new Map<string, WindowState>();
+  private readonly windows = new FifoMap<string, WindowState>();
   private readonly settings: DedupeSettings;
   private readonly samples: readonly SampleSpec[];
   private readonly hooks: DedupeHooks;
@@ -101,15 +102,15 @@ export class MemoryDedupe {
   }
 
   private evictOldest(): void {
-    const oldest = this.windows.values().next();
-    if (oldest.done) return;
+    const oldest = this.windows.oldest();
+    if (!oldest) return;
     // Its summary goes out early rather than losing the count.
     this.close(oldest.value);
     this.hooks.evicted();
   }
 
   private arm(): void {
-    this.timer.arm(this.windows.values().next().value?.end);
+    this.timer.arm(this.windows.oldest()?.value.end);
   }
 
   private sweep(): void {

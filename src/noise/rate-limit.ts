@@ -1,6 +1,8 @@
 // ratelimit: at most `max` alerts per key per period (the period starts at the key's first alert).
 // Keys live in insertion order = period start order, so expired ones are dropped from the front and
 // the oldest is evicted first when the map is full.
+import { FifoMap } from '../fifo-map.ts';
+
 export interface RateEntry {
   start: number;
   sent: number;
@@ -12,7 +14,7 @@ export interface RateJournal {
 }
 
 export class RateLimiter {
-  private readonly entries = new Map<string, RateEntry>();
+  private readonly entries = new FifoMap<string, RateEntry>();
   private readonly max: number;
   private readonly periodMs: number;
   private readonly maxKeys: number;
@@ -57,18 +59,18 @@ export class RateLimiter {
   // A couple of expired keys from the front per call keeps the map clean at O(1) per alert.
   private expire(now: number): void {
     for (let i = 0; i < 2; i++) {
-      const first = this.entries.entries().next();
-      if (first.done || now - first.value[1].start < this.periodMs) return;
-      this.entries.delete(first.value[0]);
-      this.journal?.rate(first.value[0], undefined);
+      const first = this.entries.oldest();
+      if (!first || now - first.value.start < this.periodMs) return;
+      this.entries.delete(first.key);
+      this.journal?.rate(first.key, undefined);
     }
   }
 
   private evictOldest(): void {
-    const oldest = this.entries.keys().next();
-    if (oldest.done) return;
-    this.entries.delete(oldest.value);
-    this.journal?.rate(oldest.value, undefined);
+    const oldest = this.entries.oldest();
+    if (!oldest) return;
+    this.entries.delete(oldest.key);
+    this.journal?.rate(oldest.key, undefined);
     this.onEvict();
   }
 }

@@ -1,7 +1,11 @@
 // The trail in memory (the spool off): the last `maxalerts` alerts, within `maxbytes`, oldest
-// evicted first. The alert object is shared with the queues (it is frozen), so a record costs its
-// bookkeeping plus, once delivered, the alert it keeps alive.
+// evicted first. A record keeps the alert's JSON (the string outputs send, computed once per alert)
+// and the few fields the list filters on, not the alert's objects: those die young once delivered.
+// Kept alive, every alert's object graph was copied out of the young generation and marked again
+// in the old one, ~10 µs per alert in a burst (docs/performance.md#trail).
 import type { Alert } from '../alert/alert.ts';
+import { serializeAlert, thawAlert } from '../alert/serialize.ts';
+import { FifoMap } from '../fifo-map.ts';
 import { keepAttempt, emptyBuckets, MAX_ATTEMPTS_KEPT, type TrailStore } from './store.ts';
 import {
   namespaceOf,
@@ -28,9 +32,14 @@ interface OutputSlot {
   attempts: Attempt[];
 }
 
+/** What the list and the stats filter on, taken from the alert when it arrives. */
+type Fields = Pick<TrailSummary, 'uuid' | 'rule' | 'priority' | 'source' | 'hostname' | 'namespace' | 'output'>;
+
 interface MemoryRecord {
   seq: number;
-  alert: Alert;
+  /** The alert as outputs send it; get() thaws it. */
+  json: string;
+  fields: Fields;
   receivedAt: number;
   from: string;
   bytes: number;
@@ -40,7 +49,7 @@ interface MemoryRecord {
 }
 
 export class MemoryTrailStore implements TrailStore {
-  private readonly records = new Map<string, MemoryRecord>();
+  private readonly records = new FifoMap<string, MemoryRecord>();
   private seq = 0;
   private bytes = 0;
   private readonly maxAlerts: number;
@@ -57,12 +66,10 @@ export class MemoryTrailStore implements TrailStore {
 
   received(alert: Alert, at: number, from: string, taken: readonly string[], bytes: number): void {
     const old = this.records.get(alert.uuid);
-    if (old) {
-      // The same uuid again (a replay, a Falco retry): one trail, moved to the front, routes refreshed.
-      this.records.delete(alert.uuid);
-      this.bytes -= old.bytes;
-    }
-    const record: MemoryRecord = { seq: ++this.seq, alert, receivedAt: at, from, bytes: bytes + RECORD_OVERHEAD, taken };
+    // The same uuid again (a replay, a Falco retry): one trail, moved to the front (set below), routes refreshed.
+    if (old) this.bytes -= old.bytes;
+    const fields = { uuid: alert.uuid, rule: alert.rule, priority: alert.priority, source: alert.source, hostname: alert.hostname ?? '', namespace: namespaceOf(alert), output: alert.output };
+    const record: MemoryRecord = { seq: ++this.seq, json: serializeAlert(alert), fields, receivedAt: at, from, bytes: bytes + RECORD_OVERHEAD, taken };
     if (old?.slots) {
       record.slots = old.slots;
       for (const output of taken) record.slots.delete(output);
@@ -97,7 +104,8 @@ export class MemoryTrailStore implements TrailStore {
   get(uuid: string): TrailRecord | undefined {
     const record = this.records.get(uuid);
     if (!record) return undefined;
-    return { uuid, receivedAt: record.receivedAt, from: record.from, alert: record.alert, outputs: this.outputTrails(record) };
+    const alert = thawAlert(record.json);
+    return { uuid, receivedAt: record.receivedAt, from: record.from, alert, outputs: this.outputTrails(record, alert) };
   }
 
   list(query: TrailQuery): { alerts: TrailSummary[]; next: number | null } {
@@ -107,7 +115,7 @@ export class MemoryTrailStore implements TrailStore {
     const newestFirst = [...this.records.values()].reverse();
     let next: number | null = null;
     for (const r of newestFirst) {
-      const a = r.alert;
+      const a = r.fields;
       if (query.before !== undefined && r.seq >= query.before) continue;
       if (query.after !== undefined && r.seq <= query.after) break;
       if (query.since !== undefined && r.receivedAt < query.since) continue;
@@ -115,8 +123,8 @@ export class MemoryTrailStore implements TrailStore {
       if (query.rule !== undefined && a.rule !== query.rule) continue;
       if (priorities && !priorities.has(a.priority.toLowerCase())) continue;
       if (query.source !== undefined && a.source !== query.source) continue;
-      if (query.hostname !== undefined && (a.hostname ?? '') !== query.hostname) continue;
-      if (query.namespace !== undefined && namespaceOf(a) !== query.namespace) continue;
+      if (query.hostname !== undefined && a.hostname !== query.hostname) continue;
+      if (query.namespace !== undefined && a.namespace !== query.namespace) continue;
       if (text !== undefined && !a.output.toLowerCase().includes(text)) continue;
       const states = this.states(r);
       if (query.output !== undefined && (states[query.output] === undefined || states[query.output] === 'not_routed')) continue;
@@ -140,7 +148,7 @@ export class MemoryTrailStore implements TrailStore {
       if (r.receivedAt < since) continue;
       const bucket = buckets[Math.floor((r.receivedAt - first) / bucketMs)];
       if (!bucket) continue;
-      const key = dimension === 'priority' ? r.alert.priority : dimension === 'rule' ? r.alert.rule : namespaceOf(r.alert);
+      const key = dimension === 'priority' ? r.fields.priority : dimension === 'rule' ? r.fields.rule : r.fields.namespace;
       bucket.counts[key] = (bucket.counts[key] ?? 0) + 1;
     }
     return { bucketMs, buckets };
@@ -178,12 +186,12 @@ export class MemoryTrailStore implements TrailStore {
     return states;
   }
 
-  private outputTrails(r: MemoryRecord): OutputTrail[] {
+  private outputTrails(r: MemoryRecord, alert: Alert): OutputTrail[] {
     const names = new Set([...this.outputs, ...r.taken, ...(r.slots?.keys() ?? [])]);
     return [...names].map((output) => {
       const slot = r.slots?.get(output);
       const routed = r.taken.includes(output);
-      if (!routed && !slot) return { output, routed, reason: this.explain(r.alert, output), state: 'not_routed', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
+      if (!routed && !slot) return { output, routed, reason: this.explain(alert, output), state: 'not_routed', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
       return {
         output,
         routed,
@@ -198,26 +206,14 @@ export class MemoryTrailStore implements TrailStore {
 
   private evict(): void {
     while (this.records.size > this.maxAlerts || (this.bytes > this.maxBytes && this.records.size > 1)) {
-      const [uuid, oldest] = this.records.entries().next().value as [string, MemoryRecord];
-      this.records.delete(uuid);
-      this.bytes -= oldest.bytes;
+      const oldest = this.records.oldest() as { key: string; value: MemoryRecord };
+      this.records.delete(oldest.key);
+      this.bytes -= oldest.value.bytes;
     }
   }
 }
 
 function summary(r: MemoryRecord, states: Record<string, OutputState>): TrailSummary {
-  const a = r.alert;
-  return {
-    uuid: a.uuid,
-    seq: r.seq,
-    receivedAt: r.receivedAt,
-    from: r.from,
-    rule: a.rule,
-    priority: a.priority,
-    source: a.source,
-    hostname: a.hostname ?? '',
-    namespace: namespaceOf(a),
-    output: a.output,
-    states,
-  };
+  const f = r.fields;
+  return { uuid: f.uuid, seq: r.seq, receivedAt: r.receivedAt, from: r.from, rule: f.rule, priority: f.priority, source: f.source, hostname: f.hostname, namespace: f.namespace, output: f.output, states };
 }

@@ -11,6 +11,9 @@ import { MemoryTrailStore } from '../../../src/trail/memory-store.ts';
 import { openTrailReader, SqliteTrailStore } from '../../../src/trail/sqlite-store.ts';
 import { waitFor } from '../../support/receiver.ts';
 import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
+import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
+import { namespaceOf } from '../../../src/trail/types.ts';
+import { falcoAlertJson } from '../../support/alerts.ts';
 
 const explain = (a: Alert, output: string) => `${output} does not take ${a.priority}`;
 const alert = (uuid: string, output = 'x') =>
@@ -46,6 +49,21 @@ describe('memory trail store', () => {
     expect(a?.attempts.at(-1)).toMatchObject({ at: 31, outcome: 'ok' });
     expect(a?.reason).toBeUndefined();
     expect(out.find((o) => o.output === 'b')).toMatchObject({ routed: false, state: 'not_routed', reason: 'b does not take Warning' });
+  });
+
+  it('gives back the alert exactly as outputs send it (int64 fields intact), and lists and filters by its fields', () => {
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
+    const big = thawAlert(falcoAlertJson(7, 'Critical'));
+    s.received(big, 5, '10.0.0.2', ['a'], 100);
+    s.received(alert('other'), 6, '', ['a'], 100);
+    const got = s.get(big.uuid)?.alert;
+    expect(got && serializeAlert(got)).toBe(serializeAlert(big));
+    expect(got).not.toBe(big); // a copy from the JSON: the alert's own objects are not kept alive
+    const hostname = big.hostname ?? '';
+    expect(s.list({ limit: 10, hostname, priorities: ['critical'], rule: big.rule, text: big.output.slice(5, 25).toUpperCase() }).alerts).toEqual([
+      expect.objectContaining({ uuid: big.uuid, from: '10.0.0.2', receivedAt: 5, rule: big.rule, priority: 'Critical', hostname, namespace: namespaceOf(big), output: big.output }),
+    ]);
+    expect(s.list({ limit: 10, namespace: 'ns' }).alerts.map((x) => x.uuid)).toEqual(['other']);
   });
 });
 
