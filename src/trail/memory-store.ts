@@ -1,8 +1,8 @@
 // The trail in memory (the spool off): the last `maxalerts` alerts, within `maxbytes`, oldest
 // evicted first. A record keeps the alert's JSON (the string outputs send, computed once per alert)
 // and the few fields the list filters on, not the alert's objects: those die young once delivered.
-// Kept alive, every alert's object graph was copied out of the young generation and marked again
-// in the old one, ~10 µs per alert in a burst (docs/performance.md#trail).
+// Kept alive, each alert's objects were copied out of the young generation and marked again in the
+// old one: 1–3 µs per alert more (docs/console.md#cost-on-the-hot-path).
 import type { Alert } from '../alert/alert.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { FifoMap } from '../fifo-map.ts';
