@@ -1,0 +1,79 @@
+// `node bench/securityhub-send.ts`: what one BatchImportFindings call of 100 findings costs in CPU
+// per alert, three ways, against a local HTTP server that answers as Security Hub does: the AWS
+// SDK's client as the output uses it (its logger middleware removed, outputs/awssecurityhub/client.ts),
+// the same findings as one SigV4-signed undici POST of their JSON (what replacing the SDK's send
+// would cost), and the output's own mapping (toFinding) alone, which both include.
+//   node bench/securityhub-send.ts [--calls 300] [--rounds 3]
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { request } from 'undici';
+import { toFinding } from '../outputs/awssecurityhub/finding.ts';
+import { thawAlert } from '../src/alert/serialize.ts';
+import { falcoAlertJson } from '../test/support/alerts.ts';
+import { machineCpu, stealShare } from './proc.ts';
+
+const { values } = parseArgs({ options: { calls: { type: 'string', default: '300' }, rounds: { type: 'string', default: '3' } } });
+const CALLS = Number(values.calls);
+const FINDINGS = 100;
+
+const server = createServer((req, res) => {
+  req.resume();
+  req.on('end', () => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(`{"FailedCount":0,"SuccessCount":${FINDINGS},"FailedFindings":[]}`);
+  });
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = (server.address() as AddressInfo).port;
+const endpoint = `http://127.0.0.1:${port}`;
+const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'bench-secret' };
+const hub = new SecurityHubClient({ region: 'us-east-1', endpoint, credentials, maxAttempts: 1 });
+hub.middlewareStack.remove('loggerMiddleware');
+const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'securityhub', sha256: hub.config.sha256 });
+const target = { accountId: '123456789012', region: 'us-east-1', partition: 'aws', productArn: 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default' };
+const alerts = Array.from({ length: FINDINGS }, (_, i) => thawAlert(falcoAlertJson(i)));
+const findings = () => alerts.map((a) => toFinding(a, target));
+
+const WAYS: [string, () => Promise<void>][] = [
+  [
+    'AWS SDK client (as shipped)',
+    async () => {
+      await hub.send(new BatchImportFindingsCommand({ Findings: findings() as AwsSecurityFinding[] }));
+    },
+  ],
+  [
+    'SigV4 + undici POST',
+    async () => {
+      const body = JSON.stringify({ Findings: findings() });
+      const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: '/findings/import', query: {}, headers: { 'content-type': 'application/json', host: `127.0.0.1:${port}` }, body });
+      const res = await request(`${endpoint}/findings/import`, { method: 'POST', headers: signed.headers, body });
+      await res.body.json();
+    },
+  ],
+  [
+    'toFinding alone (in both)',
+    async () => {
+      findings();
+    },
+  ],
+];
+
+console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${CALLS} calls of ${FINDINGS} findings per way and round\n`);
+console.log('| way | round | CPU µs per alert | steal % |');
+console.log('|---|---|---|---|');
+for (let round = 1; round <= Number(values.rounds); round++) {
+  for (const [name, call] of WAYS) {
+    for (let i = 0; i < 30; i++) await call(); // warm up
+    const machine = machineCpu();
+    const before = process.cpuUsage();
+    for (let i = 0; i < CALLS; i++) await call();
+    const used = process.cpuUsage(before);
+    console.log(`| ${name} | ${round} | ${((used.user + used.system) / CALLS / FINDINGS).toFixed(1)} | ${(100 * stealShare(machine, machineCpu())).toFixed(1)} |`);
+  }
+}
+server.close();
+hub.destroy();
