@@ -2,8 +2,9 @@
 // drop the oldest, windows that end in the order they opened). V8's Map keeps a deleted entry as a
 // hole until it rebuilds its table, and `keys().next()` walks every hole at the front: at 10,000
 // entries, deleting the oldest that way cost ~13 µs per call on a 2-vCPU Xeon; here a set and an
-// eviction together take ~1.4 µs (docs/console.md#cost-on-the-hot-path). A queue of slots in insertion order gives the oldest; a slot
-// deleted or replaced since is skipped when it reaches the front.
+// eviction together take ~1.4 µs (docs/console.md#cost-on-the-hot-path). A queue of slots in
+// insertion order gives the oldest; a slot deleted or replaced since is skipped when it reaches the
+// front.
 interface Slot<K, V> {
   readonly key: K;
   readonly value: V;
