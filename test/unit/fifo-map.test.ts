@@ -34,10 +34,13 @@ describe('FifoMap', () => {
   it('agrees with a plain Map through 50,000 random sets, replaces and deletes (queue rebuilt many times)', () => {
     const m = new FifoMap<number, number>();
     const model = new Map<number, number>();
+    // mulberry32: 32-bit integer steps, so every op and key comes up about equally often.
     let seed = 42;
     const random = (n: number) => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seed % n;
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
     };
     const disagreements: string[] = [];
     for (let i = 0; i < 50_000; i++) {
