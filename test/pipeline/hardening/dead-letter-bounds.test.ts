@@ -23,7 +23,8 @@ describe('dead letters in memory', () => {
   it('are bounded by bytes, and /dlq pages through them', async () => {
     receiver = await new Receiver().start();
     receiver.setBehaviour(() => ({ kind: 'status', status: 400, body: 'refused' }));
-    app = await startApp(`deadletter:\n  maxbytes: 10485760\nwebhook:\n  address: ${receiver.url()}\n`);
+    // One request at a time: the alerts are refused, and dead-lettered, in the order they came.
+    app = await startApp(`deadletter:\n  maxbytes: 10485760\nwebhook:\n  address: ${receiver.url()}\n  maxconcurrency: 1\n`);
     const big = 'x'.repeat(1024 * 1024);
     const n = 30;
     for (let i = 0; i < n; i++) {
