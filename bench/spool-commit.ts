@@ -50,7 +50,7 @@ function run(pragmas: string): { wallUs: number; cpuUs: number; steal: number } 
     }
     const started = performance.now();
     const done = previous === undefined ? [] : outputs.map((o): [string, number] => [o, previous as number]);
-    const result = writer.commit({ appends: [{ uuid: `bench-${i}`, rank: 4, receivedAt: Date.now(), bytes: json.length, json, outputs }], completes: done, reschedules: [] });
+    const result = writer.commit({ appends: [{ uuid: `bench-${i}`, rank: 4, receivedAt: Date.now(), bytes: json.length, json, outputs }], spills: [], completes: done, reschedules: [] });
     previous = result.ids[0] ?? undefined;
     if (i >= WARMUP) wall += performance.now() - started;
   }

@@ -179,7 +179,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
       podlabel: config.prometheus.podlabel,
     },
   });
-  const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' }), { writer: deps.spoolWriter ?? 'auto', clock }) : undefined;
+  const spool = config.spool.enabled ? Spool.open(config.spool, log.child({ component: 'spool' }), { writer: deps.spoolWriter ?? 'auto', clock, intake: true }) : undefined;
   const deadLetters: DeadLetterStore = spool
     ? new SpoolDeadLetterStore(spool)
     : new MemoryDeadLetterStore(config.deadletter.maxentries, () => metrics.deadLetterEvicted.inc(), config.deadletter.maxbytes);

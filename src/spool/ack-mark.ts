@@ -1,9 +1,11 @@
-// The highest spool id ever acknowledged, kept beside the database in its own small file
-// (peregrine.db-acked) and rewritten after each commit that stored alerts. SQLite recovers a
-// damaged WAL by dropping every commit from the first bad frame on, silently; the database then
-// looks consistent but ends below this mark, and the difference is the number of acknowledged
-// alerts that were lost. Written after the commit, so it can lag the database, never lead it:
-// a lost update of this file hides nothing real and never raises a false alarm.
+// How many alerts the spool has ever stored in SQLite (batch.ts, STORED), kept beside the database in
+// its own small file (peregrine.db-acked) and rewritten after each commit that stored alerts. SQLite
+// recovers a damaged WAL by dropping every commit from the first bad frame on, silently; the
+// database then looks consistent but its own count (meta 'stored') is below this mark, and the
+// difference is the number of acknowledged alerts that were lost. Written after the commit, so it
+// can lag the database, never lead it: a lost update of this file hides nothing real and never
+// raises a false alarm. (An alert the intake log took and delivered before a spill was never stored,
+// and is not counted.)
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 
 const WIDTH = 20;

@@ -1,9 +1,10 @@
-// The spool's hot-path writes, in one transaction per batch: new alerts with a delivery row per
-// output (evicting lower-priority alerts to stay under maxbytes), deliveries done and rescheduled.
+// The spool's hot-path writes, in one transaction per batch: alerts spilled from the intake log
+// (intake.ts), new alerts with a delivery row per output (evicting lower-priority alerts to stay
+// under maxbytes), deliveries done and rescheduled.
 // Runs on the spool's writer thread (writer-thread.ts) in the daemon, in-process in `peregrine dlq`.
-// The highest id and the byte count live in a BigInt64Array shared with the main thread
-// ([0] highest id ever allocated, [1] alert bytes held): the main thread reads them (metrics,
-// replay) and changes the bytes when it dead-letters an alert.
+// The highest id, the byte count and the alerts stored live in a BigInt64Array shared with the main
+// thread ([0] highest id ever allocated, [1] alert bytes held, [2] alert rows ever inserted): the main
+// thread reads them (metrics, replay) and changes the bytes when it dead-letters an alert.
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { AckMark } from './ack-mark.ts';
 
@@ -17,8 +18,16 @@ interface AppendRow {
   outputs: string[];
 }
 
+/** An alert taken in by the intake log (intake.ts): already answered, with its id; inserted, never refused. */
+export interface SpillRow extends AppendRow {
+  id: number;
+}
+
 export interface Batch {
   appends: AppendRow[];
+  spills: SpillRow[];
+  /** The intake log's records up to this id are all in this batch or earlier ones (or delivered): saved, so a restart replays only those above. */
+  intake?: number;
   /** [output, spool id] */
   completes: [string, number][];
   /** [attempts, next at, output, spool id] */
@@ -35,6 +44,9 @@ export interface BatchResult {
 
 export const HWM = 0;
 export const BYTES = 1;
+/** Alert rows ever inserted, saved in `meta` with each commit and in the ack mark after it: the loss check (spool.ts) compares the two. */
+export const STORED = 2;
+export const COUNTERS = 3;
 
 export class BatchWriter {
   private readonly db: DatabaseSync;
@@ -51,6 +63,8 @@ export class BatchWriter {
     this.stmt = {
       insertAlert: db.prepare('INSERT INTO alerts(id, uuid, priority, received_at, bytes, json) VALUES (?, ?, ?, ?, ?, ?)'),
       saveHwm: db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('hwm', ?)"),
+      saveIntake: db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('intake', ?)"),
+      saveStored: db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('stored', ?)"),
       insertDelivery: db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
       deleteDelivery: db.prepare('DELETE FROM deliveries WHERE output = ? AND alert_id = ?'),
       deleteOrphan: db.prepare('DELETE FROM alerts WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = ?) RETURNING bytes'),
@@ -66,10 +80,18 @@ export class BatchWriter {
     const started = performance.now();
     const hwmBefore = Atomics.load(this.counters, HWM);
     let bytes = 0;
+    let stored = 0;
     const ids: (number | null)[] = [];
     const evictions: [number, string[], number][] = [];
     try {
       this.db.exec('BEGIN IMMEDIATE');
+      // Spills first: a delivery done or rescheduled may be of an alert spilled in this batch.
+      for (const row of batch.spills) {
+        this.stmt.insertAlert?.run(row.id, row.uuid, row.rank, row.receivedAt, row.bytes, row.json);
+        for (const output of row.outputs) this.stmt.insertDelivery?.run(output, row.id);
+        bytes += row.bytes;
+        stored++;
+      }
       for (const [output, id] of batch.completes) bytes -= this.forgetRow(output, id);
       for (const args of batch.reschedules) this.stmt.reschedule?.run(...args);
       for (const row of batch.appends) {
@@ -94,13 +116,21 @@ export class BatchWriter {
         this.stmt.insertAlert?.run(id, row.uuid, row.rank, row.receivedAt, row.bytes, row.json);
         for (const output of row.outputs) this.stmt.insertDelivery?.run(output, id);
         bytes += row.bytes;
+        stored++;
         ids.push(id);
       }
       alsoWrite?.();
       const hwm = Atomics.load(this.counters, HWM);
-      if (hwm !== hwmBefore) this.stmt.saveHwm?.run(String(hwm));
+      // Spilled alerts' ids were allocated when the intake log took them, before this batch.
+      if (hwm !== hwmBefore || batch.spills.length > 0) this.stmt.saveHwm?.run(String(hwm));
+      if (batch.intake !== undefined) this.stmt.saveIntake?.run(String(batch.intake));
+      const total = Number(Atomics.load(this.counters, STORED)) + stored;
+      if (stored > 0) this.stmt.saveStored?.run(String(total));
       this.db.exec('COMMIT');
-      if (hwm !== hwmBefore) this.ackMark.write(Number(hwm));
+      if (stored > 0) {
+        Atomics.store(this.counters, STORED, BigInt(total));
+        this.ackMark.write(total);
+      }
     } catch (err) {
       if (this.db.isTransaction) this.db.exec('ROLLBACK');
       Atomics.store(this.counters, HWM, hwmBefore);

@@ -7,6 +7,12 @@
 // own connection, once the writer has caught up. The thread starts when commits here take a share
 // of a busy event loop (WRITER_THREAD_AT): an idle daemon does not pay its ~14 MiB of RSS, and one
 // Falco sending one request at a time keeps the lower reply time of an inline commit.
+//
+// Until that thread starts, the daemon's spool (`intake`, with spool.fsync: normal) answers new
+// alerts once they are in its intake log (intake.ts): one write to a file, no commit. Every
+// BOOKKEEPING_DELAY_MS (or SPILL_AT alerts) the alerts not yet delivered everywhere are spilled into
+// SQLite in one commit; those delivered meanwhile never reach it. One Falco sending one request at a
+// time then waits for a write, not for a commit of five B-trees.
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
@@ -14,7 +20,8 @@ import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
-import { BatchWriter, BYTES, HWM, type Batch, type BatchResult } from './batch.ts';
+import { BatchWriter, BYTES, COUNTERS, HWM, STORED, type Batch, type BatchResult, type SpillRow } from './batch.ts';
+import { IntakeLog } from './intake.ts';
 import { ThreadWriter } from './thread-writer.ts';
 import { SpoolHealth } from './spool-health.ts';
 import { spoolAccessError } from './open-error.ts';
@@ -69,6 +76,14 @@ export interface DeadLetterRowFilter {
 }
 
 export const SPOOL_FILE = 'peregrine.db';
+/** The intake log's segments: `<spool file>-intake-<n>` (intake.ts). */
+const INTAKE_SUFFIX = '-intake';
+
+/** `replay`: this opener owns the intake log (replays what a previous run left); `use`: new alerts go through it. */
+interface IntakeUse {
+  replay: boolean;
+  use: boolean;
+}
 
 /** Other state kept in the spool's database and committed in its batches (noise control's dedupe windows). */
 export interface SpoolSidecar {
@@ -89,7 +104,13 @@ export type SpoolWriterMode = 'thread' | 'inline' | 'auto';
  * Falco sending one request at a time (one alert per commit) stays inline: the thread's round trip
  * added ~0.25 ms to its reply (docs/performance.md#delivery).
  */
-const WRITER_THREAD_AT = { ms: 20, appends: 4 };
+const WRITER_THREAD_AT = { ms: 20, appends: 4, turns: 20 };
+
+/**
+ * Alerts held in the intake log and not in SQLite: at this many, they are spilled at once instead of
+ * waiting for BOOKKEEPING_DELAY_MS (a bound on what a restart replays and on the rows held here).
+ */
+const SPILL_AT = 1000;
 
 /**
  * How long deliveries done and retries rescheduled wait for a commit of new alerts to ride along
@@ -132,9 +153,9 @@ export class Spool {
   private dirLock: DirLock | undefined;
   /**
    * Shared with the writer thread (batch.ts): [HWM] the highest alert id ever allocated (ids are
-   * never reused: the loss check relies on it), [BYTES] the alert bytes held.
+   * never reused), [BYTES] the alert bytes held, [STORED] alert rows ever inserted (the loss check).
    */
-  private readonly counters = new BigInt64Array(new SharedArrayBuffer(16));
+  private readonly counters = new BigInt64Array(new SharedArrayBuffer(8 * COUNTERS));
   /** Commits batches here, on the spool's connection (without a writer thread, or with noise state). */
   private readonly batches: BatchWriter;
   private thread: ThreadWriter | undefined;
@@ -144,6 +165,20 @@ export class Spool {
   private inlineMostAppends = 0;
   private loadSince = 0;
   private readonly ackMark: AckMark;
+  /** New alerts are answered once in this log, and spilled into SQLite later (see the header); undefined: answered after their commit. */
+  private readonly intake: IntakeLog | undefined;
+  /** Alerts in the intake log and not in SQLite, by id; `outputs`: those that do not have it yet. */
+  private unspilled = new Map<number, SpillRow>();
+  /** The spilled rows of the batch on the writer thread (json() reads them until it is done). */
+  private spilling = new Map<number, SpillRow>();
+  /** Bytes of the alerts in `unspilled` and `spilling`. */
+  private intakeBytes = 0;
+  /** The highest id written to the intake log, and the highest a commit (or a release) has covered. */
+  private intakeMark = 0;
+  private coveredMark = 0;
+  /** `auto` with the intake: turns that took in WRITER_THREAD_AT.appends alerts or more since `turnsSince`. */
+  private concurrentTurns = 0;
+  private turnsSince = 0;
   /** Acknowledged alerts found missing at open (a damaged WAL): reported in the log and the metrics. */
   readonly lostAtOpen: number;
   private retryMs = 0;
@@ -159,7 +194,11 @@ export class Spool {
    * committed (SpoolWriterMode); `peregrine dlq` commits inline. `clock`: the delay of deliveries
    * done (BOOKKEEPING_DELAY_MS) runs on it (a fake clock in tests).
    */
-  static open(options: SpoolOptions, log: Logger, { lock = true, writer = 'auto', clock = systemClock }: { lock?: boolean; writer?: SpoolWriterMode; clock?: Clock } = {}): Spool {
+  static open(
+    options: SpoolOptions,
+    log: Logger,
+    { lock = true, writer = 'auto', clock = systemClock, intake = false }: { lock?: boolean; writer?: SpoolWriterMode; clock?: Clock; intake?: boolean } = {},
+  ): Spool {
     const path = join(options.dir, SPOOL_FILE);
     let dirLock: DirLock | undefined;
     try {
@@ -171,7 +210,8 @@ export class Spool {
       throw spoolAccessError(options.dir, path, err);
     }
     try {
-      const spool = Spool.openLocked(path, options, log, writer, clock);
+      // Only the spool's owner replays (and then deletes) the intake log: `peregrine dlq` leaves it alone.
+      const spool = Spool.openLocked(path, options, log, writer, clock, lock ? { replay: true, use: intake && writer !== 'thread' && options.fsync === 'normal' } : { replay: false, use: false });
       spool.dirLock = dirLock;
       return spool;
     } catch (err) {
@@ -180,9 +220,9 @@ export class Spool {
     }
   }
 
-  private static openLocked(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode, clock: Clock): Spool {
+  private static openLocked(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode, clock: Clock, intake: IntakeUse): Spool {
     try {
-      return new Spool(path, options, log, writer, clock);
+      return new Spool(path, options, log, writer, clock, intake);
     } catch (err) {
       if (err instanceof ConfigError) throw err;
       if (!isCorruption(err)) throw spoolAccessError(options.dir, path, err);
@@ -195,11 +235,11 @@ export class Spool {
         { err: (err as Error).message, movedTo: aside, unrecoverableAlerts: lost ?? 'unknown' },
         'SPOOL CORRUPT: moved aside and started a fresh spool; the alerts in it were NOT delivered — inspect the moved file',
       );
-      return new Spool(path, options, log, writer, clock);
+      return new Spool(path, options, log, writer, clock, intake);
     }
   }
 
-  private constructor(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode, clock: Clock) {
+  private constructor(path: string, options: SpoolOptions, log: Logger, writer: SpoolWriterMode, clock: Clock, intake: IntakeUse) {
     this.path = path;
     this.clock = clock;
     this.options = options;
@@ -207,6 +247,8 @@ export class Spool {
     this.health = new SpoolHealth(log);
     // Waits up to 5 s for `peregrine dlq` (another connection) instead of failing at once with SQLITE_BUSY.
     this.db = new DatabaseSync(path, { timeout: 5_000 });
+    let acknowledged: number;
+    let storedAtOpen: number;
     try {
       this.db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${options.fsync === 'full' ? 'FULL' : 'NORMAL'}; PRAGMA foreign_keys = OFF;`);
       const check = this.db.prepare('PRAGMA quick_check').get() as { quick_check: string };
@@ -227,19 +269,27 @@ export class Spool {
       const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM alerts').get() as { m: number }).m;
       this.counters[HWM] = BigInt(Math.max(Number(meta?.value ?? 0), Number(maxId)));
       this.ackMark = new AckMark(`${path}-acked`);
+      const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'stored'").get() as { value: string } | undefined;
+      this.counters[STORED] = BigInt(stored?.value ?? 0);
+      // A spool from before the count (its mark holds an id) is not checked this once.
+      acknowledged = stored ? (this.ackMark.read() ?? 0) : 0;
+      this.counters[BYTES] = BigInt((this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM alerts').get() as { b: number }).b);
+      this.batches = new BatchWriter(this.db, this.counters, options.maxbytes, this.ackMark);
+      storedAtOpen = Number(this.counters[STORED]);
+      if (intake.replay) this.replayIntake();
+      this.intake = intake.use ? new IntakeLog(`${path}${INTAKE_SUFFIX}`) : undefined;
     } catch (err) {
       this.db.close();
       throw err;
     }
-    const acknowledged = this.ackMark.read() ?? 0;
-    this.lostAtOpen = Math.max(0, acknowledged - this.hwm);
+    this.lostAtOpen = Math.max(0, acknowledged - storedAtOpen);
     if (this.lostAtOpen > 0) {
       log.error(
-        { lost: this.lostAtOpen, acknowledgedUpTo: acknowledged, spoolUpTo: this.hwm, fsync: options.fsync },
+        { lost: this.lostAtOpen, storedBeforeStop: acknowledged, storedNow: storedAtOpen, fsync: options.fsync },
         'SPOOL LOST ACKNOWLEDGED ALERTS: the database ends before the last acknowledged alert (a damaged or truncated WAL); these alerts cannot be delivered (see peregrine_spool_lost_alerts_total; spool.fsync: full keeps them across power loss)',
       );
     }
-    this.ackMark.write(this.hwm);
+    this.ackMark.write(Number(this.counters[STORED]));
     this.stmt = {
       saveHwm: this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('hwm', ?)"),
       insertDelivery: this.db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
@@ -250,10 +300,26 @@ export class Spool {
       insertDead: this.db.prepare('INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id'),
       alertJson: this.db.prepare('SELECT json FROM alerts WHERE id = ?'),
     };
-    this.counters[BYTES] = BigInt((this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM alerts').get() as { b: number }).b);
-    this.batches = new BatchWriter(this.db, this.counters, options.maxbytes, this.ackMark);
     this.writerMode = writer;
     if (writer === 'thread') this.startThread();
+  }
+
+  /**
+   * Alerts a previous run answered from its intake log and did not spill (it stopped or crashed
+   * first) go into SQLite, with every output they were routed to; then the log is deleted. A record
+   * at or below the mark a spill committed is already in SQLite, or was delivered.
+   */
+  private replayIntake(): void {
+    const base = `${this.path}${INTAKE_SUFFIX}`;
+    const covered = Number((this.db.prepare("SELECT value FROM meta WHERE key = 'intake'").get() as { value: string } | undefined)?.value ?? 0);
+    const records = IntakeLog.read(base).filter((r) => r.id > covered);
+    if (records.length > 0) {
+      const top = Math.max(...records.map((r) => r.id));
+      if (top > this.hwm) this.counters[HWM] = BigInt(top);
+      this.batches.commit({ appends: [], spills: records, intake: top, completes: [], reschedules: [] });
+      this.log.info({ alerts: records.length }, 'spool: alerts answered from the intake log before the last stop are now in the spool');
+    }
+    IntakeLog.discard(base);
   }
 
   private startThread(): void {
@@ -277,8 +343,9 @@ export class Spool {
     }
   }
 
+  /** Alert bytes held: in SQLite, and in the intake log not spilled yet. */
   get bytes(): number {
-    return Number(Atomics.load(this.counters, BYTES));
+    return Number(Atomics.load(this.counters, BYTES)) + this.intakeBytes;
   }
 
   /** The highest alert id ever allocated. */
@@ -313,8 +380,22 @@ export class Spool {
 
   /** The output has it: forget the delivery (batched). */
   complete(output: string, id: number): void {
+    if (this.forgetUnspilled(output, id)) return;
     this.completes.push([output, id]);
     this.scheduleBookkeeping();
+  }
+
+  /** Forgets one delivery of an alert not spilled yet (false when it is in SQLite); an alert every output has is never spilled. */
+  private forgetUnspilled(output: string, id: number): boolean {
+    const row = this.unspilled.get(id);
+    if (!row) return false;
+    const at = row.outputs.indexOf(output);
+    if (at >= 0) row.outputs.splice(at, 1);
+    if (row.outputs.length === 0) {
+      this.unspilled.delete(id);
+      this.intakeBytes -= row.bytes;
+    }
+    return true;
   }
 
   /** The output will try again: keep attempts and the next-retry time across restarts (batched). */
@@ -326,11 +407,14 @@ export class Spool {
   /** Moves one delivery to the dead-letter table (synchronously, in its own small transaction). */
   deadLetter(output: string, id: number | undefined, alert: Alert, json: string, reason: string, detail: string, attempts: number, at: number): number {
     this.thread?.sync();
-    return this.transaction(() => {
+    const unspilled = id !== undefined && this.unspilled.has(id);
+    const deadLetterId = this.transaction(() => {
       const row = this.stmt.insertDead?.get(output, alert.uuid, json, reason, detail, attempts, at) as { id: number };
-      if (id !== undefined) this.forget(output, id);
+      if (id !== undefined && !unspilled) this.forget(output, id);
       return row.id;
     });
+    if (unspilled) this.forgetUnspilled(output, id);
+    return deadLetterId;
   }
 
   /**
@@ -398,7 +482,8 @@ export class Spool {
       Atomics.store(this.counters, HWM, hwmBefore);
       throw err;
     }
-    this.ackMark.write(this.hwm);
+    Atomics.add(this.counters, STORED, BigInt(replayed.length));
+    this.ackMark.write(Number(this.counters[STORED]));
     return replayed;
   }
 
@@ -417,6 +502,7 @@ export class Spool {
         Atomics.add(this.counters, BYTES, BigInt(Buffer.byteLength(row.json)));
         replayed.push({ output: row.output, id: lastInsertRowid, json: row.json });
       }
+      this.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('stored', ?)").run(String(Number(this.counters[STORED]) + replayed.length));
       return replayed;
     });
   }
@@ -431,7 +517,8 @@ export class Spool {
   }
 
   json(id: number): string | undefined {
-    return (this.stmt.alertJson?.get(id) as { json: string } | undefined)?.json;
+    const held = this.unspilled.get(id) ?? this.spilling.get(id);
+    return held ? held.json : (this.stmt.alertJson?.get(id) as { json: string } | undefined)?.json;
   }
 
   /** Writes whatever is buffered now and waits for its commit (it also goes by itself, once per event-loop turn). */
@@ -448,30 +535,121 @@ export class Spool {
     return this.appends.length > 0 || this.completes.length > 0 || this.reschedules.length > 0;
   }
 
-  /** Commits what is buffered: on the writer thread, or here when there is none or noise control's state goes with it. */
+  /** New alerts go through the intake log: it is on, the writer thread has not started, and commits work. */
+  private intakeOpen(): boolean {
+    return this.intake !== undefined && !this.thread && !this.closed && !this.health.failingOp('commit');
+  }
+
+  /**
+   * A turn of the event loop with new alerts. Through the intake log: they are written there and
+   * answered; the commit waits for BOOKKEEPING_DELAY_MS unless SQLite must see something now (an
+   * alert the intake could not take, noise control's state, SPILL_AT alerts held). Otherwise: commit.
+   */
+  private turn(): void {
+    this.flushScheduled = false;
+    if (this.intakeOpen() && !this.sidecars.some((s) => s.dirty())) {
+      this.takeIn();
+      if (this.appends.length === 0 && this.unspilled.size < SPILL_AT) {
+        this.scheduleBookkeeping();
+        return;
+      }
+    }
+    this.commitBuffered();
+  }
+
+  /**
+   * Writes the new alerts that fit under spool.maxbytes to the intake log (one write) and answers
+   * them with their ids. Those that do not fit stay buffered: their commit evicts or refuses, as always.
+   */
+  private takeIn(): void {
+    const intake = this.intake as IntakeLog;
+    let held = this.bytes;
+    let fit = 0;
+    while (fit < this.appends.length && held + (this.appends[fit] as AppendRequest).bytes <= this.options.maxbytes) held += (this.appends[fit++] as AppendRequest).bytes;
+    if (fit === 0) return;
+    const taken = this.appends.splice(0, fit);
+    const hwmBefore = Atomics.load(this.counters, HWM);
+    const rows: SpillRow[] = taken.map((req) => ({
+      id: Number(Atomics.add(this.counters, HWM, 1n)) + 1,
+      uuid: req.alert.uuid,
+      rank: priorityRank(req.alert.priority),
+      receivedAt: req.receivedAt,
+      bytes: req.bytes,
+      json: req.json,
+      outputs: [...req.outputs],
+    }));
+    try {
+      intake.append(rows);
+    } catch (err) {
+      // Nothing of it is on disk (the log is cut back): the ids were never given out.
+      Atomics.store(this.counters, HWM, hwmBefore);
+      for (const req of taken) req.reject(err as Error);
+      this.health.failed('commit', err as Error, 'new alerts are refused with 503 until it works again, deliveries done are kept and retried');
+      return;
+    }
+    this.measureTurn(rows.length);
+    taken.forEach((req, i) => {
+      const row = rows[i] as SpillRow;
+      this.unspilled.set(row.id, row);
+      this.intakeBytes += row.bytes;
+      this.intakeMark = row.id;
+      req.resolve(row.id);
+    });
+  }
+
+  /** `auto` with the intake: WRITER_THREAD_AT.turns turns of concurrent alerts within a second start the writer thread (group commits pace a burst). */
+  private measureTurn(appends: number): void {
+    if (this.writerMode !== 'auto' || appends < WRITER_THREAD_AT.appends) return;
+    const now = performance.now();
+    if (now - this.turnsSince > 1000) {
+      this.turnsSince = now;
+      this.concurrentTurns = 0;
+    }
+    if (++this.concurrentTurns >= WRITER_THREAD_AT.turns) {
+      this.log.info({ concurrentTurns: this.concurrentTurns }, 'spool commits moved to the writer thread (concurrent requests)');
+      this.startThread();
+    }
+  }
+
+  /** Commits what is buffered and spills the intake: on the writer thread, or here when there is none or noise control's state goes with it. */
   private commitBuffered(): void {
     this.flushScheduled = false;
     if (this.bookkeepingTimer !== undefined) this.clock.clearTimeout(this.bookkeepingTimer);
     this.bookkeepingTimer = undefined;
     const sidecars = this.sidecars.some((s) => s.dirty());
-    if (this.closed || this.committing || (!sidecars && !this.buffered())) return;
+    if (this.closed || this.committing) return;
+    if (!sidecars && !this.buffered() && this.unspilled.size === 0) {
+      // Every alert the intake log took since the last commit was delivered everywhere: nothing to commit.
+      if (this.intake && this.intakeMark > this.coveredMark) this.releaseIntake(this.intake.seal(), this.intakeMark);
+      return;
+    }
     const appends = this.appends;
     const completes = this.completes;
     const reschedules = this.reschedules;
+    const spills = [...this.unspilled.values()];
     this.appends = [];
     this.completes = [];
     this.reschedules = [];
+    this.spilling = this.unspilled;
+    this.unspilled = new Map();
+    const sealed = this.intake && this.intakeMark > this.coveredMark ? this.intake.seal() : 0;
     const batch: Batch = {
       appends: appends.map((req) => ({ uuid: req.alert.uuid, rank: priorityRank(req.alert.priority), receivedAt: req.receivedAt, bytes: req.bytes, json: req.json, outputs: req.outputs })),
+      spills,
+      ...(sealed > 0 ? { intake: this.intakeMark } : {}),
       completes,
       reschedules,
+    };
+    const done = (outcome: BatchResult | Error) => {
+      this.committed(appends, completes, reschedules, outcome);
+      this.spilled(batch, sealed, outcome);
     };
     if (this.thread && !sidecars) {
       this.committing = true;
       this.thread.submit(batch, (outcome) => {
         this.committing = false;
-        this.committed(appends, completes, reschedules, outcome);
-        if (this.buffered()) this.scheduleFlush();
+        done(outcome);
+        if (this.buffered() || this.unspilled.size > 0) this.scheduleFlush();
       });
       return;
     }
@@ -487,7 +665,7 @@ export class Spool {
       outcome = err as Error;
     }
     if (!(outcome instanceof Error)) this.measureInline(outcome.seconds, appends.length);
-    this.committed(appends, completes, reschedules, outcome);
+    done(outcome);
   }
 
   private committed(appends: AppendRequest[], completes: [string, number][], reschedules: [number, number, string, number][], outcome: BatchResult | Error): void {
@@ -509,6 +687,31 @@ export class Spool {
       if (typeof id === 'number') req.resolve(id);
       else req.reject(new SpoolFullError(`the spool is full (spool.maxbytes ${this.options.maxbytes}) of alerts of priority ${req.alert.priority} or higher`));
     });
+  }
+
+  /** After a commit with spilled alerts: they are in SQLite, and the sealed intake segments go; or, when it failed, they wait for the next one. */
+  private spilled(batch: Batch, sealed: number, outcome: BatchResult | Error): void {
+    const spilling = this.spilling;
+    this.spilling = new Map();
+    if (outcome instanceof Error) {
+      // Still answered and held in the intake log: spilled with the next commit, before newer ones.
+      this.unspilled = new Map([...spilling, ...this.unspilled]);
+      this.retryLater();
+      return;
+    }
+    for (const row of batch.spills) this.intakeBytes -= row.bytes;
+    if (batch.intake !== undefined) this.releaseIntake(sealed, batch.intake);
+  }
+
+  /** The intake log's records up to `mark` are committed or delivered: its first `sealed` segments go. */
+  private releaseIntake(sealed: number, mark: number): void {
+    this.coveredMark = mark;
+    try {
+      this.intake?.release(sealed);
+    } catch (err) {
+      // A segment left behind is only read back above the committed mark, and deleted at the next start.
+      this.log.warn({ err: (err as Error).message }, 'spool: an intake log segment could not be deleted; it is removed at the next start');
+    }
   }
 
   /**
@@ -539,6 +742,7 @@ export class Spool {
     clearTimeout(this.retryTimer);
     try {
       this.thread?.close();
+      this.intake?.close();
       this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     } catch (err) {
       // The WAL is intact and replayed at the next start; a full disk must not fail the shutdown.
@@ -568,7 +772,7 @@ export class Spool {
 
   /** After a failed commit with work left (deliveries done): try again, 100 ms doubling to 30 s. */
   private retryLater(): void {
-    if (this.retryTimer !== undefined || (this.completes.length === 0 && this.reschedules.length === 0)) return;
+    if (this.retryTimer !== undefined || (this.completes.length === 0 && this.reschedules.length === 0 && this.unspilled.size === 0)) return;
     this.retryMs = Math.min(30_000, Math.max(100, this.retryMs * 2));
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
@@ -580,12 +784,13 @@ export class Spool {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.commitBuffered());
+    setImmediate(() => this.turn());
   }
 
-  /** Deliveries done and reschedules go with the next commit of new alerts, or after BOOKKEEPING_DELAY_MS. */
+  /** Deliveries done, reschedules and the intake log's alerts go with the next commit of new alerts, or after BOOKKEEPING_DELAY_MS. */
   private scheduleBookkeeping(): void {
-    if (this.flushScheduled || this.bookkeepingTimer !== undefined) return;
+    if (this.bookkeepingTimer !== undefined || (this.flushScheduled && !this.intakeOpen())) return;
+    if (!this.buffered() && this.unspilled.size === 0 && !(this.intake && this.intakeMark > this.coveredMark)) return;
     // close() and every read of the backlog flush first, and clear it.
     this.bookkeepingTimer = this.clock.setTimeout(() => this.commitBuffered(), BOOKKEEPING_DELAY_MS);
   }

@@ -12,7 +12,7 @@ export interface WriterThreadInit {
   path: string;
   fsync: 'normal' | 'full';
   maxbytes: number;
-  /** BigInt64Array: see batch.ts (HWM, BYTES). */
+  /** BigInt64Array: see batch.ts (HWM, BYTES, STORED). */
   counters: SharedArrayBuffer;
   /** Int32Array [0]: bumped after each answer is posted. */
   signal: SharedArrayBuffer;

@@ -22,7 +22,9 @@ const spoolYaml = () => `spool:\n  enabled: true\n  dir: ${mkdtempSync(join(tmpd
 async function run(store: 'memory' | 'spool', core: string, decide: (rule: string, attempt: number) => Outcome | Promise<Outcome>) {
   const scripted = scriptedOutput();
   scripted.decide((alert, attempt) => decide(alert.rule, attempt));
-  app = await startApp(`${store === 'spool' ? spoolYaml() : ''}${CONSOLE_YAML}scripted:\n  enabled: true\n${core}`, { extraPlugins: [scripted.plugin] });
+  // The backoff's jitter at its ceiling: a retry waits the whole backoff (a random draw near 0 once
+  // retried within the 60 s the retrying test waits for).
+  app = await startApp(`${store === 'spool' ? spoolYaml() : ''}${CONSOLE_YAML}scripted:\n  enabled: true\n${core}`, { extraPlugins: [scripted.plugin], random: () => 1 });
   return app;
 }
 

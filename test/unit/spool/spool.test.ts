@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -224,5 +224,138 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
     expect(next).toBe(last + 1);
     expect(s.backlog()).toEqual({ a: next });
     expect(next).toBeGreaterThan(one);
+  });
+});
+
+describe('Spool intake log (one request at a time)', () => {
+  const dirFiles = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`${SPOOL_FILE}-intake-`));
+
+  function intakeSpool(dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-')), log = pino({ level: 'silent' }), maxbytes = 1 << 24) {
+    const clock = new FakeClock();
+    const s = Spool.open({ dir, maxbytes, fsync: 'normal' }, log, { writer: 'auto', clock, intake: true });
+    open.push(s);
+    return { s, clock, dir };
+  }
+
+  const rows = (path: string) => {
+    const reader = new DatabaseSync(path, { readOnly: true });
+    try {
+      return reader.prepare('SELECT d.output, d.alert_id AS id FROM deliveries d ORDER BY d.alert_id, d.output').all();
+    } finally {
+      reader.close();
+    }
+  };
+
+  it('answers without a commit; 100 ms later spills only what an output still needs, and deletes the log', async () => {
+    const { s, clock, dir } = intakeSpool();
+    let commits = 0;
+    s.onCommit = () => commits++;
+    const both = await put(s, 'Error', ['a', 'b']);
+    const one = await put(s, 'Error', ['a']);
+    expect(commits).toBe(0);
+    expect(dirFiles(dir)).toHaveLength(1);
+    expect(s.json(both)).toContain('"priority":"Error"'); // read back from memory: not in SQLite yet
+    expect(s.bytes).toBeGreaterThan(0);
+    s.complete('a', one); // delivered everywhere before the spill: never written to SQLite
+    s.complete('a', both);
+    await clock.advance(99);
+    expect(commits).toBe(0);
+    await clock.advance(1);
+    expect(commits).toBe(1);
+    expect(rows(s.path)).toEqual([{ output: 'b', id: both }]);
+    expect(dirFiles(dir)).toEqual([]);
+    s.complete('b', both);
+    s.flush();
+    expect(rows(s.path)).toEqual([]);
+    expect(s.bytes).toBe(0);
+  });
+
+  it('an alert delivered everywhere before the spill costs no commit at all; its log segment goes', async () => {
+    const { s, clock, dir } = intakeSpool();
+    let commits = 0;
+    s.onCommit = () => commits++;
+    for (let i = 0; i < 5; i++) s.complete('a', await put(s, 'Error', ['a']));
+    await clock.advance(100);
+    expect(commits).toBe(0);
+    expect(dirFiles(dir)).toEqual([]);
+    expect(s.bytes).toBe(0);
+  });
+
+  it('after a crash (the files as they were, the process gone), the next start puts what the log held into SQLite', async () => {
+    const { s, dir } = intakeSpool();
+    const kept = await put(s, 'Critical', ['a', 'b']);
+    const done = await put(s, 'Notice', ['a']);
+    s.complete('a', kept); // still needed by b
+    const copy = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    for (const f of readdirSync(dir).filter((f) => f.startsWith(SPOOL_FILE))) cpSync(join(dir, f), join(copy, f));
+    expect(dirFiles(copy)).toHaveLength(1);
+    const lines: string[] = [];
+    const { s: again } = intakeSpool(copy, pino({ level: 'info' }, { write: (l: string) => lines.push(l) }));
+    // Both, with every output they were routed to: what was done before the crash is sent again (at least once).
+    expect(again.pending('a').map((p) => p.id)).toEqual([kept, done]);
+    expect(again.pending('b').map((p) => p.id)).toEqual([kept]);
+    expect(again.pending('b')[0]?.json).toContain('"priority":"Critical"');
+    expect(again.lostAtOpen).toBe(0);
+    expect(lines.join('')).toContain('alerts answered from the intake log before the last stop are now in the spool');
+    expect(dirFiles(copy)).toEqual([]);
+    expect(await put(again, 'Error', ['a'])).toBeGreaterThan(done);
+  });
+
+  it('a record cut short by the crash was never answered: the ones before it are replayed', async () => {
+    const { s, dir } = intakeSpool();
+    const first = await put(s, 'Error', ['a']);
+    const copy = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    for (const f of readdirSync(dir).filter((f) => f.startsWith(SPOOL_FILE))) cpSync(join(dir, f), join(copy, f));
+    const [segment] = dirFiles(copy);
+    appendFileSync(join(copy, segment as string), '[99,"cut-short",4,0,10,["a"],500]\t{"output":"half a rec');
+    const { s: again } = intakeSpool(copy);
+    expect(again.pending('a').map((p) => p.id)).toEqual([first]);
+  });
+
+  it('an alert that does not fit under maxbytes goes through a commit that evicts or refuses, as before', async () => {
+    const { s } = intakeSpool(undefined, undefined, 1024 * 1024);
+    const evicted: number[] = [];
+    s.onEvict = (id) => evicted.push(id);
+    let commits = 0;
+    s.onCommit = () => commits++;
+    const big = (priority: Parameters<typeof alert>[0]) => {
+      const a = alert(priority);
+      return s.append(a, serializeAlert(a), 400 * 1024, ['a'], 0);
+    };
+    const debug1 = await big('Debug');
+    const debug2 = await big('Debug');
+    expect(commits).toBe(0);
+    await big('Critical'); // 1.2 MiB: spills the two, evicts the newer Debug, commits the Critical
+    expect(commits).toBe(1);
+    expect(evicted).toEqual([debug2]);
+    await big('Critical');
+    expect(evicted).toEqual([debug2, debug1]);
+    await expect(big('Notice')).rejects.toBeInstanceOf(SpoolFullError);
+  });
+
+  it('a dead letter of an alert not spilled yet leaves nothing behind in SQLite', async () => {
+    const { s } = intakeSpool();
+    const id = await put(s, 'Critical', ['a']);
+    const a = alert('Critical');
+    s.deadLetter('a', id, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
+    expect(s.backlog()).toEqual({});
+    expect(s.deadLetters({ output: 'a' })).toHaveLength(1);
+    expect(s.bytes).toBe(0);
+  });
+
+  it('auto: concurrent requests move the commits to the writer thread, the log spilled first', async () => {
+    const lines: string[] = [];
+    const { s, dir } = intakeSpool(undefined, pino({ level: 'info' }, { write: (l: string) => lines.push(l) }));
+    const first = await put(s, 'Error', ['a']);
+    expect(dirFiles(dir)).toHaveLength(1);
+    let last = first;
+    for (let round = 0; round < 100 && !lines.join('').includes('writer thread'); round++) {
+      last = Math.max(...(await Promise.all(Array.from({ length: 8 }, () => put(s, 'Error', ['a'])))));
+    }
+    expect(lines.join('')).toContain('spool commits moved to the writer thread (concurrent requests)');
+    const next = await put(s, 'Error', ['a']);
+    expect(next).toBe(last + 1);
+    expect(s.backlog()).toEqual({ a: next });
+    expect(dirFiles(dir)).toEqual([]);
   });
 });
