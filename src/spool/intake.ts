@@ -47,15 +47,15 @@ export class IntakeLog {
       this.size = 0;
       this.sealed.push(path);
     }
-    const text = records.map(line).join('');
-    const bytes = Buffer.from(text);
+    const text = records.length === 1 ? line(records[0] as IntakeRecord) : records.map(line).join('');
+    const bytes = Buffer.byteLength(text);
     let written = 0;
     try {
-      written = writeSync(this.fd, bytes);
+      written = writeSync(this.fd, text);
     } finally {
-      if (written !== bytes.length) ftruncateSync(this.fd, this.size);
+      if (written !== bytes) ftruncateSync(this.fd, this.size);
     }
-    if (written !== bytes.length) throw new Error(`short write to the intake log (${written} of ${bytes.length} bytes)`);
+    if (written !== bytes) throw new Error(`short write to the intake log (${written} of ${bytes} bytes)`);
     this.size += written;
   }
 
@@ -107,7 +107,8 @@ export class IntakeLog {
 }
 
 function line(r: IntakeRecord): string {
-  return `${JSON.stringify([r.id, r.uuid, r.rank, r.receivedAt, r.bytes, r.outputs, r.json.length])}\t${r.json}\n`;
+  const outputs = r.outputs.length === 1 ? `[${JSON.stringify(r.outputs[0])}]` : JSON.stringify(r.outputs);
+  return `[${r.id},${JSON.stringify(r.uuid)},${r.rank},${r.receivedAt},${r.bytes},${outputs},${r.json.length}]\t${r.json}\n`;
 }
 
 function parse(text: string): IntakeRecord | undefined {

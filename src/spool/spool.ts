@@ -361,6 +361,10 @@ export class Spool {
   append(alert: Alert, json: string, bytes: number, outputs: string[], receivedAt: number): Promise<number> {
     return new Promise((resolve, reject) => {
       this.appends.push({ alert, json, bytes, outputs, receivedAt, resolve, reject });
+      // The first alert of a turn of the event loop goes into the intake log at once: one Falco
+      // sending one request at a time gets its answer without waiting for the end of the turn.
+      // Alerts that come later in the same turn are written together at its end (turn()).
+      if (!this.flushScheduled && this.appends.length === 1 && this.intakeOpen() && !this.sidecars.some((s) => s.dirty())) this.takeIn();
       this.scheduleFlush();
     });
   }

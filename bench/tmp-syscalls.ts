@@ -1,0 +1,14 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { SINGLE_BODIES, startDefaultDaemon, startWebhookSink, stopDaemon } from './delivery.ts';
+import { wrk } from './wrk.ts';
+const spoolOn = process.argv[2] === 'on';
+const sink = await startWebhookSink();
+const daemon = await startDefaultDaemon(sink.port, { env: { TRAIL_ENABLED: 'false', ...(spoolOn ? {} : { SPOOL_ENABLED: 'false' }) } });
+const load = wrk(`http://127.0.0.1:${daemon.port}/`, { connections: 1, seconds: 8, bodies: SINGLE_BODIES });
+await new Promise((r) => setTimeout(r, 2000));
+const st = spawnSync('timeout', ['-s', 'INT', '4', 'strace', '-c', '-f', '-p', String(daemon.child.pid)], { encoding: 'utf8' });
+const m = await load;
+console.log(`spool ${spoolOn ? 'on' : 'off'}: wrk`, JSON.stringify(m).slice(0, 200));
+console.log(st.stderr.split('\n').slice(0, 22).join('\n'));
+await stopDaemon(daemon.child);
+sink.child.kill('SIGTERM');
