@@ -3,7 +3,7 @@
 // and for protocol errors (bad chunking, Transfer-Encoding with Content-Length, a header flood,
 // a timeout) the documented error body, counted once like every other rejected request.
 import type { Server } from 'node:http';
-import { STATUS_CODES } from 'node:http';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ErrorCodes, RequestError } from '../errors.ts';
@@ -12,6 +12,11 @@ export interface ConnectionLimits {
   requesttimeoutms: number;
   maxconnections: number;
 }
+
+// Through require, not `import { STATUS_CODES } from 'node:http'`: an ESM import of node:http reads
+// every export, and its lazy WebSocket/MessageEvent exports load node's bundled undici (~1 MiB of
+// idle RSS, docs/performance.md#idle-rss) in a daemon that never uses them.
+const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 /** Idle keep-alive connections are closed after this (Falco's libcurl reuses its connection). */
 const KEEP_ALIVE_MS = 75_000;
