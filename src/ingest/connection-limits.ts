@@ -2,7 +2,7 @@
 // on open connections (a thousand slow bodies used to lock every client out under a 1,024 fd limit),
 // and for protocol errors (bad chunking, Transfer-Encoding with Content-Length, a header flood,
 // a timeout) the documented error body, counted once like every other rejected request.
-import type { Server } from 'node:http';
+import type * as Http from 'node:http';
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
@@ -16,7 +16,7 @@ export interface ConnectionLimits {
 // Through require, not `import { STATUS_CODES } from 'node:http'`: an ESM import of node:http reads
 // every export, and its lazy WebSocket/MessageEvent exports load node's bundled undici (~1 MiB of
 // idle RSS, docs/performance.md#idle-rss) in a daemon that never uses them.
-const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof import('node:http');
+const { STATUS_CODES } = createRequire(import.meta.url)('node:http') as typeof Http;
 
 /** Idle keep-alive connections are closed after this (Falco's libcurl reuses its connection). */
 const KEEP_ALIVE_MS = 75_000;
@@ -72,7 +72,7 @@ export function clientErrorHandler(onReject: (error: RequestError) => void): (er
 const LOG_EVERY_MS = 10_000;
 
 /** Caps open connections; refused ones are counted and logged at most once per interval. */
-export function capConnections(server: Server, limits: ConnectionLimits, log: Logger, onRefused: () => void, now: () => number = Date.now): void {
+export function capConnections(server: Http.Server, limits: ConnectionLimits, log: Logger, onRefused: () => void, now: () => number = Date.now): void {
   server.maxConnections = limits.maxconnections;
   let lastLogAt = -Infinity;
   let unlogged = 0;

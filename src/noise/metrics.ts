@@ -1,5 +1,5 @@
 // Noise-control metrics, on the app's registry. Labels are bounded: output and reason, never the key.
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge } from '../telemetry/prom.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
 export type SuppressReason = 'dedupe' | 'ratelimit' | 'silence';

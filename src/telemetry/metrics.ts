@@ -1,9 +1,9 @@
 // Every metric Peregrine exposes, in one place. One registry per app so tests never share state.
 // falcosidekick's names are kept for existing dashboards, with bounded labels.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
 import { PRIORITIES, type Priority } from '../alert/priority.ts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from './prom.ts';
 
 /** What a worker reports for its gauges; read at scrape time, never pushed per alert. */
 export interface QueueStats {
@@ -234,7 +234,7 @@ export class Metrics {
         this.set(spoolDegraded());
       },
     });
-    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (options.defaultMetrics !== false) collectDefaultMetrics(this.registry);
     const sources = this.queueSources;
     const gauge = (name: string, help: string, pick: (s: QueueStats) => number) =>
       new Gauge({
