@@ -2,7 +2,6 @@
 // load config → build app → listen → drain on SIGTERM/SIGINT.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import YAML from 'yaml';
 import { outputs } from '../outputs/index.ts';
 import { buildApp } from './app.ts';
 import { parseCli, USAGE, type Cli } from './cli.ts';
@@ -19,6 +18,7 @@ import { runDlqCommand } from './console/dlq-remote.ts';
 import { runExplain } from './console/explain.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
+import { loadYaml } from './config/yaml.ts';
 
 function fatal(message: string, code = 1): never {
   process.stderr.write(`peregrine: ${message}\n`);
@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     process.stdout.write(`config OK (${loaded.source}${loaded.envApplied.length ? ` + env ${loaded.envApplied.join(', ')}` : ''}); outputs: ${loaded.enabled.join(', ') || 'none'}\n`);
     return;
   }
-  if (cli.printConfig) return void process.stdout.write(YAML.stringify(redactConfig(loaded.schema, loaded.config)));
+  if (cli.printConfig) return void process.stdout.write(loadYaml().stringify(redactConfig(loaded.schema, loaded.config)));
 
   const { config } = loaded;
   let app;

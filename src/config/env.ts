@@ -1,10 +1,10 @@
 // Environment overlay, falcosidekick style: WEBHOOK_ADDRESS sets webhook.address,
 // CUSTOMFIELDS="a:b,c:d" sets a map (values may contain ':' after the first one).
-import YAML from 'yaml';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
 import { parseList, parsePairs } from './forms.ts';
 import { envName, leafPaths } from './introspect.ts';
+import { loadYaml } from './yaml.ts';
 
 export interface EnvOverlay {
   /** The input with env values written in. */
@@ -53,7 +53,7 @@ export function convert(raw: string, kind: string): unknown {
     case 'other':
       // Structured keys (match): YAML or JSON text. Text that is not YAML stays text for zod to reject.
       try {
-        return YAML.parse(raw) as unknown;
+        return loadYaml().parse(raw) as unknown;
       } catch {
         return raw;
       }

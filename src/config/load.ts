@@ -2,7 +2,6 @@
 // reported at once, with its dotted path and env var; nothing here logs or prints.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import YAML from 'yaml';
 import type { z } from 'zod';
 import { buildEnricher } from '../enrich/enrich.ts';
 import { compileTemplates } from '../enrich/templates.ts';
@@ -18,6 +17,7 @@ import { flattenUnionIssues } from './issues.ts';
 import { envName, leafPaths } from './introspect.ts';
 import { checkKeys } from './keys.ts';
 import { buildConfigSchema, type Config } from './schema.ts';
+import { loadYaml } from './yaml.ts';
 
 const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
 const MAX_YAML_ALIASES = 100;
@@ -55,7 +55,7 @@ function readSource(options: LoadOptions): { raw: unknown; source: string } {
     Object.assign(e, { code: ErrorCodes.CONFIG_UNREADABLE });
     throw e;
   }
-  const doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = loadYaml().parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(doc.errors.map((e) => ({ path: '', message: `${path}: ${e.message.split('\n')[0]}` })));
   }

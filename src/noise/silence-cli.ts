@@ -1,7 +1,7 @@
 // `peregrine silence add|list|expire`: talks to the running daemon's /api/v1/silences.
 import { parseArgs } from 'node:util';
-import YAML from 'yaml';
 import type { BaseConfig } from '../config/base.ts';
+import { loadYaml } from '../config/yaml.ts';
 
 const SILENCE_USAGE = `Usage: peregrine silence add --match '<YAML or JSON>' (--for 2h | --until <RFC 3339>) --reason TEXT [--output NAME]...
        peregrine silence list
@@ -66,7 +66,7 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
         }
         let match: unknown;
         try {
-          match = YAML.parse(values.match) as unknown;
+          match = loadYaml().parse(values.match) as unknown;
         } catch (err) {
           out(`--match is not YAML or JSON: ${(err as Error).message}`);
           return 2;
