@@ -119,7 +119,7 @@ export const baseShape = {
         .enum(['normal', 'full'])
         .default('normal')
         .describe(
-          'normal: an acknowledged alert survives a crash or kill -9 of Peregrine (the OS holds the write); a power loss or kernel crash can lose the commits since the last WAL checkpoint (at most ~30 s, the maintenance interval). full: fsync on every commit, so it also survives power loss; slower (one fsync per group commit). Either way a WAL found damaged at start is reported: the acknowledged alerts it lost are counted (peregrine_spool_lost_alerts_total) and logged as an error. See docs/spool.md.',
+          'normal: an acknowledged alert survives a crash or kill -9 of Peregrine (the OS holds the write: to the spool\'s intake log when requests come one at a time, of the commit otherwise); a power loss or kernel crash can lose what the OS had not written back: the commits since the last WAL checkpoint (at most ~30 s, the maintenance interval) and the intake log\'s last ~30 s. full: fsync on every commit and no intake log, so it also survives power loss; slower (one fsync per group commit). Either way a WAL found damaged at start is reported: the acknowledged alerts it lost are counted (peregrine_spool_lost_alerts_total) and logged as an error. See docs/spool.md.',
         ),
     })
     .prefault({})
