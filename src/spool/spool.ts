@@ -255,7 +255,7 @@ export class Spool {
       if (check.quick_check !== 'ok') throw new CorruptSpoolError(`integrity check failed: ${check.quick_check}`);
       this.db.exec(SCHEMA_SQL);
       const version = (this.db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as { value: string } | undefined)?.value;
-      if (version === undefined) this.db.prepare("INSERT INTO meta(key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+      if (version === undefined) this.db.exec(`INSERT INTO meta(key, value) VALUES ('schema', '${SCHEMA_VERSION}'), ('stored', '0')`);
       else if (version !== String(SCHEMA_VERSION)) {
         throw new ConfigError([
           {
@@ -269,9 +269,11 @@ export class Spool {
       const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM alerts').get() as { m: number }).m;
       this.counters[HWM] = BigInt(Math.max(Number(meta?.value ?? 0), Number(maxId)));
       this.ackMark = new AckMark(`${path}-acked`);
+      // The count starts at 0 with the spool, in its first commit: a damaged WAL cannot drop it.
+      // A spool from before the count has none (and its mark holds an id): it starts now, unchecked.
       const stored = this.db.prepare("SELECT value FROM meta WHERE key = 'stored'").get() as { value: string } | undefined;
+      if (!stored) this.db.prepare("INSERT INTO meta(key, value) VALUES ('stored', '0')").run();
       this.counters[STORED] = BigInt(stored?.value ?? 0);
-      // A spool from before the count (its mark holds an id) is not checked this once.
       acknowledged = stored ? (this.ackMark.read() ?? 0) : 0;
       this.counters[BYTES] = BigInt((this.db.prepare('SELECT COALESCE(SUM(bytes), 0) AS b FROM alerts').get() as { b: number }).b);
       this.batches = new BatchWriter(this.db, this.counters, options.maxbytes, this.ackMark);

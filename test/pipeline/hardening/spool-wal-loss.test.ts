@@ -32,8 +32,10 @@ describe('spool WAL damage', () => {
     await receiver.stop(); // down while alerts are acknowledged: they are all in the spool
     const port = await freePort();
     const file = writeConfig(
-      `listenaddress: 127.0.0.1\nlistenport: ${port}\nstdout:\n  enabled: false\nspool:\n  enabled: true\n  dir: ${dir}\nwebhook:\n  address: http://127.0.0.1:${receiverPort}/\n  timeoutms: 500\n  retry:\n    initialbackoffms: 20\n    maxbackoffms: 100\n`,
+      `listenaddress: 127.0.0.1\nlistenport: ${port}\nstdout:\n  enabled: false\nspool:\n  enabled: true\n  dir: ${dir}\nwebhook:\n  address: http://127.0.0.1:${receiverPort}/\n  timeoutms: 500\n  retry:\n    initialbackoffms: 1000\n    maxbackoffms: 1000\n`,
     );
+    // Retries at most once a second: the WAL's tail is the spills of new alerts, not a stream of
+    // commits of retry times (which the damage would drop instead, losing nothing acknowledged).
     const first = await up(file, port);
     const acknowledged = 100;
     const post = async (i: number) => {

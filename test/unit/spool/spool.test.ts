@@ -227,6 +227,26 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
   });
 });
 
+describe('Spool loss check', () => {
+  it('a spool from before the stored count (its mark holds an id) raises no false alarm, and is checked from then on', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const first = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { writer: 'inline' });
+    await put(first, 'Error', ['a']);
+    first.close();
+    const db = new DatabaseSync(join(dir, SPOOL_FILE));
+    db.exec("DELETE FROM meta WHERE key = 'stored'");
+    db.close();
+    writeFileSync(join(dir, `${SPOOL_FILE}-acked`), '500'.padEnd(20, ' ')); // an old version's highest id
+    const upgraded = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'normal' }, pino({ level: 'silent' }), { writer: 'inline' });
+    expect(upgraded.lostAtOpen).toBe(0);
+    await put(upgraded, 'Error', ['a']);
+    upgraded.close();
+    writeFileSync(join(dir, `${SPOOL_FILE}-acked`), '3'.padEnd(20, ' ')); // the mark says 3 stored, the database 1 (counted from the upgrade)
+    const again = spool({ dir });
+    expect(again.lostAtOpen).toBe(2);
+  });
+});
+
 describe('Spool intake log (one request at a time)', () => {
   const dirFiles = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`${SPOOL_FILE}-intake-`));
 
