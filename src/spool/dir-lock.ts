@@ -11,6 +11,9 @@ import { ConfigError } from '../errors.ts';
 
 const SQLITE_BUSY = 5;
 
+/** The folder is locked by a running daemon. */
+export class SpoolInUseError extends ConfigError {}
+
 export interface DirLock {
   release(): void;
 }
@@ -40,7 +43,7 @@ export function lockSpoolDir(dir: string): DirLock {
   } catch (err) {
     db.close();
     if (((err as { errcode?: number }).errcode ?? 0) % 256 !== SQLITE_BUSY) throw err;
-    throw new ConfigError([
+    throw new SpoolInUseError([
       {
         path: 'spool.dir',
         env: 'SPOOL_DIR',

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { BaseConfig } from '../config/base.ts';
 import { toDeadLetter } from './dead-letters.ts';
+import { SpoolInUseError } from './dir-lock.ts';
 import { Spool } from './spool.ts';
 
 const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--output NAME] [--rule RULE] [--since TIME] [--id ID] [--limit N]
@@ -11,7 +12,8 @@ const DLQ_USAGE = `Usage: peregrine dlq <list|show|replay|purge> [-c FILE] [--ou
   show     one dead letter in full (--id), the alert JSON included
   replay   put dead letters back in their output's queue (filters: --output, --rule, --since, --id;
            all when none). With the console on (console.enabled, console.token), a running daemon
-           sends them right away; otherwise they are sent at the daemon's next start
+           sends them right away; otherwise only with the daemon stopped, and they are sent at its
+           next start
   purge    delete dead letters (same filters; all when none)`;
 
 export function runDlq(argv: string[], config: BaseConfig, out: (line: string) => void): number {
@@ -40,7 +42,20 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
   }
   const id = values.id === undefined ? undefined : Number(values.id);
   const filter = { ...(values.output ? { output: values.output } : {}), ...(values.rule ? { rule: values.rule } : {}), ...(id !== undefined ? { id } : {}) };
-  const spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: false, writer: 'inline' });
+  // A replay writes alerts with new spool ids: only with no daemon on the spool (it holds the
+  // folder's lock), which would give the same ids to its own new alerts. It also puts back first
+  // what a stopped daemon left in its intake log. list, show and purge work beside a daemon.
+  const owner = command === 'replay';
+  let spool: Spool;
+  try {
+    spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: owner, writer: 'inline' });
+  } catch (err) {
+    if (!(err instanceof SpoolInUseError)) throw err;
+    out(
+      `a Peregrine daemon is running on this spool (${config.spool.dir}): replay through it with the console on (console.enabled and console.token in the config this command reads), or stop it and run this again`,
+    );
+    return 1;
+  }
   try {
     switch (command) {
       case 'list': {

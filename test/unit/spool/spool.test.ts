@@ -7,6 +7,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { ConfigError } from '../../../src/errors.ts';
+import type { BaseConfig } from '../../../src/config/base.ts';
+import { runDlq } from '../../../src/spool/dlq-cli.ts';
 import { Spool, SpoolFullError, SPOOL_FILE, type SpoolOptions, type SpoolWriterMode } from '../../../src/spool/spool.ts';
 import { alert } from '../../support/worker-harness.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
@@ -377,5 +379,28 @@ describe('Spool intake log (one request at a time)', () => {
     expect(next).toBe(last + 1);
     expect(s.backlog()).toEqual({ a: next });
     expect(dirFiles(dir)).toEqual([]);
+  });
+});
+
+describe('peregrine dlq replay beside a running daemon', () => {
+  it('is refused: its new spool ids would be the ones the daemon gives its next alerts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    const daemon = spool({ dir }, undefined, 'auto');
+    const id = await put(daemon, 'Error', ['a']);
+    const a = alert('Error');
+    daemon.deadLetter('a', id, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
+    const config = { spool: { enabled: true, dir, maxbytes: 1 << 24, fsync: 'normal' } } as unknown as BaseConfig;
+    const lines: string[] = [];
+    expect(runDlq(['replay'], config, (l) => lines.push(l))).toBe(1);
+    expect(lines.join('\n')).toMatch(/a Peregrine daemon is running on this spool .*console\.enabled and console\.token.*or stop it/);
+    expect(daemon.deadLetterCount()).toBe(1);
+    // The daemon's commits go on with their own ids.
+    expect(await put(daemon, 'Error', ['a'])).toBeGreaterThan(id);
+    expect(daemon.health.snapshot().state).toBe('ok');
+    // Stopped, the replay works (and the daemon sends it at its next start).
+    daemon.close();
+    open.pop();
+    expect(runDlq(['replay'], config, (l) => lines.push(l))).toBe(0);
+    expect(lines.at(-1)).toMatch(/^1 dead letter\(s\) put back/);
   });
 });
