@@ -50,7 +50,7 @@ export function lockSpoolDir(dir: string): DirLock {
         message:
           `the spool ${dir} is in use by another Peregrine (${holder(dir)}). One daemon per spool folder: ` +
           'stop the other one, or give this one its own spool.dir (in Kubernetes each replica needs its own volume, e.g. a StatefulSet volumeClaimTemplate). ' +
-          '`peregrine dlq` works while the daemon runs.',
+          '`peregrine dlq list`, `show` and `purge` work while the daemon runs.',
       },
     ]);
   }
