@@ -259,6 +259,13 @@ describe('Spool intake log (one request at a time)', () => {
     return { s, clock, dir };
   }
 
+  /** The spool's files as a kill -9 would leave them: copied while it is open, into a new folder. */
+  const crashCopy = (dir: string) => {
+    const copy = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    for (const f of readdirSync(dir).filter((f) => f.startsWith(SPOOL_FILE))) cpSync(join(dir, f), join(copy, f));
+    return copy;
+  };
+
   const rows = (path: string) => {
     const reader = new DatabaseSync(path, { readOnly: true });
     try {
@@ -308,8 +315,7 @@ describe('Spool intake log (one request at a time)', () => {
     const kept = await put(s, 'Critical', ['a', 'b']);
     const done = await put(s, 'Notice', ['a']);
     s.complete('a', kept); // still needed by b
-    const copy = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
-    for (const f of readdirSync(dir).filter((f) => f.startsWith(SPOOL_FILE))) cpSync(join(dir, f), join(copy, f));
+    const copy = crashCopy(dir);
     expect(dirFiles(copy)).toHaveLength(1);
     const lines: string[] = [];
     const { s: again } = intakeSpool(copy, pino({ level: 'info' }, { write: (l: string) => lines.push(l) }));
@@ -326,8 +332,7 @@ describe('Spool intake log (one request at a time)', () => {
   it('a record cut short by the crash was never answered: the ones before it are replayed', async () => {
     const { s, dir } = intakeSpool();
     const first = await put(s, 'Error', ['a']);
-    const copy = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
-    for (const f of readdirSync(dir).filter((f) => f.startsWith(SPOOL_FILE))) cpSync(join(dir, f), join(copy, f));
+    const copy = crashCopy(dir);
     const [segment] = dirFiles(copy);
     appendFileSync(join(copy, segment as string), '[99,"cut-short",4,0,10,["a"],500]\t{"output":"half a rec');
     const { s: again } = intakeSpool(copy);
