@@ -18,7 +18,7 @@ import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
 import { busyCores, machineCpu, procStats, stealShare } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
-import { wrk } from './wrk.ts';
+import { wrk, type WrkResult } from './wrk.ts';
 import { f } from './format.ts';
 
 const repo = join(import.meta.dirname, '..');
@@ -167,7 +167,13 @@ export function printBursts(title: string, results: BurstResult[]): void {
  */
 export async function defaultScenario(seconds: number, runs: number, connections = 32, spools: readonly ('on' | 'off')[] = ['on']): Promise<void> {
   const results: BurstResult[] = [];
+  const floors: WrkResult[] = [];
   for (let i = 1; i <= runs; i++) {
+    // Falco-like: the same wrk against a bare node:http server in each run, the floor of the reply time.
+    if (connections === 1) {
+      process.stderr.write(`bench: bare node:http, 1 connection, ${i}/${runs}, ${seconds} s …\n`);
+      floors.push(await floorRun(seconds));
+    }
     for (const [build, main] of BUILDS) {
       for (const spool of spools) {
         process.stderr.write(`bench: default, ${connections} connection(s), ${build}, spool ${spool}, ${i}/${runs}, ${seconds} s …\n`);
@@ -176,7 +182,28 @@ export async function defaultScenario(seconds: number, runs: number, connections
     }
   }
   printBursts(`${connections === 1 ? 'falco-default' : 'default'}: embedded default config (spool, trail, stdout) + webhook to a fast receiver, wrk ${connections} connection(s), ${seconds} s`, results);
+  if (floors.length === 0) return;
+  console.log(`\nbare node:http (reads the body, answers 200), the same wrk, one run before each round: ${floors.map((r) => `${f(r.requests / r.seconds)}/s p50 ${f(r.p50, 2)} ms`).join('; ')}`);
+  const perRound = results.length / runs;
+  console.log(`p50 above that run's floor (target ≤ 0.1 ms): ${results.map((r, k) => `${r.label} +${f(r.p50 - (floors[Math.floor(k / perRound)] as WrkResult).p50, 2)}`).join('; ')}`);
 }
+
+/** wrk on one connection against a bare node:http server in a process of its own: what any Node server's reply takes here. */
+async function floorRun(seconds: number): Promise<WrkResult> {
+  const server = spawn(process.execPath, ['-e', FLOOR_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = Number(await new Promise<string>((resolve) => createInterface({ input: server.stdout as NodeJS.ReadableStream }).once('line', resolve)));
+    return await wrk(`http://127.0.0.1:${port}/`, { connections: 1, seconds, bodies: SINGLE_BODIES });
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+const FLOOR_SERVER = `
+const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end()); });
+server.keepAliveTimeout = 60000;
+server.listen(0, '127.0.0.1', () => console.log(server.address().port));
+`;
 
 /** `cores`: the daemon on CPU 0, then on CPUs 0 and 1, `pairs` times interleaved; wrk and the receiver on CPU 1. */
 export async function coresScenario(seconds: number, pairs: number): Promise<void> {
