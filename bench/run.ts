@@ -216,6 +216,9 @@ async function run(scenario: string, spool: string): Promise<Result> {
       steal,
       ...(depthSeries ? { depth: depthSeries } : {}),
     };
+    // Alerts the trail left out while its writer was behind (src/trail/sqlite-store.ts): visible here, as on /metrics.
+    const untracked = [...metricsText.matchAll(/^peregrine_trail_untracked_alerts_total\{[^}]*\} ([\d.e+]+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    if (untracked > 0) result.note = `trail left out ${f(untracked)} alerts`;
     if (fan) {
       // Let the queues drain (the stalled output's never will), noting when each output's did: its
       // delivered rate is what it delivered over the load plus its own drain time.
@@ -233,7 +236,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
       result.drainSeconds = drained;
       result.delivered = Object.fromEntries(Object.entries(m.delivered).filter(([output]) => output !== stalled));
       result.dropped = m.dropped;
-      if (!kafka && only === undefined) result.note = 'no kafka';
+      if (!kafka && only === undefined) result.note = [result.note, 'no kafka'].filter(Boolean).join('; ');
     }
     const after = procStats(pid);
     const ticksPerSecond = 100;

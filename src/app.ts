@@ -198,6 +198,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     spool,
     clock,
     log: log.child({ component: 'trail' }),
+    onUntracked: (reason, alerts) => metrics.trailUntracked.inc({ reason }, alerts),
   });
 
   const buildWorker = (instance: OutputInstance, cfg: Config) =>

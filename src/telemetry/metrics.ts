@@ -121,6 +121,12 @@ export class Metrics {
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly trailUntracked = new Counter({
+    name: 'peregrine_trail_untracked_alerts_total',
+    help: 'Alerts the delivery trail has no record of, by reason: writer_behind (its writer thread had too much waiting), write_failed (its commit failed). Their delivery is not affected.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly deadLetterEvicted = new Counter({
     name: 'peregrine_dead_letter_evicted_total',
     help: 'Dead letters evicted because the store was full.',

@@ -9,7 +9,7 @@ import { Activity } from './activity.ts';
 import type { trailSchema } from './config.ts';
 import { MemoryTrailStore } from './memory-store.ts';
 import { Trail } from './recorder.ts';
-import { SqliteTrailStore } from './sqlite-store.ts';
+import { SqliteTrailStore, type UntrackedReason } from './sqlite-store.ts';
 import type { RouteExplainer } from './types.ts';
 import type { z } from 'zod';
 
@@ -32,6 +32,8 @@ export interface TrailSetup {
   spool: Spool | undefined;
   clock: Clock;
   log: Logger;
+  /** Counts alerts that get no trail (the SQLite store's writer behind or failing). */
+  onUntracked?: (reason: UntrackedReason, alerts: number) => void;
 }
 
 export function createTrail(setup: TrailSetup): Trail | undefined {
@@ -41,7 +43,7 @@ export function createTrail(setup: TrailSetup): Trail | undefined {
   if (config.enabled && spool) {
     const path = trailPath(dirname(spool.path));
     try {
-      store = new SqliteTrailStore(path, { maxbytes: config.maxbytes, maxagems: config.maxagems, outputs, explain, log, now: () => clock.now() });
+      store = new SqliteTrailStore(path, { maxbytes: config.maxbytes, maxagems: config.maxagems, outputs, explain, log, now: () => clock.now(), ...(setup.onUntracked ? { onUntracked: setup.onUntracked } : {}) });
     } catch (err) {
       // The trail is history: a damaged trail file must not keep alerts from being delivered.
       log.error({ err: (err as Error).message, path }, 'cannot open the delivery trail file: keeping the trail in memory (move the file aside to start a fresh one)');

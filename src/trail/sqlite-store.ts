@@ -41,6 +41,16 @@ const SYNC_TIMEOUT_MS = 5000;
  * second) costs well under 1 ms a batch, and the thread's isolate (~12 MiB RSS) is not started.
  */
 const WRITER_THREAD_AT = { ms: 20 };
+/**
+ * Alert JSON the writer thread may have waiting (posted, not committed) before new alerts are left out
+ * of the trail: its message queue is memory, and ingest can outrun its commits (arrays of alerts run
+ * at 20–100k alerts/s, the writer commits ~25k/s). New alerts are recorded again once it is under half.
+ * Events of alerts already recorded are always sent: a trail is whole or absent.
+ */
+const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
+
+/** Why an alert has no trail: the writer thread was too far behind, or its commit failed. */
+export type UntrackedReason = 'writer_behind' | 'write_failed';
 
 interface SummaryRow {
   seq: number;
@@ -208,10 +218,30 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   private closed = false;
   /** The writer may hold new alerts for their outcome (sqlite-writer.ts): the next batch writes them. */
   private writerHolds = false;
+  /** Batches posted to the writer thread and not committed yet, with their alert JSON's bytes. */
+  private readonly posted: { id: number; bytes: number }[] = [];
+  private postedBytes = 0;
+  /** Alert JSON bytes since the last batch. */
+  private jsonBytes = 0;
+  private readonly maxBehindBytes: number;
+  /** Alerts left out since the writer fell behind (undefined: it is not behind). */
+  private leftOut: number | undefined;
+  private readonly onUntracked: (reason: UntrackedReason, alerts: number) => void;
 
   constructor(
     path: string,
-    options: { maxbytes: number; maxagems: number; outputs: readonly string[]; explain: RouteExplainer; log: Logger; now?: () => number },
+    options: {
+      maxbytes: number;
+      maxagems: number;
+      outputs: readonly string[];
+      explain: RouteExplainer;
+      log: Logger;
+      now?: () => number;
+      /** Counts alerts that get no trail (peregrine_trail_untracked_alerts_total). */
+      onUntracked?: (reason: UntrackedReason, alerts: number) => void;
+      /** Tests: MAX_BEHIND_BYTES. */
+      maxBehindBytes?: number;
+    },
   ) {
     const db = new DatabaseSync(path);
     // A new file gets 16 KiB pages (an existing one keeps its own): the writer's commits dirty
@@ -222,11 +252,18 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.outputs = options.outputs;
     this.explain = options.explain;
     this.log = options.log;
+    this.onUntracked = options.onUntracked ?? (() => {});
+    this.maxBehindBytes = options.maxBehindBytes ?? MAX_BEHIND_BYTES;
     const shared = new SharedArrayBuffer(24);
     this.acked = new Int32Array(shared, 0, 1);
     this.sizes = new Float64Array(shared, 8, 2);
     this.init = { path, maxbytes: options.maxbytes, maxagems: options.maxagems, shared };
-    this.inline = new Writer(this.init, (m) => this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail'));
+    this.inline = new Writer(this.init, (m) => this.writeFailed(m));
+  }
+
+  private writeFailed(m: { message: string; lost: number }): void {
+    this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail');
+    this.onUntracked('write_failed', m.lost);
   }
 
   /** Whether batches are committed on the writer thread (tests). */
@@ -247,7 +284,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.worker = worker;
     worker.unref();
     worker.on('message', (m: { type: string; message: string; lost: number }) => {
-      if (m.type === 'error') this.log.warn({ err: m.message, lost: m.lost }, 'delivery trail write failed: these alerts have no trail');
+      if (m.type === 'error') this.writeFailed(m);
     });
     worker.on('error', (err) => this.log.error({ err: err.message }, 'delivery trail writer stopped: no more trails are recorded'));
   }
@@ -255,10 +292,16 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   // The hot path: each call appends a few primitives (no object per event, no JSON); the writer
   // thread turns them into rows.
   received(alert: Alert, at: number, from: string, taken: readonly string[], _bytes: number, spoolId?: number): void {
+    if (this.worker && this.writerBehind()) {
+      this.leftOut = (this.leftOut ?? 0) + 1;
+      return this.onUntracked('writer_behind', 1);
+    }
     const e = this.events;
     e.push(EVENT.received, alert.uuid, at, from, alert.rule, priorityRank(alert.priority), alert.source, alert.hostname ?? '', namespaceOf(alert), this.routes(alert, taken), spoolId ?? null, taken.length);
     for (const output of taken) e.push(output);
-    this.json.push(serializeAlert(alert));
+    const json = serializeAlert(alert);
+    this.json.push(json);
+    this.jsonBytes += json.length;
     this.added();
   }
 
@@ -296,7 +339,13 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.json = [];
     this.count = 0;
     if (this.writerHolds) this.armTimer();
-    if (this.worker) return this.worker.postMessage(message);
+    if (this.worker) {
+      this.posted.push({ id: message.id, bytes: this.jsonBytes });
+      this.postedBytes += this.jsonBytes;
+      this.jsonBytes = 0;
+      return this.worker.postMessage(message);
+    }
+    this.jsonBytes = 0;
     const started = performance.now();
     this.inline?.batch(message);
     this.measureInline(performance.now() - started);
@@ -359,6 +408,29 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
       if (left <= 0) return void this.log.warn({ waitedMs: SYNC_TIMEOUT_MS }, 'delivery trail writer is behind: the answer may miss the latest events');
       Atomics.wait(this.acked, 0, seen, left);
     }
+  }
+
+  /**
+   * Whether the writer thread has more than maxBehindBytes of alert JSON waiting (then under half of it
+   * again to stop): while it does, new alerts are left out of the trail, counted, and logged once.
+   */
+  private writerBehind(): boolean {
+    const committed = Atomics.load(this.acked, 0);
+    while (this.posted.length > 0 && (this.posted[0] as { id: number }).id <= committed) this.postedBytes -= (this.posted.shift() as { bytes: number }).bytes;
+    const waiting = this.postedBytes + this.jsonBytes;
+    if (this.leftOut === undefined) {
+      if (waiting <= this.maxBehindBytes) return false;
+      this.leftOut = 0;
+      this.log.warn(
+        { waitingMiB: Math.round(waiting / 2 ** 20), uncommittedBatches: this.posted.length },
+        'delivery trail writer is behind: new alerts are left out of the trail until it catches up (their delivery is not affected; see peregrine_trail_untracked_alerts_total)',
+      );
+      return true;
+    }
+    if (waiting > this.maxBehindBytes / 2) return true;
+    this.log.info({ leftOut: this.leftOut }, 'delivery trail writer caught up: new alerts are recorded again');
+    this.leftOut = undefined;
+    return false;
   }
 
   /** Why each output that did not take the alert did not, as JSON ('{}' when every output took it: no work). */

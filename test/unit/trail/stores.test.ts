@@ -1,6 +1,8 @@
 // The trail stores' bounds: memory by count and bytes, SQLite by age and size; attempts merged
-// across commits; a spool-evicted entry found by its spool id; the console's rate limiter.
+// across commits; a spool-evicted entry found by its spool id; new alerts left out while the
+// writer thread is behind; the console's rate limiter.
 import { mkdtempSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -222,6 +224,47 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     expect(alerts).toBeLessThan(20);
     expect(s.get('u19')).toBeDefined();
     expect(s.get('u0')).toBeUndefined();
+    s.close();
+  });
+});
+
+describe('SQLite trail store, writer thread behind', () => {
+  it('leaves new alerts out while the writer has too much waiting, counts and logs it, and records again once it caught up', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db');
+    const untracked: [string, number][] = [];
+    const logged: { level: number; msg: string; leftOut?: number }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    const s = new SqliteTrailStore(path, { maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['a'], explain, log, now: () => 1_000, onUntracked: (reason, n) => void untracked.push([reason, n]), maxBehindBytes: 1_000 });
+    s.startThread();
+    s.received(alert('before'), 1_000, '', ['a'], 100);
+    await s.ready();
+    // Another connection holds the file's write lock: the writer's next commit waits for it.
+    const blocker = new DatabaseSync(path);
+    blocker.exec('BEGIN IMMEDIATE');
+    s.received(alert('stuck', 'x'.repeat(2_000)), 1_000, '', ['a'], 2_000);
+    s.flush(); // 2 KB of alert JSON waiting, over the 1,000 bytes allowed
+    s.received(alert('left-out-1'), 1_000, '', ['a'], 100);
+    s.received(alert('left-out-2'), 1_000, '', ['a'], 100);
+    s.attempt('stuck', 'a', attempt(1_100, 'ok'), 'delivered'); // a recorded alert's events still go
+    expect(untracked).toEqual([
+      ['writer_behind', 1],
+      ['writer_behind', 1],
+    ]);
+    blocker.exec('COMMIT');
+    blocker.close();
+    await s.ready();
+    s.received(alert('after'), 1_000, '', ['a'], 100);
+    await s.ready();
+    expect(s.get('stuck')?.outputs).toEqual([expect.objectContaining({ output: 'a', state: 'delivered', attemptCount: 1 })]);
+    expect(s.get('left-out-1')).toBeUndefined();
+    expect(s.get('left-out-2')).toBeUndefined();
+    expect(s.get('before')).toBeDefined();
+    expect(s.get('after')).toBeDefined();
+    expect(untracked).toHaveLength(2);
+    expect(logged.filter((l) => l.msg.startsWith('delivery trail writer'))).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('is behind: new alerts are left out') }),
+      expect.objectContaining({ level: 30, msg: expect.stringContaining('caught up'), leftOut: 2 }),
+    ]);
     s.close();
   });
 });
