@@ -49,6 +49,9 @@ const WRITER_THREAD_AT = { ms: 20 };
  */
 const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
 
+/** At most one "behind" and one "caught up" line per minute. */
+const LOG_EVERY_MS = 60_000;
+
 /** Why an alert has no trail: the writer thread was too far behind, or its commit failed. */
 export type UntrackedReason = 'writer_behind' | 'write_failed';
 
@@ -224,8 +227,13 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   /** Alert JSON bytes since the last batch. */
   private jsonBytes = 0;
   private readonly maxBehindBytes: number;
-  /** Alerts left out since the writer fell behind (undefined: it is not behind). */
-  private leftOut: number | undefined;
+  /** While the writer is behind: new alerts are left out. */
+  private behind = false;
+  /** Alerts left out since the last "caught up" line. */
+  private leftOut = 0;
+  /** When each of the two lines was last logged: under sustained overload the state flips about once a second. */
+  private lastBehindLog = -Infinity;
+  private lastCaughtUpLog = -Infinity;
   private readonly onUntracked: (reason: UntrackedReason, alerts: number) => void;
 
   constructor(
@@ -293,7 +301,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   // thread turns them into rows.
   received(alert: Alert, at: number, from: string, taken: readonly string[], _bytes: number, spoolId?: number): void {
     if (this.worker && this.writerBehind()) {
-      this.leftOut = (this.leftOut ?? 0) + 1;
+      this.leftOut++;
       return this.onUntracked('writer_behind', 1);
     }
     const e = this.events;
@@ -411,26 +419,30 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   }
 
   /**
-   * Whether the writer thread has more than maxBehindBytes of alert JSON waiting (then under half of it
-   * again to stop): while it does, new alerts are left out of the trail, counted, and logged once.
+   * Whether the writer thread has more than maxBehindBytes of alert JSON waiting (then until under
+   * half of it): while it does, new alerts are left out of the trail and counted. Each of the two
+   * log lines comes at most once a minute; the count left out carries over to the next "caught up".
    */
   private writerBehind(): boolean {
     const committed = Atomics.load(this.acked, 0);
     while (this.posted.length > 0 && (this.posted[0] as { id: number }).id <= committed) this.postedBytes -= (this.posted.shift() as { bytes: number }).bytes;
     const waiting = this.postedBytes + this.jsonBytes;
-    if (this.leftOut === undefined) {
-      if (waiting <= this.maxBehindBytes) return false;
-      this.leftOut = 0;
+    const limit = this.behind ? this.maxBehindBytes / 2 : this.maxBehindBytes;
+    if (waiting > limit === this.behind) return this.behind;
+    this.behind = !this.behind;
+    const now = this.now();
+    if (this.behind && now - this.lastBehindLog >= LOG_EVERY_MS) {
+      this.lastBehindLog = now;
       this.log.warn(
         { waitingMiB: Math.round(waiting / 2 ** 20), uncommittedBatches: this.posted.length },
         'delivery trail writer is behind: new alerts are left out of the trail until it catches up (their delivery is not affected; see peregrine_trail_untracked_alerts_total)',
       );
-      return true;
+    } else if (!this.behind && now - this.lastCaughtUpLog >= LOG_EVERY_MS) {
+      this.lastCaughtUpLog = now;
+      this.log.info({ leftOut: this.leftOut }, 'delivery trail writer caught up: new alerts are recorded again');
+      this.leftOut = 0;
     }
-    if (waiting > this.maxBehindBytes / 2) return true;
-    this.log.info({ leftOut: this.leftOut }, 'delivery trail writer caught up: new alerts are recorded again');
-    this.leftOut = undefined;
-    return false;
+    return this.behind;
   }
 
   /** Why each output that did not take the alert did not, as JSON ('{}' when every output took it: no work). */

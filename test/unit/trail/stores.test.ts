@@ -229,40 +229,56 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
 });
 
 describe('SQLite trail store, writer thread behind', () => {
-  it('leaves new alerts out while the writer has too much waiting, counts and logs it, and records again once it caught up', async () => {
+  it('leaves new alerts out while the writer has too much waiting, counts them, logs at most once a minute, and records again once it caught up', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db');
+    const now = { t: 1_000 };
     const untracked: [string, number][] = [];
     const logged: { level: number; msg: string; leftOut?: number }[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
-    const s = new SqliteTrailStore(path, { maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['a'], explain, log, now: () => 1_000, onUntracked: (reason, n) => void untracked.push([reason, n]), maxBehindBytes: 1_000 });
+    const s = new SqliteTrailStore(path, { maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['a'], explain, log, now: () => now.t, onUntracked: (reason, n) => void untracked.push([reason, n]), maxBehindBytes: 1_000 });
     s.startThread();
     s.received(alert('before'), 1_000, '', ['a'], 100);
     await s.ready();
-    // Another connection holds the file's write lock: the writer's next commit waits for it.
-    const blocker = new DatabaseSync(path);
-    blocker.exec('BEGIN IMMEDIATE');
-    s.received(alert('stuck', 'x'.repeat(2_000)), 1_000, '', ['a'], 2_000);
-    s.flush(); // 2 KB of alert JSON waiting, over the 1,000 bytes allowed
-    s.received(alert('left-out-1'), 1_000, '', ['a'], 100);
-    s.received(alert('left-out-2'), 1_000, '', ['a'], 100);
-    s.attempt('stuck', 'a', attempt(1_100, 'ok'), 'delivered'); // a recorded alert's events still go
+    /** The writer stuck behind another connection's write lock, `leftOut` alerts in the meantime, then released. */
+    const episode = async (n: number, leftOut: string[]) => {
+      const blocker = new DatabaseSync(path);
+      blocker.exec('PRAGMA busy_timeout = 5000; BEGIN IMMEDIATE');
+      s.received(alert(`stuck-${n}`, 'x'.repeat(2_000)), now.t, '', ['a'], 2_000);
+      s.flush(); // 2 KB of alert JSON waiting, over the 1,000 bytes allowed
+      for (const uuid of leftOut) s.received(alert(uuid), now.t, '', ['a'], 100);
+      s.attempt(`stuck-${n}`, 'a', attempt(now.t, 'ok'), 'delivered'); // a recorded alert's events still go
+      blocker.exec('COMMIT');
+      blocker.close();
+      await s.ready();
+      s.received(alert(`after-${n}`), now.t, '', ['a'], 100); // under half waits: recorded again
+      await s.ready();
+    };
+    const lines = () => logged.filter((l) => l.msg.startsWith('delivery trail writer'));
+
+    await episode(1, ['left-out-1', 'left-out-2']);
     expect(untracked).toEqual([
       ['writer_behind', 1],
       ['writer_behind', 1],
     ]);
-    blocker.exec('COMMIT');
-    blocker.close();
-    await s.ready();
-    s.received(alert('after'), 1_000, '', ['a'], 100);
-    await s.ready();
-    expect(s.get('stuck')?.outputs).toEqual([expect.objectContaining({ output: 'a', state: 'delivered', attemptCount: 1 })]);
-    expect(s.get('left-out-1')).toBeUndefined();
-    expect(s.get('left-out-2')).toBeUndefined();
-    expect(s.get('before')).toBeDefined();
-    expect(s.get('after')).toBeDefined();
-    expect(untracked).toHaveLength(2);
-    expect(logged.filter((l) => l.msg.startsWith('delivery trail writer'))).toEqual([
+    expect(s.get('stuck-1')?.outputs).toEqual([expect.objectContaining({ output: 'a', state: 'delivered', attemptCount: 1 })]);
+    for (const uuid of ['left-out-1', 'left-out-2']) expect(s.get(uuid)).toBeUndefined();
+    for (const uuid of ['before', 'after-1']) expect(s.get(uuid)).toBeDefined();
+    expect(lines()).toEqual([
       expect.objectContaining({ level: 40, msg: expect.stringContaining('is behind: new alerts are left out') }),
+      expect.objectContaining({ level: 30, msg: expect.stringContaining('caught up'), leftOut: 2 }),
+    ]);
+
+    now.t += 30_000; // within the minute: counted, not logged
+    await episode(2, ['left-out-3']);
+    expect(untracked).toHaveLength(3);
+    expect(lines()).toHaveLength(2);
+    expect(s.get('after-2')).toBeDefined();
+
+    now.t += 30_000; // a minute after the first lines: logged again, the count carried over
+    await episode(3, ['left-out-4']);
+    expect(untracked).toHaveLength(4);
+    expect(lines().slice(2)).toEqual([
+      expect.objectContaining({ level: 40, msg: expect.stringContaining('is behind') }),
       expect.objectContaining({ level: 30, msg: expect.stringContaining('caught up'), leftOut: 2 }),
     ]);
     s.close();
