@@ -252,7 +252,8 @@ describe('OutputWorker lifecycle', () => {
   it('counts queue shedding by priority', async () => {
     const h = harness(async () => new Promise(() => {}), { queue: { maxalerts: 2, maxbytes: 1_000_000 }, batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 } });
     await h.worker.start();
-    h.worker.enqueue(alert('Critical'), 100); // goes in flight
+    h.worker.enqueue(alert('Critical'), 100);
+    await flush(); // sent at the end of the turn: in flight, out of the queue
     h.worker.enqueue(alert('Debug'), 100);
     h.worker.enqueue(alert('Critical'), 100);
     expect(h.worker.enqueue(alert('Debug'), 100)).toBe(false);
@@ -336,9 +337,9 @@ describe('OutputWorker backlog', () => {
     down = false;
     await h.clock.advance(100);
     await h.worker.idle();
-    // Alert 0 went in flight at once; behind the 1,024 queued after it nothing is held: each alert is
-    // read back once, when it is taken.
-    expect(reads).toEqual(Array.from({ length: 1100 - 1025 }, (_, i) => 1025 + i));
+    // All 1,100 came in one turn (sending starts at its end): the first 1,024 are held as alerts, the
+    // rest by spool id only, each read back once, when it is taken.
+    expect(reads).toEqual(Array.from({ length: 1100 - 1024 }, (_, i) => 1024 + i));
     const delivered = h.calls.slice(1).flat();
     expect(delivered).toEqual(sent.filter((_, id) => id !== 1050));
     expect(await h.counter('peregrine_dropped_total', { reason: 'spool_read', priority: 'Critical' })).toBe(1);
