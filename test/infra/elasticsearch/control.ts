@@ -54,7 +54,11 @@ export function isNodeStopped(component: SearchComponent = 'elasticsearch'): boo
   return existsSync(join(readState(component).controlDir, 'paused'));
 }
 
-/** Stops the node (graceful SIGTERM) and resolves once its HTTP port refuses connections. */
+/**
+ * Stops the node (graceful SIGTERM) and resolves once the supervisor has seen it stop on request
+ * (it writes `stopped`; a start before that could race its check of `paused`, and it would take
+ * the stop for a crash and exit) and its HTTP port refuses connections.
+ */
 export async function stopNode(component: SearchComponent = 'elasticsearch', timeoutMs = 60_000): Promise<void> {
   const state = readState(component);
   supervisorPid(component);
@@ -69,8 +73,10 @@ export async function stopNode(component: SearchComponent = 'elasticsearch', tim
         process.kill(child, 'SIGTERM');
         signalled.add(child);
       }
-    } else if (!(await portOpen(state.port))) {
+    } else if (existsSync(join(state.controlDir, 'stopped')) && !(await portOpen(state.port))) {
       return;
+    } else {
+      supervisorPid(component); // throws if the supervisor exited instead
     }
     if (Date.now() > deadline) throw new Error(`${component} did not stop within ${timeoutMs} ms; see ${state.log}`);
     await sleep(100);
