@@ -8,7 +8,7 @@
 // The recovery scenario is bench/recovery.ts.
 // BENCH_BASELINE_MAIN=/other/checkout/dist/src/main.js runs every run also against that build,
 // interleaved (before/after in one run).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -188,22 +188,16 @@ export async function defaultScenario(seconds: number, runs: number, connections
   console.log(`p50 above that run's floor (target ≤ 0.1 ms): ${results.map((r, k) => `${r.label} +${f(r.p50 - (floors[Math.floor(k / perRound)] as WrkResult).p50, 2)}`).join('; ')}`);
 }
 
-/** wrk on one connection against a bare node:http server in a process of its own: what any Node server's reply takes here. */
+/** wrk on one connection against `npm run bench:baseline`'s bare node:http server, in a process of its own: what any Node server's reply takes here. */
 async function floorRun(seconds: number): Promise<WrkResult> {
-  const server = spawn(process.execPath, ['-e', FLOOR_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = fork(join(repo, 'bench/baseline.ts'), ['serve', 'node:http'], { execArgv: ['--max-semi-space-size=8'] });
   try {
-    const port = Number(await new Promise<string>((resolve) => createInterface({ input: server.stdout as NodeJS.ReadableStream }).once('line', resolve)));
+    const port = await new Promise<number>((resolve) => server.once('message', (p) => resolve(p as number)));
     return await wrk(`http://127.0.0.1:${port}/`, { connections: 1, seconds, bodies: SINGLE_BODIES });
   } finally {
     server.kill('SIGTERM');
   }
 }
-
-const FLOOR_SERVER = `
-const server = require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.writeHead(200).end()); });
-server.keepAliveTimeout = 60000;
-server.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
 
 /** `cores`: the daemon on CPU 0, then on CPUs 0 and 1, `pairs` times interleaved; wrk and the receiver on CPU 1. */
 export async function coresScenario(seconds: number, pairs: number): Promise<void> {
