@@ -20,8 +20,15 @@ import {
   type TrailSummary,
 } from './types.ts';
 
-/** Bookkeeping bytes charged per record and per attempt, on top of the alert's JSON size. */
-const RECORD_OVERHEAD = 256;
+// What a record costs the heap beyond the alert's JSON, charged against maxbytes; measured with
+// `node --expose-gc bench/trail-memory.ts` (heap used per record against these charges):
+/** The record, its fields and its key (its copy of the alert's `output` text is charged by length). */
+const RECORD_OVERHEAD = 416;
+/** The map of output states, made with a record's first event. */
+const SLOTS_OVERHEAD = 200;
+/** One output's state, its attempts list included. */
+const SLOT_OVERHEAD = 288;
+/** One attempt kept (at most MAX_ATTEMPTS_KEPT per output). */
 const ATTEMPT_OVERHEAD = 96;
 
 interface OutputSlot {
@@ -69,10 +76,12 @@ export class MemoryTrailStore implements TrailStore {
     // The same uuid again (a replay, a Falco retry): one trail, moved to the front (set below), routes refreshed.
     if (old) this.bytes -= old.bytes;
     const fields = { uuid: alert.uuid, rule: alert.rule, priority: alert.priority, source: alert.source, hostname: alert.hostname ?? '', namespace: namespaceOf(alert), output: alert.output };
-    const record: MemoryRecord = { seq: ++this.seq, json: serializeAlert(alert), fields, receivedAt: at, from, bytes: bytes + RECORD_OVERHEAD, taken };
+    const record: MemoryRecord = { seq: ++this.seq, json: serializeAlert(alert), fields, receivedAt: at, from, bytes: bytes + fields.output.length + RECORD_OVERHEAD, taken };
     if (old?.slots) {
       record.slots = old.slots;
       for (const output of taken) record.slots.delete(output);
+      // The slots carried over stay charged (their attempts included); the deleted ones no longer are.
+      record.bytes += slotsBytes(record.slots);
     }
     this.records.set(alert.uuid, record);
     this.bytes += record.bytes;
@@ -90,11 +99,14 @@ export class MemoryTrailStore implements TrailStore {
       record.bytes += ATTEMPT_OVERHEAD;
       this.bytes += ATTEMPT_OVERHEAD;
     }
+    this.evict();
   }
 
   state(uuid: string, output: string, state: OutputState, at: number, reason?: string): void {
     const slot = this.slot(uuid, output);
-    if (slot) this.setState(slot, state, at, reason);
+    if (!slot) return;
+    this.setState(slot, state, at, reason);
+    this.evict();
   }
 
   stateBySpoolId(): void {
@@ -165,9 +177,18 @@ export class MemoryTrailStore implements TrailStore {
   private slot(uuid: string, output: string): OutputSlot | undefined {
     const record = this.records.get(uuid);
     if (!record) return undefined;
-    record.slots ??= new Map();
+    let charge = 0;
+    if (!record.slots) {
+      record.slots = new Map();
+      charge += SLOTS_OVERHEAD;
+    }
     let slot = record.slots.get(output);
-    if (!slot) record.slots.set(output, (slot = { state: 'queued', stateAt: record.receivedAt, attemptCount: 0, attempts: [] }));
+    if (!slot) {
+      record.slots.set(output, (slot = { state: 'queued', stateAt: record.receivedAt, attemptCount: 0, attempts: [] }));
+      charge += SLOT_OVERHEAD;
+    }
+    record.bytes += charge;
+    this.bytes += charge;
     return slot;
   }
 
@@ -211,6 +232,13 @@ export class MemoryTrailStore implements TrailStore {
       this.bytes -= oldest.value.bytes;
     }
   }
+}
+
+/** What a record's output states are charged: the map, each state, each attempt kept. */
+function slotsBytes(slots: Map<string, OutputSlot>): number {
+  let bytes = SLOTS_OVERHEAD;
+  for (const slot of slots.values()) bytes += SLOT_OVERHEAD + slot.attempts.length * ATTEMPT_OVERHEAD;
+  return bytes;
 }
 
 function summary(r: MemoryRecord, states: Record<string, OutputState>): TrailSummary {

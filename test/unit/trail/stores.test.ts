@@ -31,11 +31,36 @@ describe('memory trail store', () => {
     expect(s.list({ limit: 10 }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u4', 'u3']);
   });
 
-  it('keeps within maxbytes, counting alert size, bookkeeping and attempts', () => {
-    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 4000, outputs: ['a'], explain });
-    for (let i = 1; i <= 10; i++) s.received(alert(`u${i}`), i, '', ['a'], 1000);
+  it('keeps within maxbytes, counting alert size, its output text, bookkeeping, output states and attempts', () => {
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 7000, outputs: ['a', 'b'], explain });
+    const text = 'x'.repeat(200);
+    for (let i = 1; i <= 10; i++) s.received(alert(`u${i}`, text), i, '', ['a', 'b'], 1000);
+    // 1,000 bytes of JSON + 200 of output text + the record's own: four fit in 7,000, five do not.
+    expect(s.size().alerts).toBe(4);
+    const bare = s.size().bytes / 4;
+    expect(bare).toBeGreaterThan(1200);
+    // The newest alert's two outputs answer: their states and attempts are charged, the oldest goes.
+    s.attempt('u10', 'a', attempt(11, 'ok'), 'delivered');
+    s.attempt('u10', 'b', attempt(11, 'ok'), 'delivered');
+    expect(s.size().bytes).toBeLessThanOrEqual(7000);
     expect(s.size().alerts).toBe(3);
-    expect(s.size().bytes).toBeLessThanOrEqual(4000);
+    expect(s.get('u7')).toBeUndefined();
+    expect(s.get('u10')?.outputs.map((o) => o.state)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('charges a replayed alert for the output states it carries over', () => {
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a', 'b'], explain });
+    s.received(alert('u1'), 1, '', ['a', 'b'], 1000);
+    const fresh = s.size().bytes;
+    s.attempt('u1', 'a', attempt(2), 'retrying', 'try 2');
+    s.attempt('u1', 'b', attempt(2), 'retrying', 'try 2');
+    const withStates = s.size().bytes;
+    expect(withStates).toBeGreaterThan(fresh);
+    // Replayed to 'a' only: 'a' starts over, 'b' keeps its state and stays charged.
+    s.received(alert('u1'), 3, '', ['a'], 1000);
+    expect(s.size().bytes).toBeGreaterThan(fresh);
+    expect(s.size().bytes).toBeLessThan(withStates);
+    expect(s.get('u1')?.outputs.find((o) => o.output === 'b')?.state).toBe('retrying');
   });
 
   it('keeps the first and the latest attempts of a long retry, and the full count', () => {
