@@ -153,8 +153,16 @@ async function metricsOf(port: number): Promise<Counts> {
   return c;
 }
 
-/** Reads every output's queue depth once a second while the load runs. */
-function sampleQueueDepth(port: number): { stop(): Promise<Record<string, number[]>> } {
+/** The daemon's memory now, MiB: RSS (the kernel's), and the V8 heap used and external memory (its /metrics). */
+async function memoryOf(port: number, pid: number): Promise<Record<string, number>> {
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const gauge = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return { 'RSS MiB': rss, 'heap used MiB': gauge('nodejs_heap_size_used_bytes'), 'external MiB': gauge('nodejs_external_memory_bytes') };
+}
+
+/** Reads every output's queue depth, and the daemon's memory, once a second while the load runs. */
+function sampleQueueDepth(port: number, pid: number): { stop(): Promise<Record<string, number[]>> } {
   const series: Record<string, number[]> = {};
   let running = true;
   const loop = (async () => {
@@ -163,6 +171,7 @@ function sampleQueueDepth(port: number): { stop(): Promise<Record<string, number
       if (!running) break;
       try {
         for (const [output, n] of Object.entries((await metricsOf(port)).queue)) (series[output] ??= []).push(n);
+        for (const [what, n] of Object.entries(await memoryOf(port, pid))) (series[what] ??= []).push(Math.round(n));
       } catch {
         // a missed sample (the daemon busy past fetch's patience) leaves a gap, not a failed run
       }
@@ -194,7 +203,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
   try {
     const before = procStats(pid);
     const [connections, perRequest] = scenario === 'falco' ? [1, 1] : scenario === 'batched' ? [8, 100] : [50, 1];
-    const depth = fan ? sampleQueueDepth(port) : undefined;
+    const depth = fan ? sampleQueueDepth(port, pid) : undefined;
     const machineBefore = machineCpu();
     const measured = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: perRequest === 1 ? SINGLE_BODIES : BATCH_BODIES });
     const steal = stealShare(machineBefore, machineCpu());
@@ -304,7 +313,7 @@ function printTable(): void {
   }
   const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
   if (depths.length) {
-    console.log('\nQueue depth (alerts) per output, sampled each second of the load:\n');
+    console.log('\nQueue depth (alerts) per output, and the daemon\'s memory, sampled each second of the load:\n');
     for (const r of depths) {
       console.log(`${r.scenario}, spool ${r.spool}:`);
       for (const [output, series] of Object.entries(r.depth ?? {})) console.log(`  ${output.padEnd(15)} max ${f(Math.max(...series)).padStart(7)}  ${series.map((n) => f(n)).join(' ')}`);
