@@ -135,8 +135,10 @@ interface Counts {
   pending: Record<string, number>;
 }
 
-async function metricsOf(port: number): Promise<Counts> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+const scrape = async (port: number) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+
+async function metricsOf(port: number, scraped?: string): Promise<Counts> {
+  const text = scraped ?? (await scrape(port));
   const c: Counts = { delivered: {}, dropped: {}, queue: {}, pending: {} };
   const add = (into: Record<string, number>, output: string, n: number) => (into[output] = (into[output] ?? 0) + n);
   for (const line of text.split('\n')) {
@@ -153,10 +155,9 @@ async function metricsOf(port: number): Promise<Counts> {
   return c;
 }
 
-/** The daemon's memory now, MiB: RSS (the kernel's), and the V8 heap used and external memory (its /metrics). */
-async function memoryOf(port: number, pid: number): Promise<Record<string, number>> {
+/** The daemon's memory now, MiB: RSS (the kernel's), and the V8 heap used and external memory (from its /metrics text). */
+function memoryOf(pid: number, text: string): Record<string, number> {
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const gauge = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   return { 'RSS MiB': rss, 'heap used MiB': gauge('nodejs_heap_size_used_bytes'), 'external MiB': gauge('nodejs_external_memory_bytes') };
 }
@@ -170,8 +171,9 @@ function sampleQueueDepth(port: number, pid: number): { stop(): Promise<Record<s
       await new Promise((r) => setTimeout(r, 1000));
       if (!running) break;
       try {
-        for (const [output, n] of Object.entries((await metricsOf(port)).queue)) (series[output] ??= []).push(n);
-        for (const [what, n] of Object.entries(await memoryOf(port, pid))) (series[what] ??= []).push(Math.round(n));
+        const text = await scrape(port);
+        for (const [output, n] of Object.entries((await metricsOf(port, text)).queue)) (series[output] ??= []).push(n);
+        for (const [what, n] of Object.entries(memoryOf(pid, text))) (series[what] ??= []).push(Math.round(n));
       } catch {
         // a missed sample (the daemon busy past fetch's patience) leaves a gap, not a failed run
       }
