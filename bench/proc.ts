@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 
 /** Ticks are 1/100 s (USER_HZ); cpuTicks is user + system time. */
-export function procStats(pid: number): { rssPeakKiB: number; cpuTicks: number } {
+export function procStats(pid: number): { rssKiB: number; rssPeakKiB: number; cpuTicks: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return { rssPeakKiB: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+  return { rssKiB: rss, rssPeakKiB: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
 }
 
 export interface MachineCpu {

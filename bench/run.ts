@@ -155,9 +155,9 @@ async function metricsOf(port: number, scraped?: string): Promise<Counts> {
   return c;
 }
 
-/** The daemon's memory now, MiB: RSS (the kernel's), and the V8 heap used and external memory (from its /metrics text). */
+/** The daemon's memory now, MiB: RSS (bench/proc.ts), and the V8 heap used and external memory (from its /metrics text). */
 function memoryOf(pid: number, text: string): Record<string, number> {
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+  const rss = procStats(pid).rssKiB / 1024;
   const gauge = (name: string) => Number(new RegExp(`^${name} ([\\d.e+]+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
   return { 'RSS MiB': rss, 'heap used MiB': gauge('nodejs_heap_size_used_bytes'), 'external MiB': gauge('nodejs_external_memory_bytes') };
 }
