@@ -26,7 +26,12 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 
 # ---- runtime: compiled JS on the base image's node, numeric non-root user, read-only root filesystem
 FROM ${BASE_IMAGE}
+# MALLOC_ARENA_MAX=2: glibc gives each thread that mallocs (the writer threads, V8's compiler and GC
+# helpers, libuv's pool) an arena of its own, which keeps what it once held; two arenas took the
+# fan-out bench's peak RSS from 257 to 236 MiB (medians of three) at the same CPU per alert
+# (docs/performance.md, round 13).
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     SPOOL_ENABLED=true \
     SPOOL_DIR=/var/lib/peregrine
 # The spool (SQLite, WAL) is the only place Peregrine writes: a volume, so the root filesystem can be read-only.

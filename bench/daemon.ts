@@ -19,7 +19,8 @@ export async function startBenchDaemon(main: string, configFile: string | undefi
   const node = [process.execPath, '--max-semi-space-size=8', ...extra, main, ...(configFile === undefined ? [] : ['-c', configFile])];
   const [command, ...args] = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
   const child = spawn(command as string, args, {
-    env: { ...process.env, ...options.env },
+    // The image's ENV (Dockerfile), unless the caller's environment sets it (to compare).
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],
     ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
   });

@@ -64,7 +64,7 @@ unshare --mount --pid --fork bash -c '
   mount -t proc proc "$root/proc"
   mount --rbind /dev "$root/dev"
   exec chroot --userspec=10001:10001 "$root" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin \
-    NODE_ENV=production SPOOL_ENABLED=true SPOOL_DIR=/var/lib/peregrine LISTENPORT="$port" HOME=/nonexistent \
+    NODE_ENV=production MALLOC_ARENA_MAX=2 SPOOL_ENABLED=true SPOOL_DIR=/var/lib/peregrine LISTENPORT="$port" HOME=/nonexistent \
     WEBHOOK_ADDRESS=http://127.0.0.1:9/ WEBHOOK_RETRY_INITIALBACKOFFMS=60000 SHUTDOWN_DRAINMS=2000 \
     sh -c "cd /app && exec node --max-semi-space-size=8 dist/src/main.js"
 ' _ "$mnt" "$PORT" >"$log" 2>&1 &

@@ -18,6 +18,24 @@ export function tuneHeap(execArgv: readonly string[] = process.execArgv, set: (f
   return flag;
 }
 
+/** Semi-space (MiB) of the threads the daemon starts: the spool's and the trail's writers. */
+export const WORKER_SEMI_SPACE_MB = 2;
+
+/**
+ * Gives the threads the daemon starts from now on a young generation of 2 × WORKER_SEMI_SPACE_MB.
+ * V8 reads --max-semi-space-size when an isolate is created: the main thread keeps the command
+ * line's (8, the image's ENTRYPOINT), the writer threads, started later, get this one. Under load
+ * the trail's writer grew its young generation to the main thread's 16 MiB, for batches it holds a
+ * few MiB of; a Worker's resourceLimits cannot lower it, as the process-wide flag overrides them.
+ * Fan-out bench: the trail writer's new space 16 → 4 MiB, peak RSS −10 MiB, its CPU per alert
+ * within noise (docs/performance.md#round-13-where-the-fan-outs-memory-goes-kafkas-client).
+ */
+export function limitWorkerYoungGeneration(set: (flag: string) => void = setFlagsFromString): string {
+  const flag = `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`;
+  set(flag);
+  return flag;
+}
+
 /**
  * One memory-reducing full GC once the daemon listens: startup (config schemas, fastify's
  * compilers, prom-client) leaves the young generation grown to its --max-semi-space-size (16 MiB

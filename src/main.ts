@@ -9,7 +9,7 @@ import { instancesOrThrow } from './config/instances.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
-import { collectStartupGarbage, tuneHeap } from './heap.ts';
+import { collectStartupGarbage, limitWorkerYoungGeneration, tuneHeap } from './heap.ts';
 import { systemClock } from './dispatch/clock.ts';
 import { watchConfigFile } from './reload/watch.ts';
 import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   if (cli.printConfig) return void process.stdout.write(loadYaml().stringify(redactConfig(loaded.schema, loaded.config)));
 
   const { config } = loaded;
+  // Before buildApp, which may start the spool's writer thread.
+  limitWorkerYoungGeneration();
   let app;
   try {
     // A reload reads the same file (or the embedded default) with the environment of the start.

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { collectStartupGarbage, HEAP_GROWING_PERCENT, tuneHeap } from '../../src/heap.ts';
+import { collectStartupGarbage, HEAP_GROWING_PERCENT, limitWorkerYoungGeneration, tuneHeap, WORKER_SEMI_SPACE_MB } from '../../src/heap.ts';
 
 describe('tuneHeap', () => {
   it('caps V8 heap growth when the command line does not', () => {
@@ -28,5 +30,24 @@ describe('collectStartupGarbage', () => {
     expect(young?.space_size).toBeLessThanOrEqual(2 * 1024 * 1024);
     expect(runInNewContext('typeof gc')).toBe('undefined');
     expect('gc' in globalThis).toBe(false);
+  });
+});
+
+describe('limitWorkerYoungGeneration', () => {
+  it('sets the semi-space flag for isolates created after it', () => {
+    const set: string[] = [];
+    expect(limitWorkerYoungGeneration((flag) => void set.push(flag))).toBe(`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
+    expect(set).toEqual([`--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`]);
+  });
+
+  // In a process of its own: the flag is process-wide, and this suite's files share their workers.
+  it('shrinks the young generation of the threads started after it, and only theirs', () => {
+    const out = execFileSync(process.execPath, ['--max-semi-space-size=8', join(import.meta.dirname, 'heap-young.fixture.ts')], { encoding: 'utf8' });
+    const { before, after, main } = JSON.parse(out) as { before: number; after: number; main: number };
+    // 8 MiB semi-spaces: a new space of 16 MiB, in the worker started before and in the main thread.
+    expect(before).toBeGreaterThanOrEqual(16);
+    expect(main).toBeGreaterThanOrEqual(16);
+    // 2 MiB semi-spaces (two of them, plus a page or two in flight).
+    expect(after).toBeLessThanOrEqual(2 * WORKER_SEMI_SPACE_MB + 2);
   });
 });
