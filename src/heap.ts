@@ -28,7 +28,7 @@ export const WORKER_SEMI_SPACE_MB = 2;
  * the trail's writer grew its young generation to the main thread's 16 MiB, for batches it holds a
  * few MiB of; a Worker's resourceLimits cannot lower it, as the process-wide flag overrides them.
  * Fan-out bench: the trail writer's new space 16 → 4 MiB, peak RSS −10 MiB, its CPU per alert
- * within noise (docs/performance.md#round-13-where-the-fan-outs-memory-goes-kafkas-client).
+ * within noise (docs/performance.md#round-13-where-the-fan-outs-memory-goes-what-the-spool-costs-a-falco-like-alert-kafkas-client).
  */
 export function limitWorkerYoungGeneration(set: (flag: string) => void = setFlagsFromString): string {
   const flag = `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`;
