@@ -28,8 +28,8 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 FROM ${BASE_IMAGE}
 # MALLOC_ARENA_MAX=2: glibc gives each thread that mallocs (the writer threads, V8's compiler and GC
 # helpers, libuv's pool) an arena of its own, which keeps what it once held; two arenas took the
-# fan-out bench's peak RSS from 257 to 236 MiB (medians of three) at the same CPU per alert
-# (docs/performance.md, round 13).
+# fan-out bench's peak RSS down by 12 and 21 MiB (medians of three, two sets) at the same CPU per
+# alert (docs/performance.md, round 13).
 ENV NODE_ENV=production \
     MALLOC_ARENA_MAX=2 \
     SPOOL_ENABLED=true \
