@@ -6,7 +6,7 @@
 // concurrency), in batches of 100 and 1,000; the two clients take turns within each round. Each
 // client's RSS after loading it, connecting and sending 10 batches of 1,000 is read in a fresh process.
 // The replacement is not a dependency: it is installed with --omit=optional (its only native part,
-// @node-rs/crc32, is optional) into ~/.cache/peregrine-bench/kafka-alt on first use.
+// @node-rs/crc32, is optional) into ~/.cache/peregrine-bench/kafka-alt-<version> on first use.
 //   node bench/kafka-client.ts [--batches 200] [--rounds 3]
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -106,7 +106,7 @@ const admin = new Kafka({ clientId: 'bench-admin', brokers: [bootstrap], logLeve
 await admin.connect();
 await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true });
 
-const clients = [await kafkajsClient(bootstrap, topic), await altClient(bootstrap, topic)];
+const clients = [await open('kafkajs', bootstrap, topic), await open('alt', bootstrap, topic)];
 const BATCHES = Number(values.batches);
 let sent = 0;
 console.log(`Node ${process.version}; topic ${topic} (3 partitions) on ${bootstrap}; ${BATCHES} batches per client, size and round\n`);
@@ -138,11 +138,11 @@ console.log(`\nrecords on the broker: ${stored.toLocaleString('en')} of ${sent.t
 
 console.log('\n| client | RSS MiB after load, connect, 10 × 1,000 (fresh process, after GC) |');
 console.log('|---|---|');
-for (const which of ['kafkajs', 'alt']) {
+for (const [i, which] of ['kafkajs', 'alt'].entries()) {
   const child = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--child', which, '--bootstrap', bootstrap, '--topic', topic], { encoding: 'utf8' });
   const line = child.stdout.trim().split('\n').at(-1) ?? '';
   const rss = line.startsWith('{') ? (JSON.parse(line) as { rssMiB: number }).rssMiB.toFixed(1) : `failed: ${child.stderr.trim().split('\n').at(-1)}`;
-  console.log(`| ${which === 'kafkajs' ? clients[0]?.name : clients[1]?.name} | ${rss} |`);
+  console.log(`| ${clients[i]?.name} | ${rss} |`);
 }
 await admin.deleteTopics({ topics: [topic] });
 await admin.disconnect();
