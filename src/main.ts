@@ -95,8 +95,8 @@ async function main(): Promise<void> {
   }
   for (const w of loaded.warnings) app.log.warn(w);
   logProcessWarnings(app.log);
-  const heapFlag = tuneHeap();
-  if (heapFlag) app.log.debug({ v8: heapFlag }, 'V8 heap growth capped');
+  const heap = tuneHeap();
+  if (heap) app.log.debug({ v8: heap.flag }, 'V8 heap growth paced');
 
   app.startOutputs();
   const host = config.listenaddress || '0.0.0.0';

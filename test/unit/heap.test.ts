@@ -2,16 +2,37 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { describe, expect, it } from 'vitest';
-import { collectStartupGarbage, HEAP_GROWING_PERCENT, limitWorkerYoungGeneration, tuneHeap, WORKER_SEMI_SPACE_MB } from '../../src/heap.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { collectStartupGarbage, growingPercent, HEAP_GROWING_PERCENT, HEAP_HEADROOM_MB, limitWorkerYoungGeneration, tuneHeap, WORKER_SEMI_SPACE_MB } from '../../src/heap.ts';
 
 describe('tuneHeap', () => {
-  it('caps V8 heap growth when the command line does not', () => {
+  const MiB = 2 ** 20;
+
+  it('allows HEAP_HEADROOM_MB of growth after a full GC, as a percentage within its bounds', () => {
+    expect(growingPercent(2 * HEAP_HEADROOM_MB * MiB)).toBe(50);
+    expect(growingPercent(HEAP_HEADROOM_MB * MiB)).toBe(100);
+    expect(growingPercent(MiB)).toBe(HEAP_GROWING_PERCENT.max);
+    expect(growingPercent(4 * HEAP_HEADROOM_MB * MiB)).toBe(25);
+    expect(growingPercent(1024 * MiB)).toBe(HEAP_GROWING_PERCENT.min);
+    expect(growingPercent(0)).toBe(HEAP_GROWING_PERCENT.max);
+  });
+
+  it('sets the growth for the heap at hand, and again after each full GC', async () => {
     const set: string[] = [];
-    const record = (flag: string) => void set.push(flag);
-    expect(tuneHeap([], record)).toBe(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-    expect(tuneHeap(['--max-semi-space-size=8'], record)).toBe(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-    expect(set).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`, `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+    let live = 2 * HEAP_HEADROOM_MB * MiB;
+    const pacer = tuneHeap([], (flag) => void set.push(flag), () => live);
+    try {
+      expect(pacer?.flag).toBe('--heap-growing-percent=50');
+      live = 4 * HEAP_HEADROOM_MB * MiB;
+      collectStartupGarbage(); // a full GC, as the daemon's own after startup
+      await vi.waitFor(() => expect(set).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=25']));
+      // The same percentage again is not set again.
+      collectStartupGarbage();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(set).toHaveLength(2);
+    } finally {
+      pacer?.stop();
+    }
   });
 
   it('leaves a value given on the node command line alone', () => {
