@@ -83,7 +83,7 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
 function importCommand(Command: typeof BatchImportFindingsCommand, chunk: readonly Item[]): BatchImportFindingsCommand {
   const command = new Command({ Findings: chunk.map((i) => i.finding as AwsSecurityFinding) });
   const body = `{"Findings":[${chunk.map((i) => i.json).join(',')}]}`;
-  command.middlewareStack.add((next, _context) => (args) => next({ ...args, input: { Findings: [] } }), { step: 'serialize', priority: 'high', name: 'peregrineFindingsAsJson' });
+  command.middlewareStack.add((next) => (args) => next({ ...args, input: { Findings: [] } }), { step: 'serialize', priority: 'high', name: 'peregrineFindingsAsJson' });
   command.middlewareStack.add(
     (next) => (args) => {
       const request = args.request as { body?: unknown; headers?: Record<string, string> };
