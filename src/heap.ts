@@ -5,16 +5,17 @@
 // allowance too: in the fan-out bench (~35 MiB live, ~20 KiB per alert outliving the young
 // generation) ~9 MiB, so a full GC three times a second, and V8's marking threads took a third of
 // the daemon's CPU. So the allowance is a fixed amount, HEAP_HEADROOM_MB, set as the percentage of
-// what the last full GC left that makes it (V8 takes a ratio only), within 25–100 %. Fan-out, three
-// pairs: ~42 %, half the full GCs per alert, CPU per 1,000 alerts 404 → 340 ms (median), peak RSS
-// unchanged; the stalled output's backlog stays at 25 % (docs/performance.md, round 14). V8 reads
-// the flag at every GC, and it is process-wide: the writer threads' small heaps get the same
-// percentage. A --heap-growing-percent on the node command line wins (0: V8's own heuristic).
+// what the last full GC left that makes it (V8 takes a ratio only), within 25–100 %. The fan-out's
+// ~48 MiB gets ~33 %: CPU per 1,000 alerts 404 → 340 ms with 20 MiB and peak RSS unchanged, but 20
+// MiB went over 250 MiB in some runs, and 16 (+10 % CPU against 20) did not. A stalled output's
+// backlog stays at 25 % (docs/performance.md, round 14). V8 reads the flag at every GC, and it is
+// process-wide: the writer threads' small heaps get the same percentage. A --heap-growing-percent
+// on the node command line wins (0: V8's own heuristic).
 import { constants, PerformanceObserver, type NodeGCPerformanceDetail, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-export const HEAP_HEADROOM_MB = 20;
+export const HEAP_HEADROOM_MB = 16;
 export const HEAP_GROWING_PERCENT = { min: 25, max: 100 } as const;
 
 /** The growth allowed after a full GC that left `liveBytes`: HEAP_HEADROOM_MB of it, within HEAP_GROWING_PERCENT. */
