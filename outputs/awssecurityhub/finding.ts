@@ -210,7 +210,12 @@ function other(values: Record<string, string | undefined>): Record<string, strin
   return out;
 }
 
-/** Serialised size in bytes, as the API counts it. */
+/** The finding's JSON, as the call's body carries it, and its size in bytes, as the API counts it. */
+export function serializeFinding(finding: Finding): { json: string; bytes: number } {
+  const json = JSON.stringify(finding);
+  return { json, bytes: Buffer.byteLength(json) };
+}
+
 export function findingBytes(finding: Finding): number {
-  return Buffer.byteLength(JSON.stringify(finding));
+  return serializeFinding(finding).bytes;
 }

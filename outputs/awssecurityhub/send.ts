@@ -3,7 +3,7 @@
 import type { AwsSecurityFinding, BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { chunkBySize, fail, ok, retry, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
-import { LIMITS, toFinding, type Finding, type FindingTarget } from './finding.ts';
+import { LIMITS, serializeFinding, toFinding, type Finding, type FindingTarget } from './finding.ts';
 import type { TokenBucket } from './rate-limit.ts';
 
 const MAX_FINDINGS_PER_CALL = 100;
@@ -34,8 +34,7 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
   const items: Item[] = [];
   alerts.forEach((alert, index) => {
     const finding = toFinding(alert, deps.target);
-    const json = JSON.stringify(finding);
-    const bytes = Buffer.byteLength(json);
+    const { json, bytes } = serializeFinding(finding);
     // The mapping keeps findings far below the limit; this guards the invariant.
     if (bytes > LIMITS.findingBytes) outcomes[index] = fail(`finding is ${bytes} bytes, over Security Hub's 240 KB limit`);
     else items.push({ index, finding, json, bytes });
