@@ -39,11 +39,11 @@ export default defineOutput({
   concurrency: 1,
   async connect(options, ctx): Promise<KafkaClient> {
     // Loaded here, not at import: a daemon without Kafka never pays for kafkajs.
-    const { Kafka, CompressionCodecs, Partitioners } = (await import('kafkajs')).default;
+    const { Kafka, CompressionCodecs } = (await import('kafkajs')).default;
     registerCodecs(CompressionCodecs);
     const kafka = new Kafka(kafkaConfig(options, ctx));
     const producer = kafka.producer({
-      createPartitioner: partitionerFor(options.balancer, Partitioners.DefaultPartitioner),
+      createPartitioner: partitionerFor(options.balancer),
       retry: { retries: 0 },
       idempotent: false,
       allowAutoTopicCreation: options.topiccreation,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import { createRequire } from 'node:module';
+import { randomUUID } from 'node:crypto';
 import kafkajs from 'kafkajs';
 import type { PartitionerArgs } from 'kafkajs';
 import pino from 'pino';
@@ -25,7 +26,7 @@ import { COMPRESSION_TYPE, lz4Compress, lz4Decompress, registerCodecs, snappyCom
 import { logLevel as kafkaLevels, pinoLogCreator } from './log.ts';
 import { messageKey, toMessage } from './messages.ts';
 import { kafkaSchema, parseSasl, type KafkaOptions } from './options.ts';
-import { fnv1a32, partitionerFor } from './partitioners.ts';
+import { fnv1a32, murmur2, partitionerFor } from './partitioners.ts';
 
 const { KafkaJSConnectionError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, KafkaJSSASLAuthenticationError, logLevel, CompressionCodecs } = kafkajs;
 
@@ -149,23 +150,51 @@ describe('kafka partitioners', () => {
     expect(fnv1a32(Buffer.from('foobar'))).toBe(0xbf9cf968);
   });
 
+  it('murmur2 picks the partition kafkajs\' DefaultPartitioner picks, for any key and partition count', () => {
+    const theirs = kafkajs.Partitioners.DefaultPartitioner();
+    const ours = partitionerFor('murmur2')();
+    const chars = 'abcXYZ019-_.:/ éü漢字🦅';
+    let compared = 0;
+    for (let n = 0; n < 3000; n++) {
+      const length = n % 97;
+      let key = '';
+      for (let i = 0; i < length; i++) key += [...chars][(n * 31 + i * 7 + ((n * i) % 13)) % [...chars].length];
+      const keys = [key, randomUUID(), Buffer.from(key)];
+      for (const k of keys) {
+        const partitions = 1 + (n % 13);
+        const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 1, replicas: [1], isr: [1], offlineReplicas: [] }));
+        const a: PartitionerArgs = { topic: 't', partitionMetadata, message: { key: k, value: 'v' } };
+        expect(ours(a), `key ${JSON.stringify(String(k))}, ${partitions} partitions`).toBe(theirs(a));
+        compared++;
+      }
+    }
+    expect(compared).toBe(9000);
+    // The Java client's Utils.murmur2 on these keys (its own test vectors).
+    expect(murmur2(Buffer.from('21'))).toBe(-973932308);
+    expect(murmur2(Buffer.from('foobar'))).toBe(-790332482);
+    expect(murmur2(Buffer.from('a-little-bit-long-string'))).toBe(-985981536);
+    expect(murmur2(Buffer.from('a-little-bit-longer-string'))).toBe(-1486304829);
+    expect(murmur2(Buffer.from('lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8'))).toBe(-58897971);
+    expect(murmur2(Buffer.from([97, 98, 99]))).toBe(479470107);
+  });
+
   it('keyed balancers are deterministic and explicit partitions win', () => {
     for (const b of ['murmur2', 'crc32', 'hash', 'round_robin', 'least_bytes'] as const) {
-      const p = partitionerFor(b, kafkajs.Partitioners.DefaultPartitioner)();
+      const p = partitionerFor(b)();
       expect(p(args('x', 'v', 2)), b).toBe(2);
     }
     for (const b of ['murmur2', 'crc32', 'hash'] as const) {
-      const p = partitionerFor(b, kafkajs.Partitioners.DefaultPartitioner)();
+      const p = partitionerFor(b)();
       const first = p(args('default'));
       for (let i = 0; i < 5; i++) expect(p(args('default')), b).toBe(first);
     }
-    expect(partitionerFor('crc32', kafkajs.Partitioners.DefaultPartitioner)()(args('default'))).toBe(zlib.crc32('default') % 3);
+    expect(partitionerFor('crc32')()(args('default'))).toBe(zlib.crc32('default') % 3);
   });
 
   it('round_robin cycles and least_bytes evens out bytes', () => {
-    const rr = partitionerFor('round_robin', kafkajs.Partitioners.DefaultPartitioner)();
+    const rr = partitionerFor('round_robin')();
     expect([0, 1, 2, 3].map(() => rr(args('k')))).toEqual([0, 1, 2, 0]);
-    const lb = partitionerFor('least_bytes', kafkajs.Partitioners.DefaultPartitioner)();
+    const lb = partitionerFor('least_bytes')();
     expect([lb(args('k', 'x'.repeat(100))), lb(args('k', 'x')), lb(args('k', 'x')), lb(args('k', 'x'))]).toEqual([0, 1, 2, 1]);
   });
 });

@@ -761,7 +761,7 @@ export class Spool {
   }
 
   private forget(output: string, id: number): void {
-    Atomics.sub(this.counters, BYTES, BigInt(this.batches.forgetRow(output, id)));
+    Atomics.sub(this.counters, BYTES, BigInt(this.batches.forgetRows([[output, id]])));
   }
 
   private transaction<T>(fn: () => T): T {

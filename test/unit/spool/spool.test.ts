@@ -77,6 +77,22 @@ describe('Spool', () => {
     expect(s.backlog()).toEqual({});
   });
 
+  it('in one commit, removes the alerts whose last delivery it forgets and keeps the others', async () => {
+    const s = spool();
+    const done = await put(s);
+    const doneBytes = s.bytes;
+    const [half, kept] = await Promise.all([put(s), put(s)]);
+    const total = s.bytes;
+    s.complete('a', done);
+    s.complete('b', done);
+    s.complete('b', half as number);
+    s.flush();
+    expect(s.bytes).toBe(total - doneBytes);
+    expect(s.backlog()).toEqual({ a: 2, b: 1 });
+    expect(s.pending('a').map((p) => p.id)).toEqual([half, kept]);
+    expect(s.pending('b').map((p) => p.id)).toEqual([kept]);
+  });
+
   it('keeps attempts and next-retry time across a reopen', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
     const first = Spool.open({ dir, maxbytes: 1 << 24, fsync: 'full' }, pino({ level: 'silent' }));
