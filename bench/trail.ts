@@ -12,6 +12,8 @@
 //                                                thread and on its writer thread, per alert
 //   node bench/trail.ts --store 100000 --lag 2500   each delivery 2,500 alerts after its alert, i.e.
 //                                                in a later batch (a batch is 4,000 events here)
+//   node bench/trail.ts --store 100000 --outputs 5   each alert routed to five outputs (the fan-out's
+//                                                shape), each delivering it in a batch of 100
 //   node bench/trail.ts --store 200000 --kind memory   the memory store (spool off) instead, each alert
 //                                                parsed fresh as ingest does; --kind none: the same
 //                                                loop without a trail (what the alerts cost alone)
@@ -39,6 +41,7 @@ const { values } = parseArgs({
     store: { type: 'string' },
     lag: { type: 'string', default: '0' },
     kind: { type: 'string', default: 'sqlite' },
+    outputs: { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -147,7 +150,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
 if (values.store !== undefined) {
   const kind = values.kind;
   if (kind !== 'sqlite' && kind !== 'memory' && kind !== 'none') throw new Error(`--kind ${kind}: sqlite, memory or none`);
-  await storeCost(Number(values.store), Number(values.lag), kind);
+  await storeCost(Number(values.store), Number(values.lag), kind, Number(values.outputs));
   process.exit(0);
 }
 
@@ -159,7 +162,7 @@ if (values.store !== undefined) {
  * gets alerts parsed beforehand; the memory store (and `none`) gets each parsed when it arrives, as
  * ingest does, so what keeping them costs the garbage collector is counted.
  */
-async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' | 'none'): Promise<void> {
+async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' | 'none', outputCount: number): Promise<void> {
   const { default: pino } = await import('pino');
   const { thawAlert } = await import('../src/alert/serialize.ts');
   const { QueueEntry } = await import('../src/dispatch/queue.ts');
@@ -169,7 +172,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   const { SqliteTrailStore } = await import('../src/trail/sqlite-store.ts');
   const { MemoryTrailStore } = await import('../src/trail/memory-store.ts');
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-bench-trail-store-'));
-  const outputs = ['elasticsearch'];
+  const outputs = ['elasticsearch', 'splunk', 'kafka', 'awssecurityhub', 'webhook', 'loki', 'nats', 'smtp'].slice(0, outputCount);
   const explain = () => 'not routed';
   // The trail's defaults (src/trail/config.ts), but for the SQLite store's age: the whole run.
   const store: TrailStore =
@@ -183,7 +186,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   // A window of the last alerts, as the queues hold them until delivered; older ones are let go.
   const list: ReturnType<typeof thawAlert>[] = [];
   const alertAt = (i: number) => (list[i] ??= parsed?.[i] ?? thawAlert((jsons[i % 1000] as string).replace(/"uuid":"[^"]*"/, `"uuid":"bench-${i}"`)));
-  const taken = [{ name: 'elasticsearch' }];
+  const taken = outputs.map((name) => ({ name }));
   const machine = machineCpu();
   const writerBefore = threadCpu(process.pid).writer;
   let mainUs = 0;
@@ -191,7 +194,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   const start = performance.now();
   const deliver = (from: number) => {
     const batch = list.slice(from, from + 100).map((a, j) => new QueueEntry(a, { bytes: 1200, seq: from + j, receivedAt: Date.now(), spoolId: from + j + 1 }));
-    trail?.attempted('elasticsearch', batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
+    for (const output of outputs) trail?.attempted(output, batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [] }, Date.now(), 1.5);
     if (!parsed) list.fill(undefined as never, from, from + 100);
   };
   for (let i = 0; i < alerts + lag; i += 100) {
@@ -217,7 +220,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   const steal = stealShare(machine, machineCpu());
   store.close();
   const what = kind === 'none' ? 'no trail' : `the ${kind === 'sqlite' ? 'SQLite' : 'memory'} trail store`;
-  console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${alerts} alerts through ${what} in ${seconds.toFixed(1)} s`);
+  console.log(`\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}: ${alerts} alerts, ${outputs.length} output(s) each, through ${what} in ${seconds.toFixed(1)} s`);
   console.log('| main thread µs / alert | process µs / alert (all threads) | trail writer µs / alert | steal % |');
   console.log('|---|---|---|---|');
   console.log(`| ${(mainUs / alerts).toFixed(2)} | ${((processUsed.user + processUsed.system) / alerts).toFixed(2)} | ${((writerMs * 1000) / alerts).toFixed(1)} | ${(100 * steal).toFixed(1)} |`);
