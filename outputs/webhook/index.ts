@@ -31,9 +31,11 @@ export default defineOutput({
   example: { address: 'https://siem.example.com/api/v1/events', customheaders: { Authorization: 'Bearer your-api-token' } },
   enabled: (options) => options.address !== '',
   // One request per alert: while Falco bursts, each answer waits for a turn of the event loop that
-  // ingest keeps busy, so requests in flight bound what is delivered. 8 delivered 50–58 % of what
-  // was accepted during the default burst, 16 about 90 %, 32 all of it (docs/performance.md#delivery).
-  concurrency: 32,
+  // ingest keeps busy, so requests in flight bound what is delivered. With the spool on, 32 deliver
+  // all of the default burst (the spool's commits pace ingest). In memory-only mode, where nothing
+  // paces ingest, 32 delivered 45 % of what was accepted, 64 88 %, 128 all of it
+  // (docs/performance.md, round 15). Connections open only as requests need them.
+  concurrency: 128,
   legacySettings: (options) => ({
     ...legacyConcurrency(options),
     ...(options.format === 'array' ? { batch: { maxevents: 500, maxbytes: 4_000_000, flushms: 200 } } : {}),

@@ -75,7 +75,7 @@ describe('webhook delivery', () => {
     expect(r.received[0]?.body).toContain('"evt.time":1700000000167531875');
   });
 
-  it('keeps 32 requests in flight by default, never more: the rest wait in the queue', async () => {
+  it('keeps 128 requests in flight by default, never more: the rest wait in the queue', async () => {
     // A receiver that holds every request until the test lets them go, counting those it holds.
     const held: ServerResponse[] = [];
     let most = 0;
@@ -92,15 +92,15 @@ describe('webhook delivery', () => {
     try {
       app = await startApp(`webhook:\n  address: http://127.0.0.1:${(server.address() as AddressInfo).port}/\n`);
       const worker = app.workers[0];
-      await postMany(app, 40);
-      await waitFor(() => held.length === 32 && worker?.healthSnapshot().inflight === 32, 5000, '32 requests held');
-      expect(worker?.healthSnapshot().queued).toBe(8);
-      while (answered < 40) {
+      await postMany(app, 140);
+      await waitFor(() => held.length === 128 && worker?.healthSnapshot().inflight === 128, 5000, '128 requests held');
+      expect(worker?.healthSnapshot().queued).toBe(12);
+      while (answered < 140) {
         for (const res of held.splice(0)) res.end();
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
-      await waitFor(() => worker?.healthSnapshot().delivered === 40, 5000, '40 delivered');
-      expect(most).toBe(32);
+      await waitFor(() => worker?.healthSnapshot().delivered === 140, 5000, '140 delivered');
+      expect(most).toBe(128);
     } finally {
       await app?.close();
       app = undefined;
@@ -230,6 +230,9 @@ describe('isolation', () => {
     await waitFor(() => seen.length === 300, 5000);
     // 300 sequential requests; a blocked ingest path would take the webhook's 60 s deadline.
     expect(elapsed).toBeLessThan(10_000);
-    expect(app.workers.find((w) => w.name === 'webhook')?.healthSnapshot().queued).toBeGreaterThan(250);
+    // The webhook holds its 128 requests in flight; the rest wait in its queue.
+    const webhook = app.workers.find((w) => w.name === 'webhook');
+    await waitFor(() => webhook?.healthSnapshot().inflight === 128, 5000, '128 requests in flight');
+    expect(webhook?.healthSnapshot().queued).toBe(300 - 128);
   });
 });
