@@ -32,20 +32,34 @@ describe('memory trail store', () => {
   });
 
   it('keeps within maxbytes, counting alert size, its output text, bookkeeping, output states and attempts', () => {
-    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 7000, outputs: ['a', 'b'], explain });
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 6000, outputs: ['a', 'b'], explain });
     const text = 'x'.repeat(200);
     for (let i = 1; i <= 10; i++) s.received(alert(`u${i}`, text), i, '', ['a', 'b'], 1000);
-    // 1,000 bytes of JSON + 200 of output text + the record's own: four fit in 7,000, five do not.
+    // 1,000 bytes of JSON + the output text (a view into the JSON) + the record's own: four fit in 6,000, five do not.
     expect(s.size().alerts).toBe(4);
     const bare = s.size().bytes / 4;
-    expect(bare).toBeGreaterThan(1200);
+    expect(bare).toBeGreaterThan(1400);
     // The newest alert's two outputs answer: their states and attempts are charged, the oldest goes.
     s.attempt('u10', 'a', attempt(11, 'ok'), 'delivered');
     s.attempt('u10', 'b', attempt(11, 'ok'), 'delivered');
-    expect(s.size().bytes).toBeLessThanOrEqual(7000);
+    expect(s.size().bytes).toBeLessThanOrEqual(6000);
     expect(s.size().alerts).toBe(3);
     expect(s.get('u7')).toBeUndefined();
     expect(s.get('u10')?.outputs.map((o) => o.state)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('keeps the output text as a view into the JSON where the JSON holds it unescaped, and charges a copy its length', () => {
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
+    const plain = `shell in ${'x'.repeat(990)}`;
+    const quoted = `shell in "${'x'.repeat(988)}"`; // escaped in the JSON: kept as a copy
+    s.received(alert('plain', plain), 1, '', ['a'], 100);
+    const one = s.size().bytes;
+    s.received(alert('quoted', quoted), 2, '', ['a'], 100);
+    expect(s.size().bytes - one - one).toBeGreaterThan(900);
+    expect(s.list({ limit: 10, text: 'SHELL IN' }).alerts.map((x) => [x.uuid, x.output])).toEqual([
+      ['quoted', quoted],
+      ['plain', plain],
+    ]);
   });
 
   it('charges a replayed alert for the output states it carries over', () => {
@@ -60,7 +74,9 @@ describe('memory trail store', () => {
     s.received(alert('u1'), 3, '', ['a'], 1000);
     expect(s.size().bytes).toBeGreaterThan(fresh);
     expect(s.size().bytes).toBeLessThan(withStates);
-    expect(s.get('u1')?.outputs.find((o) => o.output === 'b')?.state).toBe('retrying');
+    // Its times are those recorded, not shifted by the replay's later arrival.
+    expect(s.get('u1')?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'retrying', stateAt: 2, attempts: [{ at: 2, latencyMs: 1, outcome: 'retry', detail: 'try 2', batch: 1 }] });
+    expect(s.get('u1')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'queued', stateAt: 3, attemptCount: 0, attempts: [] });
   });
 
   it('keeps the first and the latest attempts of a long retry, and the full count', () => {
