@@ -4,10 +4,14 @@
 // entries, deleting the oldest that way cost ~13 µs per call on a 2-vCPU Xeon; here a set and an
 // eviction together take ~1.4 µs (docs/console.md#cost-on-the-hot-path). A queue of slots in
 // insertion order gives the oldest; a slot deleted or replaced since is skipped when it reaches the
-// front.
+// front, and lets its value go at once: the queue may hold as many such slots as live ones (plus
+// SLACK) before it is rebuilt, and each kept its value alive until then. In the trail, whose values
+// are records of an alert's JSON and states, that held ~45 % more records than the trail kept
+// (docs/performance.md, round 16).
 interface Slot<K, V> {
   readonly key: K;
-  readonly value: V;
+  /** Undefined once the entry is deleted or replaced. */
+  value: V | undefined;
 }
 
 /** Slots passed or stale that may wait in the queue before it is rebuilt (amortised O(1) per call). */
@@ -32,22 +36,23 @@ export class FifoMap<K, V> {
 
   /** Adds `key` as the newest entry; a key already present is replaced and becomes the newest. */
   set(key: K, value: V): void {
-    const slot = { key, value };
-    this.map.delete(key);
+    const slot: Slot<K, V> = { key, value };
+    this.release(key);
     this.map.set(key, slot);
     this.queue.push(slot);
     this.compact();
   }
 
   delete(key: K): boolean {
-    return this.map.delete(key);
+    return this.release(key);
   }
 
   /** The oldest entry, or undefined when empty. */
   oldest(): Readonly<{ key: K; value: V }> | undefined {
     while (this.head < this.queue.length) {
       const slot = this.queue[this.head] as Slot<K, V>;
-      if (this.map.get(slot.key) === slot) return slot;
+      // A copy: the slot lets its value go when the caller deletes the entry.
+      if (this.map.get(slot.key) === slot) return { key: slot.key, value: slot.value as V };
       this.head++;
     }
     return undefined;
@@ -55,7 +60,15 @@ export class FifoMap<K, V> {
 
   /** Values, oldest first. */
   *values(): IterableIterator<V> {
-    for (const slot of this.map.values()) yield slot.value;
+    for (const slot of this.map.values()) yield slot.value as V;
+  }
+
+  /** Removes `key`'s entry from the map; its slot, still in the queue, no longer holds the value. */
+  private release(key: K): boolean {
+    const slot = this.map.get(key);
+    if (!slot) return false;
+    slot.value = undefined;
+    return this.map.delete(key);
   }
 
   /** Rebuilds the queue once the slots it holds for nothing (passed, deleted, replaced) outnumber the live ones. */

@@ -81,7 +81,7 @@ interface MemoryRecord {
   bytes: number;
   taken: readonly string[];
   /** Made on the first event for an output; until then the output is "queued" since receivedAt. */
-  slots?: OutputSlot[];
+  slots: OutputSlot[] | undefined;
 }
 
 export class MemoryTrailStore implements TrailStore {
@@ -111,7 +111,7 @@ export class MemoryTrailStore implements TrailStore {
     const output = slice ?? alert.output;
     const fields = { uuid: alert.uuid, rule: alert.rule, priority: alert.priority, source: alert.source, hostname: alert.hostname ?? '', namespace: namespaceOf(alert), output };
     const outputBytes = slice === undefined ? output.length : SLICE_OVERHEAD;
-    const record: MemoryRecord = { seq: ++this.seq, json, fields, receivedAt: at, from, bytes: bytes + outputBytes + RECORD_OVERHEAD, taken: this.shared(taken) };
+    const record: MemoryRecord = { seq: ++this.seq, json, fields, receivedAt: at, from, bytes: bytes + outputBytes + RECORD_OVERHEAD, taken: this.shared(taken), slots: undefined };
     if (old?.slots) {
       const kept = old.slots.filter((slot) => !taken.includes(slot.output));
       for (const slot of kept) rebase(slot, old.receivedAt - at);

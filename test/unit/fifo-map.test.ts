@@ -1,8 +1,21 @@
 // FifoMap: a Map whose oldest entry is found without walking the holes V8 leaves at the front.
 // Checked against a plain Map (delete + set = newest) through long random runs that cross the
 // queue's rebuilds.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FifoMap } from '../../src/fifo-map.ts';
+
+/** A full GC (the test process has no global gc: taken from a fresh context, as src/heap.ts does). */
+function collect(): void {
+  setFlagsFromString('--expose-gc');
+  try {
+    (runInNewContext('gc') as (o: { type: 'major'; execution: 'sync' }) => void)({ type: 'major', execution: 'sync' });
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
+}
 
 function oldestOf<K, V>(map: Map<K, V>): { key: K; value: V } | undefined {
   const first = map.entries().next();
@@ -75,5 +88,25 @@ describe('FifoMap', () => {
     expect([...m.values()]).toEqual([0, 99_999]);
     // Only the live entries and the slack stay queued (the replaced ones are dropped at each rebuild).
     expect((m as unknown as { queue: unknown[] }).queue.length).toBeLessThan(2_000);
+  });
+
+  it('lets the value of an entry deleted or replaced go at once, before its slot leaves the queue', async () => {
+    const m = new FifoMap<number, { n: number }>();
+    const gone: WeakRef<object>[] = [];
+    for (let i = 0; i < 300; i++) m.set(i, { n: i });
+    for (let i = 0; i < 100; i++) {
+      gone.push(new WeakRef(m.get(i) as object));
+      m.delete(i); // evicted, as the trail does
+    }
+    for (let i = 100; i < 200; i++) {
+      gone.push(new WeakRef(m.get(i) as object));
+      m.set(i, { n: -i }); // replaced (a replayed alert)
+    }
+    const kept = new WeakRef(m.get(250) as object);
+    await sleep(0); // WeakRef targets stay alive until the job that made them ends
+    collect();
+    expect(gone.filter((ref) => ref.deref() !== undefined)).toHaveLength(0);
+    expect(kept.deref()).toEqual({ n: 250 });
+    expect(m.oldest()).toEqual({ key: 200, value: { n: 200 } });
   });
 });
