@@ -123,7 +123,7 @@ export class Metrics {
   });
   readonly trailUntracked = new Counter({
     name: 'peregrine_trail_untracked_alerts_total',
-    help: 'Alerts the delivery trail has no record of, by reason: writer_behind (its writer thread had too much waiting), write_failed (its commit failed). Their delivery is not affected.',
+    help: 'Alerts the delivery trail has no record of, by reason: writer_behind (its writer thread had too much waiting), write_failed (its commit failed, or its store could not record them). Their delivery is not affected.',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });

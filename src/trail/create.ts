@@ -4,11 +4,12 @@
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../dispatch/clock.ts';
+import { errorMessage } from '../dispatch/errors.ts';
 import type { Spool } from '../spool/spool.ts';
 import { Activity } from './activity.ts';
 import type { trailSchema } from './config.ts';
 import { MemoryTrailStore } from './memory-store.ts';
-import { Trail } from './recorder.ts';
+import { Trail, type TrailFailure } from './recorder.ts';
 import { SqliteTrailStore, type UntrackedReason } from './sqlite-store.ts';
 import type { RouteExplainer } from './types.ts';
 import type { z } from 'zod';
@@ -52,5 +53,19 @@ export function createTrail(setup: TrailSetup): Trail | undefined {
   if (config.enabled && !store) {
     store = new MemoryTrailStore({ maxalerts: config.maxalerts, maxbytes: config.memorymaxbytes, outputs, explain });
   }
-  return new Trail(store, new Activity(), clock);
+  return new Trail(store, new Activity(), clock, reportFailures(log, clock, setup.onUntracked));
+}
+
+/** Failures to record alerts counted as untracked (write_failed), and logged at most once a minute with the count since. */
+function reportFailures(log: Logger, clock: Clock, onUntracked: TrailSetup['onUntracked']): TrailFailure {
+  let loggedAt = -Infinity;
+  let since = 0;
+  return (err, alerts) => {
+    onUntracked?.('write_failed', alerts);
+    since += alerts;
+    if (clock.now() - loggedAt < 60_000) return;
+    loggedAt = clock.now();
+    log.error({ err: errorMessage(err), alerts: since }, 'the delivery trail could not record these alerts (their delivery goes on); see peregrine_trail_untracked_alerts_total');
+    since = 0;
+  };
 }

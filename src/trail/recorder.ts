@@ -22,24 +22,62 @@ export interface TrailRecorder {
   suppressed(alert: Alert, output: string, reason: string): void;
 }
 
+/** A store call that threw, and how many alerts it was about. */
+export type TrailFailure = (err: unknown, alerts: number) => void;
+
+/**
+ * The recorder. Its callers are ingest and the output workers, so none of its calls throws: the
+ * trail is history, and a failing store (a bug, a full disk) must not turn a delivery into a crash
+ * or a 500. What a store throws goes to `onFailure` (counted and logged by createTrail).
+ */
 export class Trail implements TrailRecorder {
   readonly store: TrailStore | undefined;
   readonly activity: Activity;
   private readonly clock: Clock;
+  private readonly onFailure: TrailFailure;
 
-  constructor(store: TrailStore | undefined, activity: Activity, clock: Clock) {
+  constructor(store: TrailStore | undefined, activity: Activity, clock: Clock, onFailure: TrailFailure = () => {}) {
     this.store = store;
     this.activity = activity;
     this.clock = clock;
+    this.onFailure = onFailure;
   }
 
   received(alert: Alert, bytes: number, at: number, taken: readonly { name: string }[], from = '', spoolId?: number): void {
-    const names = taken.map((t) => t.name);
-    for (const name of names) this.activity.of(name).add(at, 'routed', 1);
-    this.store?.received(alert, at, from, names, bytes, spoolId);
+    try {
+      const names = taken.map((t) => t.name);
+      for (const name of names) this.activity.of(name).add(at, 'routed', 1);
+      this.store?.received(alert, at, from, names, bytes, spoolId);
+    } catch (err) {
+      this.onFailure(err, 1);
+    }
   }
 
   attempted(output: string, batch: readonly QueueEntry[], result: SendResult, verdict: Verdict, at: number, latencyMs: number): void {
+    try {
+      this.recordAttempt(output, batch, result, verdict, at, latencyMs);
+    } catch (err) {
+      this.onFailure(err, batch.length);
+    }
+  }
+
+  ended(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped' | 'dead_lettered', reason: string): void {
+    try {
+      this.recordEnd(output, entries, state, reason);
+    } catch (err) {
+      this.onFailure(err, entries.length);
+    }
+  }
+
+  suppressed(alert: Alert, output: string, reason: string): void {
+    try {
+      this.store?.state(alert.uuid, output, 'suppressed', this.clock.now(), reason);
+    } catch (err) {
+      this.onFailure(err, 1);
+    }
+  }
+
+  private recordAttempt(output: string, batch: readonly QueueEntry[], result: SendResult, verdict: Verdict, at: number, latencyMs: number): void {
     const now = this.clock.now();
     const activity = this.activity.of(output);
     if (verdict.delivered.length) activity.add(now, 'delivered', verdict.delivered.length);
@@ -66,7 +104,7 @@ export class Trail implements TrailRecorder {
     });
   }
 
-  ended(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped' | 'dead_lettered', reason: string): void {
+  private recordEnd(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped' | 'dead_lettered', reason: string): void {
     if (entries.length === 0) return;
     const now = this.clock.now();
     this.activity.of(output).add(now, state === 'dead_lettered' ? 'deadLettered' : 'dropped', entries.length);
@@ -77,9 +115,5 @@ export class Trail implements TrailRecorder {
       if (uuid !== undefined) store.state(uuid, output, state, now, reason);
       else if (entry.spoolId !== undefined) store.stateBySpoolId(entry.spoolId, output, state, now, reason);
     }
-  }
-
-  suppressed(alert: Alert, output: string, reason: string): void {
-    this.store?.state(alert.uuid, output, 'suppressed', this.clock.now(), reason);
   }
 }
