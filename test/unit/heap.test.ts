@@ -68,7 +68,8 @@ describe('limitWorkerYoungGeneration', () => {
     // 8 MiB semi-spaces: a new space of 16 MiB, in the worker started before and in the main thread.
     expect(before).toBeGreaterThanOrEqual(16);
     expect(main).toBeGreaterThanOrEqual(16);
-    // 2 MiB semi-spaces (two of them, plus a page or two in flight).
-    expect(after).toBeLessThanOrEqual(2 * WORKER_SEMI_SPACE_MB + 2);
+    // 2 MiB semi-spaces: V8 reports 5.75–6.5 MiB of new space for them (pages in flight), so the
+    // bound is half of what the threads started before reach.
+    expect(after).toBeLessThanOrEqual(4 * WORKER_SEMI_SPACE_MB);
   });
 });
