@@ -1,7 +1,7 @@
 // One attempt at one batch: the plugin's sendBatch under the output's timeoutms deadline (a timer on
 // the injected clock aborts it), a thrown error taken as a retry, the reasons scrubbed of secrets,
 // timed in the metrics, judged per alert (retry-policy.ts) and written to the delivery trail. What
-// the verdict then does to the queue is the worker's business.
+// the verdict then does to the queue is the worker's business. attempt() never rejects.
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import type { DeliverySettings, WorkerDeps } from './delivery.ts';
 import { errorMessage } from './errors.ts';
@@ -51,13 +51,21 @@ export class Sender {
     } finally {
       clock.clearTimeout(timer);
     }
-    result = scrubResult(result, scrub);
-    const latencyMs = performance.now() - started;
-    metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
-    metrics.batchSize.observe({ output: this.name }, batch.length);
     const entries = batch.map((b) => b.entry);
-    const verdict = judge(entries, result, settings.retry, clock.now());
-    this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
-    return verdict;
+    try {
+      result = scrubResult(result, scrub);
+      const latencyMs = performance.now() - started;
+      metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
+      metrics.batchSize.observe({ output: this.name }, batch.length);
+      const verdict = judge(entries, result, settings.retry, clock.now());
+      this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
+      return verdict;
+    } catch (err) {
+      // A fault in our own bookkeeping after the send must not reject: the worker does not await
+      // its sends, so the rejection would go unhandled and the daemon exit with its queues. The
+      // batch is tried again, as after a failed send (the destination may have it: at least once).
+      log.error({ output: this.name, err: errorMessage(err) }, 'internal error after a send: its alerts are queued again');
+      return judge(entries, { kind: 'retry', reason: 'internal error after the send (see the log)' }, settings.retry, clock.now());
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
 import { flush } from '../../support/fake-clock.ts';
 import type { DeliveryJournal } from '../../../src/dispatch/worker.ts';
@@ -106,6 +106,22 @@ describe('OutputWorker retries', () => {
     mode = 'ok';
     await h.clock.advance(10_000);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 1 });
+  });
+
+  it('queues a batch again when its bookkeeping after the send throws, instead of rejecting (the daemon would exit)', async () => {
+    const h = harness(async () => ok(), { batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } });
+    vi.spyOn(h.metrics.batchSize, 'observe').mockImplementationOnce(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'bytes')");
+    });
+    await h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.calls).toHaveLength(1);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'retrying', lastError: 'internal error after the send (see the log)', delivered: 0 });
+    await h.clock.advance(100);
+    expect(h.calls.map((c) => c.length)).toEqual([2, 2]);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 2 });
   });
 
   it('marks refused credentials as failing at once, keeping the alerts queued', async () => {
