@@ -5,7 +5,7 @@ import { PRIORITIES } from '../../src/alert/priority.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { expectRequiredAsff } from '../../test/integration/awssecurityhub/asff.ts';
 import { DEFAULT_TYPE, findingTypes } from './finding-types.ts';
-import { asffTime, findingBytes, findingId, LIMITS, toFinding, TRUNCATED, truncate, type FindingTarget } from './finding.ts';
+import { asffTime, findingId, LIMITS, serializeFinding, toFinding, TRUNCATED, truncate, type FindingTarget } from './finding.ts';
 
 const target: FindingTarget = {
   accountId: '123456789012',
@@ -112,7 +112,7 @@ describe('awssecurityhub finding mapping', () => {
     expect(f.GeneratorId.length).toBeLessThanOrEqual(LIMITS.id);
     for (const v of Object.values(f.ProductFields)) expect(v.length).toBeLessThanOrEqual(LIMITS.productValue);
     for (const v of Object.values(f.UserDefinedFields)) expect(v.length).toBeLessThanOrEqual(LIMITS.userValue);
-    expect(findingBytes(f)).toBeLessThan(LIMITS.findingBytes);
+    expect(serializeFinding(f).bytes).toBeLessThan(LIMITS.findingBytes);
   });
 
   it('uses the rule when the output is empty (Description must not be blank)', () => {
@@ -140,7 +140,7 @@ describe('awssecurityhub finding mapping', () => {
     }
     const kept = entries.filter(([k]) => k.startsWith('falco/output_fields/')).length;
     expect(Number(f.ProductFields['falco/output_fields_omitted'])).toBe(501 - kept);
-    expect(findingBytes(f)).toBeLessThanOrEqual(LIMITS.findingBytes);
+    expect(serializeFinding(f).bytes).toBeLessThanOrEqual(LIMITS.findingBytes);
     expect(f.Resources).toEqual([{ Type: 'Other', Id: 'host/node-1', Partition: 'aws', Region: 'us-east-1', Details: { Other: { hostname: 'node-1', source: 'syscall' } } }]);
   });
 

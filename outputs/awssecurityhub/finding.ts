@@ -215,7 +215,3 @@ export function serializeFinding(finding: Finding): { json: string; bytes: numbe
   const json = JSON.stringify(finding);
   return { json, bytes: Buffer.byteLength(json) };
 }
-
-export function findingBytes(finding: Finding): number {
-  return serializeFinding(finding).bytes;
-}
