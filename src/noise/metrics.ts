@@ -1,5 +1,6 @@
 // Noise-control metrics, on the app's registry. Labels are bounded: output and reason, never the key.
-import { Counter, Gauge } from '../telemetry/prom.ts';
+import { Gauge } from '../telemetry/prom.ts';
+import { FastCounter } from '../telemetry/series.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 
 export type SuppressReason = 'dedupe' | 'ratelimit' | 'silence';
@@ -12,32 +13,32 @@ export interface NoiseGauges {
 }
 
 export class NoiseMetrics {
-  readonly suppressed: Counter<'output' | 'reason'>;
-  readonly evicted: Counter<'output'>;
-  readonly storeErrors: Counter<'output'>;
-  readonly summaries: Counter<'output'>;
+  readonly suppressed: FastCounter<'output' | 'reason'>;
+  readonly evicted: FastCounter<'output'>;
+  readonly storeErrors: FastCounter<'output'>;
+  readonly summaries: FastCounter<'output'>;
 
   constructor(metrics: Metrics, gauges: NoiseGauges) {
     const registers = [metrics.registry];
-    this.suppressed = new Counter({
+    this.suppressed = new FastCounter({
       name: 'peregrine_suppressed_total',
       help: 'Alerts routed to an output and held back there by noise control, by reason (dedupe, ratelimit, silence). Counted, never lost: dedupe and ratelimit counts reach the output in the window summary.',
       labelNames: ['output', 'reason'],
       registers,
     });
-    this.evicted = new Counter({
+    this.evicted = new FastCounter({
       name: 'peregrine_dedupe_evicted_total',
       help: 'Dedupe keys evicted because dedupe.maxkeys keys were tracked (the oldest goes; its summary is sent early).',
       labelNames: ['output'],
       registers,
     });
-    this.storeErrors = new Counter({
+    this.storeErrors = new FastCounter({
       name: 'peregrine_dedupe_store_errors_total',
       help: 'Redis dedupe calls that failed or timed out; the alert was delivered (fail open).',
       labelNames: ['output'],
       registers,
     });
-    this.summaries = new Counter({
+    this.summaries = new FastCounter({
       name: 'peregrine_dedupe_summaries_total',
       help: 'Summary alerts sent at the end of dedupe windows that held repeats back.',
       labelNames: ['output'],

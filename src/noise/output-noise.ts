@@ -1,6 +1,6 @@
 // Noise control of one output: builds the alert's key (compiled at load), then asks the dedupe store
 // (memory or Redis) and the rate limiter whether the alert goes out. Counts what it holds back.
-import type { Counter } from '../telemetry/prom.ts';
+import type { FastCounter } from '../telemetry/series.ts';
 import type { Alert } from '../alert/alert.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import { compileGetter, compileKey } from './key.ts';
@@ -25,7 +25,7 @@ export interface SharedDedupe {
 
 export interface OutputNoiseDeps {
   clock: Clock;
-  suppressed: Counter<'output' | 'reason'>;
+  suppressed: FastCounter<'output' | 'reason'>;
   evicted: () => void;
   /** A Redis call failed or timed out (fail open). */
   storeError: () => void;

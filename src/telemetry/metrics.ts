@@ -3,7 +3,8 @@
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
 import { PRIORITIES, type Priority } from '../alert/priority.ts';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from './prom.ts';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from './prom.ts';
+import { FastCounter, FastHistogram } from './series.ts';
 
 /** What a worker reports for its gauges; read at scrape time, never pushed per alert. */
 export interface QueueStats {
@@ -81,7 +82,7 @@ export class Metrics {
     registers: [this.registry],
     collect: (): void => this.inputCounts.writeTo(this.inputs),
   });
-  readonly outputs = new Counter({
+  readonly outputs = new FastCounter({
     name: 'falcosecurity_falcosidekick_outputs_total',
     help: 'Alerts per destination by final status: ok (delivered) or error (dead-lettered or dropped).',
     labelNames: ['destination', 'status'] as const,
@@ -91,100 +92,100 @@ export class Metrics {
   /** [label, how to read its value] for the labels after the base ones, in falcosidekick's order. */
   private readonly extraEventLabels: [string, (alert: Alert) => string][];
   private readonly events: Counter<string>;
-  readonly rejected = new Counter({
+  readonly rejected = new FastCounter({
     name: 'peregrine_ingest_rejected_total',
     help: 'Rejected requests or alerts, by error code.',
     labelNames: ['code'] as const,
     registers: [this.registry],
   });
-  readonly delivered = new Counter({
+  readonly delivered = new FastCounter({
     name: 'peregrine_delivered_total',
     help: 'Alerts the destination confirmed (duplicate = it already had them).',
     labelNames: ['output', 'duplicate'] as const,
     registers: [this.registry],
   });
-  readonly retries = new Counter({
+  readonly retries = new FastCounter({
     name: 'peregrine_retries_total',
     help: 'Alerts scheduled for another attempt, by reason: error, throttled (the destination named a Retry-After), auth (credentials refused).',
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
-  readonly dropped = new Counter({
+  readonly dropped = new FastCounter({
     name: 'peregrine_dropped_total',
     help: 'Alerts dropped without delivery, by reason (queue_full, spool_full, spool_read, shutdown).',
     labelNames: ['output', 'reason', 'priority'] as const,
     registers: [this.registry],
   });
-  readonly deadLettered = new Counter({
+  readonly deadLettered = new FastCounter({
     name: 'peregrine_dead_lettered_total',
     help: 'Alerts moved to the dead-letter store, by reason (rejected, retry_budget, output_removed, unreadable).',
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
-  readonly trailUntracked = new Counter({
+  readonly trailUntracked = new FastCounter({
     name: 'peregrine_trail_untracked_alerts_total',
     help: 'Alerts the delivery trail has no record of, by reason: writer_behind (its writer thread had too much waiting), write_failed (its commit failed, or its store could not record them). Their delivery is not affected.',
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
-  readonly deadLetterEvicted = new Counter({
+  readonly deadLetterEvicted = new FastCounter({
     name: 'peregrine_dead_letter_evicted_total',
     help: 'Dead letters evicted because the store was full.',
     registers: [this.registry],
   });
-  readonly sendDuration = new Histogram({
+  readonly sendDuration = new FastHistogram({
     name: 'peregrine_send_duration_seconds',
     help: 'Duration of one send (a batch) to a destination, by outcome (ok, retry, fail, partial).',
     labelNames: ['output', 'outcome'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-  readonly batchSize = new Histogram({
+  readonly batchSize = new FastHistogram({
     name: 'peregrine_batch_alerts',
     help: 'Alerts per send.',
     labelNames: ['output'] as const,
     buckets: [1, 5, 10, 50, 100, 250, 500, 1000, 5000],
     registers: [this.registry],
   });
-  readonly templateErrors = new Counter({
+  readonly templateErrors = new FastCounter({
     name: 'peregrine_template_errors_total',
     help: 'templatedfields that failed to render (the field is set to "").',
     labelNames: ['field'] as const,
     registers: [this.registry],
   });
-  readonly ingestDuration = new Histogram({
+  readonly ingestDuration = new FastHistogram({
     name: 'peregrine_ingest_duration_seconds',
     help: 'Time Peregrine spends on one POST / request, from routing to the last byte of the reply written: what Falco waits for (spool on: the commit included). The network and the client add to it.',
     buckets: [0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5],
     registers: [this.registry],
   });
 
-  readonly spoolCommit = new Histogram({
+  readonly spoolCommit = new FastHistogram({
     name: 'peregrine_spool_commit_seconds',
     help: 'Duration of one spool commit (a group of alerts and delivery updates).',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
     registers: [this.registry],
   });
 
-  readonly spoolErrors = new Counter({
+  readonly spoolErrors = new FastCounter({
     name: 'peregrine_spool_errors_total',
     help: 'Failed spool writes by operation (commit, maintain, deadletter): a full or failing disk. Peregrine keeps running and retries.',
     labelNames: ['op'] as const,
     registers: [this.registry],
   });
 
-  readonly connectionsRefused = new Counter({
+  readonly connectionsRefused = new FastCounter({
     name: 'peregrine_ingest_connections_refused_total',
     help: 'Ingest connections refused because ingest.maxconnections were open.',
     registers: [this.registry],
   });
-  readonly spoolLost = new Counter({
+  readonly spoolLost = new FastCounter({
     name: 'peregrine_spool_lost_alerts_total',
     help: 'Acknowledged alerts found missing from the spool at start (a damaged or truncated WAL after a crash or power loss): they cannot be delivered. Should stay 0.',
     registers: [this.registry],
   });
 
-  readonly configReloads = new Counter({
+  readonly configReloads = new FastCounter({
     name: 'peregrine_config_reloads_total',
     help: 'Config reloads (SIGHUP, a change of the config file, POST /api/v1/reload) by result: success, or failure (the running config stays; the log names every problem).',
     labelNames: ['result'] as const,

@@ -15,7 +15,6 @@ export const Counter = lib('counter') as typeof Prom.Counter;
 export type Counter<T extends string = string> = Prom.Counter<T>;
 export const Gauge = lib('gauge') as typeof Prom.Gauge;
 export type Gauge<T extends string = string> = Prom.Gauge<T>;
-export const Histogram = lib('histogram') as typeof Prom.Histogram;
 
 type DefaultMetric = (registry: Prom.Registry, config: { eventLoopMonitoringPrecision: number }) => void;
 
