@@ -4,19 +4,11 @@
 //
 // Memory: an alert queued deep in a backlog (a destination down for hours) is not held parsed. With
 // the spool on it is not held at all: the entry keeps its spool id and reads the JSON back when it is
-// taken (~0.1 KB of live heap per alert). Without the spool it is held as its JSON alone (under
-// 0.9 KB against ~1.7 KB parsed) and, deeper than PACK_DEPTH, as its JSON deflated (alert/packed.ts:
-// ~0.2 KB for varied alerts). The entries near the head, which the next batches take, stay parsed.
+// taken (~0.1 KB of live heap per alert). Without the spool it is held as its JSON alone: under 0.9 KB
+// against ~1.7 KB parsed. The entries near the head, which the next batches take, stay parsed.
 import type { Alert } from '../alert/alert.ts';
-import { packAlert, PackedJson } from '../alert/packed.ts';
 import { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
-
-/**
- * Without the spool, alerts pushed behind this many queued ones are held deflated: ~15 µs each to
- * pack, ~7 µs to unpack when taken, so a short backlog (under ~5 MiB of JSON) is left as it is.
- */
-export const PACK_DEPTH = 8192;
 
 /** Reads an alert's JSON back from the spool; undefined when the spool no longer has it. */
 export type SpoolReader = (spoolId: number) => string | undefined;
@@ -35,8 +27,8 @@ export class QueueEntry {
   attempts: number;
   /** The alert's id in the durable spool, when the spool is on. */
   readonly spoolId?: number;
-  /** The alert; its JSON (or packed JSON) while the entry is compact; the spool's reader while it is compact and spooled. */
-  private held: Alert | string | PackedJson | SpoolReader;
+  /** The alert; its JSON while the entry is compact; the spool's reader while it is compact and spooled. */
+  private held: Alert | string | SpoolReader;
 
   constructor(alert: Alert, init: { bytes: number; seq: number; receivedAt: number; attempts?: number; spoolId?: number | undefined }) {
     this.held = alert;
@@ -59,7 +51,6 @@ export class QueueEntry {
       if (json === undefined) throw new SpoolReadError(`alert ${this.spoolId} is no longer in the spool`);
       this.held = json;
     }
-    if (this.held instanceof PackedJson) this.held = this.held.unpack();
     if (typeof this.held === 'string') this.held = thawAlert(this.held);
     return this.held;
   }
@@ -71,29 +62,22 @@ export class QueueEntry {
    */
   uuid(): string | undefined {
     const held = this.held;
-    if (typeof held === 'function') return undefined;
-    if (typeof held === 'object' && !(held instanceof PackedJson)) return held.uuid;
-    const json = typeof held === 'string' ? held : held.unpack();
-    return json.startsWith('{"uuid":"') ? json.slice(9, json.indexOf('"', 9)) : this.load().uuid;
+    if (typeof held === 'object') return held.uuid;
+    if (typeof held === 'string') return held.startsWith('{"uuid":"') ? held.slice(9, held.indexOf('"', 9)) : this.load().uuid;
+    return undefined;
   }
 
   get isCompact(): boolean {
-    return typeof this.held !== 'object' || this.held instanceof PackedJson;
-  }
-
-  /** Held deflated (compact, memory-only, deep in a backlog). */
-  get isPacked(): boolean {
-    return this.held instanceof PackedJson;
+    return typeof this.held !== 'object';
   }
 
   /**
    * Lets go of the parsed alert. A spooled entry given `read` keeps nothing (the spool has the JSON);
-   * any other keeps the alert's JSON, or with `pack` its JSON deflated, either shared with every
-   * output that holds the same alert so.
+   * any other keeps the alert's JSON, shared with every output that serialized the same alert.
    */
-  compact(read?: SpoolReader, pack = false): void {
-    if (typeof this.held !== 'object' || this.held instanceof PackedJson) return;
-    this.held = read && this.spoolId !== undefined ? read : pack ? packAlert(this.held) : serializeAlert(this.held);
+  compact(read?: SpoolReader): void {
+    if (typeof this.held !== 'object') return;
+    this.held = read && this.spoolId !== undefined ? read : serializeAlert(this.held);
   }
 }
 
@@ -167,8 +151,7 @@ export class AlertQueue {
   private readonly read: SpoolReader | undefined;
 
   /**
-   * `hotDepth`: alerts pushed behind this many queued ones are held compact (see QueueEntry), and
-   * behind max(hotDepth, PACK_DEPTH) packed when the spool does not hold them;
+   * `hotDepth`: alerts pushed behind this many queued ones are held compact (see QueueEntry);
    * `read`: where compact entries that the spool holds read their alert back.
    */
   constructor(limits: QueueLimits, hotDepth = Infinity, read?: SpoolReader) {
@@ -186,7 +169,7 @@ export class AlertQueue {
 
   /** Adds an alert; returns what was shed to stay within bounds (possibly the new alert itself). */
   push(entry: QueueEntry): QueueEntry[] {
-    if (this.count >= this.hotDepth) entry.compact(this.read, this.count >= PACK_DEPTH);
+    if (this.count >= this.hotDepth) entry.compact(this.read);
     this.insert(entry, false);
     return this.shed();
   }

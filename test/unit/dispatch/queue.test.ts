@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertQueue, PACK_DEPTH, QueueEntry, SpoolReadError } from '../../../src/dispatch/queue.ts';
+import { AlertQueue, QueueEntry, SpoolReadError } from '../../../src/dispatch/queue.ts';
 import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/alert/alert.ts';
 import { parseJson } from '../../../src/alert/json.ts';
 import type { Priority } from '../../../src/alert/priority.ts';
@@ -96,41 +96,6 @@ describe('AlertQueue compact backlog', () => {
       expect(JSON.stringify(alert.output_fields['evt.time'])).toBe(String(1700000000167531875n + BigInt(i)));
     }
     expect(taken[2]?.load()).toBe(taken[2]?.load()); // parsed once
-  });
-
-  it('holds alerts behind PACK_DEPTH deflated (no spool) and gives back the same JSON, character for character', () => {
-    const q = new AlertQueue({ maxalerts: 100_000, maxbytes: 1_000_000_000 }, 2);
-    const items = Array.from({ length: PACK_DEPTH + 300 }, (_, i) => falcoEntry(i, i % 2 ? 'Critical' : 'Debug'));
-    const json = items.map((e) => serializeAlert(e.load()));
-    items.forEach((e) => q.push(e));
-    expect(items.map((e) => e.isPacked)).toEqual(items.map((_, i) => i >= PACK_DEPTH));
-    expect(items.slice(2).every((e) => e.isCompact)).toBe(true);
-    // The trail reads a packed entry's uuid without holding it parsed.
-    expect(items[PACK_DEPTH + 7]?.uuid()).toBe(`alert-${PACK_DEPTH + 7}`);
-    expect(items[PACK_DEPTH + 7]?.isPacked).toBe(true);
-
-    const taken = q.take(Infinity, Infinity);
-    expect(taken).toEqual(items);
-    for (const [i, e] of taken.entries()) {
-      const alert = e.load();
-      expect(serializeAlert(alert)).toBe(json[i]);
-      expect(Object.isFrozen(alert) && Object.isFrozen(alert.output_fields)).toBe(true);
-    }
-    const deep = taken[PACK_DEPTH + 299] as QueueEntry;
-    expect(JSON.stringify(deep.load().output_fields['evt.time'])).toBe(String(1700000000167531875n + BigInt(PACK_DEPTH + 299)));
-    expect(deep.isPacked).toBe(false); // parsed once taken
-    expect(deep.load()).toBe(deep.load());
-  });
-
-  it('keeps a spooled entry behind PACK_DEPTH as its spool id alone, never packed', () => {
-    const q = new AlertQueue({ maxalerts: 100_000, maxbytes: 1_000_000_000 }, 2, () => undefined);
-    const items = Array.from({ length: PACK_DEPTH + 2 }, (_, i) => {
-      const alert = freezeAlert(toAlert(parseJson(falcoAlertJson(i)) as AlertInput));
-      return new QueueEntry(alert, { bytes: 1, seq: seq++, receivedAt: seq, spoolId: i });
-    });
-    items.forEach((e) => q.push(e));
-    expect(items.some((e) => e.isPacked)).toBe(false);
-    expect(items.at(-1)?.uuid()).toBeUndefined(); // by its spool id alone
   });
 
   it('sheds and counts compact entries by priority without parsing them', () => {
