@@ -172,8 +172,9 @@ export class FastHistogram<L extends string = string> extends SeriesMetric<L, Hi
 
   /** observe(labels, value), or observe(value) for a histogram without labels (as prom-client's). */
   observe(labels: Labels<L> | number, value?: number): void {
-    const [series, v] = typeof labels === 'number' ? [this.seriesOf({}), labels] : [this.seriesOf(labels), value as number];
+    const v = typeof labels === 'number' ? labels : (value as number);
     if (!Number.isFinite(v)) throw new TypeError(`${this.name}: value is not a valid number: ${v}`);
+    const series = this.seriesOf(typeof labels === 'number' ? {} : labels);
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && v > (bounds[i] as number)) i++;

@@ -83,6 +83,16 @@ describe('FastCounter and FastHistogram', () => {
     expect(() => b.duration.observe({ output: 'webhook', outcome: 'ok' }, Number.POSITIVE_INFINITY)).toThrow(/not a valid number/);
   });
 
+  it('make no series for a refused value', async () => {
+    const { theirs, ours, a, b } = pair();
+    for (const m of [a, b]) {
+      expect(() => m.sends.inc({ output: 'refused', status: 'ok' }, -1)).toThrow();
+      expect(() => m.duration.observe({ output: 'refused', outcome: 'ok' }, Number.NaN)).toThrow();
+    }
+    expect(await ours.metrics()).not.toContain('refused');
+    expect(await ours.metrics()).toBe(await theirs.metrics());
+  });
+
   it('refuse a name already registered', () => {
     const registry = new PromClient.Registry();
     new FastCounter({ name: 't_once_total', help: 'h', registers: [registry] });
