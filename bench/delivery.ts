@@ -220,5 +220,9 @@ export async function coresScenario(seconds: number, pairs: number): Promise<voi
     const twos = two.get(build) ?? [];
     const ratio = (pick: (r: BurstResult) => number) => ones.map((r, i) => f(pick(twos[i] as BurstResult) / pick(r), 2)).join(', ');
     console.log(`\n${build}: 2-core / 1-core per pair: accepted ${ratio((r) => r.acceptedPerSecond)}; delivered during load ${ratio((r) => r.deliveredPerSecond)}`);
+    // The 1-CPU run kept `machineCoresBusy` vCPUs busy at its rate: the daemon's CPU per alert plus
+    // wrk's and the receiver's. On 2 vCPUs no split of the daemon's work, however perfect and free,
+    // gets past 2 / machineCoresBusy times that rate (docs/performance.md, round 17).
+    console.log(`${build}: the most 2 vCPUs allow per pair (2 / machine cores busy in the 1-CPU run): ${ones.map((r) => f(2 / r.machineCoresBusy, 2)).join(', ')}`);
   }
 }
