@@ -1,7 +1,7 @@
 // The trail stores' bounds: memory by count and bytes, SQLite by age and size; attempts merged
 // across commits; a spool-evicted entry found by its spool id; new alerts left out while the
 // writer thread is behind; the console's rate limiter.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -265,6 +265,30 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     expect(alerts).toBeLessThan(20);
     expect(s.get('u19')).toBeDefined();
     expect(s.get('u0')).toBeUndefined();
+    s.close();
+  });
+});
+
+describe('SQLite trail store, writer thread priority', () => {
+  /** Each thread of this process by name, with its nice value (/proc/self/task/<tid>/stat, field 19). */
+  const threadNices = () =>
+    readdirSync('/proc/self/task').map((tid) => ({
+      name: readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim(),
+      nice: Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ')[16]),
+    }));
+
+  it.runIf(process.platform === 'linux')('runs the writer thread at nice 19, and nothing else of the process', async () => {
+    const mainBefore = threadNices()[0]?.nice;
+    const s = new SqliteTrailStore(join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db'), { maxbytes: 1 << 30, maxagems: 3_600_000, outputs: ['a'], explain, log: pino({ level: 'silent' }), now: () => 1 });
+    s.startThread();
+    s.received(alert('u1'), 1, '', ['a'], 100);
+    await s.ready(); // the thread has started and committed: its priority is set
+    const threads = threadNices();
+    // Other tests' writers may still be winding down: every one there is must be at 19.
+    const writers = threads.filter((t) => t.name === 'trail-writer').map((t) => t.nice);
+    expect(writers.length).toBeGreaterThan(0);
+    expect(new Set(writers)).toEqual(new Set([19]));
+    expect(threads[0]?.nice).toBe(mainBefore);
     s.close();
   });
 });
