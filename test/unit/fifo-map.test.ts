@@ -1,21 +1,11 @@
 // FifoMap: a Map whose oldest entry is found without walking the holes V8 leaves at the front.
 // Checked against a plain Map (delete + set = newest) through long random runs that cross the
 // queue's rebuilds.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { FifoMap } from '../../src/fifo-map.ts';
-
-/** A full GC (the test process has no global gc: taken from a fresh context, as src/heap.ts does). */
-function collect(): void {
-  setFlagsFromString('--expose-gc');
-  try {
-    (runInNewContext('gc') as (o: { type: 'major'; execution: 'sync' }) => void)({ type: 'major', execution: 'sync' });
-  } finally {
-    setFlagsFromString('--no-expose-gc');
-  }
-}
+// A full GC (the test process has no global gc): the daemon's own, as it runs at startup.
+import { collectStartupGarbage as collect } from '../../src/heap.ts';
 
 function oldestOf<K, V>(map: Map<K, V>): { key: K; value: V } | undefined {
   const first = map.entries().next();
