@@ -19,30 +19,47 @@ export interface ShapeLimits {
 
 const invalid = (message: string, path: string) => new RequestError(ErrorCodes.ALERT_INVALID, 400, message, path);
 
+/** An object or array still to walk; its dotted path is built only for an error message. */
+interface Pending {
+  value: object;
+  depth: number;
+  parent: Pending | undefined;
+  key: string;
+}
+
 /** undefined when the value is within the limits; the reason (with its dotted path) otherwise. */
 export function checkShape(value: unknown, limits: ShapeLimits): RequestError | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   let keys = 0;
-  const stack: { value: object; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  // No allocation per key: this runs on every alert, and an alert is a few dozen keys.
+  const stack: Pending[] = [{ value, depth: 0, parent: undefined, key: '' }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    if (item.depth > MAX_DEPTH) return invalid(`nested deeper than ${MAX_DEPTH} levels at "${cut(item.path)}": Falco alerts are flat maps of fields`, cut(item.path));
+    if (item.depth > MAX_DEPTH) return invalid(`nested deeper than ${MAX_DEPTH} levels at "${pathOf(item)}": Falco alerts are flat maps of fields`, pathOf(item));
     if (JSON.isRawJSON(item.value)) continue;
-    const isArray = Array.isArray(item.value);
-    // Count first, stopping at the limit: listing 200k keys costs more than all the rest.
-    if (isArray) keys += (item.value as unknown[]).length;
-    else keys += Object.keys(item.value).length;
+    const list = Array.isArray(item.value) ? (item.value as unknown[]) : undefined;
+    const names = list ? undefined : Object.keys(item.value);
+    // Count first, stopping at the limit: walking 200k keys costs more than all the rest.
+    keys += list ? list.length : (names as string[]).length;
     if (keys > limits.maxfields) {
-      return invalid(`more than ${limits.maxfields} keys and list items in one alert (ingest.maxfields): Falco alerts carry a few dozen fields`, cut(item.path));
+      return invalid(`more than ${limits.maxfields} keys and list items in one alert (ingest.maxfields): Falco alerts carry a few dozen fields`, pathOf(item));
     }
-    const entries = isArray ? (item.value as unknown[]).map((v, i) => [String(i), v] as const) : Object.entries(item.value);
-    for (const [key, v] of entries) {
-      const path = item.path === '' ? key : `${item.path}.${key}`;
-      if (!isArray && SHADOWING.has(key)) return invalid(`the key "${key}" is not allowed in alert data (it shadows a method every output uses to print values)`, cut(path));
-      if (typeof v === 'number' && !Number.isFinite(v)) return invalid('a number beyond the range of a 64-bit float (e.g. 1e400) is refused, as falcosidekick does', cut(path));
-      if (v !== null && typeof v === 'object') stack.push({ value: v, depth: item.depth + 1, path });
+    const count = list ? list.length : (names as string[]).length;
+    for (let i = 0; i < count; i++) {
+      const key = names ? (names[i] as string) : undefined;
+      const v = key === undefined ? (list as unknown[])[i] : (item.value as Record<string, unknown>)[key];
+      if (key !== undefined && SHADOWING.has(key)) return invalid(`the key "${key}" is not allowed in alert data (it shadows a method every output uses to print values)`, pathOf(item, key));
+      if (typeof v === 'number' && !Number.isFinite(v)) return invalid('a number beyond the range of a 64-bit float (e.g. 1e400) is refused, as falcosidekick does', pathOf(item, key ?? String(i)));
+      if (v !== null && typeof v === 'object') stack.push({ value: v, depth: item.depth + 1, parent: item, key: key ?? String(i) });
     }
   }
   return undefined;
+}
+
+/** The dotted path of `item` (and of its child `key`), at most 200 characters. */
+function pathOf(item: Pending, key?: string): string {
+  const parts = key === undefined ? [] : [key];
+  for (let at: Pending | undefined = item; at?.parent !== undefined; at = at.parent) parts.push(at.key);
+  return cut(parts.reverse().join('.'));
 }
 
 /** A path for an error message: at most 200 characters. */
