@@ -1,15 +1,12 @@
 // The alert's JSON, computed once per alert and shared by every output that sends it as is
 // (webhook body, stdout line, Kafka value, Splunk event). The alert and its output_fields are frozen;
 // `tags` is readonly by type only (see freezeAlert), and no output may change it.
-import { ALERT_JSON, freezeAlert, type Alert } from './alert.ts';
+import { freezeAlert, type Alert } from './alert.ts';
 import { parseJson } from './json.ts';
 
-/** JSON of alerts that were not made by freezeAlert (a derived copy, a test's object). */
 const cache = new WeakMap<Alert, string>();
 
 export function serializeAlert(alert: Alert): string {
-  const own = (alert as { [ALERT_JSON]?: string })[ALERT_JSON];
-  if (own !== undefined) return own;
   let json = cache.get(alert);
   if (json === undefined) {
     json = JSON.stringify(alert);
@@ -20,10 +17,12 @@ export function serializeAlert(alert: Alert): string {
 
 /**
  * The alert back from its JSON (a queue holds deep backlogs compact; the spool holds JSON): frozen,
- * with this very string as its JSON, so every output sends the same bytes as before. Values
+ * with this very string as its cached JSON, so every output sends the same bytes as before. Values
  * JSON cannot tell apart come back in JSON's form: -0 as 0, a number written as a long integer
  * (1.2345678901234567e19) as that integer.
  */
 export function thawAlert(json: string): Alert {
-  return freezeAlert(parseJson(json) as Alert, json);
+  const alert = freezeAlert(parseJson(json) as Alert);
+  cache.set(alert, json);
+  return alert;
 }
