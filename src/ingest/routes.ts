@@ -54,13 +54,14 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   const raw = request.body instanceof Buffer ? request.body : Buffer.alloc(0);
   const text = await decodeBody(raw, request.headers['content-encoding'], deps.maxBodyBytes);
   const parsed = parseBody(text, request.headers['content-type'], new Date());
+  if (!parsed.batch) return postOne(parsed.items[0] as (typeof parsed.items)[number], request, reply, deps);
 
   const rejected: { index: number; code: string; message: string; path?: string }[] = [];
   const spooling: Promise<void>[] = [];
   const record = (index: number, error: RequestError | undefined) => {
     if (!error) return;
     const body = error.toBody().error;
-    rejected.push({ index, ...body, message: body.message.length > 500 ? `${body.message.slice(0, 500)}…` : body.message });
+    rejected.push({ index, ...body, message: cutMessage(body.message) });
   };
   // Bounded work per request: at most MAX_BATCH_ERRORS bad items (the rest is skipped and counted),
   // and the event loop gets a turn every YIELD_EVERY alerts so one big batch never stalls the others.
@@ -86,12 +87,6 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   rejected.sort((a, b) => a.index - b.index);
   if (skipped > 0) deps.ingest.skipped(skipped);
 
-  if (!parsed.batch) {
-    const first = rejected[0];
-    const status = first?.code === ErrorCodes.SPOOL_FULL ? 507 : first?.code === ErrorCodes.SPOOL_WRITE ? 503 : 400;
-    if (first) return reply.code(status).send({ error: { code: first.code, message: first.message, ...(first.path !== undefined ? { path: first.path } : {}) } });
-    return reply.code(200).send();
-  }
   const total = parsed.items.length + (parsed.skipped ?? 0);
   const accepted = total - rejected.length - skipped;
   if (rejected.length === 0) return reply.code(200).send({ accepted });
@@ -106,6 +101,24 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
 }
 
 const YIELD_EVERY = 512;
+
+/** One alert (falcosidekick's form, what Falco sends): an empty 200, or its error with the status it calls for. */
+async function postOne(item: ReturnType<typeof parseBody>['items'][number], request: FastifyRequest, reply: FastifyReply, deps: RouteDeps): Promise<unknown> {
+  let error: RequestError | undefined;
+  if ('error' in item) {
+    deps.ingest.reject(item.error, 'requests');
+    error = item.error;
+  } else {
+    error = await acceptSafely(deps, item.value, request.ip);
+  }
+  if (!error) return reply.code(200).send();
+  const status = error.code === ErrorCodes.SPOOL_FULL ? 507 : error.code === ErrorCodes.SPOOL_WRITE ? 503 : 400;
+  const { code, message, path } = error.toBody().error;
+  return reply.code(status).send({ error: { code, message: cutMessage(message), ...(path !== undefined ? { path } : {}) } });
+}
+
+/** An error message in a reply: at most 500 characters. */
+const cutMessage = (message: string) => (message.length > 500 ? `${message.slice(0, 500)}…` : message);
 
 /** One item's failure that is nobody's fault but Peregrine's stays that item's: the batch goes on. */
 function acceptSafely(deps: RouteDeps, value: unknown, from: string): ReturnType<Ingest['accept']> {
