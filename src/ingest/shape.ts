@@ -38,12 +38,12 @@ export function checkShape(value: unknown, limits: ShapeLimits): RequestError | 
     if (JSON.isRawJSON(item.value)) continue;
     const list = Array.isArray(item.value) ? (item.value as unknown[]) : undefined;
     const names = list ? undefined : Object.keys(item.value);
+    const count = list ? list.length : (names as string[]).length;
     // Count first, stopping at the limit: walking 200k keys costs more than all the rest.
-    keys += list ? list.length : (names as string[]).length;
+    keys += count;
     if (keys > limits.maxfields) {
       return invalid(`more than ${limits.maxfields} keys and list items in one alert (ingest.maxfields): Falco alerts carry a few dozen fields`, pathOf(item));
     }
-    const count = list ? list.length : (names as string[]).length;
     for (let i = 0; i < count; i++) {
       const key = names ? (names[i] as string) : undefined;
       const v = key === undefined ? (list as unknown[])[i] : (item.value as Record<string, unknown>)[key];
