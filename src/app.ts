@@ -12,6 +12,7 @@ import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
 import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
 import { Ingest } from './ingest/ingest.ts';
+import { INGEST_MEDIA_TYPES } from './ingest/body.ts';
 import { PRIORITIES } from './alert/priority.ts';
 import { limitConnectionAge } from './ingest/connection-age.ts';
 import { ENDPOINTS, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
@@ -138,10 +139,10 @@ function serverOptions(config: Config, onReject: (e: RequestError) => void): Fas
 function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e: RequestError) => void): void {
   server.removeAllContentTypeParsers();
   // Everything arrives as bytes; routes decode (gzip, JSON, NDJSON, text) with precise errors.
-  // The types Falco and the usual senders use are named: fastify caches the parser of a named type,
-  // and parses the Content-Type header of a request only the catch-all matches anew every time.
+  // The types ingest reads are named: fastify caches the parser of a named type, and parses the
+  // Content-Type header of a request only the catch-all matches anew every time.
   const asBytes = (_req: unknown, body: Buffer | string, done: (err: null, body: Buffer | string) => void) => done(null, body);
-  server.addContentTypeParser(['application/json', 'text/plain', 'application/x-ndjson'], { parseAs: 'buffer' }, asBytes);
+  server.addContentTypeParser([...INGEST_MEDIA_TYPES], { parseAs: 'buffer' }, asBytes);
   server.addContentTypeParser('*', { parseAs: 'buffer' }, asBytes);
   server.setErrorHandler((error: FastifyError | RequestError, request, reply) => {
     // The connection already got its answer (a protocol error, answered and counted by the

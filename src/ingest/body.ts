@@ -77,8 +77,13 @@ function parseNdjson(text: string): { items: Item[]; skipped: number } {
   return { items, skipped: 0 };
 }
 
+/** Media types read as NDJSON: one alert per line. */
+const NDJSON_TYPES: readonly string[] = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
+
+/** The media types ingest reads by name: app.ts gives each a body parser of its own, which fastify caches. */
+export const INGEST_MEDIA_TYPES: readonly string[] = ['application/json', 'text/plain', ...NDJSON_TYPES];
+
 function mediaType(contentType: string | undefined): string {
-  if (contentType === 'application/json') return contentType; // what Falco sends
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
@@ -87,7 +92,7 @@ export function parseBody(text: string, contentType: string | undefined, now: Da
   if (!/\S/.test(text)) throw new RequestError(ErrorCodes.BODY_EMPTY, 400, 'the request body is empty; send one Falco alert as JSON (or an array / NDJSON of alerts)');
   const type = mediaType(contentType);
 
-  if (type === 'application/x-ndjson' || type === 'application/jsonl' || type === 'application/json-seq') {
+  if (NDJSON_TYPES.includes(type)) {
     return { batch: true, ...parseNdjson(text) };
   }
   // Falco's text lines start with a timestamp; a text/plain body that opens with `{` is JSON.
