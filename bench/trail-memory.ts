@@ -24,7 +24,7 @@ function measure(outputs: string[], attempts: number): { heap: number; counted: 
     // A list of its own per alert, as the recorder makes it.
     store.received(alert, Date.now(), '127.0.0.1', [...outputs], json.length);
     for (const output of outputs) {
-      for (let a = 0; a < attempts; a++) store.attempt(alert.uuid, output, { at: Date.now(), latencyMs: 1.2, outcome: 'ok', detail: 'ok', batch: 1 }, 'delivered');
+      for (let a = 0; a < attempts; a++) store.attempt([alert.uuid], output, { at: Date.now(), latencyMs: 1.2, outcome: 'ok', detail: 'ok', batch: 1 }, 'delivered');
     }
   }
   (gc as () => void)();

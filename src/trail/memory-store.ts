@@ -124,7 +124,11 @@ export class MemoryTrailStore implements TrailStore {
     this.evict();
   }
 
-  attempt(uuid: string, output: string, attempt: Attempt, state: OutputState, reason?: string): void {
+  attempt(uuids: readonly string[], output: string, attempt: Attempt, state: OutputState, reason?: string): void {
+    for (const uuid of uuids) this.attemptOne(uuid, output, attempt, state, reason);
+  }
+
+  private attemptOne(uuid: string, output: string, attempt: Attempt, state: OutputState, reason: string | undefined): void {
     const record = this.records.get(uuid);
     if (!record) return;
     const slot = this.slot(record, output);

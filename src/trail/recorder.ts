@@ -9,7 +9,7 @@ import { outcomeAt, type SendResult } from '../dispatch/result.ts';
 import type { Verdict } from '../dispatch/retry-policy.ts';
 import type { Activity } from './activity.ts';
 import type { TrailStore } from './store.ts';
-import type { OutputState } from './types.ts';
+import type { Attempt, OutputState } from './types.ts';
 
 export interface TrailRecorder {
   /** Ingest accepted the alert (JSON `bytes`) and queued it on `taken`; `from` is the client address. */
@@ -91,17 +91,32 @@ export class Trail implements TrailRecorder {
     const store = this.store;
     if (!store) return;
     const dead = verdict.deadLetters.length ? new Map(verdict.deadLetters.map((d) => [d.entry, d])) : undefined;
-    batch.forEach((entry, index) => {
+    const latency = Math.round(latencyMs * 10) / 10;
+    // One store call per run of alerts the request left alike (most requests: one run, the whole
+    // batch), all sharing one Attempt: per alert, only its uuid is recorded.
+    let run: string[] = [];
+    let attempt: Attempt | undefined;
+    let state: OutputState = 'delivered';
+    let reason: string | undefined;
+    for (let index = 0; index < batch.length; index++) {
+      const entry = batch[index] as QueueEntry;
       const uuid = entry.uuid();
-      if (uuid === undefined) return;
+      if (uuid === undefined) continue;
       const outcome = outcomeAt(result, index);
       const detail = outcome.kind === 'ok' ? (outcome.duplicate ? 'duplicate' : 'ok') : outcome.reason;
-      const attempt = { at, latencyMs: Math.round(latencyMs * 10) / 10, outcome: outcome.kind, detail, batch: batch.length };
-      const deadLetter = dead?.get(entry);
-      if (outcome.kind === 'ok') store.attempt(uuid, output, attempt, 'delivered');
-      else if (deadLetter) store.attempt(uuid, output, attempt, 'dead_lettered', `${deadLetter.reason}: ${deadLetter.detail}`);
-      else store.attempt(uuid, output, attempt, 'retrying', outcome.reason);
-    });
+      const deadLetter = outcome.kind === 'ok' ? undefined : dead?.get(entry);
+      const nextState: OutputState = outcome.kind === 'ok' ? 'delivered' : deadLetter ? 'dead_lettered' : 'retrying';
+      const nextReason = outcome.kind === 'ok' ? undefined : deadLetter ? `${deadLetter.reason}: ${deadLetter.detail}` : outcome.reason;
+      if (attempt === undefined || attempt.outcome !== outcome.kind || attempt.detail !== detail || state !== nextState || reason !== nextReason) {
+        if (attempt !== undefined) store.attempt(run, output, attempt, state, reason);
+        run = [];
+        attempt = { at, latencyMs: latency, outcome: outcome.kind, detail, batch: batch.length };
+        state = nextState;
+        reason = nextReason;
+      }
+      run.push(uuid);
+    }
+    if (attempt !== undefined) store.attempt(run, output, attempt, state, reason);
   }
 
   private recordEnd(output: string, entries: readonly QueueEntry[], state: 'shed' | 'dropped' | 'dead_lettered', reason: string): void {

@@ -33,7 +33,9 @@ CREATE TABLE IF NOT EXISTS trail_outputs (
   attempts TEXT NOT NULL DEFAULT '[]', -- JSON: the first and the latest attempts
   PRIMARY KEY (seq, output)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS trail_outputs_state ON trail_outputs (output, state);
+-- Gone (round 19): an index on (output, state) cost an insert per output row, and the console's filters
+-- probe trail_outputs by its key (seq, output) at the same cost. A file made before keeps it no longer.
+DROP INDEX IF EXISTS trail_outputs_state;
 `;
 
 /** 32-bit FNV-1a of the uuid: the key of trail_alerts_uuid (a lookup also compares the uuid). */

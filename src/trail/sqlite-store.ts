@@ -313,9 +313,11 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     this.added();
   }
 
-  attempt(uuid: string, output: string, attempt: Attempt, state: OutputState, reason?: string): void {
-    this.events.push(EVENT.attempt, uuid, output, state, reason ?? null, attempt.at, attempt.latencyMs, attempt.outcome, attempt.detail, attempt.batch);
-    this.added();
+  attempt(uuids: readonly string[], output: string, attempt: Attempt, state: OutputState, reason?: string): void {
+    const e = this.events;
+    e.push(EVENT.attempt, output, state, reason ?? null, attempt.at, attempt.latencyMs, attempt.outcome, attempt.detail, attempt.batch, uuids.length);
+    for (const uuid of uuids) e.push(uuid);
+    this.added(uuids.length);
   }
 
   state(uuid: string, output: string, state: OutputState, at: number, reason?: string): void {
@@ -453,8 +455,9 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     return JSON.stringify(routes);
   }
 
-  private added(): void {
-    if (++this.count >= FLUSH_AT) return this.flush();
+  /** `alerts`: how many alerts the event is about (an attempt's are many). */
+  private added(alerts = 1): void {
+    if ((this.count += alerts) >= FLUSH_AT) return this.flush();
     this.armTimer();
   }
 }

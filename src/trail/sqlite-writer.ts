@@ -75,6 +75,8 @@ export class Writer {
   private held = new Map<string, Held>();
   /** uuid of a held alert, by its spool id (stateBySpoolId events). */
   private heldBySpoolId = new Map<number, string>();
+  /** The JSON of lone attempts written in this transaction (attemptsJson). */
+  private readonly loneAttempts = new Map<Attempt, string>();
 
   constructor(init: WriterInit, report: (m: ErrorReport) => void = (m) => parentPort?.postMessage(m)) {
     this.init = init;
@@ -96,6 +98,7 @@ export class Writer {
          ON CONFLICT(seq, output) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, reason = excluded.reason,
            attempt_count = excluded.attempt_count, attempts = excluded.attempts`,
       ),
+      insertOutput: this.db.prepare('INSERT INTO trail_outputs(seq, output, state, state_at, reason, attempt_count, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       outputRow: this.db.prepare('SELECT attempt_count AS n, attempts FROM trail_outputs WHERE seq = ? AND output = ?'),
       seqOf: this.db.prepare('SELECT seq FROM trail_alerts WHERE uuid_hash = ? AND uuid = ? ORDER BY seq DESC LIMIT 1'),
       seqOfSpoolId: this.db.prepare('SELECT seq FROM trail_alerts WHERE spool_id = ? ORDER BY seq DESC LIMIT 1'),
@@ -145,11 +148,18 @@ export class Writer {
           if (spoolId !== null) this.heldBySpoolId.set(spoolId, uuid);
           i += 12 + n;
         } else if (kind === EVENT.attempt) {
-          const s = slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number);
-          keepAttempt(s.attempts, { at: e[i + 5] as number, latencyMs: e[i + 6] as number, outcome: e[i + 7] as Attempt['outcome'], detail: e[i + 8] as string, batch: e[i + 9] as number });
-          s.count++;
-          setState(s, e[i + 3], e[i + 4], e[i + 5]);
-          i += 10;
+          const output = e[i + 1] as string;
+          const at = e[i + 4] as number;
+          // One Attempt for all the alerts of the event: its JSON is made once (attemptsJson).
+          const attempt: Attempt = { at, latencyMs: e[i + 5] as number, outcome: e[i + 6] as Attempt['outcome'], detail: e[i + 7] as string, batch: e[i + 8] as number };
+          const n = e[i + 9] as number;
+          for (let k = 0; k < n; k++) {
+            const s = slot(e[i + 10 + k] as string, output, at);
+            keepAttempt(s.attempts, attempt);
+            s.count++;
+            setState(s, e[i + 2], e[i + 3], at);
+          }
+          i += 10 + n;
         } else if (kind === EVENT.state) {
           setState(slot(e[i + 1] as string, e[i + 2] as string, e[i + 5] as number), e[i + 3], e[i + 4], e[i + 5]);
           i += 6;
@@ -182,6 +192,7 @@ export class Writer {
 
   /** Runs `work` in one transaction; when it fails, rolls back and reports `lost()` alerts without a trail. */
   private transact(work: () => void, lost: () => number): void {
+    this.loneAttempts.clear();
     try {
       this.db.exec('BEGIN IMMEDIATE');
       work();
@@ -239,7 +250,17 @@ export class Writer {
         count += Number(row.n);
       }
     }
-    this.stmt.upsertOutput?.run(seq, s.output, s.state, s.stateAt, s.reason, count, attempts.length ? JSON.stringify(attempts) : '[]');
+    // A fresh alert's row was inserted just now: its outputs have no rows yet (a plain insert is cheaper).
+    (fresh ? this.stmt.insertOutput : this.stmt.upsertOutput)?.run(seq, s.output, s.state, s.stateAt, s.reason, count, this.attemptsJson(attempts));
+  }
+
+  /** The attempts as JSON; a lone attempt (most rows) shares the JSON made for its request's first alert. */
+  private attemptsJson(attempts: readonly Attempt[]): string {
+    if (attempts.length !== 1) return JSON.stringify(attempts);
+    const attempt = attempts[0] as Attempt;
+    let json = this.loneAttempts.get(attempt);
+    if (json === undefined) this.loneAttempts.set(attempt, (json = JSON.stringify(attempts)));
+    return json;
   }
 
   /** Deletes what is older than maxagems, then the oldest until under maxbytes. */

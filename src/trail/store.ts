@@ -6,8 +6,12 @@ import type { Attempt, OutputState, StatsDimension, TrailQuery, TrailRecord, Tra
 export interface TrailStore {
   /** Ingest accepted the alert (`bytes`: its JSON size) and queued it on `taken` (output names). */
   received(alert: Alert, at: number, from: string, taken: readonly string[], bytes: number, spoolId?: number): void;
-  /** One attempt for one alert on one output, and the state it left the alert in. */
-  attempt(uuid: string, output: string, attempt: Attempt, state: OutputState, reason?: string): void;
+  /**
+   * One attempt (a request) of an output, and the state it left these alerts in, all alike: the
+   * recorder calls it once per run of a batch's alerts with the same outcome. The store may keep
+   * `attempt` itself for each of them, so it is never changed after.
+   */
+  attempt(uuids: readonly string[], output: string, attempt: Attempt, state: OutputState, reason?: string): void;
   /** A state reached without an attempt (shed, dropped, suppressed). */
   state(uuid: string, output: string, state: OutputState, at: number, reason?: string): void;
   /** As state(), for a queued entry known by its spool id only (the spool evicted it). */

@@ -7,7 +7,8 @@
 //   received        uuid, at, from, rule, priority rank, source, hostname, namespace, routes JSON,
 //                   spool id | null, n, then n output names (the outputs that took it); its JSON is
 //                   the next one of `json`
-//   attempt         uuid, output, state, reason | null, at, latencyMs, outcome, detail, batch
+//   attempt         output, state, reason | null, at, latencyMs, outcome, detail, batch, n, then the
+//                   n uuids the attempt left in that state (one request, one event: TrailStore.attempt)
 //   state           uuid, output, state, reason | null, at
 //   stateBySpoolId  spool id, output, state, reason | null, at
 export const EVENT = { received: 0, attempt: 1, state: 2, stateBySpoolId: 3 } as const;

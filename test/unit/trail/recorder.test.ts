@@ -1,9 +1,10 @@
 // The recorder between the hot path and the trail store: a store that throws must not reach ingest
 // or an output worker (a rejected send would be an unhandled rejection, and the daemon would exit).
+// One store call per run of a batch's alerts that the request left alike.
 import { describe, expect, it } from 'vitest';
 import { freezeAlert, toAlert, type Alert } from '../../../src/alert/alert.ts';
 import { QueueEntry } from '../../../src/dispatch/queue.ts';
-import { ok } from '../../../src/dispatch/result.ts';
+import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
 import { Activity } from '../../../src/trail/activity.ts';
 import { MemoryTrailStore } from '../../../src/trail/memory-store.ts';
 import { Trail } from '../../../src/trail/recorder.ts';
@@ -47,5 +48,28 @@ describe('Trail recorder', () => {
     trail.attempted('a', [entry(a)], ok(), { delivered: [entry(a)], duplicates: 0, deadLetters: [], again: [] }, 7, 1.26);
     expect(failures).toEqual([]);
     expect(store.get('u1')?.outputs[0]).toMatchObject({ state: 'delivered', stateAt: 7, attempts: [{ at: 7, latencyMs: 1.3, outcome: 'ok', detail: 'ok', batch: 1 }] });
+  });
+
+  it('records a request once per run of alerts it left alike, in batch order, each alert in its own state', () => {
+    const calls: [string[], string, string, string | undefined, string][] = [];
+    const store = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 20, outputs: ['a'], explain: () => '' });
+    const spy = Object.assign(store, {
+      attempt: (uuids: readonly string[], _output: string, attempt: { detail: string; batch: number }, state: string, reason?: string) => {
+        calls.push([[...uuids], attempt.detail, state, reason, `batch ${attempt.batch}`]);
+      },
+    });
+    const trail = new Trail(spy, new Activity(), new FakeClock());
+    const [a, b, c, d, e, f] = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((u) => entry(alert(u))) as QueueEntry[];
+    const batch = [a, b, c, d, e, f] as QueueEntry[];
+    const result = partial([ok(), ok(), retry('503'), fail('mapping'), ok({ duplicate: true }), ok()]);
+    const verdict = { delivered: [a, b, e, f] as QueueEntry[], duplicates: 1, deadLetters: [{ entry: d as QueueEntry, reason: 'rejected' as const, detail: 'mapping' }], again: [c] as QueueEntry[] };
+    trail.attempted('a', batch, result, verdict, 7, 2);
+    expect(calls).toEqual([
+      [['u1', 'u2'], 'ok', 'delivered', undefined, 'batch 6'],
+      [['u3'], '503', 'retrying', '503', 'batch 6'],
+      [['u4'], 'mapping', 'dead_lettered', 'rejected: mapping', 'batch 6'],
+      [['u5'], 'duplicate', 'delivered', undefined, 'batch 6'],
+      [['u6'], 'ok', 'delivered', undefined, 'batch 6'],
+    ]);
   });
 });

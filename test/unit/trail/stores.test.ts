@@ -40,8 +40,8 @@ describe('memory trail store', () => {
     const bare = s.size().bytes / 4;
     expect(bare).toBeGreaterThan(1400);
     // The newest alert's two outputs answer: their states and attempts are charged, the oldest goes.
-    s.attempt('u10', 'a', attempt(11, 'ok'), 'delivered');
-    s.attempt('u10', 'b', attempt(11, 'ok'), 'delivered');
+    s.attempt(['u10'], 'a', attempt(11, 'ok'), 'delivered');
+    s.attempt(['u10'], 'b', attempt(11, 'ok'), 'delivered');
     expect(s.size().bytes).toBeLessThanOrEqual(6000);
     expect(s.size().alerts).toBe(3);
     expect(s.get('u7')).toBeUndefined();
@@ -66,8 +66,8 @@ describe('memory trail store', () => {
     const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a', 'b'], explain });
     s.received(alert('u1'), 1, '', ['a', 'b'], 1000);
     const fresh = s.size().bytes;
-    s.attempt('u1', 'a', attempt(2), 'retrying', 'try 2');
-    s.attempt('u1', 'b', attempt(2), 'retrying', 'try 2');
+    s.attempt(['u1'], 'a', attempt(2), 'retrying', 'try 2');
+    s.attempt(['u1'], 'b', attempt(2), 'retrying', 'try 2');
     const withStates = s.size().bytes;
     expect(withStates).toBeGreaterThan(fresh);
     // Replayed to 'a' only: 'a' starts over, 'b' keeps its state and stays charged.
@@ -82,8 +82,8 @@ describe('memory trail store', () => {
   it('keeps the first and the latest attempts of a long retry, and the full count', () => {
     const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a', 'b'], explain });
     s.received(alert('u'), 0, '10.0.0.1', ['a'], 100);
-    for (let i = 1; i <= 30; i++) s.attempt('u', 'a', attempt(i), 'retrying', 'down');
-    s.attempt('u', 'a', attempt(31, 'ok'), 'delivered');
+    for (let i = 1; i <= 30; i++) s.attempt(['u'], 'a', attempt(i), 'retrying', 'down');
+    s.attempt(['u'], 'a', attempt(31, 'ok'), 'delivered');
     const out = s.get('u')?.outputs ?? [];
     const a = out.find((o) => o.output === 'a');
     expect(a?.attemptCount).toBe(31);
@@ -92,6 +92,14 @@ describe('memory trail store', () => {
     expect(a?.attempts.at(-1)).toMatchObject({ at: 31, outcome: 'ok' });
     expect(a?.reason).toBeUndefined();
     expect(out.find((o) => o.output === 'b')).toMatchObject({ routed: false, state: 'not_routed', reason: 'b does not take Warning' });
+  });
+
+  it('records one request for several alerts on each of them', () => {
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
+    for (const u of ['u1', 'u2', 'u3']) s.received(alert(u), 1, '', ['a'], 100);
+    s.attempt(['u1', 'u3'], 'a', { ...attempt(5, 'ok'), batch: 2 }, 'delivered');
+    for (const u of ['u1', 'u3']) expect(s.get(u)?.outputs[0]).toMatchObject({ state: 'delivered', stateAt: 5, attemptCount: 1, attempts: [{ at: 5, outcome: 'ok', batch: 2 }] });
+    expect(s.get('u2')?.outputs[0]).toMatchObject({ state: 'queued', attemptCount: 0 });
   });
 
   it('gives back the alert exactly as outputs send it (int64 fields intact), and lists and filters by its fields', () => {
@@ -125,11 +133,11 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     const now = { t: 1_000 };
     const s = open(now);
     s.received(alert('u1'), 1_000, '', ['a'], 100);
-    s.attempt('u1', 'a', attempt(1_100), 'retrying', 'down');
+    s.attempt(['u1'], 'a', attempt(1_100), 'retrying', 'down');
     await s.ready();
     s.startThread();
     expect(s.threaded).toBe(true);
-    s.attempt('u1', 'a', attempt(1_200, 'ok'), 'delivered');
+    s.attempt(['u1'], 'a', attempt(1_200, 'ok'), 'delivered');
     s.received(alert('u2'), 1_300, '', ['a'], 100);
     await s.ready();
     expect(s.get('u1')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'delivered', attemptCount: 2 });
@@ -138,15 +146,35 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
+  it('records one request for several alerts on each of them, held for their outcome or already written', async () => {
+    const now = { t: 1_000 };
+    const s = open(now);
+    for (const u of ['u1', 'u2', 'u3']) s.received(alert(u), 1_000, '', ['a', 'b'], 100);
+    s.attempt(['u1', 'u2', 'u3'], 'a', { ...attempt(1_100), batch: 3 }, 'retrying', 'down');
+    await s.ready(); // written with that attempt
+    s.attempt(['u1', 'u3'], 'a', { ...attempt(1_200, 'ok'), batch: 2 }, 'delivered');
+    s.attempt(['u2'], 'b', attempt(1_250, 'ok'), 'delivered');
+    await s.ready(); // merged into the written rows
+    const a = (u: string) => s.get(u)?.outputs.find((o) => o.output === 'a');
+    for (const u of ['u1', 'u3']) {
+      expect(a(u)).toMatchObject({ state: 'delivered', stateAt: 1_200, attemptCount: 2 });
+      expect(a(u)?.attempts.map((x) => [x.at, x.batch])).toEqual([[1_100, 3], [1_200, 2]]);
+    }
+    expect(a('u2')).toMatchObject({ state: 'retrying', reason: 'down', attemptCount: 1 });
+    expect(s.get('u2')?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'delivered', attemptCount: 1 });
+    expect(s.get('u1')?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'queued', attemptCount: 0 });
+    s.close();
+  });
+
   it('merges attempts made across commits and keeps the final state', async () => {
     const now = { t: 1_000 };
     const s = open(now);
     s.received(alert('u'), 1_000, '10.0.0.1', ['a'], 100);
-    s.attempt('u', 'a', attempt(1_100), 'retrying', 'down');
+    s.attempt(['u'], 'a', attempt(1_100), 'retrying', 'down');
     await s.ready();
-    s.attempt('u', 'a', attempt(1_200), 'retrying', 'down');
+    s.attempt(['u'], 'a', attempt(1_200), 'retrying', 'down');
     await s.ready();
-    s.attempt('u', 'a', attempt(1_300, 'ok'), 'delivered');
+    s.attempt(['u'], 'a', attempt(1_300, 'ok'), 'delivered');
     await s.ready();
     const a = s.get('u')?.outputs.find((o) => o.output === 'a');
     expect(a).toMatchObject({ state: 'delivered', stateAt: 1_300, attemptCount: 3 });
@@ -186,8 +214,8 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     const { s, read } = files({ t: 0 });
     s.received(alert('u'), 0, '', ['a'], 100);
     s.flush(); // batch 1: held
-    s.attempt('u', 'a', attempt(10), 'retrying', 'down');
-    s.attempt('u', 'a', attempt(20, 'ok'), 'delivered');
+    s.attempt(['u'], 'a', attempt(10), 'retrying', 'down');
+    s.attempt(['u'], 'a', attempt(20, 'ok'), 'delivered');
     s.flush(); // batch 2: written, delivered
     await waitFor(() => read('u') !== undefined, 5000, 'the held alert written');
     expect(read('u')?.outputs.find((o) => o.output === 'a')).toMatchObject({ state: 'delivered', attemptCount: 2 });
@@ -311,7 +339,7 @@ describe('SQLite trail store, writer thread behind', () => {
       s.received(alert(`stuck-${n}`, 'x'.repeat(2_000)), now.t, '', ['a'], 2_000);
       s.flush(); // 2 KB of alert JSON waiting, over the 1,000 bytes allowed
       for (const uuid of leftOut) s.received(alert(uuid), now.t, '', ['a'], 100);
-      s.attempt(`stuck-${n}`, 'a', attempt(now.t, 'ok'), 'delivered'); // a recorded alert's events still go
+      s.attempt([`stuck-${n}`], 'a', attempt(now.t, 'ok'), 'delivered'); // a recorded alert's events still go
       blocker.exec('COMMIT');
       blocker.close();
       await s.ready();
