@@ -42,7 +42,7 @@ export interface WebhookSink {
 export async function startWebhookSink(options: { cpus?: string; record?: boolean } = {}): Promise<WebhookSink> {
   const node = [process.execPath, join(repo, 'bench/webhook-sink.ts')];
   const [command, ...args] = options.cpus === undefined ? node : ['taskset', '-c', options.cpus, ...node];
-  const child = spawn(command as string, args, { env: { ...process.env, RECORD: options.record ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(command as string, args, { env: { ...process.env, RECORD: options.record ? '1' : '0' }, stdio: ['pipe', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve));
   const port = (JSON.parse(first) as { port: number }).port;
   const base = `http://127.0.0.1:${port}`;

@@ -6,7 +6,8 @@
 //   GET  /count          {"alerts": taken, "refused": answered 503}
 //   POST /fail?until=MS  answer 503 until that epoch time (ms)
 //   GET  /arrivals       {"<uuid>": first 200 at (epoch ms), …}
-// Prints `{"port":N}` on stdout when listening.
+// Prints `{"port":N}` on stdout when listening. Exits when its stdin closes: the bench that started it
+// is gone, even when it failed before it could stop this (a daemon that did not start).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -40,3 +41,4 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
 process.on('SIGTERM', () => process.exit(0));
+process.stdin.on('close', () => process.exit(0)).resume();

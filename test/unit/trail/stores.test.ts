@@ -15,6 +15,7 @@ import { waitFor } from '../../support/receiver.ts';
 import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
 import { namespaceOf } from '../../../src/trail/types.ts';
+import { TRAIL_SCHEMA_SQL } from '../../../src/trail/sqlite-schema.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 
 const explain = (a: Alert, output: string) => `${output} does not take ${a.priority}`;
@@ -163,6 +164,24 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     expect(a('u2')).toMatchObject({ state: 'retrying', reason: 'down', attemptCount: 1 });
     expect(s.get('u2')?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'delivered', attemptCount: 1 });
     expect(s.get('u1')?.outputs.find((o) => o.output === 'b')).toMatchObject({ state: 'queued', attemptCount: 0 });
+    s.close();
+  });
+
+  it('drops the (output, state) index of a trail file made before round 19, and filters by output and state without it', async () => {
+    const path = newPath();
+    const old = new DatabaseSync(path);
+    old.exec(TRAIL_SCHEMA_SQL);
+    old.exec('CREATE INDEX trail_outputs_state ON trail_outputs (output, state)');
+    old.close();
+    const now = { t: 1_000 };
+    const s = storeAt(path, now);
+    for (const u of ['u1', 'u2']) s.received(alert(u), 1_000, '', ['a', 'b'], 100);
+    s.attempt(['u2'], 'a', attempt(1_100), 'retrying', 'down');
+    await s.ready();
+    const check = new DatabaseSync(path);
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'trail_outputs_state'").all()).toEqual([]);
+    check.close();
+    expect(s.list({ limit: 10, output: 'a', state: 'retrying' }).alerts.map((x) => x.uuid)).toEqual(['u2']);
     s.close();
   });
 
