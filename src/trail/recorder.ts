@@ -108,8 +108,10 @@ export class Trail implements TrailRecorder {
       const nextState: OutputState = outcome.kind === 'ok' ? 'delivered' : deadLetter ? 'dead_lettered' : 'retrying';
       const nextReason = outcome.kind === 'ok' ? undefined : deadLetter ? `${deadLetter.reason}: ${deadLetter.detail}` : outcome.reason;
       if (attempt === undefined || attempt.outcome !== outcome.kind || attempt.detail !== detail || state !== nextState || reason !== nextReason) {
-        if (attempt !== undefined) store.attempt(run, output, attempt, state, reason);
-        run = [];
+        if (attempt !== undefined) {
+          store.attempt(run, output, attempt, state, reason);
+          run = [];
+        }
         attempt = { at, latencyMs: latency, outcome: outcome.kind, detail, batch: batch.length };
         state = nextState;
         reason = nextReason;

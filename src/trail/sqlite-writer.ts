@@ -256,8 +256,9 @@ export class Writer {
 
   /** The attempts as JSON; a lone attempt (most rows) shares the JSON made for its request's first alert. */
   private attemptsJson(attempts: readonly Attempt[]): string {
-    if (attempts.length !== 1) return JSON.stringify(attempts);
-    const attempt = attempts[0] as Attempt;
+    const attempt = attempts[0];
+    // A request of one alert has no other row to share it with.
+    if (attempts.length !== 1 || attempt === undefined || attempt.batch === 1) return JSON.stringify(attempts);
     let json = this.loneAttempts.get(attempt);
     if (json === undefined) this.loneAttempts.set(attempt, (json = JSON.stringify(attempts)));
     return json;
