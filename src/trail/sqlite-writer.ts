@@ -19,6 +19,9 @@ import type { Attempt } from './types.ts';
 /** What a row counts against trail.maxbytes beyond the alert's JSON (columns, indexes, output rows). */
 const ROW_OVERHEAD = 320;
 
+/** One output's row of one alert; upsertOutput adds what to do when it exists. */
+const INSERT_OUTPUT = 'INSERT INTO trail_outputs(seq, output, state, state_at, reason, attempt_count, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)';
+
 /** One output's state for one alert, as the batch leaves it. */
 interface Slot {
   uuid: string;
@@ -93,12 +96,11 @@ export class Writer {
         `INSERT INTO trail_alerts(uuid, uuid_hash, received_at, from_addr, rule, priority, source, hostname, namespace, routes, spool_id, bytes, json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      insertOutput: this.db.prepare(INSERT_OUTPUT),
       upsertOutput: this.db.prepare(
-        `INSERT INTO trail_outputs(seq, output, state, state_at, reason, attempt_count, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(seq, output) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, reason = excluded.reason,
+        `${INSERT_OUTPUT} ON CONFLICT(seq, output) DO UPDATE SET state = excluded.state, state_at = excluded.state_at, reason = excluded.reason,
            attempt_count = excluded.attempt_count, attempts = excluded.attempts`,
       ),
-      insertOutput: this.db.prepare('INSERT INTO trail_outputs(seq, output, state, state_at, reason, attempt_count, attempts) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       outputRow: this.db.prepare('SELECT attempt_count AS n, attempts FROM trail_outputs WHERE seq = ? AND output = ?'),
       seqOf: this.db.prepare('SELECT seq FROM trail_alerts WHERE uuid_hash = ? AND uuid = ? ORDER BY seq DESC LIMIT 1'),
       seqOfSpoolId: this.db.prepare('SELECT seq FROM trail_alerts WHERE spool_id = ? ORDER BY seq DESC LIMIT 1'),
