@@ -112,9 +112,9 @@ async function postOne(item: ReturnType<typeof parseBody>['items'][number], requ
     error = await acceptSafely(deps, item.value, request.ip);
   }
   if (!error) return reply.code(200).send();
-  const status = error.code === ErrorCodes.SPOOL_FULL ? 507 : error.code === ErrorCodes.SPOOL_WRITE ? 503 : 400;
+  // The item's own status: 400 for bad input, 507 / 503 for the spool, 500 for Peregrine's own fault.
   const { code, message, path } = error.toBody().error;
-  return reply.code(status).send({ error: { code, message: cutMessage(message), ...(path !== undefined ? { path } : {}) } });
+  return reply.code(error.status).send({ error: { code, message: cutMessage(message), ...(path !== undefined ? { path } : {}) } });
 }
 
 /** An error message in a reply: at most 500 characters. */

@@ -1,6 +1,6 @@
 // Bad input over real HTTP: the right status, a JSON error with a stable code, a counter, no crash.
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pino from 'pino';
 import { request } from 'undici';
 import { falcoAlertJson } from '../support/alerts.ts';
@@ -63,6 +63,29 @@ describe('ingest rejects bad input precisely and keeps running', () => {
     expect((await send('10:21:36.167531875: Critical Sensitive file opened for reading (user=root file=/etc/shadow)', { 'content-type': 'text/plain' })).status).toBe(200);
     await waitFor(() => receiver.received.length === before + 4);
     expect(receiver.received.at(-1)?.body).toContain('"priority":"Critical"');
+  });
+
+  it('answers 500 ERR_INTERNAL (not 400) when one alert fails on Peregrine\'s side; a batch goes on past it', async () => {
+    const accept = app.ingest.accept.bind(app.ingest);
+    const failing = vi.spyOn(app.ingest, 'accept').mockImplementationOnce(() => {
+      throw new Error('a bug');
+    });
+    try {
+      const before = await metricValue(app, 'peregrine_ingest_rejected_total', { code: 'ERR_INTERNAL' });
+      const one = await send(falcoAlertJson(1), json);
+      expect(one.status).toBe(500);
+      expect(one.json?.error).toEqual({ code: 'ERR_INTERNAL', message: 'internal error on this alert; it was not accepted; the details are in the Peregrine log' });
+      failing.mockImplementationOnce(() => {
+        throw new Error('a bug');
+      });
+      failing.mockImplementationOnce(accept);
+      const batch = await send(`[${falcoAlertJson(2)},${falcoAlertJson(3)}]`, json);
+      expect(batch.status).toBe(207);
+      expect(batch.json).toMatchObject({ accepted: 1, rejected: [{ index: 0, code: 'ERR_INTERNAL' }] });
+      expect(await metricValue(app, 'peregrine_ingest_rejected_total', { code: 'ERR_INTERNAL' })).toBe(before + 2);
+    } finally {
+      failing.mockRestore();
+    }
   });
 
   it('counts every rejected alert in inputs_total and is still healthy', async () => {
