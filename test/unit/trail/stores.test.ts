@@ -167,6 +167,24 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
+  it('stores each alert\'s JSON as its text, byte for byte, whatever its characters and however many a batch holds', async () => {
+    const path = newPath();
+    const s = storeAt(path, { t: 1_000 });
+    // Past the JSON buffer's first 64 KiB, with characters of one to four UTF-8 bytes.
+    const outputs = Array.from({ length: 60 }, (_, i) => `shell ${i} in café 日本 🦅 "q" \\ \u2028 ${'x'.repeat(1500)}`);
+    const sent = outputs.map((output, i) => alert(`u${i}`, output));
+    for (const a of sent) s.received(a, 1_000, '', ['a'], 100);
+    await s.ready();
+    const check = new DatabaseSync(path);
+    const rows = check.prepare('SELECT uuid, typeof(json) AS type, json FROM trail_alerts ORDER BY seq').all() as { uuid: string; type: string; json: string }[];
+    check.close();
+    expect(rows.map((r) => r.type)).toEqual(sent.map(() => 'text'));
+    expect(rows.map((r) => [r.uuid, r.json])).toEqual(sent.map((a) => [a.uuid, serializeAlert(a)]));
+    expect(s.get('u59')?.alert.output).toBe(outputs[59]);
+    expect(s.list({ limit: 100, text: 'Café 日本 🦅' }).alerts).toHaveLength(60);
+    s.close();
+  });
+
   it('drops the (output, state) index of a trail file made before round 19, and filters by output and state without it', async () => {
     const path = newPath();
     const old = new DatabaseSync(path);
