@@ -203,6 +203,36 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
+  it('replaces the (column, received_at) filter indexes of a file made before round 20: a filtered page walks an index, newest first, without sorting', async () => {
+    const path = newPath();
+    const old = new DatabaseSync(path);
+    old.exec(TRAIL_SCHEMA_SQL);
+    for (const column of ['rule', 'priority', 'hostname']) {
+      old.exec(`DROP INDEX trail_alerts_by_${column}`);
+      old.exec(`CREATE INDEX trail_alerts_${column} ON trail_alerts (${column}, received_at)`);
+    }
+    old.close();
+    const s = storeAt(path, { t: 1_000 });
+    for (let i = 0; i < 6; i++) {
+      const a = freezeAlert(toAlert({ uuid: `u${i}`, priority: i % 2 ? 'Critical' : 'Notice', rule: `r${i % 3}`, hostname: `h${i % 2}`, time: '2026-11-20T10:21:36Z', output: 'o', output_fields: {} }));
+      s.received(a, 1_000 + i, '', ['a'], 100);
+    }
+    await s.ready();
+    const check = new DatabaseSync(path);
+    const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trail_alerts' ORDER BY name").all().map((r) => r.name);
+    expect(indexes).toEqual(expect.arrayContaining(['trail_alerts_by_hostname', 'trail_alerts_by_priority', 'trail_alerts_by_rule']));
+    expect(indexes).not.toContain('trail_alerts_rule');
+    for (const where of ['rule = ?', 'priority = ?', 'hostname = ?']) {
+      const plan = check.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM trail_alerts WHERE ${where} ORDER BY seq DESC LIMIT 51`).all().map((r) => r.detail);
+      expect(plan.join(' | ')).toMatch(/^SEARCH trail_alerts USING (COVERING )?INDEX trail_alerts_by_/);
+      expect(plan.join(' | ')).not.toMatch(/TEMP B-TREE/);
+    }
+    check.close();
+    expect(s.list({ limit: 10, rule: 'r1' }).alerts.map((x) => x.uuid)).toEqual(['u4', 'u1']);
+    expect(s.list({ limit: 10, hostname: 'h1', priorities: ['Critical'] }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u3', 'u1']);
+    s.close();
+  });
+
   it('merges attempts made across commits and keeps the final state', async () => {
     const now = { t: 1_000 };
     const s = open(now);
