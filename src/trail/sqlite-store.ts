@@ -52,6 +52,16 @@ const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
 /** At most one "behind" and one "caught up" line per minute. */
 const LOG_EVERY_MS = 60_000;
 
+/**
+ * A LIKE pattern that matches every alert JSON whose output holds `text` (ASCII case aside, as
+ * LIKE and lower() both fold it): the text as JSON escapes it, its wildcards escaped. JSON escapes
+ * each character alone, so an output holding the text holds its escaped form; other fields may match
+ * too, and the exact test after it weeds them out.
+ */
+function likeInJson(text: string): string {
+  return `%${JSON.stringify(text).slice(1, -1).replace(/[\\%_]/g, '\\$&')}%`;
+}
+
 /** Why an alert has no trail: the writer thread was too far behind, or its commit failed. */
 export type UntrackedReason = 'writer_behind' | 'write_failed';
 
@@ -125,7 +135,9 @@ class TrailReader {
     if (query.source !== undefined) add('a.source = ?', query.source);
     if (query.hostname !== undefined) add('a.hostname = ?', query.hostname);
     if (query.namespace !== undefined) add('a.namespace = ?', query.namespace);
-    if (query.text !== undefined) add("instr(lower(json_extract(a.json, '$.output')), lower(?)) > 0", query.text);
+    // LIKE first: a row whose JSON does not hold the text anywhere is passed over without parsing it
+    // (a full trail searched for a text it lacks: 61 ms of the event loop instead of 254).
+    if (query.text !== undefined) add("a.json LIKE ? ESCAPE '\\' AND instr(lower(json_extract(a.json, '$.output')), lower(?)) > 0", likeInJson(query.text), query.text);
     if (query.output !== undefined && query.state !== undefined) {
       add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state = ?)', query.output, query.state);
     } else if (query.output !== undefined) {

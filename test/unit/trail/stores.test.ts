@@ -203,6 +203,22 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
+  it('finds a text in the alert\'s output whatever characters JSON or LIKE escape in it, and only in the output', async () => {
+    const s = open({ t: 1_000 });
+    const outputs = ['a "quoted" C:\\path\\x 100%_done', 'tab\tthere café', 'plain', 'quoted'];
+    outputs.forEach((output, i) => s.received(alert(`u${i}`, output), 1_000 + i, '', ['a'], 100));
+    await s.ready();
+    const found = (text: string) => s.list({ limit: 10, text }).alerts.map((x) => x.uuid);
+    expect(found('"QUOTED" c:\\PATH\\')).toEqual(['u0']);
+    expect(found('100%_d')).toEqual(['u0']);
+    expect(found('\\tthere')).toEqual([]); // the JSON holds the tab as "\\t"; the output holds no backslash
+    expect(found('\tthere CAF')).toEqual(['u1']);
+    expect(found('tab\tthere café')).toEqual(['u1']);
+    expect(found('quoted')).toEqual(['u3', 'u0']);
+    expect(found('Warning')).toEqual([]); // in the JSON (priority), not in the output
+    s.close();
+  });
+
   it('replaces the (column, received_at) filter indexes of a file made before round 20: a filtered page walks an index, newest first, without sorting', async () => {
     const path = newPath();
     const old = new DatabaseSync(path);
