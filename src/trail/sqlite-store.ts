@@ -52,6 +52,11 @@ const MAX_BEHIND_BYTES = 16 * 1024 * 1024;
 /** At most one "behind" and one "caught up" line per minute. */
 const LOG_EVERY_MS = 60_000;
 
+/** stats(): a bucket is counted for good once it ended this long ago (its alerts are committed by then). */
+const STATS_SETTLED_MS = 5000;
+/** stats(): buckets kept at most (1,440 per chart); past it, all are counted afresh. */
+const STATS_KEPT_MAX = 10_000;
+
 /**
  * A LIKE pattern that matches every alert JSON whose output holds `text` (ASCII case aside, as
  * LIKE and lower() both fold it): the text as JSON escapes it, its wildcards escaped. JSON escapes
@@ -84,6 +89,9 @@ class TrailReader {
   protected readonly db: DatabaseSync;
   protected readonly stmt: Record<string, StatementSync>;
   protected readonly now: () => number;
+  /** stats(): a prepared count per dimension, and the counts of buckets wholly past, by dimension, size and start. */
+  private readonly statsQueries: Record<string, StatementSync> = {};
+  private readonly statsKept = new Map<string, Record<string, number>>();
 
   constructor(db: DatabaseSync, now: () => number) {
     this.db = db;
@@ -91,6 +99,7 @@ class TrailReader {
     this.stmt = {
       alert: this.db.prepare('SELECT seq, received_at, from_addr, routes, json FROM trail_alerts WHERE uuid_hash = ? AND uuid = ? ORDER BY seq DESC LIMIT 1'),
       outputsOf: this.db.prepare('SELECT output, state, state_at, reason, attempt_count, attempts FROM trail_outputs WHERE seq = ?'),
+      oldest: this.db.prepare('SELECT MIN(received_at) AS at FROM trail_alerts'),
     };
   }
 
@@ -172,18 +181,33 @@ class TrailReader {
     };
   }
 
+  /**
+   * Counts per bucket, one query per bucket. A bucket wholly past (STATS_SETTLED_MS) is kept once
+   * counted: the console's chart asks every 10 s, and a full hour counted afresh each time took
+   * 60–100 ms of the event loop (180,000 alerts). A kept bucket is counted again once retention may
+   * have deleted from it (the oldest alert left is newer than its start).
+   */
   stats(dimension: StatsDimension, since: number, bucketMs: number): TrailStats {
-    const buckets = emptyBuckets(since, this.now(), bucketMs);
-    const first = buckets[0]?.at ?? since;
+    const now = this.now();
+    const buckets = emptyBuckets(since, now, bucketMs);
     const column = dimension === 'priority' ? 'priority' : dimension;
-    const rows = this.db
-      .prepare(`SELECT CAST((received_at - ?) / ? AS INTEGER) AS b, ${column} AS k, COUNT(*) AS n FROM trail_alerts WHERE received_at >= ? GROUP BY b, k`)
-      .all(first, bucketMs, since) as { b: number; k: string | number; n: number }[];
-    for (const row of rows) {
-      const bucket = buckets[Math.floor(Number(row.b))];
-      if (!bucket) continue;
-      const key = dimension === 'priority' ? (PRIORITIES[Number(row.k)] as string) : String(row.k);
-      bucket.counts[key] = (bucket.counts[key] ?? 0) + Number(row.n);
+    const count = (this.statsQueries[column] ??= this.db.prepare(`SELECT ${column} AS k, COUNT(*) AS n FROM trail_alerts WHERE received_at >= ? AND received_at < ? GROUP BY k`));
+    const oldest = (this.stmt.oldest?.get() as { at: number | null }).at;
+    if (this.statsKept.size > STATS_KEPT_MAX) this.statsKept.clear();
+    for (const bucket of buckets) {
+      const key = `${dimension} ${bucketMs} ${bucket.at}`;
+      const kept = this.statsKept.get(key);
+      const whole = bucket.at >= since && bucket.at + bucketMs <= now - STATS_SETTLED_MS && oldest !== null && Number(oldest) <= bucket.at;
+      if (kept && whole) {
+        bucket.counts = kept;
+        continue;
+      }
+      for (const row of count.all(Math.max(bucket.at, since), bucket.at + bucketMs) as { k: string | number; n: number }[]) {
+        const name = dimension === 'priority' ? (PRIORITIES[Number(row.k)] as string) : String(row.k);
+        bucket.counts[name] = (bucket.counts[name] ?? 0) + Number(row.n);
+      }
+      if (whole) this.statsKept.set(key, bucket.counts);
+      else this.statsKept.delete(key);
     }
     return { bucketMs, buckets };
   }

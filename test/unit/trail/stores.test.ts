@@ -219,6 +219,28 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
+  it('counts alerts per bucket; a bucket already counted is counted again once retention deleted from it', async () => {
+    const now = { t: 160_000 };
+    const s = open(now, 1 << 30, 105_000);
+    const at = (uuid: string, t: number, priority: 'Warning' | 'Critical') =>
+      s.received(freezeAlert(toAlert({ uuid, priority, rule: `r-${priority}`, time: '2026-11-20T10:21:36Z', output: 'o', output_fields: {} })), t, '', ['a'], 100);
+    at('old', 30_000, 'Warning'); // deleted by the first retention (older than 160,000 - 105,000)
+    at('b1', 60_000, 'Warning');
+    at('b2', 100_000, 'Critical');
+    at('c1', 150_000, 'Critical');
+    await s.ready();
+    const counts = (by: 'priority' | 'rule') => s.stats(by, 0, 60_000).buckets.map((b) => b.counts);
+    expect(counts('priority')).toEqual([{}, { Warning: 1, Critical: 1 }, { Critical: 1 }]);
+    expect(counts('rule')).toEqual([{}, { 'r-Warning': 1, 'r-Critical': 1 }, { 'r-Critical': 1 }]);
+    now.t = 175_000; // the next retention deletes b1 (older than 70,000); c2 joins the open bucket
+    at('c2', 170_000, 'Warning');
+    await s.ready();
+    expect(counts('priority')).toEqual([{}, { Critical: 1 }, { Critical: 1, Warning: 1 }]);
+    expect(counts('rule')).toEqual([{}, { 'r-Critical': 1 }, { 'r-Critical': 1, 'r-Warning': 1 }]);
+    expect(s.stats('priority', 90_000, 60_000).buckets.map((b) => b.counts)).toEqual([{ Critical: 1 }, { Critical: 1, Warning: 1 }]);
+    s.close();
+  });
+
   it('replaces the (column, received_at) filter indexes of a file made before round 20: a filtered page walks an index, newest first, without sorting', async () => {
     const path = newPath();
     const old = new DatabaseSync(path);
