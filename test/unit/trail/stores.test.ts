@@ -14,7 +14,7 @@ import { openTrailReader, SqliteTrailStore } from '../../../src/trail/sqlite-sto
 import { waitFor } from '../../support/receiver.ts';
 import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
-import { namespaceOf } from '../../../src/trail/types.ts';
+import { namespaceOf, type TrailQuery } from '../../../src/trail/types.ts';
 import { TRAIL_SCHEMA_SQL } from '../../../src/trail/sqlite-schema.ts';
 import { falcoAlertJson } from '../../support/alerts.ts';
 
@@ -241,7 +241,34 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
-  it('replaces the (column, received_at) filter indexes of a file made before round 20: a filtered page walks an index, newest first, without sorting', async () => {
+  it('lists the alerts in a state newest first, each once, with other filters and a cursor; unusual states from their partial index', async () => {
+    const s = open({ t: 1_000 });
+    const at = (uuid: string, rule: string) => s.received(freezeAlert(toAlert({ uuid, priority: 'Warning', rule, time: '2026-11-20T10:21:36Z', output: 'o', output_fields: {} })), 1_000, '', ['a', 'b'], 100);
+    for (let i = 1; i <= 6; i++) at(`u${i}`, i % 2 ? 'odd' : 'even');
+    s.attempt(['u1', 'u2', 'u3', 'u4', 'u5', 'u6'], 'a', { ...attempt(1_100, 'ok'), batch: 6 }, 'delivered');
+    s.attempt(['u2', 'u3', 'u5'], 'b', { ...attempt(1_100), batch: 3 }, 'retrying', 'down');
+    s.attempt(['u3'], 'a', attempt(1_200), 'retrying', 'down'); // u3: retrying on both outputs
+    s.state('u6', 'b', 'dead_lettered', 1_300, 'rejected');
+    s.state('u4', 'b', 'suppressed', 1_300, 'duplicate');
+    await s.ready();
+    const uuids = (q: Omit<TrailQuery, 'limit'>, limit = 10) => s.list({ limit, ...q });
+    expect(uuids({ state: 'retrying' }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u3', 'u2']);
+    expect(uuids({ state: 'retrying', output: 'a' }).alerts.map((x) => x.uuid)).toEqual(['u3']);
+    expect(uuids({ state: 'retrying', rule: 'odd' }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u3']);
+    expect(uuids({ state: 'dead_lettered', output: 'b' }).alerts.map((x) => [x.uuid, x.states])).toEqual([['u6', { a: 'delivered', b: 'dead_lettered' }]]);
+    expect(uuids({ state: 'dead_lettered', output: 'a' }).alerts).toEqual([]);
+    expect(uuids({ state: 'suppressed' }).alerts.map((x) => x.uuid)).toEqual(['u4']);
+    expect(uuids({ state: 'delivered', output: 'a' }).alerts.map((x) => x.uuid)).toEqual(['u6', 'u5', 'u4', 'u2', 'u1']);
+    expect(uuids({ state: 'queued' }).alerts.map((x) => x.uuid)).toEqual(['u1']);
+    const first = uuids({ state: 'retrying' }, 2);
+    expect([first.alerts.map((x) => x.uuid), first.next]).toEqual([['u5', 'u3'], first.alerts[1]?.seq]);
+    const rest = uuids({ state: 'retrying', before: first.next as number }, 2);
+    expect([rest.alerts.map((x) => x.uuid), rest.next]).toEqual([['u2'], null]);
+    expect(uuids({ state: 'retrying', after: first.alerts[1]?.seq as number }).alerts.map((x) => x.uuid)).toEqual(['u5']);
+    s.close();
+  });
+
+  it('gives a file made before round 20 its new indexes: a filtered page walks one, newest first, without sorting', async () => {
     const path = newPath();
     const old = new DatabaseSync(path);
     old.exec(TRAIL_SCHEMA_SQL);
@@ -249,6 +276,7 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
       old.exec(`DROP INDEX trail_alerts_by_${column}`);
       old.exec(`CREATE INDEX trail_alerts_${column} ON trail_alerts (${column}, received_at)`);
     }
+    old.exec('DROP INDEX trail_outputs_unusual');
     old.close();
     const s = storeAt(path, { t: 1_000 });
     for (let i = 0; i < 6; i++) {
@@ -260,6 +288,7 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trail_alerts' ORDER BY name").all().map((r) => r.name);
     expect(indexes).toEqual(expect.arrayContaining(['trail_alerts_by_hostname', 'trail_alerts_by_priority', 'trail_alerts_by_rule']));
     expect(indexes).not.toContain('trail_alerts_rule');
+    expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'trail_outputs'").all().map((r) => r.name)).toContain('trail_outputs_unusual');
     for (const where of ['rule = ?', 'priority = ?', 'hostname = ?']) {
       const plan = check.prepare(`EXPLAIN QUERY PLAN SELECT seq FROM trail_alerts WHERE ${where} ORDER BY seq DESC LIMIT 51`).all().map((r) => r.detail);
       expect(plan.join(' | ')).toMatch(/^SEARCH trail_alerts USING (COVERING )?INDEX trail_alerts_by_/);
