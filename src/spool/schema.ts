@@ -31,5 +31,10 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   attempts INTEGER NOT NULL,
   at INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS dead_letters_output ON dead_letters (output, at);
+-- The console's dead-letter pages by output, newest first: an index on output alone ends with the id,
+-- so a page walks it backwards and stops at its end. Until round 20 it was (output, at), and each
+-- page sorted every dead letter of its output first (90,000: 194 ms of the event loop). An index is
+-- no change of format: an older Peregrine opening this file uses it, or makes its own back.
+DROP INDEX IF EXISTS dead_letters_output;
+CREATE INDEX IF NOT EXISTS dead_letters_by_output ON dead_letters (output);
 `;

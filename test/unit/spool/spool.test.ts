@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { freezeAlert, toAlert } from '../../../src/alert/alert.ts';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { ConfigError } from '../../../src/errors.ts';
 import type { BaseConfig } from '../../../src/config/base.ts';
@@ -188,6 +189,39 @@ catch (err) { console.log(err.problems?.[0]?.message ?? err.message); }`;
     expect(s.pending('a')).toHaveLength(1);
     s.deadLetter('a', undefined, a, serializeAlert(a), 'rejected', 'again', 1, 3000);
     expect(s.purgeDeadLetters({})).toBe(1);
+  });
+
+  it('lists dead letters by output and by rule, newest first, a page at a time; a rule with quotes and wildcards matches exactly', () => {
+    const s = spool();
+    const rule = 'shell "x" 100%_done';
+    const dead = (output: string, r: string, fields: Record<string, string> = {}) => {
+      const a = freezeAlert(toAlert({ priority: 'Warning', rule: r, time: '2026-11-20T10:21:36Z', output_fields: fields }));
+      return s.deadLetter(output, undefined, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
+    };
+    const ids = [dead('a', rule), dead('b', rule), dead('a', 'other', { rule }), dead('a', rule), dead('a', 'shell "x" 1000done')];
+    const page = (filter: Parameters<Spool['deadLetters']>[0]) => s.deadLetters(filter).map((d) => Number(d.id));
+    expect(page({ output: 'a', limit: 2 })).toEqual([ids[3], ids[4]]); // the newest two, oldest first
+    expect(page({ output: 'a', limit: 2, before: ids[3] })).toEqual([ids[0], ids[2]]);
+    expect(page({ rule })).toEqual([ids[0], ids[1], ids[3]]); // not the one whose output_fields hold it
+    expect(page({ rule, output: 'b' })).toEqual([ids[1]]);
+    expect(page({ rule: 'shell "x" 1000_done' })).toEqual([]);
+    expect(page({ rule: 'SHELL "x" 100%_done' })).toEqual([]); // exact, as before
+  });
+
+  it('gives a spool file made before round 20 its dead-letter index by output alone: a page walks it, newest first, without sorting', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-'));
+    Spool.open({ dir, maxbytes: 10 * 1024 * 1024, fsync: 'normal' }, pino({ level: 'silent' }), { writer: 'thread' }).close();
+    const old = new DatabaseSync(join(dir, SPOOL_FILE));
+    old.exec('DROP INDEX dead_letters_by_output; CREATE INDEX dead_letters_output ON dead_letters (output, at)');
+    old.close();
+    open.push(Spool.open({ dir, maxbytes: 10 * 1024 * 1024, fsync: 'normal' }, pino({ level: 'silent' }), { writer: 'thread' }));
+    const check = new DatabaseSync(join(dir, SPOOL_FILE));
+    const indexes = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dead_letters'").all().map((r) => r.name);
+    const plan = check.prepare("EXPLAIN QUERY PLAN SELECT id FROM dead_letters WHERE output = ? ORDER BY id DESC LIMIT 100").all().map((r) => r.detail);
+    check.close();
+    expect(indexes).toEqual(['dead_letters_by_output']);
+    expect(plan.join(' | ')).toMatch(/^SEARCH dead_letters USING (COVERING )?INDEX dead_letters_by_output/);
+    expect(plan.join(' | ')).not.toMatch(/TEMP B-TREE/);
   });
 
   it('answers an append only once the writer thread committed it: another connection reads the row', async () => {
