@@ -14,7 +14,7 @@ import { PRIORITIES, priorityRank } from '../alert/priority.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { emptyBuckets, type TrailStore } from './store.ts';
 import { COMMON_STATES, TRAIL_SCHEMA_SQL, UNUSUAL_STATE_SQL, uuidHash } from './sqlite-schema.ts';
-import { EVENT, JsonBytes, type TrailEventField, type WriterInit, type WriterMessage } from './trail-events.ts';
+import { EVENT, type TrailEventField, type WriterInit, type WriterMessage } from './trail-events.ts';
 import { Writer } from './sqlite-writer.ts';
 import {
   namespaceOf,
@@ -263,7 +263,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
   /** The events since the last batch, in order, as flat primitives (see TrailEvent in sqlite-writer.ts). */
   private events: TrailEventField[] = [];
   /** The JSON of each alert received since the last batch, in order. */
-  private readonly json = new JsonBytes();
+  private json: string[] = [];
   /** Events since the last batch (the flat array holds several fields per event). */
   private count = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -358,7 +358,7 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     e.push(EVENT.received, alert.uuid, at, from, alert.rule, priorityRank(alert.priority), alert.source, alert.hostname ?? '', namespaceOf(alert), this.routes(alert, taken), spoolId ?? null, taken.length);
     for (const output of taken) e.push(output);
     const json = serializeAlert(alert);
-    this.json.append(json);
+    this.json.push(json);
     this.jsonBytes += json.length;
     this.added();
   }
@@ -393,16 +393,17 @@ export class SqliteTrailStore extends TrailReader implements TrailStore {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.closed || (this.count === 0 && !this.writerHolds)) return;
-    this.writerHolds = !all && this.json.count > 0;
-    const message: WriterMessage = { type: 'batch', id: ++this.batchId, now: this.now(), events: this.events, ...this.json.take(), ...(all ? { flush: true as const } : {}) };
+    const message: WriterMessage = { type: 'batch', id: ++this.batchId, now: this.now(), events: this.events, json: this.json, ...(all ? { flush: true as const } : {}) };
+    this.writerHolds = !all && this.json.length > 0;
     this.events = [];
+    this.json = [];
     this.count = 0;
     if (this.writerHolds) this.armTimer();
     if (this.worker) {
       this.posted.push({ id: message.id, bytes: this.jsonBytes });
       this.postedBytes += this.jsonBytes;
       this.jsonBytes = 0;
-      return this.worker.postMessage(message, [message.json.buffer as ArrayBuffer]);
+      return this.worker.postMessage(message);
     }
     this.jsonBytes = 0;
     const started = performance.now();

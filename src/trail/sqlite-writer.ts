@@ -41,8 +41,7 @@ interface Held {
   /** trail_alerts values from `received_at` to `spool_id` (after uuid and its hash). */
   values: TrailEventField[];
   spoolId: number | null;
-  /** Its JSON's UTF-8 bytes: a view into the batch's buffer, never a string in this thread's heap (trail-events.ts). */
-  json: Uint8Array;
+  json: string;
   slots: Map<string, Slot>;
   /** The batch it came in. */
   batch: number;
@@ -95,7 +94,7 @@ export class Writer {
     this.stmt = {
       insertAlert: this.db.prepare(
         `INSERT INTO trail_alerts(uuid, uuid_hash, received_at, from_addr, rule, priority, source, hostname, namespace, routes, spool_id, bytes, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT))`, // json: its UTF-8 bytes, stored as the text they are
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertOutput: this.db.prepare(INSERT_OUTPUT),
       upsertOutput: this.db.prepare(
@@ -139,8 +138,7 @@ export class Writer {
           const uuid = e[i + 1] as string;
           const at = e[i + 2] as number;
           const spoolId = e[i + 10] as number | null;
-          const json = m.json.subarray(m.jsonEnds[received - 1] ?? 0, m.jsonEnds[received++]);
-          const held: Held = { values: e.slice(i + 2, i + 11), spoolId, json, slots: new Map(), batch: m.id };
+          const held: Held = { values: e.slice(i + 2, i + 11), spoolId, json: m.json[received++] as string, slots: new Map(), batch: m.id };
           const n = e[i + 11] as number;
           for (let k = 0; k < n; k++) {
             const output = e[i + 12 + k] as string;
@@ -219,7 +217,7 @@ export class Writer {
   private writeOne(uuid: string, held: Held): void {
     this.held.delete(uuid);
     if (held.spoolId !== null) this.heldBySpoolId.delete(held.spoolId);
-    const bytes = held.json.byteLength + ROW_OVERHEAD;
+    const bytes = held.json.length + ROW_OVERHEAD;
     const { lastInsertRowid } = this.stmt.insertAlert?.run(uuid, uuidHash(uuid), ...(held.values as (string | number | null)[]), bytes, held.json) as { lastInsertRowid: number | bigint };
     const seq = Number(lastInsertRowid);
     this.byteCount += bytes;

@@ -167,10 +167,10 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     s.close();
   });
 
-  it('stores each alert\'s JSON as its text, byte for byte, whatever its characters and however many a batch holds', async () => {
+  it('stores each alert\'s JSON as its text, byte for byte, whatever its characters', async () => {
     const path = newPath();
     const s = storeAt(path, { t: 1_000 });
-    // Past the JSON buffer's first 64 KiB, with characters of one to four UTF-8 bytes.
+    // Characters of one to four UTF-8 bytes, and ones JSON escapes.
     const outputs = Array.from({ length: 60 }, (_, i) => `shell ${i} in café 日本 🦅 "q" \\ \u2028 ${'x'.repeat(1500)}`);
     const sent = outputs.map((output, i) => alert(`u${i}`, output));
     for (const a of sent) s.received(a, 1_000, '', ['a'], 100);
