@@ -137,10 +137,6 @@ class TrailReader {
     // way a page stops at its end (a state no alert is in, on a full trail: 0.1 ms instead of 121).
     const byState = query.state !== undefined && query.state !== 'not_routed' && !COMMON_STATES.includes(query.state);
     const seq = byState ? 'o.seq' : 'a.seq';
-    if (byState) {
-      add(`o.state = ? AND o.${UNUSUAL_STATE_SQL}`, query.state as string);
-      if (query.output !== undefined) add('o.output = ?', query.output);
-    }
     if (query.since !== undefined) add('a.received_at >= ?', query.since);
     if (query.until !== undefined) add('a.received_at <= ?', query.until);
     if (query.before !== undefined) add(`${seq} < ?`, query.before);
@@ -157,7 +153,8 @@ class TrailReader {
     // (a full trail searched for a text it lacks: 61 ms of the event loop instead of 254).
     if (query.text !== undefined) add("a.json LIKE ? ESCAPE '\\' AND instr(lower(json_extract(a.json, '$.output')), lower(?)) > 0", likeInJson(query.text), query.text);
     if (byState) {
-      // The state and output are conditions on o (above).
+      add(`o.state = ? AND o.${UNUSUAL_STATE_SQL}`, query.state as string);
+      if (query.output !== undefined) add('o.output = ?', query.output);
     } else if (query.output !== undefined && query.state !== undefined) {
       add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state = ?)', query.output, query.state);
     } else if (query.output !== undefined) {
