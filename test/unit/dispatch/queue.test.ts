@@ -3,8 +3,9 @@ import { AlertQueue, QueueEntry, SpoolReadError } from '../../../src/dispatch/qu
 import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/alert/alert.ts';
 import { parseJson } from '../../../src/alert/json.ts';
 import type { Priority } from '../../../src/alert/priority.ts';
-import { serializeAlert } from '../../../src/alert/serialize.ts';
-import { falcoAlertJson } from '../../support/alerts.ts';
+import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
+import { PACK_ALERTS, PackedBlock } from '../../../src/dispatch/packed.ts';
+import { distinctAlert, falcoAlertJson } from '../../support/alerts.ts';
 
 let seq = 0;
 function entry(priority: Priority, bytes = 10): QueueEntry {
@@ -152,5 +153,85 @@ describe('AlertQueue compact backlog', () => {
     const [gone] = q.take(1, Infinity);
     expect(() => gone?.load()).toThrow(SpoolReadError);
     expect(() => gone?.load()).toThrow('alert 7 is no longer in the spool');
+  });
+});
+
+describe('AlertQueue packed backlog (no spool)', () => {
+  it('packs compact entries a block at a time and gives back each alert exactly, its JSON unchanged', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 1, undefined, 4);
+    const priorities: Priority[] = ['Notice', 'Critical', 'Debug', 'Warning'];
+    const items = Array.from({ length: 12 }, (_, i) => falcoEntry(i, priorities[i % 4]));
+    // Non-ASCII text survives the block's UTF-8 round trip.
+    const accentedJson = falcoAlertJson(12).trim().replace('"proc.cmdline":"sh -c id"', '"proc.cmdline":"sh -c \\"échec ✓ 🐧\\""');
+    items[3] = new QueueEntry(thawAlert(accentedJson), { bytes: 1, seq: (items[3] as QueueEntry).seq, receivedAt: seq });
+    const json = items.map((e) => serializeAlert(e.load()));
+    const originals = items.map((e) => e.load());
+    items.forEach((e) => q.push(e));
+    // The first stays parsed (hotDepth 1); the next eight fill two blocks; the last three wait for a third.
+    expect(items.map((e) => e.isPacked)).toEqual([false, true, true, true, true, true, true, true, true, false, false, false]);
+    expect(items.map((e) => e.uuid())).toEqual(originals.map((a) => a.uuid));
+
+    const taken = q.take(100, Infinity);
+    expect(taken.map((e) => e.seq)).toEqual(items.map((e) => e.seq)); // arrival order across priorities
+    for (const [i, e] of taken.entries()) {
+      const alert = e.load();
+      expect(alert).toEqual(originals[i]);
+      expect(serializeAlert(alert)).toBe(json[i]);
+      expect(e.isPacked).toBe(false);
+    }
+    expect(taken[3]?.load().output_fields['proc.cmdline']).toBe('sh -c "échec ✓ 🐧"');
+  });
+
+  it('reads entries of different blocks in any order', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 3);
+    const items = Array.from({ length: 9 }, (_, i) => falcoEntry(i));
+    items.forEach((e) => q.push(e));
+    expect(items.every((e) => e.isPacked)).toBe(true);
+    for (const i of [8, 0, 4, 1, 7, 3]) expect(items[i]?.load().uuid).toBe(`alert-${i}`);
+  });
+
+  it('sheds a packed entry by priority and names it without parsing it', () => {
+    const q = new AlertQueue({ maxalerts: 4, maxbytes: 1_000_000 }, 0, undefined, 2);
+    const debug = [falcoEntry(0, 'Debug'), falcoEntry(1, 'Debug')];
+    const critical = [falcoEntry(2, 'Critical'), falcoEntry(3, 'Critical')];
+    [...debug, ...critical].forEach((e) => q.push(e));
+    expect([...debug, ...critical].every((e) => e.isPacked)).toBe(true);
+    const shed = q.push(falcoEntry(4, 'Critical'));
+    expect(shed).toEqual([debug[1]]);
+    expect(shed[0]?.uuid()).toBe('alert-1');
+    expect(shed[0]?.isPacked).toBe(true);
+    expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-0', 'alert-2', 'alert-3', 'alert-4']);
+  });
+
+  it('leaves out of a block an entry taken and parsed before the block was sealed', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 3);
+    const items = Array.from({ length: 3 }, (_, i) => falcoEntry(i));
+    q.push(items[0] as QueueEntry);
+    const [first] = q.take(1, Infinity);
+    const alert = first?.load();
+    q.push(items[1] as QueueEntry);
+    q.push(items[2] as QueueEntry);
+    expect(items.map((e) => e.isPacked)).toEqual([false, true, true]);
+    expect(first?.load()).toBe(alert);
+    expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-1', 'alert-2']);
+  });
+
+  it('keeps as it is a JSON that holds a newline (never written by JSON.stringify)', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 2);
+    const pretty = JSON.stringify(parseJson(falcoAlertJson(0)), null, 1);
+    const multiline = new QueueEntry(thawAlert(pretty), { bytes: 1, seq: seq++, receivedAt: seq });
+    const items = [multiline, falcoEntry(1), falcoEntry(2)];
+    items.forEach((e) => q.push(e));
+    expect(items.map((e) => [e.isCompact, e.isPacked])).toEqual([[true, false], [true, true], [true, true]]);
+    expect(serializeAlert(multiline.load())).toBe(pretty);
+  });
+});
+
+describe('PackedBlock', () => {
+  it('holds 64 Falco alerts in under a quarter of their JSON', () => {
+    const json = Array.from({ length: PACK_ALERTS }, (_, i) => JSON.stringify(JSON.parse(distinctAlert(`pack-${i}`, i).json)));
+    const block = new PackedBlock(json);
+    expect(block.size * 4).toBeLessThan(json.reduce((n, j) => n + j.length, 0));
+    expect(json.map((_, i) => block.json(i))).toEqual(json);
   });
 });

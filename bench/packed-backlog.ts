@@ -1,0 +1,88 @@
+// `node --expose-gc bench/packed-backlog.ts`: what a memory-only backlog (spool off, a destination
+// down) costs per alert held, with its JSON packed in deflated blocks (src/dispatch/packed.ts) and
+// without. It queues Falco-shaped alerts, each with a random uuid, its own container id, pid and time
+// and one of 40 hosts, behind the queue's hot depth, then takes them back in batches of 100 and parses
+// each, as a worker does. Heap and external memory after a full GC, per alert held; CPU per alert for
+// the push and for the take.
+//   node --expose-gc bench/packed-backlog.ts [--alerts 50000] [--rounds 3]
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { freezeAlert, toAlert, type AlertInput } from '../src/alert/alert.ts';
+import { parseJson } from '../src/alert/json.ts';
+import { serializeAlert } from '../src/alert/serialize.ts';
+import { PACK_ALERTS } from '../src/dispatch/packed.ts';
+import { AlertQueue, QueueEntry } from '../src/dispatch/queue.ts';
+import { distinctAlert } from '../test/support/alerts.ts';
+import { stealShare, machineCpu } from './proc.ts';
+
+const { values } = parseArgs({ options: { alerts: { type: 'string', default: '50000' }, rounds: { type: 'string', default: '3' }, pack: { type: 'string' } } });
+const ALERTS = Number(values.alerts);
+const HOT_DEPTH = 1024;
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc) throw new Error('run with node --expose-gc');
+
+function varied(i: number): string {
+  return distinctAlert('x', i)
+    .json.trim()
+    .replace(/"uuid":"x-\d+"/, `"uuid":"${randomUUID()}"`)
+    .replace(/1f0a2e5c8d3b/g, randomBytes(6).toString('hex'))
+    .replace('"hostname":"node-1"', `"hostname":"node-${i % 40}"`);
+}
+
+/** Heap and external memory in use, after a full GC and a pause for the freed ArrayBuffers to go. */
+async function memory(): Promise<number> {
+  (gc as () => void)();
+  await sleep(100);
+  (gc as () => void)();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+function cpuMicros(): number {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+}
+
+async function measure(packAlerts: number): Promise<{ bytes: number; pushMicros: number; takeMicros: number }> {
+  const queue = new AlertQueue({ maxalerts: Infinity, maxbytes: Infinity }, HOT_DEPTH, undefined, packAlerts);
+  const before = await memory();
+  const alerts = Array.from({ length: ALERTS }, (_, i) => freezeAlert(toAlert(parseJson(varied(i)) as AlertInput)));
+  // Ingest serializes each alert once before it is queued (the spool's and the trail's JSON).
+  for (const alert of alerts) serializeAlert(alert);
+  let cpu = cpuMicros();
+  alerts.forEach((alert, seq) => queue.push(new QueueEntry(alert, { bytes: 600, seq, receivedAt: seq })));
+  const pushMicros = cpuMicros() - cpu;
+  // What the queue holds, the first HOT_DEPTH alerts parsed, the rest compact.
+  alerts.length = 0;
+  const bytes = ((await memory()) - before) / ALERTS;
+  cpu = cpuMicros();
+  let taken = 0;
+  while (queue.size > 0) for (const entry of queue.take(100, Infinity)) taken += entry.load().uuid.length > 0 ? 1 : 0;
+  const takeMicros = cpuMicros() - cpu;
+  if (taken !== ALERTS) throw new Error(`took ${taken} of ${ALERTS}`);
+  return { bytes, pushMicros, takeMicros };
+}
+
+// Each measure in a process of its own: a full GC in one process does not give back at once all that
+// an earlier measure left (ArrayBuffers are freed after the GC).
+if (values.pack !== undefined) {
+  console.log(JSON.stringify(await measure(Number(values.pack))));
+} else {
+  const machine = machineCpu();
+  console.log(`${ALERTS} alerts queued behind a hot depth of ${HOT_DEPTH}, ${varied(0).length} bytes of JSON each`);
+  console.log('');
+  console.log('| round | held as | bytes per alert held | push µs per alert | take and parse µs per alert |');
+  console.log('|---|---|---|---|---|');
+  for (let round = 1; round <= Number(values.rounds); round++) {
+    for (const [label, packAlerts] of [['its JSON', 0], [`blocks of ${PACK_ALERTS}`, PACK_ALERTS]] as const) {
+      const args = [...process.execArgv, fileURLToPath(import.meta.url), '--alerts', String(ALERTS), '--pack', String(packAlerts)];
+      const r = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Awaited<ReturnType<typeof measure>>;
+      console.log(`| ${round} | ${label} | ${r.bytes.toFixed(0)} | ${(r.pushMicros / ALERTS).toFixed(2)} | ${(r.takeMicros / ALERTS).toFixed(2)} |`);
+    }
+  }
+  console.log('');
+  console.log(`steal ${stealShare(machine, machineCpu()).toFixed(1)} %`);
+}

@@ -1,0 +1,93 @@
+// A memory-only backlog, packed. With the spool off, an alert queued deep in a backlog (a
+// destination down, src/dispatch/queue.ts) is held as its JSON, ~600 bytes for a Falco alert. Here
+// those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
+// repeat their rules, hosts and field names, so a block of 64 varied alerts comes to ~70 bytes each
+// (8×), for ~2 µs per alert to pack and ~1 µs to unpack on a 2-vCPU Xeon (docs/performance.md,
+// round 21). Deflating alerts one by one cost ~30 µs each in the daemon: zlib sets up a stream per
+// call (round 17).
+//
+// A block is read back whole when the first of its alerts is taken; the last block read stays
+// unpacked, so a batch taken from the head (or alerts shed from the tail) unpacks each block once.
+import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
+
+/** Alerts per block: beyond 64, a block packs ~5 % smaller and waits longer to fill. */
+export const PACK_ALERTS = 64;
+/** A block is also sealed at this many characters of JSON, so large alerts make small blocks. */
+const PACK_CHARS = 64 * 1024;
+/** JSON.stringify never writes a raw newline (it escapes them in strings): it parts the JSONs. */
+const SEPARATOR = '\n';
+const NEWLINE = 0x0a;
+
+/** The deflated JSON of a block of alerts. */
+export class PackedBlock {
+  /** The block read back last: its JSON and where each alert's starts, one block held at a time. */
+  private static unpacked: { block: PackedBlock; text: Buffer; starts: number[] } | undefined;
+  private readonly data: Uint8Array;
+
+  /** `json`: each without a newline (as JSON.stringify writes it). */
+  constructor(json: readonly string[]) {
+    // Copied to a buffer of its own size: zlib's result is a slice of a 16 KiB chunk.
+    this.data = new Uint8Array(deflateRawSync(json.join(SEPARATOR), { level: constants.Z_BEST_SPEED }));
+  }
+
+  /** Bytes held. */
+  get size(): number {
+    return this.data.byteLength;
+  }
+
+  /**
+   * The JSON of the alert at `slot`, as it was given: a string of its own, not a slice of the block's
+   * text, which it would keep alive.
+   */
+  json(slot: number): string {
+    let unpacked = PackedBlock.unpacked;
+    if (unpacked?.block !== this) {
+      const text = inflateRawSync(this.data);
+      const starts = [0];
+      for (let at = text.indexOf(NEWLINE); at !== -1; at = text.indexOf(NEWLINE, at + 1)) starts.push(at + 1);
+      starts.push(text.length + 1);
+      unpacked = { block: this, text, starts };
+      PackedBlock.unpacked = unpacked;
+    }
+    const { text, starts } = unpacked;
+    return text.toString('utf8', starts[slot], (starts[slot + 1] as number) - 1);
+  }
+}
+
+/** What the packer needs of a queue entry. */
+export interface Packable {
+  /** The JSON the entry holds, or undefined when it holds anything else (its alert, a spool id). */
+  heldJson(): string | undefined;
+  /** From now on the entry holds its JSON as `slot` of `block`. */
+  pack(block: PackedBlock, slot: number): void;
+}
+
+/** Gathers the entries a queue makes compact and packs them a block at a time. */
+export class Packer {
+  private pending: { entry: Packable; json: string }[] = [];
+  private chars = 0;
+  private readonly perBlock: number;
+
+  constructor(perBlock = PACK_ALERTS) {
+    this.perBlock = perBlock;
+  }
+
+  /** An entry that has just let go of its parsed alert. */
+  add(entry: Packable): void {
+    const json = entry.heldJson();
+    if (json === undefined || json.includes(SEPARATOR)) return;
+    this.pending.push({ entry, json });
+    this.chars += json.length;
+    if (this.pending.length >= this.perBlock || this.chars >= PACK_CHARS) this.seal();
+  }
+
+  private seal(): void {
+    // Entries taken since they were added hold their alert again (or were sent and let go): they stay out.
+    const still = this.pending.filter((p) => p.entry.heldJson() === p.json);
+    this.pending = [];
+    this.chars = 0;
+    if (still.length === 0) return;
+    const block = new PackedBlock(still.map((p) => p.json));
+    still.forEach((p, slot) => p.entry.pack(block, slot));
+  }
+}
