@@ -196,12 +196,13 @@ export class AlertQueue {
 
   /** Adds an alert; returns what was shed to stay within bounds (possibly the new alert itself). */
   push(entry: QueueEntry): QueueEntry[] {
-    if (this.count >= this.hotDepth) {
-      entry.compact(this.read);
-      this.packer?.add(entry);
-    }
+    const deep = this.count >= this.hotDepth;
+    if (deep) entry.compact(this.read);
     this.insert(entry, false);
-    return this.shed();
+    const shed = this.shed();
+    // A full queue sheds the alert just pushed, most often: it is not worth packing.
+    if (deep && this.packer && !shed.includes(entry)) this.packer.add(entry);
+    return shed;
   }
 
   /** Puts alerts back after a failed attempt (they keep their place in arrival order). */

@@ -203,6 +203,16 @@ describe('AlertQueue packed backlog (no spool)', () => {
     expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-0', 'alert-2', 'alert-3', 'alert-4']);
   });
 
+  it('does not pack an alert that a full queue sheds as it is pushed', () => {
+    const q = new AlertQueue({ maxalerts: 2, maxbytes: 1_000_000 }, 0, undefined, 2);
+    const kept = [falcoEntry(0), falcoEntry(1)];
+    kept.forEach((e) => q.push(e));
+    const shed = [falcoEntry(2), falcoEntry(3)];
+    expect(shed.map((e) => q.push(e))).toEqual([[shed[0]], [shed[1]]]);
+    expect([...kept, ...shed].map((e) => e.isPacked)).toEqual([true, true, false, false]);
+    expect(shed.map((e) => e.uuid())).toEqual(['alert-2', 'alert-3']);
+  });
+
   it('leaves out of a block an entry taken and parsed before the block was sealed', () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 3);
     const items = Array.from({ length: 3 }, (_, i) => falcoEntry(i));
