@@ -11,7 +11,7 @@
 import type { Alert } from '../alert/alert.ts';
 import { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
-import { PACK_ALERTS, PackedBlock, Packer, type Packable } from './packed.ts';
+import { leadingUuid, PACK_ALERTS, PackedBlock, Packer, type Packable } from './packed.ts';
 
 /** Reads an alert's JSON back from the spool; undefined when the spool no longer has it. */
 export type SpoolReader = (spoolId: number) => string | undefined;
@@ -65,15 +65,14 @@ export class QueueEntry implements Packable {
 
   /**
    * The alert's uuid without parsing it back (the delivery trail): undefined only for an entry held
-   * by its spool id alone. A compact entry's JSON starts with it (toAlert puts uuid first, and the
-   * uuid's characters need no escaping).
+   * by its spool id alone.
    */
   uuid(): string | undefined {
     const held = this.held;
     if (typeof held === 'function') return undefined;
-    if (typeof held === 'object' && !(held instanceof PackedBlock)) return held.uuid;
-    const json = typeof held === 'string' ? held : held.json(this.slot);
-    return json.startsWith('{"uuid":"') ? json.slice(9, json.indexOf('"', 9)) : this.load().uuid;
+    if (typeof held === 'string') return leadingUuid(held) || this.load().uuid;
+    if (held instanceof PackedBlock) return held.uuid(this.slot) ?? this.load().uuid;
+    return held.uuid;
   }
 
   get isCompact(): boolean {

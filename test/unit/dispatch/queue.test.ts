@@ -244,4 +244,10 @@ describe('PackedBlock', () => {
     expect(block.size * 4).toBeLessThan(json.reduce((n, j) => n + j.length, 0));
     expect(json.map((_, i) => block.json(i))).toEqual(json);
   });
+
+  it('names each alert by the uuid its JSON starts with, and no other', () => {
+    const json = ['{"uuid":"first","a":1}', '{"a":2,"uuid":"not-leading"}', '{"uuid":"","a":3}', '{"uuid":"last"}'];
+    const block = new PackedBlock(json);
+    expect(json.map((_, i) => block.uuid(i))).toEqual(['first', undefined, undefined, 'last']);
+  });
 });
