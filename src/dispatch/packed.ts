@@ -2,12 +2,16 @@
 // destination down, src/dispatch/queue.ts) is held as its JSON, ~600 bytes for a Falco alert. Here
 // those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
 // repeat their rules, hosts and field names, so a block of 64 varied alerts comes to ~70 bytes each
-// (8×), for ~2 µs per alert to pack and ~1 µs to unpack on a 2-vCPU Xeon (docs/performance.md,
+// (8×), for ~2 µs per alert to pack and ~1 µs to unpack on a 2-vCPU EPYC (docs/performance.md,
 // round 21). Deflating alerts one by one cost ~30 µs each in the daemon: zlib sets up a stream per
 // call (round 17).
 //
+// The deflate runs on the event loop, in the push that fills a block: ~0.1–0.3 ms for that alert's
+// request. On libuv's thread pool (zlib's async API) it took as much of the event loop (1.4–1.6
+// against 1.7–2.0 µs per alert, its stream's events) and twice the CPU in all (round 21).
+//
 // A block is read back whole when the first of its alerts is taken; the last block read stays
-// unpacked, so a batch taken from the head (or alerts shed from the tail) unpacks each block once.
+// unpacked, so a batch taken from the head unpacks each block once.
 import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /** Alerts per block: beyond 64, a block packs ~5 % smaller and waits longer to fill. */
