@@ -34,7 +34,7 @@ const RetrySchema = z
 const QueueSchema = z
   .object({
     maxalerts: z.number().int().min(1).default(100_000).describe('Queued alerts before shedding starts (lowest priority first). Memory-only mode: with the spool on, the spool (spool.maxbytes) is the bound and nothing acknowledged is shed from memory.'),
-    maxbytes: z.number().int().min(1024).default(128 * 1024 * 1024).describe('Queued bytes (serialised alerts) before shedding starts. Memory-only mode, like maxalerts.'),
+    maxbytes: z.number().int().min(1024).default(128 * 1024 * 1024).describe('Queued bytes (serialised alerts; a deep backlog is held deflated, in about a third of that, but counted as its JSON) before shedding starts. Memory-only mode, like maxalerts.'),
   })
   .prefault({})
   .describe('Bounded per-output queue. When full, the lowest-priority alerts are shed first and every drop is counted.');
