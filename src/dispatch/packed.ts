@@ -2,9 +2,9 @@
 // destination down, src/dispatch/queue.ts) is held as its JSON, ~600 bytes for a Falco alert. Here
 // those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
 // repeat their rules, hosts and field names, so a block of 64 varied alerts comes to ~70 bytes each
-// (8×), for ~2 µs per alert to pack and ~1 µs to unpack on a 2-vCPU EPYC (docs/performance.md,
-// round 21). Deflating alerts one by one cost ~30 µs each in the daemon: zlib sets up a stream per
-// call (round 17).
+// (8×), for ~4 µs of CPU per alert to pack and ~2 µs to unpack on a 2-vCPU EPYC
+// (bench/packed-backlog.ts, docs/performance.md round 21). Deflating alerts one by one cost ~30 µs
+// each in the daemon: zlib sets up a stream per call (round 17).
 //
 // The deflate runs on the event loop, in the push that fills a block: ~0.1–0.3 ms for that alert's
 // request. On libuv's thread pool (zlib's async API) it took as much of the event loop (1.4–1.6

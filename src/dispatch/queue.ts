@@ -5,8 +5,8 @@
 // Memory: an alert queued deep in a backlog (a destination down for hours) is not held parsed. With
 // the spool on it is not held at all: the entry keeps its spool id and reads the JSON back when it is
 // taken (~0.1 KB of live heap per alert). Without the spool its JSON is deflated with the JSONs of the
-// alerts queued next to it (src/dispatch/packed.ts): ~0.2 KB per alert, entry included, against
-// ~0.7 KB as its JSON and ~1.7 KB parsed. The entries near the head, which the next batches take, stay
+// alerts queued next to it (src/dispatch/packed.ts): ~0.3 KB per alert, entry included, against
+// ~0.8 KB as its JSON and ~1.7 KB parsed (bench/packed-backlog.ts). The entries near the head, which the next batches take, stay
 // parsed.
 import type { Alert } from '../alert/alert.ts';
 import { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
