@@ -328,6 +328,9 @@ describe('OutputWorker backlog', () => {
     const left = await draining;
     expect(left).toHaveLength(1100);
     expect(left.at(-1)?.isCompact).toBe(true);
+    // Past the hot depth (1,024) the first 64 JSONs were deflated in one block; the rest wait for theirs.
+    expect(left.map((e) => e.isPacked).lastIndexOf(true)).toBe(1024 + 63);
+    expect(left.map((e) => e.isPacked).indexOf(true)).toBe(1024);
     expect(await h.counter('peregrine_dropped_total', { reason: 'shutdown', priority: 'Critical' })).toBe(1);
     expect(await h.counter('peregrine_dropped_total', { reason: 'shutdown', priority: 'Warning' })).toBe(1099);
   });
