@@ -8,7 +8,8 @@
 //
 // The deflate runs on the event loop, in the push that fills a block: ~0.1–0.3 ms for that alert's
 // request. On libuv's thread pool (zlib's async API) it took as much of the event loop (1.4–1.6
-// against 1.7–2.0 µs per alert, its stream's events) and two to three times the CPU in all (round 21).
+// against 1.7–2.0 µs per alert, its stream's events) and two to three times the CPU in all
+// (round 21).
 //
 // A block is read back whole when the first of its alerts is taken; the last block read stays
 // unpacked, so a batch taken from the head unpacks each block once.
