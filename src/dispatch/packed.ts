@@ -6,10 +6,11 @@
 // (bench/packed-backlog.ts, docs/performance.md round 21). Deflating alerts one by one cost ~30 µs
 // each in the daemon: zlib sets up a stream per call (round 17).
 //
-// The deflate runs on the event loop, in the push that fills a block: ~0.1–0.3 ms for that alert's
-// request. On libuv's thread pool (zlib's async API) it took as much of the event loop (1.4–1.6
-// against 1.7–2.0 µs per alert, its stream's events) and two to three times the CPU in all
-// (round 21).
+// The deflate runs on the event loop, ~0.1–0.3 ms per block, after the I/O of the turn whose alert
+// filled the block (setImmediate): in that alert's request it raised the daemon's p99 with a stalled
+// output by 0.1–0.2 ms. On libuv's thread pool (zlib's async API) it took as much of the event loop
+// (1.4–1.6 against 1.7–2.0 µs per alert, its stream's events) and two to three times the CPU in all
+// (round 21). Until its block is made, an entry keeps its JSON.
 //
 // A block is read back whole when the first of its alerts is taken; the last block read stays
 // unpacked, so a batch taken from the head unpacks each block once.
@@ -95,6 +96,7 @@ export interface Packable {
 export class Packer {
   private pending: { entry: Packable; json: string }[] = [];
   private chars = 0;
+  private scheduled = false;
   private readonly perBlock: number;
 
   constructor(perBlock = PACK_ALERTS) {
@@ -107,16 +109,33 @@ export class Packer {
     if (json === undefined || json.includes(SEPARATOR)) return;
     this.pending.push({ entry, json });
     this.chars += json.length;
-    if (this.pending.length >= this.perBlock || this.chars >= PACK_CHARS) this.seal();
+    if (!this.scheduled && this.full()) {
+      this.scheduled = true;
+      setImmediate(() => this.seal()).unref();
+    }
   }
 
+  private full(): boolean {
+    return this.pending.length >= this.perBlock || this.chars >= PACK_CHARS;
+  }
+
+  /** Packs every full block waiting (a batch of alerts may fill several in one turn); a partial one waits for more. */
   private seal(): void {
-    // Entries taken since they were added hold their alert again (or were sent and let go): they stay out.
-    const still = this.pending.filter((p) => p.entry.heldJson() === p.json);
-    this.pending = [];
-    this.chars = 0;
-    if (still.length === 0) return;
-    const block = new PackedBlock(still.map((p) => p.json));
-    still.forEach((p, slot) => p.entry.pack(block, slot));
+    this.scheduled = false;
+    const pending = this.pending;
+    let at = 0;
+    while (pending.length - at >= this.perBlock || this.chars >= PACK_CHARS) {
+      let end = at;
+      let chars = 0;
+      while (end < pending.length && end - at < this.perBlock && chars < PACK_CHARS) chars += (pending[end++] as { json: string }).json.length;
+      this.chars -= chars;
+      // Entries taken since they were added hold their alert again (or were sent and let go): they stay out.
+      const still = pending.slice(at, end).filter((p) => p.entry.heldJson() === p.json);
+      at = end;
+      if (still.length === 0) continue;
+      const block = new PackedBlock(still.map((p) => p.json));
+      still.forEach((p, slot) => p.entry.pack(block, slot));
+    }
+    this.pending = pending.slice(at);
   }
 }

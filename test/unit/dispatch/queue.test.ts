@@ -157,7 +157,10 @@ describe('AlertQueue compact backlog', () => {
 });
 
 describe('AlertQueue packed backlog (no spool)', () => {
-  it('packs compact entries a block at a time and gives back each alert exactly, its JSON unchanged', () => {
+  /** A full block is packed after the I/O of the turn that filled it (setImmediate). */
+  const sealed = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('packs compact entries a block at a time and gives back each alert exactly, its JSON unchanged', async () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 1, undefined, 4);
     const priorities: Priority[] = ['Notice', 'Critical', 'Debug', 'Warning'];
     const items = Array.from({ length: 12 }, (_, i) => falcoEntry(i, priorities[i % 4]));
@@ -167,6 +170,9 @@ describe('AlertQueue packed backlog (no spool)', () => {
     const json = items.map((e) => serializeAlert(e.load()));
     const originals = items.map((e) => e.load());
     items.forEach((e) => q.push(e));
+    // Until its block is made, after this turn, an entry keeps its JSON.
+    expect(items.map((e) => [e.isCompact, e.isPacked])).toEqual(items.map((_, i) => [i > 0, false]));
+    await sealed();
     // The first stays parsed (hotDepth 1); the next eight fill two blocks; the last three wait for a third.
     expect(items.map((e) => e.isPacked)).toEqual([false, true, true, true, true, true, true, true, true, false, false, false]);
     expect(items.map((e) => e.uuid())).toEqual(originals.map((a) => a.uuid));
@@ -182,19 +188,21 @@ describe('AlertQueue packed backlog (no spool)', () => {
     expect(taken[3]?.load().output_fields['proc.cmdline']).toBe('sh -c "échec ✓ 🐧"');
   });
 
-  it('reads entries of different blocks in any order', () => {
+  it('reads entries of different blocks in any order', async () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 3);
     const items = Array.from({ length: 9 }, (_, i) => falcoEntry(i));
     items.forEach((e) => q.push(e));
+    await sealed();
     expect(items.every((e) => e.isPacked)).toBe(true);
     for (const i of [8, 0, 4, 1, 7, 3]) expect(items[i]?.load().uuid).toBe(`alert-${i}`);
   });
 
-  it('sheds a packed entry by priority and names it without parsing it', () => {
+  it('sheds a packed entry by priority and names it without parsing it', async () => {
     const q = new AlertQueue({ maxalerts: 4, maxbytes: 1_000_000 }, 0, undefined, 2);
     const debug = [falcoEntry(0, 'Debug'), falcoEntry(1, 'Debug')];
     const critical = [falcoEntry(2, 'Critical'), falcoEntry(3, 'Critical')];
     [...debug, ...critical].forEach((e) => q.push(e));
+    await sealed();
     expect([...debug, ...critical].every((e) => e.isPacked)).toBe(true);
     const shed = q.push(falcoEntry(4, 'Critical'));
     expect(shed).toEqual([debug[1]]);
@@ -203,35 +211,60 @@ describe('AlertQueue packed backlog (no spool)', () => {
     expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-0', 'alert-2', 'alert-3', 'alert-4']);
   });
 
-  it('does not pack an alert that a full queue sheds as it is pushed', () => {
+  it('does not pack an alert that a full queue sheds as it is pushed', async () => {
     const q = new AlertQueue({ maxalerts: 2, maxbytes: 1_000_000 }, 0, undefined, 2);
     const kept = [falcoEntry(0), falcoEntry(1)];
     kept.forEach((e) => q.push(e));
+    await sealed();
     const shed = [falcoEntry(2), falcoEntry(3)];
     expect(shed.map((e) => q.push(e))).toEqual([[shed[0]], [shed[1]]]);
+    await sealed();
     expect([...kept, ...shed].map((e) => e.isPacked)).toEqual([true, true, false, false]);
     expect(shed.map((e) => e.uuid())).toEqual(['alert-2', 'alert-3']);
   });
 
-  it('leaves out of a block an entry taken and parsed before the block was sealed', () => {
+  it('leaves as it is an entry taken and parsed before its block was made', async () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 3);
-    const items = Array.from({ length: 3 }, (_, i) => falcoEntry(i));
+    const items = Array.from({ length: 6 }, (_, i) => falcoEntry(i));
+    // Taken and parsed before its block was full…
     q.push(items[0] as QueueEntry);
     const [first] = q.take(1, Infinity);
-    const alert = first?.load();
+    const firstAlert = first?.load();
     q.push(items[1] as QueueEntry);
     q.push(items[2] as QueueEntry);
-    expect(items.map((e) => e.isPacked)).toEqual([false, true, true]);
-    expect(first?.load()).toBe(alert);
-    expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-1', 'alert-2']);
+    // …and once it was full, before it was made.
+    items.slice(3).forEach((e) => q.push(e));
+    const [second] = q.take(1, Infinity);
+    expect(second).toBe(items[1]);
+    const secondAlert = second?.load();
+    await sealed();
+    expect(items.map((e) => e.isPacked)).toEqual([false, false, true, true, true, true]);
+    expect(first?.load()).toBe(firstAlert);
+    expect(second?.load()).toBe(secondAlert);
+    expect(q.take(10, Infinity).map((e) => e.load().uuid)).toEqual(['alert-2', 'alert-3', 'alert-4', 'alert-5']);
   });
 
-  it('keeps as it is a JSON that holds a newline (never written by JSON.stringify)', () => {
+  it('seals a block at 64 KiB of JSON, however few alerts that is', async () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 100_000_000 }, 0);
+    const big = (i: number) => {
+      const json = falcoAlertJson(i).trim().replace('"proc.cmdline":"sh -c id"', `"proc.cmdline":"sh -c ${'x'.repeat(30_000)}"`);
+      return new QueueEntry(thawAlert(json), { bytes: json.length, seq: seq++, receivedAt: seq });
+    };
+    const items = [big(0), big(1), big(2), big(3)];
+    items.forEach((e) => q.push(e));
+    await sealed();
+    // The third crosses 64 KiB: the first three make a block, the fourth waits for the next.
+    expect(items.map((e) => e.isPacked)).toEqual([true, true, true, false]);
+    expect(q.take(10, Infinity).map((e) => e.load().output_fields['proc.cmdline']?.toString().length)).toEqual([30_006, 30_006, 30_006, 30_006]);
+  });
+
+  it('keeps as it is a JSON that holds a newline (never written by JSON.stringify)', async () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 2);
     const pretty = JSON.stringify(parseJson(falcoAlertJson(0)), null, 1);
     const multiline = new QueueEntry(thawAlert(pretty), { bytes: 1, seq: seq++, receivedAt: seq });
     const items = [multiline, falcoEntry(1), falcoEntry(2)];
     items.forEach((e) => q.push(e));
+    await sealed();
     expect(items.map((e) => [e.isCompact, e.isPacked])).toEqual([[true, false], [true, true], [true, true]]);
     expect(serializeAlert(multiline.load())).toBe(pretty);
   });
