@@ -7,8 +7,8 @@
 // each in the daemon: zlib sets up a stream per call (round 17).
 //
 // The deflate runs on the event loop, ~0.1–0.3 ms per block, after the I/O of the turn whose alert
-// filled the block (setImmediate): in that alert's request it raised the daemon's p99 with a stalled
-// output by 0.1–0.2 ms. On libuv's thread pool (zlib's async API) it took as much of the event loop
+// filled the block (setImmediate). Run in that alert's request, it raised the daemon's p99 with a
+// stalled output by 0.1–0.2 ms. On libuv's thread pool (zlib's async API) it took as much of the event loop
 // (1.4–1.6 against 1.7–2.0 µs per alert, its stream's events) and two to three times the CPU in all
 // (round 21). Until its block is made, an entry keeps its JSON.
 //
