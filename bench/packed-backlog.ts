@@ -1,45 +1,25 @@
 // `node --expose-gc bench/packed-backlog.ts`: what a memory-only backlog (spool off, a destination
-// down) costs per alert held, with its JSON packed in deflated blocks (src/dispatch/packed.ts) and
+// down) costs per alert held, with its JSON packed in deflated blocks (src/alert/packed.ts) and
 // without. It queues Falco-shaped alerts, each with a random uuid, its own container id, pid and time
 // and one of 40 hosts, behind the queue's hot depth, then takes them back in batches of 100 and parses
 // each, as a worker does. Heap and external memory after a full GC, per alert held; CPU per alert for
 // the push and for the take.
 //   node --expose-gc bench/packed-backlog.ts [--alerts 50000] [--rounds 3]
 import { execFileSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { freezeAlert, toAlert, type AlertInput } from '../src/alert/alert.ts';
 import { parseJson } from '../src/alert/json.ts';
 import { serializeAlert } from '../src/alert/serialize.ts';
-import { PACK_ALERTS } from '../src/dispatch/packed.ts';
+import { PACK_ALERTS } from '../src/alert/packed.ts';
 import { AlertQueue, QueueEntry } from '../src/dispatch/queue.ts';
-import { distinctAlert } from '../test/support/alerts.ts';
+import { variedAlertJson } from '../test/support/alerts.ts';
+import { settledMemory } from './heap.ts';
 import { stealShare, machineCpu } from './proc.ts';
 
 const { values } = parseArgs({ options: { alerts: { type: 'string', default: '50000' }, rounds: { type: 'string', default: '3' }, pack: { type: 'string' } } });
 const ALERTS = Number(values.alerts);
 const HOT_DEPTH = 1024;
-const gc = (globalThis as { gc?: () => void }).gc;
-if (!gc) throw new Error('run with node --expose-gc');
-
-function varied(i: number): string {
-  return distinctAlert('x', i)
-    .json.trim()
-    .replace(/"uuid":"x-\d+"/, `"uuid":"${randomUUID()}"`)
-    .replace(/1f0a2e5c8d3b/g, randomBytes(6).toString('hex'))
-    .replace('"hostname":"node-1"', `"hostname":"node-${i % 40}"`);
-}
-
-/** Heap and external memory in use, after a full GC and a pause for the freed ArrayBuffers to go. */
-async function memory(): Promise<number> {
-  (gc as () => void)();
-  await sleep(100);
-  (gc as () => void)();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-}
 
 function cpuMicros(): number {
   const u = process.cpuUsage();
@@ -48,8 +28,8 @@ function cpuMicros(): number {
 
 async function measure(packAlerts: number): Promise<{ bytes: number; pushMicros: number; takeMicros: number }> {
   const queue = new AlertQueue({ maxalerts: Infinity, maxbytes: Infinity }, HOT_DEPTH, undefined, packAlerts);
-  const before = await memory();
-  const alerts = Array.from({ length: ALERTS }, (_, i) => freezeAlert(toAlert(parseJson(varied(i)) as AlertInput)));
+  const before = await settledMemory();
+  const alerts = Array.from({ length: ALERTS }, (_, i) => freezeAlert(toAlert(parseJson(variedAlertJson(i)) as AlertInput)));
   // Ingest serializes each alert once before it is queued (the spool's and the trail's JSON).
   for (const alert of alerts) serializeAlert(alert);
   let cpu = cpuMicros();
@@ -59,7 +39,7 @@ async function measure(packAlerts: number): Promise<{ bytes: number; pushMicros:
   const pushMicros = cpuMicros() - cpu;
   // What the queue holds, the first HOT_DEPTH alerts parsed, the rest compact.
   alerts.length = 0;
-  const bytes = ((await memory()) - before) / ALERTS;
+  const bytes = ((await settledMemory()) - before) / ALERTS;
   cpu = cpuMicros();
   let taken = 0;
   while (queue.size > 0) for (const entry of queue.take(100, Infinity)) taken += entry.load().uuid.length > 0 ? 1 : 0;
@@ -74,7 +54,7 @@ if (values.pack !== undefined) {
   console.log(JSON.stringify(await measure(Number(values.pack))));
 } else {
   const machine = machineCpu();
-  console.log(`${ALERTS} alerts queued behind a hot depth of ${HOT_DEPTH}, ${varied(0).length} bytes of JSON each`);
+  console.log(`${ALERTS} alerts queued behind a hot depth of ${HOT_DEPTH}, ${variedAlertJson(0).length} bytes of JSON each`);
   console.log('');
   console.log('| round | held as | bytes per alert held | push µs per alert | take and parse µs per alert |');
   console.log('|---|---|---|---|---|');

@@ -5,14 +5,14 @@
 // Memory: an alert queued deep in a backlog (a destination down for hours) is not held parsed. With
 // the spool on it is not held at all: the entry keeps its spool id and reads the JSON back when it is
 // taken (~0.1 KB of live heap per alert). Without the spool its JSON is deflated with the JSONs of the
-// alerts queued next to it (src/dispatch/packed.ts): ~0.3 KB per alert, entry included, against
+// alerts queued next to it (src/alert/packed.ts): ~0.3 KB per alert, entry included, against
 // ~0.8 KB as its JSON and ~1.7 KB parsed (bench/packed-backlog.ts). The entries near the head, which the next batches take, stay
 // parsed.
 import type { Alert } from '../alert/alert.ts';
 import { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { Lane } from './lane.ts';
-import { leadingUuid, PACK_ALERTS, PackedBlock, Packer, type Packable } from './packed.ts';
+import { leadingUuid, PACK_ALERTS, PackedBlock, Packer, type Packable } from '../alert/packed.ts';
 
 /** Reads an alert's JSON back from the spool; undefined when the spool no longer has it. */
 export type SpoolReader = (spoolId: number) => string | undefined;
@@ -128,7 +128,7 @@ export class AlertQueue {
     this.limits = limits;
     this.hotDepth = hotDepth;
     this.read = read;
-    this.packer = packAlerts > 0 ? new Packer(packAlerts) : undefined;
+    this.packer = packAlerts > 0 ? new Packer({ perBlock: packAlerts }) : undefined;
   }
 
   get size(): number {

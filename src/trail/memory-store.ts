@@ -12,6 +12,7 @@
 // peaks ~50 MiB lower (docs/performance.md, round 16).
 import type { Alert } from '../alert/alert.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
+import { Packer, type PackedBlock, type Packable } from '../alert/packed.ts';
 import { FifoMap } from '../fifo-map.ts';
 import { emptyBuckets, MAX_ATTEMPTS_KEPT, type TrailStore } from './store.ts';
 import {
@@ -27,61 +28,101 @@ import {
   type TrailSummary,
 } from './types.ts';
 
-// What a record costs the heap beyond the alert's JSON, charged against maxbytes; measured with
-// `node --expose-gc bench/trail-memory.ts` (heap used per record against these charges):
-/** The record, its fields and its key (the alert's `output` text: SLICE_OVERHEAD as a view, else its length). */
+// What a record costs the heap beyond the alert's JSON (its length, then its share of the block it
+// is packed in), charged against maxbytes; measured with `node --expose-gc bench/trail-memory.ts`
+// (memory used per record against these charges):
+/** The record, its fields and its key (the alert's `output` text is charged its length). */
 const RECORD_OVERHEAD = 416;
-/** The alert's `output` text kept as a view into the record's JSON (outputIn). */
-const SLICE_OVERHEAD = 32;
-/** The list of output states, made with a record's first event. */
-const SLOTS_OVERHEAD = 88;
-/** One output's state, its first attempt included. */
-const SLOT_OVERHEAD = 120;
+/** The array of output states, made with a record's first event. */
+const SLOTS_OVERHEAD = 36;
+/** One output's state in it, its first attempt included. */
+const SLOT_OVERHEAD = 88;
 /** One attempt kept after the first (at most MAX_ATTEMPTS_KEPT per output). */
 const ATTEMPT_OVERHEAD = 104;
 
-/** Entries per attempt in OutputSlot.later: at (ms after receivedAt), latency (0.1 ms), outcome, detail, batch. */
+/** Entries per attempt in a slot's `later` list: at (ms after receivedAt), latency (0.1 ms), outcome, detail, batch. */
 const ATTEMPT_FIELDS = 5;
 
 /** Sets of outputs taken whose list the records share (past it, a record has its own). */
 const MAX_TAKEN_LISTS = 1024;
 
-/** One output's state for one record (times relative to the record's receivedAt). */
-class OutputSlot {
-  readonly output: string;
-  state: OutputState = 'queued';
-  /** When the state was reached: ms after receivedAt. */
-  stateAfter = 0;
-  reason: string | undefined = undefined;
-  attemptCount = 0;
-  // The first attempt, inline: most alerts have no other.
-  firstAt = 0;
-  firstLatency = 0;
-  firstOutcome: Attempt['outcome'] = 'ok';
-  firstDetail = '';
-  firstBatch = 0;
-  /** The latest attempts after the first (MAX_ATTEMPTS_KEPT − 1 at most), ATTEMPT_FIELDS entries each. */
-  later: (number | string)[] | undefined = undefined;
+// One output's state for one record is SLOT_FIELDS entries of the record's `slots` array, at these
+// offsets: one flat array per record rather than an object per output, as a record outlives the
+// young generation and each object there is one more for every full GC to mark.
+/** The output's name. */
+const OUTPUT = 0;
+const STATE = 1;
+/** When the state was reached: ms after receivedAt. */
+const STATE_AFTER = 2;
+const REASON = 3;
+const ATTEMPT_COUNT = 4;
+// The first attempt, inline: most alerts have no other.
+const FIRST_AT = 5;
+const FIRST_LATENCY = 6;
+const FIRST_OUTCOME = 7;
+const FIRST_DETAIL = 8;
+const FIRST_BATCH = 9;
+/** The latest attempts after the first (MAX_ATTEMPTS_KEPT − 1 at most), ATTEMPT_FIELDS entries each, or undefined. */
+const LATER = 10;
+const SLOT_FIELDS = 11;
 
-  constructor(output: string) {
-    this.output = output;
-  }
-}
+type SlotValue = string | number | undefined | (number | string)[];
 
-/** What the list and the stats filter on, taken from the alert when it arrives. */
-type Fields = Pick<TrailSummary, 'uuid' | 'rule' | 'priority' | 'source' | 'hostname' | 'namespace' | 'output'>;
-
-interface MemoryRecord {
-  seq: number;
-  /** The alert as outputs send it; get() thaws it. */
-  json: string;
-  fields: Fields;
-  receivedAt: number;
-  from: string;
+/** One alert's trail. */
+class MemoryRecord implements Packable {
+  readonly seq: number;
+  readonly uuid: string;
+  /** The alert as outputs send it, or the block it is packed in (at `slot`); get() thaws it. */
+  json: string | PackedBlock;
+  slot = 0;
+  readonly receivedAt: number;
+  readonly from: string;
+  /** What the record is charged against trail.memorymaxbytes. */
   bytes: number;
-  taken: readonly string[];
-  /** Made on the first event for an output; until then the output is "queued" since receivedAt. */
-  slots: OutputSlot[] | undefined;
+  readonly taken: readonly string[];
+  // What the list and the stats filter on, taken from the alert when it arrives.
+  readonly rule: string;
+  readonly priority: TrailSummary['priority'];
+  readonly source: string;
+  readonly hostname: string;
+  readonly namespace: string;
+  /** The alert's output text: a view into `json` until it is packed (outputIn), else a string of its own. */
+  output: string;
+  /** SLOT_FIELDS entries per output with a state, made on the first event; until then every output taken is "queued" since receivedAt. */
+  slots: SlotValue[] | undefined = undefined;
+
+  constructor(seq: number, alert: Alert, json: string, output: string, at: number, from: string, taken: readonly string[]) {
+    this.seq = seq;
+    this.uuid = alert.uuid;
+    this.json = json;
+    this.receivedAt = at;
+    this.from = from;
+    this.taken = taken;
+    this.rule = alert.rule;
+    this.priority = alert.priority;
+    this.source = alert.source;
+    this.hostname = alert.hostname ?? '';
+    this.namespace = namespaceOf(alert);
+    this.output = output;
+    // The output text is charged its length from the start: a view is made a copy when the JSON is packed.
+    this.bytes = json.length + output.length + RECORD_OVERHEAD;
+  }
+
+  heldJson(): string | undefined {
+    return typeof this.json === 'string' ? this.json : undefined;
+  }
+
+  pack(block: PackedBlock, slot: number): void {
+    // A copy of the output text, which a view would keep the whole JSON alive for.
+    this.output = Buffer.from(this.output, 'utf8').toString('utf8');
+    this.json = block;
+    this.slot = slot;
+  }
+
+  /** The alert's JSON, unpacked if packed. */
+  text(): string {
+    return typeof this.json === 'string' ? this.json : this.json.json(this.slot);
+  }
 }
 
 export class MemoryTrailStore implements TrailStore {
@@ -94,6 +135,16 @@ export class MemoryTrailStore implements TrailStore {
   private readonly explain: RouteExplainer;
   /** One list per set of outputs taken, shared by the records (a few sets: routing repeats itself). */
   private readonly takenLists = new Map<string, readonly string[]>();
+  /** Packs the records' JSON in blocks after the turn that added them: each record is then charged its share of its block. */
+  private readonly packer = new Packer({
+    keepUuids: false,
+    packed: (record, json, share) => {
+      const change = share - json.length;
+      (record as MemoryRecord).bytes += change;
+      // An evicted record or one replaced since is no longer counted.
+      if (this.records.get((record as MemoryRecord).uuid) === record) this.bytes += change;
+    },
+  });
 
   constructor(options: { maxalerts: number; maxbytes: number; outputs: readonly string[]; explain: RouteExplainer }) {
     this.maxAlerts = options.maxalerts;
@@ -102,25 +153,21 @@ export class MemoryTrailStore implements TrailStore {
     this.explain = options.explain;
   }
 
-  received(alert: Alert, at: number, from: string, taken: readonly string[], bytes: number): void {
+  received(alert: Alert, at: number, from: string, taken: readonly string[], _bytes?: number): void {
     const old = this.records.get(alert.uuid);
     // The same uuid again (a replay, a Falco retry): one trail, moved to the front (set below), routes refreshed.
     if (old) this.bytes -= old.bytes;
     const json = serializeAlert(alert);
-    const slice = outputIn(json, alert.output);
-    const output = slice ?? alert.output;
-    const fields = { uuid: alert.uuid, rule: alert.rule, priority: alert.priority, source: alert.source, hostname: alert.hostname ?? '', namespace: namespaceOf(alert), output };
-    const outputBytes = slice === undefined ? output.length : SLICE_OVERHEAD;
-    const record: MemoryRecord = { seq: ++this.seq, json, fields, receivedAt: at, from, bytes: bytes + outputBytes + RECORD_OVERHEAD, taken: this.shared(taken), slots: undefined };
+    const record = new MemoryRecord(++this.seq, alert, json, outputIn(json, alert.output) ?? alert.output, at, from, this.shared(taken));
     if (old?.slots) {
-      const kept = old.slots.filter((slot) => !taken.includes(slot.output));
-      for (const slot of kept) rebase(slot, old.receivedAt - at);
+      const kept = carriedOver(old.slots, taken, old.receivedAt - at);
       record.slots = kept;
-      // The slots carried over stay charged (their attempts included); the dropped ones no longer are.
+      // The states carried over stay charged (their attempts included); the dropped ones no longer are.
       record.bytes += slotsBytes(kept);
     }
     this.records.set(alert.uuid, record);
     this.bytes += record.bytes;
+    this.packer.add(record);
     this.evict();
   }
 
@@ -131,25 +178,28 @@ export class MemoryTrailStore implements TrailStore {
   private attemptOne(uuid: string, output: string, attempt: Attempt, state: OutputState, reason: string | undefined): void {
     const record = this.records.get(uuid);
     if (!record) return;
-    const slot = this.slot(record, output);
-    const at = Math.round(attempt.at - record.receivedAt);
+    const at = this.slot(record, output);
+    const slots = record.slots as SlotValue[];
+    const after = Math.round(attempt.at - record.receivedAt);
     const latency = Math.round(attempt.latencyMs * 10);
-    if (slot.attemptCount === 0) {
-      slot.firstAt = at;
-      slot.firstLatency = latency;
-      slot.firstOutcome = attempt.outcome;
-      slot.firstDetail = attempt.detail;
-      slot.firstBatch = attempt.batch;
+    const count = slots[at + ATTEMPT_COUNT] as number;
+    if (count === 0) {
+      slots[at + FIRST_AT] = after;
+      slots[at + FIRST_LATENCY] = latency;
+      slots[at + FIRST_OUTCOME] = attempt.outcome;
+      slots[at + FIRST_DETAIL] = attempt.detail;
+      slots[at + FIRST_BATCH] = attempt.batch;
     } else {
-      if (!slot.later) slot.later = [at, latency, attempt.outcome, attempt.detail, attempt.batch];
-      else slot.later.push(at, latency, attempt.outcome, attempt.detail, attempt.batch);
+      let later = slots[at + LATER] as (number | string)[] | undefined;
+      if (!later) slots[at + LATER] = later = [after, latency, attempt.outcome, attempt.detail, attempt.batch];
+      else later.push(after, latency, attempt.outcome, attempt.detail, attempt.batch);
       // Keep the first and the latest: drop the oldest of the later ones once there are too many.
-      if (slot.later.length > (MAX_ATTEMPTS_KEPT - 1) * ATTEMPT_FIELDS) slot.later.splice(0, ATTEMPT_FIELDS);
+      if (later.length > (MAX_ATTEMPTS_KEPT - 1) * ATTEMPT_FIELDS) later.splice(0, ATTEMPT_FIELDS);
     }
-    slot.attemptCount++;
-    setState(slot, state, at, reason);
+    slots[at + ATTEMPT_COUNT] = count + 1;
+    setState(slots, at, state, after, reason);
     // The first attempt is charged with its output's state.
-    if (slot.attemptCount > 1 && slot.attemptCount <= MAX_ATTEMPTS_KEPT) {
+    if (count + 1 > 1 && count + 1 <= MAX_ATTEMPTS_KEPT) {
       record.bytes += ATTEMPT_OVERHEAD;
       this.bytes += ATTEMPT_OVERHEAD;
     }
@@ -159,7 +209,8 @@ export class MemoryTrailStore implements TrailStore {
   state(uuid: string, output: string, state: OutputState, at: number, reason?: string): void {
     const record = this.records.get(uuid);
     if (!record) return;
-    setState(this.slot(record, output), state, Math.round(at - record.receivedAt), reason);
+    const slot = this.slot(record, output);
+    setState(record.slots as SlotValue[], slot, state, Math.round(at - record.receivedAt), reason);
     this.evict();
   }
 
@@ -170,7 +221,7 @@ export class MemoryTrailStore implements TrailStore {
   get(uuid: string): TrailRecord | undefined {
     const record = this.records.get(uuid);
     if (!record) return undefined;
-    const alert = thawAlert(record.json);
+    const alert = thawAlert(record.text());
     return { uuid, receivedAt: record.receivedAt, from: record.from, alert, outputs: this.outputTrails(record, alert) };
   }
 
@@ -181,7 +232,7 @@ export class MemoryTrailStore implements TrailStore {
     const newestFirst = [...this.records.values()].reverse();
     let next: number | null = null;
     for (const r of newestFirst) {
-      const a = r.fields;
+      const a = r;
       if (query.before !== undefined && r.seq >= query.before) continue;
       if (query.after !== undefined && r.seq <= query.after) break;
       if (query.since !== undefined && r.receivedAt < query.since) continue;
@@ -214,7 +265,7 @@ export class MemoryTrailStore implements TrailStore {
       if (r.receivedAt < since) continue;
       const bucket = buckets[Math.floor((r.receivedAt - first) / bucketMs)];
       if (!bucket) continue;
-      const key = dimension === 'priority' ? r.fields.priority : dimension === 'rule' ? r.fields.rule : r.fields.namespace;
+      const key = dimension === 'priority' ? r.priority : dimension === 'rule' ? r.rule : r.namespace;
       bucket.counts[key] = (bucket.counts[key] ?? 0) + 1;
     }
     return { bucketMs, buckets };
@@ -239,46 +290,54 @@ export class MemoryTrailStore implements TrailStore {
     return list;
   }
 
-  /** The record's state for `output`. The first event makes one for each output that took the alert. */
-  private slot(record: MemoryRecord, output: string): OutputSlot {
+  /** Where the record's state for `output` starts in its slots. The first event makes one for each output that took the alert. */
+  private slot(record: MemoryRecord, output: string): number {
     let charge = 0;
-    if (!record.slots) {
-      record.slots = record.taken.map((name) => new OutputSlot(name));
-      charge += SLOTS_OVERHEAD + record.slots.length * SLOT_OVERHEAD;
+    let slots = record.slots;
+    if (!slots) {
+      // Sized exactly: an array grown by push keeps room to grow, and most records never do.
+      record.slots = slots = new Array<SlotValue>(record.taken.length * SLOT_FIELDS);
+      record.taken.forEach((name, i) => initSlot(slots as SlotValue[], i * SLOT_FIELDS, name));
+      charge += SLOTS_OVERHEAD + record.taken.length * SLOT_OVERHEAD;
     }
-    let slot = record.slots.find((s) => s.output === output);
-    if (!slot) {
+    let at = find(slots, output);
+    if (at < 0) {
       // An output that did not take it (noise control suppressed it there), or a replay's.
-      record.slots.push((slot = new OutputSlot(output)));
+      at = pushSlot(slots, output);
       charge += SLOT_OVERHEAD;
     }
     record.bytes += charge;
     this.bytes += charge;
-    return slot;
+    return at;
   }
 
   private states(r: MemoryRecord): Record<string, OutputState> {
     const states: Record<string, OutputState> = {};
     for (const output of this.outputs) if (!r.taken.includes(output)) states[output] = 'not_routed';
     for (const output of r.taken) states[output] = 'queued';
-    if (r.slots) for (const slot of r.slots) states[slot.output] = slot.state;
+    const slots = r.slots;
+    if (slots) for (let at = 0; at < slots.length; at += SLOT_FIELDS) states[slots[at + OUTPUT] as string] = slots[at + STATE] as OutputState;
     return states;
   }
 
   private outputTrails(r: MemoryRecord, alert: Alert): OutputTrail[] {
-    const names = new Set([...this.outputs, ...r.taken, ...(r.slots?.map((s) => s.output) ?? [])]);
+    const slots = r.slots ?? [];
+    const names = new Set([...this.outputs, ...r.taken]);
+    for (let at = 0; at < slots.length; at += SLOT_FIELDS) names.add(slots[at + OUTPUT] as string);
     return [...names].map((output) => {
-      const slot = r.slots?.find((s) => s.output === output);
+      const at = find(slots, output);
       const routed = r.taken.includes(output);
-      if (!routed && !slot) return { output, routed, reason: this.explain(alert, output), state: 'not_routed', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
+      if (!routed && at < 0) return { output, routed, reason: this.explain(alert, output), state: 'not_routed', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
+      if (at < 0) return { output, routed, state: 'queued', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
+      const reason = slots[at + REASON] as string | undefined;
       return {
         output,
         routed,
-        ...(slot?.reason !== undefined ? { reason: slot.reason } : {}),
-        state: slot?.state ?? 'queued',
-        stateAt: r.receivedAt + (slot?.stateAfter ?? 0),
-        attemptCount: slot?.attemptCount ?? 0,
-        attempts: slot ? attemptsOf(slot, r.receivedAt) : [],
+        ...(reason !== undefined ? { reason } : {}),
+        state: slots[at + STATE] as OutputState,
+        stateAt: r.receivedAt + (slots[at + STATE_AFTER] as number),
+        attemptCount: slots[at + ATTEMPT_COUNT] as number,
+        attempts: attemptsOf(slots, at, r.receivedAt),
       };
     });
   }
@@ -306,39 +365,88 @@ function outputIn(json: string, output: string): string | undefined {
   return undefined;
 }
 
-function setState(slot: OutputSlot, state: OutputState, after: number, reason: string | undefined): void {
-  slot.state = state;
-  slot.stateAfter = after;
-  slot.reason = reason;
+/** Appends a state for `output`, queued since receivedAt with no attempt; returns where it starts. */
+function pushSlot(slots: SlotValue[], output: string): number {
+  const at = slots.length;
+  initSlot(slots, at, output);
+  return at;
 }
 
-/** The attempts kept, as the console shows them. */
-function attemptsOf(slot: OutputSlot, receivedAt: number): Attempt[] {
-  if (slot.attemptCount === 0) return [];
-  const attempts: Attempt[] = [{ at: receivedAt + slot.firstAt, latencyMs: slot.firstLatency / 10, outcome: slot.firstOutcome, detail: slot.firstDetail, batch: slot.firstBatch }];
-  const a = slot.later ?? [];
+/** Writes a state for `output` at `at`: queued since receivedAt, no attempt. */
+function initSlot(slots: SlotValue[], at: number, output: string): void {
+  slots[at + OUTPUT] = output;
+  slots[at + STATE] = 'queued';
+  slots[at + STATE_AFTER] = 0;
+  slots[at + REASON] = undefined;
+  slots[at + ATTEMPT_COUNT] = 0;
+  slots[at + FIRST_AT] = 0;
+  slots[at + FIRST_LATENCY] = 0;
+  slots[at + FIRST_OUTCOME] = 'ok';
+  slots[at + FIRST_DETAIL] = '';
+  slots[at + FIRST_BATCH] = 0;
+  slots[at + LATER] = undefined;
+}
+
+/** Where the state for `output` starts in `slots`, or -1. */
+function find(slots: readonly SlotValue[], output: string): number {
+  for (let at = 0; at < slots.length; at += SLOT_FIELDS) if (slots[at + OUTPUT] === output) return at;
+  return -1;
+}
+
+function setState(slots: SlotValue[], at: number, state: OutputState, after: number, reason: string | undefined): void {
+  slots[at + STATE] = state;
+  slots[at + STATE_AFTER] = after;
+  slots[at + REASON] = reason;
+}
+
+/** The attempts kept of the state at `at`, as the console shows them. */
+function attemptsOf(slots: readonly SlotValue[], at: number, receivedAt: number): Attempt[] {
+  if (slots[at + ATTEMPT_COUNT] === 0) return [];
+  const attempts: Attempt[] = [
+    {
+      at: receivedAt + (slots[at + FIRST_AT] as number),
+      latencyMs: (slots[at + FIRST_LATENCY] as number) / 10,
+      outcome: slots[at + FIRST_OUTCOME] as Attempt['outcome'],
+      detail: slots[at + FIRST_DETAIL] as string,
+      batch: slots[at + FIRST_BATCH] as number,
+    },
+  ];
+  const a = (slots[at + LATER] as (number | string)[] | undefined) ?? [];
   for (let i = 0; i < a.length; i += ATTEMPT_FIELDS) {
     attempts.push({ at: receivedAt + (a[i] as number), latencyMs: (a[i + 1] as number) / 10, outcome: a[i + 2] as Attempt['outcome'], detail: a[i + 3] as string, batch: a[i + 4] as number });
   }
   return attempts;
 }
 
-/** Moves a slot carried over to a replay's record: its times are kept relative to the new receivedAt. */
-function rebase(slot: OutputSlot, shift: number): void {
-  slot.stateAfter += shift;
-  slot.firstAt += shift;
-  const a = slot.later;
-  if (a) for (let i = 0; i < a.length; i += ATTEMPT_FIELDS) a[i] = (a[i] as number) + shift;
+/**
+ * A replay's record keeps the states of the outputs it was not queued on again (their attempts
+ * included), with their times moved to stay relative to the new receivedAt (`shift` ms).
+ */
+function carriedOver(slots: readonly SlotValue[], taken: readonly string[], shift: number): SlotValue[] {
+  const kept: SlotValue[] = [];
+  for (let at = 0; at < slots.length; at += SLOT_FIELDS) {
+    if (taken.includes(slots[at + OUTPUT] as string)) continue;
+    const slot = slots.slice(at, at + SLOT_FIELDS);
+    slot[STATE_AFTER] = (slot[STATE_AFTER] as number) + shift;
+    slot[FIRST_AT] = (slot[FIRST_AT] as number) + shift;
+    const later = slot[LATER] as (number | string)[] | undefined;
+    if (later) {
+      const moved = [...later];
+      for (let i = 0; i < moved.length; i += ATTEMPT_FIELDS) moved[i] = (moved[i] as number) + shift;
+      slot[LATER] = moved;
+    }
+    kept.push(...slot);
+  }
+  return kept;
 }
 
 /** What a record's output states are charged: the list, each state (its first attempt included), each later attempt kept. */
-function slotsBytes(slots: readonly OutputSlot[]): number {
+function slotsBytes(slots: readonly SlotValue[]): number {
   let bytes = SLOTS_OVERHEAD;
-  for (const slot of slots) bytes += SLOT_OVERHEAD + ((slot.later?.length ?? 0) / ATTEMPT_FIELDS) * ATTEMPT_OVERHEAD;
+  for (let at = 0; at < slots.length; at += SLOT_FIELDS) bytes += SLOT_OVERHEAD + (((slots[at + LATER] as unknown[] | undefined)?.length ?? 0) / ATTEMPT_FIELDS) * ATTEMPT_OVERHEAD;
   return bytes;
 }
 
 function summary(r: MemoryRecord, states: Record<string, OutputState>): TrailSummary {
-  const f = r.fields;
-  return { uuid: f.uuid, seq: r.seq, receivedAt: r.receivedAt, from: r.from, rule: f.rule, priority: f.priority, source: f.source, hostname: f.hostname, namespace: f.namespace, output: f.output, states };
+  return { uuid: r.uuid, seq: r.seq, receivedAt: r.receivedAt, from: r.from, rule: r.rule, priority: r.priority, source: r.source, hostname: r.hostname, namespace: r.namespace, output: r.output, states };
 }

@@ -1,4 +1,5 @@
 // Falco-shaped alerts for load and delivery tests, built from the shared fixture.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { parseJson } from '../../src/alert/json.ts';
 import type { Priority } from '../../src/alert/priority.ts';
@@ -38,6 +39,19 @@ export function distinctAlert(marker: string, i: number, priority: Priority = 'N
     .replace('"time":"2026-11-20T10:21:36.167531875Z"', `"time":"${rfc3339Nanos(timeNs)}"`)
     .replace(`"evt.time":${1700000000167531875n + BigInt(i)}`, `"evt.time":${evtTime},"proc.pid":${4242 + i},"evt.score":${i + 0.5},"fd.is_server":${i % 2 === 0}`);
   return { json, timeNs, evtTime };
+}
+
+/**
+ * A distinct alert's JSON as ingest writes it (no line end), varied as a cluster's alerts are: a
+ * random uuid, a container id of its own, one of 40 hosts. What packing them saves depends on it
+ * (src/alert/packed.ts): the fixture's copies differ in a few digits only.
+ */
+export function variedAlertJson(i: number): string {
+  return distinctAlert('x', i)
+    .json.trim()
+    .replace(/"uuid":"x-\d+"/, `"uuid":"${randomUUID()}"`)
+    .replace(/1f0a2e5c8d3b/g, randomBytes(6).toString('hex'))
+    .replace('"hostname":"node-1"', `"hostname":"node-${i % 40}"`);
 }
 
 /** A fixture file of alerts (one object or an array) as the frozen Alerts outputs receive. */

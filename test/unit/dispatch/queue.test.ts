@@ -4,7 +4,7 @@ import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../../src/
 import { parseJson } from '../../../src/alert/json.ts';
 import type { Priority } from '../../../src/alert/priority.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
-import { PACK_ALERTS, PackedBlock } from '../../../src/dispatch/packed.ts';
+import { PACK_ALERTS, PackedBlock } from '../../../src/alert/packed.ts';
 import { distinctAlert, falcoAlertJson } from '../../support/alerts.ts';
 
 let seq = 0;

@@ -16,7 +16,8 @@ import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
 import { namespaceOf, type TrailQuery } from '../../../src/trail/types.ts';
 import { TRAIL_SCHEMA_SQL } from '../../../src/trail/sqlite-schema.ts';
-import { falcoAlertJson } from '../../support/alerts.ts';
+import { falcoAlertJson, variedAlertJson } from '../../support/alerts.ts';
+import { PACK_ALERTS } from '../../../src/alert/packed.ts';
 
 const explain = (a: Alert, output: string) => `${output} does not take ${a.priority}`;
 const alert = (uuid: string, output = 'x') =>
@@ -32,35 +33,71 @@ describe('memory trail store', () => {
     expect(s.list({ limit: 10 }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u4', 'u3']);
   });
 
-  it('keeps within maxbytes, counting alert size, its output text, bookkeeping, output states and attempts', () => {
-    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 6000, outputs: ['a', 'b'], explain });
+  it('keeps within maxbytes, counting the alert\'s JSON, its output text, bookkeeping, output states and attempts', () => {
     const text = 'x'.repeat(200);
-    for (let i = 1; i <= 10; i++) s.received(alert(`u${i}`, text), i, '', ['a', 'b'], 1000);
-    // 1,000 bytes of JSON + the output text (a view into the JSON) + the record's own: four fit in 6,000, five do not.
+    const probe = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a', 'b'], explain });
+    probe.received(alert('u0', text), 0, '', ['a', 'b'], 0);
+    const one = probe.size().bytes;
+    expect(one).toBeGreaterThan(serializeAlert(alert('u0', text)).length + text.length + 300);
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: Math.floor(4.1 * one), outputs: ['a', 'b'], explain });
+    for (let i = 1; i <= 10; i++) s.received(alert(`u${i}`, text), i, '', ['a', 'b'], 0);
     expect(s.size().alerts).toBe(4);
-    const bare = s.size().bytes / 4;
-    expect(bare).toBeGreaterThan(1400);
     // The newest alert's two outputs answer: their states and attempts are charged, the oldest goes.
     s.attempt(['u10'], 'a', attempt(11, 'ok'), 'delivered');
     s.attempt(['u10'], 'b', attempt(11, 'ok'), 'delivered');
-    expect(s.size().bytes).toBeLessThanOrEqual(6000);
+    expect(s.size().bytes).toBeLessThanOrEqual(4.1 * one);
     expect(s.size().alerts).toBe(3);
     expect(s.get('u7')).toBeUndefined();
     expect(s.get('u10')?.outputs.map((o) => o.state)).toEqual(['delivered', 'delivered']);
   });
 
-  it('keeps the output text as a view into the JSON where the JSON holds it unescaped, and charges a copy its length', () => {
+  it('finds an output text the JSON holds as it is or escaped, and charges both their length', () => {
     const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
     const plain = `shell in ${'x'.repeat(990)}`;
     const quoted = `shell in "${'x'.repeat(988)}"`; // escaped in the JSON: kept as a copy
     s.received(alert('plain', plain), 1, '', ['a'], 100);
     const one = s.size().bytes;
-    s.received(alert('quoted', quoted), 2, '', ['a'], 100);
-    expect(s.size().bytes - one - one).toBeGreaterThan(900);
+    s.received(alert('quote', quoted), 2, '', ['a'], 100);
+    // The same length of text, and of uuid; its JSON is two characters longer for the escapes.
+    expect(s.size().bytes - one - one).toBe(2);
     expect(s.list({ limit: 10, text: 'SHELL IN' }).alerts.map((x) => [x.uuid, x.output])).toEqual([
-      ['quoted', quoted],
+      ['quote', quoted],
       ['plain', plain],
     ]);
+  });
+
+  it('packs the JSON of the records added in a turn after it, each given back byte for byte and charged its share of the block', async () => {
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a'], explain });
+    const jsons = Array.from({ length: 150 }, (_, i) => variedAlertJson(i));
+    const alerts = jsons.map((json) => thawAlert(json));
+    for (const [i, a] of alerts.entries()) s.received(a, i, '', ['a'], 0);
+    const unpacked = s.size().bytes;
+    await new Promise((resolve) => setImmediate(resolve));
+    // Two full blocks of PACK_ALERTS are packed; the last 22 records wait for more.
+    const saved = unpacked - s.size().bytes;
+    const packed = jsons.slice(0, 2 * PACK_ALERTS).reduce((sum, json) => sum + json.length, 0);
+    expect(saved).toBeGreaterThan(0.75 * packed);
+    expect(saved).toBeLessThan(packed);
+    for (const i of [0, 63, 64, 127, 128, 149]) {
+      const got = s.get(alerts[i]?.uuid ?? '');
+      expect(got && serializeAlert(got.alert)).toBe(jsons[i]);
+    }
+    // The output text is read from the record, packed or not.
+    const output = alerts[5]?.output ?? '';
+    expect(s.list({ limit: 200, text: output.toUpperCase() }).alerts.map((x) => x.output)).toContain(output);
+  });
+
+  it('does not take off again the bytes of records evicted or replaced before their block was made', async () => {
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
+    const alerts = Array.from({ length: PACK_ALERTS }, (_, i) => thawAlert(variedAlertJson(i)));
+    for (const [i, a] of alerts.entries()) s.received(a, i, '', ['a'], 0);
+    // A replay of a kept alert: its first record goes, its new one takes its place.
+    s.received(alerts[60] as Alert, 100, '', ['a'], 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.size().alerts).toBe(10);
+    // Each of the ten is charged at least its bookkeeping: the 54 evicted and the replaced one are not charged at all.
+    expect(s.size().bytes).toBeGreaterThan(10 * 416);
+    expect(s.size().bytes).toBeLessThan(10 * (416 + 600));
   });
 
   it('charges a replayed alert for the output states it carries over', () => {

@@ -1,5 +1,6 @@
-// A memory-only backlog, packed. With the spool off, an alert queued deep in a backlog (a
-// destination down, src/dispatch/queue.ts) is held as its JSON, ~600 bytes for a Falco alert. Here
+// Alerts' JSON held in memory, packed. With the spool off, an alert queued deep in a backlog (a
+// destination down, src/dispatch/queue.ts) is held as its JSON, ~600 bytes for a Falco alert, and so
+// is each alert of the delivery trail (src/trail/memory-store.ts). Here
 // those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
 // repeat their rules, hosts and field names, so a block of 64 varied alerts comes to ~70 bytes each
 // (8×), for ~4 µs of CPU per alert to pack and ~2 µs to unpack on a 2-vCPU EPYC
@@ -30,17 +31,17 @@ export class PackedBlock {
   private static unpacked: { block: PackedBlock; text: Buffer; starts: number[] } | undefined;
   private readonly data: Uint8Array;
   /**
-   * The alerts' uuids, one per line, in a string of its own (~37 bytes per alert): a full queue sheds
-   * from its tail and the trail names each alert shed, which would otherwise unpack a block per few
-   * alerts shed.
+   * The alerts' uuids, one per line, in a string of its own (~37 bytes per alert), when asked for: a
+   * full queue sheds from its tail and the trail names each alert shed, which would otherwise unpack
+   * a block per few alerts shed. The trail's own records keep their uuid.
    */
-  private readonly uuids: string;
+  private readonly uuids: string | undefined;
 
   /** `json`: each without a newline (as JSON.stringify writes it). */
-  constructor(json: readonly string[]) {
+  constructor(json: readonly string[], keepUuids = true) {
     // Copied to a buffer of its own size: zlib's result is a slice of a 16 KiB chunk.
     this.data = new Uint8Array(deflateRawSync(json.join(SEPARATOR), { level: constants.Z_BEST_SPEED }));
-    this.uuids = json.map(leadingUuid).join(SEPARATOR);
+    this.uuids = keepUuids ? json.map(leadingUuid).join(SEPARATOR) : undefined;
   }
 
   /** Bytes held. */
@@ -48,8 +49,9 @@ export class PackedBlock {
     return this.data.byteLength;
   }
 
-  /** The uuid of the alert at `slot`, when its JSON starts with it. */
+  /** The uuid of the alert at `slot`, when its JSON starts with it and the block kept uuids. */
   uuid(slot: number): string | undefined {
+    if (this.uuids === undefined) return undefined;
     let start = 0;
     for (let i = 0; i < slot; i++) start = this.uuids.indexOf(SEPARATOR, start) + 1;
     const end = this.uuids.indexOf(SEPARATOR, start);
@@ -84,26 +86,39 @@ export function leadingUuid(json: string): string {
   return json.startsWith('{"uuid":"') ? json.slice(9, json.indexOf('"', 9)) : '';
 }
 
-/** What the packer needs of a queue entry. */
+/** What the packer needs of what holds an alert's JSON (a queue entry, a trail record). */
 export interface Packable {
-  /** The JSON the entry holds, or undefined when it holds anything else (its alert, a spool id). */
+  /** The JSON it holds, or undefined when it holds anything else (its alert, a spool id, a block). */
   heldJson(): string | undefined;
-  /** From now on the entry holds its JSON as `slot` of `block`. */
+  /** From now on it holds its JSON as `slot` of `block`. */
   pack(block: PackedBlock, slot: number): void;
 }
 
-/** Gathers the entries a queue makes compact and packs them a block at a time. */
+export interface PackerOptions {
+  /** JSONs per block (default PACK_ALERTS). */
+  perBlock?: number;
+  /** Whether a block keeps its alerts' uuids apart (default true; see PackedBlock). */
+  keepUuids?: boolean;
+  /** Called for each entry packed, with the JSON it held and its share of the block's bytes. */
+  packed?: (entry: Packable, json: string, share: number) => void;
+}
+
+/** Gathers JSONs held alone (a queue's compact entries, the trail's records) and packs them a block at a time. */
 export class Packer {
   private pending: { entry: Packable; json: string }[] = [];
   private chars = 0;
   private scheduled = false;
   private readonly perBlock: number;
+  private readonly keepUuids: boolean;
+  private readonly packed: PackerOptions['packed'];
 
-  constructor(perBlock = PACK_ALERTS) {
-    this.perBlock = perBlock;
+  constructor(options: PackerOptions = {}) {
+    this.perBlock = options.perBlock ?? PACK_ALERTS;
+    this.keepUuids = options.keepUuids ?? true;
+    this.packed = options.packed;
   }
 
-  /** An entry that has just let go of its parsed alert. */
+  /** An entry that holds its JSON alone now. */
   add(entry: Packable): void {
     const json = entry.heldJson();
     if (json === undefined || json.includes(SEPARATOR)) return;
@@ -133,8 +148,16 @@ export class Packer {
       const still = pending.slice(at, end).filter((p) => p.entry.heldJson() === p.json);
       at = end;
       if (still.length === 0) continue;
-      const block = new PackedBlock(still.map((p) => p.json));
-      still.forEach((p, slot) => p.entry.pack(block, slot));
+      const block = new PackedBlock(
+        still.map((p) => p.json),
+        this.keepUuids,
+      );
+      // Each JSON's share of the block, by its length.
+      const perChar = block.size / still.reduce((sum, p) => sum + p.json.length, 0);
+      still.forEach((p, slot) => {
+        p.entry.pack(block, slot);
+        this.packed?.(p.entry, p.json, Math.ceil(p.json.length * perChar));
+      });
     }
     this.pending = pending.slice(at);
   }
