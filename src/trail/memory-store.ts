@@ -3,13 +3,17 @@
 // and the few fields the list filters on, not the alert's objects: those die young once delivered.
 // Kept alive, each alert's objects were copied out of the young generation and marked again in the
 // old one: 1–3 µs per alert more (docs/console.md#cost-on-the-hot-path). A record outlives the
-// young generation, so it is kept small: an output's state is one object holding its first attempt,
-// later attempts go in one flat array, times are ms after the record's receivedAt and latencies
-// tenths of a ms (small integers V8 keeps inline; an epoch-ms time or a fraction is a 16-byte heap
-// number of its own), the `output` text is a view into the JSON, and records taking the same
-// outputs share one list of them. A Map of states, an object per attempt and epoch-ms times took
-// 3.2 KB per alert delivered to five outputs; now 1.6 KB, and the fan-out bench with the spool off
-// peaks ~50 MiB lower (docs/performance.md, round 16).
+// young generation, so it is kept small:
+// - its JSON is deflated with the JSONs of the records next to it, after the turn that added them
+//   (src/alert/packed.ts): ~70 bytes instead of ~600 for a Falco alert, and a read unpacks its block;
+// - its `output` text is a view into the JSON until then, a string of its own after;
+// - its output states are one flat array, the first attempt of each inline and later ones in one
+//   array per output; times are ms after the record's receivedAt and latencies tenths of a ms (small
+//   integers V8 keeps inline; an epoch-ms time or a fraction is a heap number of its own);
+// - records taking the same outputs share one list of them.
+// A 600-byte alert delivered to five outputs takes ~1.1 KB (bench/trail-memory.ts): 3.2 KB with a
+// Map of states, an object per attempt and epoch-ms times (before round 16), 1.7 KB with an object
+// per output state and its JSON as is (before round 22; docs/performance.md).
 import type { Alert } from '../alert/alert.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { Packer, type PackedBlock, type Packable } from '../alert/packed.ts';
@@ -32,7 +36,7 @@ import {
 // is packed in), charged against maxbytes; measured with `node --expose-gc bench/trail-memory.ts`
 // (memory used per record against these charges):
 /** The record, its fields and its key (the alert's `output` text is charged its length). */
-const RECORD_OVERHEAD = 416;
+const RECORD_OVERHEAD = 448;
 /** The array of output states, made with a record's first event. */
 const SLOTS_OVERHEAD = 36;
 /** One output's state in it, its first attempt included. */
@@ -113,8 +117,7 @@ class MemoryRecord implements Packable {
   }
 
   pack(block: PackedBlock, slot: number): void {
-    // A copy of the output text, which a view would keep the whole JSON alive for.
-    this.output = Buffer.from(this.output, 'utf8').toString('utf8');
+    this.output = detached(this.output);
     this.json = block;
     this.slot = slot;
   }
@@ -363,6 +366,15 @@ function outputIn(json: string, output: string): string | undefined {
     if (json.startsWith(output, start) && json.charCodeAt(start + output.length) === 0x22) return json.slice(start, start + output.length);
   }
   return undefined;
+}
+
+/**
+ * A copy of `text` that keeps no other string alive: a view into the JSON would keep all of it. The
+ * concatenation is flattened into a new string when sliced, and the slice is a view into that copy
+ * (exact, lone surrogates included, where a round trip through UTF-8 would replace them).
+ */
+function detached(text: string): string {
+  return (text + ' ').slice(0, -1);
 }
 
 /** Appends a state for `output`, queued since receivedAt with no attempt; returns where it starts. */

@@ -87,6 +87,15 @@ describe('memory trail store', () => {
     expect(s.list({ limit: 200, text: output.toUpperCase() }).alerts.map((x) => x.output)).toContain(output);
   });
 
+  it('keeps an output text exactly once its JSON is packed, a lone surrogate or non-ASCII text included', async () => {
+    const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a'], explain });
+    const texts = ['shell in \ud800 container', 'shell in Zürich ✓ container'];
+    for (let i = 0; i < PACK_ALERTS; i++) s.received(alert(`u${i}`, texts[i % 2]), i, '', ['a'], 0);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.list({ limit: 10, text: 'SHELL IN' }).alerts.slice(0, 2).map((x) => x.output)).toEqual([texts[1], texts[0]]);
+    expect(s.get('u0')?.alert.output).toBe(texts[0]);
+  });
+
   it('does not take off again the bytes of records evicted or replaced before their block was made', async () => {
     const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
     const alerts = Array.from({ length: PACK_ALERTS }, (_, i) => thawAlert(variedAlertJson(i)));
