@@ -7,9 +7,7 @@
 // - its JSON is deflated with the JSONs of the records next to it, after the turn that added them
 //   (src/alert/packed.ts): ~70 bytes instead of ~600 for a Falco alert, and a read unpacks its block;
 // - its `output` text is a view into the JSON until then, a string of its own after;
-// - its output states are one flat array, the first attempt of each inline and later ones in one
-//   array per output; times are ms after the record's receivedAt and latencies tenths of a ms (small
-//   integers V8 keeps inline; an epoch-ms time or a fraction is a heap number of its own);
+// - its output states are one flat array (output-slots.ts);
 // - records taking the same outputs share one list of them.
 // A 600-byte alert delivered to five outputs takes ~1.1 KB (bench/trail-memory.ts): 3.2 KB with a
 // Map of states, an object per attempt and epoch-ms times (before round 16), 1.7 KB with an object
@@ -18,6 +16,21 @@ import type { Alert } from '../alert/alert.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { Packer, type PackedBlock, type Packable } from '../alert/packed.ts';
 import { FifoMap } from '../fifo-map.ts';
+import {
+  addSlot,
+  ATTEMPT_OVERHEAD,
+  carriedOver,
+  findSlot,
+  makeSlots,
+  recordAttempt,
+  setState,
+  slotsBytes,
+  slotStates,
+  slotTrail,
+  SLOT_OVERHEAD,
+  SLOTS_OVERHEAD,
+  type OutputSlots,
+} from './output-slots.ts';
 import { emptyBuckets, MAX_ATTEMPTS_KEPT, type TrailStore } from './store.ts';
 import {
   namespaceOf,
@@ -32,45 +45,16 @@ import {
   type TrailSummary,
 } from './types.ts';
 
-// What a record costs the heap beyond the alert's JSON (its length, then its share of the block it
-// is packed in), charged against maxbytes; measured with `node --expose-gc bench/trail-memory.ts`
-// (memory used per record against these charges):
-/** The record, its fields and its key (the alert's `output` text is charged its length). */
+/**
+ * What a record costs the heap beyond its JSON (charged its length, then its share of the block it is
+ * packed in), its output text (charged its length) and its output states (output-slots.ts): the record,
+ * its fields and its key. Measured with `node --expose-gc bench/trail-memory.ts` (memory used per
+ * record against these charges).
+ */
 const RECORD_OVERHEAD = 448;
-/** The array of output states, made with a record's first event. */
-const SLOTS_OVERHEAD = 36;
-/** One output's state in it, its first attempt included. */
-const SLOT_OVERHEAD = 88;
-/** One attempt kept after the first (at most MAX_ATTEMPTS_KEPT per output). */
-const ATTEMPT_OVERHEAD = 104;
-
-/** Entries per attempt in a slot's `later` list: at (ms after receivedAt), latency (0.1 ms), outcome, detail, batch. */
-const ATTEMPT_FIELDS = 5;
 
 /** Sets of outputs taken whose list the records share (past it, a record has its own). */
 const MAX_TAKEN_LISTS = 1024;
-
-// One output's state for one record is SLOT_FIELDS entries of the record's `slots` array, at these
-// offsets: one flat array per record rather than an object per output, as a record outlives the
-// young generation and each object there is one more for every full GC to mark.
-/** The output's name. */
-const OUTPUT = 0;
-const STATE = 1;
-/** When the state was reached: ms after receivedAt. */
-const STATE_AFTER = 2;
-const REASON = 3;
-const ATTEMPT_COUNT = 4;
-// The first attempt, inline: most alerts have no other.
-const FIRST_AT = 5;
-const FIRST_LATENCY = 6;
-const FIRST_OUTCOME = 7;
-const FIRST_DETAIL = 8;
-const FIRST_BATCH = 9;
-/** The latest attempts after the first (MAX_ATTEMPTS_KEPT − 1 at most), ATTEMPT_FIELDS entries each, or undefined. */
-const LATER = 10;
-const SLOT_FIELDS = 11;
-
-type SlotValue = string | number | undefined | (number | string)[];
 
 /** One alert's trail. */
 class MemoryRecord implements Packable {
@@ -92,8 +76,8 @@ class MemoryRecord implements Packable {
   readonly namespace: string;
   /** The alert's output text: a view into `json` until it is packed (outputIn), else a string of its own. */
   output: string;
-  /** SLOT_FIELDS entries per output with a state, made on the first event; until then every output taken is "queued" since receivedAt. */
-  slots: SlotValue[] | undefined = undefined;
+  /** Its outputs' states, made on the first event; until then every output taken is "queued" since receivedAt. */
+  slots: OutputSlots | undefined = undefined;
 
   constructor(seq: number, alert: Alert, json: string, output: string, at: number, from: string, taken: readonly string[]) {
     this.seq = seq;
@@ -182,27 +166,12 @@ export class MemoryTrailStore implements TrailStore {
     const record = this.records.get(uuid);
     if (!record) return;
     const at = this.slot(record, output);
-    const slots = record.slots as SlotValue[];
+    const slots = record.slots as OutputSlots;
     const after = Math.round(attempt.at - record.receivedAt);
-    const latency = Math.round(attempt.latencyMs * 10);
-    const count = slots[at + ATTEMPT_COUNT] as number;
-    if (count === 0) {
-      slots[at + FIRST_AT] = after;
-      slots[at + FIRST_LATENCY] = latency;
-      slots[at + FIRST_OUTCOME] = attempt.outcome;
-      slots[at + FIRST_DETAIL] = attempt.detail;
-      slots[at + FIRST_BATCH] = attempt.batch;
-    } else {
-      let later = slots[at + LATER] as (number | string)[] | undefined;
-      if (!later) slots[at + LATER] = later = [after, latency, attempt.outcome, attempt.detail, attempt.batch];
-      else later.push(after, latency, attempt.outcome, attempt.detail, attempt.batch);
-      // Keep the first and the latest: drop the oldest of the later ones once there are too many.
-      if (later.length > (MAX_ATTEMPTS_KEPT - 1) * ATTEMPT_FIELDS) later.splice(0, ATTEMPT_FIELDS);
-    }
-    slots[at + ATTEMPT_COUNT] = count + 1;
+    const count = recordAttempt(slots, at, attempt, after);
     setState(slots, at, state, after, reason);
     // The first attempt is charged with its output's state.
-    if (count + 1 > 1 && count + 1 <= MAX_ATTEMPTS_KEPT) {
+    if (count > 1 && count <= MAX_ATTEMPTS_KEPT) {
       record.bytes += ATTEMPT_OVERHEAD;
       this.bytes += ATTEMPT_OVERHEAD;
     }
@@ -213,7 +182,7 @@ export class MemoryTrailStore implements TrailStore {
     const record = this.records.get(uuid);
     if (!record) return;
     const slot = this.slot(record, output);
-    setState(record.slots as SlotValue[], slot, state, Math.round(at - record.receivedAt), reason);
+    setState(record.slots as OutputSlots, slot, state, Math.round(at - record.receivedAt), reason);
     this.evict();
   }
 
@@ -293,20 +262,17 @@ export class MemoryTrailStore implements TrailStore {
     return list;
   }
 
-  /** Where the record's state for `output` starts in its slots. The first event makes one for each output that took the alert. */
+  /** Where the record's state for `output` is in its slots. The first event makes one for each output that took the alert. */
   private slot(record: MemoryRecord, output: string): number {
     let charge = 0;
-    let slots = record.slots;
-    if (!slots) {
-      // Sized exactly: an array grown by push keeps room to grow, and most records never do.
-      record.slots = slots = new Array<SlotValue>(record.taken.length * SLOT_FIELDS);
-      record.taken.forEach((name, i) => initSlot(slots as SlotValue[], i * SLOT_FIELDS, name));
+    if (!record.slots) {
+      record.slots = makeSlots(record.taken);
       charge += SLOTS_OVERHEAD + record.taken.length * SLOT_OVERHEAD;
     }
-    let at = find(slots, output);
+    let at = findSlot(record.slots, output);
     if (at < 0) {
       // An output that did not take it (noise control suppressed it there), or a replay's.
-      at = pushSlot(slots, output);
+      at = addSlot(record.slots, output);
       charge += SLOT_OVERHEAD;
     }
     record.bytes += charge;
@@ -318,30 +284,19 @@ export class MemoryTrailStore implements TrailStore {
     const states: Record<string, OutputState> = {};
     for (const output of this.outputs) if (!r.taken.includes(output)) states[output] = 'not_routed';
     for (const output of r.taken) states[output] = 'queued';
-    const slots = r.slots;
-    if (slots) for (let at = 0; at < slots.length; at += SLOT_FIELDS) states[slots[at + OUTPUT] as string] = slots[at + STATE] as OutputState;
+    if (r.slots) for (const [output, state] of slotStates(r.slots)) states[output] = state;
     return states;
   }
 
   private outputTrails(r: MemoryRecord, alert: Alert): OutputTrail[] {
     const slots = r.slots ?? [];
-    const names = new Set([...this.outputs, ...r.taken]);
-    for (let at = 0; at < slots.length; at += SLOT_FIELDS) names.add(slots[at + OUTPUT] as string);
+    const names = new Set([...this.outputs, ...r.taken, ...slotStates(slots).map(([output]) => output)]);
     return [...names].map((output) => {
-      const at = find(slots, output);
+      const at = findSlot(slots, output);
       const routed = r.taken.includes(output);
       if (!routed && at < 0) return { output, routed, reason: this.explain(alert, output), state: 'not_routed', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
       if (at < 0) return { output, routed, state: 'queued', stateAt: r.receivedAt, attemptCount: 0, attempts: [] };
-      const reason = slots[at + REASON] as string | undefined;
-      return {
-        output,
-        routed,
-        ...(reason !== undefined ? { reason } : {}),
-        state: slots[at + STATE] as OutputState,
-        stateAt: r.receivedAt + (slots[at + STATE_AFTER] as number),
-        attemptCount: slots[at + ATTEMPT_COUNT] as number,
-        attempts: attemptsOf(slots, at, r.receivedAt),
-      };
+      return { output, routed, ...slotTrail(slots, at, r.receivedAt) };
     });
   }
 
@@ -375,88 +330,6 @@ function outputIn(json: string, output: string): string | undefined {
  */
 function detached(text: string): string {
   return (text + ' ').slice(0, -1);
-}
-
-/** Appends a state for `output`, queued since receivedAt with no attempt; returns where it starts. */
-function pushSlot(slots: SlotValue[], output: string): number {
-  const at = slots.length;
-  initSlot(slots, at, output);
-  return at;
-}
-
-/** Writes a state for `output` at `at`: queued since receivedAt, no attempt. */
-function initSlot(slots: SlotValue[], at: number, output: string): void {
-  slots[at + OUTPUT] = output;
-  slots[at + STATE] = 'queued';
-  slots[at + STATE_AFTER] = 0;
-  slots[at + REASON] = undefined;
-  slots[at + ATTEMPT_COUNT] = 0;
-  slots[at + FIRST_AT] = 0;
-  slots[at + FIRST_LATENCY] = 0;
-  slots[at + FIRST_OUTCOME] = 'ok';
-  slots[at + FIRST_DETAIL] = '';
-  slots[at + FIRST_BATCH] = 0;
-  slots[at + LATER] = undefined;
-}
-
-/** Where the state for `output` starts in `slots`, or -1. */
-function find(slots: readonly SlotValue[], output: string): number {
-  for (let at = 0; at < slots.length; at += SLOT_FIELDS) if (slots[at + OUTPUT] === output) return at;
-  return -1;
-}
-
-function setState(slots: SlotValue[], at: number, state: OutputState, after: number, reason: string | undefined): void {
-  slots[at + STATE] = state;
-  slots[at + STATE_AFTER] = after;
-  slots[at + REASON] = reason;
-}
-
-/** The attempts kept of the state at `at`, as the console shows them. */
-function attemptsOf(slots: readonly SlotValue[], at: number, receivedAt: number): Attempt[] {
-  if (slots[at + ATTEMPT_COUNT] === 0) return [];
-  const attempts: Attempt[] = [
-    {
-      at: receivedAt + (slots[at + FIRST_AT] as number),
-      latencyMs: (slots[at + FIRST_LATENCY] as number) / 10,
-      outcome: slots[at + FIRST_OUTCOME] as Attempt['outcome'],
-      detail: slots[at + FIRST_DETAIL] as string,
-      batch: slots[at + FIRST_BATCH] as number,
-    },
-  ];
-  const a = (slots[at + LATER] as (number | string)[] | undefined) ?? [];
-  for (let i = 0; i < a.length; i += ATTEMPT_FIELDS) {
-    attempts.push({ at: receivedAt + (a[i] as number), latencyMs: (a[i + 1] as number) / 10, outcome: a[i + 2] as Attempt['outcome'], detail: a[i + 3] as string, batch: a[i + 4] as number });
-  }
-  return attempts;
-}
-
-/**
- * A replay's record keeps the states of the outputs it was not queued on again (their attempts
- * included), with their times moved to stay relative to the new receivedAt (`shift` ms).
- */
-function carriedOver(slots: readonly SlotValue[], taken: readonly string[], shift: number): SlotValue[] {
-  const kept: SlotValue[] = [];
-  for (let at = 0; at < slots.length; at += SLOT_FIELDS) {
-    if (taken.includes(slots[at + OUTPUT] as string)) continue;
-    const slot = slots.slice(at, at + SLOT_FIELDS);
-    slot[STATE_AFTER] = (slot[STATE_AFTER] as number) + shift;
-    slot[FIRST_AT] = (slot[FIRST_AT] as number) + shift;
-    const later = slot[LATER] as (number | string)[] | undefined;
-    if (later) {
-      const moved = [...later];
-      for (let i = 0; i < moved.length; i += ATTEMPT_FIELDS) moved[i] = (moved[i] as number) + shift;
-      slot[LATER] = moved;
-    }
-    kept.push(...slot);
-  }
-  return kept;
-}
-
-/** What a record's output states are charged: the list, each state (its first attempt included), each later attempt kept. */
-function slotsBytes(slots: readonly SlotValue[]): number {
-  let bytes = SLOTS_OVERHEAD;
-  for (let at = 0; at < slots.length; at += SLOT_FIELDS) bytes += SLOT_OVERHEAD + (((slots[at + LATER] as unknown[] | undefined)?.length ?? 0) / ATTEMPT_FIELDS) * ATTEMPT_OVERHEAD;
-  return bytes;
 }
 
 function summary(r: MemoryRecord, states: Record<string, OutputState>): TrailSummary {
