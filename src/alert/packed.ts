@@ -148,10 +148,7 @@ export class Packer {
       const still = pending.slice(at, end).filter((p) => p.entry.heldJson() === p.json);
       at = end;
       if (still.length === 0) continue;
-      const block = new PackedBlock(
-        still.map((p) => p.json),
-        this.keepUuids,
-      );
+      const block = new PackedBlock(still.map((p) => p.json), this.keepUuids);
       // Each JSON's share of the block, by its length.
       const perChar = block.size / still.reduce((sum, p) => sum + p.json.length, 0);
       still.forEach((p, slot) => {

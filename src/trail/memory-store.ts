@@ -6,7 +6,8 @@
 // young generation, so it is kept small:
 // - its JSON is deflated with the JSONs of the records next to it, after the turn that added them
 //   (src/alert/packed.ts): ~70 bytes instead of ~600 for a Falco alert, and a read unpacks its block;
-// - its `output` text is a view into the JSON until then, a string of its own after;
+// - its `output` text, which the text filter reads, is kept apart: from then on, a copy of its own
+//   (the alert's string could be a view into a larger one);
 // - its output states are one flat array (output-slots.ts);
 // - records taking the same outputs share one list of them.
 // A 600-byte alert delivered to five outputs takes ~1.1 KB (bench/trail-memory.ts): 3.2 KB with a
@@ -74,12 +75,12 @@ class MemoryRecord implements Packable {
   readonly source: string;
   readonly hostname: string;
   readonly namespace: string;
-  /** The alert's output text: a view into `json` until it is packed (outputIn), else a string of its own. */
+  /** The alert's output text (the text filter reads it): the alert's until the JSON is packed, then a copy. */
   output: string;
   /** Its outputs' states, made on the first event; until then every output taken is "queued" since receivedAt. */
   slots: OutputSlots | undefined = undefined;
 
-  constructor(seq: number, alert: Alert, json: string, output: string, at: number, from: string, taken: readonly string[]) {
+  constructor(seq: number, alert: Alert, json: string, at: number, from: string, taken: readonly string[]) {
     this.seq = seq;
     this.uuid = alert.uuid;
     this.json = json;
@@ -91,9 +92,8 @@ class MemoryRecord implements Packable {
     this.source = alert.source;
     this.hostname = alert.hostname ?? '';
     this.namespace = namespaceOf(alert);
-    this.output = output;
-    // The output text is charged its length from the start: a view is made a copy when the JSON is packed.
-    this.bytes = json.length + output.length + RECORD_OVERHEAD;
+    this.output = alert.output;
+    this.bytes = json.length + this.output.length + RECORD_OVERHEAD;
   }
 
   heldJson(): string | undefined {
@@ -145,7 +145,7 @@ export class MemoryTrailStore implements TrailStore {
     // The same uuid again (a replay, a Falco retry): one trail, moved to the front (set below), routes refreshed.
     if (old) this.bytes -= old.bytes;
     const json = serializeAlert(alert);
-    const record = new MemoryRecord(++this.seq, alert, json, outputIn(json, alert.output) ?? alert.output, at, from, this.shared(taken));
+    const record = new MemoryRecord(++this.seq, alert, json, at, from, this.shared(taken));
     if (old?.slots) {
       const kept = carriedOver(old.slots, taken, old.receivedAt - at);
       record.slots = kept;
@@ -309,24 +309,10 @@ export class MemoryTrailStore implements TrailStore {
   }
 }
 
-const OUTPUT_KEY = '"output":"';
-
 /**
- * The alert's `output` text as a slice of its JSON, when the JSON holds it as is (no character
- * escaped): V8 keeps that as a 32-byte view into the JSON rather than a copy.
- */
-function outputIn(json: string, output: string): string | undefined {
-  for (let i = json.indexOf(OUTPUT_KEY); i !== -1; i = json.indexOf(OUTPUT_KEY, i + 1)) {
-    const start = i + OUTPUT_KEY.length;
-    if (json.startsWith(output, start) && json.charCodeAt(start + output.length) === 0x22) return json.slice(start, start + output.length);
-  }
-  return undefined;
-}
-
-/**
- * A copy of `text` that keeps no other string alive: a view into the JSON would keep all of it. The
- * concatenation is flattened into a new string when sliced, and the slice is a view into that copy
- * (exact, lone surrogates included, where a round trip through UTF-8 would replace them).
+ * A copy of `text` that keeps no other string alive, as a view into one (a slice) would keep all of
+ * it. The concatenation is flattened into a new string when sliced, and the slice is a view into that
+ * copy (exact, lone surrogates included, where a round trip through UTF-8 would replace them).
  */
 function detached(text: string): string {
   return (text + ' ').slice(0, -1);

@@ -51,10 +51,10 @@ describe('memory trail store', () => {
     expect(s.get('u10')?.outputs.map((o) => o.state)).toEqual(['delivered', 'delivered']);
   });
 
-  it('finds an output text the JSON holds as it is or escaped, and charges both their length', () => {
+  it('finds an output text whatever its JSON escapes, and charges it its length', () => {
     const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
     const plain = `shell in ${'x'.repeat(990)}`;
-    const quoted = `shell in "${'x'.repeat(988)}"`; // escaped in the JSON: kept as a copy
+    const quoted = `shell in "${'x'.repeat(988)}"`; // escaped in the JSON
     s.received(alert('plain', plain), 1, '', ['a'], 100);
     const one = s.size().bytes;
     s.received(alert('quote', quoted), 2, '', ['a'], 100);
