@@ -13,7 +13,7 @@ import { parseJson } from '../src/alert/json.ts';
 import { serializeAlert } from '../src/alert/serialize.ts';
 import { PACK_ALERTS } from '../src/alert/packed.ts';
 import { AlertQueue, QueueEntry } from '../src/dispatch/queue.ts';
-import { variedAlertJson } from '../test/support/alerts.ts';
+import { afterPacking, variedAlertJson } from '../test/support/alerts.ts';
 import { settledMemory } from './heap.ts';
 import { stealShare, machineCpu } from './proc.ts';
 
@@ -34,8 +34,8 @@ async function measure(packAlerts: number): Promise<{ bytes: number; pushMicros:
   for (const alert of alerts) serializeAlert(alert);
   let cpu = cpuMicros();
   alerts.forEach((alert, seq) => queue.push(new QueueEntry(alert, { bytes: 600, seq, receivedAt: seq })));
-  // Full blocks are packed after the turn's I/O (setImmediate): that is part of the push's cost.
-  await new Promise((resolve) => setImmediate(resolve));
+  // Full blocks are packed after the turn's I/O: that is part of the push's cost.
+  await afterPacking();
   const pushMicros = cpuMicros() - cpu;
   // What the queue holds, the first HOT_DEPTH alerts parsed, the rest compact.
   alerts.length = 0;

@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { thawAlert } from '../src/alert/serialize.ts';
 import { MemoryTrailStore } from '../src/trail/memory-store.ts';
-import { variedAlertJson } from '../test/support/alerts.ts';
+import { afterPacking, variedAlertJson } from '../test/support/alerts.ts';
 import { settledMemory } from './heap.ts';
 
 const { values } = parseArgs({ options: { alerts: { type: 'string', default: '20000' } } });
@@ -27,7 +27,7 @@ async function measure(outputs: string[], attempts: number): Promise<{ heap: num
     }
   }
   // The store packs its records' JSON after the turn that added them.
-  await new Promise((resolve) => setImmediate(resolve));
+  await afterPacking();
   const heap = ((await settledMemory()) - before) / ALERTS;
   const counted = store.size().bytes / ALERTS;
   return { heap, counted };

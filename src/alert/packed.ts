@@ -94,32 +94,32 @@ export interface Packable {
   pack(block: PackedBlock, slot: number): void;
 }
 
-export interface PackerOptions {
+export interface PackerOptions<T extends Packable> {
   /** JSONs per block (default PACK_ALERTS). */
   perBlock?: number;
   /** Whether a block keeps its alerts' uuids apart (default true; see PackedBlock). */
   keepUuids?: boolean;
   /** Called for each entry packed, with the JSON it held and its share of the block's bytes. */
-  packed?: (entry: Packable, json: string, share: number) => void;
+  packed?: (entry: T, json: string, share: number) => void;
 }
 
 /** Gathers JSONs held alone (a queue's compact entries, the trail's records) and packs them a block at a time. */
-export class Packer {
-  private pending: { entry: Packable; json: string }[] = [];
+export class Packer<T extends Packable = Packable> {
+  private pending: { entry: T; json: string }[] = [];
   private chars = 0;
   private scheduled = false;
   private readonly perBlock: number;
   private readonly keepUuids: boolean;
-  private readonly packed: PackerOptions['packed'];
+  private readonly packed: PackerOptions<T>['packed'];
 
-  constructor(options: PackerOptions = {}) {
+  constructor(options: PackerOptions<T> = {}) {
     this.perBlock = options.perBlock ?? PACK_ALERTS;
     this.keepUuids = options.keepUuids ?? true;
     this.packed = options.packed;
   }
 
   /** An entry that holds its JSON alone now. */
-  add(entry: Packable): void {
+  add(entry: T): void {
     const json = entry.heldJson();
     if (json === undefined || json.includes(SEPARATOR)) return;
     this.pending.push({ entry, json });

@@ -123,13 +123,13 @@ export class MemoryTrailStore implements TrailStore {
   /** One list per set of outputs taken, shared by the records (a few sets: routing repeats itself). */
   private readonly takenLists = new Map<string, readonly string[]>();
   /** Packs the records' JSON in blocks after the turn that added them: each record is then charged its share of its block. */
-  private readonly packer = new Packer({
+  private readonly packer = new Packer<MemoryRecord>({
     keepUuids: false,
     packed: (record, json, share) => {
       const change = share - json.length;
-      (record as MemoryRecord).bytes += change;
+      record.bytes += change;
       // An evicted record or one replaced since is no longer counted.
-      if (this.records.get((record as MemoryRecord).uuid) === record) this.bytes += change;
+      if (this.records.get(record.uuid) === record) this.bytes += change;
     },
   });
 

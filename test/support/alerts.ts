@@ -54,6 +54,9 @@ export function variedAlertJson(i: number): string {
     .replace('"hostname":"node-1"', `"hostname":"node-${i % 40}"`);
 }
 
+/** Resolves once the turn's I/O is done: by then a Packer (src/alert/packed.ts) has made every full block. */
+export const afterPacking = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** A fixture file of alerts (one object or an array) as the frozen Alerts outputs receive. */
 export function fixtureAlerts(path: string): Alert[] {
   const value = parseJson(fixtureText(path)) as AlertInput | AlertInput[];

@@ -5,7 +5,7 @@ import { parseJson } from '../../../src/alert/json.ts';
 import type { Priority } from '../../../src/alert/priority.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
 import { PACK_ALERTS, PackedBlock } from '../../../src/alert/packed.ts';
-import { distinctAlert, falcoAlertJson } from '../../support/alerts.ts';
+import { afterPacking, distinctAlert, falcoAlertJson } from '../../support/alerts.ts';
 
 let seq = 0;
 function entry(priority: Priority, bytes = 10): QueueEntry {
@@ -157,9 +157,6 @@ describe('AlertQueue compact backlog', () => {
 });
 
 describe('AlertQueue packed backlog (no spool)', () => {
-  /** A full block is packed after the I/O of the turn that filled it (setImmediate). */
-  const sealed = () => new Promise<void>((resolve) => setImmediate(resolve));
-
   it('packs compact entries a block at a time and gives back each alert exactly, its JSON unchanged', async () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 1, undefined, 4);
     const priorities: Priority[] = ['Notice', 'Critical', 'Debug', 'Warning'];
@@ -172,7 +169,7 @@ describe('AlertQueue packed backlog (no spool)', () => {
     items.forEach((e) => q.push(e));
     // Until its block is made, after this turn, an entry keeps its JSON.
     expect(items.map((e) => [e.isCompact, e.isPacked])).toEqual(items.map((_, i) => [i > 0, false]));
-    await sealed();
+    await afterPacking();
     // The first stays parsed (hotDepth 1); the next eight fill two blocks; the last three wait for a third.
     expect(items.map((e) => e.isPacked)).toEqual([false, true, true, true, true, true, true, true, true, false, false, false]);
     expect(items.map((e) => e.uuid())).toEqual(originals.map((a) => a.uuid));
@@ -192,7 +189,7 @@ describe('AlertQueue packed backlog (no spool)', () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 1_000_000 }, 0, undefined, 3);
     const items = Array.from({ length: 9 }, (_, i) => falcoEntry(i));
     items.forEach((e) => q.push(e));
-    await sealed();
+    await afterPacking();
     expect(items.every((e) => e.isPacked)).toBe(true);
     for (const i of [8, 0, 4, 1, 7, 3]) expect(items[i]?.load().uuid).toBe(`alert-${i}`);
   });
@@ -202,7 +199,7 @@ describe('AlertQueue packed backlog (no spool)', () => {
     const debug = [falcoEntry(0, 'Debug'), falcoEntry(1, 'Debug')];
     const critical = [falcoEntry(2, 'Critical'), falcoEntry(3, 'Critical')];
     [...debug, ...critical].forEach((e) => q.push(e));
-    await sealed();
+    await afterPacking();
     expect([...debug, ...critical].every((e) => e.isPacked)).toBe(true);
     const shed = q.push(falcoEntry(4, 'Critical'));
     expect(shed).toEqual([debug[1]]);
@@ -215,10 +212,10 @@ describe('AlertQueue packed backlog (no spool)', () => {
     const q = new AlertQueue({ maxalerts: 2, maxbytes: 1_000_000 }, 0, undefined, 2);
     const kept = [falcoEntry(0), falcoEntry(1)];
     kept.forEach((e) => q.push(e));
-    await sealed();
+    await afterPacking();
     const shed = [falcoEntry(2), falcoEntry(3)];
     expect(shed.map((e) => q.push(e))).toEqual([[shed[0]], [shed[1]]]);
-    await sealed();
+    await afterPacking();
     expect([...kept, ...shed].map((e) => e.isPacked)).toEqual([true, true, false, false]);
     expect(shed.map((e) => e.uuid())).toEqual(['alert-2', 'alert-3']);
   });
@@ -237,7 +234,7 @@ describe('AlertQueue packed backlog (no spool)', () => {
     const [second] = q.take(1, Infinity);
     expect(second).toBe(items[1]);
     const secondAlert = second?.load();
-    await sealed();
+    await afterPacking();
     expect(items.map((e) => e.isPacked)).toEqual([false, false, true, true, true, true]);
     expect(first?.load()).toBe(firstAlert);
     expect(second?.load()).toBe(secondAlert);
@@ -252,7 +249,7 @@ describe('AlertQueue packed backlog (no spool)', () => {
     };
     const items = [big(0), big(1), big(2), big(3)];
     items.forEach((e) => q.push(e));
-    await sealed();
+    await afterPacking();
     // The third crosses 64 KiB: the first three make a block, the fourth waits for the next.
     expect(items.map((e) => e.isPacked)).toEqual([true, true, true, false]);
     expect(q.take(10, Infinity).map((e) => e.load().output_fields['proc.cmdline']?.toString().length)).toEqual([30_006, 30_006, 30_006, 30_006]);
@@ -264,7 +261,7 @@ describe('AlertQueue packed backlog (no spool)', () => {
     const multiline = new QueueEntry(thawAlert(pretty), { bytes: 1, seq: seq++, receivedAt: seq });
     const items = [multiline, falcoEntry(1), falcoEntry(2)];
     items.forEach((e) => q.push(e));
-    await sealed();
+    await afterPacking();
     expect(items.map((e) => [e.isCompact, e.isPacked])).toEqual([[true, false], [true, true], [true, true]]);
     expect(serializeAlert(multiline.load())).toBe(pretty);
   });

@@ -16,7 +16,7 @@ import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
 import { namespaceOf, type TrailQuery } from '../../../src/trail/types.ts';
 import { TRAIL_SCHEMA_SQL } from '../../../src/trail/sqlite-schema.ts';
-import { falcoAlertJson, variedAlertJson } from '../../support/alerts.ts';
+import { afterPacking, falcoAlertJson, variedAlertJson } from '../../support/alerts.ts';
 import { PACK_ALERTS } from '../../../src/alert/packed.ts';
 
 const explain = (a: Alert, output: string) => `${output} does not take ${a.priority}`;
@@ -72,7 +72,7 @@ describe('memory trail store', () => {
     const alerts = jsons.map((json) => thawAlert(json));
     for (const [i, a] of alerts.entries()) s.received(a, i, '', ['a'], 0);
     const unpacked = s.size().bytes;
-    await new Promise((resolve) => setImmediate(resolve));
+    await afterPacking();
     // Two full blocks of PACK_ALERTS are packed; the last 22 records wait for more.
     const saved = unpacked - s.size().bytes;
     const packed = jsons.slice(0, 2 * PACK_ALERTS).reduce((sum, json) => sum + json.length, 0);
@@ -91,7 +91,7 @@ describe('memory trail store', () => {
     const s = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a'], explain });
     const texts = ['shell in \ud800 container', 'shell in Zürich ✓ container'];
     for (let i = 0; i < PACK_ALERTS; i++) s.received(alert(`u${i}`, texts[i % 2]), i, '', ['a'], 0);
-    await new Promise((resolve) => setImmediate(resolve));
+    await afterPacking();
     expect(s.list({ limit: 10, text: 'SHELL IN' }).alerts.slice(0, 2).map((x) => x.output)).toEqual([texts[1], texts[0]]);
     expect(s.get('u0')?.alert.output).toBe(texts[0]);
   });
@@ -102,7 +102,7 @@ describe('memory trail store', () => {
     for (const [i, a] of alerts.entries()) s.received(a, i, '', ['a'], 0);
     // A replay of a kept alert: its first record goes, its new one takes its place.
     s.received(alerts[60] as Alert, 100, '', ['a'], 0);
-    await new Promise((resolve) => setImmediate(resolve));
+    await afterPacking();
     expect(s.size().alerts).toBe(10);
     // Each of the ten is charged its record's bookkeeping (~450 bytes) and more: the 54 evicted and
     // the replaced one are charged nothing, so their packing takes nothing off.
