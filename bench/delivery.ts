@@ -16,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
-import { busyCores, machineCpu, procStats, stealShare } from './proc.ts';
+import { busyCores, machineCpu, mainThreadRunQueueSeconds, procStats, stealShare, threadTicks } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { wrk, type WrkResult } from './wrk.ts';
 import { f } from './format.ts';
@@ -89,9 +89,19 @@ export interface BurstResult {
   p50: number;
   p99: number;
   inDaemonP50: number;
+  /** p50 of the spool's commits on its writer (peregrine_spool_commit_seconds), ms: the part of a reply's wait that is SQLite's. */
+  commitP50: number;
   rssMiB: number;
   /** Daemon CPU time over wrk's wall time: cores in use. */
   coresUsed: number;
+  /** Of those, the main thread's (the event loop): near 1, it is what limits; well below, something it waits for does. */
+  mainCores: number;
+  /**
+   * The share of wrk's run the main thread was ready but waited for a CPU (preempted by the daemon's
+   * other threads, wrk, the receiver). mainCores + this near 1: it wanted a CPU all along; well below
+   * 1: it slept, waiting for I/O (the spool's answers, the sockets).
+   */
+  mainRunQueue: number;
   /** vCPUs busy on the whole machine while wrk ran: the daemon, wrk, the receiver and anything else. */
   machineCoresBusy: number;
   steal: number;
@@ -110,6 +120,8 @@ export async function burst(label: string, options: { seconds: number; connectio
   try {
     const pid = daemon.child.pid as number;
     const before = procStats(pid);
+    const threadsBefore = threadTicks(pid);
+    const queuedBefore = mainThreadRunQueueSeconds(pid);
     const machineBefore = machineCpu();
     const sinkBefore = (await sink.count()).alerts;
     const measured = await wrk(`http://127.0.0.1:${daemon.port}/`, { connections: options.connections, seconds: options.seconds, bodies: SINGLE_BODIES, ...(options.loadCpus ? { cpus: options.loadCpus } : {}) });
@@ -118,6 +130,8 @@ export async function burst(label: string, options: { seconds: number; connectio
     const steal = stealShare(machineBefore, machineAfter);
     const load = loadavg()[0] as number;
     const after = procStats(pid);
+    const threadsAfter = threadTicks(pid);
+    const queuedAfter = mainThreadRunQueueSeconds(pid);
     if (measured.errors) throw new Error(`${measured.errors} requests were not answered 2xx`);
     const drainStart = performance.now();
     let drainSeconds = NaN;
@@ -138,8 +152,11 @@ export async function burst(label: string, options: { seconds: number; connectio
       p50: measured.p50,
       p99: measured.p99,
       inDaemonP50: 1000 * histogramQuantile(metricsText, 'peregrine_ingest_duration_seconds', 0.5),
+      commitP50: 1000 * histogramQuantile(metricsText, 'peregrine_spool_commit_seconds', 0.5),
       rssMiB: procStats(pid).rssPeakKiB / 1024,
       coresUsed: (after.cpuTicks - before.cpuTicks) / 100 / measured.seconds,
+      mainCores: (threadsAfter.main - threadsBefore.main) / 100 / measured.seconds,
+      mainRunQueue: (queuedAfter - queuedBefore) / measured.seconds,
       machineCoresBusy: busyCores(machineBefore, machineAfter, measured.seconds),
       steal,
       load,
@@ -152,11 +169,11 @@ export async function burst(label: string, options: { seconds: number; connectio
 
 export function printBursts(title: string, results: BurstResult[]): void {
   console.log(`\n${title}\n`);
-  console.log('| run | accepted/s | delivered/s during load | delivered / accepted | drain after load s | shed | p50 ms | p99 ms | in daemon p50 ms | peak RSS MiB | daemon cores used | machine cores busy | steal % | load avg |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| run | accepted/s | delivered/s during load | delivered / accepted | drain after load s | shed | p50 ms | p99 ms | in daemon p50 ms | spool commit p50 ms | peak RSS MiB | daemon cores used | main thread cores | main thread waiting for a CPU | machine cores busy | steal % | load avg |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.label} | ${f(r.acceptedPerSecond)} | ${f(r.deliveredPerSecond)} | ${f((100 * r.deliveredPerSecond) / r.acceptedPerSecond)} % | ${f(r.drainSeconds, 1)} | ${f(r.shed)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.inDaemonP50, 2)} | ${f(r.rssMiB)} | ${f(r.coresUsed, 2)} | ${f(r.machineCoresBusy, 2)} | ${f(100 * r.steal, 1)} | ${f(r.load, 1)} |`,
+      `| ${r.label} | ${f(r.acceptedPerSecond)} | ${f(r.deliveredPerSecond)} | ${f((100 * r.deliveredPerSecond) / r.acceptedPerSecond)} % | ${f(r.drainSeconds, 1)} | ${f(r.shed)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.inDaemonP50, 2)} | ${f(r.commitP50, 2)} | ${f(r.rssMiB)} | ${f(r.coresUsed, 2)} | ${f(r.mainCores, 2)} | ${f(r.mainRunQueue, 2)} | ${f(r.machineCoresBusy, 2)} | ${f(100 * r.steal, 1)} | ${f(r.load, 1)} |`,
     );
   }
 }
@@ -223,6 +240,9 @@ export async function coresScenario(seconds: number, pairs: number): Promise<voi
     // The 1-CPU run kept `machineCoresBusy` vCPUs busy at its rate: the daemon's CPU per alert plus
     // wrk's and the receiver's. On 2 vCPUs no split of the daemon's work, however perfect and free,
     // gets past 2 / machineCoresBusy times that rate (docs/performance.md, round 17).
+    // A main thread well below one core in the 2-CPU run was not what limited it: the run waited on
+    // something else (the spool's commits, the load generator, the other vCPU's share).
+    console.log(`${build}: main thread cores per pair, 1 CPU / 2 CPUs: ${ones.map((r, i) => `${f(r.mainCores, 2)} / ${f((twos[i] as BurstResult).mainCores, 2)}`).join(', ')}`);
     console.log(`${build}: the most 2 vCPUs allow per pair (2 / machine cores busy in the 1-CPU run): ${ones.map((r) => f(2 / r.machineCoresBusy, 2)).join(', ')}`);
   }
 }

@@ -1,6 +1,6 @@
 // What the kernel says about a process: peak RSS and CPU time used so far; and about the machine:
 // how much CPU time the hypervisor took from it (Linux /proc).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Ticks are 1/100 s (USER_HZ); cpuTicks is user + system time. */
 export function procStats(pid: number): { rssKiB: number; rssPeakKiB: number; cpuTicks: number } {
@@ -9,6 +9,48 @@ export function procStats(pid: number): { rssKiB: number; rssPeakKiB: number; cp
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return { rssKiB: rss, rssPeakKiB: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+}
+
+/**
+ * The daemon's threads, by what they do: the main thread (the event loop that answers Falco and runs
+ * the outputs), the spool's and the trail's SQLite writers, V8's helper threads (concurrent marking,
+ * parallel scavenges, background compiles) and the rest (libuv's pool, the inspector).
+ */
+export const THREAD_GROUPS = ['main', 'V8 helpers', 'spool writer', 'trail writer', 'other'] as const;
+export type ThreadGroup = (typeof THREAD_GROUPS)[number];
+
+const GROUP_OF_NAME: Record<string, ThreadGroup> = { V8Worker: 'V8 helpers', 'spool-writer': 'spool writer', 'trail-writer': 'trail writer' };
+
+/** CPU ticks (1/100 s, user + system) so far of each group of a process's threads; a thread that ended is no longer counted. */
+export function threadTicks(pid: number): Record<ThreadGroup, number> {
+  const ticks = Object.fromEntries(THREAD_GROUPS.map((g) => [g, 0])) as Record<ThreadGroup, number>;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const group = tid === String(pid) ? 'main' : (GROUP_OF_NAME[readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()] ?? 'other');
+      ticks[group] += Number(stat[11]) + Number(stat[12]);
+    } catch {
+      // the thread ended in between
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Seconds so far that a process's main thread was ready to run but waited for a CPU (the second field
+ * of /proc/PID/task/PID/schedstat, ns; 0 where the kernel keeps no schedstats).
+ */
+export function mainThreadRunQueueSeconds(pid: number): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9 || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** What each group of threads used between two readings, per 1,000 alerts (ms), as "main 165, V8 helpers 65, …". */
+export function perThreadText(before: Record<ThreadGroup, number>, after: Record<ThreadGroup, number>, alerts: number): string {
+  return THREAD_GROUPS.map((g) => `${g} ${Math.round(((after[g] - before[g]) * 10) / (alerts / 1000))}`).join(', ');
 }
 
 export interface MachineCpu {

@@ -38,7 +38,7 @@ import { outputs } from '../outputs/index.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
-import { machineCpu, procStats, stealShare } from './proc.ts';
+import { machineCpu, perThreadText, procStats, stealShare, threadTicks } from './proc.ts';
 import { histogramQuantile } from './quantile.ts';
 import { assertWrk, wrk } from './wrk.ts';
 import { coresScenario, defaultScenario } from './delivery.ts';
@@ -69,6 +69,8 @@ interface Result {
   server?: { p50: number; p99: number };
   rssMiB: number;
   cpuMsPer1000: number;
+  /** The same CPU by thread (bench/proc.ts, THREAD_GROUPS): which thread the cost is on. */
+  perThread?: string;
   /** The share of the machine's CPU time the hypervisor took while wrk ran (0..1). */
   steal: number;
   delivered?: Record<string, number>;
@@ -204,6 +206,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
   const pid = daemon.pid as number;
   try {
     const before = procStats(pid);
+    const threadsBefore = threadTicks(pid);
     const [connections, perRequest] = scenario === 'falco' ? [1, 1] : scenario === 'batched' ? [8, 100] : [50, 1];
     const depth = fan ? sampleQueueDepth(port, pid) : undefined;
     const machineBefore = machineCpu();
@@ -253,6 +256,7 @@ async function run(scenario: string, spool: string): Promise<Result> {
     const ticksPerSecond = 100;
     result.rssMiB = after.rssPeakKiB / 1024;
     result.cpuMsPer1000 = (((after.cpuTicks - before.cpuTicks) / ticksPerSecond) * 1000) / (result.alerts / 1000);
+    result.perThread = perThreadText(threadsBefore, threadTicks(pid), result.alerts);
     return result;
   } finally {
     // SIGTERM first, so that a --cpu-prof in BENCH_NODE_FLAGS is written; a drain that waits on a
@@ -313,6 +317,8 @@ function printTable(): void {
     const perOutput = parts.join(', ');
     console.log(`| ${r.scenario} | ${r.spool} | ${f(r.alerts / r.seconds)} | ${f(r.p50, 2)} | ${f(r.p99, 2)} | ${f(r.p999, 2)} | ${f(r.server?.p50 ?? NaN, 2)} / ${f(r.server?.p99 ?? NaN, 2)} | ${f(r.rssMiB)} | ${f(r.cpuMsPer1000)} | ${f(100 * r.steal, 1)} | ${perOutput} |`);
   }
+  console.log('\nCPU ms per 1,000 alerts by thread (load and drain):\n');
+  for (const r of results) if (r.perThread) console.log(`${r.scenario}, spool ${r.spool}: ${r.perThread}`);
   const depths = results.filter((r) => r.depth && Object.keys(r.depth).length);
   if (depths.length) {
     console.log('\nQueue depth (alerts) per output, and the daemon\'s memory, sampled each second of the load:\n');

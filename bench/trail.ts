@@ -19,7 +19,7 @@
 //                                                parsed fresh as ingest does; --kind none: the same
 //                                                loop without a trail (what the alerts cost alone)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,7 +27,7 @@ import { parseArgs } from 'node:util';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
-import { machineCpu, procStats, stealShare } from './proc.ts';
+import { machineCpu, procStats, stealShare, threadTicks } from './proc.ts';
 import { assertWrk, wrk } from './wrk.ts';
 import { f } from './format.ts';
 import type { TrailStore } from '../src/trail/store.ts';
@@ -73,25 +73,6 @@ async function startSinks(): Promise<{ child: ChildProcess; ports: Record<string
 }
 
 
-/** CPU ticks (1/100 s, user + system) of one thread of the daemon. */
-function threadTicks(pid: number, tid: string): number {
-  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(stat[11]) + Number(stat[12]);
-}
-
-/** The CPU ticks of the daemon's main thread (the event loop that answers Falco) and of the trail's writer thread (named trail-writer). */
-function threadCpu(pid: number): { main: number; writer: number } {
-  let writer = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'trail-writer') writer += threadTicks(pid, tid);
-    } catch {
-      // the thread ended in between
-    }
-  }
-  return { main: threadTicks(pid, String(pid)), writer };
-}
-
 async function delivered(port: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return [...text.matchAll(/^peregrine_delivered_total\{[^}]*\} ([\d.e+]+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
@@ -117,7 +98,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
   const daemon = await startBenchDaemon(join(repo, 'src/main.ts'), join(dir, 'peregrine.yaml'), port);
   try {
     const before = procStats(daemon.pid as number);
-    const threadsBefore = threadCpu(daemon.pid as number);
+    const threadsBefore = threadTicks(daemon.pid as number);
     const machine = machineCpu();
     const connections = scenario === 'falco' ? 1 : 50;
     const m = await wrk(`http://127.0.0.1:${port}/`, { connections, seconds: SECONDS, bodies: BODIES });
@@ -127,7 +108,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
     const deadline = Date.now() + 60_000;
     while ((await delivered(port)) < m.requests && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     const after = procStats(daemon.pid as number);
-    const threadsAfter = threadCpu(daemon.pid as number);
+    const threadsAfter = threadTicks(daemon.pid as number);
     return {
       scenario,
       spool,
@@ -138,7 +119,7 @@ async function run(scenario: string, spool: string, trail: boolean, es: number):
       p999: m.p999,
       cpuMsPer1000: ((after.cpuTicks - before.cpuTicks) * 10) / (m.requests / 1000),
       mainMsPer1000: ((threadsAfter.main - threadsBefore.main) * 10) / (m.requests / 1000),
-      writerMsPer1000: ((threadsAfter.writer - threadsBefore.writer) * 10) / (m.requests / 1000),
+      writerMsPer1000: ((threadsAfter['trail writer'] - threadsBefore['trail writer']) * 10) / (m.requests / 1000),
       steal,
       delivered: await delivered(port),
     };
@@ -190,7 +171,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   const alertAt = (i: number) => (list[i] ??= parsed?.[i] ?? thawAlert((jsons[i % 1000] as string).replace(/"uuid":"[^"]*"/, `"uuid":"bench-${i}"`)));
   const taken = outputs.map((name) => ({ name }));
   const machine = machineCpu();
-  const writerBefore = threadCpu(process.pid).writer;
+  const writerBefore = threadTicks(process.pid)['trail writer'];
   let mainUs = 0;
   const processBefore = process.cpuUsage();
   const start = performance.now();
@@ -221,7 +202,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   mainUs += used.user + used.system;
   const seconds = (performance.now() - start) / 1000;
   const processUsed = process.cpuUsage(processBefore);
-  const writerMs = (threadCpu(process.pid).writer - writerBefore) * 10;
+  const writerMs = (threadTicks(process.pid)['trail writer'] - writerBefore) * 10;
   const steal = stealShare(machine, machineCpu());
   // The SQLite store leaves new alerts out while its writer thread is behind: a figure per alert is
   // only the trail's cost when every alert was recorded (the memory store keeps its last maxalerts).

@@ -26,7 +26,7 @@ export class ThreadWriter {
     this.port = port1;
     const here = new URL(import.meta.url);
     const file = new URL(here.pathname.endsWith('.ts') ? './writer-thread.ts' : './writer-thread.js', here);
-    this.worker = new Worker(file, { workerData: { ...init, signal, port: port2 } satisfies WriterThreadInit, transferList: [port2] });
+    this.worker = new Worker(file, { workerData: { ...init, signal, port: port2 } satisfies WriterThreadInit, transferList: [port2], name: 'spool-writer' });
     this.worker.unref();
     this.worker.on('error', (err) => {
       log.error({ err: err.message }, 'the spool writer thread stopped: new alerts are refused with 503 until Peregrine restarts');
