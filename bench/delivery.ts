@@ -94,7 +94,7 @@ export interface BurstResult {
   rssMiB: number;
   /** Daemon CPU time over wrk's wall time: cores in use. */
   coresUsed: number;
-  /** Of those, the main thread's (the event loop): near 1, it is what limits; well below, something it waits for does. */
+  /** Of those, the main thread's (the event loop): near 1, it is what limits; well below, read mainRunQueue. */
   mainCores: number;
   /**
    * The share of wrk's run the main thread was ready but waited for a CPU (preempted by the daemon's
@@ -240,8 +240,8 @@ export async function coresScenario(seconds: number, pairs: number): Promise<voi
     // The 1-CPU run kept `machineCoresBusy` vCPUs busy at its rate: the daemon's CPU per alert plus
     // wrk's and the receiver's. On 2 vCPUs no split of the daemon's work, however perfect and free,
     // gets past 2 / machineCoresBusy times that rate (docs/performance.md, round 17).
-    // A main thread well below one core in the 2-CPU run was not what limited it: the run waited on
-    // something else (the spool's commits, the load generator, the other vCPU's share).
+    // The main thread's cores plus its time waiting for a CPU (the table's columns) near 1: the
+    // event loop wanted a CPU all along, and the other threads and processes took it (round 23).
     console.log(`${build}: main thread cores per pair, 1 CPU / 2 CPUs: ${ones.map((r, i) => `${f(r.mainCores, 2)} / ${f((twos[i] as BurstResult).mainCores, 2)}`).join(', ')}`);
     console.log(`${build}: the most 2 vCPUs allow per pair (2 / machine cores busy in the 1-CPU run): ${ones.map((r) => f(2 / r.machineCoresBusy, 2)).join(', ')}`);
   }
