@@ -7,8 +7,13 @@ export function procStats(pid: number): { rssKiB: number; rssPeakKiB: number; cp
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return { rssKiB: rss, rssPeakKiB: hwm, cpuTicks: Number(stat[11]) + Number(stat[12]) };
+  return { rssKiB: rss, rssPeakKiB: hwm, cpuTicks: cpuTicksOf(`/proc/${pid}/stat`) };
+}
+
+/** user + system ticks from a process's or a thread's `stat` file (fields 14 and 15, after the name). */
+function cpuTicksOf(statFile: string): number {
+  const fields = readFileSync(statFile, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 /**
@@ -26,9 +31,8 @@ export function threadTicks(pid: number): Record<ThreadGroup, number> {
   const ticks = Object.fromEntries(THREAD_GROUPS.map((g) => [g, 0])) as Record<ThreadGroup, number>;
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       const group = tid === String(pid) ? 'main' : (GROUP_OF_NAME[readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()] ?? 'other');
-      ticks[group] += Number(stat[11]) + Number(stat[12]);
+      ticks[group] += cpuTicksOf(`/proc/${pid}/task/${tid}/stat`);
     } catch {
       // the thread ended in between
     }
