@@ -34,6 +34,17 @@ export function partial(items: readonly Outcome[]): SendResult {
   return { kind: 'partial', items };
 }
 
+/**
+ * The kind a send came to, for the metrics: a per-alert result whose alerts all fared alike is that
+ * kind (a webhook sends one request per alert and answers per alert; its sends are `ok`, not
+ * `partial`). `partial` only when the batch's alerts fared differently.
+ */
+export function resultKind(result: SendResult): SendResult['kind'] {
+  if (result.kind !== 'partial') return result.kind;
+  const first = result.items[0]?.kind;
+  return first !== undefined && result.items.every((o) => o.kind === first) ? first : 'partial';
+}
+
 export function outcomeAt(result: SendResult, index: number): Outcome {
   if (result.kind !== 'partial') return result;
   return result.items[index] ?? { kind: 'retry', reason: 'the output returned no outcome for this alert' };

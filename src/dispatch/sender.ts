@@ -6,7 +6,7 @@ import type { AnyOutputPlugin } from '../plugin/types.ts';
 import type { DeliverySettings, WorkerDeps } from './delivery.ts';
 import { errorMessage } from './errors.ts';
 import type { Loaded } from './read-back.ts';
-import type { SendResult } from './result.ts';
+import { resultKind, type SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
 import { scrubResult, type Scrubber } from './scrub.ts';
 
@@ -55,7 +55,7 @@ export class Sender {
     try {
       result = scrubResult(result, scrub);
       const latencyMs = performance.now() - started;
-      metrics.sendDuration.observe({ output: this.name, outcome: result.kind }, latencyMs / 1000);
+      metrics.sendDuration.observe({ output: this.name, outcome: resultKind(result) }, latencyMs / 1000);
       metrics.batchSize.observe({ output: this.name }, batch.length);
       const verdict = judge(entries, result, settings.retry, clock.now());
       this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);

@@ -137,7 +137,7 @@ export class Metrics {
   });
   readonly sendDuration = new FastHistogram({
     name: 'peregrine_send_duration_seconds',
-    help: 'Duration of one send (a batch) to a destination, by outcome (ok, retry, fail, partial).',
+    help: 'Duration of one send (a batch) to a destination, by outcome: ok, retry or fail; partial when its alerts fared differently.',
     labelNames: ['output', 'outcome'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],

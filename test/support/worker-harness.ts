@@ -57,6 +57,6 @@ export function harness(respond: Responder, overrides: Partial<DeliverySettings>
     healthIntervalMs: 0,
     ...(journal ? { journal } : {}),
   });
-  const counter = (name: string, labels: Record<string, string> = {}) => metricSum(metrics.registry, name, labels);
+  const counter = (name: string, labels: Record<string, string> = {}, series?: '_count' | '_sum') => metricSum(metrics.registry, name, labels, series);
   return { worker, clock, metrics, deadLetters, calls, counter };
 }

@@ -181,6 +181,27 @@ describe('OutputWorker partial results', () => {
     expect(await h.counter('peregrine_delivered_total')).toBe(3);
     expect(await h.counter('peregrine_delivered_total', { duplicate: 'true' })).toBe(1);
   });
+
+  it('times a send whose alerts all fared alike under that outcome, and one whose alerts fared differently as partial', async () => {
+    let round = 0;
+    const h = harness(
+      async (alerts) => {
+        round++;
+        // One answer per alert, as the webhook gives: all delivered, then one of two refused.
+        return round === 1 ? partial(alerts.map(() => ok())) : partial([ok(), fail('HTTP 400')]);
+      },
+      { batch: { maxevents: 2, maxbytes: 1_000_000, flushms: 10 } },
+    );
+    await h.worker.start();
+    [alert(), alert()].forEach((a) => h.worker.enqueue(a, 100));
+    await h.clock.advance(100);
+    [alert(), alert()].forEach((a) => h.worker.enqueue(a, 100));
+    await h.clock.advance(100);
+    const sends = (outcome: string) => h.counter('peregrine_send_duration_seconds', { outcome }, '_count');
+    expect(round).toBe(2);
+    expect(await sends('ok')).toBe(1);
+    expect(await sends('partial')).toBe(1);
+  });
 });
 
 describe('OutputWorker recovery probes', () => {
