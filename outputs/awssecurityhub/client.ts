@@ -1,10 +1,10 @@
-// The AWS side of connect(): Security Hub's API (api.ts), with credentials and role from the shared
+// The AWS side of connect(): the Security Hub client, with credentials and role from the shared
 // AWS module (src/plugin/aws.ts: this output's own rolearn, else the aws: section's keys, role and
 // external id, else the SDK default chain), and the account id when the config leaves it empty.
-// The signer and the credential providers are loaded in connect(), so a deployment without this
-// output never pays for them.
+// The AWS SDK (~70 MiB resident with STS and the credential providers) is loaded in connect(), so a
+// deployment without this output never pays for it.
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { awsSettings, callerIdentity, type AwsShared } from '../../src/plugin/aws.ts';
-import { createApi, type Credentials, type SecurityHubApi } from './api.ts';
 import type { FindingTarget } from './finding.ts';
 
 export interface AwsOptions {
@@ -17,7 +17,7 @@ export interface AwsOptions {
 }
 
 export interface AwsSetup {
-  api: SecurityHubApi;
+  hub: SecurityHubClient;
   target: FindingTarget;
 }
 
@@ -36,9 +36,10 @@ function defaultProductArn(partition: string, region: string, accountId: string)
 
 export async function createAws(
   options: AwsOptions,
-  limits: { timeoutMs: number; concurrency: number; userAgent: string },
+  limits: { timeoutMs: number; concurrency: number },
   shared: Pick<AwsShared, 'accesskeyid' | 'secretaccesskey' | 'rolearn' | 'externalid'> = NO_SHARED,
 ): Promise<AwsSetup> {
+  const { SecurityHubClient } = await import('@aws-sdk/client-securityhub');
   // The output's own rolearn wins; the shared aws.externalid belongs to aws.rolearn only.
   const role = options.rolearn ? { rolearn: options.rolearn, externalid: '' } : { rolearn: shared.rolearn, externalid: shared.externalid };
   const settings = await awsSettings(
@@ -46,7 +47,12 @@ export async function createAws(
     limits,
     'peregrine-awssecurityhub',
   );
-  const api = await createApi({ region: options.region, endpoint: options.endpoint, credentials: settings.client.credentials as Credentials, ...limits });
+  const hub = new SecurityHubClient(settings.client as NonNullable<ConstructorParameters<typeof SecurityHubClient>[0]>);
+  // The SDK's logger middleware walks every finding through the schema's sensitive-data filter on
+  // each call, even with its no-op logger: about half of this output's CPU (a Security-Hub-only run
+  // went from 412 to 303 µs per alert without it). Our own logs say what happened to each batch.
+  // client.test.ts fails if an SDK update renames it.
+  hub.middlewareStack.remove('loggerMiddleware');
   const partition = partitionOf(options.region);
   let accountId = options.accountid;
   if (accountId === '') {
@@ -54,10 +60,10 @@ export async function createAws(
     try {
       accountId = await callerIdentity(settings, limits.timeoutMs, 'awssecurityhub.accountid is empty');
     } catch (err) {
-      await api.close();
+      hub.destroy();
       throw new Error(`${(err as Error).message}; or set accountid`, { cause: err });
     }
   }
   const productArn = options.productarn || defaultProductArn(partition, options.region, accountId);
-  return { api, target: { accountId, region: options.region, partition, productArn } };
+  return { hub, target: { accountId, region: options.region, partition, productArn } };
 }

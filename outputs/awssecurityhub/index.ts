@@ -45,14 +45,15 @@ export default defineOutput({
   batch: { maxevents: 100, maxbytes: 4_000_000, flushms: 1000 },
   concurrency: 4,
   async connect(options, ctx): Promise<Client> {
-    const aws = await createAws(options, { timeoutMs: ctx.timeoutMs, concurrency: ctx.concurrency, userAgent: ctx.userAgent }, sharedAws(ctx.shared));
+    const aws = await createAws(options, { timeoutMs: ctx.timeoutMs, concurrency: ctx.concurrency }, sharedAws(ctx.shared));
     const key = `${aws.target.accountId}/${options.region}/${options.endpoint || 'aws'}`;
     return { ...aws, bucket: sharedBucket(key, options.maxcallspersecond, options.burstcalls) };
   },
   async healthcheck({ client, signal }) {
     // DescribeHub: cheap, needs working credentials and an enabled hub in this account and region.
     try {
-      await client.api.describeHub(signal);
+      const { DescribeHubCommand } = await import('@aws-sdk/client-securityhub');
+      await client.hub.send(new DescribeHubCommand({}), { abortSignal: signal });
       return { ok: true };
     } catch (err) {
       const { outcome } = classifyError(err);
@@ -64,6 +65,6 @@ export default defineOutput({
     return sendFindings(alerts, client, signal);
   },
   close(client) {
-    return client.api.close();
+    client.hub.destroy();
   },
 });

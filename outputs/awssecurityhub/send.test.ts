@@ -1,3 +1,6 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
 import { freezeAlert, toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { parseJson } from '../../src/alert/json.ts';
@@ -97,12 +100,11 @@ describe('awssecurityhub calls', () => {
     const deps: SendDeps = {
       target,
       bucket: { take: async () => void taken++, drain: () => {} } as unknown as TokenBucket,
-      api: {
-        importFindings: async (body: string) => {
-          const sent = (JSON.parse(body) as { Findings: unknown[] }).Findings.length;
-          calls.push(sent);
-          return { FailedCount: 0, SuccessCount: sent, FailedFindings: [] };
-        },
+      hub: {
+        send: (async (cmd: { input: { Findings: unknown[] } }) => {
+          calls.push(cmd.input.Findings.length);
+          return { FailedCount: 0, SuccessCount: cmd.input.Findings.length, FailedFindings: [] };
+        }) as unknown as SendDeps['hub']['send'],
       },
     };
     const fields: Record<string, unknown> = {};
@@ -120,11 +122,11 @@ describe('awssecurityhub calls', () => {
     const deps: SendDeps = {
       target,
       bucket: { take: async () => {}, drain: () => void drained++ } as unknown as TokenBucket,
-      api: {
-        importFindings: async () => {
+      hub: {
+        send: (async () => {
           sent++;
           throw sdkError('ThrottlingException', 400);
-        },
+        }) as unknown as SendDeps['hub']['send'],
       },
     };
     const fields: Record<string, unknown> = {};
@@ -139,26 +141,41 @@ describe('awssecurityhub calls', () => {
     const deps: SendDeps = {
       target,
       bucket: { take: async () => {}, drain: () => {} } as unknown as TokenBucket,
-      api: { importFindings: async () => ({ FailedCount: 0, SuccessCount: 2, FailedFindings: [] }) },
+      hub: { send: (async () => ({ FailedCount: 0, SuccessCount: 2, FailedFindings: [] })) as unknown as SendDeps['hub']['send'] },
     };
     const result = await sendFindings(alerts(3), deps, new AbortController().signal);
     expect(result).toMatchObject({ kind: 'retry', reason: 'Security Hub counted 2 of the 3 findings sent' });
   });
 
-  it("sends the findings' JSON byte for byte as toFinding made it, one call per chunk", async () => {
-    const bodies: string[] = [];
-    const deps: SendDeps = {
-      target,
-      bucket: new TokenBucket(100, 100),
-      api: {
-        importFindings: async (body: string) => {
-          bodies.push(body);
-          return { FailedCount: 0, SuccessCount: 3, FailedFindings: [] };
-        },
-      },
-    };
-    const batch = alerts(3, { output_fields: { 'proc.name': 'bash', 'evt.num': 12 } as AlertInput['output_fields'] });
-    expect(await sendFindings(batch, deps, new AbortController().signal)).toEqual({ kind: 'ok' });
-    expect(bodies).toEqual([`{"Findings":[${batch.map((a) => JSON.stringify(toFinding(a, target))).join(',')}]}`]);
+  it("the SDK's client sends the findings' JSON as the output made it, signed and with its length", async () => {
+    const seen: { body: string; headers: IncomingHttpHeaders }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ body: Buffer.concat(chunks).toString(), headers: req.headers });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"FailedCount":0,"SuccessCount":3,"FailedFindings":[]}');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const hub = new SecurityHubClient({
+      region: 'us-east-1',
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    try {
+      const batch = alerts(3, { output_fields: { 'proc.name': 'bash', 'evt.num': 12 } as AlertInput['output_fields'] });
+      const deps: SendDeps = { target, hub, bucket: new TokenBucket(100, 100) };
+      expect(await sendFindings(batch, deps, new AbortController().signal)).toEqual({ kind: 'ok' });
+      const [call] = seen;
+      // Byte for byte what toFinding made: the SDK's serialiser would order each finding's keys by its schema.
+      expect(call?.body).toBe(`{"Findings":[${batch.map((a) => JSON.stringify(toFinding(a, target))).join(',')}]}`);
+      expect(Number(call?.headers['content-length'])).toBe(Buffer.byteLength(call?.body ?? ''));
+      expect(call?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/securityhub\/aws4_request/);
+    } finally {
+      hub.destroy();
+      server.close();
+    }
   });
 });
