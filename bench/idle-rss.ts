@@ -1,6 +1,6 @@
 // Idle RSS of the daemon as the image runs it (node --max-semi-space-size=8 dist/src/main.js, no
 // config file: the embedded default, spool in ./data, trail on), and what each part costs: the same
-// with one part turned off by env. Each variant starts fresh, answers /ping, gets one alert through
+// with one part turned off, or one output on, by env. Each variant starts fresh, answers /ping, gets one alert through
 // (so the paths a first alert loads are loaded), then idles; RSS is read after `--idle` seconds.
 // Then, per build, the packages of node_modules the default config and "+ webhook output" load.
 //   node bench/idle-rss.ts [--idle 5] [--runs 3]      (after npm run build; BENCH_BASELINE_MAIN as in delivery.ts)
@@ -16,6 +16,11 @@ const { values } = parseArgs({ options: { idle: { type: 'string', default: '5' }
 const VARIANTS: [string, NodeJS.ProcessEnv][] = [
   ['default config', {}],
   ['+ webhook output', { WITH_WEBHOOK: '1' }],
+  // Connected, its healthcheck failing against a closed port, the one alert below its minimum priority.
+  [
+    '+ Security Hub output',
+    { AWSSECURITYHUB_REGION: 'us-east-1', AWSSECURITYHUB_ACCOUNTID: '123456789012', AWSSECURITYHUB_ENDPOINT: 'http://127.0.0.1:9', AWSSECURITYHUB_MINIMUMPRIORITY: 'emergency', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' },
+  ],
   ['trail off', { TRAIL_ENABLED: 'false' }],
   ['spool off (memory-only)', { SPOOL_ENABLED: 'false' }],
   ['spool and trail off', { SPOOL_ENABLED: 'false', TRAIL_ENABLED: 'false' }],
