@@ -1,9 +1,9 @@
 // `node bench/securityhub-send.ts`: what one BatchImportFindings call of 100 findings costs in CPU
 // per alert, four ways, against a local HTTP server that answers as Security Hub does: the AWS
-// SDK's client as the output uses it (its logger middleware removed, outputs/awssecurityhub/client.ts),
+// SDK's client with its logger middleware removed (as outputs/awssecurityhub/client.ts makes it),
 // the same client sent an empty command whose body a build-step middleware replaces with the
-// findings' own JSON (what skipping the SDK's schema serialiser would save, keeping its signing,
-// credentials and error parsing), the same findings as one SigV4-signed undici POST of their JSON
+// findings' own JSON (what the output ships, outputs/awssecurityhub/send.ts: the SDK's signing,
+// credentials and error parsing without its schema serialiser), the same findings as one SigV4-signed undici POST of their JSON
 // (what replacing the SDK's send would cost), and the output's own mapping (toFinding) alone, which
 // all include.
 //   node bench/securityhub-send.ts [--calls 300] [--rounds 3]
@@ -43,13 +43,13 @@ const findings = () => alerts.map((a) => toFinding(a, target));
 
 const WAYS: [string, () => Promise<void>][] = [
   [
-    'AWS SDK client (as shipped)',
+    'AWS SDK client, its own serialiser',
     async () => {
       await hub.send(new BatchImportFindingsCommand({ Findings: findings() as AwsSecurityFinding[] }));
     },
   ],
   [
-    'AWS SDK client, the findings JSON as its body',
+    'AWS SDK client, the findings JSON as its body (as shipped)',
     async () => {
       const body = `{"Findings":[${findings().map((f) => JSON.stringify(f)).join(',')}]}`;
       const command = new BatchImportFindingsCommand({ Findings: [] });
