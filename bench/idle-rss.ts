@@ -1,7 +1,8 @@
 // Idle RSS of the daemon as the image runs it (node --max-semi-space-size=8 dist/src/main.js, no
 // config file: the embedded default, spool in ./data, trail on), and what each part costs: the same
-// with one part turned off, or one output on, by env. Each variant starts fresh, answers /ping, gets one alert through
-// (so the paths a first alert loads are loaded), then idles; RSS is read after `--idle` seconds.
+// with one part turned off, or one output on, by env. Each variant starts fresh, answers /ping, gets
+// one alert through (so the paths a first alert loads are loaded), then idles; RSS is read after
+// `--idle` seconds.
 // Then, per build, the packages of node_modules the default config and "+ webhook output" load.
 //   node bench/idle-rss.ts [--idle 5] [--runs 3]      (after npm run build; BENCH_BASELINE_MAIN as in delivery.ts)
 import { mkdtempSync, readFileSync } from 'node:fs';

@@ -3,9 +3,10 @@
 // SDK's client with its logger middleware removed (as outputs/awssecurityhub/client.ts makes it),
 // the same client sent an empty command whose body a build-step middleware replaces with the
 // findings' own JSON (what the output ships, outputs/awssecurityhub/send.ts: the SDK's signing,
-// credentials and error parsing without its schema serialiser), the same findings as one SigV4-signed undici POST of their JSON
-// (what replacing the SDK's send would cost), and the output's own mapping (toFinding) alone, which
-// all include.
+// credentials and error parsing without its schema serialiser), the same findings as one
+// SigV4-signed undici POST of their JSON (what replacing the SDK's send would cost; round 24 built it
+// and measured no gain in the daemon, docs/performance.md), and the output's own mapping (toFinding)
+// alone, which all include.
 //   node bench/securityhub-send.ts [--calls 300] [--rounds 3]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
