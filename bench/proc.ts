@@ -46,10 +46,15 @@ export function threadTicks(pid: number): Record<ThreadGroup, number> {
  */
 export function mainThreadRunQueueSeconds(pid: number): number {
   try {
-    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9 || 0;
+    return runQueueSecondsOf(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8'));
   } catch {
     return 0;
   }
+}
+
+/** The run-queue wait in a schedstat line ("on-CPU ns, waiting ns, timeslices"), in seconds; 0 when unreadable. */
+export function runQueueSecondsOf(schedstat: string): number {
+  return Number(schedstat.split(' ')[1]) / 1e9 || 0;
 }
 
 /** What each group of threads used between two readings, per 1,000 alerts (ms), as "main 165, V8 helpers 65, …". */

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { mainThreadRunQueueSeconds, perThreadText, threadTicks, THREAD_GROUPS } from '../../../bench/proc.ts';
+import { mainThreadRunQueueSeconds, perThreadText, runQueueSecondsOf, threadTicks, THREAD_GROUPS } from '../../../bench/proc.ts';
 
 // A thread named as the trail's writer is, that spends `ms` of its own CPU, says so, and stays alive
 // (its /proc entry with it) until told to end.
@@ -39,6 +39,12 @@ describe.skipIf(process.platform !== 'linux')('the daemon threads read from /pro
     expect(Number.isFinite(waited)).toBe(true);
     expect(waited).toBeGreaterThanOrEqual(0);
     expect(mainThreadRunQueueSeconds(2 ** 22 + 1)).toBe(0);
+  });
+
+  it('takes the second field of a schedstat line, in nanoseconds, as seconds', () => {
+    expect(runQueueSecondsOf('8123456789 2500000000 4711\n')).toBe(2.5);
+    expect(runQueueSecondsOf('8123456789 0 4711\n')).toBe(0);
+    expect(runQueueSecondsOf('')).toBe(0);
   });
 });
 
