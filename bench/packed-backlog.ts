@@ -33,7 +33,10 @@ async function measure(packAlerts: number): Promise<{ bytes: number; pushMicros:
   // Ingest serializes each alert once before it is queued (the spool's and the trail's JSON).
   for (const alert of alerts) serializeAlert(alert);
   let cpu = cpuMicros();
-  alerts.forEach((alert, seq) => queue.push(new QueueEntry(alert, { bytes: 600, seq, receivedAt: seq })));
+  // Arrival times as the daemon has them (ms since 1970): a small integer here would hide what the
+  // entry pays to hold a time.
+  const arrived = Date.now();
+  alerts.forEach((alert, seq) => queue.push(new QueueEntry(alert, { bytes: 600, seq, receivedAt: arrived + seq })));
   // Full blocks are packed after the turn's I/O: that is part of the push's cost.
   await afterPacking();
   const pushMicros = cpuMicros() - cpu;

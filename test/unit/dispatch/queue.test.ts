@@ -19,6 +19,17 @@ function falcoEntry(i: number, priority: Priority = 'Notice'): QueueEntry {
   return new QueueEntry(alert, { bytes: serializeAlert(alert).length, seq: seq++, receivedAt: seq });
 }
 
+describe('QueueEntry', () => {
+  it('gives back the exact arrival time it was given: now, a fake clock\'s, a spooled alert\'s from weeks ago', () => {
+    const now = Date.now();
+    const day = 86_400_000;
+    for (const receivedAt of [now, now + 1, 0, 1_000, now - 40 * day, now + 40 * day, 8.64e15]) {
+      const e = new QueueEntry({ uuid: 'u', priority: 'Notice' } as Alert, { bytes: 1, seq: seq++, receivedAt });
+      expect(e.receivedAt).toBe(receivedAt);
+    }
+  });
+});
+
 describe('AlertQueue', () => {
   it('delivers in arrival order across priorities', () => {
     const q = new AlertQueue({ maxalerts: 10, maxbytes: 1000 });
