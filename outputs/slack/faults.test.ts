@@ -19,7 +19,12 @@ afterEach(async () => {
 
 const TOKEN = 'T0001/B0001/secretsecretsecret';
 
-async function run(alerts: number, script: Parameters<SlackReceiver['script']> = [], extra = '') {
+/**
+ * `stepMs`: how far the fake clock moves per turn while the test waits. A real request in flight sees
+ * fake time go by at ~stepMs per ~2 ms of real time, so a test whose deadline falls between two
+ * paced messages takes small steps: its window then lasts ~100 ms of real time, not ~10.
+ */
+async function run(alerts: number, script: Parameters<SlackReceiver['script']> = [], extra = '', stepMs = 100) {
   const clock = new FakeClock();
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
@@ -30,7 +35,7 @@ async function run(alerts: number, script: Parameters<SlackReceiver['script']> =
   const a = app;
   const settled = async () =>
     (await metricValue(a, 'peregrine_delivered_total', { output: 'slack' })) + (await metricValue(a, 'peregrine_dead_lettered_total', { output: 'slack' })) === alerts;
-  await advanceUntil(clock, settled, `${alerts} alerts delivered or dead-lettered`);
+  await advanceUntil(clock, settled, `${alerts} alerts delivered or dead-lettered`, stepMs);
   return { clock, logs, app: a, slack };
 }
 
@@ -99,8 +104,9 @@ describe('slack: Slack\'s answers', () => {
   it('a deadline that runs out while waiting for the pace: the sent messages count, the rest is retried', async () => {
     // timeoutms 1500, summaryafter 2, 5 alerts: messages at +0 s and +1 s, then the deadline; the
     // summary of 3 never goes. The 3 come back as a batch of their own (3 messages: +0, +1, then the
-    // deadline again) and the last one alone.
-    const { slack: s, app: a } = await run(5, [], '  timeoutms: 1500\n');
+    // deadline again) and the last one alone. Small clock steps: with 100 ms ones, a machine busy with
+    // other tests let the deadline pass while the second message was still in flight (5 retries).
+    const { slack: s, app: a } = await run(5, [], '  timeoutms: 1500\n', 10);
     expect(await delivered(a)).toBe(5);
     expect(s.violations).toEqual([]);
     expect(await metricValue(a, 'peregrine_retries_total', { output: 'slack', reason: 'error' })).toBe(4);
