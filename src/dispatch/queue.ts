@@ -4,10 +4,10 @@
 //
 // Memory: an alert queued deep in a backlog (a destination down for hours) is not held parsed. With
 // the spool on it is not held at all: the entry keeps its spool id and reads the JSON back when it is
-// taken (~130 bytes of live heap per alert, the output's spool-id map included). Without the spool its JSON is deflated with the JSONs of the
-// alerts queued next to it (src/alert/packed.ts): ~0.3 KB per alert, entry included, against
-// ~0.8 KB as its JSON and ~1.7 KB parsed (bench/packed-backlog.ts). The entries near the head, which the next batches take, stay
-// parsed.
+// taken (~130 bytes of live heap per alert, the output's spool-id map included). Without the spool
+// its JSON is deflated with the JSONs of the alerts queued next to it (src/alert/packed.ts): ~0.3 KB
+// per alert, entry included, against ~0.8 KB as its JSON and ~1.7 KB parsed
+// (bench/packed-backlog.ts). The entries near the head, which the next batches take, stay parsed.
 import type { Alert } from '../alert/alert.ts';
 import { PRIORITIES, priorityRank, type Priority } from '../alert/priority.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
@@ -24,7 +24,8 @@ export class SpoolReadError extends Error {}
  * Arrival times are held as an offset from this process's start. A time in ms since 1970 is not a
  * small integer to V8, so each entry would keep it in a 16-byte box of its own (every output's entry
  * of every queued alert: bench/packed-backlog.ts); an offset is a small integer for ±24.8 days of
- * uptime, and past that boxed again, still exact.
+ * uptime (±12.4 in a V8 built with pointer compression, which Node's releases are not), and past
+ * that boxed again, still exact.
  */
 const TIME_BASE = Date.now();
 
