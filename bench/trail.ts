@@ -148,7 +148,7 @@ if (values.store !== undefined) {
 async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' | 'none', outputCount: number, rate: number): Promise<void> {
   const { default: pino } = await import('pino');
   const { thawAlert } = await import('../src/alert/serialize.ts');
-  const { QueueEntry } = await import('../src/dispatch/queue.ts');
+  const { QueueEntry } = await import('../src/dispatch/queue-entry.ts');
   const { ok } = await import('../src/dispatch/result.ts');
   const { Activity } = await import('../src/trail/activity.ts');
   const { Trail } = await import('../src/trail/recorder.ts');

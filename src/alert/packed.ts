@@ -20,7 +20,7 @@ import { constants, deflateRawSync, inflateRawSync } from 'node:zlib';
 /** Alerts per block: beyond 64, a block packs ~5 % smaller and waits longer to fill. */
 export const PACK_ALERTS = 64;
 /** A block is also sealed at this many characters of JSON, so large alerts make small blocks. */
-const PACK_CHARS = 64 * 1024;
+export const PACK_CHARS = 64 * 1024;
 /** JSON.stringify never writes a raw newline (it escapes them in strings): it parts the JSONs. */
 const SEPARATOR = '\n';
 const NEWLINE = 0x0a;

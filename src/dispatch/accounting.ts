@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
 import type { Clock } from './clock.ts';
 import type { DeadLetterReason, DeadLetterStore } from './dead-letter.ts';
-import type { QueueEntry, QueueLimits } from './queue.ts';
+import type { QueueLimits } from './queue.ts';
+import type { QueueEntry } from './queue-entry.ts';
 
 export type DropReason = 'queue_full' | 'spool_read' | 'shutdown';
 

@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { TrailRecorder } from '../trail/recorder.ts';
 import type { Accounting } from './accounting.ts';
 import { errorMessage } from './errors.ts';
-import type { QueueEntry, QueueLimits } from './queue.ts';
+import type { QueueLimits } from './queue.ts';
+import type { QueueEntry } from './queue-entry.ts';
 import type { Verdict } from './retry-policy.ts';
 import type { SpoolLink } from './spool-link.ts';
 
@@ -28,11 +29,8 @@ export class Endings {
   settled(verdict: Verdict): void {
     for (const entry of verdict.delivered) this.spool.complete(entry);
     this.accounting.delivered(verdict.delivered.length, verdict.duplicates);
-    for (const { entry, reason, detail } of verdict.deadLetters) {
-      // The dead-letter store drops the spool's pending delivery itself, in the same step.
-      this.spool.untrack(entry);
-      this.accounting.deadLetter(entry, reason, detail);
-    }
+    // The dead-letter store drops the spool's pending delivery itself, in the same step.
+    for (const { entry, reason, detail } of verdict.deadLetters) this.accounting.deadLetter(entry, reason, detail);
   }
 
   /** The queue shed these to stay within queue.maxalerts / queue.maxbytes (called after every push, even with none). */

@@ -2,7 +2,7 @@
 // parsed back here, or read back from the spool first; one that cannot be is handed to `unreadable`
 // (endings.ts drops, counts and logs it) and left out of the batch.
 import type { Alert } from '../alert/alert.ts';
-import type { QueueEntry } from './queue.ts';
+import type { QueueEntry } from './queue-entry.ts';
 
 export interface Loaded {
   entry: QueueEntry;

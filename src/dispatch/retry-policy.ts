@@ -1,7 +1,7 @@
 // What happens to each alert of a batch once the plugin has classified the attempt: delivered,
 // retried later (within the retry budget) or dead-lettered. Pure: the worker applies the verdict.
 import type { DeadLetterReason } from './dead-letter.ts';
-import type { QueueEntry } from './queue.ts';
+import type { QueueEntry } from './queue-entry.ts';
 import { outcomeAt, type Outcome, type SendResult } from './result.ts';
 
 export interface RetryBudget {

@@ -1,12 +1,10 @@
-// An output's side of the durable spool: which of its queued or in-flight entries the spool holds
-// (by spool id, so a spool eviction can take one out of the queue), and what it tells the spool's
-// journal: this delivery is done, or it will be retried then. Without the spool, entries carry no
-// spool id and nothing is held here.
+// An output's side of the durable spool: where its queue reads back an alert the spool holds, and
+// what it tells the spool's journal: this delivery is done, or it will be retried then. Without the
+// spool, entries carry no spool id and nothing is told.
 import type { DeliveryJournal } from './delivery.ts';
-import type { QueueEntry, SpoolReader } from './queue.ts';
+import type { QueueEntry, SpoolReader } from './queue-entry.ts';
 
 export class SpoolLink {
-  private readonly bySpoolId = new Map<number, QueueEntry>();
   private readonly output: string;
   private readonly journal: DeliveryJournal | undefined;
 
@@ -21,28 +19,9 @@ export class SpoolLink {
     return journal ? (spoolId) => journal.json(spoolId) : undefined;
   }
 
-  /** The entry is queued (or in flight) here. */
-  track(entry: QueueEntry): void {
-    if (entry.spoolId !== undefined) this.bySpoolId.set(entry.spoolId, entry);
-  }
-
-  /** The entry left this output another way (a dead letter, handed over on reload): the journal is not told. */
-  untrack(entry: QueueEntry): void {
-    if (entry.spoolId !== undefined) this.bySpoolId.delete(entry.spoolId);
-  }
-
-  /** Takes out the entry with this spool id (the spool evicted it); undefined when none is held here. */
-  take(spoolId: number): QueueEntry | undefined {
-    const entry = this.bySpoolId.get(spoolId);
-    if (entry) this.bySpoolId.delete(spoolId);
-    return entry;
-  }
-
   /** The alert is done here (delivered or dropped): the spool forgets this delivery. */
   complete(entry: QueueEntry): void {
-    if (entry.spoolId === undefined) return;
-    this.bySpoolId.delete(entry.spoolId);
-    this.journal?.complete(this.output, entry.spoolId);
+    if (entry.spoolId !== undefined) this.journal?.complete(this.output, entry.spoolId);
   }
 
   /** The entries will be retried, not before `nextAt`: their attempts and that time survive a restart. */

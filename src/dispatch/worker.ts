@@ -15,7 +15,8 @@ import { FailureStreak } from './failure-streak.ts';
 import { InFlight } from './in-flight.ts';
 import { OutputHealthTracker } from './output-health.ts';
 import { Pacer } from './pacer.ts';
-import { AlertQueue, QueueEntry } from './queue.ts';
+import { AlertQueue } from './queue.ts';
+import { QueueEntry } from './queue-entry.ts';
 import { readBack, type Loaded } from './read-back.ts';
 import type { Verdict } from './retry-policy.ts';
 import { buildScrubber, secretValues } from './scrub.ts';
@@ -92,7 +93,6 @@ export class OutputWorker {
       this.forward(entry);
       return true;
     }
-    this.spool.track(entry);
     const shed = this.queue.push(entry);
     this.shed(shed);
     this.pumpAfterTurn();
@@ -113,10 +113,13 @@ export class OutputWorker {
     };
   }
 
-  /** The spool evicted this alert to stay under spool.maxbytes: drop it from the queue (counted by the caller). */
-  discard(spoolId: number): void {
-    const entry = this.spool.take(spoolId);
-    if (entry && this.queue.remove(entry)) this.endings.evicted(entry);
+  /**
+   * The spool evicted this alert (of priority `rank`) to stay under spool.maxbytes: drop it from the
+   * queue (counted by the caller). One in flight ends as its send does.
+   */
+  discard(spoolId: number, rank?: number): void {
+    const entry = this.queue.takeSpooled(spoolId, rank);
+    if (entry) this.endings.evicted(entry);
   }
 
   /** Restored retry state: send nothing before this time (ms). */
@@ -165,7 +168,6 @@ export class OutputWorker {
     this.stopWatching();
     await this.inFlight.settled();
     const left = this.queue.drainAll();
-    for (const entry of left) this.spool.untrack(entry);
     await this.connection.close();
     return left;
   }
@@ -173,7 +175,6 @@ export class OutputWorker {
   /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
     this.seq = Math.max(this.seq, predecessor.seq);
-    for (const entry of entries) this.spool.track(entry);
     this.shed(this.queue.restore(entries));
     this.pump();
   }

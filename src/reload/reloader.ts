@@ -12,7 +12,7 @@ import { resolveInstances, type OutputInstance } from '../config/instances.ts';
 import type { Config } from '../config/schema.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import { Router } from '../dispatch/router.ts';
-import type { QueueEntry } from '../dispatch/queue.ts';
+import type { QueueEntry } from '../dispatch/queue-entry.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import type { Alert } from '../alert/alert.ts';
 import type { Enricher } from '../enrich/enrich.ts';

@@ -4,7 +4,7 @@
 // the callers' `trail?.` costs one check.
 import type { Alert } from '../alert/alert.ts';
 import type { Clock } from '../dispatch/clock.ts';
-import type { QueueEntry } from '../dispatch/queue.ts';
+import type { QueueEntry } from '../dispatch/queue-entry.ts';
 import { outcomeAt, type SendResult } from '../dispatch/result.ts';
 import type { Verdict } from '../dispatch/retry-policy.ts';
 import type { Activity } from './activity.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
-import { QueueEntry } from '../../../src/dispatch/queue.ts';
+import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
 import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
 import { judge } from '../../../src/dispatch/retry-policy.ts';
 

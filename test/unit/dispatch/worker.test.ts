@@ -388,6 +388,46 @@ describe('OutputWorker backlog', () => {
   });
 });
 
+describe('OutputWorker spool evictions', () => {
+  it('drops an alert the spool evicted wherever it waits, deep or near the head, and leaves one in flight to its send', async () => {
+    const stored = new Map<number, string>();
+    const completed: number[] = [];
+    const journal: DeliveryJournal = { complete: (_output, id) => void completed.push(id), reschedule: () => {}, json: (id) => stored.get(id) };
+    let release: (() => void) | undefined;
+    const h = harness(
+      async () => {
+        await new Promise<void>((r) => (release = r));
+        return ok();
+      },
+      { queue: { maxalerts: 5000, maxbytes: 100_000_000 }, batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 0 }, maxconcurrency: 1 },
+      {},
+      journal,
+    );
+    await h.worker.start();
+    const sent = Array.from({ length: 1300 }, (_, i) => alert(i % 2 ? 'Warning' : 'Notice'));
+    sent.forEach((a, id) => {
+      stored.set(id, serializeAlert(a));
+      h.worker.enqueue(a, 100, 0, { spoolId: id });
+    });
+    await flush();
+    expect(h.calls.map((c) => c.length)).toEqual([100]); // 0–99 in flight
+    // Past the hot depth (1,024) alerts are held in blocks: the newest, one in the middle of a block,
+    // one near the head, one in flight.
+    const evicted = [1299, 1101, 500, 50];
+    for (const id of evicted) h.worker.discard(id, id % 2 ? 3 : 2);
+    expect(h.worker.healthSnapshot()).toMatchObject({ queued: 1300 - 100 - 3, dropped: 3 });
+    while (release) {
+      const r = release;
+      release = undefined;
+      r();
+      await flush();
+    }
+    await h.worker.idle();
+    expect(h.calls.flat()).toEqual(sent.filter((_, id) => id === 50 || !evicted.includes(id)));
+    expect(completed.sort((a, b) => a - b)).toEqual(Array.from({ length: 1300 }, (_, i) => i).filter((id) => id === 50 || !evicted.includes(id)));
+  });
+});
+
 describe('OutputWorker send rate (sendrate.*)', () => {
   it('sends at most requestspersecond requests, a burst first, and waits for tokens instead of sending', async () => {
     const h = harness(async () => ok(), { maxconcurrency: 8, batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 }, sendrate: { requestspersecond: 2, burst: 3 } });

@@ -3,7 +3,7 @@
 // One store call per run of a batch's alerts that the request left alike.
 import { describe, expect, it } from 'vitest';
 import { freezeAlert, toAlert, type Alert } from '../../../src/alert/alert.ts';
-import { QueueEntry } from '../../../src/dispatch/queue.ts';
+import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
 import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
 import { Activity } from '../../../src/trail/activity.ts';
 import { MemoryTrailStore } from '../../../src/trail/memory-store.ts';
