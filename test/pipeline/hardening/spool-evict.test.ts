@@ -1,0 +1,59 @@
+// A spool full of Notice alerts for an output that is down, then Critical ones: the spool evicts the
+// newest Notice alerts to make room, and the output's queue lets go of exactly those, wherever they
+// wait (most past the queue's hot depth, held in column blocks). When the destination comes back,
+// every other alert arrives once and no evicted one does.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { falcoAlertJson } from '../../support/alerts.ts';
+import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { Receiver, waitFor } from '../../support/receiver.ts';
+
+const cleanup: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+describe('spool evictions', () => {
+  it('take the evicted alerts out of the queue: the rest are delivered once, the evicted never', async () => {
+    const receiver = await new Receiver().start();
+    cleanup.push(() => receiver.stop());
+    let up = false;
+    receiver.setBehaviour(() => (up ? { kind: 'ok' } : { kind: 'status', status: 503 }));
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-evict-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app: RunningApp = await startApp(`spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nwebhook:\n  address: ${receiver.url()}\n  timeoutms: 500\n`);
+    cleanup.push(async () => void (await app.stop().catch(() => {})));
+
+    // Notice alerts in batches of 200 until the spool refuses one: ~2,000 held, most past the hot depth.
+    const notices: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
+      const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
+      const accepted = (JSON.parse(res.body) as { accepted: number }).accepted;
+      notices.push(...batch.slice(0, accepted).map((a) => a.uuid));
+      if (res.status !== 200) break;
+    }
+    expect(notices.length).toBeGreaterThan(1100);
+
+    // Critical alerts make room by evicting the newest Notice ones.
+    const criticals = Array.from({ length: 300 }, (_, i) => JSON.parse(falcoAlertJson(10_000 + i, 'Critical')) as { uuid: string });
+    const res = await app.post(JSON.stringify(criticals), { 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    const evicted = await metricValue(app, 'peregrine_dropped_total', { reason: 'spool_full' });
+    expect(evicted).toBeGreaterThanOrEqual(300);
+    const health = app.workers.find((w) => w.name === 'webhook')?.healthSnapshot();
+    expect((health?.queued ?? 0) + (health?.inflight ?? 0)).toBe(notices.length + criticals.length - evicted);
+
+    up = true;
+    const expected = notices.length + criticals.length - evicted;
+    await waitFor(async () => (await metricValue(app, 'peregrine_delivered_total')) >= expected, 30_000, 'the backlog delivered');
+    const got = receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid);
+    expect(new Set(got).size).toBe(got.length);
+    // The kept Notice alerts are the oldest ones; every Critical arrived.
+    expect(got.filter((u) => u.startsWith('alert-') && Number(u.slice(6)) < 10_000).sort()).toEqual(notices.slice(0, notices.length - evicted).sort());
+    expect(got.filter((u) => Number(u.slice(6)) >= 10_000).sort()).toEqual(criticals.map((a) => a.uuid).sort());
+    expect(await metricValue(app, 'peregrine_delivered_total')).toBe(expected);
+  });
+});
