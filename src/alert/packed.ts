@@ -1,7 +1,7 @@
 // Alerts' JSON held in memory, packed. With the spool off, an alert queued deep in a backlog (a
-// destination down, src/dispatch/queue.ts) is held as its JSON, ~600 bytes for a Falco alert, and so
-// is each alert of the delivery trail (src/trail/memory-store.ts). Here
-// those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
+// destination down, src/dispatch/cold-block.ts) is held as its JSON, ~600 bytes for a Falco alert,
+// and so is each alert of the delivery trail (src/trail/memory-store.ts, through the Packer below).
+// Here those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
 // repeat their rules, hosts and field names, so a block of 64 varied alerts comes to ~70 bytes each
 // (8×), for ~4 µs of CPU per alert to pack and ~2 µs to unpack on a 2-vCPU EPYC
 // (bench/packed-backlog.ts, docs/performance.md round 21). Deflating alerts one by one cost ~30 µs
@@ -86,7 +86,7 @@ export function leadingUuid(json: string): string {
   return json.startsWith('{"uuid":"') ? json.slice(9, json.indexOf('"', 9)) : '';
 }
 
-/** What the packer needs of what holds an alert's JSON (a queue entry, a trail record). */
+/** What the packer needs of what holds an alert's JSON (a trail record). */
 export interface Packable {
   /** The JSON it holds, or undefined when it holds anything else (its alert, a spool id, a block). */
   heldJson(): string | undefined;
@@ -103,7 +103,7 @@ export interface PackerOptions<T extends Packable> {
   packed?: (entry: T, json: string, share: number) => void;
 }
 
-/** Gathers JSONs held alone (a queue's compact entries, the trail's records) and packs them a block at a time. */
+/** Gathers JSONs held alone (the trail's records) and packs them a block at a time. */
 export class Packer<T extends Packable = Packable> {
   private pending: { entry: T; json: string }[] = [];
   private chars = 0;

@@ -20,7 +20,7 @@ const BYTES = 2;
 const ATTEMPTS = 3;
 const SPOOL_ID = 4;
 const WIDTH = 5;
-/** seq of an alert taken out of the middle (the spool evicted it). */
+/** seq of an alert taken out of the middle (the spool evicted it); a worker's seqs start at 0. */
 const GONE = -1;
 
 export class ColdBlock {
