@@ -22,6 +22,8 @@ const VARIANTS: [string, NodeJS.ProcessEnv][] = [
     '+ Security Hub output',
     { AWSSECURITYHUB_REGION: 'us-east-1', AWSSECURITYHUB_ACCOUNTID: '123456789012', AWSSECURITYHUB_ENDPOINT: 'http://127.0.0.1:9', AWSSECURITYHUB_MINIMUMPRIORITY: 'emergency', AWS_ACCESS_KEY_ID: 'bench', AWS_SECRET_ACCESS_KEY: 'bench' },
   ],
+  // Connected to a closed port, the official client loaded (flavor set), the one alert below its minimum priority.
+  ['+ Elasticsearch output', { ELASTICSEARCH_HOSTPORT: 'http://127.0.0.1:9', ELASTICSEARCH_FLAVOR: 'elasticsearch', ELASTICSEARCH_MINIMUMPRIORITY: 'emergency' }],
   ['trail off', { TRAIL_ENABLED: 'false' }],
   ['spool off (memory-only)', { SPOOL_ENABLED: 'false' }],
   ['spool and trail off', { SPOOL_ENABLED: 'false', TRAIL_ENABLED: 'false' }],

@@ -11,6 +11,7 @@ import { createHttpPool, loadTls, sendHttp, type ConnectContext } from '../../sr
 import type { EsResponse } from './bulk-response.ts';
 import { bodyText } from './bulk-response.ts';
 import type { ElasticsearchOptions } from './options.ts';
+import { skipUnusedArrow } from './unused-arrow.ts';
 
 const gzip = promisify(gzipCallback);
 
@@ -102,6 +103,7 @@ type EsClientModule = typeof EsClientNamespace;
 let esModule: EsClientModule | undefined;
 
 export async function loadEsClient(): Promise<EsClientModule> {
+  skipUnusedArrow();
   esModule ??= await import('@elastic/elasticsearch');
   return esModule;
 }
