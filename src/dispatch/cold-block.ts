@@ -1,9 +1,9 @@
 // Up to PACK_ALERTS alerts queued deep in one priority's lane (lane.ts), held as columns instead of
 // one QueueEntry object each: an alert queued behind a destination that has been down for an hour
-// costs its numbers (40 bytes here) and, without the spool, its share of the block's deflated JSON,
-// instead of an 88-byte object, a lane slot and the spool's id map (bench/packed-backlog.ts,
-// docs/performance.md round 26). A QueueEntry is made again for an alert only when it leaves the
-// block: taken from the head, shed or evicted from the tail.
+// costs its numbers (40 bytes here) and, without the spool, its share of the block's deflated JSON.
+// Until round 26 it cost an 88-byte object, a lane slot and an entry in the output's spool-id map
+// (bench/packed-backlog.ts, docs/performance.md). A QueueEntry is made again for an alert only when
+// it leaves the block: taken from the head, shed, or evicted by the spool.
 //
 // Without the spool, the JSONs wait in `texts` until the block is full, then are deflated together
 // (PackedBlock, src/alert/packed.ts) after the turn's I/O. An alert the spool holds keeps nothing
