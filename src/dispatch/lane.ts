@@ -32,10 +32,6 @@ export class Lane {
     return this.items.length - this.head + this.coldCount;
   }
 
-  get hasCold(): boolean {
-    return this.coldCount > 0;
-  }
-
   /** seq of the oldest entry, or undefined when empty. */
   headSeq(): number | undefined {
     if (this.items.length > this.head) return (this.items[this.head] as QueueEntry).seq;
