@@ -4,7 +4,8 @@
 // one alert through (so the paths a first alert loads are loaded), then idles; RSS is read after
 // `--idle` seconds.
 // Then, per build, the packages of node_modules the default config and "+ webhook output" load.
-//   node bench/idle-rss.ts [--idle 5] [--runs 3]      (after npm run build; BENCH_BASELINE_MAIN as in delivery.ts)
+//   node bench/idle-rss.ts [--idle 5] [--runs 3] [--only Elasticsearch]   (after npm run build; BENCH_BASELINE_MAIN as in delivery.ts)
+// --only: the variants whose name contains it.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { BUILDS, startDefaultDaemon, startWebhookSink, stopDaemon } from './delivery.ts';
 
-const { values } = parseArgs({ options: { idle: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' }, only: { type: 'string' } } });
 
 const VARIANTS: [string, NodeJS.ProcessEnv][] = [
   ['default config', {}],
@@ -24,6 +25,8 @@ const VARIANTS: [string, NodeJS.ProcessEnv][] = [
   ],
   // Connected to a closed port, the official client loaded (flavor set), the one alert below its minimum priority.
   ['+ Elasticsearch output', { ELASTICSEARCH_HOSTPORT: 'http://127.0.0.1:9', ELASTICSEARCH_FLAVOR: 'elasticsearch', ELASTICSEARCH_MINIMUMPRIORITY: 'emergency' }],
+  // Both undici users at once: the outputs' own HTTP client and the Elasticsearch client's transport.
+  ['+ webhook and Elasticsearch outputs', { WITH_WEBHOOK: '1', ELASTICSEARCH_HOSTPORT: 'http://127.0.0.1:9', ELASTICSEARCH_FLAVOR: 'elasticsearch', ELASTICSEARCH_MINIMUMPRIORITY: 'emergency' }],
   ['trail off', { TRAIL_ENABLED: 'false' }],
   ['spool off (memory-only)', { SPOOL_ENABLED: 'false' }],
   ['spool and trail off', { SPOOL_ENABLED: 'false', TRAIL_ENABLED: 'false' }],
@@ -51,7 +54,7 @@ async function idleRss(main: string, env: NodeJS.ProcessEnv): Promise<number> {
 
 const rows = new Map<string, number[]>();
 for (let i = 0; i < Number(values.runs); i++) {
-  for (const [variant, env] of VARIANTS) {
+  for (const [variant, env] of VARIANTS.filter(([name]) => values.only === undefined || name.includes(values.only))) {
     for (const [build, main] of BUILDS) {
       const key = `| ${variant} | ${build} |`;
       rows.set(key, [...(rows.get(key) ?? []), await idleRss(main, env)]);

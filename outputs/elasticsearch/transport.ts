@@ -98,7 +98,11 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
 }
 
 // The official client (~40 MiB resident) is loaded on first use, so a deployment without this
-// output, or pointed at OpenSearch, never pays for it.
+// output, or pointed at OpenSearch, never pays for it. Its transport (@elastic/transport 8) asks for
+// undici 6; package.json's `overrides` gives it the outputs' undici 7 instead, the line its own
+// v9 uses, for the same calls (a Pool, buildConnector, pool.request): one HTTP client and one
+// llhttp in the process, not two (docs/performance.md, round 27). test/integration/elasticsearch
+// runs it against the real server.
 type EsClientModule = typeof EsClientNamespace;
 let esModule: EsClientModule | undefined;
 
