@@ -5,7 +5,7 @@
 // `--idle` seconds.
 // Then, per build, the packages of node_modules the default config and "+ webhook output" load.
 //   node bench/idle-rss.ts [--idle 5] [--runs 3] [--only Elasticsearch]   (after npm run build; BENCH_BASELINE_MAIN as in delivery.ts)
-// --only: the variants whose name contains it.
+// --only: the variants whose name contains it (and no package lists).
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +69,7 @@ for (const [key, mib] of rows) console.log(`${key} ${mib.map((m) => m.toFixed(1)
 // Which packages still load: once per build, default config and with the webhook, through a loader hook.
 const hook = new URL('./loaded-packages.ts', import.meta.url).pathname;
 const flags = process.env.BENCH_NODE_FLAGS ?? '';
-for (const [variant, env] of VARIANTS.slice(0, 2)) {
+for (const [variant, env] of values.only === undefined ? VARIANTS.slice(0, 2) : []) {
   for (const [build, main] of BUILDS) {
     const out = join(mkdtempSync(join(tmpdir(), 'peregrine-packages-')), 'packages.json');
     process.env.BENCH_NODE_FLAGS = `${flags} --import ${hook}`;
