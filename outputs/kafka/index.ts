@@ -43,13 +43,6 @@ export default defineOutput({
   batch: { maxevents: 200, maxbytes: 800_000, flushms: 100 },
   concurrency: 1,
   async connect(options, ctx): Promise<KafkaClient> {
-    const altPath = process.env.PEREGRINE_KAFKA_ALT;
-    if (altPath) {
-      // PROTOTYPE (round 29 measurement only): @platformatic/kafka's producer.
-      const alt = (await import(altPath)) as any;
-      const producer = new alt.Producer({ clientId: options.clientid, bootstrapBrokers: options.hostport.split(','), serializers: alt.stringSerializers, retries: 0, idempotent: false, autocreateTopics: options.topiccreation, timeout: ctx.timeoutMs });
-      return { producer, admin: undefined as never, acks: ACKS[options.requiredacks], compression: COMPRESSION_TYPE[options.compression], timeoutMs: ctx.timeoutMs, alt: true } as KafkaClient;
-    }
     // Loaded here, not at import: a daemon without Kafka never pays for kafkajs.
     const { Kafka, CompressionCodecs } = (await import('kafkajs')).default;
     registerCodecs(CompressionCodecs);
@@ -77,7 +70,6 @@ export default defineOutput({
     return { producer, admin, acks: ACKS[options.requiredacks], compression: COMPRESSION_TYPE[options.compression], timeoutMs: ctx.timeoutMs };
   },
   async healthcheck({ client, options, signal }) {
-    if ((client as { alt?: boolean }).alt) return { ok: true, message: 'alt' };
     try {
       const { topics } = await raceSignal(client.admin.fetchTopicMetadata({ topics: [options.topic] }), signal);
       const partitions = topics[0]?.partitions ?? [];
@@ -93,14 +85,6 @@ export default defineOutput({
     }
   },
   async sendBatch(alerts, { client, options, signal }) {
-    if ((client as { alt?: boolean }).alt) {
-      try {
-        await raceSignal((client.producer as any).send({ messages: alerts.map((alert) => ({ topic: options.topic, ...toMessage(alert, options) })), acks: client.acks }), signal);
-        return ok();
-      } catch (err) {
-        return retry(String(err));
-      }
-    }
     const sending = client.producer.send({
       topic: options.topic,
       messages: alerts.map((alert) => toMessage(alert, options)),
@@ -120,7 +104,6 @@ export default defineOutput({
     }
   },
   async close(client: KafkaClient) {
-    if ((client as { alt?: boolean }).alt) return void (await (client.producer as any).close());
     await Promise.allSettled([client.producer.disconnect(), client.admin.disconnect()]);
   },
 });
