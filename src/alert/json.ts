@@ -14,6 +14,7 @@
 // swapped text parses, every swap was a number token: the result is exact. When it does not, the
 // exact scanner below (which tracks strings) runs instead, and reports malformed JSON.
 import { randomBytes } from 'node:crypto';
+import { detached } from './detached.ts';
 
 const CANDIDATES = /[:,[][ \t\n\r]*(-?\d{16,})(?=[ \t\n\r]*[,}\]])/g;
 // Unguessable per process, so no string a sender writes can be mistaken for a sentinel.
@@ -87,7 +88,9 @@ function rewrite(text: string, spans: number[]): { text: string; raws: string[] 
   for (let s = 0; s < spans.length; s += 2) {
     const start = spans[s] as number;
     const end = spans[s + 1] as number;
-    raws.push(text.slice(start, end));
+    // Detached: each raw integer lives as long as its alert, and a slice would keep the request's
+    // whole body alive with it (54 KiB per alert of a POST of 100, while any one of them is queued).
+    raws.push(detached(text.slice(start, end)));
     rewritten += `${text.slice(from, start)}"${SENTINEL_TEXT}${raws.length - 1}"`;
     from = end;
   }

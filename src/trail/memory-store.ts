@@ -14,6 +14,7 @@
 // Map of states, an object per attempt and epoch-ms times (before round 16), 1.7 KB with an object
 // per output state and its JSON as is (before round 22; docs/performance.md).
 import type { Alert } from '../alert/alert.ts';
+import { detached } from '../alert/detached.ts';
 import { serializeAlert, thawAlert } from '../alert/serialize.ts';
 import { Packer, type PackedBlock, type Packable } from '../alert/packed.ts';
 import { FifoMap } from '../fifo-map.ts';
@@ -307,15 +308,6 @@ export class MemoryTrailStore implements TrailStore {
       this.bytes -= oldest.value.bytes;
     }
   }
-}
-
-/**
- * A copy of `text` that keeps no other string alive, as a view into one (a slice) would keep all of
- * it. The concatenation is flattened into a new string when sliced, and the slice is a view into that
- * copy (exact, lone surrogates included, where a round trip through UTF-8 would replace them).
- */
-function detached(text: string): string {
-  return (text + ' ').slice(0, -1);
 }
 
 function summary(r: MemoryRecord, states: Record<string, OutputState>): TrailSummary {
