@@ -1,5 +1,6 @@
 // Shared HTTP for outputs: one undici Pool per destination, and one classification of responses.
 import type { Dispatcher, Pool } from 'undici';
+import { detached } from '../alert/detached.ts';
 import { fail, ok, retry, type Outcome } from '../dispatch/result.ts';
 import { abortReason } from './abort.ts';
 import type { NodeTlsOptions } from './tls.ts';
@@ -117,10 +118,13 @@ export function retryAfterMs(value: string | string[] | undefined, now: number =
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** A short, single-line excerpt of a response body for reasons and logs. */
+/**
+ * A short, single-line excerpt of a response body for reasons and logs. Detached: a reason can live
+ * as long as the trail or a dead letter keeps it, and a slice would keep the whole body alive.
+ */
 export function excerpt(text: string, max = 300): string {
   const flat = text.slice(0, MAX_ERROR_TEXT).replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  return detached(flat.length > max ? `${flat.slice(0, max)}…` : flat);
 }
 
 /** A response body as a JSON object (vendors' error bodies), or undefined when it is not one. */
