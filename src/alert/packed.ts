@@ -31,17 +31,18 @@ export class PackedBlock {
   private static unpacked: { block: PackedBlock; text: Buffer; starts: number[] } | undefined;
   private readonly data: Uint8Array;
   /**
-   * The alerts' uuids, one per line, in a string of its own (~37 bytes per alert), when asked for: a
-   * full queue sheds from its tail and the trail names each alert shed, which would otherwise unpack
-   * a block per few alerts shed. The trail's own records keep their uuid.
+   * The alerts' uuids, when asked for: a full queue sheds from its tail and the trail names each alert
+   * shed, which would otherwise unpack a block per few alerts shed. The trail's own records keep their
+   * uuid. As 16 bytes each when every uuid of the block is in the canonical form ingest gives
+   * (randomUUID()), else one per line in a string of its own (~37 bytes each).
    */
-  private readonly uuids: string | undefined;
+  private readonly uuids: Uint8Array | string | undefined;
 
   /** `json`: each without a newline (as JSON.stringify writes it). */
   constructor(json: readonly string[], keepUuids = true) {
     // Copied to a buffer of its own size: zlib's result is a slice of a 16 KiB chunk.
     this.data = new Uint8Array(deflateRawSync(json.join(SEPARATOR), { level: constants.Z_BEST_SPEED }));
-    this.uuids = keepUuids ? json.map(leadingUuid).join(SEPARATOR) : undefined;
+    this.uuids = keepUuids ? packUuids(json.map(leadingUuid)) : undefined;
   }
 
   /** Bytes held. */
@@ -52,6 +53,7 @@ export class PackedBlock {
   /** The uuid of the alert at `slot`, when its JSON starts with it and the block kept uuids. */
   uuid(slot: number): string | undefined {
     if (this.uuids === undefined) return undefined;
+    if (typeof this.uuids !== 'string') return uuidAt(this.uuids, slot);
     let start = 0;
     for (let i = 0; i < slot; i++) start = this.uuids.indexOf(SEPARATOR, start) + 1;
     const end = this.uuids.indexOf(SEPARATOR, start);
@@ -84,6 +86,23 @@ export class PackedBlock {
  */
 export function leadingUuid(json: string): string {
   return json.startsWith('{"uuid":"') ? json.slice(9, json.indexOf('"', 9)) : '';
+}
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID_BYTES = 16;
+
+/** The uuids as 16 bytes each when all are canonical (lowercase, dashed), else one per line. */
+function packUuids(uuids: readonly string[]): Uint8Array | string {
+  if (!uuids.every((uuid) => CANONICAL_UUID.test(uuid))) return uuids.join(SEPARATOR);
+  const bytes = new Uint8Array(uuids.length * UUID_BYTES);
+  uuids.forEach((uuid, i) => bytes.set(Buffer.from(uuid.replaceAll('-', ''), 'hex'), i * UUID_BYTES));
+  return bytes;
+}
+
+function uuidAt(bytes: Uint8Array, slot: number): string | undefined {
+  if ((slot + 1) * UUID_BYTES > bytes.length) return undefined;
+  const hex = Buffer.from(bytes.buffer, bytes.byteOffset + slot * UUID_BYTES, UUID_BYTES).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 /** What the packer needs of what holds an alert's JSON (a trail record). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AlertQueue } from '../../../src/dispatch/queue.ts';
 import { QueueEntry, SpoolReadError } from '../../../src/dispatch/queue-entry.ts';
@@ -442,5 +443,16 @@ describe('PackedBlock', () => {
     const json = ['{"uuid":"first","a":1}', '{"a":2,"uuid":"not-leading"}', '{"uuid":"","a":3}', '{"uuid":"last"}'];
     const block = new PackedBlock(json);
     expect(json.map((_, i) => block.uuid(i))).toEqual(['first', undefined, undefined, 'last']);
+  });
+
+  it('gives back canonical uuids exactly from their 16 bytes, and any other spelling as written', () => {
+    const uuids = Array.from({ length: 64 }, () => randomUUID());
+    const block = new PackedBlock(uuids.map((uuid) => `{"uuid":"${uuid}","a":1}`));
+    expect(uuids.map((_, i) => block.uuid(i))).toEqual(uuids);
+    expect(block.uuid(64)).toBeUndefined();
+    // One uuid in another form (upper case, as a sender may write it) keeps the whole block's as text.
+    const mixed = [uuids[0] as string, (uuids[1] as string).toUpperCase(), uuids[2] as string];
+    const kept = new PackedBlock(mixed.map((uuid) => `{"uuid":"${uuid}"}`));
+    expect(mixed.map((_, i) => kept.uuid(i))).toEqual(mixed);
   });
 });
