@@ -9,6 +9,8 @@ ARG BASE_IMAGE=node:24-bookworm-slim
 FROM ${BASE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
+# npm ci's postinstall applies patches/ (patch-package) to the installed dependencies.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -17,12 +19,14 @@ COPY outputs ./outputs
 RUN npm run build \
  && test -f dist/src/main.js && test -f dist/outputs/index.js && test -f dist/package.json
 
-# ---- production dependencies only (pure JS: no install scripts needed)
+# ---- production dependencies only (pure JS: no install scripts needed), then the patched ones from
+# the build stage (patch-package is a devDependency; docs/performance.md, round 31)
 FROM ${BASE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force
+COPY --from=build /app/node_modules/kafkajs ./node_modules/kafkajs
 
 # ---- runtime: compiled JS on the base image's node, numeric non-root user, read-only root filesystem
 FROM ${BASE_IMAGE}
