@@ -1,12 +1,12 @@
 // `node bench/securityhub-send.ts`: what one BatchImportFindings call of 100 findings costs in CPU
-// per alert, four ways, against a local HTTP server that answers as Security Hub does: the AWS
+// per alert, five ways, against a local HTTP server that answers as Security Hub does: the AWS
 // SDK's client with its logger middleware removed (as outputs/awssecurityhub/client.ts makes it),
 // the same client sent an empty command whose body a build-step middleware replaces with the
-// findings' own JSON (what the output ships, outputs/awssecurityhub/send.ts: the SDK's signing,
-// credentials and error parsing without its schema serialiser), the same findings as one
-// SigV4-signed undici POST of their JSON (what replacing the SDK's send would cost; round 24 built it
-// and measured no gain in the daemon, docs/performance.md), and the output's own mapping (toFinding)
-// alone, which all include.
+// findings' own JSON, as a string and as bytes (the latter is what the output ships,
+// outputs/awssecurityhub/send.ts: the SDK's signing, credentials and error parsing without its schema
+// serialiser), the same findings as one SigV4-signed undici POST of their JSON (what replacing the
+// SDK's send would cost; round 24 built it and measured no gain in the daemon, docs/performance.md),
+// and the output's own mapping (toFinding) alone, which all include.
 //   node bench/securityhub-send.ts [--calls 300] [--rounds 3]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -50,9 +50,24 @@ const WAYS: [string, () => Promise<void>][] = [
     },
   ],
   [
-    'AWS SDK client, the findings JSON as its body (as shipped)',
+    'AWS SDK client, the findings JSON as its body, a string (shipped until round 31)',
     async () => {
       const body = `{"Findings":[${findings().map((f) => JSON.stringify(f)).join(',')}]}`;
+      const command = new BatchImportFindingsCommand({ Findings: [] });
+      command.middlewareStack.add(
+        (next) => (args) => {
+          (args.request as { body: unknown }).body = body;
+          return next(args);
+        },
+        { step: 'build', priority: 'high', name: 'findingsBody' },
+      );
+      await hub.send(command);
+    },
+  ],
+  [
+    'the same, the body as bytes (as shipped)',
+    async () => {
+      const body = Buffer.from(`{"Findings":[${findings().map((f) => JSON.stringify(f)).join(',')}]}`);
       const command = new BatchImportFindingsCommand({ Findings: [] });
       command.middlewareStack.add(
         (next) => (args) => {
