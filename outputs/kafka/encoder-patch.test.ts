@@ -1,8 +1,9 @@
 // kafkajs' Encoder as patches/kafkajs+2.2.4.patch leaves it (applied by `npm ci`'s postinstall):
-// buffers without zero-fill that grow to what is needed, varints written in place. These tests fail
-// when the patch is not applied, and check that what it encodes is still what Kafka reads: varints
-// against the protocol's zigzag LEB128, and a record batch of varied records read back by kafkajs'
-// own decoder. The broker's CRC check of real produce requests is test/integration/kafka's.
+// buffers without zero-fill that grow to what is needed, varints written in place. The first test
+// fails when the patch is not applied; the others check that what the patched Encoder writes is still
+// what Kafka reads: varints against the protocol's zigzag LEB128, and a record batch of varied records
+// read back by kafkajs' own decoder. The broker's CRC check of real produce requests is
+// test/integration/kafka's.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 
