@@ -24,7 +24,10 @@ export function severityLabel(priority: Priority): SeverityLabel {
 // names, except that exfiltration lives under Effects ("Effects/Data Exfiltration"). Tactics that the
 // ASFF taxonomy has no category for keep their ATT&CK name under TTPs (the namespace is what
 // Security Hub validates).
-const TACTICS: Record<string, string> = {
+// A Map, not an object literal: a tag is alert content, and a tag named `constructor` or `toString`
+// looked up on an object found Object.prototype's function, which went into Types as null and made
+// Security Hub refuse the finding.
+const TACTICS = new Map<string, string>(Object.entries({
   mitre_reconnaissance: 'TTPs/Reconnaissance',
   mitre_resource_development: 'TTPs/Resource Development',
   mitre_initial_access: 'TTPs/Initial Access',
@@ -39,7 +42,7 @@ const TACTICS: Record<string, string> = {
   mitre_command_and_control: 'TTPs/Command and Control',
   mitre_exfiltration: 'Effects/Data Exfiltration',
   mitre_impact: 'TTPs/Impact',
-};
+}));
 
 export const DEFAULT_TYPE = 'Software and Configuration Checks/Falco';
 
@@ -47,7 +50,8 @@ export const DEFAULT_TYPE = 'Software and Configuration Checks/Falco';
 export function findingTypes(tags: readonly string[]): string[] {
   const types = new Set<string>();
   for (const tag of tags) {
-    const type = TACTICS[tag.toLowerCase().replace(/-/g, '_')];
+    // Falco writes its tags in lower case with underscores: try the tag as it is before normalising.
+    const type = TACTICS.get(tag) ?? TACTICS.get(tag.toLowerCase().replace(/-/g, '_'));
     if (type) types.add(type);
   }
   return types.size > 0 ? [...types].slice(0, 50) : [DEFAULT_TYPE];

@@ -95,6 +95,9 @@ describe('awssecurityhub finding mapping', () => {
     ]);
     expect(findingTypes(['container', 'shell'])).toEqual([DEFAULT_TYPE]);
     expect(findingTypes([])).toEqual(['Software and Configuration Checks/Falco']);
+    // Tags named after Object.prototype's members are tags like any other (they put null in Types).
+    expect(findingTypes(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'mitre_execution'])).toEqual(['TTPs/Execution']);
+    expect(findingTypes(['constructor', 'valueOf'])).toEqual([DEFAULT_TYPE]);
   });
 
   it('writes times in UTC with nanoseconds, whatever the alert offset', () => {
