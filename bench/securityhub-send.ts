@@ -1,12 +1,13 @@
 // `node bench/securityhub-send.ts`: what one BatchImportFindings call of 100 findings costs in CPU
-// per alert, five ways, against a local HTTP server that answers as Security Hub does: the AWS
+// per alert, six ways, against a local HTTP server that answers as Security Hub does: the AWS
 // SDK's client with its logger middleware removed (as outputs/awssecurityhub/client.ts makes it),
 // the same client sent an empty command whose body a build-step middleware replaces with the
-// findings' own JSON, as a string and as bytes (the latter is what the output ships,
-// outputs/awssecurityhub/send.ts: the SDK's signing, credentials and error parsing without its schema
-// serialiser), the same findings as one SigV4-signed undici POST of their JSON (what replacing the
-// SDK's send would cost; round 24 built it and measured no gain in the daemon, docs/performance.md),
-// and the output's own mapping (toFinding) alone, which all include.
+// findings' own JSON, as a string, as bytes converted from the joined string, and as bytes written
+// in place by the output's findingsBody (what the output ships, outputs/awssecurityhub/send.ts: the
+// SDK's signing, credentials and error parsing without its schema serialiser), the same findings as
+// one SigV4-signed undici POST of their JSON (what replacing the SDK's send would cost; round 24
+// built it and measured no gain in the daemon, docs/performance.md), and the output's own mapping
+// (toFinding) alone, which all include.
 //   node bench/securityhub-send.ts [--calls 300] [--rounds 3]
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +16,8 @@ import { parseArgs } from 'node:util';
 import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { request } from 'undici';
-import { toFinding } from '../outputs/awssecurityhub/finding.ts';
+import { serializeFinding, toFinding } from '../outputs/awssecurityhub/finding.ts';
+import { findingsBody } from '../outputs/awssecurityhub/send.ts';
 import { thawAlert } from '../src/alert/serialize.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { machineCpu, stealShare } from './proc.ts';
@@ -42,9 +44,11 @@ const target = { accountId: '123456789012', region: 'us-east-1', partition: 'aws
 const alerts = Array.from({ length: FINDINGS }, (_, i) => thawAlert(falcoAlertJson(i)));
 const findings = () => alerts.map((a) => toFinding(a, target));
 
+const joined = (parts: { json: string }[]) => `{"Findings":[${parts.map((p) => p.json).join(',')}]}`;
+
 /** The SDK's send of an empty command whose body a build-step middleware replaces with the findings' JSON, as `asBody` makes it. */
-async function sendWithBody(asBody: (json: string) => string | Buffer): Promise<void> {
-  const body = asBody(`{"Findings":[${findings().map((f) => JSON.stringify(f)).join(',')}]}`);
+async function sendWithBody(asBody: (parts: { json: string; bytes: number }[]) => string | Buffer): Promise<void> {
+  const body = asBody(findings().map(serializeFinding));
   const command = new BatchImportFindingsCommand({ Findings: [] });
   command.middlewareStack.add(
     (next) => (args) => {
@@ -63,8 +67,9 @@ const WAYS: [string, () => Promise<void>][] = [
       await hub.send(new BatchImportFindingsCommand({ Findings: findings() as AwsSecurityFinding[] }));
     },
   ],
-  ['AWS SDK client, the findings JSON as its body, a string (shipped until round 31)', () => sendWithBody((json) => json)],
-  ['the same, the body as bytes (as shipped)', () => sendWithBody((json) => Buffer.from(json))],
+  ['AWS SDK client, the findings JSON as its body, a string (shipped until round 31)', () => sendWithBody(joined)],
+  ['the same, the joined string as bytes (round 31)', () => sendWithBody((parts) => Buffer.from(joined(parts)))],
+  ['the same, bytes written in place (as shipped)', () => sendWithBody(findingsBody)],
   [
     'SigV4 + undici POST',
     async () => {

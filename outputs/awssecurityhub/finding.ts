@@ -139,8 +139,11 @@ function productFields(alert: Alert): Record<string, string> {
   let bytes = 0;
   let added = 0;
   let omitted = 0;
-  for (const [name, raw] of Object.entries(alert.output_fields)) {
-    const value = fieldText(raw);
+  // Keys and a lookup, not Object.entries: no [name, value] pair per field (~1 % of the fan-out's
+  // allocations, docs/performance.md round 32).
+  const of = alert.output_fields;
+  for (const name of Object.keys(of)) {
+    const value = fieldText(of[name]);
     if (value === undefined) continue;
     const key = `falco/output_fields/${name}`;
     const text = truncate(value, LIMITS.productValue);

@@ -8,7 +8,7 @@ import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
 import { toFinding } from './finding.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { chunkFindings, MAX_CALL_BYTES, sendFindings, type SendDeps } from './send.ts';
+import { chunkFindings, findingsBody, MAX_CALL_BYTES, sendFindings, type SendDeps } from './send.ts';
 
 const target = { accountId: '123456789012', region: 'us-east-1', partition: 'aws', productArn: 'arn:aws:securityhub:us-east-1:123456789012:product/123456789012/default' };
 const alerts = (n: number, extra: Partial<AlertInput> = {}): Alert[] =>
@@ -94,6 +94,16 @@ describe('awssecurityhub calls', () => {
     expect(big.length).toBeGreaterThan(1);
   });
 
+  it("writes the call's body as the findings' JSON joined in the envelope, multi-byte text included", () => {
+    const item = (json: string) => ({ json, bytes: Buffer.byteLength(json) });
+    const parts = ['{"a":"bäsh"}', '{"b":"✓ 日本 🦅"}', '{"c":1}'];
+    expect(findingsBody(parts.map(item)).toString()).toBe(`{"Findings":[${parts.join(',')}]}`);
+    expect(findingsBody([item('{}')]).toString()).toBe('{"Findings":[{}]}');
+    // A finding's byte count is what sizes the buffer: a wrong one is a bug, not a short body.
+    expect(() => findingsBody([{ json: '{"x":"ä"}', bytes: 9 }])).toThrow('a finding of 9 bytes wrote 10');
+    expect(() => findingsBody([item('{}'), { json: '{"x":"ä"}', bytes: 11 }])).toThrow('a finding of 11 bytes wrote 10');
+  });
+
   it('splits a batch of huge findings into several calls, each through the bucket', async () => {
     const calls: number[] = [];
     let taken = 0;
@@ -165,7 +175,7 @@ describe('awssecurityhub calls', () => {
       maxAttempts: 1,
     });
     try {
-      const batch = alerts(3, { output_fields: { 'proc.name': 'bash', 'evt.num': 12 } as AlertInput['output_fields'] });
+      const batch = alerts(3, { output_fields: { 'proc.name': 'bäsh', 'fd.name': '/tmp/✓ 日本', 'evt.num': 12 } as AlertInput['output_fields'] });
       const deps: SendDeps = { target, hub, bucket: new TokenBucket(100, 100) };
       expect(await sendFindings(batch, deps, new AbortController().signal)).toEqual({ kind: 'ok' });
       const [call] = seen;
