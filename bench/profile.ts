@@ -1,6 +1,8 @@
 // Where a daemon's CPU went: reads a .cpuprofile (BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=DIR')
-// and prints self time per part of the data path, then the top functions.
+// and prints self time per part of the data path, then the top functions. Given a .heapprofile
+// from bench/alloc-sampler.ts it prints the bytes allocated the same way.
 //   node bench/profile.ts DIR/CPU.…cpuprofile [top]
+//   node bench/profile.ts DIR/alloc-….heapprofile [top]
 // A sample is charged to the first part found walking from its frame up the stack (so a Node
 // built-in called by the spool counts as the spool); frames of no listed part go to "other".
 import { readFileSync } from 'node:fs';
@@ -14,6 +16,32 @@ interface Profile {
   nodes: Node[];
   samples: number[];
   timeDeltas: number[];
+}
+// A sampling heap profile: a tree whose nodes carry the bytes allocated in that frame itself
+// (V8 scales the samples to an estimate of all allocations).
+interface HeapNode {
+  id: number;
+  callFrame: Node['callFrame'];
+  selfSize: number;
+  children: HeapNode[];
+}
+
+/** Each node of the call tree, its parent, and what it spent itself: µs of CPU, or bytes. */
+function load(file: string): { nodes: Node[]; self: Map<number, number>; heap: boolean } {
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Profile | { head: HeapNode };
+  const self = new Map<number, number>();
+  if ('head' in raw) {
+    const nodes: Node[] = [];
+    const walk = (n: HeapNode) => {
+      nodes.push({ id: n.id, callFrame: n.callFrame, children: n.children.map((c) => c.id) });
+      if (n.selfSize) self.set(n.id, n.selfSize);
+      n.children.forEach(walk);
+    };
+    walk(raw.head);
+    return { nodes, self, heap: true };
+  }
+  raw.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (raw.timeDeltas[i] ?? 0)));
+  return { nodes: raw.nodes, self, heap: false };
 }
 
 // First match wins, in this order, for each frame from the leaf up.
@@ -40,12 +68,10 @@ const PARTS: [string, RegExp][] = [
 ];
 
 function main(file: string, top: number): void {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const { nodes, self: selfUs, heap } = load(file);
+  const byId = new Map(nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const partOf = new Map<number, string>();
   const classify = (id: number): string => {
     const known = partOf.get(id);
@@ -89,11 +115,14 @@ function main(file: string, top: number): void {
     if (name) perOutput.set(name, (perOutput.get(name) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
-  console.log(`${file}: ${(total / 1e6).toFixed(2)} s busy (idle ${(((parts.get('(idle)') ?? 0) as number) / 1e6).toFixed(2)} s)\n`);
-  for (const [part, us] of [...parts].filter(([p]) => p !== '(idle)').sort((a, b) => b[1] - a[1])) console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${part}`);
+  // Microseconds shown as ms, bytes as MiB.
+  const amount = (v: number) => (heap ? `${(v / 2 ** 20).toFixed(1).padStart(8)} MiB` : `${(v / 1e3).toFixed(0).padStart(7)} ms`);
+  if (heap) console.log(`${file}: ${(total / 2 ** 20).toFixed(1)} MiB allocated on the main thread's heap\n`);
+  else console.log(`${file}: ${(total / 1e6).toFixed(2)} s busy (idle ${(((parts.get('(idle)') ?? 0) as number) / 1e6).toFixed(2)} s)\n`);
+  for (const [part, us] of [...parts].filter(([p]) => p !== '(idle)').sort((a, b) => b[1] - a[1])) console.log(`${pct(us)}  ${amount(us)}  ${part}`);
   console.log('\nper output (samples under its frames):');
-  for (const [name, us] of [...perOutput].sort((a, b) => b[1] - a[1])) console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${name}`);
-  console.log(`\ntop ${top} functions (self time):`);
+  for (const [name, us] of [...perOutput].sort((a, b) => b[1] - a[1])) console.log(`${pct(us)}  ${amount(us)}  ${name}`);
+  console.log(`\ntop ${top} functions (${heap ? 'bytes allocated in the frame itself' : 'self time'}):`);
   for (const [key, us] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${pct(us)}  ${key}`);
 }
 
