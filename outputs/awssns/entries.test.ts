@@ -1,4 +1,6 @@
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
+import type { AlertInput } from '../../src/alert/alert.ts';
 import { testAlerts } from '../../test/support/alerts.ts';
 import { attributeName, chunkEntries, MAX_MESSAGE_BYTES, messageAttributes, toEntries } from './entries.ts';
 
@@ -45,6 +47,31 @@ describe('awssns entries', () => {
       'proc.pid': { DataType: 'Number', StringValue: '42' },
       'evt.score': { DataType: 'Number', StringValue: '1.5' },
     });
+  });
+
+  it('an output field named __proto__ is an attribute like any other, down to the request the SDK writes', async () => {
+    // JSON.parse makes `__proto__` an own key, as ingest's parser does.
+    const [alert] = testAlerts(1, { output_fields: JSON.parse('{"__proto__":"x","proc.name":"bash"}') as AlertInput['output_fields'] });
+    const attrs = messageAttributes(alert as never);
+    expect(Object.keys(attrs)).toEqual(['priority', 'rule', 'source', 'tags', 'hostname', '__proto__', 'proc.name']);
+    expect(attrs['__proto__']).toEqual({ DataType: 'String', StringValue: 'x' });
+    // The SDK's query serialiser walks inherited keys too: a replaced prototype sent two nameless attributes.
+    let body = '';
+    const sns = new SNSClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test' },
+      requestHandler: {
+        handle: async (request: { body: string }) => {
+          body = request.body;
+          throw new Error('captured');
+        },
+      },
+    });
+    const [entry] = toEntries([alert as never], { rawjson: false, fifo: false });
+    const send = sns.send(new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:falco', PublishBatchRequestEntries: [{ Id: '0', Message: entry?.message, MessageAttributes: entry?.attributes }] }));
+    await expect(send).rejects.toThrow('captured');
+    const names = [...new URLSearchParams(body)].filter(([k]) => k.endsWith('.Name')).map(([, v]) => v);
+    expect(names.sort()).toEqual(['__proto__', 'hostname', 'priority', 'proc.name', 'rule', 'source', 'tags']);
   });
 
   it('an alert without output text carries its rule name (SNS refuses an empty message)', () => {

@@ -2,7 +2,7 @@
 // the alert JSON; otherwise the output text plus message attributes (priority, rule, source, tags,
 // hostname, and every string or number output field). FIFO group and deduplication ids, and calls
 // of at most 10 entries and 256 KiB. Pure: send.ts does the IO.
-import { chunkBySize, scalarText, serializeAlert, type Alert } from '../../src/plugin/index.ts';
+import { chunkBySize, newFields, scalarText, serializeAlert, type Alert } from '../../src/plugin/index.ts';
 import { groupId } from '../awssqs/entries.ts';
 
 /** PublishBatch takes at most 10 entries. */
@@ -47,11 +47,13 @@ export function attributeName(field: string): string {
  * refuses an empty attribute value, which would fail the whole message.
  */
 export function messageAttributes(alert: Alert): Record<string, Attribute> {
-  const attrs: Record<string, Attribute> = {
-    priority: { DataType: 'String', StringValue: alert.priority },
-    rule: { DataType: 'String', StringValue: alert.rule },
-    source: { DataType: 'String', StringValue: alert.source },
-  };
+  // Null prototype: an output field named `__proto__` is an attribute like any other. On an ordinary
+  // object it replaced the prototype, and the SDK's serialiser, which walks inherited keys too, sent
+  // two nameless attributes that SNS refuses.
+  const attrs = newFields<Attribute>();
+  attrs.priority = { DataType: 'String', StringValue: alert.priority };
+  attrs.rule = { DataType: 'String', StringValue: alert.rule };
+  attrs.source = { DataType: 'String', StringValue: alert.source };
   if (alert.tags.length > 0) attrs.tags = { DataType: 'String', StringValue: alert.tags.join(',') };
   if (alert.hostname) attrs.hostname = { DataType: 'String', StringValue: alert.hostname };
   for (const [field, value] of Object.entries(alert.output_fields)) {
