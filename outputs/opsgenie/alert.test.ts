@@ -89,6 +89,15 @@ describe('opsgenie create-alert request', () => {
     expect(size).toBeLessThanOrEqual(8000);
   });
 
+  it("fields named after Object.prototype's members are details like any other", () => {
+    const fields = JSON.parse('{"constructor":"a","hasOwnProperty":"b","__proto__":"c","proc.name":"bash"}') as AlertInput['output_fields'];
+    const request = toCreateAlert(variant(at(3), { output_fields: fields }), options);
+    expect(request.details).toMatchObject({ constructor: 'a', hasOwnProperty: 'b', proc_name: 'bash' });
+    expect(Object.getOwnPropertyDescriptor(request.details, '__proto__')?.value).toBe('c');
+    expect(request.details).not.toHaveProperty('omitted');
+    expect(JSON.parse(JSON.stringify(request.details))).toMatchObject({ constructor: 'a', hasOwnProperty: 'b' });
+  });
+
   it('an alert without output or hostname: "<priority>: <rule>" as message, source "falco"; null fields left out', () => {
     const request = toCreateAlert(variant(at(2), { output: '', hostname: undefined }), options);
     expect(request).toMatchObject({ message: 'Notice: Terminal shell in container', source: 'falco' });

@@ -2,7 +2,7 @@
 // message ≤ 130 characters (required), alias ≤ 512, description ≤ 15000, tags ≤ 20 of ≤ 50
 // characters, details string → string and ≤ 8000 characters in all, entity ≤ 512, source ≤ 100,
 // priority P1–P5. Everything is cut to fit: Opsgenie must never refuse an alert for its length.
-import { scalarText, stableKey, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
+import { newFields, scalarText, stableKey, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import type { OpsgenieOptions } from './options.ts';
 
 const LIMITS = { message: 130, alias: 512, description: 15_000, tags: 20, tag: 50, details: 8000, entity: 512, source: 100 } as const;
@@ -61,7 +61,9 @@ function details(alert: Alert): Record<string, string> {
     ['uuid', alert.uuid],
   ];
   const fields = Object.entries(alert.output_fields).map(([k, v]): [string, string | undefined] => [k.replaceAll('.', '_'), scalarText(v)]);
-  const out: Record<string, string> = {};
+  // Null prototype: `key in out` saw Object.prototype's members, so fields named `constructor` or
+  // `hasOwnProperty` were left out, and not named in `omitted` either.
+  const out = newFields<string>();
   const omitted: string[] = [];
   let budget = LIMITS.details - 200; // room for `omitted`
   for (const [key, value] of [...own, ...fields]) {
