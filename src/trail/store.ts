@@ -1,6 +1,7 @@
 // What every trail store does: the recorder writes through these calls, the console reads through
 // the others. Two stores: memory (bounded by count and bytes) and the spool's SQLite (by age and size).
 import type { Alert } from '../alert/alert.ts';
+import { newFields } from '../alert/fields.ts';
 import type { Attempt, OutputState, StatsDimension, TrailQuery, TrailRecord, TrailStats, TrailSummary } from './types.ts';
 
 export interface TrailStore {
@@ -39,6 +40,8 @@ export function keepAttempt(attempts: Attempt[], attempt: Attempt): void {
 export function emptyBuckets(since: number, until: number, bucketMs: number): { at: number; counts: Record<string, number> }[] {
   const first = Math.floor(since / bucketMs) * bucketMs;
   const buckets: { at: number; counts: Record<string, number> }[] = [];
-  for (let at = first; at <= until && buckets.length < 1440; at += bucketMs) buckets.push({ at, counts: {} });
+  // Null-prototype counts: they are keyed by rule and namespace, and `counts.constructor ?? 0` found
+  // Object's constructor (a namespace may well be named `constructor`).
+  for (let at = first; at <= until && buckets.length < 1440; at += bucketMs) buckets.push({ at, counts: newFields<number>() });
   return buckets;
 }

@@ -33,6 +33,16 @@ describe('memory trail store', () => {
     expect(s.list({ limit: 10 }).alerts.map((x) => x.uuid)).toEqual(['u5', 'u4', 'u3']);
   });
 
+  it("counts rules and namespaces named after Object.prototype's members like any other", () => {
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs: ['a'], explain });
+    const now = Date.now();
+    for (const [i, rule] of ['constructor', 'constructor', 'hasOwnProperty', '__proto__'].entries())
+      s.received(freezeAlert(toAlert({ uuid: `p${i}`, priority: 'Warning', rule, time: '2026-11-20T10:21:36Z', output: 'o', output_fields: { 'k8s.ns.name': 'constructor' } })), now, '', ['a'], 100);
+    const [bucket] = s.stats('rule', now - 1, 3_600_000).buckets.slice(-1);
+    expect({ ...bucket?.counts }).toEqual({ constructor: 2, hasOwnProperty: 1, ['__proto__']: 1 });
+    expect(JSON.parse(JSON.stringify(s.stats('namespace', now - 1, 3_600_000).buckets.slice(-1)[0]?.counts))).toEqual({ constructor: 4 });
+  });
+
   it('keeps within maxbytes, counting the alert\'s JSON, its output text, bookkeeping, output states and attempts', () => {
     const text = 'x'.repeat(200);
     const probe = new MemoryTrailStore({ maxalerts: 1000, maxbytes: 1 << 30, outputs: ['a', 'b'], explain });
@@ -285,6 +295,17 @@ describe.each(['inline', 'thread'] as const)('SQLite trail store, %s writer', (m
     expect(counts('priority')).toEqual([{}, { Critical: 1 }, { Critical: 1, Warning: 1 }]);
     expect(counts('rule')).toEqual([{}, { 'r-Critical': 1 }, { 'r-Critical': 1, 'r-Warning': 1 }]);
     expect(s.stats('priority', 90_000, 60_000).buckets.map((b) => b.counts)).toEqual([{ Critical: 1 }, { Critical: 1, Warning: 1 }]);
+    s.close();
+  });
+
+  it("counts rules and namespaces named after Object.prototype's members like any other", async () => {
+    const s = open({ t: 100_000 });
+    for (const [i, rule] of ['constructor', 'constructor', 'hasOwnProperty', '__proto__'].entries())
+      s.received(freezeAlert(toAlert({ uuid: `p${i}`, priority: 'Warning', rule, time: '2026-11-20T10:21:36Z', output: 'o', output_fields: { 'k8s.ns.name': 'constructor' } })), 90_000, '', ['a'], 100);
+    await s.ready();
+    const last = (by: 'rule' | 'namespace') => ({ ...s.stats(by, 0, 60_000).buckets.at(-1)?.counts });
+    expect(last('rule')).toEqual({ constructor: 2, hasOwnProperty: 1, ['__proto__']: 1 });
+    expect(last('namespace')).toEqual({ constructor: 4 });
     s.close();
   });
 
