@@ -27,7 +27,8 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (depth > 6 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   if (value instanceof Error || JSON.isRawJSON(value)) return value;
-  const out: Record<string, unknown> = {};
+  // Null prototype: a key `__proto__` (an alert's field, in the debug payload log) stays a key.
+  const out = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== '' && v !== undefined && v !== null ? REDACTED : redactDeep(v, depth + 1);
   return out;
 }

@@ -49,6 +49,11 @@ describe('one definition of a secret', () => {
     expect(text).not.toContain(SENTINEL);
   });
 
+  it('redactDeep keeps a key named __proto__ (an alert field, in the debug payload log) as a key', () => {
+    const line = JSON.parse('{"output_fields":{"__proto__":"x","proc.name":"bash"},"nested":{"__proto__":{"token":"t"}}}') as unknown;
+    expect(JSON.stringify(redactDeep(line))).toBe('{"output_fields":{"__proto__":"x","proc.name":"bash"},"nested":{"__proto__":{"token":"***"}}}');
+  });
+
   it('redactDeep leaves empty values alone (an unset secret is not shown as set)', () => {
     expect(redactDeep({ password: '', token: 'x', nested: { apikey: 'y', list: [{ secret: 'z' }] } })).toEqual({ password: '', token: '***', nested: { apikey: '***', list: [{ secret: '***' }] } });
   });
