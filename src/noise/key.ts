@@ -16,13 +16,13 @@ const TOP_LEVEL: Record<string, FieldGetter> = {
 const FIELDS = 'output_fields.';
 
 export function keyPathProblem(path: string): string | undefined {
-  if (path in TOP_LEVEL) return undefined;
+  if (Object.hasOwn(TOP_LEVEL, path)) return undefined;
   if (path.startsWith(FIELDS) && path.length > FIELDS.length) return undefined;
   return `unknown key "${path}"; use ${Object.keys(TOP_LEVEL).join(', ')} or output_fields.<field> (e.g. output_fields.k8s.pod.name)`;
 }
 
 export function compileGetter(path: string): FieldGetter {
-  const top = TOP_LEVEL[path];
+  const top = Object.hasOwn(TOP_LEVEL, path) ? TOP_LEVEL[path] : undefined;
   if (top) return top;
   // Everything after "output_fields." is the field name, dots and brackets included (k8s.ns.name, proc.aname[2]).
   const field = path.slice(FIELDS.length);

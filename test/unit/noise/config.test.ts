@@ -24,6 +24,8 @@ describe('noise-control config', () => {
 
   it('reports wrong keys, a redis store without address and bad silences with their paths', () => {
     expect(() => configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n  dedupe:\n    windowms: 1000\n    keys: [rul]\n')).toThrow(/webhook\.dedupe\.keys\.0: unknown key "rul"/);
+    // Object.prototype's members are not keys of an alert (they passed: `in` saw them).
+    expect(() => configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n  dedupe:\n    windowms: 1000\n    keys: [constructor]\n')).toThrow(/webhook\.dedupe\.keys\.0: unknown key "constructor"/);
     expect(() => configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n  dedupe:\n    store: redis\n')).toThrow(/webhook\.dedupe\.redis\.address: store: redis needs redis\.address/);
     expect(() => configFromYaml('silences:\n  - match: {priority: ">=bogus"}\n    for: 1h\n    reason: r\n')).toThrow(/silences\.0\.match\.priority/);
     expect(() => configFromYaml('silences:\n  - match: {rule: x}\n    for: later\n    reason: r\n')).toThrow(/silences\.0\.for: for must be a duration/);
