@@ -16,6 +16,16 @@ export function serializeAlert(alert: Alert): string {
 }
 
 /**
+ * What an alert weighs against every bound counted in bytes (batch.maxbytes, queue.maxbytes,
+ * spool.maxbytes): its JSON's UTF-8 bytes, as destinations count them. Not `json.length`, which
+ * counts UTF-16 units: an alert in Chinese or Japanese is ~3 bytes per unit, so batches sized by
+ * length reached 2.3 MB against Kafka's 1 MiB and Splunk's 1 MB limits.
+ */
+export function alertBytes(json: string): number {
+  return Buffer.byteLength(json, 'utf8');
+}
+
+/**
  * The alert back from its JSON (a queue holds deep backlogs compact; the spool holds JSON): frozen,
  * with this very string as its cached JSON, so every output sends the same bytes as before. Values
  * JSON cannot tell apart come back in JSON's form: -0 as 0, a number written as a long integer

@@ -10,7 +10,7 @@ import type { NoiseControl } from '../noise/noise.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
 import type { TrailRecorder } from '../trail/recorder.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
-import { serializeAlert } from '../alert/serialize.ts';
+import { alertBytes, serializeAlert } from '../alert/serialize.ts';
 import { validateAlert } from './validate.ts';
 import { checkShape, type ShapeLimits } from './shape.ts';
 
@@ -78,7 +78,7 @@ export class Ingest {
     }
     const alert = freezeAlert(this.enrich(toAlert(validation.input)));
     const json = serializeAlert(alert);
-    const bytes = json.length;
+    const bytes = alertBytes(json);
     const receivedAt = this.clock.now();
     const routed = this.router.targets(alert, bypassFilter);
     // Noise control (src/noise/) holds back what it suppresses before anything is queued or spooled; /test bypasses it.

@@ -2,7 +2,7 @@
 // and how a summary reaches its output (spooled first when the spool is on, like any alert).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
-import { serializeAlert } from '../alert/serialize.ts';
+import { alertBytes, serializeAlert } from '../alert/serialize.ts';
 import type { Config, OutputSection } from '../config/schema.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
@@ -47,10 +47,11 @@ export function createNoise(config: Config, instances: readonly { name: string; 
     const worker = workers.find((w) => w.name === output);
     if (!worker) return void log.info({ output, rule: alert.rule }, 'a dedupe summary was not sent: its output was removed by a config reload');
     const json = serializeAlert(alert);
+    const bytes = alertBytes(json);
     const now = deps.clock.now();
-    if (!deps.spool) return void worker.enqueue(alert, json.length, now);
-    deps.spool.append(alert, json, json.length, [output], now).then(
-      (spoolId) => worker.enqueue(alert, json.length, now, { spoolId }),
+    if (!deps.spool) return void worker.enqueue(alert, bytes, now);
+    deps.spool.append(alert, json, bytes, [output], now).then(
+      (spoolId) => worker.enqueue(alert, bytes, now, { spoolId }),
       (err: Error) => log.error({ output, uuid: alert.uuid, err: err.message }, 'a dedupe summary could not be written to the spool: not sent'),
     );
   };

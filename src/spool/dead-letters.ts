@@ -2,7 +2,7 @@
 import type { DeadLetter, DeadLetterFilter, DeadLetterReason, DeadLetterStore, NewDeadLetter, ReplayedAlert } from '../dispatch/dead-letter.ts';
 import type { Alert } from '../alert/alert.ts';
 import { parseJson } from '../alert/json.ts';
-import { serializeAlert, thawAlert } from '../alert/serialize.ts';
+import { alertBytes, serializeAlert, thawAlert } from '../alert/serialize.ts';
 import type { Spool, StoredDeadLetter } from './spool.ts';
 
 /** The alert of a dead letter; one whose text no longer parses is shown as its uuid and text (cut at 4 KiB). */
@@ -55,7 +55,7 @@ export class SpoolDeadLetterStore implements DeadLetterStore {
   }
 
   replay(filter: DeadLetterFilter): ReplayedAlert[] {
-    return this.spool.replayDeadLetters(rowFilter(filter)).map((r) => ({ output: r.output, alert: thawAlert(r.json), bytes: r.json.length, spoolId: r.id }));
+    return this.spool.replayDeadLetters(rowFilter(filter)).map((r) => ({ output: r.output, alert: thawAlert(r.json), bytes: alertBytes(r.json), spoolId: r.id }));
   }
 
   purge(filter: DeadLetterFilter): number {

@@ -75,6 +75,19 @@ describe('webhook delivery', () => {
     expect(r.received[0]?.body).toContain('"evt.time":1700000000167531875');
   });
 
+  it('sizes batches by the alerts\' UTF-8 bytes, as destinations count them, not by UTF-16 units', async () => {
+    // ~3,000 CJK characters: ~9 KB of UTF-8 each, ~3.4 K UTF-16 units of JSON.
+    const { receiver: r, app: a } = await setup('  format: array\n  batch:\n    maxevents: 100\n    maxbytes: 20000\n    flushms: 20\n');
+    // One POST of six, so that all six wait in the queue together whatever the machine's speed.
+    const alerts = Array.from({ length: 6 }, (_, i) => ({ ...(JSON.parse(falcoAlertJson(i)) as object), output: '日本語のアラート'.repeat(375) }));
+    expect((await a.post(JSON.stringify(alerts))).status).toBe(200);
+    await waitFor(() => r.received.reduce((n, got) => n + (JSON.parse(got.body) as unknown[]).length, 0) === 6);
+    // Two alerts (~19 KB) fit in 20,000 bytes, three do not. Counted in UTF-16 units (~3.6 K each),
+    // five went together: a 48 KB body.
+    expect(r.received.map((got) => (JSON.parse(got.body) as unknown[]).length)).toEqual([2, 2, 2]);
+    for (const got of r.received) expect(Buffer.byteLength(got.body)).toBeLessThan(20_000 + 100);
+  });
+
   it('keeps 128 requests in flight by default, never more: the rest wait in the queue', async () => {
     // A receiver that holds every request until the test lets them go, counting those it holds.
     const held: ServerResponse[] = [];
