@@ -1,8 +1,27 @@
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import type { AlertInput } from '../../src/alert/alert.ts';
+import type { Alert, AlertInput } from '../../src/alert/alert.ts';
 import { testAlerts } from '../../test/support/alerts.ts';
 import { attributeName, chunkEntries, MAX_MESSAGE_BYTES, messageAttributes, toEntries } from './entries.ts';
+
+/** The form fields of a PublishBatch of `alert`, as the real SDK serialises it (the request is captured, never sent). */
+async function serialised(alert: Alert): Promise<URLSearchParams> {
+  let body = '';
+  const sns = new SNSClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test' },
+    requestHandler: {
+      handle: async (request: { body: string }) => {
+        body = request.body;
+        throw new Error('captured');
+      },
+    },
+  });
+  const [entry] = toEntries([alert], { rawjson: false, fifo: false });
+  const send = sns.send(new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:falco', PublishBatchRequestEntries: [{ Id: '0', Message: entry?.message, MessageAttributes: entry?.attributes }] }));
+  await expect(send).rejects.toThrow('captured');
+  return new URLSearchParams(body);
+}
 
 describe('awssns entries', () => {
   it('rawjson: the alert JSON as the message, big integers intact, no attributes, no FIFO ids on a standard topic', () => {
@@ -56,22 +75,22 @@ describe('awssns entries', () => {
     expect(Object.keys(attrs)).toEqual(['priority', 'rule', 'source', 'tags', 'hostname', '__proto__', 'proc.name']);
     expect(attrs['__proto__']).toEqual({ DataType: 'String', StringValue: 'x' });
     // The SDK's query serialiser walks inherited keys too: a replaced prototype sent two nameless attributes.
-    let body = '';
-    const sns = new SNSClient({
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'test' },
-      requestHandler: {
-        handle: async (request: { body: string }) => {
-          body = request.body;
-          throw new Error('captured');
-        },
-      },
-    });
-    const [entry] = toEntries([alert as never], { rawjson: false, fifo: false });
-    const send = sns.send(new PublishBatchCommand({ TopicArn: 'arn:aws:sns:us-east-1:123456789012:falco', PublishBatchRequestEntries: [{ Id: '0', Message: entry?.message, MessageAttributes: entry?.attributes }] }));
-    await expect(send).rejects.toThrow('captured');
-    const names = [...new URLSearchParams(body)].filter(([k]) => k.endsWith('.Name')).map(([, v]) => v);
+    const names = [...(await serialised(alert as never))].filter(([k]) => k.endsWith('.Name')).map(([, v]) => v);
     expect(names.sort()).toEqual(['__proto__', 'hostname', 'priority', 'proc.name', 'rule', 'source', 'tags']);
+  });
+
+  it('a lone surrogate in the text goes out as U+FFFD instead of failing the whole call in the SDK', async () => {
+    const [alert] = testAlerts(1, {
+      output: 'shell \ud800 spawned',
+      rule: 'rule \udfff',
+      tags: ['t\ud800'],
+      output_fields: { 'proc.name': 'ba\udc00sh', 'proc.pid': 42 } as AlertInput['output_fields'],
+    });
+    const params = await serialised(alert as never);
+    const values = [...params].filter(([k]) => k.endsWith('.StringValue') || k.endsWith('.Message')).map(([, v]) => v);
+    expect(values).toEqual(expect.arrayContaining(['shell \ufffd spawned', 'rule \ufffd', 't\ufffd', 'ba\ufffdsh', '42']));
+    const [entry] = toEntries([alert as never], { rawjson: false, fifo: false });
+    expect(entry?.bytes).toBe(Buffer.byteLength(entry?.message ?? '') + Object.entries(entry?.attributes ?? {}).reduce((n, [k, a]) => n + Buffer.byteLength(k) + a.DataType.length + Buffer.byteLength(a.StringValue), 0));
   });
 
   it('an alert without output text carries its rule name (SNS refuses an empty message)', () => {

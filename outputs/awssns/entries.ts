@@ -51,11 +51,12 @@ export function messageAttributes(alert: Alert): Record<string, Attribute> {
   // object it replaced the prototype, and the SDK's serialiser, which walks inherited keys too, sent
   // two nameless attributes that SNS refuses.
   const attrs = newFields<Attribute>();
+  // Values well-formed (a lone surrogate as U+FFFD), as the message: see toEntries.
   attrs.priority = { DataType: 'String', StringValue: alert.priority };
-  attrs.rule = { DataType: 'String', StringValue: alert.rule };
-  attrs.source = { DataType: 'String', StringValue: alert.source };
-  if (alert.tags.length > 0) attrs.tags = { DataType: 'String', StringValue: alert.tags.join(',') };
-  if (alert.hostname) attrs.hostname = { DataType: 'String', StringValue: alert.hostname };
+  attrs.rule = { DataType: 'String', StringValue: alert.rule.toWellFormed() };
+  attrs.source = { DataType: 'String', StringValue: alert.source.toWellFormed() };
+  if (alert.tags.length > 0) attrs.tags = { DataType: 'String', StringValue: alert.tags.join(',').toWellFormed() };
+  if (alert.hostname) attrs.hostname = { DataType: 'String', StringValue: alert.hostname.toWellFormed() };
   for (const [field, value] of Object.entries(alert.output_fields)) {
     const name = attributeName(field);
     if (!isAttributeName(name)) continue;
@@ -63,7 +64,7 @@ export function messageAttributes(alert: Alert): Record<string, Attribute> {
     if (typeof value !== 'string' && !isNumber) continue;
     const text = scalarText(value);
     if (text === undefined || text === '') continue;
-    attrs[name] = { DataType: isNumber ? 'Number' : 'String', StringValue: text };
+    attrs[name] = { DataType: isNumber ? 'Number' : 'String', StringValue: text.toWellFormed() };
   }
   return attrs;
 }
@@ -77,7 +78,11 @@ function attributeBytes(attrs: Record<string, Attribute>): number {
 export function toEntries(alerts: readonly Alert[], opts: { rawjson: boolean; fifo: boolean }): Entry[] {
   return alerts.map((alert, index) => {
     // SNS refuses an empty message: an alert without output text (Falco always sends one) carries its rule name.
-    const message = opts.rawjson ? serializeAlert(alert) : alert.output || alert.rule;
+    // Well-formed: the SDK URL-encodes the text (SNS's query protocol), and a lone surrogate made
+    // encodeURIComponent throw for the whole call, retried until the alert's budget ran out with
+    // every alert behind it waiting. It becomes U+FFFD, as falcosidekick's JSON decoding makes it.
+    // (The raw JSON escapes it.)
+    const message = opts.rawjson ? serializeAlert(alert) : (alert.output || alert.rule).toWellFormed();
     const attributes = opts.rawjson ? undefined : messageAttributes(alert);
     return {
       index,
