@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testAlerts } from '../../test/support/alerts.ts';
-import { alertMail, digestMail, escapeHtml, textOf } from './message.ts';
+import { alertMail, digestMail, escapeHtml, SUBJECT_CHARS, textOf } from './message.ts';
 
 const date = new Date(0);
 
@@ -46,6 +46,18 @@ describe('smtp message', () => {
     expect(escapeHtml(evil)).toBe('&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=&quot;steal()&quot;&gt;&amp;&#39;');
     // The text part keeps the text as it is (it is not markup).
     expect(textOf(alert as never)).toContain(`Rule: ${evil}`);
+  });
+
+  it('cuts a long output at SUBJECT_CHARS in the subject, never inside a surrogate pair; the body keeps it whole', () => {
+    const output = `${'x'.repeat(SUBJECT_CHARS - 11)}🦅${'y'.repeat(100_000)}`;
+    const [alert] = testAlerts(1, { output });
+    const mail = alertMail(alert as never, false, date);
+    expect(mail.subject).toHaveLength(SUBJECT_CHARS - 1); // the pair is left out whole, not split
+    expect(mail.subject).toBe(`[Notice] ${'x'.repeat(SUBJECT_CHARS - 11)}…`);
+    expect(mail.subject.isWellFormed()).toBe(true);
+    expect(mail.text).toContain(output);
+    const [short] = testAlerts(1);
+    expect(alertMail(short as never, false, date).subject).toBe(`[Notice] ${short?.output}`);
   });
 
   it('digest: the top priority and the count in the subject, every alert in the body, their JSON attached', () => {

@@ -2,7 +2,7 @@
 // "[<Priority>] <output>", a plain-text body of labelled lines and the fields, and an HTML table
 // coloured by priority. Every alert value is escaped in the HTML: alert text is attacker-influenced.
 // The digest form lists a batch of alerts in one message.
-import { serializeAlert, type Alert } from '../../src/plugin/index.ts';
+import { serializeAlert, truncate, type Alert } from '../../src/plugin/index.ts';
 
 // falcosidekick's colours per priority (smtp_templates.go).
 const COLOURS: Record<Alert['priority'], string> = {
@@ -36,9 +36,15 @@ function fields(alert: Alert): [string, string][] {
     .map((key) => [key, fieldText(alert.output_fields[key])]);
 }
 
+/**
+ * Characters of subject kept. An output of 100 KB made a header of thousands of folded lines, which
+ * servers cut (Postfix's header_size_limit) or refuse; the body carries the whole output.
+ */
+export const SUBJECT_CHARS = 1000;
+
 function subjectOf(alert: Alert): string {
   // Header folding and encoding are nodemailer's; line breaks in the output must not start new headers.
-  return `[${alert.priority}] ${alert.output}`.replace(/[\r\n]+/g, ' ');
+  return truncate(`[${alert.priority}] ${alert.output}`.replace(/[\r\n]+/g, ' '), SUBJECT_CHARS, '…');
 }
 
 export function textOf(alert: Alert): string {
