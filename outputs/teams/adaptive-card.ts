@@ -3,7 +3,7 @@
 // the O365 connectors whose MessageCard falcosidekick still sends; Workflows render Adaptive Cards.
 // Layout: a header styled by priority (image, rule, "Priority · time"), the output line, then the
 // facts; outputformat picks the parts below the header.
-import type { Alert, Priority } from '../../src/plugin/index.ts';
+import { truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import { alertFacts } from './facts.ts';
 import type { TeamsOptions } from './options.ts';
 
@@ -26,31 +26,32 @@ export interface WorkflowsMessage {
   attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive'; contentUrl: null; content: Record<string, unknown> }];
 }
 
-export function adaptiveCardMessage(alert: Alert, options: TeamsOptions): WorkflowsMessage {
-  const body: Element[] = [header(alert, options)];
-  if (options.outputformat !== 'facts' && alert.output) body.push({ type: 'TextBlock', text: alert.output, wrap: true });
+/** `cap`: the characters the output, the rule and each fact keep (fit.ts lowers it when the card is over Teams' limit). */
+export function adaptiveCardMessage(alert: Alert, options: TeamsOptions, cap = Infinity): WorkflowsMessage {
+  const body: Element[] = [header(alert, options, cap)];
+  if (options.outputformat !== 'facts' && alert.output) body.push({ type: 'TextBlock', text: truncate(alert.output, cap), wrap: true });
   if (options.outputformat !== 'text') {
-    body.push({ type: 'FactSet', facts: alertFacts(alert).map(([title, value]) => ({ title, value })), ...(options.outputformat === 'all' ? { separator: true } : {}) });
+    body.push({ type: 'FactSet', facts: alertFacts(alert, cap).map(([title, value]) => ({ title, value })), ...(options.outputformat === 'all' ? { separator: true } : {}) });
   }
   const content = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
     version: '1.4',
     // What a client that cannot render the card (and the notification) shows.
-    fallbackText: `${alert.priority}: ${alert.rule}`,
+    fallbackText: `${alert.priority}: ${truncate(alert.rule, cap)}`,
     body,
   };
   return { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content }] };
 }
 
-function header(alert: Alert, options: TeamsOptions): Element {
+function header(alert: Alert, options: TeamsOptions, cap: number): Element {
   const style = STYLE[alert.priority];
   const titles: Element = {
     type: 'Column',
     width: 'stretch',
     verticalContentAlignment: 'center',
     items: [
-      { type: 'TextBlock', text: alert.rule, weight: 'bolder', size: 'medium', wrap: true },
+      { type: 'TextBlock', text: truncate(alert.rule, cap), weight: 'bolder', size: 'medium', wrap: true },
       { type: 'TextBlock', text: `${alert.priority} · ${alert.time}`, color: style.color, weight: 'bolder', spacing: 'none', wrap: true },
     ],
   };

@@ -17,7 +17,7 @@ afterEach(async () => {
   app = teams = undefined;
 });
 
-async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows' | 'connector' = 'workflows') {
+async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows' | 'connector' = 'workflows', alertJson: (i: number) => string = falcoAlertJson) {
   const clock = new FakeClock();
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
@@ -26,7 +26,7 @@ async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows'
   const format = kind === 'connector' ? '  format: messagecard\n' : '';
   // The URL's query string has & and %: quoted for YAML.
   app = await startApp(`teams:\n  webhookurl: "${teams.url}"\n${format}  retry:\n    initialbackoffms: 200\n`, { clock, logger });
-  for (let i = 0; i < alerts; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
+  for (let i = 0; i < alerts; i++) expect((await app.post(alertJson(i))).status).toBe(200);
   const a = app;
   const settled = async () =>
     (await metricValue(a, 'peregrine_delivered_total', { output: 'teams' })) + (await metricValue(a, 'peregrine_dead_lettered_total', { output: 'teams' })) === alerts;
@@ -76,6 +76,26 @@ describe('teams: Workflows webhook', () => {
     for (const entry of dead) expect(entry.detail).toBe(`Teams answered ${status}: ${code}: The workflow cannot take this. (${why}${why.startsWith('the flow') ? ': create a new webhook and set teams.webhookurl' : ''})`);
     expect(await metricValue(a, 'peregrine_retries_total', { output: 'teams' })).toBe(0);
     expect(logs.join('')).not.toContain('s1gn4tur3');
+  });
+});
+
+/** An alert whose command line is 100 KB: its card would be four times Teams' 28 KB. */
+function hugeAlert(i: number): string {
+  const alert = JSON.parse(falcoAlertJson(i)) as { output: string; output_fields: Record<string, unknown> };
+  alert.output_fields['proc.cmdline'] = `sh -c ${'x'.repeat(100_000)}`;
+  alert.output = `${alert.output} ${'y'.repeat(20_000)}`;
+  return JSON.stringify(alert);
+}
+
+describe.each(['workflows', 'connector'] as const)('teams: an alert over Teams\' 28 KB (%s)', (kind) => {
+  it('is cut to fit, ending in "…", the other facts whole, and delivered', async () => {
+    const { app: a, teams: t } = await run(1, [], kind, hugeAlert);
+    expect(await delivered(a)).toBe(1);
+    expect(t.violations).toEqual([]);
+    const [request] = t.requests;
+    expect(Buffer.byteLength(request?.body ?? '')).toBeLessThanOrEqual(27_000);
+    expect(request?.body).toContain('x…');
+    expect(request?.body).toContain('"Terminal shell in container"'); // the rule, whole
   });
 });
 

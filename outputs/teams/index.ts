@@ -2,9 +2,8 @@
 // MessageCard for the O365 connectors that still run. One alert per message.
 import type { Pool } from 'undici';
 import { createHttpPool, defineOutput, loadTls, partial, retry, sendHttp, type Outcome } from '../../src/plugin/index.ts';
-import { adaptiveCardMessage } from './adaptive-card.ts';
 import { classifyTeams } from './classify.ts';
-import { messageCard } from './messagecard.ts';
+import { teamsBody } from './fit.ts';
 import { teamsSchema } from './options.ts';
 
 interface TeamsClient {
@@ -30,9 +29,9 @@ export default defineOutput({
   async sendBatch(alerts, { client, options, signal, clock }) {
     const outcomes: Outcome[] = [];
     for (const alert of alerts) {
-      const card = options.format === 'messagecard' ? messageCard(alert, options) : adaptiveCardMessage(alert, options);
+      const body = teamsBody(alert, options);
       try {
-        const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body: JSON.stringify(card), signal });
+        const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body, signal });
         outcomes.push(classifyTeams(res, clock.now()));
       } catch (err) {
         if (signal.aborted) throw err;

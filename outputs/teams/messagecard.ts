@@ -1,7 +1,7 @@
 // falcosidekick 2.34.1's Office 365 connector MessageCard (outputs/teams.go), byte for byte: for
 // the connectors Microsoft has not retired yet. Keys in Go's order; `text` is always sent, empty
 // with outputformat facts, as Go does.
-import { goTimeText, type Alert, type Priority } from '../../src/plugin/index.ts';
+import { goTimeText, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import { alertFacts } from './facts.ts';
 import type { TeamsOptions } from './options.ts';
 
@@ -29,13 +29,15 @@ export interface MessageCard {
   }[];
 }
 
-export function messageCard(alert: Alert, options: TeamsOptions): MessageCard {
+/** `cap`: the characters the output and each fact keep (fit.ts lowers it when the card is over Teams' limit). */
+export function messageCard(alert: Alert, options: TeamsOptions, cap = Infinity): MessageCard {
+  const output = truncate(alert.output, cap);
   const section: MessageCard['sections'][number] = {
     activityTitle: 'Falcosidekick',
     activitySubtitle: goTimeText(alert.time),
     ...(options.activityimage ? { activityImage: options.activityimage } : {}),
-    text: options.outputformat === 'facts' ? '' : alert.output,
+    text: options.outputformat === 'facts' ? '' : output,
   };
-  if (options.outputformat !== 'text') section.facts = alertFacts(alert).map(([name, value]) => ({ name, value }));
-  return { '@type': 'MessageCard', ...(alert.output ? { summary: alert.output } : {}), themeColor: MESSAGECARD_COLORS[alert.priority], sections: [section] };
+  if (options.outputformat !== 'text') section.facts = alertFacts(alert, cap).map(([name, value]) => ({ name, value }));
+  return { '@type': 'MessageCard', ...(output ? { summary: output } : {}), themeColor: MESSAGECARD_COLORS[alert.priority], sections: [section] };
 }

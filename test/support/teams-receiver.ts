@@ -18,6 +18,8 @@ export function workflowsError(code: string, message: string): string {
 }
 
 const PATH = '/workflows/0123abcd/triggers/manual/paths/invoke';
+/** Teams' documented limit for a message posted to a channel. */
+const MAX_MESSAGE_BYTES = 28 * 1024;
 const QUERY = '?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=s1gn4tur3s1gn4tur3';
 
 export class TeamsReceiver extends VendorReceiver {
@@ -34,6 +36,14 @@ export class TeamsReceiver extends VendorReceiver {
 
   protected decide(req: Received): VendorAnswer {
     if (req.method !== 'POST' || req.url !== `${PATH}${QUERY}`) return { status: 404, body: workflowsError('WorkflowNotFound', 'The workflow was not found.') };
+    // Teams' message size limit (28 KB): a connector reports the refusal inside a 200, as it does
+    // throttling; a flow's post to the channel fails, which here is a 413.
+    if (Buffer.byteLength(req.body) > MAX_MESSAGE_BYTES) {
+      this.violations.push(`message of ${Buffer.byteLength(req.body)} bytes, over Teams' 28 KB`);
+      return this.kind === 'workflows'
+        ? { status: 413, body: workflowsError('MessageSizeExceeded', 'The message is larger than the 28 KB Teams allows.') }
+        : { status: 200, body: 'Webhook message delivery failed with error: Microsoft Teams endpoint returned HTTP error 413 with ContextId tcid=0' };
+    }
     let body: unknown;
     try {
       body = JSON.parse(req.body);
