@@ -1,6 +1,8 @@
 // OTLP/HTTP JSON (ExportLogsServiceRequest, proto3 JSON mapping as the OTLP spec amends it):
 // int64 values and timestamps as decimal strings, so nothing passes through a JS number.
 // Plain objects + JSON.stringify (faster here than concatenating the text: bench/otlp-encode.ts).
+// Text well-formed: a lone surrogate (alert text may carry one, as a JSON escape) becomes U+FFFD, as
+// in the protobuf encoding (UTF-8), instead of a \udXXX escape that proto3 JSON readers may refuse.
 // Not @opentelemetry/otlp-transformer's JsonLogsSerializer: it takes JS numbers and rounds integers
 // above 2^53 (the same bench prints what it does to evt.time).
 import type { KeyValue, Value } from './any-value.ts';
@@ -21,7 +23,7 @@ export function encodeJson(groups: readonly ResourceLogs[], observedNs: bigint):
             observedTimeUnixNano: observed,
             severityNumber: r.severityNumber,
             severityText: r.severityText,
-            body: { stringValue: r.body },
+            body: { stringValue: r.body.toWellFormed() },
             attributes: r.attributes.map(keyValueJson),
           })),
         },
@@ -31,13 +33,13 @@ export function encodeJson(groups: readonly ResourceLogs[], observedNs: bigint):
 }
 
 function keyValueJson(kv: KeyValue): unknown {
-  return { key: kv.key, value: valueJson(kv.value) };
+  return { key: kv.key.toWellFormed(), value: valueJson(kv.value) };
 }
 
 function valueJson(v: Value): unknown {
   switch (v.kind) {
     case 'string':
-      return { stringValue: v.value };
+      return { stringValue: v.value.toWellFormed() };
     case 'int':
       return { intValue: v.value };
     case 'double':

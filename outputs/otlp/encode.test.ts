@@ -112,6 +112,17 @@ describe('protobuf encoding', () => {
     expect(decodeRequest(encodeProtobuf(groups, OBSERVED))).toEqual(JSON.parse(encodeJson(groups, OBSERVED)));
   });
 
+  it('a lone surrogate in the body, a value or a key is U+FFFD in both encodings', () => {
+    const json = falcoAlertJson(0).replace('"user.name":"root"', '"user.name":"r\\ud800t","k\\udc00":"v"').replace(/"output":"/, '"output":"\\udfff ');
+    const groups = groupByResource([thawAlert(json)], plan);
+    const decoded = JSON.parse(encodeJson(groups, OBSERVED)) as unknown;
+    expect(decodeRequest(encodeProtobuf(groups, OBSERVED))).toEqual(decoded);
+    const text = JSON.stringify(decoded);
+    expect(text).toContain('"r\ufffdt"');
+    expect(text).toContain('k\ufffd');
+    expect(text.isWellFormed()).toBe(true);
+  });
+
   it('partial success in a protobuf response is read exactly', () => {
     const w = new ProtoWriter(8);
     const ps = w.begin(1);
