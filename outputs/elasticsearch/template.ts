@@ -39,11 +39,13 @@ function templateBody(s: TemplateSettings): Record<string, unknown> {
           '@timestamp': { type: 'date' },
           time: { type: 'date_nanos' },
           uuid: { type: 'keyword' },
-          rule: { type: 'keyword' },
+          // Alert text, with ignore_above as the output fields have: a value over Lucene's 32,766
+          // bytes is otherwise an "immense term" error that refuses the whole document.
+          rule: keyword,
           priority: { type: 'keyword' },
-          source: { type: 'keyword' },
-          hostname: { type: 'keyword' },
-          tags: { type: 'keyword' },
+          source: keyword,
+          hostname: keyword,
+          tags: keyword,
           output: { type: 'text', fields: { keyword } },
           message: { type: 'text' },
           output_fields: { type: 'object' },

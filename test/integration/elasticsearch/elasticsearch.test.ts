@@ -125,6 +125,13 @@ describe.skipIf(infraSkipped('elasticsearch'))('elasticsearch output against Ela
     expect(mapping).toContain('"k8s_ns_name":{"type":"keyword"');
     expect(mapping).toContain('"keyword":{"type":"keyword"');
     expect(mapping).toContain('"@timestamp":{"type":"date"}');
+    // A rule over Lucene's 32,766-byte term limit: the document is indexed (its keyword left out),
+    // not refused as an "immense term".
+    const long = JSON.parse(alertJson('t', 20)) as { rule: string };
+    long.rule = 'r'.repeat(40_000);
+    expect((await app.post(JSON.stringify(long))).status).toBe(200);
+    await deliveredAll(app, 21);
+    expect(app.workers[0]?.healthSnapshot()).toMatchObject({ delivered: 21, deadLettered: 0 });
     await app.stop();
     app = undefined;
 
