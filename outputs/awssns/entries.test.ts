@@ -93,6 +93,11 @@ describe('awssns entries', () => {
     expect(entry?.bytes).toBe(Buffer.byteLength(entry?.message ?? '') + Object.entries(entry?.attributes ?? {}).reduce((n, [k, a]) => n + Buffer.byteLength(k) + a.DataType.length + Buffer.byteLength(a.StringValue), 0));
   });
 
+  it('no tags attribute when the tags join to an empty string (SNS refuses an empty value)', () => {
+    const [alert] = testAlerts(1, { tags: [''] });
+    expect(messageAttributes(alert as never)).not.toHaveProperty('tags');
+  });
+
   it('an alert without output text carries its rule name (SNS refuses an empty message)', () => {
     const [entry] = toEntries(testAlerts(1, { output: '' }), { rawjson: false, fifo: false });
     expect(entry?.message).toBe('Terminal shell in container');

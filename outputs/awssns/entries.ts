@@ -55,7 +55,9 @@ export function messageAttributes(alert: Alert): Record<string, Attribute> {
   attrs.priority = { DataType: 'String', StringValue: alert.priority };
   attrs.rule = { DataType: 'String', StringValue: alert.rule.toWellFormed() };
   attrs.source = { DataType: 'String', StringValue: alert.source.toWellFormed() };
-  if (alert.tags.length > 0) attrs.tags = { DataType: 'String', StringValue: alert.tags.join(',').toWellFormed() };
+  // Not when the tags join to nothing (`[""]`): SNS refuses an empty attribute value, and the message with it.
+  const tags = alert.tags.join(',');
+  if (tags !== '') attrs.tags = { DataType: 'String', StringValue: tags.toWellFormed() };
   if (alert.hostname) attrs.hostname = { DataType: 'String', StringValue: alert.hostname.toWellFormed() };
   for (const [field, value] of Object.entries(alert.output_fields)) {
     const name = attributeName(field);
