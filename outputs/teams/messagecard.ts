@@ -1,6 +1,7 @@
 // falcosidekick 2.34.1's Office 365 connector MessageCard (outputs/teams.go), byte for byte: for
 // the connectors Microsoft has not retired yet. Keys in Go's order; `text` is always sent, empty
-// with outputformat facts, as Go does.
+// with outputformat facts, as Go does. Only a card over Teams' 28 KB differs: its longest texts are
+// cut to fit (fit.ts), where falcosidekick's would be refused.
 import { goTimeText, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import { alertFacts } from './facts.ts';
 import type { TeamsOptions } from './options.ts';
