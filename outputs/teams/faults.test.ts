@@ -8,6 +8,7 @@ import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
 import { advanceUntil, FakeClock } from '../../test/support/fake-clock.ts';
 import { TeamsReceiver, workflowsError, type TeamsAnswer } from '../../test/support/teams-receiver.ts';
+import { MAX_BODY_BYTES } from './fit.ts';
 
 let app: RunningApp | undefined;
 let teams: TeamsReceiver | undefined;
@@ -93,7 +94,7 @@ describe.each(['workflows', 'connector'] as const)('teams: an alert over Teams\'
     expect(await delivered(a)).toBe(1);
     expect(t.violations).toEqual([]);
     const [request] = t.requests;
-    expect(Buffer.byteLength(request?.body ?? '')).toBeLessThanOrEqual(27_000);
+    expect(Buffer.byteLength(request?.body ?? '')).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect(request?.body).toContain('x…');
     expect(request?.body).toContain('"Terminal shell in container"'); // the rule, whole
   });
