@@ -6,8 +6,12 @@ import { z } from 'zod';
 import { parsePriority, PRIORITY_NAMES, PRIORITY_PATTERN, type Priority } from './priority.ts';
 
 // RFC 3339 with up to nanoseconds; Go's zero time (what falcosidekick calls "time missing") is refused.
+// Seconds 00-59: a leap second (:60), which RFC 3339 allows, is refused as Go's time.Parse (and so
+// falcosidekick) refuses it. Accepted, it made every output that turns the time into a number throw
+// on each attempt (JavaScript's dates have no leap seconds), blocking the output for the alert's
+// whole retry budget.
 const RFC3339 =
-  /^(?!0001-01-01[Tt]00:00:00(?:\.0+)?[Zz]$)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+  /^(?!0001-01-01[Tt]00:00:00(?:\.0+)?[Zz]$)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -53,7 +57,7 @@ export interface Alert {
 export const FIELD_HINTS: Record<string, string> = {
   priority: `must be one of ${PRIORITY_NAMES} (any letter case)`,
   rule: 'must be a non-empty string',
-  time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (not the zero time)',
+  time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (seconds 00-59, not the zero time)',
   output_fields: 'must be a non-empty object of Falco fields',
   uuid: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - (or leave it out and Peregrine generates one)',
   tags: 'must be an array of strings',
