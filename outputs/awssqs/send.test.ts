@@ -86,4 +86,13 @@ describe('awssqs send', () => {
     const down = target(() => awsSdkError('InternalError', 500));
     expect(await sendMessages(testAlerts(3), down, signal)).toMatchObject({ kind: 'retry' });
   });
+
+  it("an encrypted queue's KMS errors: throttling waits, an unusable key holds the alerts (auth) instead of dead-lettering them", async () => {
+    const kmsThrottled = target(() => awsSdkError('KmsThrottled', 400));
+    expect(await sendMessages(testAlerts(1), kmsThrottled, signal)).toMatchObject({ kind: 'retry', afterMs: 1000, reason: expect.stringContaining('throttled by SQS') });
+    for (const name of ['KmsDisabled', 'KmsAccessDenied', 'KmsNotFound']) {
+      const key = target(() => awsSdkError(name, 400));
+      expect(await sendMessages(testAlerts(1), key, signal)).toMatchObject({ kind: 'retry', auth: true, reason: expect.stringContaining('KMS key') });
+    }
+  });
 });

@@ -7,7 +7,14 @@ import { excerpt, retryAfterMs } from './http.ts';
 /** Throttling: the worker waits at least this long when the service names no Retry-After. */
 export const THROTTLE_AFTER_MS = 1000;
 
-const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown', 'RequestThrottled', 'KMSThrottlingException', 'ThrottledException', 'Throttled']);
+const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown', 'RequestThrottled', 'KMSThrottlingException', 'KmsThrottled', 'ThrottledException', 'Throttled']);
+
+// 4xx answers that say "try again", not "this call is wrong": S3's RequestTimeout (400, the upload
+// was too slow) and OperationAborted (409, a conflicting operation in progress). As permanent
+// rejections they dead-lettered a whole object's alerts.
+const TRANSIENT_4XX = new Set(['RequestTimeout', 'OperationAborted']);
+
+const KMS_HINT = "the queue's or topic's KMS key is disabled, missing or not usable by these credentials: fix the key or its key policy";
 
 // Credentials refused or unusable: nothing gets through until someone fixes them, so the output
 // shows "failing" and its alerts wait in the queue.
@@ -26,6 +33,19 @@ const AUTH: Record<string, string> = {
   IncompleteSignature: 'the request signature is incomplete: check the credentials',
   MissingAuthenticationToken: 'no credentials were sent: check the AWS credential chain',
   CredentialsProviderError: 'no AWS credentials found: set aws.accesskeyid/secretaccesskey, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, IRSA (AWS_WEB_IDENTITY_TOKEN_FILE) or an instance role',
+  // An encrypted queue (SQS) or topic (SNS) whose key cannot be used: nothing gets through until
+  // the key is fixed, as with refused credentials (as permanent rejections they dead-lettered everything).
+  KmsDisabled: KMS_HINT,
+  KmsAccessDenied: KMS_HINT,
+  KmsNotFound: KMS_HINT,
+  KmsInvalidState: KMS_HINT,
+  KmsInvalidKeyUsage: KMS_HINT,
+  KmsOptInRequired: KMS_HINT,
+  KMSDisabledException: KMS_HINT,
+  KMSAccessDeniedException: KMS_HINT,
+  KMSNotFoundException: KMS_HINT,
+  KMSInvalidStateException: KMS_HINT,
+  KMSOptInRequired: KMS_HINT,
 };
 
 interface AwsSdkError {
@@ -59,7 +79,7 @@ export function classifyAwsError(err: unknown, service: string, hints: Record<st
   if (hint !== undefined) return { outcome: retry(`${detail} (${hint})`, { auth: true }), throttled: false };
   // The SDK's own client-side failures (bad region, unreachable endpoint, timeout) and every
   // server fault are transient from here; a 4xx the service names is a permanent rejection.
-  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && e.$fault !== 'server') {
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && e.$fault !== 'server' && !TRANSIENT_4XX.has(name)) {
     return { outcome: fail(`${service} rejected the call: ${detail}`), throttled: false };
   }
   return { outcome: retry(detail), throttled: false };
