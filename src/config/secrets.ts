@@ -2,6 +2,7 @@
 // (src/config/secret.ts), or when its key's name looks like one — for free-form maps (customheaders,
 // customfields) and for anything logged. Config redaction, the logger, the Helm chart's Secret
 // routing (scripts/gen-helm-schema.ts) and the contract test all read these.
+import { newFields } from '../alert/fields.ts';
 
 /** The words that make a key a secret, whatever its case or surroundings (`X-Api-Key`, `SPLUNK_TOKEN`). */
 const SECRET_WORDS = ['authorization', 'token', 'secret', 'password', 'passwd', 'apikey', 'api-key', 'api_key', 'routingkey', 'cookie', 'credential', 'private'] as const;
@@ -28,7 +29,7 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   if (value instanceof Error || JSON.isRawJSON(value)) return value;
   // Null prototype: a key `__proto__` (an alert's field, in the debug payload log) stays a key.
-  const out = Object.create(null) as Record<string, unknown>;
+  const out = newFields();
   for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== '' && v !== undefined && v !== null ? REDACTED : redactDeep(v, depth + 1);
   return out;
 }
