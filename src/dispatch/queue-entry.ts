@@ -41,6 +41,11 @@ export class QueueEntry {
   /** When Peregrine accepted the alert, as ms after TIME_BASE. */
   private readonly receivedOffset: number;
   attempts: number;
+  /**
+   * At most this many alerts may go with this one in a request; 0: the output's batch.maxevents.
+   * Set when a batch it was in failed whole (retry-policy.ts), to find the alert at fault.
+   */
+  maxBatch = 0;
   /** The alert's id in the durable spool, when the spool is on. */
   readonly spoolId: number | undefined;
   /** The alert, or while the entry is compact its JSON, the block its JSON is packed in (at `slot`), or the spool's reader. */

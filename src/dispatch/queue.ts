@@ -71,14 +71,23 @@ export class AlertQueue {
     return this.shed();
   }
 
-  /** Takes the oldest alerts, up to maxevents and maxbytes (always at least one). */
+  /**
+   * Takes the oldest alerts, up to maxevents and maxbytes (always at least one), and never more than
+   * any taken alert's own cap (QueueEntry.maxBatch: its last batch failed whole).
+   */
   take(maxevents: number, maxbytes: number): QueueEntry[] {
     const batch: QueueEntry[] = [];
     let bytes = 0;
-    while (batch.length < maxevents && this.count > 0) {
+    let limit = maxevents;
+    while (batch.length < limit && this.count > 0) {
       const lane = this.oldestLane() as Lane;
       const next = lane.headBytes();
       if (batch.length > 0 && bytes + next > maxbytes) break;
+      const cap = lane.headMaxBatch();
+      if (cap > 0) {
+        if (batch.length >= cap) break;
+        limit = Math.min(limit, cap);
+      }
       batch.push(lane.shift() as QueueEntry);
       this.count--;
       this.byteCount -= next;
@@ -105,7 +114,11 @@ export class AlertQueue {
 
   /** Everything, oldest first (shutdown reporting and tests). */
   drainAll(): QueueEntry[] {
-    return this.take(Infinity, Infinity);
+    const all: QueueEntry[] = [];
+    for (let lane = this.oldestLane(); lane !== undefined; lane = this.oldestLane()) all.push(lane.shift() as QueueEntry);
+    this.count = 0;
+    this.byteCount = 0;
+    return all;
   }
 
   /** When the oldest queued alert was received, or undefined when empty. */

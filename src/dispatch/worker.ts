@@ -243,14 +243,24 @@ export class OutputWorker {
     if (this.isIdle()) this.notifyIdle();
   }
 
-  /** Applies a verdict: what ended is recorded, what failed backs off and goes back to the queue. */
+  /**
+   * Applies a verdict: what ended is recorded, what failed backs off and goes back to the queue, and
+   * a batch refused whole goes back at once, to be sent in halves (retry-policy.ts).
+   */
   private settle(verdict: Verdict): void {
     this.endings.settled(verdict);
+    if (verdict.split !== undefined && verdict.again.length > 0) {
+      this.deps.metrics.splits.inc({ output: this.name });
+      this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
+    }
     if (verdict.retry) {
       this.failures.failed(verdict, this.queue.size);
       this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
       this.shed(this.queue.restore(verdict.again));
-    } else if (verdict.delivered.length > 0) this.failures.ended();
+      return;
+    }
+    if (verdict.again.length > 0) this.shed(this.queue.restore(verdict.again));
+    if (verdict.delivered.length > 0) this.failures.ended();
   }
 
   private shed(shed: QueueEntry[]): void {

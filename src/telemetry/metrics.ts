@@ -112,6 +112,12 @@ export class Metrics {
     labelNames: ['output', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly splits = new FastCounter({
+    name: 'peregrine_batch_splits_total',
+    help: 'Batches that failed whole (refused, or failed with an error) and whose alerts were sent again in halves, to deliver all but the one at fault.',
+    labelNames: ['output'] as const,
+    registers: [this.registry],
+  });
   readonly dropped = new FastCounter({
     name: 'peregrine_dropped_total',
     help: 'Alerts dropped without delivery, by reason (queue_full, spool_full, spool_read, shutdown).',

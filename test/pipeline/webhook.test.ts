@@ -75,6 +75,23 @@ describe('webhook delivery', () => {
     expect(r.received[0]?.body).toContain('"evt.time":1700000000167531875');
   });
 
+  it('format: array — a receiver that refuses a whole array for one alert gets the rest, and only that alert is dead-lettered', async () => {
+    const { receiver: r, app: a } = await setup('  format: array\n  batch:\n    maxevents: 50\n    flushms: 20\n', (req) =>
+      req.body.includes('"uuid":"alert-13"') ? { kind: 'status', status: 400, body: '{"error":"cannot parse event 13"}' } : { kind: 'ok' },
+    );
+    // One POST of 20, so that all twenty wait in the queue together and go as one array.
+    expect((await a.post(`[${Array.from({ length: 20 }, (_, i) => falcoAlertJson(i)).join(',')}]`)).status).toBe(200);
+    await waitFor(() => a.deadLetters.size() === 1 && r.received.length > 0 && a.workers[0]?.healthSnapshot().queued === 0);
+    const delivered = r.received.flatMap((got) => (JSON.parse(got.body) as Alert[]).map((alert) => alert.uuid));
+    expect(delivered.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `alert-${i}`).filter((u) => u !== 'alert-13').sort());
+    expect(a.deadLetters.list().map((d) => [d.alert.uuid, d.reason, d.detail])).toEqual([['alert-13', 'rejected', 'HTTP 400: {"error":"cannot parse event 13"}']]);
+    // 20 → 10 → 5 → 3 or 2 → 1: two requests a level, one more when a half waits for the flush
+    // timer and joins the next level's split (9 or 11 requests, by the timing), never the 39 of
+    // sending each alert alone after each half failed.
+    expect(r.attempts).toBeLessThanOrEqual(11);
+    expect(await metricValue(a, 'peregrine_batch_splits_total', { output: 'webhook' })).toBeGreaterThanOrEqual(4);
+  });
+
   it('sizes batches by the alerts\' UTF-8 bytes, as destinations count them, not by UTF-16 units', async () => {
     // ~3,000 CJK characters: ~9 KB of UTF-8 each, ~3.4 K UTF-16 units of JSON.
     const { receiver: r, app: a } = await setup('  format: array\n  batch:\n    maxevents: 100\n    maxbytes: 20000\n    flushms: 20\n');

@@ -88,6 +88,21 @@ describe('AlertQueue', () => {
     expect(q.take(3, 10_000)).toEqual([items[0], items[1], items[2]]);
     expect(q.oldestReceivedAt()).toBe(items[3]?.receivedAt);
   });
+
+  it('takes no more alerts than any taken alert\'s own cap (its last batch failed whole), and drains them all', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 10_000 });
+    const items = Array.from({ length: 7 }, () => entry('Notice'));
+    items.forEach((e) => q.push(e));
+    for (const e of items.slice(0, 3)) e.maxBatch = 2;
+    (items[4] as QueueEntry).maxBatch = 1;
+    expect(q.take(10, 10_000)).toEqual(items.slice(0, 2));
+    expect(q.take(10, 10_000)).toEqual(items.slice(2, 4)); // the cap of the first one taken
+    expect(q.take(10, 10_000)).toEqual([items[4]]);
+    expect(q.take(10, 10_000)).toEqual(items.slice(5)); // no cap: maxevents
+    items.forEach((e) => q.restore([e]));
+    expect(q.drainAll()).toEqual(items);
+    expect([q.size, q.bytes]).toEqual([0, 0]);
+  });
 });
 
 /** Seqs of what a queue holds, oldest first, taken out. */

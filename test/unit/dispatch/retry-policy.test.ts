@@ -45,4 +45,29 @@ describe('judge (retry policy)', () => {
     expect(v.again).toHaveLength(1);
     expect(v.retry?.reason).toBe('the output returned no outcome for this alert');
   });
+
+  it('sends a batch refused whole again in halves, dead-lettering nothing and counting no attempt; one alone is dead-lettered', () => {
+    const batch = [entry(0), entry(1), entry(2), entry(3), entry(4)];
+    const v = judge(batch, fail('HTTP 400: bad request'), { maxattempts: 1, maxagems: 0 }, 0);
+    expect(v).toMatchObject({ delivered: [], deadLetters: [], again: batch, split: 3 });
+    expect(batch.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(5).fill([0, 3]));
+    const alone = entry(5);
+    const last = judge([alone], fail('HTTP 400: bad request'), noBudget, 0);
+    expect(last.deadLetters).toEqual([{ entry: alone, reason: 'rejected', detail: 'HTTP 400: bad request' }]);
+    expect(last.split).toBeUndefined();
+  });
+
+  it('halves a batch that failed whole with an error, but not one the destination throttled or whose credentials it refused', () => {
+    const failed = [entry(0), entry(1), entry(2), entry(3)];
+    expect(judge(failed, retry('cannot encode'), noBudget, 0)).toMatchObject({ again: failed, split: 2 });
+    expect(failed.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(4).fill([1, 2]));
+    for (const outcome of [retry('HTTP 429', { afterMs: 1000 }), retry('HTTP 401', { auth: true })]) {
+      const batch = [entry(0), entry(1)];
+      expect(judge(batch, outcome, noBudget, 0).split).toBeUndefined();
+      expect(batch.map((e) => e.maxBatch)).toEqual([0, 0]);
+    }
+    // Per-alert outcomes say which alert failed: nothing to halve.
+    const items = [entry(0), entry(1)];
+    expect(judge(items, partial([ok(), retry('HTTP 503')]), noBudget, 0).split).toBeUndefined();
+  });
 });

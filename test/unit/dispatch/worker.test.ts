@@ -120,7 +120,7 @@ describe('OutputWorker retries', () => {
     expect(h.calls).toHaveLength(1);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'retrying', lastError: 'internal error after the send (see the log)', delivered: 0 });
     await h.clock.advance(100);
-    expect(h.calls.map((c) => c.length)).toEqual([2, 2]);
+    expect(h.calls.map((c) => c.length)).toEqual([2, 1, 1]); // failed whole: sent again in halves
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 2 });
   });
 
@@ -204,6 +204,36 @@ describe('OutputWorker partial results', () => {
   });
 });
 
+describe('OutputWorker batches that fail whole', () => {
+  const batched = { batch: { maxevents: 8, maxbytes: 1_000_000, flushms: 0 } };
+
+  it('finds the one alert a destination refuses a whole batch for, delivers the rest, and dead-letters it alone', async () => {
+    const bad = alert();
+    const h = harness(async (alerts) => (alerts.includes(bad) ? fail('HTTP 400: cannot parse alert') : ok()), batched);
+    const queued = [alert(), alert(), alert(), alert(), alert(), bad, alert(), alert()];
+    for (const a of queued) h.worker.enqueue(a, 100);
+    const start = h.clock.now();
+    await h.worker.start();
+    await h.worker.idle();
+    // 8 → 4 + 4 → 2 + 2 → 1 + 1: each half without it is delivered, the half with it split again.
+    expect(h.calls.map((c) => c.length)).toEqual([8, 4, 4, 2, 1, 1, 2]);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 7, deadLettered: 1, queued: 0 });
+    expect(h.deadLetters.list().map((d) => [d.alert.uuid, d.reason, d.detail, d.attempts])).toEqual([[bad.uuid, 'rejected', 'HTTP 400: cannot parse alert', 1]]);
+    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(3);
+    expect(await h.counter('peregrine_retries_total')).toBe(0);
+    expect(h.clock.now()).toBe(start); // no backoff: the destination answered
+  });
+
+  it('dead-letters every alert of a batch the destination refuses for all of them, in at most 2n − 1 requests', async () => {
+    const h = harness(async () => fail('HTTP 404: no such index'), batched);
+    for (let i = 0; i < 8; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await h.worker.idle();
+    expect(h.calls).toHaveLength(15);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 0, deadLettered: 8, queued: 0 });
+  });
+});
+
 describe('OutputWorker recovery probes', () => {
   const probing = { maxconcurrency: 4, batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 }, retry: { initialbackoffms: 30_000, maxbackoffms: 60_000, maxattempts: 0, maxagems: 0, probems: 1000 } };
 
@@ -223,7 +253,8 @@ describe('OutputWorker recovery probes', () => {
     expect(h.calls.map((c) => c.length)).toEqual([10, 1, 1]);
     down = false;
     await h.clock.advance(1000); // the third probe succeeds, 27 s before the backoff would end
-    expect(h.calls.slice(3).map((c) => c.length)).toEqual([1, 10, 10, 10, 10, 9]);
+    // The first batch's other 9 go in halves (they failed whole), then the backlog in full batches.
+    expect(h.calls.slice(3).map((c) => c.length)).toEqual([1, 5, 5, 10, 10, 10, 9]);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0, delivered: 50 });
   });
 

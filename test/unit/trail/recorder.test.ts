@@ -72,4 +72,17 @@ describe('Trail recorder', () => {
       [['u6'], 'ok', 'delivered', undefined, 'batch 6'],
     ]);
   });
+
+  it('says an alert of a batch that failed whole goes again in smaller requests, and why', () => {
+    const calls: unknown[][] = [];
+    const store = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 20, outputs: ['a'], explain: () => '' });
+    const spy = Object.assign(store, {
+      attempt: (uuids: readonly string[], _output: string, attempt: { outcome: string }, state: string, reason?: string) => {
+        calls.push([[...uuids], attempt.outcome, state, reason]);
+      },
+    });
+    const batch = ['u1', 'u2', 'u3'].map((u) => entry(alert(u)));
+    new Trail(spy, new Activity(), new FakeClock()).attempted('a', batch, fail('HTTP 400: bad'), { delivered: [], duplicates: 0, deadLetters: [], again: batch, split: 2 }, 7, 2);
+    expect(calls).toEqual([[['u1', 'u2', 'u3'], 'fail', 'retrying', 'HTTP 400: bad (the request of 3 failed whole: sent again, at most 2 per request, to find the alert at fault)']]);
+  });
 });
