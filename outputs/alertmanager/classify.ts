@@ -3,14 +3,15 @@
 // Alertmanager (api/v2 postAlertsHandler) stores every valid alert of a request and answers 400
 // with the validation errors of the others, without saying which alerts they were. The alerts we
 // build always pass its validation (classic label names, UTF-8 values, startsAt ≤ endsAt, ≥ 1
-// label), so a 400 means something we did not foresee: the whole batch is dead-lettered with
-// Alertmanager's message (replaying it is harmless, see below).
+// label), so a 400 means something we did not foresee: a refusal of the whole batch, which the
+// core sends again in halves until the alert refused is alone (re-posting is harmless, see below).
 //
 // Several hostports: each must receive each alert, and an outcome is per alert, not per hostport.
 // Re-posting an alert is idempotent in Alertmanager (same labels = same alert, merged), so when
 // any hostport needs a retry (down, 5xx, 429, timeout, credentials) the batch is retried as a
 // whole, to every hostport. When the only failures are permanent (404, 410, 400), retrying cannot
-// help: the batch is dead-lettered, and the reason names the hostports that did accept it.
+// help: the batch is refused (and halved by the core), and the reason names the hostports that did
+// accept it.
 import { classifyHttp, fail, ok, retry, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 
 export interface HostOutcome {

@@ -82,7 +82,7 @@ describe('awssns send', () => {
     ]);
   });
 
-  it('whole-call errors: throttling stops the run, a 400 on one message fails it, on several retries them, a missing topic waits', async () => {
+  it('whole-call errors: throttling stops the run, a 400 on one message fails it, on several fails them as one call (the core halves it), a missing topic waits', async () => {
     const throttled = target(() => awsSdkError('ThrottledException', 400));
     const r1 = await publishAlerts(testAlerts(15), throttled, signal);
     expect(throttled.calls).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('awssns send', () => {
 
     const invalid = target(() => awsSdkError('InvalidParameterException', 400, 'Invalid parameter'));
     expect(await publishAlerts(testAlerts(1), invalid, signal)).toMatchObject({ kind: 'fail', reason: expect.stringContaining('SNS rejected the call: InvalidParameterException') });
-    expect(await publishAlerts(testAlerts(3), invalid, signal)).toMatchObject({ kind: 'retry' });
+    expect(await publishAlerts(testAlerts(3), invalid, signal)).toMatchObject({ kind: 'fail', wholeCall: true });
 
     const missing = target(() => awsSdkError('NotFoundException', 404, 'Topic does not exist'));
     expect(await publishAlerts(testAlerts(3), missing, signal)).toMatchObject({ kind: 'retry', auth: true, reason: expect.stringContaining('fix aws.sns.topicarn') });

@@ -71,7 +71,7 @@ describe('awssqs send', () => {
     ]);
   });
 
-  it('whole-call errors: throttling stops the run, a 400 on one message fails it, on several retries them', async () => {
+  it('whole-call errors: throttling stops the run, a 400 on one message fails it, on several fails them as one call (the core halves it)', async () => {
     const throttled = target(() => awsSdkError('RequestThrottled', 400));
     const r1 = await sendMessages(testAlerts(15), throttled, signal);
     expect(throttled.calls).toHaveLength(1);
@@ -79,7 +79,7 @@ describe('awssqs send', () => {
 
     const invalid = target(() => awsSdkError('InvalidParameterValue', 400, 'Message must be shorter'));
     expect(await sendMessages(testAlerts(1), invalid, signal)).toMatchObject({ kind: 'fail', reason: expect.stringContaining('SQS rejected the call: InvalidParameterValue') });
-    expect(await sendMessages(testAlerts(3), invalid, signal)).toMatchObject({ kind: 'retry' });
+    expect(await sendMessages(testAlerts(3), invalid, signal)).toMatchObject({ kind: 'fail', wholeCall: true });
 
     const denied = target(() => awsSdkError('AccessDenied', 403));
     expect(await sendMessages(testAlerts(3), denied, signal)).toMatchObject({ kind: 'retry', auth: true });

@@ -4,9 +4,10 @@
 // with the first problems in text ("entry for stream '{…}' has timestamp too old: …", "entry with
 // timestamp … ignored, reason: 'entry too far behind, oldest acceptable timestamp is: …'",
 // "… out of order", "line too long", "has more than 15 labels", "… invalid labels"). The body
-// does not identify every rejected entry, so a 400 dead-letters the whole batch with Loki's
-// reason. Re-sending those entries later is harmless: Loki drops an entry whose stream, timestamp
-// and line equal one it holds, so the ones it had accepted are not duplicated.
+// does not identify every rejected entry, so a 400 is a refusal of the whole batch, which the core
+// sends again in halves until the entry refused is alone (src/dispatch/retry-policy.ts). Re-sending
+// is harmless: Loki drops an entry whose stream, timestamp and line equal one it holds, so the ones
+// it had accepted are not duplicated.
 // 429 (rate limit) and 5xx are retried (Retry-After honoured); 401/403 wait for credentials.
 import { classifyHttp, excerpt, fail, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 

@@ -61,7 +61,8 @@ describe('otlp requests', () => {
 describe('otlp answers', () => {
   it('200 with partialSuccess.rejectedLogRecords > 0 (JSON) -> the batch is dead-lettered with the count and message', async () => {
     const result = await answer({ kind: 'ok', body: '{"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"log record 2 has no body"}}' });
-    expect(result).toEqual({ kind: 'fail', reason: expect.stringContaining('rejected 1 of the 3 log records of this batch without saying which: log record 2 has no body') });
+    // keepWhole: not sent again in halves (the receiver kept the rest; the spec forbids re-sending).
+    expect(result).toEqual({ kind: 'fail', keepWhole: true, reason: expect.stringContaining('rejected 1 of the 3 log records of this batch without saying which: log record 2 has no body') });
   });
 
   it('200 with partialSuccess (protobuf) -> read from the binary body', async () => {
@@ -74,7 +75,7 @@ describe('otlp answers', () => {
       w.end(ps);
     });
     const result = await answer({ kind: 'ok', body }, { protocol: 'http/protobuf' });
-    expect(result).toEqual({ kind: 'fail', reason: expect.stringContaining('rejected 2 of the 3 log records') });
+    expect(result).toEqual({ kind: 'fail', keepWhole: true, reason: expect.stringContaining('rejected 2 of the 3 log records') });
   });
 
   it('200 with a partialSuccess of 0 rejected (a warning only) -> ok', async () => {

@@ -22,7 +22,9 @@ export function classifyExport(res: HttpResponse, size: number, protobuf: boolea
     const partial = protobuf ? partialFromProtobuf(res.bytes) : partialFromJson(res.text);
     if (!partial || partial.rejected <= 0n) return ok();
     const message = partial.message ? `: ${excerpt(partial.message)}` : '';
-    return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} log records of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`);
+    return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} log records of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`, {
+      keepWhole: true,
+    });
   }
   const status = statusMessage(res, protobuf);
   const detail = `HTTP ${res.status}${status ? `: ${excerpt(status)}` : ''}`;

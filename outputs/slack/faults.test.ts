@@ -103,9 +103,9 @@ describe('slack: Slack\'s answers', () => {
 
   it('a deadline that runs out while waiting for the pace: the sent messages count, the rest is retried', async () => {
     // timeoutms 1500, summaryafter 2, 5 alerts: messages at +0 s and +1 s, then the deadline; the
-    // summary of 3 never goes. The 3 come back as a batch of their own (3 messages: +0, +1, then the
-    // deadline again) and the last one alone. Small clock steps: with 100 ms ones, a machine busy with
-    // other tests let the deadline pass while the second message was still in flight (5 retries).
+    // summary of 3 never goes. The 3 come back and are retried at Slack's pace. Small clock steps:
+    // with 100 ms ones, a machine busy with other tests let the deadline pass while the second
+    // message was still in flight (5 retries).
     const { slack: s, app: a } = await run(5, [], '  timeoutms: 1500\n', 10);
     expect(await delivered(a)).toBe(5);
     expect(s.violations).toEqual([]);
@@ -113,6 +113,9 @@ describe('slack: Slack\'s answers', () => {
     const own = (s.accepted() as { attachments: { fields?: { title: string; value: string }[] }[] }[]).map(
       (m) => m.attachments[0]?.fields?.find((f) => f.title === 'evt.time')?.value.slice(-1),
     );
-    expect(own).toEqual(['5', '6', '7', '8', '9']);
+    // One of the three may fail alone (its deadline ran out while it waited for the pace): the next
+    // probe is then another alert (set-aside.ts), so it can arrive after the one behind it.
+    expect(own.slice(0, 2)).toEqual(['5', '6']);
+    expect([...own].sort()).toEqual(['5', '6', '7', '8', '9']);
   });
 });

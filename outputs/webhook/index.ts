@@ -24,7 +24,7 @@ export default defineOutput({
       .enum(['object', 'array'], { error: 'must be object or array' })
       .default('object')
       .describe(
-        'object: one request per alert, the alert as the body (falcosidekick\'s form), with an Idempotency-Key header. array: one request per batch (batch.maxevents, default 500; flushms 200), a JSON array of alerts, each with its uuid; for receivers that accept arrays. The whole batch succeeds or fails together.',
+        'object: one request per alert, the alert as the body (falcosidekick\'s form), with an Idempotency-Key header. array: one request per batch (batch.maxevents, default 500; flushms 200), a JSON array of alerts, each with its uuid; for receivers that accept arrays. A batch refused whole is sent again in halves until the alert refused is alone.',
       ),
     ...tlsShape,
   }),

@@ -55,6 +55,8 @@ export interface OutputHealth {
   state: OutputState;
   queued: number;
   queuedBytes: number;
+  /** Of the queued, those set aside (set-aside.ts): each failed alone while the destination took others. */
+  setAside: number;
   inflight: number;
   oldestAgeMs: number;
   consecutiveFailures: number;

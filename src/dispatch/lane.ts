@@ -44,6 +44,11 @@ export class Lane {
     return (this.cold[0] as ColdBlock).headBytes();
   }
 
+  /** The oldest entry when it is held as an object, else undefined (entries in column blocks never failed). */
+  headEntry(): QueueEntry | undefined {
+    return this.items[this.head];
+  }
+
   /** The oldest entry's batch cap (QueueEntry.maxBatch; 0 for none). Entries in column blocks never failed. */
   headMaxBatch(): number {
     return this.items.length > this.head ? (this.items[this.head] as QueueEntry).maxBatch : 0;

@@ -46,6 +46,11 @@ export class QueueEntry {
    * Set when a batch it was in failed whole (retry-policy.ts), to find the alert at fault.
    */
   maxBatch = 0;
+  /**
+   * Set when it failed alone (set-aside.ts): how many attempts had delivered alerts by then, and
+   * how many times it was set aside since.
+   */
+  suspicion: { since: number; times: number } | undefined = undefined;
   /** The alert's id in the durable spool, when the spool is on. */
   readonly spoolId: number | undefined;
   /** The alert, or while the entry is compact its JSON, the block its JSON is packed in (at `slot`), or the spool's reader. */

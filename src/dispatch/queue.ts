@@ -96,6 +96,11 @@ export class AlertQueue {
     return batch;
   }
 
+  /** The entry the next take starts with, when it is held as an object (any that ever failed is). */
+  head(): QueueEntry | undefined {
+    return this.oldestLane()?.headEntry();
+  }
+
   /**
    * Takes out the queued alert with this spool id (the spool evicted it), looking in the lane of
    * `rank` (its priority's) when given; undefined when it is not queued (e.g. in flight).

@@ -2,8 +2,8 @@
 
 export type Outcome =
   | { readonly kind: 'ok'; readonly duplicate?: boolean }
-  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number; readonly auth?: boolean }
-  | { readonly kind: 'fail'; readonly reason: string };
+  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number; readonly auth?: boolean; readonly wholeCall?: true }
+  | { readonly kind: 'fail'; readonly reason: string; readonly wholeCall?: true; readonly keepWhole?: true };
 
 /** Either one outcome for the whole batch, or one per alert in batch order. */
 export type SendResult = Outcome | { readonly kind: 'partial'; readonly items: readonly Outcome[] };
@@ -24,9 +24,24 @@ export function retry(reason: string, options?: { afterMs?: number; auth?: boole
   return { kind: 'retry', reason, ...options };
 }
 
-/** The destination refused these alerts for good (e.g. a mapping error): they go to the dead-letter store. */
-export function fail(reason: string): Outcome {
-  return { kind: 'fail', reason };
+/**
+ * The destination refused these alerts for good (e.g. a mapping error): they go to the dead-letter
+ * store. A batch refused whole is first sent again in halves to find the alert at fault
+ * (retry-policy.ts), unless `keepWhole`: the destination kept part of it and must not get it again
+ * (OTLP's partial success).
+ */
+export function fail(reason: string, options?: { keepWhole?: true }): Outcome {
+  return options?.keepWhole ? { kind: 'fail', reason, keepWhole: true } : { kind: 'fail', reason };
+}
+
+/**
+ * The outcome of one call of several alerts, inside a batch answered per alert (an output that makes
+ * several calls per batch): the same object for each alert of the call. When it is a refusal or a
+ * plain error, the core sends those alerts again in halves, as for a batch that failed whole
+ * (retry-policy.ts).
+ */
+export function wholeCall(outcome: Outcome): Outcome {
+  return outcome.kind === 'ok' ? outcome : { ...outcome, wholeCall: true };
 }
 
 /** One outcome per alert, in the order of the batch (Elasticsearch bulk items, Security Hub FailedFindings). */

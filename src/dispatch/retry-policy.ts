@@ -2,8 +2,8 @@
 // retried later (within the retry budget) or dead-lettered. Pure but for the alerts' attempt counts
 // and batch caps: the worker applies the verdict.
 //
-// A batch refused or failed whole (one outcome for all its alerts) may have failed for one alert in
-// it: a body the destination cannot parse, an SDK that cannot encode one finding. Its alerts go again
+// A batch refused or failed whole (one outcome for all its alerts, or for all the alerts of one of
+// its calls: result.ts wholeCall) may have failed for one alert in it: a body the destination cannot parse, an SDK that cannot encode one finding. Its alerts go again
 // in halves (QueueEntry.maxBatch), so the others are delivered and the one at fault ends alone: 2·log2(n)
 // more requests for one such alert in n, 2n − 1 requests at most when every alert is refused.
 import type { DeadLetterReason } from './dead-letter.ts';
@@ -34,18 +34,23 @@ export interface Verdict {
 
 /** Judges every alert of an attempt. Counts the attempt on each alert that was not delivered. */
 export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number): Verdict {
-  if (result.kind === 'fail' && batch.length > 1) {
-    // Refused whole: nothing is dead-lettered yet, and no attempt is counted (halving must not spend
-    // the retry budget); the halves are sent at once, with no backoff.
-    const split = halve(batch, batch.length);
-    return { delivered: [], duplicates: 0, deadLetters: [], again: [...batch], split };
-  }
   const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [] };
+  const perAlert = result.kind === 'partial';
+  const calls = perAlert ? wholeCalls(result.items) : undefined;
   batch.forEach((entry, index) => {
     const outcome = outcomeAt(result, index);
     if (outcome.kind === 'ok') {
       verdict.delivered.push(entry);
       if (outcome.duplicate) verdict.duplicates++;
+      return;
+    }
+    // How many alerts failed with this one, as one: the batch, or its call (result.ts wholeCall).
+    const together = perAlert ? (calls?.get(outcome) ?? 1) : batch.length;
+    if (outcome.kind === 'fail' && together > 1 && !outcome.keepWhole) {
+      // Refused whole: nothing is dead-lettered yet, and no attempt is counted (halving must not
+      // spend the retry budget); the halves go at once, with no backoff of their own.
+      verdict.split = halve(entry, together);
+      verdict.again.push(entry);
       return;
     }
     entry.attempts++;
@@ -57,20 +62,31 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
     if (outcome.afterMs !== undefined) verdict.retryAfterMs = Math.max(verdict.retryAfterMs ?? 0, outcome.afterMs);
     if (outOfBudget(entry, budget, now)) {
       verdict.deadLetters.push({ entry, reason: 'retry_budget', detail: `gave up after ${entry.attempts} attempts: ${outcome.reason}` });
-    } else {
-      verdict.again.push(entry);
+      return;
     }
+    verdict.again.push(entry);
+    // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
+    // fails on it). Not when the destination named a wait or refused credentials: that is its state.
+    if (together > 1 && outcome.afterMs === undefined && !outcome.auth) verdict.split = halve(entry, together);
   });
-  // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
-  // fails on it). Not when the destination named a wait or refused credentials: that is its state.
-  if (result.kind === 'retry' && batch.length > 1 && result.afterMs === undefined && !result.auth) verdict.split = halve(verdict.again, batch.length);
   return verdict;
 }
 
-/** Caps `entries` at half of the `size` they were sent in; returns the cap. */
-function halve(entries: readonly QueueEntry[], size: number): number {
+/** Per-alert outcomes marked as one call's: how many alerts each such outcome object covers. */
+function wholeCalls(items: readonly Outcome[]): Map<Outcome, number> | undefined {
+  let calls: Map<Outcome, number> | undefined;
+  for (const item of items) {
+    if (item.kind === 'ok' || !item.wholeCall) continue;
+    calls ??= new Map();
+    calls.set(item, (calls.get(item) ?? 0) + 1);
+  }
+  return calls;
+}
+
+/** Caps `entry` at half of the `size` it failed with; returns the cap. */
+function halve(entry: QueueEntry, size: number): number {
   const cap = Math.ceil(size / 2);
-  for (const entry of entries) entry.maxBatch = cap;
+  entry.maxBatch = cap;
   return cap;
 }
 

@@ -1,8 +1,9 @@
 // One worker per output instance. It orchestrates delivery and owns nothing else: the queue bounds
 // and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer whether it may
 // (pacer.ts), the sender makes one attempt and judges it (sender.ts), a failed attempt backs off
-// (failure-streak.ts), the connection holds the plugin's client (connection.ts), the health tracker
-// says ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
+// (failure-streak.ts), an alert that fails alone while others are delivered waits apart
+// (set-aside.ts), the connection holds the plugin's client (connection.ts), the health tracker says
+// ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
@@ -21,6 +22,7 @@ import { readBack, type Loaded } from './read-back.ts';
 import type { Verdict } from './retry-policy.ts';
 import { buildScrubber, secretValues } from './scrub.ts';
 import { Sender } from './sender.ts';
+import { SetAside } from './set-aside.ts';
 import { abortInFlight, within } from './shutdown.ts';
 import { SpoolLink } from './spool-link.ts';
 
@@ -42,6 +44,7 @@ export class OutputWorker {
   private readonly connection: Connection;
   private readonly sender: Sender;
   private readonly failures: FailureStreak;
+  private readonly aside: SetAside;
   private readonly inFlight = new InFlight();
   private readonly stopWatching: () => void;
 
@@ -75,9 +78,10 @@ export class OutputWorker {
     this.sender = new Sender(name, { plugin, options, settings, scrub }, deps);
     const random = deps.random ?? Math.random;
     this.failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log });
+    this.aside = new SetAside({ clock: deps.clock, backoff: settings.retry, random, due: (entries) => this.requeue(entries) });
     this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
-      return { queued: h.queued, queuedBytes: h.queuedBytes, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
+      return { queued: h.queued, queuedBytes: h.queuedBytes, setAside: h.setAside, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
     });
   }
 
@@ -100,11 +104,12 @@ export class OutputWorker {
   }
 
   healthSnapshot(): OutputHealth {
-    const oldest = this.queue.oldestReceivedAt();
+    const oldest = earliest(this.queue.oldestReceivedAt(), this.aside.oldestReceivedAt());
     return {
       state: this.health.state(),
-      queued: this.queue.size,
-      queuedBytes: this.queue.bytes,
+      queued: this.queue.size + this.aside.size,
+      queuedBytes: this.queue.bytes + this.aside.bytes,
+      setAside: this.aside.size,
       inflight: this.inFlight.alerts,
       oldestAgeMs: oldest === undefined ? 0 : Math.max(0, this.deps.clock.now() - oldest),
       consecutiveFailures: this.health.consecutiveFailures,
@@ -118,7 +123,7 @@ export class OutputWorker {
    * queue (counted by the caller). One in flight ends as its send does.
    */
   discard(spoolId: number, rank?: number): void {
-    const entry = this.queue.takeSpooled(spoolId, rank);
+    const entry = this.queue.takeSpooled(spoolId, rank) ?? this.aside.takeSpooled(spoolId);
     if (entry) this.endings.evicted(entry);
   }
 
@@ -140,6 +145,7 @@ export class OutputWorker {
    */
   async drain(deadlineMs: number, keepLeftovers = false): Promise<QueueEntry[]> {
     this.draining = true;
+    this.requeue(this.aside.releaseAll());
     this.batcher.flushNow();
     this.pump();
     await within(this.deps.clock, deadlineMs, this.idle());
@@ -167,7 +173,7 @@ export class OutputWorker {
     this.stop();
     this.stopWatching();
     await this.inFlight.settled();
-    const left = this.queue.drainAll();
+    const left = [...this.aside.releaseAll(), ...this.queue.drainAll()].sort((a, b) => a.seq - b.seq);
     await this.connection.close();
     return left;
   }
@@ -189,10 +195,11 @@ export class OutputWorker {
     this.connection.stop();
     this.batcher.close();
     this.pacer.close();
+    this.aside.close();
   }
 
   private isIdle(): boolean {
-    return this.queue.size === 0 && this.inFlight.requests === 0;
+    return this.queue.size === 0 && this.inFlight.requests === 0 && this.aside.size === 0;
   }
 
   /**
@@ -212,12 +219,16 @@ export class OutputWorker {
     if (this.closed || !this.connection.connected) return;
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
-      if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batcher.ready(this.queue.size, this.queue.bytes)) return;
+      if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batchReady()) return;
       const permit = this.pacer.permit(this.inFlight.requests === 0);
       if (permit === 'wait') return;
       // A probe: one alert, alone in flight, whose success releases the whole queue (see pacer.ts).
-      if (permit === 'probe') {
-        const probe = this.loaded(this.queue.take(1, Infinity));
+      // Also when the oldest alert failed alone and nothing was delivered since: another alert tells
+      // whether the destination is up (set-aside.ts); a request in flight will tell as well.
+      const unproven = permit === 'batch' && this.aside.suspecting && this.aside.unproven(this.queue.head());
+      if (unproven && this.inFlight.requests > 0) return;
+      if (permit === 'probe' || unproven) {
+        const probe = this.loaded(this.takeProbe());
         if (probe.length > 0) void this.send(probe);
         return;
       }
@@ -226,6 +237,39 @@ export class OutputWorker {
       if (batch.length > 0) void this.send(batch);
     }
     if (this.isIdle()) this.notifyIdle();
+  }
+
+  /**
+   * A batch is full (batcher.ts), or as full as it may be: the oldest alert's last request failed
+   * whole, and its next goes at once, capped (retry-policy.ts), without waiting for the flush.
+   */
+  private batchReady(): boolean {
+    if (this.batcher.ready(this.queue.size, this.queue.bytes)) return true;
+    const cap = this.queue.head()?.maxBatch ?? 0;
+    return cap > 0 && this.queue.size >= cap;
+  }
+
+  /**
+   * The oldest alert that has not failed alone, looking a few deep: a probe with an alert at fault
+   * would fail whether the destination is back or not (set-aside.ts).
+   */
+  private takeProbe(): QueueEntry[] {
+    const skipped: QueueEntry[] = [];
+    let probe = this.queue.take(1, Infinity)[0];
+    while (probe?.suspicion !== undefined && skipped.length < PROBE_LOOKAHEAD && this.queue.size > 0) {
+      skipped.push(probe);
+      probe = this.queue.take(1, Infinity)[0];
+    }
+    if (skipped.length > 0) this.shed(this.queue.restore(skipped));
+    return probe ? [probe] : [];
+  }
+
+  /** Alerts back from being set aside, or released from it by a drain: each goes alone in its request. */
+  private requeue(entries: readonly QueueEntry[]): void {
+    if (entries.length === 0) return;
+    for (const entry of entries) entry.maxBatch = 1;
+    this.shed(this.queue.restore(entries));
+    this.pump();
   }
 
   /** The entries' alerts, read back; an unreadable one ends here (endings.ts) and is left out. */
@@ -237,7 +281,7 @@ export class OutputWorker {
     const controller = this.inFlight.begin(batch.length);
     this.pacer.attempted();
     const verdict = await this.sender.attempt(batch, this.connection.client, controller);
-    this.settle(verdict);
+    this.settle(verdict, batch.length);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
@@ -247,13 +291,15 @@ export class OutputWorker {
    * Applies a verdict: what ended is recorded, what failed backs off and goes back to the queue, and
    * a batch refused whole goes back at once, to be sent in halves (retry-policy.ts).
    */
-  private settle(verdict: Verdict): void {
+  private settle(verdict: Verdict, sent: number): void {
     this.endings.settled(verdict);
+    this.aside.observe(verdict);
     if (verdict.split !== undefined && verdict.again.length > 0) {
       this.deps.metrics.splits.inc({ output: this.name });
       this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
     }
     if (verdict.retry) {
+      if (sent === 1 && this.setAsideIfAtFault(verdict)) return;
       this.failures.failed(verdict, this.queue.size);
       this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
       this.shed(this.queue.restore(verdict.again));
@@ -261,6 +307,29 @@ export class OutputWorker {
     }
     if (verdict.again.length > 0) this.shed(this.queue.restore(verdict.again));
     if (verdict.delivered.length > 0) this.failures.ended();
+  }
+
+  /**
+   * An alert that failed alone with a plain error: set aside when the evidence says it is at fault
+   * (set-aside.ts). Then the output neither backs off nor counts a failure: the destination is up.
+   */
+  private setAsideIfAtFault(verdict: Verdict): boolean {
+    const entry = verdict.again[0];
+    const outcome = verdict.retry;
+    if (entry === undefined || outcome === undefined || outcome.auth || verdict.retryAfterMs !== undefined || this.draining) return false;
+    const until = this.aside.failedAlone(entry);
+    if (until === undefined) return false;
+    this.deps.metrics.retries.inc({ output: this.name, reason: 'error' });
+    this.spool.reschedule([entry], until);
+    const times = entry.suspicion?.times ?? 1;
+    if (times === 1 || times % 10 === 0) {
+      const alert = entry.load();
+      this.log.warn(
+        { uuid: alert.uuid, rule: alert.rule, reason: outcome.reason, timesSetAside: times, retryInMs: until - this.deps.clock.now() },
+        'an alert fails alone while the destination takes others: set aside and retried alone on its own backoff; the rest of the queue flows',
+      );
+    }
+    return true;
   }
 
   private shed(shed: QueueEntry[]): void {
@@ -272,4 +341,12 @@ export class OutputWorker {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/** How many alerts that failed alone a probe passes over to find one that has not. */
+const PROBE_LOOKAHEAD = 8;
+
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined || a <= b ? a : b;
 }

@@ -1,5 +1,5 @@
 // Helpers for outputs that split one worker batch into several API calls and answer per alert.
-import { ok, partial, retry, type Outcome, type SendResult } from '../dispatch/result.ts';
+import { ok, partial, retry, wholeCall, type Outcome, type SendResult } from '../dispatch/result.ts';
 
 /**
  * Groups items into calls of at most `maxCount` items and `maxBytes` bytes (each item counts its
@@ -68,10 +68,12 @@ export async function sendChunks<T extends { index: number }>(
 }
 
 /**
- * A call the destination refused as a whole (a 4xx about its content): with one alert in it, that
- * alert is at fault (dead letter); with several we cannot tell which, so they are retried, bounded
- * by retry.maxattempts / maxagems.
+ * A call that failed as a whole (a 4xx about its content, an error): with several alerts in it the
+ * core cannot tell which is at fault, so it sends them again in halves (result.ts wholeCall) until
+ * the one at fault is alone; refused credentials and throttling stay the destination's.
  */
 export function blameWholeCall(outcome: Outcome, alertsInCall: number): Outcome {
-  return outcome.kind === 'fail' && alertsInCall > 1 ? retry(outcome.reason) : outcome;
+  if (outcome.kind === 'ok' || alertsInCall <= 1) return outcome;
+  if (outcome.kind === 'retry' && (outcome.auth || outcome.afterMs !== undefined)) return outcome;
+  return wholeCall(outcome);
 }

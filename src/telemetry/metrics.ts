@@ -10,6 +10,7 @@ import { FastCounter, FastHistogram } from './series.ts';
 export interface QueueStats {
   queued: number;
   queuedBytes: number;
+  setAside: number;
   oldestAgeMs: number;
   inflight: number;
   state: 'ok' | 'retrying' | 'failing';
@@ -264,6 +265,11 @@ export class Metrics {
       });
     gauge('peregrine_queue_alerts', 'Alerts waiting in the output queue (retries included).', (s) => s.queued);
     gauge('peregrine_queue_bytes', 'Bytes waiting in the output queue.', (s) => s.queuedBytes);
+    gauge(
+      'peregrine_queue_set_aside_alerts',
+      'Of the queued alerts, those set aside: each failed alone while the destination took others, and is retried alone on its own backoff.',
+      (s) => s.setAside,
+    );
     gauge('peregrine_queue_oldest_age_seconds', 'Age of the oldest undelivered alert in the queue.', (s) => s.oldestAgeMs / 1000);
     gauge('peregrine_inflight_alerts', 'Alerts in requests that have not answered yet.', (s) => s.inflight);
     gauge('peregrine_output_up', '1 when the output is ok, 0 when it is retrying or failing (the state is in /healthz).', (s) => (s.state === 'ok' ? 1 : 0));

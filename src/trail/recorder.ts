@@ -106,7 +106,7 @@ export class Trail implements TrailRecorder {
       const detail = outcome.kind === 'ok' ? (outcome.duplicate ? 'duplicate' : 'ok') : outcome.reason;
       const deadLetter = outcome.kind === 'ok' ? undefined : dead?.get(entry);
       const nextState: OutputState = outcome.kind === 'ok' ? 'delivered' : deadLetter ? 'dead_lettered' : 'retrying';
-      const nextReason = outcome.kind === 'ok' ? undefined : deadLetter ? `${deadLetter.reason}: ${deadLetter.detail}` : retried(outcome.reason, batch.length, verdict.split);
+      const nextReason = outcome.kind === 'ok' ? undefined : deadLetter ? `${deadLetter.reason}: ${deadLetter.detail}` : retried(outcome.reason, verdict.split);
       if (attempt === undefined || attempt.outcome !== outcome.kind || attempt.detail !== detail || state !== nextState || reason !== nextReason) {
         if (attempt !== undefined) {
           store.attempt(run, output, attempt, state, reason);
@@ -136,6 +136,6 @@ export class Trail implements TrailRecorder {
 }
 
 /** Why an alert is tried again; a batch that failed whole says it goes again in smaller requests. */
-function retried(reason: string, size: number, split: number | undefined): string {
-  return split === undefined ? reason : `${reason} (the request of ${size} failed whole: sent again, at most ${split} per request, to find the alert at fault)`;
+function retried(reason: string, split: number | undefined): string {
+  return split === undefined ? reason : `${reason} (failed whole with other alerts: sent again in smaller requests, to find the alert at fault)`;
 }

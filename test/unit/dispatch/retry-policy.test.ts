@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
 import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
-import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
+import { fail, ok, partial, retry, wholeCall } from '../../../src/dispatch/result.ts';
 import { judge } from '../../../src/dispatch/retry-policy.ts';
 
 const entry = (i: number, init: { attempts?: number; receivedAt?: number } = {}) =>
@@ -51,6 +51,9 @@ describe('judge (retry policy)', () => {
     const v = judge(batch, fail('HTTP 400: bad request'), { maxattempts: 1, maxagems: 0 }, 0);
     expect(v).toMatchObject({ delivered: [], deadLetters: [], again: batch, split: 3 });
     expect(batch.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(5).fill([0, 3]));
+    // Not when the destination kept part of the batch (OTLP's partial success): all dead-lettered.
+    const kept = [entry(6), entry(7)];
+    expect(judge(kept, fail('rejected 1 of 2', { keepWhole: true }), noBudget, 0).deadLetters.map((d) => d.entry)).toEqual(kept);
     const alone = entry(5);
     const last = judge([alone], fail('HTTP 400: bad request'), noBudget, 0);
     expect(last.deadLetters).toEqual([{ entry: alone, reason: 'rejected', detail: 'HTTP 400: bad request' }]);
@@ -69,5 +72,18 @@ describe('judge (retry policy)', () => {
     // Per-alert outcomes say which alert failed: nothing to halve.
     const items = [entry(0), entry(1)];
     expect(judge(items, partial([ok(), retry('HTTP 503')]), noBudget, 0).split).toBeUndefined();
+  });
+
+  it('halves the alerts of one call that failed whole inside a batch answered per alert, and no other', () => {
+    const batch = [entry(0), entry(1), entry(2), entry(3), entry(4), entry(5)];
+    const refused = wholeCall(fail('InvalidParameterValue'));
+    const v = judge(batch, partial([ok(), ok(), refused, refused, refused, fail('too big')]), noBudget, 0);
+    expect(v.delivered).toEqual(batch.slice(0, 2));
+    expect(v.again).toEqual(batch.slice(2, 5));
+    expect(v.deadLetters.map((d) => d.entry)).toEqual([batch[5]]);
+    expect(batch.map((e) => e.maxBatch)).toEqual([0, 0, 2, 2, 2, 0]);
+    // One alert alone under such an outcome is that alert's: dead-lettered.
+    const alone = entry(6);
+    expect(judge([alone, entry(7)], partial([wholeCall(fail('InvalidParameterValue')), ok()]), noBudget, 0).deadLetters.map((d) => d.entry)).toEqual([alone]);
   });
 });

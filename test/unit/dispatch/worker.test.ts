@@ -234,6 +234,105 @@ describe('OutputWorker batches that fail whole', () => {
   });
 });
 
+describe('OutputWorker alerts that fail alone (set aside)', () => {
+  const batched = { batch: { maxevents: 8, maxbytes: 1_000_000, flushms: 0 } };
+  const backoff = { initialbackoffms: 100, maxbackoffms: 10_000, maxattempts: 0, maxagems: 0, probems: 1000 };
+
+  it('sets aside an alert an SDK cannot encode, delivers the rest and what arrives after it, and retries it alone on its own backoff', async () => {
+    const bad = alert();
+    let fixed = false;
+    const badTries: number[] = [];
+    const h = harness(
+      async (alerts) => {
+        if (alerts.includes(bad)) badTries.push(h.clock.now());
+        if (alerts.includes(bad) && !fixed) throw new URIError('URI malformed');
+        return ok();
+      },
+      { ...batched, retry: backoff },
+    );
+    for (const a of [alert(), alert(), alert(), alert(), bad, alert(), alert(), alert()]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.clock.advance(1000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 7, queued: 1, setAside: 1 });
+    expect(await h.counter('peregrine_queue_set_aside_alerts', { output: 'fake' })).toBe(1);
+    // New alerts are not held behind it.
+    for (let i = 0; i < 8; i++) h.worker.enqueue(alert(), 100);
+    await flush();
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 15, queued: 1 });
+    // Alone, on its own backoff (100 ms doubling, random = 1), the output ok meanwhile.
+    await h.clock.advance(3000);
+    expect(h.worker.healthSnapshot().state).toBe('ok');
+    // Its tries, from the first: in the batch of 8, of 4 and of 2 (each a 100 ms backoff or so of the
+    // output's), alone (the output pauses 400 ms: it may be the destination), alone again after another
+    // alert was delivered (set aside), then alone on its own backoff: 100, 200, 400, 800, 1600 ms.
+    expect(badTries.map((at) => at - (badTries[0] as number))).toEqual([0, 100, 200, 400, 800, 900, 1100, 1500, 2300, 3900]);
+    expect(h.calls.filter((c) => c.includes(bad)).map((c) => c.length)).toEqual([8, 4, 2, 1, 1, 1, 1, 1, 1, 1]);
+    fixed = true;
+    await h.clock.advance(10_000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 16, queued: 0, setAside: 0 });
+    expect(h.calls.at(-1)).toEqual([bad]);
+  });
+
+  it('dead-letters an alert set aside when its retry budget ends, with the error', async () => {
+    const bad = alert();
+    const h = harness(async (alerts) => (alerts.includes(bad) ? retry('HTTP 500: panic in handler') : ok()), {
+      ...batched,
+      retry: { ...backoff, maxagems: 60_000 },
+    });
+    for (const a of [alert(), bad, alert(), alert()]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.clock.advance(2000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 3, setAside: 1 });
+    await h.clock.advance(70_000); // tries 0.1, 0.2, 0.4 … then every 10 s (maxbackoffms): one past 60 s
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 3, deadLettered: 1, queued: 0, setAside: 0 });
+    expect(h.deadLetters.list()[0]).toMatchObject({ reason: 'retry_budget', alert: { uuid: bad.uuid } });
+  });
+
+  it('sets nothing aside through an outage: probes that failed alone go with the rest once the destination is back', async () => {
+    let down = true;
+    const h = harness(async () => (down ? retry('HTTP 503') : ok()), { ...batched, batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, initialbackoffms: 30_000, maxbackoffms: 60_000 } });
+    await h.worker.start();
+    for (let i = 0; i < 5; i++) {
+      h.worker.enqueue(alert(), 100);
+      await h.clock.advance(1000); // a probe each second, each a different alert or the same: all fail
+    }
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'failing', queued: 5, setAside: 0 });
+    down = false;
+    await h.clock.advance(1000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0, delivered: 5, setAside: 0 });
+  });
+
+  it('probes with an alert that has not failed alone, so a destination that is back is seen as back', async () => {
+    const bad = alert();
+    const h = harness(async (alerts) => (alerts.includes(bad) ? retry('cannot encode') : ok()), {
+      batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 },
+      retry: { ...backoff, initialbackoffms: 30_000, maxbackoffms: 60_000 },
+    });
+    await h.worker.start();
+    h.worker.enqueue(bad, 100);
+    await flush(); // fails alone: a 30 s pause, maybe the destination's
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(1000); // the probe is the other alert, not the oldest
+    expect(h.calls.slice(1).map((c) => c[0] === bad)).toEqual([false, true]); // then the pause ends: bad again, alone
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 1, setAside: 1 });
+  });
+
+  it('sends alerts set aside with a drain, and gives back the ones still failing at its deadline', async () => {
+    const bad = alert();
+    const h = harness(async (alerts) => (alerts.includes(bad) ? retry('cannot encode') : ok()), { ...batched, retry: backoff });
+    for (const a of [alert(), bad, alert()]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.clock.advance(2000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 2, setAside: 1 });
+    const tries = h.calls.filter((c) => c.includes(bad)).length;
+    const draining = h.worker.drain(500);
+    await h.clock.advance(600);
+    const left = await draining;
+    expect(left.map((e) => e.load().uuid)).toEqual([bad.uuid]);
+    expect(h.calls.filter((c) => c.includes(bad)).length).toBeGreaterThan(tries);
+  });
+});
+
 describe('OutputWorker recovery probes', () => {
   const probing = { maxconcurrency: 4, batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 }, retry: { initialbackoffms: 30_000, maxbackoffms: 60_000, maxattempts: 0, maxagems: 0, probems: 1000 } };
 

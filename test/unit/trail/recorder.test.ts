@@ -83,6 +83,6 @@ describe('Trail recorder', () => {
     });
     const batch = ['u1', 'u2', 'u3'].map((u) => entry(alert(u)));
     new Trail(spy, new Activity(), new FakeClock()).attempted('a', batch, fail('HTTP 400: bad'), { delivered: [], duplicates: 0, deadLetters: [], again: batch, split: 2 }, 7, 2);
-    expect(calls).toEqual([[['u1', 'u2', 'u3'], 'fail', 'retrying', 'HTTP 400: bad (the request of 3 failed whole: sent again, at most 2 per request, to find the alert at fault)']]);
+    expect(calls).toEqual([[['u1', 'u2', 'u3'], 'fail', 'retrying', 'HTTP 400: bad (failed whole with other alerts: sent again in smaller requests, to find the alert at fault)']]);
   });
 });

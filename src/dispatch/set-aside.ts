@@ -1,0 +1,144 @@
+// An alert that fails alone while its destination takes the others (one an SDK cannot encode, one a
+// server fails on) must not hold its output's queue until its retry budget ends (retry.maxagems,
+// 1 h by default): the queue is sent oldest first, and a paused output probes with its oldest alert.
+// Halving (retry-policy.ts) leaves such an alert alone in its request. This file notices when that
+// request keeps failing while others are delivered, and sets the alert aside: out of the queue, tried
+// again alone on a backoff of its own until it is delivered or its budget ends, while the rest flows.
+//
+// The evidence, so that an outage sets nothing aside: the alert failed alone, another alert was
+// delivered after that, and then the alert failed alone again. A destination that was down fails
+// every alert; once it is back, an alert that failed alone as a probe goes with the others.
+import { backoffMs, type BackoffPolicy } from './backoff.ts';
+import type { Clock } from './clock.ts';
+import type { QueueEntry } from './queue-entry.ts';
+import type { Verdict } from './retry-policy.ts';
+
+interface Held {
+  entry: QueueEntry;
+  dueAt: number;
+}
+
+export class SetAside {
+  /** True once any alert has failed alone: until then the worker need not look at its queue's head. */
+  suspecting = false;
+  /** Judged attempts that delivered something: an alert's suspicion records the count at its failure. */
+  private deliveries = 0;
+  /** In order of dueAt. */
+  private held: Held[] = [];
+  private heldBytes = 0;
+  private timer: unknown;
+  private readonly clock: Clock;
+  private readonly backoff: BackoffPolicy;
+  private readonly random: () => number;
+  private readonly due: (entries: QueueEntry[]) => void;
+
+  /** `due`: alerts whose own backoff ended; the worker queues them again, alone in their requests. */
+  constructor(deps: { clock: Clock; backoff: BackoffPolicy; random: () => number; due: (entries: QueueEntry[]) => void }) {
+    this.clock = deps.clock;
+    this.backoff = deps.backoff;
+    this.random = deps.random;
+    this.due = deps.due;
+  }
+
+  get size(): number {
+    return this.held.length;
+  }
+
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** When the oldest alert set aside arrived, or undefined when none is. */
+  oldestReceivedAt(): number | undefined {
+    let oldest: number | undefined;
+    for (const { entry } of this.held) if (oldest === undefined || entry.receivedAt < oldest) oldest = entry.receivedAt;
+    return oldest;
+  }
+
+  /** Every judged attempt: one that delivered alerts is what a suspect's next failure is weighed against. */
+  observe(verdict: Verdict): void {
+    if (verdict.delivered.length > 0) this.deliveries++;
+  }
+
+  /**
+   * True for an alert that failed alone with nothing delivered since: whether the fault is its own
+   * or the destination's is not known yet, so the output sends another alert first (a probe).
+   */
+  unproven(entry: QueueEntry | undefined): boolean {
+    const suspicion = entry?.suspicion;
+    return suspicion !== undefined && suspicion.times === 0 && suspicion.since === this.deliveries;
+  }
+
+  /**
+   * `entry` failed alone with a plain error and is to be tried again. Returns the time it is held
+   * until when it is set aside now (the output neither requeues it nor backs off), undefined when
+   * the failure may be the destination's (the output backs off as for any failure).
+   */
+  failedAlone(entry: QueueEntry): number | undefined {
+    const suspicion = entry.suspicion;
+    if (suspicion === undefined || (suspicion.times === 0 && suspicion.since === this.deliveries)) {
+      entry.suspicion = { since: this.deliveries, times: 0 };
+      this.suspecting = true;
+      return undefined;
+    }
+    suspicion.times++;
+    suspicion.since = this.deliveries;
+    const dueAt = this.clock.now() + backoffMs(this.backoff, suspicion.times, this.random);
+    this.hold({ entry, dueAt });
+    return dueAt;
+  }
+
+  /** Everything held, oldest first, for a drain or a reload handover (each is sent once more, with the queue). */
+  releaseAll(): QueueEntry[] {
+    const all = this.held.map((h) => h.entry).sort((a, b) => a.seq - b.seq);
+    this.held = [];
+    this.heldBytes = 0;
+    this.clearTimer();
+    return all;
+  }
+
+  /** Takes out the held alert with this spool id (the spool evicted it); undefined when none is held. */
+  takeSpooled(spoolId: number): QueueEntry | undefined {
+    const at = this.held.findIndex((h) => h.entry.spoolId === spoolId);
+    if (at < 0) return undefined;
+    const [{ entry }] = this.held.splice(at, 1) as [Held];
+    this.heldBytes -= entry.bytes;
+    return entry;
+  }
+
+  close(): void {
+    this.clearTimer();
+  }
+
+  private hold(held: Held): void {
+    let at = this.held.length;
+    while (at > 0 && (this.held[at - 1] as Held).dueAt > held.dueAt) at--;
+    this.held.splice(at, 0, held);
+    this.heldBytes += held.entry.bytes;
+    if (at === 0) this.arm();
+  }
+
+  private arm(): void {
+    this.clearTimer();
+    const next = this.held[0];
+    if (next === undefined) return;
+    this.timer = this.clock.setTimeout(() => this.release(), Math.max(0, next.dueAt - this.clock.now()));
+  }
+
+  private release(): void {
+    this.timer = undefined;
+    const now = this.clock.now();
+    let count = 0;
+    while (count < this.held.length && (this.held[count] as Held).dueAt <= now) count++;
+    const ready = this.held.splice(0, count).map((h) => h.entry);
+    for (const entry of ready) this.heldBytes -= entry.bytes;
+    this.arm();
+    if (ready.length > 0) this.due(ready);
+  }
+
+  private clearTimer(): void {
+    if (this.timer === undefined) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
