@@ -96,6 +96,21 @@ export class AlertQueue {
     return batch;
   }
 
+  /**
+   * Takes the oldest alert that `wanted` accepts, looking at most `depth` deep; past that, the
+   * oldest one looked at after the first `depth`. Empty when the queue is.
+   */
+  takeOldest(wanted: (entry: QueueEntry) => boolean, depth: number): QueueEntry[] {
+    const passed: QueueEntry[] = [];
+    let found = this.take(1, Infinity)[0];
+    while (found !== undefined && !wanted(found) && passed.length < depth && this.count > 0) {
+      passed.push(found);
+      found = this.take(1, Infinity)[0];
+    }
+    if (passed.length > 0) this.restore(passed); // as many as were taken: nothing to shed
+    return found ? [found] : [];
+  }
+
   /** The entry the next take starts with, when it is held as an object (any that ever failed is). */
   head(): QueueEntry | undefined {
     return this.oldestLane()?.headEntry();

@@ -8,6 +8,7 @@
 // The evidence, so that an outage sets nothing aside: the alert failed alone, another alert was
 // delivered after that, and then the alert failed alone again. A destination that was down fails
 // every alert; once it is back, an alert that failed alone as a probe goes with the others.
+import type { Logger } from 'pino';
 import { backoffMs, type BackoffPolicy } from './backoff.ts';
 import type { Clock } from './clock.ts';
 import type { QueueEntry } from './queue-entry.ts';
@@ -31,12 +32,14 @@ export class SetAside {
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
   private readonly due: (entries: QueueEntry[]) => void;
+  private readonly log: Logger;
 
   /** `due`: alerts whose own backoff ended; the worker queues them again, alone in their requests. */
-  constructor(deps: { clock: Clock; backoff: BackoffPolicy; random: () => number; due: (entries: QueueEntry[]) => void }) {
+  constructor(deps: { clock: Clock; backoff: BackoffPolicy; random: () => number; log: Logger; due: (entries: QueueEntry[]) => void }) {
     this.clock = deps.clock;
     this.backoff = deps.backoff;
     this.random = deps.random;
+    this.log = deps.log;
     this.due = deps.due;
   }
 
@@ -70,11 +73,28 @@ export class SetAside {
   }
 
   /**
-   * `entry` failed alone with a plain error and is to be tried again. Returns the time it is held
-   * until when it is set aside now (the output neither requeues it nor backs off), undefined when
-   * the failure may be the destination's (the output backs off as for any failure).
+   * An attempt of one alert failed and is to be tried again (`verdict.retry`). With a plain error
+   * (not a Retry-After, not refused credentials), returns the time the alert is held until when it
+   * is set aside now (the output neither requeues it nor backs off); undefined when the failure may
+   * be the destination's (the output backs off as for any failure).
    */
-  failedAlone(entry: QueueEntry): number | undefined {
+  atFault(verdict: Verdict): number | undefined {
+    const entry = verdict.again[0];
+    const outcome = verdict.retry;
+    if (entry === undefined || outcome === undefined || outcome.auth || verdict.retryAfterMs !== undefined) return undefined;
+    const until = this.failedAlone(entry);
+    const times = entry.suspicion?.times ?? 0;
+    if (until !== undefined && (times === 1 || times % 10 === 0)) {
+      const alert = entry.load();
+      this.log.warn(
+        { uuid: alert.uuid, rule: alert.rule, reason: outcome.reason, timesSetAside: times, retryInMs: until - this.clock.now() },
+        'an alert fails alone while the destination takes others: set aside and retried alone on its own backoff; the rest of the queue flows',
+      );
+    }
+    return until;
+  }
+
+  private failedAlone(entry: QueueEntry): number | undefined {
     const suspicion = entry.suspicion;
     if (suspicion === undefined || (suspicion.times === 0 && suspicion.since === this.deliveries)) {
       entry.suspicion = { since: this.deliveries, times: 0 };

@@ -78,7 +78,7 @@ export class OutputWorker {
     this.sender = new Sender(name, { plugin, options, settings, scrub }, deps);
     const random = deps.random ?? Math.random;
     this.failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log });
-    this.aside = new SetAside({ clock: deps.clock, backoff: settings.retry, random, due: (entries) => this.requeue(entries) });
+    this.aside = new SetAside({ clock: deps.clock, backoff: settings.retry, random, log: this.log, due: (entries) => this.requeue(entries) });
     this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, setAside: h.setAside, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
@@ -249,19 +249,9 @@ export class OutputWorker {
     return cap > 0 && this.queue.size >= cap;
   }
 
-  /**
-   * The oldest alert that has not failed alone, looking a few deep: a probe with an alert at fault
-   * would fail whether the destination is back or not (set-aside.ts).
-   */
+  /** A probe is the oldest alert that has not failed alone (set-aside.ts), looking 8 deep. */
   private takeProbe(): QueueEntry[] {
-    const skipped: QueueEntry[] = [];
-    let probe = this.queue.take(1, Infinity)[0];
-    while (probe?.suspicion !== undefined && skipped.length < PROBE_LOOKAHEAD && this.queue.size > 0) {
-      skipped.push(probe);
-      probe = this.queue.take(1, Infinity)[0];
-    }
-    if (skipped.length > 0) this.shed(this.queue.restore(skipped));
-    return probe ? [probe] : [];
+    return this.queue.takeOldest((entry) => entry.suspicion === undefined, 8);
   }
 
   /** Alerts back from being set aside, or released from it by a drain: each goes alone in its request. */
@@ -299,7 +289,13 @@ export class OutputWorker {
       this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
     }
     if (verdict.retry) {
-      if (sent === 1 && this.setAsideIfAtFault(verdict)) return;
+      const until = sent === 1 && !this.draining ? this.aside.atFault(verdict) : undefined;
+      if (until !== undefined) {
+        // Set aside: the destination is up, so the output neither backs off nor counts a failure.
+        this.deps.metrics.retries.inc({ output: this.name, reason: 'error' });
+        this.spool.reschedule(verdict.again, until);
+        return;
+      }
       this.failures.failed(verdict, this.queue.size);
       this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
       this.shed(this.queue.restore(verdict.again));
@@ -307,29 +303,6 @@ export class OutputWorker {
     }
     if (verdict.again.length > 0) this.shed(this.queue.restore(verdict.again));
     if (verdict.delivered.length > 0) this.failures.ended();
-  }
-
-  /**
-   * An alert that failed alone with a plain error: set aside when the evidence says it is at fault
-   * (set-aside.ts). Then the output neither backs off nor counts a failure: the destination is up.
-   */
-  private setAsideIfAtFault(verdict: Verdict): boolean {
-    const entry = verdict.again[0];
-    const outcome = verdict.retry;
-    if (entry === undefined || outcome === undefined || outcome.auth || verdict.retryAfterMs !== undefined || this.draining) return false;
-    const until = this.aside.failedAlone(entry);
-    if (until === undefined) return false;
-    this.deps.metrics.retries.inc({ output: this.name, reason: 'error' });
-    this.spool.reschedule([entry], until);
-    const times = entry.suspicion?.times ?? 1;
-    if (times === 1 || times % 10 === 0) {
-      const alert = entry.load();
-      this.log.warn(
-        { uuid: alert.uuid, rule: alert.rule, reason: outcome.reason, timesSetAside: times, retryInMs: until - this.deps.clock.now() },
-        'an alert fails alone while the destination takes others: set aside and retried alone on its own backoff; the rest of the queue flows',
-      );
-    }
-    return true;
   }
 
   private shed(shed: QueueEntry[]): void {
@@ -342,9 +315,6 @@ export class OutputWorker {
     for (const resolve of waiters) resolve();
   }
 }
-
-/** How many alerts that failed alone a probe passes over to find one that has not. */
-const PROBE_LOOKAHEAD = 8;
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;

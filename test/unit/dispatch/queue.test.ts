@@ -103,6 +103,17 @@ describe('AlertQueue', () => {
     expect(q.drainAll()).toEqual(items);
     expect([q.size, q.bytes]).toEqual([0, 0]);
   });
+
+  it('takes the oldest alert a test accepts, looking so deep, and leaves the ones passed over in their place', () => {
+    const q = new AlertQueue({ maxalerts: 100, maxbytes: 10_000 });
+    const items = Array.from({ length: 5 }, () => entry('Notice'));
+    items.forEach((e) => q.push(e));
+    const [a, b, c, d] = items as [QueueEntry, QueueEntry, QueueEntry, QueueEntry];
+    expect(q.takeOldest((e) => e !== a && e !== b, 8)).toEqual([c]);
+    expect(q.takeOldest(() => false, 1)).toEqual([b]); // passed over a, then b: the depth
+    expect(q.drainAll()).toEqual([a, d, items[4]]);
+    expect(q.takeOldest(() => true, 8)).toEqual([]);
+  });
 });
 
 /** Seqs of what a queue holds, oldest first, taken out. */
