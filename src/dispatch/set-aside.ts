@@ -14,6 +14,14 @@ import type { Clock } from './clock.ts';
 import type { QueueEntry } from './queue-entry.ts';
 import type { Verdict } from './retry-policy.ts';
 
+/**
+ * Alerts held aside at most. They are held parsed, outside the queue's bounds, so many of them (a
+ * kind of alert the destination's SDK can never encode) would grow memory without limit. Past this,
+ * an alert that fails alone holds its output as any failure does: the output shows failing, which
+ * says what is wrong better than thousands of alerts set aside.
+ */
+const MAX_HELD = 1000;
+
 interface Held {
   entry: QueueEntry;
   dueAt: number;
@@ -33,14 +41,17 @@ export class SetAside {
   private readonly random: () => number;
   private readonly due: (entries: QueueEntry[]) => void;
   private readonly log: Logger;
+  private readonly maxHeld: number;
+  private fullLogged = false;
 
   /** `due`: alerts whose own backoff ended; the worker queues them again, alone in their requests. */
-  constructor(deps: { clock: Clock; backoff: BackoffPolicy; random: () => number; log: Logger; due: (entries: QueueEntry[]) => void }) {
+  constructor(deps: { clock: Clock; backoff: BackoffPolicy; random: () => number; log: Logger; due: (entries: QueueEntry[]) => void; maxHeld?: number }) {
     this.clock = deps.clock;
     this.backoff = deps.backoff;
     this.random = deps.random;
     this.log = deps.log;
     this.due = deps.due;
+    this.maxHeld = deps.maxHeld ?? MAX_HELD;
   }
 
   get size(): number {
@@ -101,6 +112,12 @@ export class SetAside {
       this.suspecting = true;
       return undefined;
     }
+    if (this.held.length >= this.maxHeld) {
+      if (!this.fullLogged) this.log.error({ held: this.held.length }, 'too many alerts set aside: one more that fails alone holds the output as any failure does');
+      this.fullLogged = true;
+      return undefined;
+    }
+    this.fullLogged = false;
     suspicion.times++;
     suspicion.since = this.deliveries;
     const dueAt = this.clock.now() + backoffMs(this.backoff, suspicion.times, this.random);

@@ -1,0 +1,96 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../../src/alert/alert.ts';
+import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
+import { ok, retry } from '../../../src/dispatch/result.ts';
+import { judge } from '../../../src/dispatch/retry-policy.ts';
+import { SetAside } from '../../../src/dispatch/set-aside.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+
+let seq = 0;
+const entry = () => new QueueEntry({ uuid: `a${seq}`, priority: 'Notice', rule: 'r' } as Alert, { bytes: 10, seq: seq++, receivedAt: 0 });
+const budget = { maxattempts: 0, maxagems: 0 };
+
+function setup(maxHeld?: number) {
+  const clock = new FakeClock();
+  const due: QueueEntry[][] = [];
+  const aside = new SetAside({
+    clock,
+    backoff: { initialbackoffms: 100, maxbackoffms: 1000 },
+    random: () => 1,
+    log: pino({ level: 'silent' }),
+    due: (entries) => due.push(entries),
+    ...(maxHeld === undefined ? {} : { maxHeld }),
+  });
+  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(judge([e], outcome, budget, clock.now()));
+  const deliver = () => aside.observe(judge([entry()], ok(), budget, clock.now()));
+  return { clock, aside, due, failAlone, deliver };
+}
+
+describe('SetAside', () => {
+  it('sets an alert aside only when it failed alone, another was delivered, and it failed alone again', () => {
+    const { aside, failAlone, deliver } = setup();
+    const bad = entry();
+    expect(failAlone(bad)).toBeUndefined();
+    expect(failAlone(bad)).toBeUndefined(); // nothing delivered in between: maybe the destination
+    expect(aside.unproven(bad)).toBe(true);
+    deliver();
+    expect(aside.unproven(bad)).toBe(false);
+    expect(failAlone(bad)).toBeDefined();
+    expect([aside.size, aside.bytes]).toEqual([1, 10]);
+  });
+
+  it('never for a Retry-After or refused credentials: those are the destination\'s state', () => {
+    const { aside, failAlone, deliver } = setup();
+    const bad = entry();
+    for (const outcome of [retry('HTTP 429', { afterMs: 500 }), retry('HTTP 401', { auth: true })]) {
+      failAlone(bad, outcome);
+      deliver();
+      expect(failAlone(bad, outcome)).toBeUndefined();
+    }
+    expect(aside.size).toBe(0);
+  });
+
+  it('gives an alert back when its own backoff ends, and sets it aside again at once, for longer, when it fails alone again', async () => {
+    const { clock, aside, due, failAlone, deliver } = setup();
+    const bad = entry();
+    failAlone(bad);
+    deliver();
+    const start = clock.now();
+    expect(failAlone(bad)).toBe(start + 100);
+    await clock.advance(99);
+    expect(due).toEqual([]);
+    await clock.advance(1);
+    expect(due).toEqual([[bad]]);
+    expect(aside.size).toBe(0);
+    expect(failAlone(bad)).toBe(clock.now() + 200); // no delivery needed the second time
+  });
+
+  it('holds at most maxHeld alerts: past that, an alert that fails alone is not set aside', () => {
+    const { aside, failAlone, deliver } = setup(1);
+    const [a, b] = [entry(), entry()];
+    failAlone(a);
+    failAlone(b);
+    deliver();
+    expect(failAlone(a)).toBeDefined();
+    expect(failAlone(b)).toBeUndefined();
+    expect(aside.size).toBe(1);
+  });
+
+  it('releases everything, oldest first, for a drain, and takes out what the spool evicts', () => {
+    const { aside, failAlone, deliver } = setup();
+    const [a, b] = [entry(), entry()];
+    for (const e of [b, a]) failAlone(e);
+    deliver();
+    for (const e of [b, a]) failAlone(e);
+    expect(aside.releaseAll()).toEqual([a, b]);
+    expect(aside.size).toBe(0);
+    const spooled = new QueueEntry({ uuid: 's', priority: 'Notice', rule: 'r' } as Alert, { bytes: 10, seq: seq++, receivedAt: 0, spoolId: 42 });
+    failAlone(spooled);
+    deliver();
+    failAlone(spooled);
+    expect(aside.takeSpooled(42)).toBe(spooled);
+    expect(aside.takeSpooled(42)).toBeUndefined();
+    expect(aside.bytes).toBe(0);
+  });
+});
