@@ -3,9 +3,10 @@
 // and batch caps: the worker applies the verdict.
 //
 // A batch refused or failed whole (one outcome for all its alerts, or for all the alerts of one of
-// its calls: result.ts wholeCall) may have failed for one alert in it: a body the destination cannot parse, an SDK that cannot encode one finding. Its alerts go again
-// in halves (QueueEntry.maxBatch), so the others are delivered and the one at fault ends alone: 2·log2(n)
-// more requests for one such alert in n, 2n − 1 requests at most when every alert is refused.
+// its calls: result.ts wholeCall) may have failed for one alert in it: a body the destination cannot
+// parse, an SDK that cannot encode one finding. Its alerts go again in halves (QueueEntry.maxBatch),
+// so the others are delivered and the one at fault ends alone: about 2·log2(n) more requests for one
+// such alert in n, 2n − 1 requests at most when every alert is refused.
 import type { DeadLetterReason } from './dead-letter.ts';
 import type { QueueEntry } from './queue-entry.ts';
 import { outcomeAt, type Outcome, type SendResult } from './result.ts';
