@@ -36,7 +36,7 @@ export function combine(hosts: readonly HostOutcome[]): Outcome {
   const detail = failed.map((h) => `${h.url}: ${(h.outcome as { reason: string }).reason}`).join('; ');
   const tail = accepted.length > 0 ? `; accepted by ${accepted.join(', ')}` : '';
   const retries = failed.flatMap((h) => (h.outcome.kind === 'retry' ? [h.outcome] : []));
-  if (retries.length === 0) return fail(`${detail}${tail}`);
+  if (retries.length === 0) return fail(`${detail}${tail}`, failed.every((h) => h.outcome.kind === 'fail' && h.outcome.whole) ? { whole: true } : undefined);
   const waits = retries.flatMap((r) => (r.afterMs === undefined ? [] : [r.afterMs]));
   const auth = retries.some((r) => r.auth === true);
   return retry(`${detail}${tail}${accepted.length > 0 ? ' (re-sent to every hostport: Alertmanager merges a re-sent alert by its labels)' : ''}`, {

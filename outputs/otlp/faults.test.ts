@@ -61,8 +61,8 @@ describe('otlp requests', () => {
 describe('otlp answers', () => {
   it('200 with partialSuccess.rejectedLogRecords > 0 (JSON) -> the batch is dead-lettered with the count and message', async () => {
     const result = await answer({ kind: 'ok', body: '{"partialSuccess":{"rejectedLogRecords":"1","errorMessage":"log record 2 has no body"}}' });
-    // keepWhole: not sent again in halves (the receiver kept the rest; the spec forbids re-sending).
-    expect(result).toEqual({ kind: 'fail', keepWhole: true, reason: expect.stringContaining('rejected 1 of the 3 log records of this batch without saying which: log record 2 has no body') });
+    // whole: not sent again in halves (the receiver kept the rest; the spec forbids re-sending).
+    expect(result).toEqual({ kind: 'fail', whole: true, reason: expect.stringContaining('rejected 1 of the 3 log records of this batch without saying which: log record 2 has no body') });
   });
 
   it('200 with partialSuccess (protobuf) -> read from the binary body', async () => {
@@ -75,7 +75,7 @@ describe('otlp answers', () => {
       w.end(ps);
     });
     const result = await answer({ kind: 'ok', body }, { protocol: 'http/protobuf' });
-    expect(result).toEqual({ kind: 'fail', keepWhole: true, reason: expect.stringContaining('rejected 2 of the 3 log records') });
+    expect(result).toEqual({ kind: 'fail', whole: true, reason: expect.stringContaining('rejected 2 of the 3 log records') });
   });
 
   it('200 with a partialSuccess of 0 rejected (a warning only) -> ok', async () => {
@@ -111,8 +111,12 @@ describe('otlp answers', () => {
     expect(await plugin.send(alerts)).toEqual({ kind: 'retry', reason: 'HTTP 429: slow down', afterMs: 90_000 });
   });
 
-  it.each([500, 501, 404, 415])('%i -> dead letter (not retryable per the OTLP/HTTP spec)', async (status) => {
-    expect(await answer({ kind: 'status', status, body: '{"code":13,"message":"internal"}' })).toEqual({ kind: 'fail', reason: `HTTP ${status}: internal` });
+  it.each([500, 501, 404, 415])('%i -> dead letter (not retryable per the OTLP/HTTP spec); a 404 is the path\'s, not halved', async (status) => {
+    expect(await answer({ kind: 'status', status, body: '{"code":13,"message":"internal"}' })).toEqual({
+      kind: 'fail',
+      reason: `HTTP ${status}: internal`,
+      ...(status === 404 ? { whole: true } : {}),
+    });
   });
 
   it('401 -> retry as a credentials problem; 413 -> dead letter with the batch size hint', async () => {

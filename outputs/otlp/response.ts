@@ -23,7 +23,7 @@ export function classifyExport(res: HttpResponse, size: number, protobuf: boolea
     if (!partial || partial.rejected <= 0n) return ok();
     const message = partial.message ? `: ${excerpt(partial.message)}` : '';
     return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} log records of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`, {
-      keepWhole: true,
+      whole: true,
     });
   }
   const status = statusMessage(res, protobuf);
@@ -34,6 +34,8 @@ export function classifyExport(res: HttpResponse, size: number, protobuf: boolea
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
   if (res.status === 413) return fail(`${detail} (request too large: lower otlp.batch.maxbytes)`);
+  // A wrong path refuses every batch: not halved (src/dispatch/retry-policy.ts).
+  if (res.status === 404 || res.status === 405 || res.status === 410) return fail(detail, { whole: true });
   return fail(detail);
 }
 

@@ -47,10 +47,11 @@ export class FailureStreak {
     }
   }
 
-  /** An attempt delivered alerts: the destination is back, release the queue at full concurrency. */
-  ended(): void {
+  /** An attempt delivered alerts: the destination is back, release the queue at full concurrency. True when a streak ended. */
+  ended(): boolean {
     this.pacer.succeeded();
     const ended = this.health.sendSucceeded();
     if (ended > 0) this.log.info({ afterFailures: ended }, 'output recovered');
+    return ended > 0;
   }
 }

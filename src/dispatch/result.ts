@@ -3,7 +3,7 @@
 export type Outcome =
   | { readonly kind: 'ok'; readonly duplicate?: boolean }
   | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number; readonly auth?: boolean; readonly wholeCall?: true }
-  | { readonly kind: 'fail'; readonly reason: string; readonly wholeCall?: true; readonly keepWhole?: true };
+  | { readonly kind: 'fail'; readonly reason: string; readonly wholeCall?: true; readonly whole?: true };
 
 /** Either one outcome for the whole batch, or one per alert in batch order. */
 export type SendResult = Outcome | { readonly kind: 'partial'; readonly items: readonly Outcome[] };
@@ -27,11 +27,12 @@ export function retry(reason: string, options?: { afterMs?: number; auth?: boole
 /**
  * The destination refused these alerts for good (e.g. a mapping error): they go to the dead-letter
  * store. A batch refused whole is first sent again in halves to find the alert at fault
- * (retry-policy.ts), unless `keepWhole`: the destination kept part of it and must not get it again
- * (OTLP's partial success).
+ * (retry-policy.ts), unless `whole`: the refusal is not about an alert in it (a wrong path: 404,
+ * 405, 410) or the destination kept part of the batch and must not get it again (OTLP's partial
+ * success).
  */
-export function fail(reason: string, options?: { keepWhole?: true }): Outcome {
-  return options?.keepWhole ? { kind: 'fail', reason, keepWhole: true } : { kind: 'fail', reason };
+export function fail(reason: string, options?: { whole?: true }): Outcome {
+  return options?.whole ? { kind: 'fail', reason, whole: true } : { kind: 'fail', reason };
 }
 
 /**

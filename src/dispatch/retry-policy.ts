@@ -47,7 +47,7 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
     }
     // How many alerts failed with this one, as one: the batch, or its call (result.ts wholeCall).
     const together = perAlert ? (calls?.get(outcome) ?? 1) : batch.length;
-    if (outcome.kind === 'fail' && together > 1 && !outcome.keepWhole) {
+    if (outcome.kind === 'fail' && together > 1 && !outcome.whole) {
       // Refused whole: nothing is dead-lettered yet, and no attempt is counted (halving must not
       // spend the retry budget); the halves go at once, with no backoff of their own.
       verdict.split = halve(entry, together);

@@ -70,8 +70,17 @@ function scrubOutcome(outcome: Outcome, scrub: Scrubber): Outcome {
   return outcome.kind === 'ok' ? outcome : { ...outcome, reason: scrub(outcome.reason) };
 }
 
-/** The result with every reason scrubbed. */
+/**
+ * The result with every reason scrubbed. Alerts that shared one outcome object share its scrubbed
+ * copy: the object is how the retry policy knows they failed as one call (result.ts wholeCall).
+ */
 export function scrubResult(result: SendResult, scrub: Scrubber): SendResult {
-  if (result.kind === 'partial') return { kind: 'partial', items: result.items.map((o) => scrubOutcome(o, scrub)) };
-  return scrubOutcome(result, scrub);
+  if (result.kind !== 'partial') return scrubOutcome(result, scrub);
+  const copies = new Map<Outcome, Outcome>();
+  const items = result.items.map((o) => {
+    let copy = copies.get(o);
+    if (copy === undefined) copies.set(o, (copy = scrubOutcome(o, scrub)));
+    return copy;
+  });
+  return { kind: 'partial', items };
 }

@@ -145,13 +145,12 @@ export class OutputWorker {
    */
   async drain(deadlineMs: number, keepLeftovers = false): Promise<QueueEntry[]> {
     this.draining = true;
-    this.requeue(this.aside.releaseAll());
     this.batcher.flushNow();
     this.pump();
     await within(this.deps.clock, deadlineMs, this.idle());
     this.closed = true;
     await abortInFlight(this.inFlight, this.deps.clock, this.log);
-    const left = this.queue.drainAll();
+    const left = [...this.aside.releaseAll(), ...this.queue.drainAll()].sort((a, b) => a.seq - b.seq);
     if (!keepLeftovers) this.endings.shutdown(left);
     return left;
   }
@@ -181,6 +180,11 @@ export class OutputWorker {
   /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
     this.seq = Math.max(this.seq, predecessor.seq);
+    // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
+    for (const entry of entries) {
+      entry.maxBatch = 0;
+      entry.suspicion = undefined;
+    }
     this.shed(this.queue.restore(entries));
     this.pump();
   }
@@ -198,8 +202,9 @@ export class OutputWorker {
     this.aside.close();
   }
 
+  /** Nothing queued or in flight; alerts set aside count too, but not for a drain (they are its leftovers). */
   private isIdle(): boolean {
-    return this.queue.size === 0 && this.inFlight.requests === 0 && this.aside.size === 0;
+    return this.queue.size === 0 && this.inFlight.requests === 0 && (this.aside.size === 0 || this.draining);
   }
 
   /**
@@ -220,17 +225,20 @@ export class OutputWorker {
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
       if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batchReady()) return;
+      // When the oldest alert failed alone and nothing was delivered since, another alert tells
+      // whether the destination is up (set-aside.ts), as a probe; a request in flight will tell too.
+      const unproven = this.aside.suspecting && this.aside.unproven(this.queue.head());
+      if (unproven && this.inFlight.requests > 0) return;
       const permit = this.pacer.permit(this.inFlight.requests === 0);
       if (permit === 'wait') return;
       // A probe: one alert, alone in flight, whose success releases the whole queue (see pacer.ts).
-      // Also when the oldest alert failed alone and nothing was delivered since: another alert tells
-      // whether the destination is up (set-aside.ts); a request in flight will tell as well.
-      const unproven = permit === 'batch' && this.aside.suspecting && this.aside.unproven(this.queue.head());
-      if (unproven && this.inFlight.requests > 0) return;
       if (permit === 'probe' || unproven) {
         const probe = this.loaded(this.takeProbe());
-        if (probe.length > 0) void this.send(probe);
-        return;
+        if (probe.length > 0) {
+          void this.send(probe);
+          return;
+        }
+        continue; // it could not be read back (ended, counted): the next one
       }
       this.batcher.taken();
       const batch = this.loaded(this.queue.take(maxevents, maxbytes));
@@ -289,7 +297,7 @@ export class OutputWorker {
       this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
     }
     if (verdict.retry) {
-      const until = sent === 1 && !this.draining ? this.aside.atFault(verdict) : undefined;
+      const until = sent === 1 ? this.aside.atFault(verdict) : undefined;
       if (until !== undefined) {
         // Set aside: the destination is up, so the output neither backs off nor counts a failure.
         this.deps.metrics.retries.inc({ output: this.name, reason: 'error' });
@@ -302,7 +310,9 @@ export class OutputWorker {
       return;
     }
     if (verdict.again.length > 0) this.shed(this.queue.restore(verdict.again));
-    if (verdict.delivered.length > 0) this.failures.ended();
+    // After a failure streak, alerts set aside during it may have failed for the destination's sake:
+    // they go again now (one that is at fault is set aside again at once, at one request's cost).
+    if (verdict.delivered.length > 0 && this.failures.ended()) this.requeue(this.aside.releaseAll());
   }
 
   private shed(shed: QueueEntry[]): void {

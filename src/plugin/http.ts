@@ -139,7 +139,8 @@ export function jsonObject<T extends object = Record<string, unknown>>(text: str
 
 /**
  * docs/architecture.md#delivery: retry network errors (thrown), 408, 429 and 5xx except 501; 401/403 wait for fixed
- * credentials (retried, output marked failing); other 4xx are permanent and go to the dead-letter store.
+ * credentials (retried, output marked failing); other 4xx are permanent and go to the dead-letter store
+ * (404, 405 and 410 as a whole batch: the endpoint is wrong, not an alert).
  */
 export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outcome {
   const { status } = res;
@@ -150,5 +151,7 @@ export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outco
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
+  // The endpoint, not an alert: halving the batch (retry-policy.ts) would only multiply the refusals.
+  if (status === 404 || status === 405 || status === 410) return fail(detail, { whole: true });
   return fail(detail);
 }

@@ -53,7 +53,7 @@ describe('judge (retry policy)', () => {
     expect(batch.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(5).fill([0, 3]));
     // Not when the destination kept part of the batch (OTLP's partial success): all dead-lettered.
     const kept = [entry(6), entry(7)];
-    expect(judge(kept, fail('rejected 1 of 2', { keepWhole: true }), noBudget, 0).deadLetters.map((d) => d.entry)).toEqual(kept);
+    expect(judge(kept, fail('rejected 1 of 2', { whole: true }), noBudget, 0).deadLetters.map((d) => d.entry)).toEqual(kept);
     const alone = entry(5);
     const last = judge([alone], fail('HTTP 400: bad request'), noBudget, 0);
     expect(last.deadLetters).toEqual([{ entry: alone, reason: 'rejected', detail: 'HTTP 400: bad request' }]);

@@ -1,5 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fail, ok, partial, retry } from '../../../src/dispatch/result.ts';
+import { fail, ok, partial, retry, type Outcome } from '../../../src/dispatch/result.ts';
+import { blameWholeCall, settle } from '../../../src/plugin/batch.ts';
+import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
 import { flush } from '../../support/fake-clock.ts';
 import type { DeliveryJournal } from '../../../src/dispatch/worker.ts';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
@@ -234,6 +236,31 @@ describe('OutputWorker batches that fail whole', () => {
   });
 });
 
+describe('OutputWorker calls that fail whole inside a batch answered per alert', () => {
+  it('halves the alerts of the call refused whole (the scrubbed copies of its outcome stay one), and delivers the other calls', async () => {
+    const bad = alert();
+    // Calls of 3 alerts, as SQS's output makes calls of 10: a call refused whole shares one outcome.
+    const h = harness(
+      async (alerts) => {
+        const outcomes = new Array<Outcome>(alerts.length);
+        for (let start = 0; start < alerts.length; start += 3) {
+          const call = alerts.slice(start, start + 3);
+          const outcome = call.includes(bad) ? blameWholeCall(fail('InvalidParameterValue: bad'), call.length) : ok();
+          for (let i = 0; i < call.length; i++) outcomes[start + i] = outcome;
+        }
+        return settle(outcomes);
+      },
+      { batch: { maxevents: 9, maxbytes: 1_000_000, flushms: 0 } },
+    );
+    const queued = Array.from({ length: 9 }, (_, i) => (i === 4 ? bad : alert()));
+    for (const a of queued) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.worker.idle();
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 8, deadLettered: 1, queued: 0 });
+    expect(h.deadLetters.list().map((d) => d.alert.uuid)).toEqual([bad.uuid]);
+  });
+});
+
 describe('OutputWorker alerts that fail alone (set aside)', () => {
   const batched = { batch: { maxevents: 8, maxbytes: 1_000_000, flushms: 0 } };
   const backoff = { initialbackoffms: 100, maxbackoffms: 10_000, maxattempts: 0, maxagems: 0, probems: 1000 };
@@ -317,19 +344,59 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 1, setAside: 1 });
   });
 
-  it('sends alerts set aside with a drain, and gives back the ones still failing at its deadline', async () => {
+  it('gives an alert set aside back when the output recovers from a failure streak: it may have failed for the destination', async () => {
     const bad = alert();
-    const h = harness(async (alerts) => (alerts.includes(bad) ? retry('cannot encode') : ok()), { ...batched, retry: backoff });
+    let fixed = false;
+    let down = false;
+    const h = harness(async (alerts) => (down || (alerts.includes(bad) && !fixed) ? retry('HTTP 500') : ok()), {
+      ...batched,
+      retry: { initialbackoffms: 100, maxbackoffms: 60_000, maxattempts: 0, maxagems: 0, probems: 1000 },
+    });
+    for (const a of [alert(), bad, alert()]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.clock.advance(20_000); // set aside, and tried alone on its own backoff since: 100, 200 … 12,800 ms
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 2, setAside: 1 });
+    fixed = true;
+    down = true;
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(3000); // the destination is down: a failure streak
+    expect(h.worker.healthSnapshot().state).not.toBe('ok');
+    down = false;
+    await h.clock.advance(1000); // a probe succeeds: the streak ends, the alert set aside goes with the rest
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 4, queued: 0, setAside: 0 });
+  });
+
+  it('forgets what an old config\'s failures said of an alert it hands over in a reload', async () => {
+    const old = harness(async () => ok());
+    const next = harness(async () => ok(), { batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } });
+    const entries = [alert(), alert()].map((a, seq) => new QueueEntry(a, { bytes: 100, seq, receivedAt: next.clock.now() }));
+    for (const entry of entries) {
+      entry.maxBatch = 1;
+      entry.suspicion = { since: 0, times: 2 };
+    }
+    await next.worker.start();
+    next.worker.adopt(old.worker, entries);
+    await next.worker.idle();
+    expect(next.calls.map((c) => c.length)).toEqual([2]);
+    expect(entries.map((e) => [e.maxBatch, e.suspicion])).toEqual([
+      [0, undefined],
+      [0, undefined],
+    ]);
+  });
+
+  it('drains the queue past an alert set aside, and gives it back as left over without waiting for it', async () => {
+    const bad = alert();
+    const h = harness(async (alerts) => (alerts.includes(bad) ? retry('cannot encode') : ok()), { ...batched, retry: { ...backoff, maxbackoffms: 60_000 } });
     for (const a of [alert(), bad, alert()]) h.worker.enqueue(a, 100);
     await h.worker.start();
     await h.clock.advance(2000);
     expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 2, setAside: 1 });
-    const tries = h.calls.filter((c) => c.includes(bad)).length;
-    const draining = h.worker.drain(500);
-    await h.clock.advance(600);
-    const left = await draining;
+    for (let i = 0; i < 5; i++) h.worker.enqueue(alert(), 100); // queued behind it at shutdown
+    const start = h.clock.now();
+    const left = await h.worker.drain(30_000);
     expect(left.map((e) => e.load().uuid)).toEqual([bad.uuid]);
-    expect(h.calls.filter((c) => c.includes(bad)).length).toBeGreaterThan(tries);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 7, queued: 0 });
+    expect(h.clock.now() - start).toBeLessThan(1000); // not the deadline, not the output paused by it
   });
 });
 
