@@ -419,9 +419,9 @@ export function buildApp(config: Config, deps: AppDeps): App {
           await worker.close();
           left[worker.name] = undelivered.length;
           if (undelivered.length && spool) {
-            log.warn({ output: worker.name, undelivered: undelivered.length }, 'shutdown deadline reached: undelivered alerts stay in the spool for the next start');
+            log.warn({ output: worker.name, undelivered: undelivered.length }, 'shutdown: undelivered alerts (the deadline passed, or they were set aside for failing alone) stay in the spool for the next start');
           } else if (undelivered.length) {
-            log.error({ output: worker.name, undelivered: undelivered.length }, 'shutdown deadline reached: these alerts were not delivered (enable the spool to keep them)');
+            log.error({ output: worker.name, undelivered: undelivered.length }, 'shutdown: these alerts were not delivered (the deadline passed, or they were set aside for failing alone); enable the spool to keep them');
           }
         }),
       );

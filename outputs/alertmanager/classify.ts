@@ -24,7 +24,7 @@ export interface HostOutcome {
 export function classifyAnswer(res: HttpResponse, size: number, now: number = Date.now()): Outcome {
   const outcome = classifyHttp(res, now);
   if (outcome.kind !== 'fail') return outcome;
-  if (res.status === 410) return fail(`${outcome.reason} (Alertmanager ≥ 0.27 has no v1 API: set endpoint: /api/v2/alerts)`);
+  if (res.status === 410) return fail(`${outcome.reason} (Alertmanager ≥ 0.27 has no v1 API: set endpoint: /api/v2/alerts)`, { whole: true });
   if (res.status === 400 && size > 1) return fail(`${outcome.reason} (Alertmanager stored the valid alerts of this batch of ${size} and does not say which it refused)`);
   return outcome;
 }

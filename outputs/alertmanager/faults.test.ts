@@ -74,6 +74,14 @@ describe('alertmanager: several hostports', () => {
     expect(a.seen.map((req) => alertnames(req).length)).toEqual([3]);
   });
 
+  it('410 (the v1 API, gone since Alertmanager 0.27): dead-lettered whole with the hint, not halved', async () => {
+    const a = await hostport(() => ({ kind: 'status', status: 410, body: 'gone' }));
+    const target = await run([a.r.url('')]);
+    await settle(() => target.deadLetters.size() === 3, '3 dead-lettered');
+    expect(target.deadLetters.list()[0]?.detail).toContain('has no v1 API: set endpoint: /api/v2/alerts');
+    expect(a.seen.map((req) => alertnames(req).length)).toEqual([3]);
+  });
+
   it('one is down (connection refused) and comes back: retried to both, delivered once it accepts', async () => {
     const a = await hostport(() => OK);
     const b = await hostport(() => OK);

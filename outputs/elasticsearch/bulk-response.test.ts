@@ -46,6 +46,9 @@ describe('bulk response classifier', () => {
     expect(denied).toMatchObject({ kind: 'retry', auth: true, reason: expect.stringContaining('check elasticsearch.username/password or elasticsearch.apikey') });
     expect(classifyBulk(answer(413, ''), 1)).toMatchObject({ kind: 'fail', reason: expect.stringContaining('batch.maxbytes') });
     expect(classifyBulk(answer(400, { error: { type: 'illegal_argument_exception', reason: 'bad pipeline' } }), 1)).toMatchObject({ kind: 'fail' });
+    // A wrong path is the endpoint's: the core does not halve the batch to find an alert at fault.
+    expect(classifyBulk(answer(404, 'no handler found'), 5)).toMatchObject({ kind: 'fail', whole: true });
+    expect(classifyBulk(answer(400, 'bad'), 5)).not.toHaveProperty('whole');
   });
 
   it('retries when the answer does not match what was sent', () => {

@@ -56,7 +56,8 @@ function classifyRequestFailure(res: EsResponse, what: string, now: number = Dat
   const outcome = classifyHttp({ status: res.status, headers: res.headers, text: '' }, now);
   const text = `${what}: HTTP ${res.status}${reason ? ` ${reason}` : ''}`;
   if (outcome.kind === 'retry') return retry(text, outcome.afterMs === undefined ? undefined : { afterMs: outcome.afterMs });
-  return outcome.kind === 'fail' ? fail(text) : outcome;
+  // A wrong path (404, 405, 410) stays the endpoint's: not halved (src/dispatch/retry-policy.ts).
+  return outcome.kind === 'fail' ? fail(text, outcome.whole ? { whole: true } : undefined) : outcome;
 }
 
 function classifyItem(item: BulkItem | undefined): Outcome {

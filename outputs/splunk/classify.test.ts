@@ -61,6 +61,7 @@ describe('classifyHecFailure', () => {
 
   it('413 names the batch limit to lower; other 4xx are permanent', () => {
     expect(classifyHecFailure(res(413, { text: 'Content too large', code: 27 }), 3)).toMatchObject({ kind: 'fail', reason: expect.stringContaining('batch.maxbytes') });
-    expect(classifyHecFailure(res(404, 'not found'), 3)).toEqual({ kind: 'fail', reason: 'HTTP 404: not found' });
+    // A wrong path is the endpoint's: not halved by the core (src/dispatch/retry-policy.ts).
+    expect(classifyHecFailure(res(404, 'not found'), 3)).toEqual({ kind: 'fail', reason: 'HTTP 404: not found', whole: true });
   });
 });

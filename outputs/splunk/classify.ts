@@ -66,5 +66,6 @@ export function classifyHecFailure(res: HttpResponse, size: number, now: number 
     return partial(Array.from({ length: size }, (_, i): Outcome => (i < at ? ok() : i === at ? fail(`${detail} (event ${at} of the batch)`) : rest)));
   }
   if (res.status === 413) return fail(`${detail} (request larger than HEC's max_content_length: lower batch.maxbytes)`);
-  return fail(detail);
+  // A wrong path is the endpoint's, not an event's: not halved (src/dispatch/retry-policy.ts).
+  return fail(detail, res.status === 404 || res.status === 405 || res.status === 410 ? { whole: true } : undefined);
 }

@@ -25,6 +25,8 @@ const MAX_HELD = 1000;
 interface Held {
   entry: QueueEntry;
   dueAt: number;
+  /** When it was set aside (this time). */
+  at: number;
 }
 
 export class SetAside {
@@ -120,8 +122,9 @@ export class SetAside {
     this.fullLogged = false;
     suspicion.times++;
     suspicion.since = this.deliveries;
-    const dueAt = this.clock.now() + backoffMs(this.backoff, suspicion.times, this.random);
-    this.hold({ entry, dueAt });
+    const now = this.clock.now();
+    const dueAt = now + backoffMs(this.backoff, suspicion.times, this.random);
+    this.hold({ entry, dueAt, at: now });
     return dueAt;
   }
 
@@ -132,6 +135,16 @@ export class SetAside {
     this.heldBytes = 0;
     this.clearTimer();
     return all;
+  }
+
+  /** The alerts set aside at or after `since` (during a failure streak that has ended), oldest first. */
+  releaseSince(since: number): QueueEntry[] {
+    const released = this.held.filter((h) => h.at >= since);
+    if (released.length === 0) return [];
+    this.held = this.held.filter((h) => h.at < since);
+    for (const { entry } of released) this.heldBytes -= entry.bytes;
+    this.arm();
+    return released.map((h) => h.entry).sort((a, b) => a.seq - b.seq);
   }
 
   /** Takes out the held alert with this spool id (the spool evicted it); undefined when none is held. */

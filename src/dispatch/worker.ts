@@ -53,6 +53,8 @@ export class OutputWorker {
   private seq = 0;
   private idleWaiters: (() => void)[] = [];
   private pumpScheduled = false;
+  /** When the current (or last) failure streak began. */
+  private streakSince = 0;
   /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
   private forward: ((entry: QueueEntry) => void) | undefined;
 
@@ -297,13 +299,16 @@ export class OutputWorker {
       this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
     }
     if (verdict.retry) {
-      const until = sent === 1 ? this.aside.atFault(verdict) : undefined;
+      // Not once the drain's deadline aborted the request: that failure is the shutdown's.
+      const until = sent === 1 && !this.closed ? this.aside.atFault(verdict) : undefined;
       if (until !== undefined) {
-        // Set aside: the destination is up, so the output neither backs off nor counts a failure.
+        // Set aside: the destination is up, so the output neither backs off nor counts a failure. The
+        // spool keeps the output's own retry time (a restart must not pause the output for this alert).
         this.deps.metrics.retries.inc({ output: this.name, reason: 'error' });
-        this.spool.reschedule(verdict.again, until);
+        this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
         return;
       }
+      if (this.health.consecutiveFailures === 0) this.streakSince = this.deps.clock.now();
       this.failures.failed(verdict, this.queue.size);
       this.spool.reschedule(verdict.again, this.pacer.pausedUntil);
       this.shed(this.queue.restore(verdict.again));
@@ -312,7 +317,7 @@ export class OutputWorker {
     if (verdict.again.length > 0) this.shed(this.queue.restore(verdict.again));
     // After a failure streak, alerts set aside during it may have failed for the destination's sake:
     // they go again now (one that is at fault is set aside again at once, at one request's cost).
-    if (verdict.delivered.length > 0 && this.failures.ended()) this.requeue(this.aside.releaseAll());
+    if (verdict.delivered.length > 0 && this.failures.ended()) this.requeue(this.aside.releaseSince(this.streakSince));
   }
 
   private shed(shed: QueueEntry[]): void {

@@ -93,4 +93,19 @@ describe('SetAside', () => {
     expect(aside.takeSpooled(42)).toBeUndefined();
     expect(aside.bytes).toBe(0);
   });
+
+  it('gives back those set aside since a time (a failure streak that has ended), and keeps the older ones on their timers', async () => {
+    const { clock, aside, due, failAlone, deliver } = setup();
+    const [old, recent] = [entry(), entry()];
+    for (const e of [old, recent]) failAlone(e);
+    deliver();
+    failAlone(old);
+    await clock.advance(50);
+    const streakSince = clock.now();
+    failAlone(recent);
+    expect(aside.releaseSince(streakSince)).toEqual([recent]);
+    expect([aside.size, aside.bytes]).toEqual([1, 10]);
+    await clock.advance(50);
+    expect(due).toEqual([[old]]); // its own timer still runs
+  });
 });

@@ -344,7 +344,7 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 1, setAside: 1 });
   });
 
-  it('gives an alert set aside back when the output recovers from a failure streak: it may have failed for the destination', async () => {
+  it('an alert set aside whose own retry comes during an outage waits with the rest, and goes at recovery', async () => {
     const bad = alert();
     let fixed = false;
     let down = false;
@@ -359,11 +359,31 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     fixed = true;
     down = true;
     h.worker.enqueue(alert(), 100);
-    await h.clock.advance(3000); // the destination is down: a failure streak
+    await h.clock.advance(10_000); // down: a failure streak; its own retry comes (26.3 s): back in the queue, the output paused
+    expect(h.worker.healthSnapshot()).toMatchObject({ queued: 2, setAside: 0 });
     expect(h.worker.healthSnapshot().state).not.toBe('ok');
     down = false;
-    await h.clock.advance(1000); // a probe succeeds: the streak ends, the alert set aside goes with the rest
+    await h.clock.advance(1000); // a probe succeeds: the streak ends, and it goes with the rest
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 4, queued: 0, setAside: 0 });
+  });
+
+  it('keeps aside, when a failure streak ends, the alerts set aside before it began', async () => {
+    const bad = alert();
+    const late = alert();
+    const h = harness(async (alerts) => (alerts.includes(bad) || (alerts.includes(late) && h.calls.filter((c) => c.includes(late)).length === 1) ? retry('HTTP 500') : ok()), {
+      ...batched,
+      retry: { initialbackoffms: 100, maxbackoffms: 60_000, maxattempts: 0, maxagems: 0, probems: 1000 },
+    });
+    for (const a of [alert(), bad, alert()]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.clock.advance(20_000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 2, setAside: 1 });
+    const tries = h.calls.filter((c) => c.includes(bad)).length;
+    h.worker.enqueue(late, 100); // fails once (a streak of one), then a probe or its retry succeeds
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(2000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 4, setAside: 1 });
+    expect(h.calls.filter((c) => c.includes(bad)).length).toBe(tries); // not sent again by that recovery
   });
 
   it('forgets what an old config\'s failures said of an alert it hands over in a reload', async () => {
