@@ -12,7 +12,7 @@
 // whole, to every hostport. When the only failures are permanent (404, 410, 400), retrying cannot
 // help: the batch is refused (and halved by the core), and the reason names the hostports that did
 // accept it.
-import { classifyHttp, fail, ok, retry, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
+import { classifyHttp, fail, ok, refusal, retry, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 
 export interface HostOutcome {
   /** The hostport's endpoint URL, credentials redacted. */
@@ -24,7 +24,7 @@ export interface HostOutcome {
 export function classifyAnswer(res: HttpResponse, size: number, now: number = Date.now()): Outcome {
   const outcome = classifyHttp(res, now);
   if (outcome.kind !== 'fail') return outcome;
-  if (res.status === 410) return fail(`${outcome.reason} (Alertmanager ≥ 0.27 has no v1 API: set endpoint: /api/v2/alerts)`, { whole: true });
+  if (res.status === 410) return refusal(410, `${outcome.reason} (Alertmanager ≥ 0.27 has no v1 API: set endpoint: /api/v2/alerts)`);
   if (res.status === 400 && size > 1) return fail(`${outcome.reason} (Alertmanager stored the valid alerts of this batch of ${size} and does not say which it refused)`);
   return outcome;
 }

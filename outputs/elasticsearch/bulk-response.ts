@@ -2,7 +2,7 @@
 // failures (`errors: true`, items in request order): 2xx = delivered, 409 on `create` = already
 // indexed (an idempotent replay, still a success), 429/5xx = retry that alert only, 401/403 =
 // credentials (wait), other 4xx (mapping conflicts, …) = dead-letter with Elasticsearch's reason.
-import { classifyHttp, excerpt, fail, ok, partial, retry, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { classifyHttp, excerpt, fail, ok, partial, refusal, retry, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 
 /** A server answer, whichever transport got it: `body` is parsed JSON when it was JSON, else text. */
 export interface EsResponse {
@@ -56,8 +56,7 @@ function classifyRequestFailure(res: EsResponse, what: string, now: number = Dat
   const outcome = classifyHttp({ status: res.status, headers: res.headers, text: '' }, now);
   const text = `${what}: HTTP ${res.status}${reason ? ` ${reason}` : ''}`;
   if (outcome.kind === 'retry') return retry(text, outcome.afterMs === undefined ? undefined : { afterMs: outcome.afterMs });
-  // A wrong path (404, 405, 410) stays the endpoint's: not halved (src/dispatch/retry-policy.ts).
-  return outcome.kind === 'fail' ? fail(text, outcome.whole ? { whole: true } : undefined) : outcome;
+  return outcome.kind === 'fail' ? refusal(res.status, text) : outcome;
 }
 
 function classifyItem(item: BulkItem | undefined): Outcome {

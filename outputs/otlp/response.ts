@@ -8,7 +8,7 @@
 // and the count: every alert that may be missing stays in the dead-letter store (replaying it may
 // duplicate the ones the server kept; losing a security alert quietly is worse).
 // Error bodies are google.rpc.Status, encoded like the request (protobuf or JSON).
-import { excerpt, fail, ok, retry, retryAfterMs, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
+import { excerpt, fail, ok, refusal, retry, retryAfterMs, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 
 export interface PartialSuccess {
   rejected: bigint;
@@ -34,9 +34,7 @@ export function classifyExport(res: HttpResponse, size: number, protobuf: boolea
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
   if (res.status === 413) return fail(`${detail} (request too large: lower otlp.batch.maxbytes)`);
-  // A wrong path refuses every batch: not halved (src/dispatch/retry-policy.ts).
-  if (res.status === 404 || res.status === 405 || res.status === 410) return fail(detail, { whole: true });
-  return fail(detail);
+  return refusal(res.status, detail);
 }
 
 function partialFromJson(text: string): PartialSuccess | undefined {

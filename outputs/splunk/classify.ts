@@ -9,7 +9,7 @@
 // The OpenTelemetry receiver of the integration tests differs: it drops the whole request on such an
 // answer (code 15 for a nested indexed field). We never send one (indexed fields are flattened),
 // so that receiver never gives this answer to Peregrine; the fault-injection tests cover it.
-import { excerpt, fail, ok, partial, retry, retryAfterMs, type HttpResponse, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { excerpt, fail, ok, partial, refusal, retry, retryAfterMs, type HttpResponse, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 
 export interface HecReply {
   text?: string;
@@ -66,6 +66,5 @@ export function classifyHecFailure(res: HttpResponse, size: number, now: number 
     return partial(Array.from({ length: size }, (_, i): Outcome => (i < at ? ok() : i === at ? fail(`${detail} (event ${at} of the batch)`) : rest)));
   }
   if (res.status === 413) return fail(`${detail} (request larger than HEC's max_content_length: lower batch.maxbytes)`);
-  // A wrong path is the endpoint's, not an event's: not halved (src/dispatch/retry-policy.ts).
-  return fail(detail, res.status === 404 || res.status === 405 || res.status === 410 ? { whole: true } : undefined);
+  return refusal(res.status, detail);
 }

@@ -49,11 +49,6 @@ export class Lane {
     return this.items[this.head];
   }
 
-  /** The oldest entry's batch cap (QueueEntry.maxBatch; 0 for none). Entries in column blocks never failed. */
-  headMaxBatch(): number {
-    return this.items.length > this.head ? (this.items[this.head] as QueueEntry).maxBatch : 0;
-  }
-
   /** When the oldest entry arrived, or undefined when empty. */
   headReceivedAt(): number | undefined {
     if (this.items.length > this.head) return (this.items[this.head] as QueueEntry).receivedAt;

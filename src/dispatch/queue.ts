@@ -83,7 +83,7 @@ export class AlertQueue {
       const lane = this.oldestLane() as Lane;
       const next = lane.headBytes();
       if (batch.length > 0 && bytes + next > maxbytes) break;
-      const cap = lane.headMaxBatch();
+      const cap = lane.headEntry()?.maxBatch ?? 0;
       if (cap > 0) {
         if (batch.length >= cap) break;
         limit = Math.min(limit, cap);

@@ -76,8 +76,6 @@ function scrubOutcome(outcome: Outcome, scrub: Scrubber): Outcome {
  */
 export function scrubResult(result: SendResult, scrub: Scrubber): SendResult {
   if (result.kind !== 'partial') return scrubOutcome(result, scrub);
-  // Most per-alert results have no call outcome (a webhook's, one per request): no map for them.
-  if (!result.items.some((o) => o.kind !== 'ok' && o.wholeCall)) return { kind: 'partial', items: result.items.map((o) => scrubOutcome(o, scrub)) };
   const copies = new Map<Outcome, Outcome>();
   const items = result.items.map((o) => {
     let copy = copies.get(o);

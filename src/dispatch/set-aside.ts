@@ -130,11 +130,7 @@ export class SetAside {
 
   /** Everything held, oldest first, for a drain or a reload handover (each is sent once more, with the queue). */
   releaseAll(): QueueEntry[] {
-    const all = this.held.map((h) => h.entry).sort((a, b) => a.seq - b.seq);
-    this.held = [];
-    this.heldBytes = 0;
-    this.clearTimer();
-    return all;
+    return this.releaseSince(-Infinity);
   }
 
   /** The alerts set aside at or after `since` (during a failure streak that has ended), oldest first. */

@@ -151,7 +151,14 @@ export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outco
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
-  // The endpoint, not an alert: halving the batch (retry-policy.ts) would only multiply the refusals.
-  if (status === 404 || status === 405 || status === 410) return fail(detail, { whole: true });
-  return fail(detail);
+  return refusal(status, detail);
+}
+
+/**
+ * A permanent refusal with this status. A 404, 405 or 410 is the endpoint's (a wrong path), not an
+ * alert's: the core does not halve the batch to find one at fault (src/dispatch/retry-policy.ts),
+ * which would only multiply the refusals.
+ */
+export function refusal(status: number, reason: string): Outcome {
+  return fail(reason, status === 404 || status === 405 || status === 410 ? { whole: true } : undefined);
 }

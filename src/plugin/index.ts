@@ -4,7 +4,7 @@ import type { OutputPlugin } from './types.ts';
 
 export { z } from 'zod';
 export { ok, retry, fail, partial, type Outcome, type SendResult } from '../dispatch/result.ts';
-export { createHttpPool, sendHttp, classifyHttp, retryAfterMs, excerpt, jsonObject, type HttpResponse } from './http.ts';
+export { createHttpPool, sendHttp, classifyHttp, refusal, retryAfterMs, excerpt, jsonObject, type HttpResponse } from './http.ts';
 export { sendEach } from './each.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
 export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency, keyValueMap, commaList, lowerEnum } from './schema.ts';
