@@ -47,6 +47,11 @@ export class QueueEntry {
    */
   maxBatch = 0;
   /**
+   * -1, or when a batch it was in last failed whole with an error (not a refusal): how many attempts
+   * had delivered alerts by then. A second such failure after a delivery halves it (retry-policy.ts).
+   */
+  failedWholeAt = -1;
+  /**
    * Set when it failed alone (set-aside.ts): how many attempts had delivered alerts by then, and
    * how many times it was set aside since.
    */

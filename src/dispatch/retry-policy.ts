@@ -7,6 +7,12 @@
 // parse, an SDK that cannot encode one finding. Its alerts go again in halves (QueueEntry.maxBatch),
 // so the others are delivered and the one at fault ends alone: about 2·log2(n) more requests for one
 // such alert in n, 2n − 1 requests at most when every alert is refused.
+//
+// A refusal (`fail`: a 400, a 413) is about the request, so it is halved at once. A plain error
+// (`retry`: a 500, a timeout, a refused connection, an SDK that throws) is as often the destination's
+// state, and a batch that failed as an outage began must go again whole once it is over. So a retry
+// halves only on evidence: the batch failed whole before, the output delivered other alerts since,
+// and it failed whole again (QueueEntry.failedWholeAt). Alerts already being halved go on halving.
 import type { DeadLetterReason } from './dead-letter.ts';
 import type { QueueEntry } from './queue-entry.ts';
 import { outcomeAt, type Outcome, type SendResult } from './result.ts';
@@ -33,8 +39,11 @@ export interface Verdict {
   split?: number;
 }
 
-/** Judges every alert of an attempt. Counts the attempt on each alert that was not delivered. */
-export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number): Verdict {
+/**
+ * Judges every alert of an attempt. Counts the attempt on each alert that was not delivered.
+ * `deliveries`: how many of the output's attempts have delivered alerts so far (set-aside.ts).
+ */
+export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number, deliveries: number): Verdict {
   const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [] };
   const perAlert = result.kind === 'partial';
   const calls = perAlert ? wholeCalls(result.items) : undefined;
@@ -67,8 +76,11 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
     }
     verdict.again.push(entry);
     // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
-    // fails on it). Not when the destination named a wait or refused credentials: that is its state.
-    if (together > 1 && outcome.afterMs === undefined && !outcome.auth) verdict.split = halve(entry, together);
+    // fails on it), on evidence (above). Not when the destination named a wait or refused credentials.
+    if (together > 1 && outcome.afterMs === undefined && !outcome.auth) {
+      if (entry.maxBatch > 0 || (entry.failedWholeAt >= 0 && entry.failedWholeAt < deliveries)) verdict.split = halve(entry, together);
+      else entry.failedWholeAt = deliveries;
+    }
   });
   return verdict;
 }

@@ -29,8 +29,11 @@ export class Sender {
     this.deps = deps;
   }
 
-  /** Sends `batch` with the connected `client`; `controller` (from in-flight.ts) aborts it on timeout or shutdown. */
-  async attempt(batch: readonly Loaded[], client: unknown, controller: AbortController): Promise<Verdict> {
+  /**
+   * Sends `batch` with the connected `client`; `controller` (from in-flight.ts) aborts it on timeout
+   * or shutdown. `history.deliveries`, read when the attempt is judged: see judge().
+   */
+  async attempt(batch: readonly Loaded[], client: unknown, controller: AbortController, history: { readonly deliveries: number }): Promise<Verdict> {
     const { clock, metrics, log } = this.deps;
     const { plugin, options, settings, scrub } = this.output;
     const startedAt = clock.now();
@@ -57,7 +60,7 @@ export class Sender {
       const latencyMs = performance.now() - started;
       metrics.sendDuration.observe({ output: this.name, outcome: resultKind(result) }, latencyMs / 1000);
       metrics.batchSize.observe({ output: this.name }, batch.length);
-      const verdict = judge(entries, result, settings.retry, clock.now());
+      const verdict = judge(entries, result, settings.retry, clock.now(), history.deliveries);
       this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
       return verdict;
     } catch (err) {
@@ -65,7 +68,7 @@ export class Sender {
       // its sends, so the rejection would go unhandled and the daemon exit with its queues. The
       // batch is tried again, as after a failed send (the destination may have it: at least once).
       log.error({ output: this.name, err: errorMessage(err) }, 'internal error after a send: its alerts are queued again');
-      return judge(entries, { kind: 'retry', reason: 'internal error after the send (see the log)' }, settings.retry, clock.now());
+      return judge(entries, { kind: 'retry', reason: 'internal error after the send (see the log)' }, settings.retry, clock.now(), history.deliveries);
     }
   }
 }

@@ -30,10 +30,10 @@ interface Held {
 }
 
 export class SetAside {
-  /** True once any alert has failed alone: until then the worker need not look at its queue's head. */
+  /** True once any attempt has failed: until then the worker need not look at its queue's head. */
   suspecting = false;
   /** Judged attempts that delivered something: an alert's suspicion records the count at its failure. */
-  private deliveries = 0;
+  private delivered = 0;
   /** In order of dueAt. */
   private held: Held[] = [];
   private heldBytes = 0;
@@ -56,6 +56,11 @@ export class SetAside {
     this.maxHeld = deps.maxHeld ?? MAX_HELD;
   }
 
+  /** Judged attempts that delivered something, so far: what a failure is weighed against (also retry-policy.ts). */
+  get deliveries(): number {
+    return this.delivered;
+  }
+
   get size(): number {
     return this.held.length;
   }
@@ -73,16 +78,20 @@ export class SetAside {
 
   /** Every judged attempt: one that delivered alerts is what a suspect's next failure is weighed against. */
   observe(verdict: Verdict): void {
-    if (verdict.delivered.length > 0) this.deliveries++;
+    if (verdict.delivered.length > 0) this.delivered++;
+    if (verdict.retry) this.suspecting = true;
   }
 
   /**
-   * True for an alert that failed alone with nothing delivered since: whether the fault is its own
-   * or the destination's is not known yet, so the output sends another alert first (a probe).
+   * True for an alert that failed, alone or in a batch that failed whole, with nothing delivered
+   * since: whether the fault is the alert's, its batch's or the destination's is not known yet, so
+   * the output sends another alert first, alone (a probe). Sending the same request again would not
+   * tell, and a halving needs the answer (retry-policy.ts).
    */
   unproven(entry: QueueEntry | undefined): boolean {
-    const suspicion = entry?.suspicion;
-    return suspicion !== undefined && suspicion.times === 0 && suspicion.since === this.deliveries;
+    if (entry === undefined) return false;
+    const suspicion = entry.suspicion;
+    return (suspicion !== undefined && suspicion.times === 0 && suspicion.since === this.delivered) || entry.failedWholeAt === this.delivered;
   }
 
   /**

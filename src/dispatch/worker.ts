@@ -185,6 +185,7 @@ export class OutputWorker {
     // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
     for (const entry of entries) {
       entry.maxBatch = 0;
+      entry.failedWholeAt = -1;
       entry.suspicion = undefined;
     }
     this.shed(this.queue.restore(entries));
@@ -280,7 +281,7 @@ export class OutputWorker {
   private async send(batch: Loaded[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
     this.pacer.attempted();
-    const verdict = await this.sender.attempt(batch, this.connection.client, controller);
+    const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.aside);
     this.settle(verdict, batch.length);
     this.inFlight.end(controller, batch.length);
     this.pump();

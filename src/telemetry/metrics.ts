@@ -115,7 +115,7 @@ export class Metrics {
   });
   readonly splits = new FastCounter({
     name: 'peregrine_batch_splits_total',
-    help: 'Batches that failed whole (refused, or failed with an error) and whose alerts were sent again in halves, to deliver all but the one at fault.',
+    help: 'Batches that failed whole (refused, or failed with an error again after other alerts were delivered) and whose alerts were sent again in halves, to deliver all but the one at fault.',
     labelNames: ['output'] as const,
     registers: [this.registry],
   });

@@ -22,8 +22,8 @@ function setup(maxHeld?: number) {
     due: (entries) => due.push(entries),
     ...(maxHeld === undefined ? {} : { maxHeld }),
   });
-  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(judge([e], outcome, budget, clock.now()));
-  const deliver = () => aside.observe(judge([entry()], ok(), budget, clock.now()));
+  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(judge([e], outcome, budget, clock.now(), aside.deliveries));
+  const deliver = () => aside.observe(judge([entry()], ok(), budget, clock.now(), aside.deliveries));
   return { clock, aside, due, failAlone, deliver };
 }
 
@@ -38,6 +38,18 @@ describe('SetAside', () => {
     expect(aside.unproven(bad)).toBe(false);
     expect(failAlone(bad)).toBeDefined();
     expect([aside.size, aside.bytes]).toEqual([1, 10]);
+  });
+
+  it('calls the alerts of a batch that failed whole unproven until another alert is delivered, and sets none of them aside', () => {
+    const { aside, deliver } = setup();
+    const batch = [entry(), entry(), entry()];
+    expect(aside.unproven(batch[0])).toBe(false);
+    aside.observe(judge(batch, retry('HTTP 500'), budget, 0, aside.deliveries));
+    expect(aside.suspecting).toBe(true);
+    expect(batch.map((e) => aside.unproven(e))).toEqual([true, true, true]);
+    deliver();
+    expect(batch.map((e) => aside.unproven(e))).toEqual([false, false, false]);
+    expect(aside.size).toBe(0);
   });
 
   it('never for a Retry-After or refused credentials: those are the destination\'s state', () => {

@@ -122,7 +122,7 @@ describe('OutputWorker retries', () => {
     expect(h.calls).toHaveLength(1);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'retrying', lastError: 'internal error after the send (see the log)', delivered: 0 });
     await h.clock.advance(100);
-    expect(h.calls.map((c) => c.length)).toEqual([2, 1, 1]); // failed whole: sent again in halves
+    expect(h.calls.map((c) => c.length)).toEqual([2, 1, 1]); // failed whole: one alone first (is the destination up?), then the other
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 2 });
   });
 
@@ -234,6 +234,28 @@ describe('OutputWorker batches that fail whole', () => {
     expect(h.calls).toHaveLength(15);
     expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 0, deadLettered: 8, queued: 0 });
   });
+
+  it('halves nothing for an outage: batches in flight as it began go again whole once it is over', async () => {
+    let down = true;
+    const h = harness(async () => (down ? retry('ECONNREFUSED') : ok()), {
+      maxconcurrency: 4,
+      batch: { maxevents: 8, maxbytes: 1_000_000, flushms: 0 },
+      retry: { initialbackoffms: 100, maxbackoffms: 1000, maxattempts: 0, maxagems: 0, probems: 1000 },
+    });
+    for (let i = 0; i < 32; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await flush();
+    expect(h.calls.map((c) => c.length)).toEqual([8, 8, 8, 8]); // all four fail at once
+    await h.clock.advance(3000); // then one alert at a time, each failing
+    expect(new Set(h.calls.slice(4).map((c) => c.length))).toEqual(new Set([1]));
+    down = false;
+    const before = h.calls.length;
+    await h.clock.advance(1000);
+    // One alert tells the destination is back; the other 31 go in batches of 8, as before the outage.
+    expect(h.calls.slice(before).map((c) => c.length)).toEqual([1, 8, 8, 8, 7]);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 32, queued: 0 });
+    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
+  });
 });
 
 describe('OutputWorker calls that fail whole inside a batch answered per alert', () => {
@@ -289,11 +311,14 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     // Alone, on its own backoff (100 ms doubling, random = 1), the output ok meanwhile.
     await h.clock.advance(3000);
     expect(h.worker.healthSnapshot().state).toBe('ok');
-    // Its tries, from the first: in the batch of 8, of 4 and of 2 (each a 100 ms backoff or so of the
-    // output's), alone (the output pauses 400 ms: it may be the destination), alone again after another
-    // alert was delivered (set aside), then alone on its own backoff: 100, 200, 400, 800, 1600 ms.
-    expect(badTries.map((at) => at - (badTries[0] as number))).toEqual([0, 100, 200, 400, 800, 900, 1100, 1500, 2300, 3900]);
-    expect(h.calls.filter((c) => c.includes(bad)).map((c) => c.length)).toEqual([8, 4, 2, 1, 1, 1, 1, 1, 1, 1]);
+    // Its tries, from the first: in the batch of 8 (the error may be the destination's: after the
+    // output's 100 ms backoff one other alert goes alone, and is delivered), in the 7 left (failed
+    // whole again after a delivery: halved), in 4 and 2 (each after a backoff of the output's), alone,
+    // alone again after another alert was delivered (set aside), then alone on its own backoff: 100,
+    // 200, 400, 800, 1600 ms.
+    expect(badTries.map((at) => at - (badTries[0] as number))).toEqual([0, 100, 200, 400, 500, 600, 700, 900, 1300, 2100, 3700]);
+    expect(h.calls.filter((c) => c.includes(bad)).map((c) => c.length)).toEqual([8, 7, 4, 2, 1, 1, 1, 1, 1, 1, 1]);
+    expect(h.calls.slice(0, 2).map((c) => c.length)).toEqual([8, 1]);
     fixed = true;
     await h.clock.advance(10_000);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 16, queued: 0, setAside: 0 });
@@ -439,8 +464,8 @@ describe('OutputWorker recovery probes', () => {
     expect(h.calls.map((c) => c.length)).toEqual([10, 1, 1]);
     down = false;
     await h.clock.advance(1000); // the third probe succeeds, 27 s before the backoff would end
-    // The first batch's other 9 go in halves (they failed whole), then the backlog in full batches.
-    expect(h.calls.slice(3).map((c) => c.length)).toEqual([1, 5, 5, 10, 10, 10, 9]);
+    // The rest go in full batches: the first batch's 9 too (it failed whole, but only in the outage).
+    expect(h.calls.slice(3).map((c) => c.length)).toEqual([1, 10, 10, 10, 10, 9]);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0, delivered: 50 });
   });
 
