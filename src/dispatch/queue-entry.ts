@@ -47,13 +47,13 @@ export class QueueEntry {
    */
   maxBatch = 0;
   /**
-   * -1, or when a batch it was in last failed whole with an error (not a refusal): how many attempts
-   * had delivered alerts by then. A second such failure after a delivery halves it (retry-policy.ts).
+   * -1, or the mark (evidence.ts) of the last failure with an error (not a refusal) of a batch it was
+   * in, as one. Another such failure after a later request delivered halves it (retry-policy.ts).
    */
   failedWholeAt = -1;
   /**
-   * Set when it failed alone (set-aside.ts): how many attempts had delivered alerts by then, and
-   * how many times it was set aside since.
+   * Set when it failed alone (set-aside.ts): the mark of that failure (evidence.ts), and how many
+   * times it was set aside since.
    */
   suspicion: { since: number; times: number } | undefined = undefined;
   /** The alert's id in the durable spool, when the spool is on. */

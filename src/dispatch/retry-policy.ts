@@ -11,9 +11,11 @@
 // A refusal (`fail`: a 400, a 413) is about the request, so it is halved at once. A plain error
 // (`retry`: a 500, a timeout, a refused connection, an SDK that throws) is as often the destination's
 // state, and a batch that failed as an outage began must go again whole once it is over. So a retry
-// halves only on evidence: the batch failed whole before, the output delivered other alerts since,
-// and it failed whole again (QueueEntry.failedWholeAt). Alerts already being halved go on halving.
+// halves only on evidence (evidence.ts): the batch failed whole before, a request that started after
+// that delivered alerts, and it failed whole again (QueueEntry.failedWholeAt). Alerts already being
+// halved go on halving.
 import type { DeadLetterReason } from './dead-letter.ts';
+import type { Evidence } from './evidence.ts';
 import type { QueueEntry } from './queue-entry.ts';
 import { outcomeAt, type Outcome, type SendResult } from './result.ts';
 
@@ -41,9 +43,9 @@ export interface Verdict {
 
 /**
  * Judges every alert of an attempt. Counts the attempt on each alert that was not delivered.
- * `deliveries`: how many of the output's attempts have delivered alerts so far (set-aside.ts).
+ * `evidence`: the output's, read now (evidence.ts).
  */
-export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number, deliveries: number): Verdict {
+export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number, evidence: Evidence): Verdict {
   const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [] };
   const perAlert = result.kind === 'partial';
   const calls = perAlert ? wholeCalls(result.items) : undefined;
@@ -78,8 +80,8 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
     // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
     // fails on it), on evidence (above). Not when the destination named a wait or refused credentials.
     if (together > 1 && outcome.afterMs === undefined && !outcome.auth) {
-      if (entry.maxBatch > 0 || (entry.failedWholeAt >= 0 && entry.failedWholeAt < deliveries)) verdict.split = halve(entry, together);
-      else entry.failedWholeAt = deliveries;
+      if (entry.maxBatch > 0 || (entry.failedWholeAt >= 0 && evidence.deliveredSince(entry.failedWholeAt))) verdict.split = halve(entry, together);
+      else entry.failedWholeAt = evidence.mark;
     }
   });
   return verdict;

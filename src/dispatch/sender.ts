@@ -5,6 +5,7 @@
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import type { DeliverySettings, WorkerDeps } from './delivery.ts';
 import { errorMessage } from './errors.ts';
+import type { Evidence } from './evidence.ts';
 import type { Loaded } from './read-back.ts';
 import { resultKind, type SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
@@ -31,9 +32,9 @@ export class Sender {
 
   /**
    * Sends `batch` with the connected `client`; `controller` (from in-flight.ts) aborts it on timeout
-   * or shutdown. `history.deliveries`, read when the attempt is judged: see judge().
+   * or shutdown. `evidence`: the output's, read when the attempt is judged (judge()).
    */
-  async attempt(batch: readonly Loaded[], client: unknown, controller: AbortController, history: { readonly deliveries: number }): Promise<Verdict> {
+  async attempt(batch: readonly Loaded[], client: unknown, controller: AbortController, evidence: Evidence): Promise<Verdict> {
     const { clock, metrics, log } = this.deps;
     const { plugin, options, settings, scrub } = this.output;
     const startedAt = clock.now();
@@ -60,7 +61,7 @@ export class Sender {
       const latencyMs = performance.now() - started;
       metrics.sendDuration.observe({ output: this.name, outcome: resultKind(result) }, latencyMs / 1000);
       metrics.batchSize.observe({ output: this.name }, batch.length);
-      const verdict = judge(entries, result, settings.retry, clock.now(), history.deliveries);
+      const verdict = judge(entries, result, settings.retry, clock.now(), evidence);
       this.deps.trail?.attempted(this.name, entries, result, verdict, startedAt, latencyMs);
       return verdict;
     } catch (err) {
@@ -68,7 +69,7 @@ export class Sender {
       // its sends, so the rejection would go unhandled and the daemon exit with its queues. The
       // batch is tried again, as after a failed send (the destination may have it: at least once).
       log.error({ output: this.name, err: errorMessage(err) }, 'internal error after a send: its alerts are queued again');
-      return judge(entries, { kind: 'retry', reason: 'internal error after the send (see the log)' }, settings.retry, clock.now(), history.deliveries);
+      return judge(entries, { kind: 'retry', reason: 'internal error after the send (see the log)' }, settings.retry, clock.now(), evidence);
     }
   }
 }

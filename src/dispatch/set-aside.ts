@@ -5,12 +5,13 @@
 // request keeps failing while others are delivered, and sets the alert aside: out of the queue, tried
 // again alone on a backoff of its own until it is delivered or its budget ends, while the rest flows.
 //
-// The evidence, so that an outage sets nothing aside: the alert failed alone, another alert was
-// delivered after that, and then the alert failed alone again. A destination that was down fails
-// every alert; once it is back, an alert that failed alone as a probe goes with the others.
+// The evidence (evidence.ts), so that an outage sets nothing aside: the alert failed alone, a request
+// that started after that delivered alerts, and then the alert failed alone again. A destination that
+// was down fails every alert; once it is back, an alert that failed alone as a probe goes with the others.
 import type { Logger } from 'pino';
 import { backoffMs, type BackoffPolicy } from './backoff.ts';
 import type { Clock } from './clock.ts';
+import type { Evidence } from './evidence.ts';
 import type { QueueEntry } from './queue-entry.ts';
 import type { Verdict } from './retry-policy.ts';
 
@@ -30,15 +31,12 @@ interface Held {
 }
 
 export class SetAside {
-  /** True once any attempt has failed: until then the worker need not look at its queue's head. */
-  suspecting = false;
-  /** Judged attempts that delivered something: an alert's suspicion records the count at its failure. */
-  private delivered = 0;
   /** In order of dueAt. */
   private held: Held[] = [];
   private heldBytes = 0;
   private timer: unknown;
   private readonly clock: Clock;
+  private readonly evidence: Evidence;
   private readonly backoff: BackoffPolicy;
   private readonly random: () => number;
   private readonly due: (entries: QueueEntry[]) => void;
@@ -47,18 +45,22 @@ export class SetAside {
   private fullLogged = false;
 
   /** `due`: alerts whose own backoff ended; the worker queues them again, alone in their requests. */
-  constructor(deps: { clock: Clock; backoff: BackoffPolicy; random: () => number; log: Logger; due: (entries: QueueEntry[]) => void; maxHeld?: number }) {
+  constructor(deps: {
+    clock: Clock;
+    evidence: Evidence;
+    backoff: BackoffPolicy;
+    random: () => number;
+    log: Logger;
+    due: (entries: QueueEntry[]) => void;
+    maxHeld?: number;
+  }) {
     this.clock = deps.clock;
+    this.evidence = deps.evidence;
     this.backoff = deps.backoff;
     this.random = deps.random;
     this.log = deps.log;
     this.due = deps.due;
     this.maxHeld = deps.maxHeld ?? MAX_HELD;
-  }
-
-  /** Judged attempts that delivered something, so far: what a failure is weighed against (also retry-policy.ts). */
-  get deliveries(): number {
-    return this.delivered;
   }
 
   get size(): number {
@@ -76,22 +78,17 @@ export class SetAside {
     return oldest;
   }
 
-  /** Every judged attempt: one that delivered alerts is what a suspect's next failure is weighed against. */
-  observe(verdict: Verdict): void {
-    if (verdict.delivered.length > 0) this.delivered++;
-    if (verdict.retry) this.suspecting = true;
-  }
-
   /**
-   * True for an alert that failed, alone or in a batch that failed whole, with nothing delivered
-   * since: whether the fault is the alert's, its batch's or the destination's is not known yet, so
-   * the output sends another alert first, alone (a probe). Sending the same request again would not
-   * tell, and a halving needs the answer (retry-policy.ts).
+   * True for an alert that failed, alone or in a batch that failed whole, and no request started
+   * since has delivered alerts: whether the fault is the alert's, its batch's or the destination's is
+   * not known yet, so the output sends another alert first, alone (a probe). Sending the same request
+   * again would not tell, and a halving needs the answer (retry-policy.ts).
    */
   unproven(entry: QueueEntry | undefined): boolean {
     if (entry === undefined) return false;
     const suspicion = entry.suspicion;
-    return (suspicion !== undefined && suspicion.times === 0 && suspicion.since === this.delivered) || entry.failedWholeAt === this.delivered;
+    if (suspicion !== undefined && suspicion.times === 0 && !this.evidence.deliveredSince(suspicion.since)) return true;
+    return entry.failedWholeAt >= 0 && !this.evidence.deliveredSince(entry.failedWholeAt);
   }
 
   /**
@@ -118,9 +115,8 @@ export class SetAside {
 
   private failedAlone(entry: QueueEntry): number | undefined {
     const suspicion = entry.suspicion;
-    if (suspicion === undefined || (suspicion.times === 0 && suspicion.since === this.deliveries)) {
-      entry.suspicion = { since: this.deliveries, times: 0 };
-      this.suspecting = true;
+    if (suspicion === undefined || (suspicion.times === 0 && !this.evidence.deliveredSince(suspicion.since))) {
+      entry.suspicion = { since: this.evidence.mark, times: 0 };
       return undefined;
     }
     if (this.held.length >= this.maxHeld) {
@@ -130,7 +126,7 @@ export class SetAside {
     }
     this.fullLogged = false;
     suspicion.times++;
-    suspicion.since = this.deliveries;
+    suspicion.since = this.evidence.mark;
     const now = this.clock.now();
     const dueAt = now + backoffMs(this.backoff, suspicion.times, this.random);
     this.hold({ entry, dueAt, at: now });

@@ -2,7 +2,8 @@
 // and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer whether it may
 // (pacer.ts), the sender makes one attempt and judges it (sender.ts), a failed attempt backs off
 // (failure-streak.ts), an alert that fails alone while others are delivered waits apart
-// (set-aside.ts), the connection holds the plugin's client (connection.ts), the health tracker says
+// (set-aside.ts), whether a failure was the destination's is weighed in one place (evidence.ts),
+// the connection holds the plugin's client (connection.ts), the health tracker says
 // ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
@@ -12,6 +13,7 @@ import { Batcher } from './batcher.ts';
 import { Connection } from './connection.ts';
 import type { DeliverySettings, OutputHealth, WorkerDeps } from './delivery.ts';
 import { Endings } from './endings.ts';
+import { Evidence } from './evidence.ts';
 import { FailureStreak } from './failure-streak.ts';
 import { InFlight } from './in-flight.ts';
 import { OutputHealthTracker } from './output-health.ts';
@@ -45,6 +47,7 @@ export class OutputWorker {
   private readonly sender: Sender;
   private readonly failures: FailureStreak;
   private readonly aside: SetAside;
+  private readonly evidence = new Evidence();
   private readonly inFlight = new InFlight();
   private readonly stopWatching: () => void;
 
@@ -80,7 +83,7 @@ export class OutputWorker {
     this.sender = new Sender(name, { plugin, options, settings, scrub }, deps);
     const random = deps.random ?? Math.random;
     this.failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log });
-    this.aside = new SetAside({ clock: deps.clock, backoff: settings.retry, random, log: this.log, due: (entries) => this.requeue(entries) });
+    this.aside = new SetAside({ clock: deps.clock, evidence: this.evidence, backoff: settings.retry, random, log: this.log, due: (entries) => this.requeue(entries) });
     this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, setAside: h.setAside, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
@@ -230,7 +233,7 @@ export class OutputWorker {
       if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batchReady()) return;
       // When the oldest alert failed alone and nothing was delivered since, another alert tells
       // whether the destination is up (set-aside.ts), as a probe; a request in flight will tell too.
-      const unproven = this.aside.suspecting && this.aside.unproven(this.queue.head());
+      const unproven = this.evidence.anyFailed && this.aside.unproven(this.queue.head());
       if (unproven && this.inFlight.requests > 0) return;
       const permit = this.pacer.permit(this.inFlight.requests === 0);
       if (permit === 'wait') return;
@@ -280,8 +283,10 @@ export class OutputWorker {
 
   private async send(batch: Loaded[]): Promise<void> {
     const controller = this.inFlight.begin(batch.length);
+    const request = this.evidence.begin();
     this.pacer.attempted();
-    const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.aside);
+    const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.evidence);
+    this.evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
     this.settle(verdict, batch.length);
     this.inFlight.end(controller, batch.length);
     this.pump();
@@ -294,7 +299,6 @@ export class OutputWorker {
    */
   private settle(verdict: Verdict, sent: number): void {
     this.endings.settled(verdict);
-    this.aside.observe(verdict);
     if (verdict.split !== undefined && verdict.again.length > 0) {
       this.deps.metrics.splits.inc({ output: this.name });
       this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');

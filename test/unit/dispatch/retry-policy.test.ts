@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
+import { Evidence } from '../../../src/dispatch/evidence.ts';
 import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
 import { fail, ok, partial, retry, wholeCall } from '../../../src/dispatch/result.ts';
 import { judge } from '../../../src/dispatch/retry-policy.ts';
@@ -11,7 +12,7 @@ const noBudget = { maxattempts: 0, maxagems: 0 };
 describe('judge (retry policy)', () => {
   it('sorts a partial result into delivered, dead letters and retries, counting attempts on the undelivered only', () => {
     const batch = [entry(0), entry(1), entry(2), entry(3)];
-    const v = judge(batch, partial([ok(), ok({ duplicate: true }), fail('HTTP 400: mapping'), retry('HTTP 503', { afterMs: 700 })]), noBudget, 0, 0);
+    const v = judge(batch, partial([ok(), ok({ duplicate: true }), fail('HTTP 400: mapping'), retry('HTTP 503', { afterMs: 700 })]), noBudget, 0, new Evidence());
     expect(v.delivered).toEqual([batch[0], batch[1]]);
     expect(v.duplicates).toBe(1);
     expect(v.deadLetters).toEqual([{ entry: batch[2], reason: 'rejected', detail: 'HTTP 400: mapping' }]);
@@ -22,7 +23,7 @@ describe('judge (retry policy)', () => {
   });
 
   it('keeps the largest Retry-After and the first retry reason of a batch', () => {
-    const v = judge([entry(0), entry(1)], partial([retry('first', { afterMs: 100 }), retry('second', { afterMs: 900 })]), noBudget, 0, 0);
+    const v = judge([entry(0), entry(1)], partial([retry('first', { afterMs: 100 }), retry('second', { afterMs: 900 })]), noBudget, 0, new Evidence());
     expect(v.retry?.reason).toBe('first');
     expect(v.retryAfterMs).toBe(900);
   });
@@ -31,7 +32,7 @@ describe('judge (retry policy)', () => {
     const tired = entry(0, { attempts: 2 });
     const old = entry(1, { receivedAt: 0 });
     const young = entry(2, { receivedAt: 9_500 });
-    const v = judge([tired, old, young], retry('ECONNREFUSED'), { maxattempts: 3, maxagems: 10_000 }, 10_000, 0);
+    const v = judge([tired, old, young], retry('ECONNREFUSED'), { maxattempts: 3, maxagems: 10_000 }, 10_000, new Evidence());
     expect(v.deadLetters.map((d) => [d.entry, d.reason, d.detail])).toEqual([
       [tired, 'retry_budget', 'gave up after 3 attempts: ECONNREFUSED'],
       [old, 'retry_budget', 'gave up after 1 attempts: ECONNREFUSED'],
@@ -40,7 +41,7 @@ describe('judge (retry policy)', () => {
   });
 
   it('treats a missing per-alert outcome as a retry, never as delivered', () => {
-    const v = judge([entry(0), entry(1)], partial([ok()]), noBudget, 0, 0);
+    const v = judge([entry(0), entry(1)], partial([ok()]), noBudget, 0, new Evidence());
     expect(v.delivered).toHaveLength(1);
     expect(v.again).toHaveLength(1);
     expect(v.retry?.reason).toBe('the output returned no outcome for this alert');
@@ -48,52 +49,68 @@ describe('judge (retry policy)', () => {
 
   it('sends a batch refused whole again in halves, dead-lettering nothing and counting no attempt; one alone is dead-lettered', () => {
     const batch = [entry(0), entry(1), entry(2), entry(3), entry(4)];
-    const v = judge(batch, fail('HTTP 400: bad request'), { maxattempts: 1, maxagems: 0 }, 0, 0);
+    const v = judge(batch, fail('HTTP 400: bad request'), { maxattempts: 1, maxagems: 0 }, 0, new Evidence());
     expect(v).toMatchObject({ delivered: [], deadLetters: [], again: batch, split: 3 });
     expect(batch.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(5).fill([0, 3]));
     // Not when the destination kept part of the batch (OTLP's partial success): all dead-lettered.
     const kept = [entry(6), entry(7)];
-    expect(judge(kept, fail('rejected 1 of 2', { whole: true }), noBudget, 0, 0).deadLetters.map((d) => d.entry)).toEqual(kept);
+    expect(judge(kept, fail('rejected 1 of 2', { whole: true }), noBudget, 0, new Evidence()).deadLetters.map((d) => d.entry)).toEqual(kept);
     const alone = entry(5);
-    const last = judge([alone], fail('HTTP 400: bad request'), noBudget, 0, 0);
+    const last = judge([alone], fail('HTTP 400: bad request'), noBudget, 0, new Evidence());
     expect(last.deadLetters).toEqual([{ entry: alone, reason: 'rejected', detail: 'HTTP 400: bad request' }]);
     expect(last.split).toBeUndefined();
   });
 
-  it('halves a batch that failed whole with an error again after other alerts were delivered, but not one the destination throttled or whose credentials it refused', () => {
+  it('halves a batch that failed whole with an error again after a later request delivered, but not one the destination throttled or whose credentials it refused', () => {
+    const evidence = new Evidence();
+    /** One request of the output, started and judged. */
+    const attempt = (batch: QueueEntry[], result: Parameters<typeof judge>[1]) => {
+      const request = evidence.begin();
+      const verdict = judge(batch, result, noBudget, 0, evidence);
+      evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
+      return verdict;
+    };
     const failed = [entry(0), entry(1), entry(2), entry(3)];
+    const inFlight = evidence.begin(); // started before the failure: its delivery is no evidence
     // The first time, the error may be the destination's (an outage begins): sent again whole.
-    expect(judge(failed, retry('cannot encode'), noBudget, 0, 5).split).toBeUndefined();
-    // Again with nothing delivered since: still the destination's, maybe.
-    expect(judge(failed, retry('cannot encode'), noBudget, 0, 5).split).toBeUndefined();
+    expect(attempt(failed, retry('cannot encode')).split).toBeUndefined();
+    evidence.settled(inFlight, true, false);
+    // Again with nothing delivered by a request started since: still the destination's, maybe.
+    expect(attempt(failed, retry('cannot encode')).split).toBeUndefined();
     expect(failed.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(4).fill([2, 0]));
-    // Again after a delivery: the batch's.
-    expect(judge(failed, retry('cannot encode'), noBudget, 0, 6)).toMatchObject({ again: failed, split: 2 });
+    attempt([entry(9)], ok()); // a later request delivers
+    // Again: the batch's.
+    expect(attempt(failed, retry('cannot encode'))).toMatchObject({ again: failed, split: 2 });
     expect(failed.map((e) => [e.attempts, e.maxBatch])).toEqual(Array(4).fill([3, 2]));
-    // A half that fails whole again goes on halving, delivery or not.
-    const half = failed.slice(0, 2);
-    expect(judge(half, retry('cannot encode'), noBudget, 0, 6).split).toBe(1);
+    // A half that fails whole again goes on halving.
+    expect(attempt(failed.slice(0, 2), retry('cannot encode')).split).toBe(1);
+    // Calls of one attempt: one delivered, one failed whole; the delivery is no evidence for the other.
+    const calls = [entry(0), entry(1), entry(2), entry(3)];
+    const refused = wholeCall(retry('ECONNREFUSED'));
+    attempt(calls, partial([ok(), ok(), refused, refused]));
+    expect(attempt(calls.slice(2), retry('ECONNREFUSED')).split).toBeUndefined();
     for (const outcome of [retry('HTTP 429', { afterMs: 1000 }), retry('HTTP 401', { auth: true })]) {
       const batch = [entry(0), entry(1)];
-      judge(batch, outcome, noBudget, 0, 0);
-      expect(judge(batch, outcome, noBudget, 0, 1).split).toBeUndefined();
+      attempt(batch, outcome);
+      attempt([entry(9)], ok());
+      expect(attempt(batch, outcome).split).toBeUndefined();
       expect(batch.map((e) => e.maxBatch)).toEqual([0, 0]);
     }
     // Per-alert outcomes say which alert failed: nothing to halve.
     const items = [entry(0), entry(1)];
-    expect(judge(items, partial([ok(), retry('HTTP 503')]), noBudget, 0, 0).split).toBeUndefined();
+    expect(judge(items, partial([ok(), retry('HTTP 503')]), noBudget, 0, new Evidence()).split).toBeUndefined();
   });
 
   it('halves the alerts of one call that failed whole inside a batch answered per alert, and no other', () => {
     const batch = [entry(0), entry(1), entry(2), entry(3), entry(4), entry(5)];
     const refused = wholeCall(fail('InvalidParameterValue'));
-    const v = judge(batch, partial([ok(), ok(), refused, refused, refused, fail('too big')]), noBudget, 0, 0);
+    const v = judge(batch, partial([ok(), ok(), refused, refused, refused, fail('too big')]), noBudget, 0, new Evidence());
     expect(v.delivered).toEqual(batch.slice(0, 2));
     expect(v.again).toEqual(batch.slice(2, 5));
     expect(v.deadLetters.map((d) => d.entry)).toEqual([batch[5]]);
     expect(batch.map((e) => e.maxBatch)).toEqual([0, 0, 2, 2, 2, 0]);
     // One alert alone under such an outcome is that alert's: dead-lettered.
     const alone = entry(6);
-    expect(judge([alone, entry(7)], partial([wholeCall(fail('InvalidParameterValue')), ok()]), noBudget, 0, 0).deadLetters.map((d) => d.entry)).toEqual([alone]);
+    expect(judge([alone, entry(7)], partial([wholeCall(fail('InvalidParameterValue')), ok()]), noBudget, 0, new Evidence()).deadLetters.map((d) => d.entry)).toEqual([alone]);
   });
 });

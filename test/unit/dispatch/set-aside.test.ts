@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
+import { Evidence } from '../../../src/dispatch/evidence.ts';
 import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
 import { ok, retry } from '../../../src/dispatch/result.ts';
 import { judge } from '../../../src/dispatch/retry-policy.ts';
@@ -14,17 +15,26 @@ const budget = { maxattempts: 0, maxagems: 0 };
 function setup(maxHeld?: number) {
   const clock = new FakeClock();
   const due: QueueEntry[][] = [];
+  const evidence = new Evidence();
   const aside = new SetAside({
     clock,
+    evidence,
     backoff: { initialbackoffms: 100, maxbackoffms: 1000 },
     random: () => 1,
     log: pino({ level: 'silent' }),
     due: (entries) => due.push(entries),
     ...(maxHeld === undefined ? {} : { maxHeld }),
   });
-  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(judge([e], outcome, budget, clock.now(), aside.deliveries));
-  const deliver = () => aside.observe(judge([entry()], ok(), budget, clock.now(), aside.deliveries));
-  return { clock, aside, due, failAlone, deliver };
+  /** One request of the output, started and judged: its verdict as the worker records it. */
+  const attempt = (batch: QueueEntry[], outcome: Parameters<typeof judge>[1]) => {
+    const request = evidence.begin();
+    const verdict = judge(batch, outcome, budget, clock.now(), evidence);
+    evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
+    return verdict;
+  };
+  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(attempt([e], outcome));
+  const deliver = () => attempt([entry()], ok());
+  return { clock, aside, due, failAlone, deliver, attempt, evidence };
 }
 
 describe('SetAside', () => {
@@ -41,14 +51,25 @@ describe('SetAside', () => {
   });
 
   it('calls the alerts of a batch that failed whole unproven until another alert is delivered, and sets none of them aside', () => {
-    const { aside, deliver } = setup();
+    const { aside, deliver, attempt, evidence } = setup();
     const batch = [entry(), entry(), entry()];
     expect(aside.unproven(batch[0])).toBe(false);
-    aside.observe(judge(batch, retry('HTTP 500'), budget, 0, aside.deliveries));
-    expect(aside.suspecting).toBe(true);
+    attempt(batch, retry('HTTP 500'));
+    expect(evidence.anyFailed).toBe(true);
     expect(batch.map((e) => aside.unproven(e))).toEqual([true, true, true]);
     deliver();
     expect(batch.map((e) => aside.unproven(e))).toEqual([false, false, false]);
+    expect(aside.size).toBe(0);
+  });
+
+  it('takes no delivery by a request started before the failure as evidence (one in flight as an outage began)', () => {
+    const { aside, failAlone, evidence } = setup();
+    const bad = entry();
+    const inFlight = evidence.begin();
+    expect(failAlone(bad)).toBeUndefined();
+    evidence.settled(inFlight, true, false);
+    expect(aside.unproven(bad)).toBe(true);
+    expect(failAlone(bad)).toBeUndefined();
     expect(aside.size).toBe(0);
   });
 

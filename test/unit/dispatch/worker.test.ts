@@ -256,6 +256,61 @@ describe('OutputWorker batches that fail whole', () => {
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 32, queued: 0 });
     expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
   });
+
+  it('halves nothing when an outage begins between the calls of one batch: a call delivered in the same attempt is no evidence', async () => {
+    let down = false;
+    let calls = 0;
+    // Calls of 3 alerts (as SQS makes calls of 10): the second call meets the outage.
+    const h = harness(
+      async (alerts) => {
+        const outcomes = new Array<Outcome>(alerts.length);
+        for (let start = 0; start < alerts.length; start += 3) {
+          const call = alerts.slice(start, start + 3);
+          if (++calls === 2) down = true;
+          const outcome = down ? blameWholeCall(retry('ECONNREFUSED'), call.length) : ok();
+          for (let i = 0; i < call.length; i++) outcomes[start + i] = outcome;
+        }
+        return settle(outcomes);
+      },
+      { batch: { maxevents: 9, maxbytes: 1_000_000, flushms: 0 }, retry: { initialbackoffms: 100, maxbackoffms: 1000, maxattempts: 0, maxagems: 0, probems: 1000 } },
+    );
+    for (let i = 0; i < 9; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await h.clock.advance(3000);
+    down = false;
+    await h.clock.advance(3000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 9, queued: 0 });
+    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
+    expect(h.calls.at(-1)).toHaveLength(5); // after a probe of one, the other five together
+  });
+
+  it('halves nothing when a request in flight as an outage began still delivers (maxconcurrency 2)', async () => {
+    let down = false;
+    let n = 0;
+    let release: (() => void) | undefined;
+    const h = harness(
+      async () => {
+        if (++n === 1) {
+          await new Promise<void>((resolve) => (release = resolve)); // slow: answered after the outage began
+          return ok();
+        }
+        if (n === 2) down = true;
+        return down ? retry('ECONNREFUSED') : ok();
+      },
+      { maxconcurrency: 2, batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 0 }, retry: { initialbackoffms: 100, maxbackoffms: 1000, maxattempts: 0, maxagems: 0, probems: 1000 } },
+    );
+    for (let i = 0; i < 8; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await flush();
+    release?.();
+    await flush();
+    await h.clock.advance(3000);
+    down = false;
+    await h.clock.advance(3000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 8, queued: 0 });
+    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
+    expect(h.calls.at(-1)).toHaveLength(3); // after a probe of one, the other three together
+  });
 });
 
 describe('OutputWorker calls that fail whole inside a batch answered per alert', () => {
