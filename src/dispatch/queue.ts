@@ -97,18 +97,25 @@ export class AlertQueue {
   }
 
   /**
-   * Takes the oldest alert that `wanted` accepts, looking at most `depth` deep; past that, the
-   * oldest one looked at after the first `depth`. Empty when the queue is.
+   * Takes the alert `rank` puts first (the lowest rank; a tie goes to the older) among the oldest
+   * `depth` + 1, stopping at the first ranked 0 or below; the others stay in their place. Empty when
+   * the queue is.
    */
-  takeOldest(wanted: (entry: QueueEntry) => boolean, depth: number): QueueEntry[] {
-    const passed: QueueEntry[] = [];
-    let found = this.take(1, Infinity)[0];
-    while (found !== undefined && !wanted(found) && passed.length < depth && this.count > 0) {
-      passed.push(found);
-      found = this.take(1, Infinity)[0];
+  takeLowest(rank: (entry: QueueEntry) => number, depth: number): QueueEntry[] {
+    const looked: QueueEntry[] = [];
+    let best: QueueEntry | undefined;
+    let bestRank = Infinity;
+    while (looked.length <= depth) {
+      const entry = this.take(1, Infinity)[0];
+      if (entry === undefined) break;
+      looked.push(entry);
+      const r = rank(entry);
+      if (best === undefined || r < bestRank) [best, bestRank] = [entry, r];
+      if (r <= 0) break;
     }
-    if (passed.length > 0) this.restore(passed); // as many as were taken: nothing to shed
-    return found ? [found] : [];
+    const rest = looked.filter((entry) => entry !== best);
+    if (rest.length > 0) this.restore(rest); // as many as were taken: nothing to shed
+    return best ? [best] : [];
   }
 
   /** The entry the next take starts with, when it is held as an object (any that ever failed is). */

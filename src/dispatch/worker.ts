@@ -263,9 +263,14 @@ export class OutputWorker {
     return cap > 0 && this.queue.size >= cap;
   }
 
-  /** A probe is the oldest alert that has not failed alone (set-aside.ts), looking 8 deep. */
+  /**
+   * A probe is the oldest alert that has not failed alone (set-aside.ts), looking 8 deep; when all of
+   * those have, the one that failed alone longest ago, and one set aside before (at fault) last.
+   * Probes thus take turns: one alert that always fails (its fault unseen during an outage) cannot be
+   * every probe after it, holding the output paused while the alerts that failed beside it wait.
+   */
   private takeProbe(): QueueEntry[] {
-    return this.queue.takeOldest((entry) => entry.suspicion === undefined, 8);
+    return this.queue.takeLowest(probeRank, 8);
   }
 
   /** Alerts back from being set aside, or released from it by a drain: each goes alone in its request. */
@@ -334,6 +339,12 @@ export class OutputWorker {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+function probeRank(entry: QueueEntry): number {
+  const suspicion = entry.suspicion;
+  if (suspicion === undefined) return 0;
+  return suspicion.times > 0 ? Infinity : 1 + suspicion.since;
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

@@ -104,15 +104,18 @@ describe('AlertQueue', () => {
     expect([q.size, q.bytes]).toEqual([0, 0]);
   });
 
-  it('takes the oldest alert a test accepts, looking so deep, and leaves the ones passed over in their place', () => {
+  it('takes the alert ranked first among the oldest, looking so deep, and leaves the others in their place', () => {
     const q = new AlertQueue({ maxalerts: 100, maxbytes: 10_000 });
-    const items = Array.from({ length: 5 }, () => entry('Notice'));
+    const items = Array.from({ length: 6 }, () => entry('Notice'));
     items.forEach((e) => q.push(e));
-    const [a, b, c, d] = items as [QueueEntry, QueueEntry, QueueEntry, QueueEntry];
-    expect(q.takeOldest((e) => e !== a && e !== b, 8)).toEqual([c]);
-    expect(q.takeOldest(() => false, 1)).toEqual([b]); // passed over a, then b: the depth
-    expect(q.drainAll()).toEqual([a, d, items[4]]);
-    expect(q.takeOldest(() => true, 8)).toEqual([]);
+    const [a, b, c, d, e5] = items as [QueueEntry, QueueEntry, QueueEntry, QueueEntry, QueueEntry];
+    const ranks = new Map([[a, 5], [b, 3], [c, 0], [d, 3], [e5, 1]]);
+    const rank = (e: QueueEntry) => ranks.get(e) ?? 9;
+    expect(q.takeLowest(rank, 8)).toEqual([c]); // ranked 0: taken at once, nothing after it looked at
+    expect(q.takeLowest(rank, 1)).toEqual([b]); // a and b looked at (the depth): b ranks lower
+    expect(q.takeLowest(rank, 8)).toEqual([e5]);
+    expect(q.drainAll()).toEqual([a, d, items[5]]);
+    expect(q.takeLowest(rank, 8)).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@ import { flush } from '../../support/fake-clock.ts';
 import type { DeliveryJournal } from '../../../src/dispatch/worker.ts';
 import { serializeAlert } from '../../../src/alert/serialize.ts';
 import { alert, harness } from '../../support/worker-harness.ts';
+import type { Alert } from '../../../src/alert/alert.ts';
 
 describe('OutputWorker batching', () => {
   it('sends a full batch at once and a partial one after flushms', async () => {
@@ -445,6 +446,25 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     down = false;
     await h.clock.advance(1000); // a probe succeeds: the streak ends, and it goes with the rest
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 4, queued: 0, setAside: 0 });
+  });
+
+  it('takes turns among alerts that failed alone as probes: one bad alert cannot be every probe after an outage', async () => {
+    // Found by worker-seeded.test.ts (seed 902): the probes of an outage made the 8 oldest alerts
+    // suspects, so every probe after it was the 9th, an alert that always fails; nothing was
+    // delivered, so nothing was set aside, and the output stayed paused until the alerts' budget.
+    const bad = alert();
+    let down = true;
+    const h = harness(async (alerts) => (down || alerts.includes(bad) ? retry('HTTP 503') : ok()), {
+      batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 },
+      retry: { initialbackoffms: 30_000, maxbackoffms: 60_000, maxattempts: 0, maxagems: 0, probems: 1000 },
+    });
+    const good = Array.from({ length: 9 }, () => alert());
+    for (const a of [...good.slice(0, 8), bad, good[8] as Alert]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await h.clock.advance(12_000); // a probe a second, each failing: every alert has failed alone once
+    down = false;
+    await h.clock.advance(5000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 9, queued: 1, setAside: 1 });
   });
 
   it('keeps aside, when a failure streak ends, the alerts set aside before it began', async () => {
