@@ -265,9 +265,10 @@ export class OutputWorker {
 
   /**
    * A probe is the oldest alert that has not failed alone (set-aside.ts), looking 8 deep; when all of
-   * those have, the one that failed alone longest ago, and one set aside before (at fault) last.
-   * Probes thus take turns: one alert that always fails (its fault unseen during an outage) cannot be
-   * every probe after it, holding the output paused while the alerts that failed beside it wait.
+   * those have, the one that failed alone longest ago. Probes thus take turns: one alert that always
+   * fails (its fault unseen during an outage) cannot be every probe after it, holding the output
+   * paused while the alerts that failed beside it wait. An alert set aside before that fails as a
+   * probe is set aside again at once, which makes room for the others.
    */
   private takeProbe(): QueueEntry[] {
     return this.queue.takeLowest(probeRank, 8);
@@ -342,9 +343,7 @@ export class OutputWorker {
 }
 
 function probeRank(entry: QueueEntry): number {
-  const suspicion = entry.suspicion;
-  if (suspicion === undefined) return 0;
-  return suspicion.times > 0 ? Infinity : 1 + suspicion.since;
+  return entry.suspicion === undefined ? 0 : 1 + entry.suspicion.since;
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

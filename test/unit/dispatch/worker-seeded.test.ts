@@ -25,58 +25,72 @@ function prng(seed: number): () => number {
   };
 }
 
-type Down = 'refused' | '503' | 'hang';
+type Down = 'refused' | '503' | 'hang' | '429';
 
 /** 40 in the suite (~2.5 s); more for a search: WORKER_SEEDS=1000 npx vitest run --project unit test/unit/dispatch/worker-seeded.test.ts */
 const SEEDS = Number(process.env.WORKER_SEEDS ?? 40);
+/**
+ * Seeds that found a bug, run always. They make the same mix only with this scenario(): a change to
+ * it changes what they make (each bug also has its own test in worker.test.ts).
+ * 798: 8 alerts set aside before, released into the queue at a recovery, and one that always fails
+ * were all the probes could choose from; the rest waited behind them until their budget.
+ */
+const REGRESSIONS = [798];
+const seeds = [...Array.from({ length: SEEDS }, (_, i) => i + 1), ...REGRESSIONS.filter((seed) => seed > SEEDS)];
 
 interface Scenario {
   maxconcurrency: number;
   maxevents: number;
   flushms: number;
-  /** Calls per request of this many alerts (as SQS's 10), or 0: one answer per request. */
+  /** Calls per request of this many alerts (as SQS's 10; 1: an answer per alert, as Elasticsearch's), or 0: one answer per request. */
   callSize: number;
   alerts: number;
   /** [from, to) in ms after the start, and how the destination fails meanwhile. */
   outages: { from: number; to: number; how: Down }[];
   refused: Set<number>;
   failing: Set<number>;
+  /** Alerts that fail (an error) this many times with the destination up, then are delivered. */
+  flaky: Map<number, number>;
   arrivals: number[];
 }
 
 function scenario(rand: () => number): Scenario {
   const pick = (n: number) => Math.floor(rand() * n);
-  const alerts = 20 + pick(60);
+  const alerts = 20 + pick(130);
   const refused = new Set<number>();
   const failing = new Set<number>();
+  const flaky = new Map<number, number>();
   for (let i = 0; i < alerts; i++) {
     const r = rand();
     if (r < 0.04) refused.add(i);
     else if (r < 0.08) failing.add(i);
+    else if (r < 0.12) flaky.set(i, 1 + pick(4));
   }
   const outages: Scenario['outages'] = [];
   for (let at = pick(3000), k = pick(3); k > 0; k--) {
     const to = at + 500 + pick(8000);
-    outages.push({ from: at, to, how: (['refused', '503', 'hang'] as const)[pick(3)] as Down });
+    outages.push({ from: at, to, how: (['refused', '503', 'hang', '429'] as const)[pick(4)] as Down });
     at = to + 1000 + pick(5000);
   }
   // Half arrive at once, the rest over the first 15 s.
   const arrivals = Array.from({ length: alerts }, (_, i) => (i < alerts / 2 ? 0 : pick(15_000)));
   return {
     maxconcurrency: 1 + pick(4),
-    maxevents: 1 + pick(12),
+    maxevents: 1 + pick(30),
     flushms: rand() < 0.5 ? 0 : 50,
-    callSize: rand() < 0.3 ? 2 + pick(3) : 0,
+    callSize: rand() < 0.4 ? 1 + pick(4) : 0,
     alerts,
     outages,
     refused,
     failing,
+    flaky,
     arrivals,
   };
 }
 
 async function run(seed: number) {
   const s = scenario(prng(seed));
+  const flakyAtStart = s.flaky.size;
   const rand = prng(seed ^ 0x9e3779b9);
   const index = new Map<Alert, number>();
   const delivered: number[] = [];
@@ -90,9 +104,13 @@ async function run(seed: number) {
     const state = down();
     if (state === 'refused') return retry('connect ECONNREFUSED');
     if (state === '503') return retry('HTTP 503');
+    if (state === '429') return retry('HTTP 429', { afterMs: 1500 });
     const ids = call.map((a) => index.get(a) as number);
     if (ids.some((i) => s.refused.has(i))) return fail('HTTP 400: cannot parse');
     if (ids.some((i) => s.failing.has(i))) return retry('HTTP 500: cannot encode');
+    const failsLeft = ids.filter((i) => (s.flaky.get(i) ?? 0) > 0);
+    for (const i of failsLeft) s.flaky.set(i, (s.flaky.get(i) as number) - 1);
+    if (failsLeft.length > 0) return retry('HTTP 500: try again');
     return ok();
   };
   const respond = async (alerts: readonly Alert[], ctx: SendContext<unknown, unknown>): Promise<SendResult> => {
@@ -133,15 +151,15 @@ async function run(seed: number) {
     await h.clock.advance(100);
   }
   const byUuid = new Map(queued.map((a, i) => [a.uuid, i]));
-  return { s, h, delivered, byUuid };
+  return { s, h, delivered, byUuid, flakyAtStart };
 }
 
 describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
-  const covered = { seeds: 0, splits: 0, callsAnsweredApart: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
+  const covered = { seeds: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
 
-  it.each(Array.from({ length: SEEDS }, (_, i) => i + 1))('seed %i: every good alert delivered once, every bad one dead-lettered for its own fault, nothing left', async (seed) => {
-    const { s, h, delivered, byUuid } = await run(seed);
+  it.each(seeds)('seed %i: every good alert delivered once (the flaky ones too), every bad one dead-lettered for its own fault, nothing left', async (seed) => {
+    const { s, h, delivered, byUuid, flakyAtStart } = await run(seed);
     const bad = new Set([...s.refused, ...s.failing]);
     const good = Array.from({ length: s.alerts }, (_, i) => i).filter((i) => !bad.has(i));
     const snapshot = h.worker.healthSnapshot();
@@ -158,16 +176,18 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     if (s.maxconcurrency > 1) covered.concurrent++;
     covered.refused += s.refused.size;
     covered.failing += s.failing.size;
+    covered.flaky += flakyAtStart;
     for (const o of s.outages) covered.outages.add(o.how);
   });
 
   it('covered batches halved, calls answered apart, concurrency, both kinds of bad alert and every kind of outage', (ctx) => {
-    if (covered.seeds < SEEDS) ctx.skip(); // some seeds were filtered out of this run
+    if (covered.seeds < seeds.length) ctx.skip(); // some seeds were filtered out of this run
     expect(covered.splits).toBeGreaterThan(0);
     expect(covered.callsAnsweredApart).toBeGreaterThan(0);
     expect(covered.concurrent).toBeGreaterThan(0);
     expect(covered.refused).toBeGreaterThan(0);
     expect(covered.failing).toBeGreaterThan(0);
-    expect([...covered.outages].sort()).toEqual(['503', 'hang', 'refused']);
+    expect(covered.flaky).toBeGreaterThan(0);
+    expect([...covered.outages].sort()).toEqual(['429', '503', 'hang', 'refused']);
   });
 });
