@@ -1,13 +1,14 @@
 // Seeded runs of one worker against a destination that has outages (refused, 503 or hanging),
 // answers slowly, and meets alerts it always refuses (400) or always fails on (an error, as an SDK
 // that cannot encode one): batches answered whole or per call, 1–4 requests in flight, flushed at
-// once or after a delay. Whatever the mix, every alert must end as it should: each good alert
-// delivered exactly once, each bad one dead-lettered with its own reason, nothing left queued,
-// set aside or in flight, and nothing sent after that. The cases above each have their own test in
+// once or after a delay, in one priority or three. Whatever the mix, every alert must end as it
+// should: each good alert delivered exactly once, each bad one dead-lettered with its own reason,
+// nothing left queued, set aside or in flight, and nothing sent after that. The cases above each have their own test in
 // worker.test.ts; this one looks for the mix none of them foresaw (a stall, a good alert
 // dead-lettered with a bad one, a lost or doubled alert). A failing seed replays exactly.
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
+import type { Priority } from '../../../src/alert/priority.ts';
 import { fail, ok, retry, type Outcome, type SendResult } from '../../../src/dispatch/result.ts';
 import { blameWholeCall, settle } from '../../../src/plugin/batch.ts';
 import type { SendContext } from '../../../src/plugin/types.ts';
@@ -52,6 +53,8 @@ interface Scenario {
   /** Alerts that fail (an error) this many times with the destination up, then are delivered. */
   flaky: Map<number, number>;
   arrivals: number[];
+  /** Each alert's priority: the queue holds one lane per priority. */
+  priorities: Priority[];
 }
 
 function scenario(rand: () => number): Scenario {
@@ -74,7 +77,7 @@ function scenario(rand: () => number): Scenario {
   }
   // Half arrive at once, the rest over the first 15 s.
   const arrivals = Array.from({ length: alerts }, (_, i) => (i < alerts / 2 ? 0 : pick(15_000)));
-  return {
+  const mix = {
     maxconcurrency: 1 + pick(4),
     maxevents: 1 + pick(30),
     flushms: rand() < 0.5 ? 0 : 50,
@@ -86,6 +89,9 @@ function scenario(rand: () => number): Scenario {
     flaky,
     arrivals,
   };
+  // Drawn last, so that the seeds found before priorities were mixed in make the same mix.
+  const lanes = rand() < 0.5 ? (['Warning'] as Priority[]) : (['Critical', 'Warning', 'Notice'] as Priority[]);
+  return { ...mix, priorities: Array.from({ length: alerts }, () => lanes[pick(lanes.length)] as Priority) };
 }
 
 async function run(seed: number) {
@@ -141,7 +147,7 @@ async function run(seed: number) {
     batch: { maxevents: s.maxevents, maxbytes: 1_000_000, flushms: s.flushms },
     retry: { initialbackoffms: 100, maxbackoffms: 2000, maxattempts: 0, maxagems: 60_000, probems: 1000 },
   });
-  const queued = Array.from({ length: s.alerts }, () => alert());
+  const queued = s.priorities.map((priority) => alert(priority));
   queued.forEach((a, i) => index.set(a, i));
   await h.worker.start();
   const order = queued.map((a, i) => ({ a, at: s.arrivals[i] as number })).sort((x, y) => x.at - y.at);
