@@ -277,12 +277,7 @@ describe('OutputWorker batches that fail whole', () => {
     );
     for (let i = 0; i < 9; i++) h.worker.enqueue(alert(), 100);
     await h.worker.start();
-    await h.clock.advance(3000);
-    down = false;
-    await h.clock.advance(3000);
-    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 9, queued: 0 });
-    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
-    expect(h.calls.at(-1)).toHaveLength(5); // after a probe of one, the other five together
+    await downThenUp(h, () => (down = false), { delivered: 9, lastRequest: 5 });
   });
 
   it('halves nothing when a request in flight as an outage began still delivers (maxconcurrency 2)', async () => {
@@ -305,13 +300,18 @@ describe('OutputWorker batches that fail whole', () => {
     await flush();
     release?.();
     await flush();
-    await h.clock.advance(3000);
-    down = false;
-    await h.clock.advance(3000);
-    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 8, queued: 0 });
-    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
-    expect(h.calls.at(-1)).toHaveLength(3); // after a probe of one, the other three together
+    await downThenUp(h, () => (down = false), { delivered: 8, lastRequest: 3 });
   });
+
+  /** 3 s down, then up: everything delivered, nothing halved; after a probe of one, the rest in one request. */
+  async function downThenUp(h: ReturnType<typeof harness>, recover: () => void, expected: { delivered: number; lastRequest: number }) {
+    await h.clock.advance(3000);
+    recover();
+    await h.clock.advance(3000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: expected.delivered, queued: 0 });
+    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
+    expect(h.calls.at(-1)).toHaveLength(expected.lastRequest);
+  }
 });
 
 describe('OutputWorker calls that fail whole inside a batch answered per alert', () => {
