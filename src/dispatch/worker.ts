@@ -231,8 +231,9 @@ export class OutputWorker {
     const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
       if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batchReady()) return;
-      // When the oldest alert failed alone and nothing was delivered since, another alert tells
-      // whether the destination is up (set-aside.ts), as a probe; a request in flight will tell too.
+      // When the oldest alert failed (alone, or in a batch that failed whole) and no request started
+      // since has delivered, another alert tells whether the destination is up (set-aside.ts), as a
+      // probe; a request in flight will tell too.
       const unproven = this.evidence.anyFailed && this.aside.unproven(this.queue.head());
       if (unproven && this.inFlight.requests > 0) return;
       const permit = this.pacer.permit(this.inFlight.requests === 0);
