@@ -1,9 +1,10 @@
 // Seeded runs of one worker against a destination that has outages (refused, 503 or hanging),
 // answers slowly, and meets alerts it always refuses (400) or always fails on (an error, as an SDK
 // that cannot encode one): batches answered whole or per call, 1–4 requests in flight, flushed at
-// once or after a delay, in one priority or three. Whatever the mix, every alert must end as it
-// should: each good alert delivered exactly once, each bad one dead-lettered with its own reason,
-// nothing left queued, set aside or in flight, and nothing sent after that. The cases above each have their own test in
+// once or after a delay, in one priority or three, in a queue that may fill. Whatever the mix,
+// every alert must end as it should: each good alert delivered exactly once, each bad one
+// dead-lettered with its own reason (or either shed by a full queue, counted), nothing left queued,
+// set aside or in flight, and nothing sent after that. The cases above each have their own test in
 // worker.test.ts; this one looks for the mix none of them foresaw (a stall, a good alert
 // dead-lettered with a bad one, a lost or doubled alert). A failing seed replays exactly.
 import { describe, expect, it } from 'vitest';
@@ -55,6 +56,8 @@ interface Scenario {
   arrivals: number[];
   /** Each alert's priority: the queue holds one lane per priority. */
   priorities: Priority[];
+  /** queue.maxalerts: small in some mixes, so that the queue sheds. */
+  maxalerts: number;
 }
 
 function scenario(rand: () => number): Scenario {
@@ -91,7 +94,8 @@ function scenario(rand: () => number): Scenario {
   };
   // Drawn last, so that the seeds found before priorities were mixed in make the same mix.
   const lanes = rand() < 0.5 ? (['Warning'] as Priority[]) : (['Critical', 'Warning', 'Notice'] as Priority[]);
-  return { ...mix, priorities: Array.from({ length: alerts }, () => lanes[pick(lanes.length)] as Priority) };
+  const priorities = Array.from({ length: alerts }, () => lanes[pick(lanes.length)] as Priority);
+  return { ...mix, priorities, maxalerts: rand() < 0.25 ? 10 + pick(30) : 1000 };
 }
 
 async function run(seed: number) {
@@ -144,6 +148,7 @@ async function run(seed: number) {
   const h = harness(respond, {
     maxconcurrency: s.maxconcurrency,
     timeoutms: 1000,
+    queue: { maxalerts: s.maxalerts, maxbytes: 1_000_000 },
     batch: { maxevents: s.maxevents, maxbytes: 1_000_000, flushms: s.flushms },
     retry: { initialbackoffms: 100, maxbackoffms: 2000, maxattempts: 0, maxagems: 60_000, probems: 1000 },
   });
@@ -162,17 +167,32 @@ async function run(seed: number) {
 
 describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
-  const covered = { seeds: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
+  const covered = { seeds: 0, shed: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
 
-  it.each(seeds)('seed %i: every good alert delivered once (the flaky ones too), every bad one dead-lettered for its own fault, nothing left', async (seed) => {
+  it.each(seeds)('seed %i: every good alert delivered once (the flaky ones too), every bad one dead-lettered for its own fault, unless shed; nothing left', async (seed) => {
     const { s, h, delivered, byUuid, flakyAtStart } = await run(seed);
     const bad = new Set([...s.refused, ...s.failing]);
     const good = Array.from({ length: s.alerts }, (_, i) => i).filter((i) => !bad.has(i));
     const snapshot = h.worker.healthSnapshot();
     expect({ queued: snapshot.queued, setAside: snapshot.setAside, inflight: snapshot.inflight }).toEqual({ queued: 0, setAside: 0, inflight: 0 });
-    expect([...delivered].sort((x, y) => x - y)).toEqual(good);
-    const dead = h.deadLetters.list().map((d) => [byUuid.get(d.alert.uuid), d.reason]);
-    expect(dead.sort((x, y) => (x[0] as number) - (y[0] as number))).toEqual([...bad].sort((x, y) => x - y).map((i) => [i, s.refused.has(i) ? 'rejected' : 'retry_budget']));
+    const dead = h.deadLetters
+      .list()
+      .map((d) => [byUuid.get(d.alert.uuid) as number, d.reason] as const)
+      .sort((x, y) => x[0] - y[0]);
+    const shed = await h.counter('peregrine_dropped_total');
+    // Each alert ended once: delivered, dead-lettered or shed (a full queue), counted.
+    expect(delivered.length + dead.length + shed).toBe(s.alerts);
+    expect(new Set([...delivered, ...dead.map(([i]) => i)]).size).toBe(delivered.length + dead.length);
+    if (s.maxalerts >= s.alerts) {
+      expect(shed).toBe(0);
+      expect([...delivered].sort((x, y) => x - y)).toEqual(good);
+      expect(dead.map(([i]) => i)).toEqual([...bad].sort((x, y) => x - y));
+    } else {
+      // A full queue sheds good and bad alike: what was not shed ended as above.
+      expect(delivered.filter((i) => bad.has(i))).toEqual([]);
+      covered.shed += shed;
+    }
+    expect(dead.filter(([i, reason]) => reason !== (s.refused.has(i) ? 'rejected' : 'retry_budget'))).toEqual([]);
     const sent = h.calls.length;
     await h.clock.advance(60_000);
     expect(h.calls.length).toBe(sent); // nothing more to send
@@ -186,7 +206,7 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     for (const o of s.outages) covered.outages.add(o.how);
   });
 
-  it('covered batches halved, calls answered apart, concurrency, both kinds of bad alert and every kind of outage', (ctx) => {
+  it('covered batches halved, calls answered apart, concurrency, both kinds of bad alert, a full queue and every kind of outage', (ctx) => {
     if (covered.seeds < seeds.length) ctx.skip(); // some seeds were filtered out of this run
     expect(covered.splits).toBeGreaterThan(0);
     expect(covered.callsAnsweredApart).toBeGreaterThan(0);
@@ -194,6 +214,7 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     expect(covered.refused).toBeGreaterThan(0);
     expect(covered.failing).toBeGreaterThan(0);
     expect(covered.flaky).toBeGreaterThan(0);
+    expect(covered.shed).toBeGreaterThan(0);
     expect([...covered.outages].sort()).toEqual(['429', '503', 'hang', 'refused']);
   });
 });
