@@ -86,8 +86,7 @@ export class SetAside {
    */
   unproven(entry: QueueEntry | undefined): boolean {
     if (entry === undefined) return false;
-    const suspicion = entry.suspicion;
-    if (suspicion !== undefined && suspicion.times === 0 && !this.evidence.deliveredSince(suspicion.since)) return true;
+    if (this.awaitingEvidence(entry.suspicion)) return true;
     return entry.failedWholeAt >= 0 && !this.evidence.deliveredSince(entry.failedWholeAt);
   }
 
@@ -115,7 +114,7 @@ export class SetAside {
 
   private failedAlone(entry: QueueEntry): number | undefined {
     const suspicion = entry.suspicion;
-    if (suspicion === undefined || (suspicion.times === 0 && !this.evidence.deliveredSince(suspicion.since))) {
+    if (suspicion === undefined || this.awaitingEvidence(suspicion)) {
       entry.suspicion = { since: this.evidence.mark, times: 0 };
       return undefined;
     }
@@ -131,6 +130,11 @@ export class SetAside {
     const dueAt = now + backoffMs(this.backoff, suspicion.times, this.random);
     this.hold({ entry, dueAt, at: now });
     return dueAt;
+  }
+
+  /** It failed alone, was never set aside, and no request started since has delivered. */
+  private awaitingEvidence(suspicion: QueueEntry['suspicion']): boolean {
+    return suspicion !== undefined && suspicion.times === 0 && !this.evidence.deliveredSince(suspicion.since);
   }
 
   /** Everything held, oldest first, for a drain or a reload handover (each is sent once more, with the queue). */
@@ -192,4 +196,12 @@ export class SetAside {
     this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Which queued alert a probe should be (the lowest; worker.ts): 0 for one that never failed alone,
+ * else later the more recently it failed alone, so that probes take turns.
+ */
+export function probeRank(entry: QueueEntry): number {
+  return entry.suspicion === undefined ? 0 : 1 + entry.suspicion.since;
 }

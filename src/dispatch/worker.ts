@@ -24,7 +24,7 @@ import { readBack, type Loaded } from './read-back.ts';
 import type { Verdict } from './retry-policy.ts';
 import { buildScrubber, secretValues } from './scrub.ts';
 import { Sender } from './sender.ts';
-import { SetAside } from './set-aside.ts';
+import { probeRank, SetAside } from './set-aside.ts';
 import { abortInFlight, within } from './shutdown.ts';
 import { SpoolLink } from './spool-link.ts';
 
@@ -341,10 +341,6 @@ export class OutputWorker {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
-}
-
-function probeRank(entry: QueueEntry): number {
-  return entry.suspicion === undefined ? 0 : 1 + entry.suspicion.since;
 }
 
 function earliest(a: number | undefined, b: number | undefined): number | undefined {
