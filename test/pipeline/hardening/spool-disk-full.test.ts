@@ -31,13 +31,26 @@ describe.skipIf(skip !== undefined)(`spool on a full disk${skip ? ` (skipped: ${
     );
     cleanup.push(async () => void (await app.stop().catch(() => {})));
 
-    const acknowledged = 20;
-    for (let i = 0; i < acknowledged; i++) expect((await app.post(falcoAlertJson(i))).status).toBe(200);
+    const acknowledged = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      expect((await app.post(falcoAlertJson(i))).status).toBe(200);
+      acknowledged.add(`alert-${i}`);
+    }
+    // Space SQLite already holds can take a write after the disk is full: a WAL that a checkpoint
+    // rewound, pages a delete freed. The checkpoint and vacuum give that space back first, so a full
+    // disk refuses the next commit. Should one still fit, its 200 is true (the alert is stored):
+    // the test then expects it delivered, and the streak after it refused.
+    expect(app.spool?.maintain()).toBe(true);
     const filler = fs.fill();
 
-    const refused: number[] = [];
-    for (let i = acknowledged; i < acknowledged + 200; i++) refused.push((await app.post(falcoAlertJson(i))).status);
-    expect(new Set(refused)).toEqual(new Set([503]));
+    const statuses: number[] = [];
+    for (let i = 20; i < 220; i++) {
+      const { status } = await app.post(falcoAlertJson(i));
+      statuses.push(status);
+      if (status === 200) acknowledged.add(`alert-${i}`);
+    }
+    expect(statuses.filter((s) => s !== 503 && s !== 200)).toEqual([]);
+    expect(statuses.slice(-190)).toEqual(Array(190).fill(503));
     const body = JSON.parse((await app.post(falcoAlertJson(999))).body) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('ERR_SPOOL_WRITE');
     expect(body.error.message).toMatch(/full/);
@@ -52,9 +65,11 @@ describe.skipIf(skip !== undefined)(`spool on a full disk${skip ? ` (skipped: ${
     expect(snapshot.spool.failing).toEqual(expect.arrayContaining(['commit', 'maintain']));
     expect(snapshot.spool.lastError).toMatch(/full/);
     expect(await metricValue(app, 'peregrine_spool_degraded')).toBe(1);
-    expect(await metricValue(app, 'peregrine_spool_errors_total', { op: 'commit' })).toBeGreaterThanOrEqual(200);
-    // 200+ failed commits, one log line (the streak), not one each.
-    expect(lines.filter((l) => l.includes('spool commit failed'))).toHaveLength(1);
+    const refused = statuses.filter((s) => s === 503).length + 1;
+    expect(await metricValue(app, 'peregrine_spool_errors_total', { op: 'commit' })).toBeGreaterThanOrEqual(refused);
+    // 190+ failed commits, one log line per streak, not one each.
+    const streaks = 1 + lines.filter((l) => l.includes('spool writes work again')).length;
+    expect(lines.filter((l) => l.includes('spool commit failed'))).toHaveLength(streaks);
 
     rmSync(filler);
     expect(app.spool?.maintain()).toBe(true);
@@ -63,10 +78,11 @@ describe.skipIf(skip !== undefined)(`spool on a full disk${skip ? ` (skipped: ${
     expect((await app.post(falcoAlertJson(500))).status).toBe(200);
     expect(lines.some((l) => l.includes('recovered'))).toBe(true);
 
+    acknowledged.add('alert-500');
+
     await receiver.start(port);
-    await waitFor(() => new Set(receiver.received.map((r) => /"uuid":"([^"]+)"/.exec(r.body)?.[1])).size === acknowledged + 1, 15_000, 'every acknowledged alert');
-    const delivered = new Set(receiver.received.map((r) => /"uuid":"([^"]+)"/.exec(r.body)?.[1]));
-    for (let i = 0; i < acknowledged; i++) expect(delivered.has(`alert-${i}`)).toBe(true);
-    expect(delivered.has('alert-500')).toBe(true);
+    const delivered = () => new Set(receiver.received.map((r) => /"uuid":"([^"]+)"/.exec(r.body)?.[1]));
+    await waitFor(() => delivered().size >= acknowledged.size, 15_000, 'every acknowledged alert');
+    expect(delivered()).toEqual(acknowledged);
   });
 });
