@@ -6,26 +6,30 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
-import { advanceUntil, FakeClock } from '../../test/support/fake-clock.ts';
+import { advanceWhenIdle, FakeClock } from '../../test/support/fake-clock.ts';
+import { watchOutbound, type OutboundRequests } from '../../test/support/outbound.ts';
 import { SlackReceiver } from '../../test/support/slack-receiver.ts';
 
 let app: RunningApp | undefined;
 let slack: SlackReceiver | undefined;
+let outbound: OutboundRequests | undefined;
 afterEach(async () => {
   await app?.stop();
   await slack?.stop();
-  app = slack = undefined;
+  outbound?.close();
+  app = slack = outbound = undefined;
 });
 
 const TOKEN = 'T0001/B0001/secretsecretsecret';
 
 /**
- * `stepMs`: how far the fake clock moves per turn while the test waits. A real request in flight sees
- * fake time go by at ~stepMs per ~2 ms of real time, so a test whose deadline falls between two
- * paced messages takes small steps: its window then lasts ~100 ms of real time, not ~10.
+ * `stepMs`: how far the fake clock moves per turn while the test waits. It moves only while no
+ * request to Slack is in flight, so a real answer that a loaded machine is slow to give never lets
+ * a deadline or the pace run out under it.
  */
 async function run(alerts: number, script: Parameters<SlackReceiver['script']> = [], extra = '', stepMs = 100) {
   const clock = new FakeClock();
+  const requests = (outbound = watchOutbound());
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
   slack = await new SlackReceiver(() => clock.now(), TOKEN).start();
@@ -35,7 +39,7 @@ async function run(alerts: number, script: Parameters<SlackReceiver['script']> =
   const a = app;
   const settled = async () =>
     (await metricValue(a, 'peregrine_delivered_total', { output: 'slack' })) + (await metricValue(a, 'peregrine_dead_lettered_total', { output: 'slack' })) === alerts;
-  await advanceUntil(clock, settled, `${alerts} alerts delivered or dead-lettered`, stepMs);
+  await advanceWhenIdle(clock, () => requests.inFlight() > 0, settled, `${alerts} alerts delivered or dead-lettered`, stepMs);
   return { clock, logs, app: a, slack };
 }
 
@@ -103,10 +107,8 @@ describe('slack: Slack\'s answers', () => {
 
   it('a deadline that runs out while waiting for the pace: the sent messages count, the rest is retried', async () => {
     // timeoutms 1500, summaryafter 2, 5 alerts: messages at +0 s and +1 s, then the deadline; the
-    // summary of 3 never goes. The 3 come back and are retried at Slack's pace. Small clock steps:
-    // with 100 ms ones, a machine busy with other tests let the deadline pass while the second
-    // message was still in flight (5 retries).
-    const { slack: s, app: a } = await run(5, [], '  timeoutms: 1500\n', 10);
+    // summary of 3 never goes. The 3 come back and are retried at Slack's pace.
+    const { slack: s, app: a } = await run(5, [], '  timeoutms: 1500\n');
     expect(await delivered(a)).toBe(5);
     expect(s.violations).toEqual([]);
     expect(await metricValue(a, 'peregrine_retries_total', { output: 'slack', reason: 'error' })).toBe(4);

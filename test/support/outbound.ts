@@ -1,0 +1,28 @@
+// Counts the HTTP requests this process has in flight through undici (every HTTP output's client),
+// from undici's diagnostics channels: created, then ended by its trailers (the response is
+// complete) or an error. A fake-clock test advances only while none is in flight, so a request that
+// a loaded machine answers slowly is not timed out by fake time (fake-clock.ts `advanceWhenIdle`).
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+
+export interface OutboundRequests {
+  inFlight(): number;
+  close(): void;
+}
+
+export function watchOutbound(): OutboundRequests {
+  const open = new Set<object>();
+  const created = ({ request }: { request: object }) => void open.add(request);
+  const ended = ({ request }: { request: object }) => void open.delete(request);
+  const subscriptions: [string, (message: unknown) => void][] = [
+    ['undici:request:create', created as (m: unknown) => void],
+    ['undici:request:trailers', ended as (m: unknown) => void],
+    ['undici:request:error', ended as (m: unknown) => void],
+  ];
+  for (const [name, fn] of subscriptions) subscribe(name, fn);
+  return {
+    inFlight: () => open.size,
+    close: () => {
+      for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+    },
+  };
+}
