@@ -1,13 +1,13 @@
 // Seeded runs of the whole app with the spool on, restarted and reloaded while it delivers: the
 // destination and its mixes are those of test/unit/dispatch/worker-seeded.test.ts (outages, slow
 // answers, alerts it refuses or always fails on, batches answered whole or per call). In the first
-// 20 s the app is shut down and started again on the same spool none, once or twice, and in half
-// the mixes its config is reloaded with other requests in flight and batch size (a new worker takes
-// the queue over). What the app acknowledged must end as it would without them: each good alert
-// delivered exactly once, each bad one dead-lettered once with its own reason, nothing left in the
-// spool, nothing sent after. The worker's own test searches the mixes without a spool; this one,
-// how a restart or a reload cuts through them (attempts, next-retry times, alerts set aside or
-// being halved, dead letters read back).
+// 20 s the app is shut down (draining for 0–3 s) and started again on the same spool none, once or
+// twice, and in half the mixes its config is reloaded with other requests in flight and batch size
+// (a new worker takes the queue over). What the app acknowledged must end as it would without
+// them: each good alert delivered exactly once, each bad one dead-lettered once with its own
+// reason, nothing left in the spool, nothing sent after. The worker's own test searches the mixes
+// without a spool; this one, how a restart or a reload cuts through them (attempts, next-retry
+// times, alerts set aside or being halved, dead letters read back).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +31,11 @@ afterEach(async () => {
   running = undefined;
 });
 
-type Cut = { at: number; kind: 'restart' } | { at: number; kind: 'reload'; maxconcurrency: number; maxevents: number };
+type Cut = { at: number; kind: 'restart'; drainMs: number } | { at: number; kind: 'reload'; maxconcurrency: number; maxevents: number };
 
 /**
- * What cuts through delivery, in ms after the start: none, one or two restarts, and none or one
+ * What cuts through delivery, in ms after the start: none, one or two restarts (the shutdown drains
+ * for 0, 0.3 or 3 s first), and none or one
  * reload that changes the output's requests in flight and batch size, in the first 20 s. Streams of
  * their own, so that scenario() makes the worker test's mixes.
  */
@@ -42,7 +43,7 @@ function cuts(seed: number): Cut[] {
   const rand = prng(seed ^ 0x5bd1e995);
   const pick = (n: number) => Math.floor(rand() * n);
   const restarts = [0, 1, 1, 2][pick(4)] as number;
-  const list: Cut[] = Array.from({ length: restarts }, () => ({ at: 500 + pick(19_500), kind: 'restart' as const }));
+  const list: Cut[] = Array.from({ length: restarts }, () => ({ at: 500 + pick(19_500), kind: 'restart' as const, drainMs: [0, 0, 300, 3000][pick(4)] as number }));
   const reload = prng(seed ^ 0x27d4eb2f);
   if (reload() < 0.5) list.push({ at: 500 + Math.floor(reload() * 19_500), kind: 'reload', maxconcurrency: 1 + Math.floor(reload() * 4), maxevents: 1 + Math.floor(reload() * 30) });
   return list.sort((x, y) => x.at - y.at);
@@ -98,7 +99,8 @@ async function run(seed: number) {
       const rows = app.spool?.pending('seeded') ?? [];
       held.push({ kind: cut.kind, held: rows.length, retried: rows.filter((row) => row.attempts > 0).length });
       if (cut.kind === 'restart') {
-        await closeOnClock(app, clock);
+        const stopping = app;
+        await closeOnClock({ close: () => stopping.shutdown(cut.drainMs) }, clock);
         clock = new FakeClock(clock.now());
         app = await start();
       } else {
