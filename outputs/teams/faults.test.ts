@@ -6,20 +6,24 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
-import { advanceUntil, FakeClock } from '../../test/support/fake-clock.ts';
+import { advanceWhenIdle, FakeClock } from '../../test/support/fake-clock.ts';
+import { watchOutbound, type OutboundRequests } from '../../test/support/outbound.ts';
 import { TeamsReceiver, workflowsError, type TeamsAnswer } from '../../test/support/teams-receiver.ts';
 import { MAX_BODY_BYTES } from './fit.ts';
 
 let app: RunningApp | undefined;
 let teams: TeamsReceiver | undefined;
+let outbound: OutboundRequests | undefined;
 afterEach(async () => {
   await app?.stop();
   await teams?.stop();
-  app = teams = undefined;
+  outbound?.close();
+  app = teams = outbound = undefined;
 });
 
 async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows' | 'connector' = 'workflows', alertJson: (i: number) => string = falcoAlertJson) {
   const clock = new FakeClock();
+  const requests = (outbound = watchOutbound());
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
   teams = await new TeamsReceiver(() => clock.now(), kind).start();
@@ -31,7 +35,8 @@ async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows'
   const a = app;
   const settled = async () =>
     (await metricValue(a, 'peregrine_delivered_total', { output: 'teams' })) + (await metricValue(a, 'peregrine_dead_lettered_total', { output: 'teams' })) === alerts;
-  await advanceUntil(clock, settled, `${alerts} alerts delivered or dead-lettered`);
+  // The clock moves only while no request to Teams is in flight: a slow answer is never timed out.
+  await advanceWhenIdle(clock, () => requests.inFlight() > 0, settled, `${alerts} alerts delivered or dead-lettered`, 100);
   return { app: a, teams, logs };
 }
 
