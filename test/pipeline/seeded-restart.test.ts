@@ -1,13 +1,15 @@
-// Seeded runs of the whole app with the spool on, restarted and reloaded while it delivers: the
-// destination and its mixes are those of test/unit/dispatch/worker-seeded.test.ts (outages, slow
-// answers, alerts it refuses or always fails on, batches answered whole or per call). In the first
+// Seeded runs of the whole app with the spool on, restarted and reloaded while it delivers to two
+// outputs: each output's destination is one of test/unit/dispatch/worker-seeded.test.ts's (outages,
+// slow answers, alerts it refuses or always fails on, batches answered whole or per call), with
+// faults of its own, so an alert stored once in the spool ends differently for each. In the first
 // 20 s the app is shut down (draining for 0–3 s) and started again on the same spool none, once or
 // twice, and in half the mixes its config is reloaded with other requests in flight and batch size
-// (a new worker takes the queue over). What the app acknowledged must end as it would without
-// them: each good alert delivered exactly once, each bad one dead-lettered once with its own
-// reason, nothing left in the spool, nothing sent after. The worker's own test searches the mixes
-// without a spool; this one, how a restart or a reload cuts through them (attempts, next-retry
-// times, alerts set aside or being halved, dead letters read back).
+// for one output (a new worker takes its queue over; the other keeps running). What the app
+// acknowledged must end as it would without them: for each output, each good alert delivered
+// exactly once and each bad one dead-lettered once with its own reason; nothing left in the spool,
+// nothing sent after. The worker's own test searches the mixes without a spool; this one, how a
+// restart or a reload cuts through them (attempts, next-retry times, alerts set aside or being
+// halved, dead letters read back, an alert's row shared by two outputs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +21,9 @@ import { startApp, type RunningApp } from '../support/app.ts';
 import { alertJson } from '../support/console.ts';
 import { advanceUntil, closeOnClock, FakeClock, flush } from '../support/fake-clock.ts';
 import { metricSum } from '../support/metrics.ts';
-import { prng, scenario, seededDestination, type Scenario } from '../support/seeded-destination.ts';
+import { destinationMix, prng, scenario, seededDestination, type Scenario, type SeededDestination } from '../support/seeded-destination.ts';
 
-/** 12 in the suite (~4 s); more for a search: RESTART_SEEDS=300 npx vitest run --project unit test/pipeline/seeded-restart.test.ts */
+/** 12 in the suite (~4 s); more for a search: RESTART_SEEDS=500 (~2 min) npx vitest run --project unit test/pipeline/seeded-restart.test.ts */
 const SEEDS = Number(process.env.RESTART_SEEDS ?? 12);
 const seeds = Array.from({ length: SEEDS }, (_, i) => i + 1);
 
@@ -52,24 +54,23 @@ function cuts(seed: number): Cut[] {
   return list.sort((x, y) => x.at - y.at);
 }
 
-const outputYaml = (s: Scenario, dir: string, changed: Partial<Pick<Scenario, 'maxconcurrency' | 'maxevents'>> = {}) =>
-  `spool:\n  enabled: true\n  dir: ${dir}\nseeded:\n  enabled: true\n  maxconcurrency: ${changed.maxconcurrency ?? s.maxconcurrency}\n  timeoutms: 1000\n` +
-  `  queue:\n    maxalerts: ${s.maxalerts}\n  batch:\n    maxevents: ${changed.maxevents ?? s.maxevents}\n    flushms: ${s.flushms}\n` +
+/** The spool, and the two outputs: `seeded` with the scenario's settings (a reload changes them), `other` with the scenario's first ones. */
+const appYaml = (s: Scenario, dir: string, changed: Partial<Pick<Scenario, 'maxconcurrency' | 'maxevents'>> = {}) =>
+  `spool:\n  enabled: true\n  dir: ${dir}\n${outputYaml('seeded', { ...s, ...changed })}${outputYaml('other', s)}`;
+
+const outputYaml = (name: string, s: Scenario) =>
+  `${name}:\n  enabled: true\n  maxconcurrency: ${s.maxconcurrency}\n  timeoutms: 1000\n` +
+  `  queue:\n    maxalerts: ${s.maxalerts}\n  batch:\n    maxevents: ${s.maxevents}\n    flushms: ${s.flushms}\n` +
   `  retry:\n    initialbackoffms: 100\n    maxbackoffms: 2000\n    maxattempts: 0\n    maxagems: 60000\n    probems: 1000\n`;
 
-async function run(seed: number) {
-  const s = scenario(prng(seed));
-  const pending = cuts(seed);
-  const dir = mkdtempSync(join(tmpdir(), 'peregrine-seeded-'));
-  let yaml = outputYaml(s, dir);
-  const started = Date.parse('2026-11-20T10:00:00Z');
-  let clock = new FakeClock(started);
-  const idOf = (a: Alert) => Number(a.uuid.slice('seeded-'.length));
-  const destination = seededDestination(s, () => clock, started, prng(seed ^ 0x9e3779b9), idOf);
+const idOf = (a: Alert) => Number(a.uuid.slice('seeded-'.length));
+
+/** An output that sends to `destination` and records each request's alerts. */
+function seededOutput(name: string, destination: SeededDestination): { plugin: AnyOutputPlugin; sent: number[][] } {
   const sent: number[][] = [];
   const plugin: AnyOutputPlugin = {
-    name: 'seeded',
-    description: 'the seeded destination',
+    name,
+    description: 'a seeded destination',
     schema: z.object({ enabled: z.boolean().default(false).describe('on') }),
     example: { enabled: true },
     enabled: (o) => (o as { enabled: boolean }).enabled,
@@ -79,8 +80,26 @@ async function run(seed: number) {
       return destination.respond(alerts, ctx);
     },
   };
+  return { plugin, sent };
+}
+
+async function run(seed: number) {
+  const s = scenario(prng(seed));
+  const pending = cuts(seed);
+  const dir = mkdtempSync(join(tmpdir(), 'peregrine-seeded-'));
+  let yaml = appYaml(s, dir);
+  const started = Date.parse('2026-11-20T10:00:00Z');
+  let clock = new FakeClock(started);
+  // Two outputs, each with its destination's own outages and bad alerts: every alert is stored once
+  // in the spool with a delivery per output, and ends for each on its own.
+  const mixes = { seeded: s, other: destinationMix(prng(seed ^ 0x85ebca6b), s.alerts) };
+  const destinations = {
+    seeded: seededDestination(mixes.seeded, () => clock, started, prng(seed ^ 0x9e3779b9), idOf),
+    other: seededDestination(mixes.other, () => clock, started, prng(seed ^ 0xc2b2ae35), idOf),
+  };
+  const outputs = { seeded: seededOutput('seeded', destinations.seeded), other: seededOutput('other', destinations.other) };
   const start = async () => {
-    const app = await startApp(yaml, { clock, extraPlugins: [plugin], random: () => 1 });
+    const app = await startApp(yaml, { clock, extraPlugins: [outputs.seeded.plugin, outputs.other.plugin], random: () => 1 });
     running = { app, clock, dir };
     return app;
   };
@@ -88,7 +107,7 @@ async function run(seed: number) {
   const order = s.arrivals.map((arrival, i) => ({ i, arrival })).sort((x, y) => x.arrival - y.arrival);
   let next = 0;
   const statuses: number[] = [];
-  /** What each restart or reload cut through: alerts the spool held for the output, and how many of them had failed before. */
+  /** What each restart or reload cut through: the deliveries the spool held, and how many of them had failed before. */
   const held: { kind: Cut['kind']; held: number; retried: number }[] = [];
   while (clock.now() - started <= 120_000) {
     const elapsed = clock.now() - started;
@@ -99,7 +118,7 @@ async function run(seed: number) {
     const cut = pending[0];
     if (cut && cut.at <= elapsed) {
       pending.shift();
-      const rows = app.spool?.pending('seeded') ?? [];
+      const rows = [...(app.spool?.pending('seeded') ?? []), ...(app.spool?.pending('other') ?? [])];
       held.push({ kind: cut.kind, held: rows.length, retried: rows.filter((row) => row.attempts > 0).length });
       if (cut.kind === 'restart') {
         const stopping = app;
@@ -107,7 +126,7 @@ async function run(seed: number) {
         clock = new FakeClock(clock.now());
         app = await start();
       } else {
-        yaml = outputYaml(s, dir, cut);
+        yaml = appYaml(s, dir, cut);
         app.rewrite(yaml);
         let result: Awaited<ReturnType<RunningApp['reloader']['reload']>> | undefined;
         const reloading = app.reloader.reload('signal').then((r) => (result = r));
@@ -119,30 +138,33 @@ async function run(seed: number) {
     await clock.advance(100);
     await flush();
   }
-  return { s, app, destination, statuses, sent, held };
+  return { s, app, mixes, destinations, statuses, sent: () => outputs.seeded.sent.length + outputs.other.sent.length, held };
 }
 
 describe('the app with the spool, restarted and reloaded during seeded mixes of outages and bad alerts', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
   const covered = { seeds: 0, restarts: 0, reloads: 0, held: 0, retried: 0 };
 
-  it.each(seeds)('seed %i: every acknowledged alert ends once as it should, across the restarts and the reload', async (seed) => {
-    const { s, app, destination, statuses, sent, held } = await run(seed);
+  it.each(seeds)('seed %i: every acknowledged alert ends once as it should for each output, across the restarts and the reload', async (seed) => {
+    const { s, app, mixes, destinations, statuses, sent, held } = await run(seed);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    const bad = new Set([...s.refused, ...s.failing]);
-    const good = Array.from({ length: s.alerts }, (_, i) => i).filter((i) => !bad.has(i));
-    expect([...destination.delivered].sort((x, y) => x - y)).toEqual(good);
-    const dead = app.deadLetters
-      .list({ output: 'seeded' })
-      .map((d) => [Number(d.alert.uuid.slice('seeded-'.length)), d.reason] as const)
-      .sort((x, y) => x[0] - y[0]);
-    expect(dead.map(([i]) => i)).toEqual([...bad].sort((x, y) => x - y));
-    expect(dead.filter(([i, reason]) => reason !== (s.refused.has(i) ? 'rejected' : 'retry_budget'))).toEqual([]);
+    for (const output of ['seeded', 'other'] as const) {
+      const mix = mixes[output];
+      const bad = new Set([...mix.refused, ...mix.failing]);
+      const good = Array.from({ length: s.alerts }, (_, i) => i).filter((i) => !bad.has(i));
+      expect([...destinations[output].delivered].sort((x, y) => x - y), output).toEqual(good);
+      const dead = app.deadLetters
+        .list({ output })
+        .map((d) => [idOf(d.alert), d.reason] as const)
+        .sort((x, y) => x[0] - y[0]);
+      expect(dead.map(([i]) => i), output).toEqual([...bad].sort((x, y) => x - y));
+      expect(dead.filter(([i, reason]) => reason !== (mix.refused.has(i) ? 'rejected' : 'retry_budget')), output).toEqual([]);
+    }
     expect(await metricSum(app.metrics.registry, 'peregrine_dropped_total')).toBe(0);
     expect(app.spool?.backlog()).toEqual({});
-    const calls = sent.length;
+    const calls = sent();
     await running?.clock.advance(60_000);
-    expect(sent.length).toBe(calls);
+    expect(sent()).toBe(calls);
     covered.seeds++;
     for (const cut of held) {
       covered[cut.kind === 'restart' ? 'restarts' : 'reloads']++;

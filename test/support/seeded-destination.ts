@@ -52,21 +52,8 @@ export interface Scenario {
 export function scenario(rand: () => number): Scenario {
   const pick = (n: number) => Math.floor(rand() * n);
   const alerts = 20 + pick(130);
-  const refused = new Set<number>();
-  const failing = new Set<number>();
-  const flaky = new Map<number, number>();
-  for (let i = 0; i < alerts; i++) {
-    const r = rand();
-    if (r < 0.04) refused.add(i);
-    else if (r < 0.08) failing.add(i);
-    else if (r < 0.12) flaky.set(i, 1 + pick(4));
-  }
-  const outages: Scenario['outages'] = [];
-  for (let at = pick(3000), k = pick(3); k > 0; k--) {
-    const to = at + 500 + pick(8000);
-    outages.push({ from: at, to, how: (['refused', '503', 'hang', '429'] as const)[pick(4)] as Down });
-    at = to + 1000 + pick(5000);
-  }
+  const { refused, failing, flaky } = drawFaults(rand, alerts);
+  const outages = drawOutages(rand);
   // Half arrive at once, the rest over the first 15 s.
   const arrivals = Array.from({ length: alerts }, (_, i) => (i < alerts / 2 ? 0 : pick(15_000)));
   const mix = {
@@ -87,6 +74,40 @@ export function scenario(rand: () => number): Scenario {
   return { ...mix, priorities, maxalerts: rand() < 0.25 ? 10 + pick(30) : 1000 };
 }
 
+/** What a destination does: its outages, how it answers a batch, and the alerts it refuses or fails on. */
+export type DestinationMix = Pick<Scenario, 'outages' | 'callSize' | 'refused' | 'failing' | 'flaky'>;
+
+/** Another destination for the same `alerts`, with faults and outages of its own (a second output). */
+export function destinationMix(rand: () => number, alerts: number): DestinationMix {
+  const { refused, failing, flaky } = drawFaults(rand, alerts);
+  const outages = drawOutages(rand);
+  return { refused, failing, flaky, outages, callSize: rand() < 0.4 ? 1 + Math.floor(rand() * 4) : 0 };
+}
+
+function drawFaults(rand: () => number, alerts: number): Pick<Scenario, 'refused' | 'failing' | 'flaky'> {
+  const refused = new Set<number>();
+  const failing = new Set<number>();
+  const flaky = new Map<number, number>();
+  for (let i = 0; i < alerts; i++) {
+    const r = rand();
+    if (r < 0.04) refused.add(i);
+    else if (r < 0.08) failing.add(i);
+    else if (r < 0.12) flaky.set(i, 1 + Math.floor(rand() * 4));
+  }
+  return { refused, failing, flaky };
+}
+
+function drawOutages(rand: () => number): Scenario['outages'] {
+  const pick = (n: number) => Math.floor(rand() * n);
+  const outages: Scenario['outages'] = [];
+  for (let at = pick(3000), k = pick(3); k > 0; k--) {
+    const to = at + 500 + pick(8000);
+    outages.push({ from: at, to, how: (['refused', '503', 'hang', '429'] as const)[pick(4)] as Down });
+    at = to + 1000 + pick(5000);
+  }
+  return outages;
+}
+
 export interface SeededDestination {
   /** The plugin's sendBatch. */
   respond(alerts: readonly Alert[], ctx: SendContext<unknown, unknown>): Promise<SendResult>;
@@ -97,11 +118,11 @@ export interface SeededDestination {
 }
 
 /**
- * The destination of scenario `s`. `clock()` is the clock of the worker sending now (an app that
+ * The destination of mix `s` (a scenario, or a destinationMix for a second output). `clock()` is the clock of the worker sending now (an app that
  * restarts gets a new one); `started`: when the scenario's time 0 is on it; `rand`: the answers'
  * delays; `idOf`: an alert's index in the scenario.
  */
-export function seededDestination(s: Scenario, clock: () => Clock, started: number, rand: () => number, idOf: (a: Alert) => number): SeededDestination {
+export function seededDestination(s: DestinationMix, clock: () => Clock, started: number, rand: () => number, idOf: (a: Alert) => number): SeededDestination {
   const flaky = new Map(s.flaky);
   const delivered: number[] = [];
   const down = (): Down | undefined => {
