@@ -14,18 +14,21 @@ let app: RunningApp | undefined;
 let slack: SlackReceiver | undefined;
 let outbound: OutboundRequests | undefined;
 afterEach(async () => {
-  await app?.stop();
-  await slack?.stop();
-  outbound?.close();
-  app = slack = outbound = undefined;
+  try {
+    await app?.stop();
+    await slack?.stop();
+  } finally {
+    outbound?.close();
+    app = slack = outbound = undefined;
+  }
 });
 
 const TOKEN = 'T0001/B0001/secretsecretsecret';
 
 /**
- * `stepMs`: how far the fake clock moves per turn while the test waits. It moves only while no
- * request to Slack is in flight, so a real answer that a loaded machine is slow to give never lets
- * a deadline or the pace run out under it.
+ * `stepMs`: how far the fake clock moves per turn while the test waits. It moves only between turns
+ * with no request to Slack in flight (test/support/outbound.ts), so a real answer that a loaded
+ * machine is slow to give does not see a deadline or the pace run out while it waits.
  */
 async function run(alerts: number, script: Parameters<SlackReceiver['script']> = [], extra = '', stepMs = 100) {
   const clock = new FakeClock();

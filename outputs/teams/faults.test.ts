@@ -15,10 +15,13 @@ let app: RunningApp | undefined;
 let teams: TeamsReceiver | undefined;
 let outbound: OutboundRequests | undefined;
 afterEach(async () => {
-  await app?.stop();
-  await teams?.stop();
-  outbound?.close();
-  app = teams = outbound = undefined;
+  try {
+    await app?.stop();
+    await teams?.stop();
+  } finally {
+    outbound?.close();
+    app = teams = outbound = undefined;
+  }
 });
 
 async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows' | 'connector' = 'workflows', alertJson: (i: number) => string = falcoAlertJson) {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
 import { outputs } from '../../outputs/index.ts';
 import { metricSum } from './metrics.ts';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -45,6 +45,15 @@ export async function startApp(yaml: string, deps: Partial<AppDeps> & { extraPlu
     ...deps,
     plugins,
   });
+  // The folder holds the config file (and ./data, a spool the test did not place): gone with the app.
+  const shutdown = app.shutdown.bind(app);
+  app.shutdown = async (drainMs) => {
+    try {
+      return await shutdown(drainMs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
   app.startOutputs();
   await app.server.listen({ host: '127.0.0.1', port: 0 });
   const url = `http://127.0.0.1:${(app.server.server.address() as AddressInfo).port}`;

@@ -1,7 +1,10 @@
 // Counts the HTTP requests this process has in flight through undici (every HTTP output's client),
 // from undici's diagnostics channels: created, then ended by its trailers (the response is
-// complete) or an error. A fake-clock test advances only while none is in flight, so a request that
-// a loaded machine answers slowly is not timed out by fake time (fake-clock.ts `advanceWhenIdle`).
+// complete) or an error. A fake-clock test steps the clock only while none is in flight
+// (fake-clock.ts `advanceWhenIdle`), so fake time does not pass while a loaded machine is slow to
+// answer. Two limits: the count is read between steps, so one step can start a request and fire a
+// timer due later in that same step; and a request waiting in a pool's queue for a connection is
+// counted only once a connection takes it.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 
 export interface OutboundRequests {

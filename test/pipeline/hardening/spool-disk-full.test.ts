@@ -36,10 +36,11 @@ describe.skipIf(skip !== undefined)(`spool on a full disk${skip ? ` (skipped: ${
       expect((await app.post(falcoAlertJson(i))).status).toBe(200);
       acknowledged.add(`alert-${i}`);
     }
-    // Space SQLite already holds can take a write after the disk is full: a WAL that a checkpoint
-    // rewound, pages a delete freed. The checkpoint and vacuum give that space back first, so a full
-    // disk refuses the next commit. Should one still fit, its 200 is true (the alert is stored):
-    // the test then expects it delivered, and the streak after it refused.
+    // A file open with part of its last page free takes a few more writes after the disk is full:
+    // the intake log did (three alerts of ~590 bytes in the rest of a 4 KiB tmpfs page, 2 runs of
+    // 6). The maintenance writes and closes it first. Should an alert still fit, its 200 is true (it
+    // is stored): such 200s may only come first, before the streak of refusals, and are expected
+    // delivered with the others.
     expect(app.spool?.maintain()).toBe(true);
     const filler = fs.fill();
 
@@ -49,8 +50,11 @@ describe.skipIf(skip !== undefined)(`spool on a full disk${skip ? ` (skipped: ${
       statuses.push(status);
       if (status === 200) acknowledged.add(`alert-${i}`);
     }
-    expect(statuses.filter((s) => s !== 503 && s !== 200)).toEqual([]);
-    expect(statuses.slice(-190)).toEqual(Array(190).fill(503));
+    const firstRefused = statuses.indexOf(503);
+    expect(firstRefused, 'a post refused with 503').toBeGreaterThanOrEqual(0);
+    expect(firstRefused).toBeLessThanOrEqual(10);
+    expect(statuses.slice(0, firstRefused)).toEqual(Array(firstRefused).fill(200));
+    expect(statuses.slice(firstRefused)).toEqual(Array(200 - firstRefused).fill(503));
     const body = JSON.parse((await app.post(falcoAlertJson(999))).body) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('ERR_SPOOL_WRITE');
     expect(body.error.message).toMatch(/full/);
@@ -67,9 +71,9 @@ describe.skipIf(skip !== undefined)(`spool on a full disk${skip ? ` (skipped: ${
     expect(await metricValue(app, 'peregrine_spool_degraded')).toBe(1);
     const refused = statuses.filter((s) => s === 503).length + 1;
     expect(await metricValue(app, 'peregrine_spool_errors_total', { op: 'commit' })).toBeGreaterThanOrEqual(refused);
-    // 190+ failed commits, one log line per streak, not one each.
-    const streaks = 1 + lines.filter((l) => l.includes('spool writes work again')).length;
-    expect(lines.filter((l) => l.includes('spool commit failed'))).toHaveLength(streaks);
+    // 190+ failed commits in one streak, one log line, not one each.
+    expect(lines.filter((l) => l.includes('spool commit failed'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('spool writes work again'))).toEqual([]);
 
     rmSync(filler);
     expect(app.spool?.maintain()).toBe(true);
