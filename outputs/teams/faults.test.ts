@@ -38,7 +38,7 @@ async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows'
   const a = app;
   const settled = async () =>
     (await metricValue(a, 'peregrine_delivered_total', { output: 'teams' })) + (await metricValue(a, 'peregrine_dead_lettered_total', { output: 'teams' })) === alerts;
-  // The clock moves only while no request to Teams is in flight: a slow answer is never timed out.
+  // The clock moves only between turns with no request to Teams in flight (test/support/outbound.ts).
   await advanceWhenIdle(clock, () => requests.inFlight() > 0, settled, `${alerts} alerts delivered or dead-lettered`, 100);
   return { app: a, teams, logs };
 }
