@@ -1,18 +1,21 @@
-// Seeded runs of the whole app with the spool on, restarted and reloaded while it delivers to two
-// outputs: each output's destination is one of test/unit/dispatch/worker-seeded.test.ts's (outages,
-// slow answers, alerts it refuses or always fails on, batches answered whole or per call), with
-// faults of its own, so an alert stored once in the spool ends differently for each. In the first
-// 20 s the app is shut down (draining for 0–3 s) and started again on the same spool none, once or
-// twice, and in half the mixes its config is reloaded with other requests in flight and batch size
-// for one output (a new worker takes its queue over; the other keeps running). What the app
-// acknowledged must end as it would without them: for each output, each good alert delivered
-// exactly once and each bad one dead-lettered once with its own reason; nothing left in the spool,
-// nothing sent after. Half the seeds commit on the spool's writer thread, half through its intake
-// log. The worker's own test searches the mixes without a spool; this one, how a restart or a
-// reload cuts through them (attempts, next-retry times, alerts set aside or being halved, dead
-// letters read back, an alert's row shared by two outputs). Not here: a crash (kill -9, in
-// test/integration/spool/crash.test.ts), and an answer lost after the destination took the alerts
-// (the destination never receives a request the shutdown aborted), where at least once means twice.
+// Seeded runs of the whole app with the spool on, restarted and reloaded while it delivers to three
+// outputs. Two have a destination of test/unit/dispatch/worker-seeded.test.ts's (outages, slow
+// answers, alerts it refuses or always fails on, batches answered whole or per call), each with
+// faults of its own, so an alert stored once in the spool ends differently for each. The third,
+// `paged`, dedupes by rule (docs/noise-control.md) in front of a destination with outages only. In
+// the first 20 s the app is shut down (draining for 0–3 s) and started again on the same spool none,
+// once or twice, and in half the mixes its config is reloaded with other requests in flight and
+// batch size for one output (a new worker takes its queue over; the others keep running). What the
+// app acknowledged must end as it would without them: for the first two outputs, each good alert
+// delivered exactly once and each bad one dead-lettered once with its own reason; for `paged`, the
+// alert that opened each window once and each window's summary once with its count; nothing left
+// in the spool, nothing sent after. Half the seeds commit on the spool's writer thread, half
+// through its intake log. The worker's own test searches the mixes without a spool; this one, how
+// a restart or a reload cuts through them (attempts, next-retry times, alerts set aside or being
+// halved, dead letters read back, an alert's row shared by outputs, open dedupe windows). Not
+// here: a crash (kill -9, in test/integration/spool/crash.test.ts), and an answer lost after the
+// destination took the alerts (the destination never receives a request the shutdown aborted),
+// where at least once means twice.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +60,50 @@ function cuts(seed: number): Cut[] {
 }
 
 /** The spool, and the two outputs: `seeded` with the scenario's settings (a reload changes them), `other` with the scenario's first ones. */
-const appYaml = (s: Scenario, dir: string, changed: Partial<Pick<Scenario, 'maxconcurrency' | 'maxevents'>> = {}) =>
-  `spool:\n  enabled: true\n  dir: ${dir}\n${outputYaml('seeded', { ...s, ...changed })}${outputYaml('other', s)}`;
+const appYaml = (s: Scenario, noise: Noise, dir: string, changed: Partial<Pick<Scenario, 'maxconcurrency' | 'maxevents'>> = {}) =>
+  `spool:\n  enabled: true\n  dir: ${dir}\n${outputYaml('seeded', { ...s, ...changed })}${outputYaml('other', s)}` +
+  `${outputYaml('paged', s)}  dedupe:\n    windowms: ${noise.windowMs}\n    keys: [rule]\n`;
+
+/**
+ * The third output, `paged`, pages once per rule per dedupe window (docs/noise-control.md): each
+ * alert's rule is one of a few, and the window is never a multiple of the 100 ms the test posts
+ * on, so no alert lands on a window's edge.
+ */
+interface Noise {
+  windowMs: number;
+  rules: number[];
+}
+
+function noise(seed: number, alerts: number): Noise {
+  const rand = prng(seed ^ 0x1b873593);
+  const pick = (n: number) => Math.floor(rand() * n);
+  const keys = 1 + pick(4);
+  return { windowMs: 1050 + 100 * pick(60), rules: Array.from({ length: alerts }, () => pick(keys)) };
+}
+
+/** What `paged` must deliver: the alert that opened each window, and a summary of each window that held repeats back (its rule, the alerts it counted). */
+function expectedPages(n: Noise, posted: { i: number; at: number }[]): { pages: string[]; summaries: string[] } {
+  const pages: string[] = [];
+  const summaries: string[] = [];
+  const open = new Map<number, { from: number; count: number }>();
+  const close = (rule: number) => {
+    const w = open.get(rule);
+    if (w && w.count > 1) summaries.push(`rule-${rule} ×${w.count}`);
+  };
+  for (const { i, at } of posted) {
+    const rule = n.rules[i] as number;
+    const w = open.get(rule);
+    if (w && at < w.from + n.windowMs) {
+      w.count++;
+      continue;
+    }
+    close(rule);
+    open.set(rule, { from: at, count: 1 });
+    pages.push(`seeded-${i}`);
+  }
+  for (const rule of open.keys()) close(rule);
+  return { pages: pages.sort(), summaries: summaries.sort() };
+}
 
 const outputYaml = (name: string, s: Scenario) =>
   `${name}:\n  enabled: true\n  maxconcurrency: ${s.maxconcurrency}\n  timeoutms: 1000\n` +
@@ -67,9 +112,10 @@ const outputYaml = (name: string, s: Scenario) =>
 
 const idOf = (a: Alert) => Number(a.uuid.slice('seeded-'.length));
 
-/** An output that sends to `destination` and records each request's alerts. */
-function seededOutput(name: string, destination: SeededDestination): { plugin: AnyOutputPlugin; sent: number[][] } {
+/** An output that sends to `destination` and records each request's alerts, and the alerts of each request answered ok as a whole. */
+function seededOutput(name: string, destination: SeededDestination): { plugin: AnyOutputPlugin; sent: number[][]; taken: Alert[] } {
   const sent: number[][] = [];
+  const taken: Alert[] = [];
   const plugin: AnyOutputPlugin = {
     name,
     description: 'a seeded destination',
@@ -77,12 +123,14 @@ function seededOutput(name: string, destination: SeededDestination): { plugin: A
     example: { enabled: true },
     enabled: (o) => (o as { enabled: boolean }).enabled,
     batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 },
-    sendBatch: (alerts, ctx) => {
+    sendBatch: async (alerts, ctx) => {
       sent.push(alerts.map(idOf));
-      return destination.respond(alerts, ctx);
+      const result = await destination.respond(alerts, ctx);
+      if (result.kind === 'ok') taken.push(...alerts);
+      return result;
     },
   };
-  return { plugin, sent };
+  return { plugin, sent, taken };
 }
 
 async function run(seed: number) {
@@ -90,22 +138,29 @@ async function run(seed: number) {
   const pending = cuts(seed);
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-seeded-'));
   dirs.push(dir);
-  let yaml = appYaml(s, dir);
+  const n = noise(seed, s.alerts);
+  let yaml = appYaml(s, n, dir);
   const started = Date.parse('2026-11-20T10:00:00Z');
   let clock = new FakeClock(started);
   // Two outputs, each with its destination's own outages and bad alerts: every alert is stored once
-  // in the spool with a delivery per output, and ends for each on its own.
-  const mixes = { seeded: s, other: destinationMix(prng(seed ^ 0x85ebca6b), s.alerts) };
+  // in the spool with a delivery per output, and ends for each on its own. The third, `paged`, has
+  // outages of its own and no bad alert, answered whole: what it takes is exactly what it delivered.
+  const mixes = {
+    seeded: s,
+    other: destinationMix(prng(seed ^ 0x85ebca6b), s.alerts),
+    paged: { ...destinationMix(prng(seed ^ 0xcc9e2d51), s.alerts), refused: new Set<number>(), failing: new Set<number>(), flaky: new Map<number, number>(), callSize: 0 },
+  };
   const destinations = {
     seeded: seededDestination(mixes.seeded, () => clock, started, prng(seed ^ 0x9e3779b9), idOf),
     other: seededDestination(mixes.other, () => clock, started, prng(seed ^ 0xc2b2ae35), idOf),
+    paged: seededDestination(mixes.paged, () => clock, started, prng(seed ^ 0x3c6ef372), idOf),
   };
-  const outputs = { seeded: seededOutput('seeded', destinations.seeded), other: seededOutput('other', destinations.other) };
+  const outputs = { seeded: seededOutput('seeded', destinations.seeded), other: seededOutput('other', destinations.other), paged: seededOutput('paged', destinations.paged) };
   // Half the seeds commit on the spool's writer thread from the start, the rest as the daemon does
   // ('auto': through the intake log, on the thread once alerts come concurrently).
   const spoolWriter = seed % 2 === 0 ? ('thread' as const) : ('auto' as const);
   const start = async () => {
-    const app = await startApp(yaml, { clock, extraPlugins: [outputs.seeded.plugin, outputs.other.plugin], random: () => 1, spoolWriter });
+    const app = await startApp(yaml, { clock, extraPlugins: Object.values(outputs).map((o) => o.plugin), random: () => 1, spoolWriter });
     running = { app, clock };
     return app;
   };
@@ -113,6 +168,9 @@ async function run(seed: number) {
   const order = s.arrivals.map((arrival, i) => ({ i, arrival })).sort((x, y) => x.arrival - y.arrival);
   let next = 0;
   const statuses: number[] = [];
+  /** When each alert was posted, in order (what dedupe saw), and when each restart was. */
+  const posted: { i: number; at: number }[] = [];
+  const restartedAt: number[] = [];
   /** What the cuts cut through, read without writing (the spool's own reads commit what is buffered first, which would change the run). */
   const seen = { restartsWithBacklog: 0, retriedAtRestart: 0, sharedAtRestart: 0, deadBeforeRestart: 0, reloadsWithQueue: 0 };
   /** Shed by a full queue, summed over every app the test started (each has its own metrics). */
@@ -121,13 +179,15 @@ async function run(seed: number) {
     const elapsed = clock.now() - started;
     for (; next < order.length && (order[next] as { arrival: number }).arrival <= elapsed; next++) {
       const { i } = order[next] as { i: number };
-      statuses.push((await app.post(alertJson({ uuid: `seeded-${i}`, priority: s.priorities[i] as string }))).status);
+      posted.push({ i, at: clock.now() - started });
+      statuses.push((await app.post(alertJson({ uuid: `seeded-${i}`, priority: s.priorities[i] as string, rule: `rule-${n.rules[i] as number}` }))).status);
     }
     const cut = pending[0];
     if (cut && cut.at <= elapsed) {
       pending.shift();
       const queued = app.workers.reduce((n, w) => n + w.healthSnapshot().queued + w.healthSnapshot().inflight, 0);
       if (cut.kind === 'restart') {
+        restartedAt.push(clock.now() - started);
         const stopping = app;
         await closeOnClock({ close: () => stopping.shutdown(cut.drainMs) }, clock);
         dropped += await metricSum(stopping.metrics.registry, 'peregrine_dropped_total');
@@ -142,14 +202,14 @@ async function run(seed: number) {
         seen.deadBeforeRestart += app.deadLetters.list({}).length;
       } else {
         const before = yaml;
-        yaml = appYaml(s, dir, cut);
+        yaml = appYaml(s, n, dir, cut);
         app.rewrite(yaml);
         let result: Awaited<ReturnType<RunningApp['reloader']['reload']>> | undefined;
         const reloading = app.reloader.reload('signal').then((r) => (result = r));
         await advanceUntil(clock, () => result !== undefined, 'the reload');
         await reloading;
         // Only `seeded` changes (unless the drawn settings are its own): `other` keeps running.
-        expect(result?.ok && result.outputs).toMatchObject({ changed: yaml === before ? [] : ['seeded'], unchanged: yaml === before ? ['seeded', 'other'] : ['other'] });
+        expect(result?.ok && result.outputs).toMatchObject({ changed: yaml === before ? [] : ['seeded'], unchanged: yaml === before ? ['seeded', 'other', 'paged'] : ['other', 'paged'] });
         if (yaml !== before && queued > 0) seen.reloadsWithQueue++;
       }
     }
@@ -157,15 +217,19 @@ async function run(seed: number) {
     await flush();
   }
   dropped += await metricSum(app.metrics.registry, 'peregrine_dropped_total');
-  return { s, app, mixes, destinations, statuses, sent: () => outputs.seeded.sent.length + outputs.other.sent.length, seen, dropped };
+  const expected = expectedPages(n, posted);
+  // Windows a restart cut through: opened before it and still open at it.
+  const windowsAcrossRestart = restartedAt.filter((at) => posted.some((p) => expected.pages.includes(`seeded-${p.i}`) && p.at < at && at < p.at + n.windowMs)).length;
+  const sent = () => Object.values(outputs).reduce((k, o) => k + o.sent.length, 0);
+  return { s, app, mixes, destinations, statuses, sent, seen: { ...seen, summaries: expected.summaries.length, windowsAcrossRestart }, dropped, expected, paged: outputs.paged.taken };
 }
 
-describe('the app with the spool, restarted and reloaded during seeded mixes of outages and bad alerts', () => {
+describe('the app with the spool, restarted and reloaded during seeded mixes of outages, bad alerts and repeats', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
-  const covered = { seeds: 0, restartsWithBacklog: 0, retriedAtRestart: 0, sharedAtRestart: 0, deadBeforeRestart: 0, reloadsWithQueue: 0 };
+  const covered = { seeds: 0, restartsWithBacklog: 0, retriedAtRestart: 0, sharedAtRestart: 0, deadBeforeRestart: 0, reloadsWithQueue: 0, summaries: 0, windowsAcrossRestart: 0 };
 
   it.each(seeds)('seed %i: every acknowledged alert ends once as it should for each output, across the restarts and the reload', async (seed) => {
-    const { s, app, mixes, destinations, statuses, sent, seen, dropped } = await run(seed);
+    const { s, app, mixes, destinations, statuses, sent, seen, dropped, expected, paged } = await run(seed);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
     for (const output of ['seeded', 'other'] as const) {
       const mix = mixes[output];
@@ -179,6 +243,13 @@ describe('the app with the spool, restarted and reloaded during seeded mixes of 
       expect(dead.map(([i]) => i), output).toEqual([...bad].sort((x, y) => x - y));
       expect(dead.filter(([i, reason]) => reason !== (mix.refused.has(i) ? 'rejected' : 'retry_budget')), output).toEqual([]);
     }
+    // `paged`: the alert that opened each window once, and each window's summary once, with its count.
+    const pages = paged.filter((a) => a.output_fields['peregrine.summary'] !== true);
+    const summaries = paged.filter((a) => a.output_fields['peregrine.summary'] === true);
+    expect(pages.map((a) => a.uuid).sort(), 'paged').toEqual(expected.pages);
+    expect(summaries.map((a) => `${a.rule} ×${String(a.output_fields['peregrine.count'])}`).sort(), 'summaries').toEqual(expected.summaries);
+    expect(new Set(summaries.map((a) => a.uuid)).size).toBe(summaries.length);
+    expect(app.deadLetters.list({ output: 'paged' })).toEqual([]);
     expect(dropped).toBe(0);
     expect(app.spool?.backlog()).toEqual({});
     const calls = sent();
@@ -188,8 +259,8 @@ describe('the app with the spool, restarted and reloaded during seeded mixes of 
     for (const key of Object.keys(seen) as (keyof typeof seen)[]) covered[key] += seen[key];
   });
 
-  it('covered restarts that read back a backlog (retried alerts, rows both outputs hold, dead letters) and reloads that hand a queue over', (ctx) => {
+  it('covered restarts that read back a backlog (retried alerts, rows both outputs hold, dead letters, open dedupe windows), reloads that hand a queue over, and summaries', (ctx) => {
     if (covered.seeds < seeds.length) ctx.skip(); // some seeds were filtered out of this run
-    for (const key of ['restartsWithBacklog', 'retriedAtRestart', 'sharedAtRestart', 'deadBeforeRestart', 'reloadsWithQueue'] as const) expect(covered[key], key).toBeGreaterThan(0);
+    for (const key of ['restartsWithBacklog', 'retriedAtRestart', 'sharedAtRestart', 'deadBeforeRestart', 'reloadsWithQueue', 'summaries', 'windowsAcrossRestart'] as const) expect(covered[key], key).toBeGreaterThan(0);
   });
 });
