@@ -5,17 +5,19 @@
 // `paged`, dedupes by rule (docs/noise-control.md) in front of a destination with outages only. In
 // the first 20 s the app is shut down (draining for 0–3 s) and started again on the same spool none,
 // once or twice, and in half the mixes its config is reloaded with other requests in flight and
-// batch size for one output (a new worker takes its queue over; the others keep running). What the
-// app acknowledged must end as it would without them: for the first two outputs, each good alert
-// delivered exactly once and each bad one dead-lettered once with its own reason; for `paged`, the
-// alert that opened each window once and each window's summary once with its count; nothing left
-// in the spool, nothing sent after. Half the seeds commit on the spool's writer thread, half
-// through its intake log. The worker's own test searches the mixes without a spool; this one, how
-// a restart or a reload cuts through them (attempts, next-retry times, alerts set aside or being
-// halved, dead letters read back, an alert's row shared by outputs, open dedupe windows). Not
-// here: a crash (kill -9, in test/integration/spool/crash.test.ts), and an answer lost after the
-// destination took the alerts (the destination never receives a request the shutdown aborted),
-// where at least once means twice.
+// batch size for one output (a new worker takes its queue over; the others keep running). Half the
+// seeds commit on the spool's writer thread, half through its intake log.
+//
+// What the app acknowledged must end as it would without the cuts: for the first two outputs, each
+// good alert delivered exactly once and each bad one dead-lettered once with its own reason; for
+// `paged`, the alert that opened each window once and each window's summary once with its count;
+// the trail telling where each alert went for each output; nothing left in the spool, nothing sent
+// after. The worker's own test searches the mixes without a spool; this one, how a restart or a
+// reload cuts through them (attempts, next-retry times, alerts set aside or being halved, dead
+// letters read back, an alert's row shared by outputs, open dedupe windows). Not here: a crash
+// (kill -9, in test/integration/spool/crash.test.ts), and an answer lost after the destination took
+// the alerts (the destination never receives a request the shutdown aborted), where at least once
+// means twice.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ import { alertJson } from '../support/console.ts';
 import { advanceUntil, closeOnClock, FakeClock, flush } from '../support/fake-clock.ts';
 import { metricSum } from '../support/metrics.ts';
 import { destinationMix, prng, scenario, seededDestination, type Scenario, type SeededDestination } from '../support/seeded-destination.ts';
+import { expectedPages, noise, type Noise } from '../support/seeded-noise.ts';
 
 /** 12 in the suite (~4 s); more for a search: RESTART_SEEDS=300 (~2 min) npx vitest run --project unit test/pipeline/seeded-restart.test.ts */
 const SEEDS = Number(process.env.RESTART_SEEDS ?? 12);
@@ -59,51 +62,10 @@ function cuts(seed: number): Cut[] {
   return list.sort((x, y) => x.at - y.at);
 }
 
-/** The spool, and the two outputs: `seeded` with the scenario's settings (a reload changes them), `other` with the scenario's first ones. */
+/** The spool and the three outputs: `seeded` with the scenario's settings (a reload changes them), `other` and `paged` with its first ones, `paged` deduping by rule. */
 const appYaml = (s: Scenario, noise: Noise, dir: string, changed: Partial<Pick<Scenario, 'maxconcurrency' | 'maxevents'>> = {}) =>
   `spool:\n  enabled: true\n  dir: ${dir}\n${outputYaml('seeded', { ...s, ...changed })}${outputYaml('other', s)}` +
   `${outputYaml('paged', s)}  dedupe:\n    windowms: ${noise.windowMs}\n    keys: [rule]\n`;
-
-/**
- * The third output, `paged`, pages once per rule per dedupe window (docs/noise-control.md): each
- * alert's rule is one of a few, and the window is never a multiple of the 100 ms the test posts
- * on, so no alert lands on a window's edge.
- */
-interface Noise {
-  windowMs: number;
-  rules: number[];
-}
-
-function noise(seed: number, alerts: number): Noise {
-  const rand = prng(seed ^ 0x1b873593);
-  const pick = (n: number) => Math.floor(rand() * n);
-  const keys = 1 + pick(4);
-  return { windowMs: 1050 + 100 * pick(60), rules: Array.from({ length: alerts }, () => pick(keys)) };
-}
-
-/** What `paged` must deliver: the alert that opened each window, and a summary of each window that held repeats back (its rule, the alerts it counted). */
-function expectedPages(n: Noise, posted: { i: number; at: number }[]): { pages: string[]; summaries: string[] } {
-  const pages: string[] = [];
-  const summaries: string[] = [];
-  const open = new Map<number, { from: number; count: number }>();
-  const close = (rule: number) => {
-    const w = open.get(rule);
-    if (w && w.count > 1) summaries.push(`rule-${rule} ×${w.count}`);
-  };
-  for (const { i, at } of posted) {
-    const rule = n.rules[i] as number;
-    const w = open.get(rule);
-    if (w && at < w.from + n.windowMs) {
-      w.count++;
-      continue;
-    }
-    close(rule);
-    open.set(rule, { from: at, count: 1 });
-    pages.push(`seeded-${i}`);
-  }
-  for (const rule of open.keys()) close(rule);
-  return { pages: pages.sort(), summaries: summaries.sort() };
-}
 
 const outputYaml = (name: string, s: Scenario) =>
   `${name}:\n  enabled: true\n  maxconcurrency: ${s.maxconcurrency}\n  timeoutms: 1000\n` +
@@ -250,6 +212,21 @@ describe('the app with the spool, restarted and reloaded during seeded mixes of 
     expect(summaries.map((a) => `${a.rule} ×${String(a.output_fields['peregrine.count'])}`).sort(), 'summaries').toEqual(expected.summaries);
     expect(new Set(summaries.map((a) => a.uuid)).size).toBe(summaries.length);
     expect(app.deadLetters.list({ output: 'paged' })).toEqual([]);
+    // The trail (the console, `peregrine explain`) tells where each alert went, across the restarts.
+    const trail = app.trail?.store;
+    await trail?.ready?.();
+    const wrong: string[] = [];
+    for (let i = 0; i < s.alerts; i++) {
+      const outputs = [...(trail?.get(`seeded-${i}`)?.outputs ?? [])].sort((x, y) => x.output.localeCompare(y.output));
+      const states = Object.fromEntries(outputs.map((o) => [o.output, o.state]));
+      const want = {
+        other: mixes.other.refused.has(i) || mixes.other.failing.has(i) ? 'dead_lettered' : 'delivered',
+        paged: expected.pages.includes(`seeded-${i}`) ? 'delivered' : 'suppressed',
+        seeded: mixes.seeded.refused.has(i) || mixes.seeded.failing.has(i) ? 'dead_lettered' : 'delivered',
+      };
+      if (JSON.stringify(states) !== JSON.stringify(want)) wrong.push(`seeded-${i}: ${JSON.stringify(states)}, not ${JSON.stringify(want)}`);
+    }
+    expect(wrong).toEqual([]);
     expect(dropped).toBe(0);
     expect(app.spool?.backlog()).toEqual({});
     const calls = sent();
