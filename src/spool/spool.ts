@@ -345,6 +345,15 @@ export class Spool {
     }
   }
 
+  /**
+   * A batch is on the writer thread, not answered yet: what it carries (new alerts, a dedupe
+   * summary) waits for it. A test on a fake clock waits for this to clear before it moves time on,
+   * or fake time races ahead of a real commit (a new writer thread takes ~0.1 s to start).
+   */
+  get committingOnThread(): boolean {
+    return this.committing;
+  }
+
   /** Alert bytes held: in SQLite, and in the intake log not spilled yet. */
   get bytes(): number {
     return Number(Atomics.load(this.counters, BYTES)) + this.intakeBytes;
