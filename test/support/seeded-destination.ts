@@ -77,7 +77,7 @@ export function scenario(rand: () => number): Scenario {
 /** What a destination does: its outages, how it answers a batch, and the alerts it refuses or fails on. */
 export type DestinationMix = Pick<Scenario, 'outages' | 'callSize' | 'refused' | 'failing' | 'flaky'>;
 
-/** Another destination for the same `alerts`, with faults and outages of its own (a second output). */
+/** Another destination for the same `alerts`, with faults and outages of its own (another output). */
 export function destinationMix(rand: () => number, alerts: number): DestinationMix {
   const { refused, failing, flaky } = drawFaults(rand, alerts);
   const outages = drawOutages(rand);
@@ -118,9 +118,9 @@ export interface SeededDestination {
 }
 
 /**
- * The destination of mix `s` (a scenario, or a destinationMix for a second output). `clock()` is the clock of the worker sending now (an app that
- * restarts gets a new one); `started`: when the scenario's time 0 is on it; `rand`: the answers'
- * delays; `idOf`: an alert's index in the scenario.
+ * The destination of mix `s` (a scenario, or a destinationMix for another output). `clock()` is the
+ * clock of the worker sending now (an app that restarts gets a new one); `started`: when the
+ * scenario's time 0 is on it; `rand`: the answers' delays; `idOf`: an alert's index in the scenario.
  */
 export function seededDestination(s: DestinationMix, clock: () => Clock, started: number, rand: () => number, idOf: (a: Alert) => number): SeededDestination {
   const flaky = new Map(s.flaky);
