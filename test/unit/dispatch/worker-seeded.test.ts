@@ -24,6 +24,17 @@ const SEEDS = Number(process.env.WORKER_SEEDS ?? 40);
  * "takes turns among alerts that failed alone as probes".)
  */
 const REGRESSIONS = [798];
+/**
+ * Seeds that show a bug not fixed yet; they must fail, and one that passes means it is fixed (move
+ * it to REGRESSIONS). Found by round 35's search of 10,000 seeds. Both mixes: an answer per alert,
+ * batches of 2–4, one request in flight, three priorities, 7–10 alerts that always fail (arrived
+ * first). Good flaky alerts waited ~55 s unsent and were dead-lettered by their retry budget after
+ * 1–2 attempts. In seed 4005 nothing was ever set aside, ~80 alerts stayed queued from 12 s to 60 s,
+ * and ~0.5 alerts/s were delivered, the output `failing`. A guess, not verified: a failure inside a
+ * batch answered per alert is not a failure alone (set-aside.ts), so the alerts that always fail
+ * stay at the head of the queue and pause the output on every request.
+ */
+const KNOWN = [4005, 7646];
 const seeds = [...Array.from({ length: SEEDS }, (_, i) => i + 1), ...REGRESSIONS.filter((seed) => seed > SEEDS)];
 
 async function run(seed: number) {
@@ -55,7 +66,7 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
   const covered = { seeds: 0, shed: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
 
-  it.each(seeds)('seed %i: every good alert delivered once (the flaky ones too), every bad one dead-lettered for its own fault, unless shed; nothing left', async (seed) => {
+  const check = async (seed: number) => {
     const { s, h, delivered, byUuid, flakyAtStart } = await run(seed);
     const bad = new Set([...s.refused, ...s.failing]);
     const good = Array.from({ length: s.alerts }, (_, i) => i).filter((i) => !bad.has(i));
@@ -90,7 +101,10 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     covered.failing += s.failing.size;
     covered.flaky += flakyAtStart;
     for (const o of s.outages) covered.outages.add(o.how);
-  });
+  };
+
+  it.each(seeds)('seed %i: every good alert delivered once (the flaky ones too), every bad one dead-lettered for its own fault, unless shed; nothing left', check);
+  it.fails.each(KNOWN)('seed %i, a known bug (KNOWN): good alerts starve behind ones that always fail and are dead-lettered by their retry budget', check);
 
   it('covered batches halved, calls answered apart, concurrency, both kinds of bad alert, a full queue and every kind of outage', (ctx) => {
     if (covered.seeds < seeds.length) ctx.skip(); // some seeds were filtered out of this run
