@@ -7,32 +7,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
 import { advanceWhenIdle, FakeClock } from '../../test/support/fake-clock.ts';
-import { watchOutbound, type OutboundRequests } from '../../test/support/outbound.ts';
+import { watchOutbound } from '../../test/support/outbound.ts';
 import { SlackReceiver } from '../../test/support/slack-receiver.ts';
 
 let app: RunningApp | undefined;
 let slack: SlackReceiver | undefined;
-let outbound: OutboundRequests | undefined;
 afterEach(async () => {
-  try {
-    await app?.stop();
-    await slack?.stop();
-  } finally {
-    outbound?.close();
-    app = slack = outbound = undefined;
-  }
+  await app?.stop();
+  await slack?.stop();
+  app = slack = undefined;
 });
 
 const TOKEN = 'T0001/B0001/secretsecretsecret';
 
 /**
- * `stepMs`: how far the fake clock moves per turn while the test waits. It moves only between turns
- * with no request to Slack in flight (test/support/outbound.ts), so a real answer that a loaded
- * machine is slow to give does not see a deadline or the pace run out while it waits.
+ * The fake clock moves in 100 ms turns, only between turns with no request to Slack in flight
+ * (test/support/outbound.ts): a real answer that a loaded machine is slow to give does not see a
+ * deadline or the pace run out while it waits.
  */
-async function run(alerts: number, script: Parameters<SlackReceiver['script']> = [], extra = '', stepMs = 100) {
+async function run(alerts: number, script: Parameters<SlackReceiver['script']> = [], extra = '') {
   const clock = new FakeClock();
-  const requests = (outbound = watchOutbound());
+  const requests = watchOutbound();
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
   slack = await new SlackReceiver(() => clock.now(), TOKEN).start();
@@ -42,7 +37,7 @@ async function run(alerts: number, script: Parameters<SlackReceiver['script']> =
   const a = app;
   const settled = async () =>
     (await metricValue(a, 'peregrine_delivered_total', { output: 'slack' })) + (await metricValue(a, 'peregrine_dead_lettered_total', { output: 'slack' })) === alerts;
-  await advanceWhenIdle(clock, () => requests.inFlight() > 0, settled, `${alerts} alerts delivered or dead-lettered`, stepMs);
+  await advanceWhenIdle(clock, () => requests.inFlight() > 0, settled, `${alerts} alerts delivered or dead-lettered`, 100);
   return { clock, logs, app: a, slack };
 }
 

@@ -7,26 +7,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../test/support/app.ts';
 import { advanceWhenIdle, FakeClock } from '../../test/support/fake-clock.ts';
-import { watchOutbound, type OutboundRequests } from '../../test/support/outbound.ts';
+import { watchOutbound } from '../../test/support/outbound.ts';
 import { TeamsReceiver, workflowsError, type TeamsAnswer } from '../../test/support/teams-receiver.ts';
 import { MAX_BODY_BYTES } from './fit.ts';
 
 let app: RunningApp | undefined;
 let teams: TeamsReceiver | undefined;
-let outbound: OutboundRequests | undefined;
 afterEach(async () => {
-  try {
-    await app?.stop();
-    await teams?.stop();
-  } finally {
-    outbound?.close();
-    app = teams = outbound = undefined;
-  }
+  await app?.stop();
+  await teams?.stop();
+  app = teams = undefined;
 });
 
 async function run(alerts: number, script: TeamsAnswer[] = [], kind: 'workflows' | 'connector' = 'workflows', alertJson: (i: number) => string = falcoAlertJson) {
   const clock = new FakeClock();
-  const requests = (outbound = watchOutbound());
+  const requests = watchOutbound();
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk: Buffer, _e, cb) => (logs.push(chunk.toString()), cb()) }));
   teams = await new TeamsReceiver(() => clock.now(), kind).start();

@@ -6,12 +6,13 @@
 // timer due later in that same step; and a request waiting in a pool's queue for a connection is
 // counted only once a connection takes it.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { onTestFinished } from 'vitest';
 
 export interface OutboundRequests {
   inFlight(): number;
-  close(): void;
 }
 
+/** Call inside a test: it stops watching when the test ends, however it ends. */
 export function watchOutbound(): OutboundRequests {
   const open = new Set<object>();
   const created = ({ request }: { request: object }) => void open.add(request);
@@ -22,10 +23,8 @@ export function watchOutbound(): OutboundRequests {
     ['undici:request:error', ended as (m: unknown) => void],
   ];
   for (const [name, fn] of subscriptions) subscribe(name, fn);
-  return {
-    inFlight: () => open.size,
-    close: () => {
-      for (const [name, fn] of subscriptions) unsubscribe(name, fn);
-    },
-  };
+  onTestFinished(() => {
+    for (const [name, fn] of subscriptions) unsubscribe(name, fn);
+  });
+  return { inFlight: () => open.size };
 }
