@@ -30,18 +30,21 @@ export class FailureStreak {
     this.log = deps.log;
   }
 
-  /** An attempt whose verdict has a retry: back off. `queued`: what waits in the queue besides its alerts. */
-  failed(verdict: Verdict, queued: number): void {
+  /**
+   * An attempt whose verdict has a retry: back off. `again`: its alerts going back to the queue (not
+   * those set aside); `queued`: what waits in the queue besides them.
+   */
+  failed(verdict: Verdict, again: number, queued: number): void {
     const outcome = verdict.retry as NonNullable<Verdict['retry']>;
     const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
     const delay = backoffMs(this.backoff, failures, this.random, verdict.retryAfterMs);
     this.pacer.failed(delay, verdict.retryAfterMs !== undefined);
     const reason = outcome.auth ? 'auth' : verdict.retryAfterMs !== undefined ? 'throttled' : 'error';
-    this.metrics.retries.inc({ output: this.output, reason }, verdict.again.length);
+    this.metrics.retries.inc({ output: this.output, reason }, again);
     if (failures === 1 || failures === FAILING_AFTER || failures % 50 === 0) {
       const failing = failures >= FAILING_AFTER;
       this.log[failing ? 'error' : 'warn'](
-        { reason: outcome.reason, failures, retryInMs: delay, queued: queued + verdict.again.length },
+        { reason: outcome.reason, failures, retryInMs: delay, queued: queued + again },
         failing ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
       );
     }

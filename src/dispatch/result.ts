@@ -45,7 +45,13 @@ export function wholeCall(outcome: Outcome): Outcome {
   return outcome.kind === 'ok' ? outcome : { ...outcome, wholeCall: true };
 }
 
-/** One outcome per alert, in the order of the batch (Elasticsearch bulk items, Security Hub FailedFindings). */
+/**
+ * One outcome per alert, in the order of the batch (Elasticsearch bulk items, Security Hub
+ * FailedFindings). Give each alert the destination answered apart an outcome object of its own, and
+ * alerts that failed together (one call, or not sent after a failure) one shared object: a failure
+ * of its own that recurs while others are delivered sets the alert aside (set-aside.ts), and a
+ * shared one never does.
+ */
 export function partial(items: readonly Outcome[]): SendResult {
   return { kind: 'partial', items };
 }

@@ -39,6 +39,14 @@ export interface Verdict {
   retryAfterMs?: number;
   /** The batch failed whole and its alerts go again at most this many per request (see above). */
   split?: number;
+  /**
+   * Of `again`, the alerts that failed with a plain error of their own: alone in the request, or
+   * answered apart inside a batch answered per alert (an outcome no other alert shares, not a whole
+   * call's). Whether the fault is theirs is weighed by set-aside.ts.
+   */
+  alone: { entry: QueueEntry; reason: string }[];
+  /** How many of `again` failed with a retry (the others were refused whole and go again in halves). */
+  retried: number;
 }
 
 /**
@@ -46,9 +54,9 @@ export interface Verdict {
  * `evidence`: the output's, read now (evidence.ts).
  */
 export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number, evidence: Evidence): Verdict {
-  const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [] };
+  const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [], alone: [], retried: 0 };
   const perAlert = result.kind === 'partial';
-  const calls = perAlert ? wholeCalls(result.items) : undefined;
+  const shared = perAlert ? sharedOutcomes(result.items) : undefined;
   batch.forEach((entry, index) => {
     const outcome = outcomeAt(result, index);
     if (outcome.kind === 'ok') {
@@ -57,7 +65,8 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
       return;
     }
     // How many alerts failed with this one, as one: the batch, or its call (result.ts wholeCall).
-    const together = perAlert ? (calls?.get(outcome) ?? 1) : batch.length;
+    const sharing = perAlert ? (shared?.get(outcome) ?? 1) : batch.length;
+    const together = perAlert && !outcome.wholeCall ? 1 : sharing;
     if (outcome.kind === 'fail' && together > 1 && !outcome.whole) {
       // Refused whole: nothing is dead-lettered yet, and no attempt is counted (halving must not
       // spend the retry budget); the halves go at once, with no backoff of their own.
@@ -77,6 +86,8 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
       return;
     }
     verdict.again.push(entry);
+    verdict.retried++;
+    if (sharing === 1 && outcome.afterMs === undefined && !outcome.auth) verdict.alone.push({ entry, reason: outcome.reason });
     // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
     // fails on it), on evidence (above). Not when the destination named a wait or refused credentials.
     if (together > 1 && outcome.afterMs === undefined && !outcome.auth) {
@@ -87,15 +98,19 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
   return verdict;
 }
 
-/** Per-alert outcomes marked as one call's: how many alerts each such outcome object covers. */
-function wholeCalls(items: readonly Outcome[]): Map<Outcome, number> | undefined {
-  let calls: Map<Outcome, number> | undefined;
+/**
+ * Per-alert failures: how many alerts each outcome object covers. One object for several alerts
+ * means they failed as one: a call (result.ts wholeCall), or alerts a failure stopped before they
+ * were sent (plugin/each.ts, plugin/batch.ts sendChunks).
+ */
+function sharedOutcomes(items: readonly Outcome[]): Map<Outcome, number> | undefined {
+  let counts: Map<Outcome, number> | undefined;
   for (const item of items) {
-    if (item.kind === 'ok' || !item.wholeCall) continue;
-    calls ??= new Map();
-    calls.set(item, (calls.get(item) ?? 0) + 1);
+    if (item.kind === 'ok') continue;
+    counts ??= new Map();
+    counts.set(item, (counts.get(item) ?? 0) + 1);
   }
-  return calls;
+  return counts;
 }
 
 /** Caps `entry` at half of the `size` it failed with; returns the cap. */

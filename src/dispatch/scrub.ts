@@ -72,7 +72,7 @@ function scrubOutcome(outcome: Outcome, scrub: Scrubber): Outcome {
 
 /**
  * The result with every reason scrubbed. Alerts that shared one outcome object share its scrubbed
- * copy: the object is how the retry policy knows they failed as one call (result.ts wholeCall).
+ * copy: the object is how the retry policy knows they failed as one (result.ts partial, wholeCall).
  */
 export function scrubResult(result: SendResult, scrub: Scrubber): SendResult {
   if (result.kind !== 'partial') return scrubOutcome(result, scrub);

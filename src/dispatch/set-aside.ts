@@ -1,13 +1,17 @@
 // An alert that fails alone while its destination takes the others (one an SDK cannot encode, one a
 // server fails on) must not hold its output's queue until its retry budget ends (retry.maxagems,
 // 1 h by default): the queue is sent oldest first, and a paused output probes with its oldest alert.
-// Halving (retry-policy.ts) leaves such an alert alone in its request. This file notices when that
-// request keeps failing while others are delivered, and sets the alert aside: out of the queue, tried
-// again alone on a backoff of its own until it is delivered or its budget ends, while the rest flows.
+// An alert fails alone when it fails with an error of its own: alone in its request (halving,
+// retry-policy.ts, leaves it so), or answered apart in a batch answered per alert (Elasticsearch's
+// bulk items, one webhook request per alert). This file notices when such an alert keeps failing
+// while others are delivered, and sets it aside: out of the queue, tried again alone on a backoff of
+// its own until it is delivered or its budget ends, while the rest flows.
 //
 // The evidence (evidence.ts), so that an outage sets nothing aside: the alert failed alone, a request
 // that started after that delivered alerts, and then the alert failed alone again. A destination that
-// was down fails every alert; once it is back, an alert that failed alone as a probe goes with the others.
+// was down fails every alert; once it is back, an alert that failed alone as a probe goes with the
+// others. Other alerts delivered in the same request are not that evidence: a batch sent as several
+// calls (SQS, one webhook request per alert) can meet an outage between two of them.
 import type { Logger } from 'pino';
 import { backoffMs, type BackoffPolicy } from './backoff.ts';
 import type { Clock } from './clock.ts';
@@ -91,25 +95,28 @@ export class SetAside {
   }
 
   /**
-   * An attempt of one alert failed and is to be tried again (`verdict.retry`). With a plain error
-   * (not a Retry-After, not refused credentials), returns the time the alert is held until when it
-   * is set aside now (the output neither requeues it nor backs off); undefined when the failure may
-   * be the destination's (the output backs off as for any failure).
+   * Alerts that failed with a plain error of their own (`verdict.alone`: not a Retry-After, not
+   * refused credentials) and are to be tried again. Sets aside each whose fault the evidence shows
+   * (above) and returns them, each with the time it is held until: the output neither requeues them
+   * nor backs off for them. The others may have failed for the destination's sake: the output backs
+   * off as for any failure.
    */
-  atFault(verdict: Verdict): number | undefined {
-    const entry = verdict.again[0];
-    const outcome = verdict.retry;
-    if (entry === undefined || outcome === undefined || outcome.auth || verdict.retryAfterMs !== undefined) return undefined;
-    const until = this.failedAlone(entry);
-    const times = entry.suspicion?.times ?? 0;
-    if (until !== undefined && (times === 1 || times % 10 === 0)) {
-      const alert = entry.load();
-      this.log.warn(
-        { uuid: alert.uuid, rule: alert.rule, reason: outcome.reason, timesSetAside: times, retryInMs: until - this.clock.now() },
-        'an alert fails alone while the destination takes others: set aside and retried alone on its own backoff; the rest of the queue flows',
-      );
+  atFault(alone: Verdict['alone']): { entry: QueueEntry; until: number }[] {
+    const held: { entry: QueueEntry; until: number }[] = [];
+    for (const { entry, reason } of alone) {
+      const until = this.failedAlone(entry);
+      if (until === undefined) continue;
+      held.push({ entry, until });
+      const times = entry.suspicion?.times ?? 0;
+      if (times === 1 || times % 10 === 0) {
+        const alert = entry.load();
+        this.log.warn(
+          { uuid: alert.uuid, rule: alert.rule, reason, timesSetAside: times, retryInMs: until - this.clock.now() },
+          'an alert fails alone while the destination takes others: set aside and retried alone on its own backoff; the rest of the queue flows',
+        );
+      }
     }
-    return until;
+    return held;
   }
 
   private failedAlone(entry: QueueEntry): number | undefined {
@@ -142,11 +149,12 @@ export class SetAside {
     return this.releaseSince(-Infinity);
   }
 
-  /** The alerts set aside at or after `since` (during a failure streak that has ended), oldest first. */
-  releaseSince(since: number): QueueEntry[] {
-    const released = this.held.filter((h) => h.at >= since);
+  /** The alerts set aside from `since` until before `before` (during a failure streak that has ended), oldest first. */
+  releaseSince(since: number, before = Infinity): QueueEntry[] {
+    const during = (h: Held) => h.at >= since && h.at < before;
+    const released = this.held.filter(during);
     if (released.length === 0) return [];
-    this.held = this.held.filter((h) => h.at < since);
+    this.held = this.held.filter((h) => !during(h));
     for (const { entry } of released) this.heldBytes -= entry.bytes;
     this.arm();
     return released.map((h) => h.entry).sort((a, b) => a.seq - b.seq);

@@ -113,4 +113,20 @@ describe('judge (retry policy)', () => {
     const alone = entry(6);
     expect(judge([alone, entry(7)], partial([wholeCall(fail('InvalidParameterValue')), ok()]), noBudget, 0, new Evidence()).deadLetters.map((d) => d.entry)).toEqual([alone]);
   });
+
+  it('names the alerts that failed with a plain error of their own: alone, or answered apart; not those that shared a failure', () => {
+    const batch = [entry(0), entry(1), entry(2), entry(3), entry(4), entry(5), entry(6), entry(7)];
+    const call = wholeCall(retry('ECONNRESET'));
+    const unsent = retry('not sent');
+    const items = [ok(), retry('HTTP 500: cannot encode'), call, call, unsent, unsent, retry('HTTP 429', { afterMs: 100 }), retry('HTTP 401', { auth: true })];
+    const v = judge(batch, partial(items), noBudget, 0, new Evidence());
+    expect(v.alone).toEqual([{ entry: batch[1], reason: 'HTTP 500: cannot encode' }]);
+    expect(v.retried).toBe(7);
+    // Alone in its request, with one outcome: its own. A batch that failed whole: nobody's alone.
+    expect(judge([entry(8)], retry('HTTP 500'), noBudget, 0, new Evidence()).alone).toHaveLength(1);
+    expect(judge([entry(9), entry(10)], retry('HTTP 500'), noBudget, 0, new Evidence()).alone).toEqual([]);
+    // A refusal halved is to send again, but not retried.
+    const refused = wholeCall(fail('InvalidParameterValue'));
+    expect(judge([entry(11), entry(12)], partial([refused, refused]), noBudget, 0, new Evidence())).toMatchObject({ retried: 0, alone: [] });
+  });
 });

@@ -32,7 +32,8 @@ function setup(maxHeld?: number) {
     evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
     return verdict;
   };
-  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(attempt([e], outcome));
+  /** It fails alone in its request: when it is held until, if it was set aside. */
+  const failAlone = (e: QueueEntry, outcome = retry('cannot encode')) => aside.atFault(attempt([e], outcome).alone)[0]?.until;
   const deliver = () => attempt([entry()], ok());
   return { clock, aside, due, failAlone, deliver, attempt, evidence };
 }

@@ -488,6 +488,50 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     expect(h.calls.filter((c) => c.includes(bad)).length).toBe(tries); // not sent again by that recovery
   });
 
+  /** An answer per alert (as Elasticsearch's bulk items): the bad ones fail, each with an error of its own. */
+  const perAlert = (bad: Set<Alert>, down: () => boolean) => async (alerts: readonly Alert[]) =>
+    down() ? retry('connect ECONNREFUSED') : partial(alerts.map((a) => (bad.has(a) ? retry('HTTP 500: cannot encode') : ok())));
+
+  it('sets aside alerts that fail answered apart inside batches, so they cannot fill every batch and pause the output', async () => {
+    // Found by worker-seeded.test.ts (seeds 4005, 7646): alerts that always fail, the oldest, filled
+    // every batch of 4 and paused the output each time; good alerts waited until their budget ended.
+    const bad = new Set(Array.from({ length: 4 }, () => alert()));
+    const h = harness(perAlert(bad, () => false), { batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, maxagems: 60_000 } });
+    for (const a of bad) h.worker.enqueue(a, 100);
+    for (let i = 0; i < 40; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await h.clock.advance(2000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 40, setAside: 4 });
+    // Each bad alert cost the output one pause at most: its first failure may have been an outage's.
+    expect(h.calls.filter((c) => c.length > 1 && c.some((a) => bad.has(a))).length).toBeLessThanOrEqual(4);
+    await h.clock.advance(70_000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 40, deadLettered: 4, queued: 0, setAside: 0 });
+    expect(h.deadLetters.list().map((d) => d.reason)).toEqual(['retry_budget', 'retry_budget', 'retry_budget', 'retry_budget']);
+  });
+
+  it('sets nothing aside when an outage begins between the alerts of a batch answered per alert', async () => {
+    // One request per alert (the webhook's): the first two delivered, then the destination goes down.
+    let down = false;
+    let sent = 0;
+    const h = harness(
+      async (alerts) => partial(alerts.map(() => (++sent === 3 && (down = true), down ? retry('connect ECONNREFUSED') : ok()))),
+      { batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, maxbackoffms: 1000 } },
+    );
+    for (let i = 0; i < 8; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    let setAside = 0;
+    for (let t = 0; t < 5000; t += 100) {
+      await h.clock.advance(100);
+      setAside = Math.max(setAside, h.worker.healthSnapshot().setAside);
+    }
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 2, queued: 6 });
+    down = false;
+    await h.clock.advance(2000);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 8, queued: 0 });
+    expect(setAside).toBe(0);
+    expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
+  });
+
   it('forgets what an old config\'s failures said of an alert it hands over in a reload', async () => {
     const old = harness(async () => ok());
     const next = harness(async () => ok(), { batch: { maxevents: 10, maxbytes: 1_000_000, flushms: 0 } });
