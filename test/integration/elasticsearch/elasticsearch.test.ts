@@ -112,6 +112,31 @@ describe.skipIf(infraSkipped('elasticsearch'))('elasticsearch output against Ela
     expect(counting.requests()).toBe(1); // nothing retried
   });
 
+  it('sets aside the alerts bound for a blocked index (a bulk item 429 each time), delivers the rest without waiting for them, and them once it is lifted', async () => {
+    // Alerts of 29 Feb 2024 go to that day's index, blocked as a full disk blocks it (the
+    // flood-stage watermark): each such bulk item is answered 429 apart from the others, every time.
+    const index = unique('blocked');
+    const late = `${index}-2024.02.29`;
+    const blocked = await call(cluster, 'PUT', `/${late}`, { settings: { index: { blocks: { read_only_allow_delete: true } } } });
+    expect(blocked.status, blocked.text).toBe(200);
+    // Batches of 5, one request at a time: the 5 late alerts, the oldest, fill the first one.
+    app = await startApp(block(index, '  maxconcurrency: 1\n  batch:\n    maxevents: 5\n    flushms: 0\n'), { extraPlugins: [plugin] });
+    const time = '2024-02-29T12:00:00Z';
+    const batch = Array.from({ length: 55 }, (_, i) => alertJson('l', i, i < 5 ? { time } : {}));
+    expect((await app.post(`[${batch.join(',')}]`)).status).toBe(200);
+    const worker = app.workers[0];
+    const started = performance.now();
+    while ((worker?.healthSnapshot().delivered ?? 0) < 50 && performance.now() - started < 30_000) await sleep(20);
+    console.log(`[elasticsearch] blocked index: 50 other alerts delivered in ${Math.round(performance.now() - started)} ms`);
+    expect(worker?.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 50, setAside: 5, deadLettered: 0 });
+    expect(await count(cluster, `${index}-2026.11.20`)).toBe(50);
+    const lifted = await call(cluster, 'PUT', `/${late}/_settings`, { index: { blocks: { read_only_allow_delete: null } } });
+    expect(lifted.status, lifted.text).toBe(200);
+    await deliveredAll(app, 55, 30_000); // each tried alone on its own backoff: 100 ms doubling, up to 1 s
+    expect(worker?.healthSnapshot()).toMatchObject({ delivered: 55, deadLettered: 0, setAside: 0 });
+    expect(await count(cluster, late)).toBe(5);
+  });
+
   it('installs an index template (flattened keyword output_fields) once and never overwrites one', async () => {
     const index = unique('template');
     app = await startApp(block(index, '  createindextemplate: true\n  numberofshards: 1\n  numberofreplicas: 0\n'), { extraPlugins: [plugin] });
