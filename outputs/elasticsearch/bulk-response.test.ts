@@ -35,6 +35,20 @@ describe('bulk response classifier', () => {
     expect(items[5]).toMatchObject({ kind: 'retry', auth: true });
   });
 
+  it('gives the items the cluster sheds for load one outcome, not their own; an index blocked by the disk watermark stays each item\'s', () => {
+    const shed = (reason: string) => item(429, { type: 'es_rejected_execution_exception', reason });
+    const blocked = item(429, { type: 'cluster_block_exception', reason: 'index [x] blocked by: [TOO_MANY_REQUESTS/12/disk usage exceeded flood-stage watermark, index has read-only-allow-delete block]' });
+    const breaker = item(429, { type: 'circuit_breaking_exception', reason: '[parent] Data too large' });
+    const result = classifyBulk(answer(200, { errors: true, items: [item(201), shed('queue full'), blocked, shed('queue full'), breaker, blocked] }), 6);
+    const items = result.kind === 'partial' ? result.items : [];
+    expect(items[1]).toEqual({ kind: 'retry', reason: 'HTTP 429 es_rejected_execution_exception: queue full (the cluster is shedding load)', notOwn: true });
+    expect(items[3]).toBe(items[1]);
+    expect(items[4]).toBe(items[1]);
+    expect(items[2]).toMatchObject({ kind: 'retry', reason: expect.stringContaining('cluster_block_exception') });
+    expect(items[2]).not.toHaveProperty('notOwn');
+    expect(items[5]).not.toBe(items[2]);
+  });
+
   it('retries the whole batch on 429/5xx (with Retry-After), waits on 401/403, dead-letters other 4xx', () => {
     expect(classifyBulk(answer(429, { error: { type: 'circuit_breaking_exception', reason: 'too many' } }, { 'retry-after': '3' }), 1)).toEqual({
       kind: 'retry',

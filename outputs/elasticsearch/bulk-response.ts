@@ -2,7 +2,10 @@
 // failures (`errors: true`, items in request order): 2xx = delivered, 409 on `create` = already
 // indexed (an idempotent replay, still a success), 429/5xx = retry that alert only, 401/403 =
 // credentials (wait), other 4xx (mapping conflicts, …) = dead-letter with Elasticsearch's reason.
-import { classifyHttp, excerpt, fail, ok, partial, refusal, retry, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+// A 429 that is the cluster shedding load (a full write queue, a circuit breaker), not a block on
+// the item's index, is the cluster's state: those items share one outcome, never their own
+// (result.ts notOwn), so the output backs off instead of setting them aside.
+import { classifyHttp, excerpt, fail, notOwn, ok, partial, refusal, retry, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 
 /** A server answer, whichever transport got it: `body` is parsed JSON when it was JSON, else text. */
 export interface EsResponse {
@@ -70,6 +73,11 @@ function classifyItem(item: BulkItem | undefined): Outcome {
   return fail(reason);
 }
 
+/** A 429 item that is not a block on its index (the flood-stage disk watermark blocks an index with 429 too). */
+function sheddingLoad(item: BulkItem | undefined): boolean {
+  return item?.status === 429 && !(typeof item.error === 'object' && item.error.type === 'cluster_block_exception');
+}
+
 /** Classifies a _bulk answer for `count` documents sent in alert order. */
 export function classifyBulk(res: EsResponse, count: number, now: number = Date.now()): SendResult {
   if (res.status < 200 || res.status >= 300) return classifyRequestFailure(res, '_bulk', now);
@@ -81,11 +89,12 @@ export function classifyBulk(res: EsResponse, count: number, now: number = Date.
   if (body.errors === false) return ok();
   const outcomes: Outcome[] = new Array(count);
   let allOk = true;
+  let shedding: Outcome | undefined;
   for (let i = 0; i < count; i++) {
     const entry = body.items[i];
     // One key per item: the op name (`create`; `index` from proxies that rewrite it).
     const item = entry ? (entry.create ?? entry.index ?? Object.values(entry)[0]) : undefined;
-    const outcome = classifyItem(item);
+    const outcome = sheddingLoad(item) ? (shedding ??= notOwn(`HTTP 429 ${errorReason(item?.error)} (the cluster is shedding load)`)) : classifyItem(item);
     if (outcome.kind !== 'ok' || outcome.duplicate) allOk = false;
     outcomes[i] = outcome;
   }

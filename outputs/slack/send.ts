@@ -2,7 +2,7 @@
 // is that of the message carrying it; a message that must be retried stops the batch (the rest
 // waits with it, in order), a dead webhook dead-letters the rest with the same reason.
 import type { Dispatcher } from 'undici';
-import { partial, retry, retryAfterMs, sendHttp, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { notOwn, partial, retry, retryAfterMs, sendHttp, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifySlack } from './classify.ts';
 import type { Pacer } from './pacer.ts';
 import type { PlannedMessage } from './summary.ts';
@@ -16,8 +16,12 @@ export interface SlackTarget {
 
 export async function postMessages(plan: readonly PlannedMessage[], size: number, target: SlackTarget, signal: AbortSignal, now: () => number): Promise<SendResult> {
   const outcomes: Outcome[] = new Array<Outcome>(size);
+  /** Message `from` ends with `outcome`, and the rest with it; a retry leaves them not sent (notOwn). */
   const settle = (from: number, outcome: Outcome) => {
-    for (const planned of plan.slice(from)) for (const i of planned.alerts) outcomes[i] = outcome;
+    const rest = outcome.kind === 'retry' ? notOwn(`not sent: an earlier message failed (${outcome.reason})`, outcome) : outcome;
+    plan.slice(from).forEach((planned, k) => {
+      for (const i of planned.alerts) outcomes[i] = k === 0 ? outcome : rest;
+    });
   };
   for (const [m, planned] of plan.entries()) {
     let verdict: ReturnType<typeof classifySlack>;

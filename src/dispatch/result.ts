@@ -2,7 +2,7 @@
 
 export type Outcome =
   | { readonly kind: 'ok'; readonly duplicate?: boolean }
-  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number; readonly auth?: boolean; readonly wholeCall?: true }
+  | { readonly kind: 'retry'; readonly reason: string; readonly afterMs?: number; readonly auth?: boolean; readonly wholeCall?: true; readonly notOwn?: true }
   | { readonly kind: 'fail'; readonly reason: string; readonly wholeCall?: true; readonly whole?: true };
 
 /** Either one outcome for the whole batch, or one per alert in batch order. */
@@ -46,11 +46,22 @@ export function wholeCall(outcome: Outcome): Outcome {
 }
 
 /**
+ * A retry that is not about this alert, though it is answered apart from the others: the alert was
+ * not sent (another alert's failure or the deadline stopped the batch before it), or the destination
+ * named its own state (a cluster shedding load). Never read as the alert's own failure (set-aside.ts).
+ * `options`: a Retry-After or refused credentials it shares (another outcome may be passed as is).
+ */
+export function notOwn(reason: string, options: { afterMs?: number | undefined; auth?: boolean | undefined } = {}): Outcome {
+  const { afterMs, auth } = options;
+  return { kind: 'retry', reason, ...(afterMs === undefined ? {} : { afterMs }), ...(auth ? { auth } : {}), notOwn: true };
+}
+
+/**
  * One outcome per alert, in the order of the batch (Elasticsearch bulk items, Security Hub
  * FailedFindings). Give each alert the destination answered apart an outcome object of its own, and
- * alerts that failed together (one call, or not sent after a failure) one shared object: a failure
- * of its own that recurs while others are delivered sets the alert aside (set-aside.ts), and a
- * shared one never does.
+ * alerts that failed together (one call, one message) one shared object; an alert not sent, or failed
+ * for the destination's state, gets notOwn(). A failure of an alert's own that recurs while others
+ * are delivered sets it aside (set-aside.ts); a shared one or a notOwn() one never does.
  */
 export function partial(items: readonly Outcome[]): SendResult {
   return { kind: 'partial', items };
@@ -67,7 +78,9 @@ export function resultKind(result: SendResult): SendResult['kind'] {
   return first !== undefined && result.items.every((o) => o.kind === first) ? first : 'partial';
 }
 
+const MISSING: Outcome = Object.freeze(notOwn('the output returned no outcome for this alert'));
+
 export function outcomeAt(result: SendResult, index: number): Outcome {
   if (result.kind !== 'partial') return result;
-  return result.items[index] ?? { kind: 'retry', reason: 'the output returned no outcome for this alert' };
+  return result.items[index] ?? MISSING;
 }

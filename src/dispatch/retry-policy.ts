@@ -42,10 +42,10 @@ export interface Verdict {
   /**
    * Of `again`, the alerts that failed with a plain error of their own: alone in the request, or
    * answered apart inside a batch answered per alert (an outcome no other alert shares, not a whole
-   * call's). Whether the fault is theirs is weighed by set-aside.ts.
+   * call's, not notOwn: result.ts). Whether the fault is theirs is weighed by set-aside.ts.
    */
   alone: { entry: QueueEntry; reason: string }[];
-  /** How many of `again` failed with a retry (the others were refused whole and go again in halves). */
+  /** How many alerts failed with a retry: in `again`, or dead-lettered as their budget ended (not a refusal halved). */
   retried: number;
 }
 
@@ -80,14 +80,14 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
       return;
     }
     verdict.retry ??= outcome;
+    verdict.retried++;
     if (outcome.afterMs !== undefined) verdict.retryAfterMs = Math.max(verdict.retryAfterMs ?? 0, outcome.afterMs);
     if (outOfBudget(entry, budget, now)) {
       verdict.deadLetters.push({ entry, reason: 'retry_budget', detail: `gave up after ${entry.attempts} attempts: ${outcome.reason}` });
       return;
     }
     verdict.again.push(entry);
-    verdict.retried++;
-    if (sharing === 1 && outcome.afterMs === undefined && !outcome.auth) verdict.alone.push({ entry, reason: outcome.reason });
+    if (sharing === 1 && !outcome.wholeCall && !outcome.notOwn && outcome.afterMs === undefined && !outcome.auth) verdict.alone.push({ entry, reason: outcome.reason });
     // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
     // fails on it), on evidence (above). Not when the destination named a wait or refused credentials.
     if (together > 1 && outcome.afterMs === undefined && !outcome.auth) {

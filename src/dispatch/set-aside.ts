@@ -149,9 +149,10 @@ export class SetAside {
     return this.releaseSince(-Infinity);
   }
 
-  /** The alerts set aside from `since` until before `before` (during a failure streak that has ended), oldest first. */
-  releaseSince(since: number, before = Infinity): QueueEntry[] {
-    const during = (h: Held) => h.at >= since && h.at < before;
+  /** The alerts set aside at or after `since` (during a failure streak that has ended) but those in `keep`, oldest first. */
+  releaseSince(since: number, keep: readonly QueueEntry[] = []): QueueEntry[] {
+    const kept = new Set(keep);
+    const during = (h: Held) => h.at >= since && !kept.has(h.entry);
     const released = this.held.filter(during);
     if (released.length === 0) return [];
     this.held = this.held.filter((h) => !during(h));

@@ -293,8 +293,12 @@ export class OutputWorker {
     const request = this.evidence.begin();
     this.pacer.attempted();
     const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.evidence);
+    // Weighed before this request's deliveries count as evidence: an alert delivered just before
+    // another failed in the same request does not show the destination was up (set-aside.ts). Not
+    // once the drain's deadline aborted the request: that failure is the shutdown's.
+    const held = verdict.retry && !this.closed ? this.aside.atFault(verdict.alone).map((h) => h.entry) : [];
     this.evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
-    this.settle(verdict);
+    this.settle(verdict, held);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
@@ -305,37 +309,34 @@ export class OutputWorker {
    * failed otherwise backs off and goes back to the queue, and a batch refused whole goes back at
    * once, to be sent in halves (retry-policy.ts).
    */
-  private settle(verdict: Verdict): void {
+  private settle(verdict: Verdict, held: readonly QueueEntry[]): void {
     this.endings.settled(verdict);
     if (verdict.split !== undefined && verdict.again.length > 0) {
       this.deps.metrics.splits.inc({ output: this.name });
       this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
     }
     let again = verdict.again;
-    if (verdict.retry) {
-      // Not once the drain's deadline aborted the request: that failure is the shutdown's.
-      const held = this.closed ? [] : this.aside.atFault(verdict.alone).map((h) => h.entry);
-      if (held.length > 0) {
-        // The destination is up for others: the output neither backs off nor counts a failure for
-        // these. The spool keeps the output's own retry time (a restart must not pause the output for them).
-        this.deps.metrics.retries.inc({ output: this.name, reason: 'error' }, held.length);
-        this.spool.reschedule(held, this.pacer.pausedUntil);
-        const aside = new Set(held);
-        again = again.filter((entry) => !aside.has(entry));
-      }
-      if (held.length < verdict.retried) {
-        if (this.health.consecutiveFailures === 0) this.streakSince = this.deps.clock.now();
-        this.failures.failed(verdict, again.length, this.queue.size);
-        this.spool.reschedule(again, this.pacer.pausedUntil);
-        this.shed(this.queue.restore(again));
-        return;
-      }
+    if (held.length > 0) {
+      // Set aside, the destination being up for others: the output neither backs off nor counts a
+      // failure for these. The spool keeps the output's own retry time (a restart must not pause the
+      // output for them).
+      this.deps.metrics.retries.inc({ output: this.name, reason: 'error' }, held.length);
+      this.spool.reschedule(held, this.pacer.pausedUntil);
+      const aside = new Set(held);
+      again = again.filter((entry) => !aside.has(entry));
+    }
+    if (verdict.retry && held.length < verdict.retried) {
+      if (this.health.consecutiveFailures === 0) this.streakSince = this.deps.clock.now();
+      this.failures.failed(verdict, again.length, this.queue.size);
+      this.spool.reschedule(again, this.pacer.pausedUntil);
+      this.shed(this.queue.restore(again));
+      return;
     }
     if (again.length > 0) this.shed(this.queue.restore(again));
     // After a failure streak, alerts set aside during it may have failed for the destination's sake:
     // they go again now (one that is at fault is set aside again at once, at one request's cost).
-    // Not those this verdict set aside: a request that delivered others is no outage.
-    if (verdict.delivered.length > 0 && this.failures.ended()) this.requeue(this.aside.releaseSince(this.streakSince, this.deps.clock.now()));
+    // Not those this request set aside: it delivered others.
+    if (verdict.delivered.length > 0 && this.failures.ended()) this.requeue(this.aside.releaseSince(this.streakSince, held));
   }
 
   private shed(shed: QueueEntry[]): void {

@@ -1,5 +1,5 @@
 // Helpers for outputs that split one worker batch into several API calls and answer per alert.
-import { ok, partial, retry, wholeCall, type Outcome, type SendResult } from '../dispatch/result.ts';
+import { notOwn, ok, partial, wholeCall, type Outcome, type SendResult } from '../dispatch/result.ts';
 
 /**
  * Groups items into calls of at most `maxCount` items and `maxBytes` bytes (each item counts its
@@ -35,7 +35,8 @@ export function settle(outcomes: readonly Outcome[]): SendResult {
  * Makes one call per chunk, in order, and fills `outcomes` (indexed by each item's `index`): `call`
  * settles its own items; a thrown error is classified for the whole chunk. Throttling (a retry with
  * `afterMs`) and refused credentials (`auth`) end the run: the later chunks get the same outcome
- * without spending a call. At the deadline, what went out stays delivered and the rest is retried.
+ * without spending a call. At the deadline, what went out stays delivered and the rest is retried,
+ * as not sent (result.ts notOwn).
  */
 export async function sendChunks<T extends { index: number }>(
   chunks: readonly (readonly T[])[],
@@ -52,7 +53,7 @@ export async function sendChunks<T extends { index: number }>(
     } catch (err) {
       if (signal.aborted) {
         if (c === 0) throw err;
-        stop = retry(`timed out before this part of the batch was sent: ${String((signal.reason as Error | undefined)?.message ?? signal.reason)}`);
+        stop = notOwn(`timed out before this part of the batch was sent: ${String((signal.reason as Error | undefined)?.message ?? signal.reason)}`);
         c--; // this chunk is part of the rest
       } else {
         const outcome = classify(err, chunk);

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { OutputPlugin } from './types.ts';
 
 export { z } from 'zod';
-export { ok, retry, fail, partial, type Outcome, type SendResult } from '../dispatch/result.ts';
+export { ok, retry, fail, partial, notOwn, type Outcome, type SendResult } from '../dispatch/result.ts';
 export { createHttpPool, sendHttp, classifyHttp, refusal, retryAfterMs, excerpt, jsonObject, type HttpResponse } from './http.ts';
 export { sendEach } from './each.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';

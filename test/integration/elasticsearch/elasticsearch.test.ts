@@ -126,7 +126,8 @@ describe.skipIf(infraSkipped('elasticsearch'))('elasticsearch output against Ela
     expect((await app.post(`[${batch.join(',')}]`)).status).toBe(200);
     const worker = app.workers[0];
     const started = performance.now();
-    while ((worker?.healthSnapshot().delivered ?? 0) < 50 && performance.now() - started < 30_000) await sleep(20);
+    // Bounded well below the ~29 s it took when such alerts were never set aside (round 36).
+    while ((worker?.healthSnapshot().delivered ?? 0) < 50 && performance.now() - started < 15_000) await sleep(20);
     console.log(`[elasticsearch] blocked index: 50 other alerts delivered in ${Math.round(performance.now() - started)} ms`);
     expect(worker?.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 50, setAside: 5, deadLettered: 0 });
     expect(await count(cluster, `${index}-2026.11.20`)).toBe(50);

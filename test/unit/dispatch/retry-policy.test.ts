@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
 import { Evidence } from '../../../src/dispatch/evidence.ts';
 import { QueueEntry } from '../../../src/dispatch/queue-entry.ts';
-import { fail, ok, partial, retry, wholeCall } from '../../../src/dispatch/result.ts';
+import { fail, notOwn, ok, partial, retry, wholeCall } from '../../../src/dispatch/result.ts';
 import { judge } from '../../../src/dispatch/retry-policy.ts';
 
 const entry = (i: number, init: { attempts?: number; receivedAt?: number } = {}) =>
@@ -118,15 +118,18 @@ describe('judge (retry policy)', () => {
     const batch = [entry(0), entry(1), entry(2), entry(3), entry(4), entry(5), entry(6), entry(7)];
     const call = wholeCall(retry('ECONNRESET'));
     const unsent = retry('not sent');
-    const items = [ok(), retry('HTTP 500: cannot encode'), call, call, unsent, unsent, retry('HTTP 429', { afterMs: 100 }), retry('HTTP 401', { auth: true })];
-    const v = judge(batch, partial(items), noBudget, 0, new Evidence());
+    const items = [ok(), retry('HTTP 500: cannot encode'), call, call, unsent, unsent, retry('HTTP 429', { afterMs: 100 }), retry('HTTP 401', { auth: true }), notOwn('deadline reached before it was sent')];
+    // The last alert has no outcome at all (a plugin's slip): not its own either.
+    const v = judge([...batch, entry(20), entry(21)], partial(items), noBudget, 0, new Evidence());
     expect(v.alone).toEqual([{ entry: batch[1], reason: 'HTTP 500: cannot encode' }]);
-    expect(v.retried).toBe(7);
+    expect(v.retried).toBe(9);
     // Alone in its request, with one outcome: its own. A batch that failed whole: nobody's alone.
     expect(judge([entry(8)], retry('HTTP 500'), noBudget, 0, new Evidence()).alone).toHaveLength(1);
     expect(judge([entry(9), entry(10)], retry('HTTP 500'), noBudget, 0, new Evidence()).alone).toEqual([]);
     // A refusal halved is to send again, but not retried.
     const refused = wholeCall(fail('InvalidParameterValue'));
     expect(judge([entry(11), entry(12)], partial([refused, refused]), noBudget, 0, new Evidence())).toMatchObject({ retried: 0, alone: [] });
+    // Retried alerts dead-lettered as their budget ended are counted: the attempt still failed.
+    expect(judge([entry(13, { attempts: 1 })], retry('HTTP 503'), { maxattempts: 2, maxagems: 0 }, 0, new Evidence())).toMatchObject({ retried: 1, again: [] });
   });
 });

@@ -511,11 +511,12 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
 
   it('sets nothing aside when an outage begins between the alerts of a batch answered per alert', async () => {
     // One request per alert (the webhook's): the first two delivered, then the destination goes down.
+    // The backoff (1 s, random = 1) outlasts the 100 ms steps, so an alert set aside would be seen.
     let down = false;
     let sent = 0;
     const h = harness(
       async (alerts) => partial(alerts.map(() => (++sent === 3 && (down = true), down ? retry('connect ECONNREFUSED') : ok()))),
-      { batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, maxbackoffms: 1000 } },
+      { batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, initialbackoffms: 1000, maxbackoffms: 1000 } },
     );
     for (let i = 0; i < 8; i++) h.worker.enqueue(alert(), 100);
     await h.worker.start();
@@ -526,10 +527,24 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     }
     expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 2, queued: 6 });
     down = false;
-    await h.clock.advance(2000);
+    await h.clock.advance(3000);
     expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 8, queued: 0 });
     expect(setAside).toBe(0);
     expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
+  });
+
+  it('backs off after an attempt whose failed alerts all ran out of their budget', async () => {
+    const h = harness(async () => retry('connect ECONNREFUSED'), {
+      batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 },
+      retry: { initialbackoffms: 1000, maxbackoffms: 1000, maxattempts: 1, maxagems: 0, probems: 0 },
+    });
+    for (let i = 0; i < 3; i++) h.worker.enqueue(alert(), 100);
+    await h.worker.start();
+    await flush(); // the first alert's one attempt: dead-lettered, and the output pauses 1 s
+    expect(h.calls).toHaveLength(1);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'retrying', deadLettered: 1, consecutiveFailures: 1 });
+    await h.clock.advance(1000);
+    expect(h.calls).toHaveLength(2);
   });
 
   it('forgets what an old config\'s failures said of an alert it hands over in a reload', async () => {
