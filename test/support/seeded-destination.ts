@@ -43,6 +43,12 @@ export interface Scenario {
   priorities: Priority[];
   /** queue.maxalerts: small in some mixes, so that the queue sheds. */
   maxalerts: number;
+  /**
+   * With calls (callSize > 0), the time between two calls of one request, in ms (as SQS's calls or
+   * a webhook's requests follow one another): an outage can begin or end inside a request. 0: all
+   * answered at once.
+   */
+  callGapMs: number;
 }
 
 /**
@@ -71,11 +77,13 @@ export function scenario(rand: () => number): Scenario {
   // Drawn last, so that the seeds found before these were mixed in make the same mix.
   const lanes = rand() < 0.5 ? (['Warning'] as Priority[]) : (['Critical', 'Warning', 'Notice'] as Priority[]);
   const priorities = Array.from({ length: alerts }, () => lanes[pick(lanes.length)] as Priority);
-  return { ...mix, priorities, maxalerts: rand() < 0.25 ? 10 + pick(30) : 1000 };
+  const maxalerts = rand() < 0.25 ? 10 + pick(30) : 1000;
+  // Drawn after those, for the same reason.
+  return { ...mix, priorities, maxalerts, callGapMs: rand() < 0.4 ? 1 + pick(10) : 0 };
 }
 
 /** What a destination does: its outages, how it answers a batch, and the alerts it refuses or fails on. */
-export type DestinationMix = Pick<Scenario, 'outages' | 'callSize' | 'refused' | 'failing' | 'flaky'>;
+export type DestinationMix = Pick<Scenario, 'outages' | 'callSize' | 'refused' | 'failing' | 'flaky'> & Partial<Pick<Scenario, 'callGapMs'>>;
 
 /** Another destination for the same `alerts`, with faults and outages of its own (another output). */
 export function destinationMix(rand: () => number, alerts: number): DestinationMix {
@@ -159,6 +167,8 @@ export function seededDestination(s: DestinationMix, clock: () => Clock, started
     }
     const outcomes: Outcome[] = [];
     for (let from = 0; from < alerts.length; from += s.callSize) {
+      // The next call, a little later: the destination's state may have changed since the last.
+      if (from > 0 && (s.callGapMs ?? 0) > 0) await new Promise<void>((resolve) => clock().setTimeout(resolve, s.callGapMs as number));
       const call = alerts.slice(from, from + s.callSize);
       const outcome = answer(call);
       record(call, outcome);

@@ -1,7 +1,8 @@
 // Seeded runs of one worker against a destination that has outages (refused, 503, hanging, 429 with
 // Retry-After), answers slowly, and meets alerts it always refuses (400), always fails on (an error,
 // as an SDK that cannot encode one) or fails on a few times: batches answered whole, per call or per
-// alert, 1–4 requests in flight, flushed at once or after a delay, in one priority or three, in a
+// alert (the calls of a request at once, or one after another, so that an outage can begin between
+// them), 1–4 requests in flight, flushed at once or after a delay, in one priority or three, in a
 // queue that may fill. Whatever the mix, every alert must end as it should: each good alert
 // delivered exactly once, each bad one dead-lettered with its own reason (or either shed by a full
 // queue, counted), nothing left queued, set aside or in flight, and nothing sent after that. The
@@ -57,7 +58,7 @@ async function run(seed: number) {
 
 describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
-  const covered = { seeds: 0, shed: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
+  const covered = { seeds: 0, shed: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, callsSpread: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
 
   const check = async (seed: number) => {
     const { s, h, delivered, byUuid, flakyAtStart } = await run(seed);
@@ -89,6 +90,7 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     covered.seeds++;
     covered.splits += await h.counter('peregrine_batch_splits_total');
     if (s.callSize > 0) covered.callsAnsweredApart++;
+    if (s.callSize > 0 && s.callGapMs > 0) covered.callsSpread++;
     if (s.maxconcurrency > 1) covered.concurrent++;
     covered.refused += s.refused.size;
     covered.failing += s.failing.size;
@@ -98,10 +100,11 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
 
   it.each(seeds)('seed %i: every good alert delivered once (the flaky ones too), every bad one dead-lettered for its own fault, unless shed; nothing left', check);
 
-  it('covered batches halved, calls answered apart, concurrency, both kinds of bad alert, a full queue and every kind of outage', (ctx) => {
+  it('covered batches halved, calls answered apart (and spread in time), concurrency, both kinds of bad alert, a full queue and every kind of outage', (ctx) => {
     if (covered.seeds < seeds.length) ctx.skip(); // some seeds were filtered out of this run
     expect(covered.splits).toBeGreaterThan(0);
     expect(covered.callsAnsweredApart).toBeGreaterThan(0);
+    expect(covered.callsSpread).toBeGreaterThan(0);
     expect(covered.concurrent).toBeGreaterThan(0);
     expect(covered.refused).toBeGreaterThan(0);
     expect(covered.failing).toBeGreaterThan(0);
