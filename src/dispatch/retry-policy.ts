@@ -33,7 +33,7 @@ export interface Verdict {
   deadLetters: { entry: QueueEntry; reason: DeadLetterReason; detail: string }[];
   /** To send again, in batch order. */
   again: QueueEntry[];
-  /** The first retry outcome of the batch (its reason is what the logs and /healthz show). */
+  /** The first retry outcome of the batch, one not an alert's own if any (its reason is what the logs and /healthz show). */
   retry?: Extract<Outcome, { kind: 'retry' }>;
   /** The largest Retry-After of the batch, when the destination gave one. */
   retryAfterMs?: number;
@@ -57,6 +57,7 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
   const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [], alone: [], retried: 0 };
   const perAlert = result.kind === 'partial';
   const shared = perAlert ? sharedOutcomes(result.items) : undefined;
+  let ownRetry = false;
   batch.forEach((entry, index) => {
     const outcome = outcomeAt(result, index);
     if (outcome.kind === 'ok') {
@@ -79,7 +80,10 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
       verdict.deadLetters.push({ entry, reason: 'rejected', detail: outcome.reason });
       return;
     }
-    verdict.retry ??= outcome;
+    const own = sharing === 1 && !outcome.wholeCall && !outcome.notOwn && outcome.afterMs === undefined && !outcome.auth;
+    // The reason the output shows for the attempt: one that is not an alert's own, if any (an alert
+    // set aside does not fail the output).
+    if (verdict.retry === undefined || (ownRetry && !own)) [verdict.retry, ownRetry] = [outcome, own];
     verdict.retried++;
     if (outcome.afterMs !== undefined) verdict.retryAfterMs = Math.max(verdict.retryAfterMs ?? 0, outcome.afterMs);
     if (outOfBudget(entry, budget, now)) {
@@ -87,7 +91,7 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
       return;
     }
     verdict.again.push(entry);
-    if (sharing === 1 && !outcome.wholeCall && !outcome.notOwn && outcome.afterMs === undefined && !outcome.auth) verdict.alone.push({ entry, reason: outcome.reason });
+    if (own) verdict.alone.push({ entry, reason: outcome.reason });
     // Failed whole with a plain error: may be one alert's (an SDK that cannot encode it, a server that
     // fails on it), on evidence (above). Not when the destination named a wait or refused credentials.
     if (together > 1 && outcome.afterMs === undefined && !outcome.auth) {

@@ -123,6 +123,8 @@ describe('judge (retry policy)', () => {
     const v = judge([...batch, entry(20), entry(21)], partial(items), noBudget, 0, new Evidence());
     expect(v.alone).toEqual([{ entry: batch[1], reason: 'HTTP 500: cannot encode' }]);
     expect(v.retried).toBe(9);
+    // The reason the output shows is the first failure not an alert's own: that one may be set aside.
+    expect(v.retry?.reason).toBe('ECONNRESET');
     // Alone in its request, with one outcome: its own. A batch that failed whole: nobody's alone.
     expect(judge([entry(8)], retry('HTTP 500'), noBudget, 0, new Evidence()).alone).toHaveLength(1);
     expect(judge([entry(9), entry(10)], retry('HTTP 500'), noBudget, 0, new Evidence()).alone).toEqual([]);
