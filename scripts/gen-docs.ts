@@ -6,6 +6,7 @@
 //   docs/metrics.md           the metrics (src/telemetry/metrics.ts, read from the registry)
 //   docs/errors.md            the error codes (src/errors.ts: ErrorCodes and ERROR_DOCS)
 //   docs/testing.md           the integration test servers (the folders of test/infra/)
+//   docs/architecture.md      the line counts of src/dispatch/'s files (their jobs are hand-written)
 //   config/reference.yaml     every key with its default (the zod schema)
 // `node scripts/gen-docs.ts` writes them; `--check` fails when one is stale (CI and a test run it).
 // `npm run generate` runs this and scripts/gen-helm-schema.ts.
@@ -15,6 +16,7 @@ import { outputs } from '../outputs/index.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import { errorsMarkdown } from './docs/errors.ts';
 import { infraMarkdown } from './docs/infra.ts';
+import { refreshLineCounts } from './docs/line-counts.ts';
 import { replaceBlock } from './docs/markdown.ts';
 import { metricsMarkdown } from './docs/metrics.ts';
 import { optionsMarkdown, referenceYaml } from './docs/options.ts';
@@ -43,6 +45,7 @@ export function generatedFiles(plugins: readonly AnyOutputPlugin[] = outputs): [
     withBlock('docs/metrics.md', 'metrics', metricsMarkdown()),
     withBlock('docs/errors.md', 'errors', errorsMarkdown()),
     withBlock('docs/testing.md', 'infra', infraMarkdown(repo)),
+    ['docs/architecture.md', refreshLineCounts(read('docs/architecture.md') ?? '', join(repo, 'src/dispatch'))],
     ['config/reference.yaml', referenceYaml(plugins)],
   ];
 }
