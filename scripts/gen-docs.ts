@@ -45,7 +45,7 @@ export function generatedFiles(plugins: readonly AnyOutputPlugin[] = outputs): [
     withBlock('docs/metrics.md', 'metrics', metricsMarkdown()),
     withBlock('docs/errors.md', 'errors', errorsMarkdown()),
     withBlock('docs/testing.md', 'infra', infraMarkdown(repo)),
-    ['docs/architecture.md', refreshLineCounts(read('docs/architecture.md') ?? '', join(repo, 'src/dispatch'))],
+    ['docs/architecture.md', refreshLineCounts(read('docs/architecture.md') ?? '', repo, 'src/dispatch')],
     ['config/reference.yaml', referenceYaml(plugins)],
   ];
 }
