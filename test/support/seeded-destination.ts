@@ -6,7 +6,7 @@
 import type { Alert } from '../../src/alert/alert.ts';
 import type { Priority } from '../../src/alert/priority.ts';
 import type { Clock } from '../../src/dispatch/clock.ts';
-import { fail, ok, retry, type Outcome, type SendResult } from '../../src/dispatch/result.ts';
+import { fail, notOwn, ok, retry, type Outcome, type SendResult } from '../../src/dispatch/result.ts';
 import { blameWholeCall, settle } from '../../src/plugin/batch.ts';
 import type { SendContext } from '../../src/plugin/types.ts';
 
@@ -49,6 +49,11 @@ export interface Scenario {
    * answered at once.
    */
   callGapMs: number;
+  /**
+   * With calls, the first call to fail with an error stops the request, as sendEach does (PagerDuty,
+   * Opsgenie): the alerts after it are not sent (notOwn).
+   */
+  stopAtRetry: boolean;
 }
 
 /**
@@ -79,11 +84,12 @@ export function scenario(rand: () => number): Scenario {
   const priorities = Array.from({ length: alerts }, () => lanes[pick(lanes.length)] as Priority);
   const maxalerts = rand() < 0.25 ? 10 + pick(30) : 1000;
   // Drawn after those, for the same reason.
-  return { ...mix, priorities, maxalerts, callGapMs: rand() < 0.4 ? 1 + pick(10) : 0 };
+  const callGapMs = rand() < 0.4 ? 1 + pick(10) : 0;
+  return { ...mix, priorities, maxalerts, callGapMs, stopAtRetry: rand() < 0.3 };
 }
 
 /** What a destination does: its outages, how it answers a batch, and the alerts it refuses or fails on. */
-export type DestinationMix = Pick<Scenario, 'outages' | 'callSize' | 'refused' | 'failing' | 'flaky'> & Partial<Pick<Scenario, 'callGapMs'>>;
+export type DestinationMix = Pick<Scenario, 'outages' | 'callSize' | 'refused' | 'failing' | 'flaky'> & Partial<Pick<Scenario, 'callGapMs' | 'stopAtRetry'>>;
 
 /** Another destination for the same `alerts`, with faults and outages of its own (another output). */
 export function destinationMix(rand: () => number, alerts: number): DestinationMix {
@@ -174,6 +180,11 @@ export function seededDestination(s: DestinationMix, clock: () => Clock, started
       record(call, outcome);
       const blamed = blameWholeCall(outcome, call.length);
       for (let i = 0; i < call.length; i++) outcomes.push(blamed);
+      if (s.stopAtRetry && outcome.kind === 'retry') {
+        const unsent = notOwn(`not sent: ${outcome.reason}`, outcome);
+        while (outcomes.length < alerts.length) outcomes.push(unsent);
+        break;
+      }
     }
     return settle(outcomes);
   };

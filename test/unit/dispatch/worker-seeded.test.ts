@@ -2,13 +2,13 @@
 // Retry-After), answers slowly, and meets alerts it always refuses (400), always fails on (an error,
 // as an SDK that cannot encode one) or fails on a few times: batches answered whole, per call or per
 // alert (the calls of a request at once, or one after another, so that an outage can begin between
-// them), 1–4 requests in flight, flushed at once or after a delay, in one priority or three, in a
-// queue that may fill. Whatever the mix, every alert must end as it should: each good alert
-// delivered exactly once, each bad one dead-lettered with its own reason (or either shed by a full
-// queue, counted), nothing left queued, set aside or in flight, and nothing sent after that. The
-// cases above each have their own tests in worker.test.ts; this one looks for the mix none of them
-// foresaw (a stall, a good alert dead-lettered with a bad one, a lost or doubled alert). A failing
-// seed replays exactly.
+// them; the first call to fail may stop the rest, as sendEach does), 1–4 requests in flight, flushed
+// at once or after a delay, in one priority or three, in a queue that may fill. Whatever the mix,
+// every alert must end as it should: each good alert delivered exactly once, each bad one
+// dead-lettered with its own reason (or either shed by a full queue, counted), nothing left queued,
+// set aside or in flight, and nothing sent after that. The cases above each have their own tests in
+// worker.test.ts; this one looks for the mix none of them foresaw (a stall, a good alert
+// dead-lettered with a bad one, a lost or doubled alert). A failing seed replays exactly.
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src/alert/alert.ts';
 import { prng, scenario, seededDestination, type Down } from '../../support/seeded-destination.ts';
@@ -58,7 +58,7 @@ async function run(seed: number) {
 
 describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
   /** What the seeds covered, so that a change to the generator cannot leave a case out unseen. */
-  const covered = { seeds: 0, shed: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, callsSpread: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
+  const covered = { seeds: 0, shed: 0, flaky: 0, splits: 0, callsAnsweredApart: 0, callsSpread: 0, stopped: 0, refused: 0, failing: 0, outages: new Set<Down>(), concurrent: 0 };
 
   const check = async (seed: number) => {
     const { s, h, delivered, byUuid, flakyAtStart } = await run(seed);
@@ -91,6 +91,7 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     covered.splits += await h.counter('peregrine_batch_splits_total');
     if (s.callSize > 0) covered.callsAnsweredApart++;
     if (s.callSize > 0 && s.callGapMs > 0) covered.callsSpread++;
+    if (s.callSize > 0 && s.stopAtRetry) covered.stopped++;
     if (s.maxconcurrency > 1) covered.concurrent++;
     covered.refused += s.refused.size;
     covered.failing += s.failing.size;
@@ -105,6 +106,7 @@ describe('OutputWorker, seeded mixes of outages and bad alerts', () => {
     expect(covered.splits).toBeGreaterThan(0);
     expect(covered.callsAnsweredApart).toBeGreaterThan(0);
     expect(covered.callsSpread).toBeGreaterThan(0);
+    expect(covered.stopped).toBeGreaterThan(0);
     expect(covered.concurrent).toBeGreaterThan(0);
     expect(covered.refused).toBeGreaterThan(0);
     expect(covered.failing).toBeGreaterThan(0);
