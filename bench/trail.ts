@@ -177,7 +177,7 @@ async function storeCost(alerts: number, lag: number, kind: 'sqlite' | 'memory' 
   const start = performance.now();
   const deliver = (from: number) => {
     const batch = list.slice(from, from + 100).map((a, j) => new QueueEntry(a, { bytes: 1200, seq: from + j, receivedAt: Date.now(), spoolId: from + j + 1 }));
-    for (const output of outputs) trail?.attempted(output, batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [], alone: [], retried: 0 }, Date.now(), 1.5);
+    for (const output of outputs) trail?.attempted(output, batch, ok(), { delivered: batch, duplicates: 0, deadLetters: [], again: [], alone: [], spentAlone: [], retried: 0 }, Date.now(), 1.5);
     if (!parsed) list.fill(undefined as never, from, from + 100);
   };
   for (let i = 0; i < alerts + lag; i += 100) {

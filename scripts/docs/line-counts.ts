@@ -11,7 +11,7 @@ export function refreshLineCounts(text: string, repo: string, dir: string): stri
   const lines = text.split('\n');
   const from = lines.indexOf(SECTION);
   if (from < 0) throw new Error(`docs/architecture.md: the section "${SECTION}" is missing`);
-  const to = lines.findIndex((line, i) => i > from && line.startsWith('#'));
+  const to = lines.findIndex((line, i) => i > from && /^#{1,6} /.test(line));
   const files = new Set(readdirSync(join(repo, dir)).filter((f) => f.endsWith('.ts')));
   const named = new Set<string>();
   for (let i = from; i < (to < 0 ? lines.length : to); i++) {

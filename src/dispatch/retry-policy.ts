@@ -45,6 +45,8 @@ export interface Verdict {
    * call's, not notOwn: result.ts). Whether the fault is theirs is weighed by set-aside.ts.
    */
   alone: { entry: QueueEntry; reason: string }[];
+  /** Of the dead letters, the alerts whose budget ended as they failed alone (as those in `alone`). */
+  spentAlone: QueueEntry[];
   /** How many alerts failed with a retry: in `again`, or dead-lettered as their budget ended (not a refusal halved). */
   retried: number;
 }
@@ -54,7 +56,7 @@ export interface Verdict {
  * `evidence`: the output's, read now (evidence.ts).
  */
 export function judge(batch: readonly QueueEntry[], result: SendResult, budget: RetryBudget, now: number, evidence: Evidence): Verdict {
-  const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [], alone: [], retried: 0 };
+  const verdict: Verdict = { delivered: [], duplicates: 0, deadLetters: [], again: [], alone: [], spentAlone: [], retried: 0 };
   const perAlert = result.kind === 'partial';
   const shared = perAlert ? sharedOutcomes(result.items) : undefined;
   let ownRetry = false;
@@ -88,6 +90,7 @@ export function judge(batch: readonly QueueEntry[], result: SendResult, budget: 
     if (outcome.afterMs !== undefined) verdict.retryAfterMs = Math.max(verdict.retryAfterMs ?? 0, outcome.afterMs);
     if (outOfBudget(entry, budget, now)) {
       verdict.deadLetters.push({ entry, reason: 'retry_budget', detail: `gave up after ${entry.attempts} attempts: ${outcome.reason}` });
+      if (own) verdict.spentAlone.push(entry);
       return;
     }
     verdict.again.push(entry);

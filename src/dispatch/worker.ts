@@ -325,7 +325,10 @@ export class OutputWorker {
       const aside = new Set(held);
       again = again.filter((entry) => !aside.has(entry));
     }
-    if (verdict.retry && held.length < verdict.retried) {
+    // An alert that failed alone and whose budget ended fails the output no more than one set aside,
+    // when its fault was shown: it was set aside before, or the same request delivered others.
+    const spent = verdict.spentAlone.filter((entry) => verdict.delivered.length > 0 || (entry.suspicion?.times ?? 0) > 0).length;
+    if (verdict.retry && held.length + spent < verdict.retried) {
       if (this.health.consecutiveFailures === 0) this.streakSince = this.deps.clock.now();
       this.failures.failed(verdict, again.length, this.queue.size);
       this.spool.reschedule(again, this.pacer.pausedUntil);

@@ -132,6 +132,7 @@ describe('judge (retry policy)', () => {
     const refused = wholeCall(fail('InvalidParameterValue'));
     expect(judge([entry(11), entry(12)], partial([refused, refused]), noBudget, 0, new Evidence())).toMatchObject({ retried: 0, alone: [] });
     // Retried alerts dead-lettered as their budget ended are counted: the attempt still failed.
-    expect(judge([entry(13, { attempts: 1 })], retry('HTTP 503'), { maxattempts: 2, maxagems: 0 }, 0, new Evidence())).toMatchObject({ retried: 1, again: [] });
+    const spent = entry(13, { attempts: 1 });
+    expect(judge([spent], retry('HTTP 503'), { maxattempts: 2, maxagems: 0 }, 0, new Evidence())).toMatchObject({ retried: 1, again: [], spentAlone: [spent] });
   });
 });

@@ -137,6 +137,7 @@ describe('SetAside', () => {
     await clock.advance(50);
     const streakSince = clock.now();
     failAlone(recent);
+    expect(aside.releaseSince(streakSince, [recent])).toEqual([]); // set aside by the request that ended the streak: kept
     expect(aside.releaseSince(streakSince)).toEqual([recent]);
     expect([aside.size, aside.bytes]).toEqual([1, 10]);
     await clock.advance(50);

@@ -533,6 +533,53 @@ describe('OutputWorker alerts that fail alone (set aside)', () => {
     expect(await h.counter('peregrine_batch_splits_total', { output: 'fake' })).toBe(0);
   });
 
+  it('does not pause the output when an alert set aside ends by its budget', async () => {
+    const bad = alert();
+    const h = harness(perAlert(new Set([bad]), () => false), { batch: { maxevents: 4, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, maxbackoffms: 1000, maxagems: 5000 } });
+    for (const a of [alert(), bad, alert()]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    // Good alerts keep coming; the bad one's last try (at its 5 s budget) must not hold them.
+    let failures = 0;
+    for (let t = 0; t < 8000; t += 100) {
+      h.worker.enqueue(alert(), 100);
+      await h.clock.advance(100);
+      if (t === 2000) expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', setAside: 1 });
+      if (t >= 2000) failures = Math.max(failures, h.worker.healthSnapshot().consecutiveFailures);
+    }
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', deadLettered: 1, setAside: 0, queued: 0 });
+    expect(failures).toBe(0);
+  });
+
+  it('takes no delivery by the same request as evidence against an alert that failed alone', async () => {
+    // [first, x]: first throttled (429, Retry-After: not its own), x fails on its own. After the
+    // wait, [first, x] again: first delivered, x fails again. Nothing was delivered between x's two
+    // failures but by that same request, which may have met an outage between its alerts: x is not
+    // set aside yet (it is once a later request delivers and it fails again).
+    const first = alert();
+    const x = alert();
+    let throttled = true;
+    const h = harness(
+      async (alerts) =>
+        partial(
+          alerts.map((a) => {
+            if (a === x) return retry('HTTP 500');
+            if (a === first && throttled) return (throttled = false), retry('HTTP 429', { afterMs: 500 });
+            return ok();
+          }),
+        ),
+      { batch: { maxevents: 2, maxbytes: 1_000_000, flushms: 0 }, retry: { ...backoff, probems: 0 } },
+    );
+    for (const a of [first, x]) h.worker.enqueue(a, 100);
+    await h.worker.start();
+    await flush();
+    await h.clock.advance(500);
+    expect(h.calls.slice(0, 2)).toEqual([
+      [first, x],
+      [first, x],
+    ]);
+    expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 1, setAside: 0 });
+  });
+
   it('backs off after an attempt whose failed alerts all ran out of their budget', async () => {
     const h = harness(async () => retry('connect ECONNREFUSED'), {
       batch: { maxevents: 1, maxbytes: 1_000_000, flushms: 0 },

@@ -31,7 +31,7 @@ describe('Trail recorder', () => {
     const b = alert('u2');
     expect(() => {
       trail.received(a, 100, 0, [{ name: 'a' }], '10.0.0.1');
-      trail.attempted('a', [entry(a), entry(b)], ok(), { delivered: [entry(a), entry(b)], duplicates: 0, deadLetters: [], again: [], alone: [], retried: 0 }, 0, 1.5);
+      trail.attempted('a', [entry(a), entry(b)], ok(), { delivered: [entry(a), entry(b)], duplicates: 0, deadLetters: [], again: [], alone: [], spentAlone: [], retried: 0 }, 0, 1.5);
       trail.ended('a', [entry(a)], 'shed', 'queue full');
       trail.suppressed(a, 'a', 'noise control');
     }).not.toThrow();
@@ -45,7 +45,7 @@ describe('Trail recorder', () => {
     const trail = new Trail(store, new Activity(), new FakeClock(), (err) => failures.push(err));
     const a = alert('u1');
     trail.received(a, 100, 5, [{ name: 'a' }], '10.0.0.1');
-    trail.attempted('a', [entry(a)], ok(), { delivered: [entry(a)], duplicates: 0, deadLetters: [], again: [], alone: [], retried: 0 }, 7, 1.26);
+    trail.attempted('a', [entry(a)], ok(), { delivered: [entry(a)], duplicates: 0, deadLetters: [], again: [], alone: [], spentAlone: [], retried: 0 }, 7, 1.26);
     expect(failures).toEqual([]);
     expect(store.get('u1')?.outputs[0]).toMatchObject({ state: 'delivered', stateAt: 7, attempts: [{ at: 7, latencyMs: 1.3, outcome: 'ok', detail: 'ok', batch: 1 }] });
   });
@@ -62,7 +62,7 @@ describe('Trail recorder', () => {
     const [a, b, c, d, e, f] = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((u) => entry(alert(u))) as QueueEntry[];
     const batch = [a, b, c, d, e, f] as QueueEntry[];
     const result = partial([ok(), ok(), retry('503'), fail('mapping'), ok({ duplicate: true }), ok()]);
-    const verdict = { delivered: [a, b, e, f] as QueueEntry[], duplicates: 1, deadLetters: [{ entry: d as QueueEntry, reason: 'rejected' as const, detail: 'mapping' }], again: [c] as QueueEntry[], alone: [{ entry: c as QueueEntry, reason: '503' }], retried: 1 };
+    const verdict = { delivered: [a, b, e, f] as QueueEntry[], duplicates: 1, deadLetters: [{ entry: d as QueueEntry, reason: 'rejected' as const, detail: 'mapping' }], again: [c] as QueueEntry[], alone: [{ entry: c as QueueEntry, reason: '503' }], spentAlone: [], retried: 1 };
     trail.attempted('a', batch, result, verdict, 7, 2);
     expect(calls).toEqual([
       [['u1', 'u2'], 'ok', 'delivered', undefined, 'batch 6'],
@@ -82,7 +82,7 @@ describe('Trail recorder', () => {
       },
     });
     const batch = ['u1', 'u2', 'u3'].map((u) => entry(alert(u)));
-    new Trail(spy, new Activity(), new FakeClock()).attempted('a', batch, fail('HTTP 400: bad'), { delivered: [], duplicates: 0, deadLetters: [], again: batch, split: 2, alone: [], retried: 0 }, 7, 2);
+    new Trail(spy, new Activity(), new FakeClock()).attempted('a', batch, fail('HTTP 400: bad'), { delivered: [], duplicates: 0, deadLetters: [], again: batch, split: 2, alone: [], spentAlone: [], retried: 0 }, 7, 2);
     expect(calls).toEqual([[['u1', 'u2', 'u3'], 'fail', 'retrying', 'HTTP 400: bad (failed whole with other alerts: sent again in smaller requests, to find the alert at fault)']]);
   });
 });
