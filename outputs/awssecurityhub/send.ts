@@ -1,7 +1,7 @@
 // One worker batch → BatchImportFindings calls (≤ 100 findings and ≤ 6 MB each, every call through
 // the account's token bucket) → one outcome per alert, in batch order.
 import type { AwsSecurityFinding, BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { chunkBySize, fail, notOwn, ok, retry, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { abortReason, chunkBySize, fail, notOwn, ok, retry, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
 import { LIMITS, serializeFinding, toFinding, type Finding, type FindingTarget } from './finding.ts';
 import type { TokenBucket } from './rate-limit.ts';
@@ -54,7 +54,7 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
       if (signal.aborted) {
         // The deadline: what already went out stays delivered, the rest comes back.
         if (c === 0) throw err;
-        stop = { from: c, outcome: notOwn(`timed out before this part of the batch was sent: ${String((signal.reason as Error | undefined)?.message ?? signal.reason)}`) };
+        stop = { from: c, outcome: notOwn(`timed out before this part of the batch was sent: ${abortReason(signal).message}`) };
       } else {
         const { outcome, throttled } = classifyError(err);
         if (throttled) deps.bucket.drain(outcome.kind === 'retry' ? (outcome.afterMs ?? 0) : 0);

@@ -2,7 +2,7 @@
 // with `digest: true` one e-mail per batch. nodemailer over a small connection pool; its deadline
 // is the worker's (ctx.signal) and nodemailer itself never retries: the worker does.
 import type { Transporter } from 'nodemailer';
-import { defineOutput, epochMillis, secret, loadTls, notOwn, ok, raceSignal, retry, settle, tlsShape, z, type Alert, type Outcome } from '../../src/plugin/index.ts';
+import { abortReason, defineOutput, epochMillis, secret, loadTls, notOwn, ok, raceSignal, retry, settle, tlsShape, z, type Alert, type Outcome } from '../../src/plugin/index.ts';
 import { classifyMailError } from './classify.ts';
 import { alertMail, digestMail, type Mail } from './message.ts';
 
@@ -85,7 +85,7 @@ export default defineOutput({
     const outcomes: Outcome[] = [];
     for (const alert of alerts) {
       if (signal.aborted) {
-        outcomes.push(notOwn(`deadline reached before this alert was sent: ${String((signal.reason as Error | undefined)?.message ?? signal.reason)}`));
+        outcomes.push(notOwn(`deadline reached before this alert was sent: ${abortReason(signal).message}`));
         continue;
       }
       outcomes.push(await sendOne(client, options.from, alertMail(alert, html, new Date(epochMillis(alert.time))), signal));

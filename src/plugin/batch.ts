@@ -1,5 +1,6 @@
 // Helpers for outputs that split one worker batch into several API calls and answer per alert.
 import { notOwn, ok, partial, wholeCall, type Outcome, type SendResult } from '../dispatch/result.ts';
+import { abortReason } from './abort.ts';
 
 /**
  * Groups items into calls of at most `maxCount` items and `maxBytes` bytes (each item counts its
@@ -53,7 +54,7 @@ export async function sendChunks<T extends { index: number }>(
     } catch (err) {
       if (signal.aborted) {
         if (c === 0) throw err;
-        stop = notOwn(`timed out before this part of the batch was sent: ${String((signal.reason as Error | undefined)?.message ?? signal.reason)}`);
+        stop = notOwn(`timed out before this part of the batch was sent: ${abortReason(signal).message}`);
         c--; // this chunk is part of the rest
       } else {
         const outcome = classify(err, chunk);
