@@ -129,7 +129,11 @@ describe.skipIf(infraSkipped('elasticsearch'))('elasticsearch output against Ela
     // Bounded well below the ~29 s it took when such alerts were never set aside (round 36).
     while ((worker?.healthSnapshot().delivered ?? 0) < 50 && performance.now() - started < 15_000) await sleep(20);
     console.log(`[elasticsearch] blocked index: 50 other alerts delivered in ${Math.round(performance.now() - started)} ms`);
-    expect(worker?.healthSnapshot()).toMatchObject({ state: 'ok', delivered: 50, setAside: 5, deadLettered: 0 });
+    // The 5 are still held: set aside, but for the one that may be in flight on its own retry.
+    const held = worker?.healthSnapshot();
+    expect(held).toMatchObject({ state: 'ok', delivered: 50, deadLettered: 0 });
+    expect((held?.queued ?? 0) + (held?.inflight ?? 0)).toBe(5);
+    expect(held?.setAside).toBeGreaterThanOrEqual(4);
     expect(await count(cluster, `${index}-2026.11.20`)).toBe(50);
     const lifted = await call(cluster, 'PUT', `/${late}/_settings`, { index: { blocks: { read_only_allow_delete: null } } });
     expect(lifted.status, lifted.text).toBe(200);
