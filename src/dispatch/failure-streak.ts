@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { backoffMs, type BackoffPolicy } from './backoff.ts';
+import type { Clock } from './clock.ts';
 import { FAILING_AFTER, type OutputHealthTracker } from './output-health.ts';
 import type { Pacer } from './pacer.ts';
 import type { Verdict } from './retry-policy.ts';
@@ -16,12 +17,16 @@ export class FailureStreak {
   private readonly pacer: Pacer;
   private readonly metrics: Metrics;
   private readonly log: Logger;
+  private readonly clock: Clock;
+  /** When the current (or last) streak began. */
+  private began = 0;
 
   constructor(
     output: string,
-    deps: { backoff: BackoffPolicy; random: () => number; health: OutputHealthTracker; pacer: Pacer; metrics: Metrics; log: Logger },
+    deps: { backoff: BackoffPolicy; random: () => number; health: OutputHealthTracker; pacer: Pacer; metrics: Metrics; log: Logger; clock: Clock },
   ) {
     this.output = output;
+    this.clock = deps.clock;
     this.backoff = deps.backoff;
     this.random = deps.random;
     this.health = deps.health;
@@ -36,6 +41,7 @@ export class FailureStreak {
    */
   failed(verdict: Verdict, again: number, queued: number): void {
     const outcome = verdict.retry as NonNullable<Verdict['retry']>;
+    if (this.health.consecutiveFailures === 0) this.began = this.clock.now();
     const failures = this.health.sendFailed(outcome.reason, outcome.auth === true);
     const delay = backoffMs(this.backoff, failures, this.random, verdict.retryAfterMs);
     this.pacer.failed(delay, verdict.retryAfterMs !== undefined);
@@ -48,6 +54,11 @@ export class FailureStreak {
         failing ? 'output failing; alerts wait in its queue' : 'output send failed; retrying',
       );
     }
+  }
+
+  /** When the current (or last) streak began (ms). */
+  get since(): number {
+    return this.began;
   }
 
   /** An attempt delivered alerts: the destination is back, release the queue at full concurrency. True when a streak ended. */

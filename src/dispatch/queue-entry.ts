@@ -116,6 +116,13 @@ export class QueueEntry {
     return held.uuid;
   }
 
+  /** Clears what its failures said of it (maxBatch, failedWholeAt, suspicion): a hot reload's new destination. */
+  forgetFailures(): void {
+    this.maxBatch = 0;
+    this.failedWholeAt = -1;
+    this.suspicion = undefined;
+  }
+
   get isCompact(): boolean {
     return typeof this.held !== 'object' || this.held instanceof PackedBlock;
   }

@@ -208,7 +208,7 @@ export class SetAside {
 }
 
 /**
- * Which queued alert a probe should be (the lowest; worker.ts): 0 for one that never failed alone,
+ * Which queued alert a probe should be (the lowest; next-send.ts): 0 for one that never failed alone,
  * else later the more recently it failed alone, so that probes take turns.
  */
 export function probeRank(entry: QueueEntry): number {

@@ -1,9 +1,10 @@
 // One worker per output instance. It orchestrates delivery and owns nothing else: the queue bounds
-// and sheds (queue.ts), the batcher says when to send (batcher.ts), the pacer whether it may
-// (pacer.ts), the sender makes one attempt and judges it (sender.ts), a failed attempt backs off
-// (failure-streak.ts), an alert that fails alone while others are delivered waits apart
-// (set-aside.ts), whether a failure was the destination's is weighed in one place (evidence.ts),
-// the connection holds the plugin's client (connection.ts), the health tracker says
+// and sheds (queue.ts), the batcher says when a batch is ready (batcher.ts), the pacer whether the
+// output may send (pacer.ts), and next-send.ts what goes next. The sender makes one attempt and
+// judges it (sender.ts), the settlement applies the verdict (settlement.ts): a failed attempt backs
+// off (failure-streak.ts), an alert that fails alone while others are delivered waits apart
+// (set-aside.ts). Whether a failure was the destination's is weighed in one place (evidence.ts), the
+// connection holds the plugin's client (connection.ts), the health tracker says
 // ok/retrying/failing (output-health.ts), and every ending is recorded in one place (endings.ts).
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
@@ -21,10 +22,11 @@ import { Pacer } from './pacer.ts';
 import { AlertQueue } from './queue.ts';
 import { QueueEntry } from './queue-entry.ts';
 import { readBack, type Loaded } from './read-back.ts';
-import type { Verdict } from './retry-policy.ts';
 import { buildScrubber, secretValues } from './scrub.ts';
+import { NextSend } from './next-send.ts';
 import { Sender } from './sender.ts';
-import { probeRank, SetAside } from './set-aside.ts';
+import { SetAside } from './set-aside.ts';
+import { Settlement } from './settlement.ts';
 import { abortInFlight, within } from './shutdown.ts';
 import { SpoolLink } from './spool-link.ts';
 
@@ -45,8 +47,9 @@ export class OutputWorker {
   private readonly endings: Endings;
   private readonly connection: Connection;
   private readonly sender: Sender;
-  private readonly failures: FailureStreak;
   private readonly aside: SetAside;
+  private readonly settlement: Settlement;
+  private readonly next: NextSend;
   private readonly evidence = new Evidence();
   private readonly inFlight = new InFlight();
   private readonly stopWatching: () => void;
@@ -56,8 +59,6 @@ export class OutputWorker {
   private seq = 0;
   private idleWaiters: (() => void)[] = [];
   private pumpScheduled = false;
-  /** When the current (or last) failure streak began. */
-  private streakSince = 0;
   /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
   private forward: ((entry: QueueEntry) => void) | undefined;
 
@@ -82,8 +83,23 @@ export class OutputWorker {
     this.connection = new Connection(name, { plugin, options, settings, scrub, health: this.health }, deps);
     this.sender = new Sender(name, { plugin, options, settings, scrub }, deps);
     const random = deps.random ?? Math.random;
-    this.failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log });
+    const failures = new FailureStreak(name, { backoff: settings.retry, random, health: this.health, pacer: this.pacer, metrics: deps.metrics, log: this.log, clock: deps.clock });
     this.aside = new SetAside({ clock: deps.clock, evidence: this.evidence, backoff: settings.retry, random, log: this.log, due: (entries) => this.requeue(entries) });
+    this.settlement = new Settlement(name, {
+      endings: this.endings,
+      evidence: this.evidence,
+      aside: this.aside,
+      failures,
+      pacer: this.pacer,
+      spool: this.spool,
+      metrics: deps.metrics,
+      log: this.log,
+      restore: (entries) => this.shed(this.queue.restore(entries)),
+      requeue: (entries) => this.requeue(entries),
+      queued: () => this.queue.size,
+    });
+    const { queue, batcher, pacer, evidence, aside, inFlight } = this;
+    this.next = new NextSend({ batch: settings.batch, clock: deps.clock, queue, batcher, pacer, evidence, aside, inFlight });
     this.stopWatching = deps.metrics.watchQueue(name, () => {
       const h = this.healthSnapshot();
       return { queued: h.queued, queuedBytes: h.queuedBytes, setAside: h.setAside, oldestAgeMs: h.oldestAgeMs, inflight: h.inflight, state: h.state };
@@ -155,7 +171,7 @@ export class OutputWorker {
     await within(this.deps.clock, deadlineMs, this.idle());
     this.closed = true;
     await abortInFlight(this.inFlight, this.deps.clock, this.log);
-    const left = [...this.aside.releaseAll(), ...this.queue.drainAll()].sort((a, b) => a.seq - b.seq);
+    const left = this.takeAll();
     if (!keepLeftovers) this.endings.shutdown(left);
     return left;
   }
@@ -177,7 +193,7 @@ export class OutputWorker {
     this.stop();
     this.stopWatching();
     await this.inFlight.settled();
-    const left = [...this.aside.releaseAll(), ...this.queue.drainAll()].sort((a, b) => a.seq - b.seq);
+    const left = this.takeAll();
     await this.connection.close();
     return left;
   }
@@ -186,11 +202,7 @@ export class OutputWorker {
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
     this.seq = Math.max(this.seq, predecessor.seq);
     // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
-    for (const entry of entries) {
-      entry.maxBatch = 0;
-      entry.failedWholeAt = -1;
-      entry.suspicion = undefined;
-    }
+    for (const entry of entries) entry.forgetFailures();
     this.shed(this.queue.restore(entries));
     this.pump();
   }
@@ -206,6 +218,11 @@ export class OutputWorker {
     this.batcher.close();
     this.pacer.close();
     this.aside.close();
+  }
+
+  /** Everything queued or set aside, oldest first. */
+  private takeAll(): QueueEntry[] {
+    return [...this.aside.releaseAll(), ...this.queue.drainAll()].sort((a, b) => a.seq - b.seq);
   }
 
   /** Nothing queued or in flight; alerts set aside count too, but not for a drain (they are its leftovers). */
@@ -228,51 +245,15 @@ export class OutputWorker {
 
   private pump(): void {
     if (this.closed || !this.connection.connected) return;
-    const { maxevents, maxbytes } = this.settings.batch;
     while (this.inFlight.requests < this.settings.maxconcurrency && this.queue.size > 0) {
-      if (!this.draining && this.pacer.pausedUntil <= this.deps.clock.now() && !this.batchReady()) return;
-      // When the oldest alert failed (alone, or in a batch that failed whole) and no request started
-      // since has delivered, another alert tells whether the destination is up (set-aside.ts), as a
-      // probe; a request in flight will tell too.
-      const unproven = this.evidence.anyFailed && this.aside.unproven(this.queue.head());
-      if (unproven && this.inFlight.requests > 0) return;
-      const permit = this.pacer.permit(this.inFlight.requests === 0);
-      if (permit === 'wait') return;
-      // A probe: one alert, alone in flight, whose success releases the whole queue (see pacer.ts).
-      if (permit === 'probe' || unproven) {
-        const probe = this.loaded(this.takeProbe());
-        if (probe.length > 0) {
-          void this.send(probe);
-          return;
-        }
-        continue; // it could not be read back (ended, counted): the next one
-      }
-      this.batcher.taken();
-      const batch = this.loaded(this.queue.take(maxevents, maxbytes));
-      if (batch.length > 0) void this.send(batch);
+      const next = this.next.choose(this.draining);
+      if (next === 'wait') return;
+      const alerts = this.loaded(this.next.take(next));
+      // A probe goes alone in flight; one that could not be read back (ended, counted) makes way for the next.
+      if (alerts.length > 0) void this.send(alerts);
+      if (next === 'probe' && alerts.length > 0) return;
     }
     if (this.isIdle()) this.notifyIdle();
-  }
-
-  /**
-   * A batch is full (batcher.ts), or as full as it may be: the oldest alert's last request failed
-   * whole, and its next goes at once, capped (retry-policy.ts), without waiting for the flush.
-   */
-  private batchReady(): boolean {
-    if (this.batcher.ready(this.queue.size, this.queue.bytes)) return true;
-    const cap = this.queue.head()?.maxBatch ?? 0;
-    return cap > 0 && this.queue.size >= cap;
-  }
-
-  /**
-   * A probe is the oldest alert that has not failed alone (set-aside.ts), looking 8 deep; when all of
-   * those have, the one that failed alone longest ago. Probes thus take turns: one alert that always
-   * fails (its fault unseen during an outage) cannot be every probe after it, holding the output
-   * paused while the alerts that failed beside it wait. An alert set aside before that fails as a
-   * probe is set aside again at once, which makes room for the others.
-   */
-  private takeProbe(): QueueEntry[] {
-    return this.queue.takeLowest(probeRank, 8);
   }
 
   /** Alerts back from being set aside, or released from it by a drain: each goes alone in its request. */
@@ -293,53 +274,10 @@ export class OutputWorker {
     const request = this.evidence.begin();
     this.pacer.attempted();
     const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.evidence);
-    // Weighed before this request's deliveries count as evidence: an alert delivered just before
-    // another failed in the same request does not show the destination was up (set-aside.ts). Not
-    // once the drain's deadline aborted the request: that failure is the shutdown's.
-    const held = verdict.retry && !this.closed ? this.aside.atFault(verdict.alone).map((h) => h.entry) : [];
-    this.evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
-    this.settle(verdict, held);
+    this.settlement.apply(verdict, request, this.closed);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
-  }
-
-  /**
-   * Applies a verdict: what ended is recorded, an alert at fault is set aside (set-aside.ts), what
-   * failed otherwise backs off and goes back to the queue, and a batch refused whole goes back at
-   * once, to be sent in halves (retry-policy.ts).
-   */
-  private settle(verdict: Verdict, held: readonly QueueEntry[]): void {
-    this.endings.settled(verdict);
-    if (verdict.split !== undefined && verdict.again.length > 0) {
-      this.deps.metrics.splits.inc({ output: this.name });
-      this.log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
-    }
-    let again = verdict.again;
-    if (held.length > 0) {
-      // Set aside, the destination being up for others: the output neither backs off nor counts a
-      // failure for these. The spool keeps the output's own retry time (a restart must not pause the
-      // output for them).
-      this.deps.metrics.retries.inc({ output: this.name, reason: 'error' }, held.length);
-      this.spool.reschedule(held, this.pacer.pausedUntil);
-      const aside = new Set(held);
-      again = again.filter((entry) => !aside.has(entry));
-    }
-    // An alert that failed alone and whose budget ended fails the output no more than one set aside,
-    // when its fault was shown: it was set aside before, or the same request delivered others.
-    const spent = verdict.spentAlone.filter((entry) => verdict.delivered.length > 0 || (entry.suspicion?.times ?? 0) > 0).length;
-    if (verdict.retry && held.length + spent < verdict.retried) {
-      if (this.health.consecutiveFailures === 0) this.streakSince = this.deps.clock.now();
-      this.failures.failed(verdict, again.length, this.queue.size);
-      this.spool.reschedule(again, this.pacer.pausedUntil);
-      this.shed(this.queue.restore(again));
-      return;
-    }
-    if (again.length > 0) this.shed(this.queue.restore(again));
-    // After a failure streak, alerts set aside during it may have failed for the destination's sake:
-    // they go again now (one that is at fault is set aside again at once, at one request's cost).
-    // Not those this request set aside: it delivered others.
-    if (verdict.delivered.length > 0 && this.failures.ended()) this.requeue(this.aside.releaseSince(this.streakSince, held));
   }
 
   private shed(shed: QueueEntry[]): void {
