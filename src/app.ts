@@ -15,7 +15,7 @@ import { Ingest } from './ingest/ingest.ts';
 import { INGEST_MEDIA_TYPES } from './ingest/body.ts';
 import { PRIORITIES } from './alert/priority.ts';
 import { limitConnectionAge } from './ingest/connection-age.ts';
-import { ENDPOINTS, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
+import { ENDPOINTS, isIngestRoute, pathOf, registerIngestRoutes, registerStatusRoutes, type RouteDeps } from './ingest/routes.ts';
 import { resolveClientTls } from './plugin/tls.ts';
 import { capConnections, clientErrorHandler, timeoutOptions } from './ingest/connection-limits.ts';
 import type { AnyOutputPlugin } from './plugin/types.ts';
@@ -104,9 +104,10 @@ export function deliverySettings(section: OutputSection, plugin: AnyOutputPlugin
   };
 }
 
-function serverOptions(config: Config, onReject: (e: RequestError) => void): FastifyServerOptions & { https?: unknown } {
+/** What every ingest server takes from `ingest`: body limit, timeouts, requests per connection (and the TLS listener adds its keys). */
+function plainServerOptions(config: Config, onReject: (e: RequestError) => void): FastifyServerOptions & { http: object } {
   const { node, ...timeouts } = timeoutOptions(config.ingest);
-  const base = {
+  return {
     logger: false,
     bodyLimit: config.ingest.maxbodybytes,
     ...timeouts,
@@ -116,6 +117,10 @@ function serverOptions(config: Config, onReject: (e: RequestError) => void): Fas
     forceCloseConnections: 'idle' as const,
     maxRequestsPerSocket: config.ingest.maxrequestsperconnection,
   };
+}
+
+function serverOptions(config: Config, onReject: (e: RequestError) => void): FastifyServerOptions & { http: object; https?: unknown } {
+  const base = plainServerOptions(config, onReject);
   const tls = config.tlsserver;
   if (!tls.deploy) return base;
   const read = (file: string, key: string) => {
@@ -128,7 +133,7 @@ function serverOptions(config: Config, onReject: (e: RequestError) => void): Fas
   return {
     ...base,
     https: {
-      ...node,
+      ...base.http,
       cert: read(tls.certfile, 'certfile'),
       key: read(tls.keyfile, 'keyfile'),
       ...(tls.mutualtls ? { ca: read(tls.cacertfile, 'cacertfile'), requestCert: true, rejectUnauthorized: true } : {}),
@@ -160,7 +165,8 @@ function installErrorHandling(server: FastifyInstance, log: Logger, onReject: (e
       log.error({ err: error, method: request.method, path: pathOf(request.url) }, 'unexpected error handling a request');
       known = new RequestError(ErrorCodes.INTERNAL, 500, 'internal error; the details are in the Peregrine log');
     }
-    if (request.method === 'POST') onReject(known);
+    // Counted as a rejected input only on the routes that take alerts (not the silences, reload or console APIs).
+    if (isIngestRoute(request)) onReject(known);
     return reply.code(known.status).send(known.toBody());
   });
   server.setNotFoundHandler((request, reply) =>
@@ -319,10 +325,14 @@ export function buildApp(config: Config, deps: AppDeps): App {
   };
   const onReject = (e: RequestError) => ingest.reject(e, 'requests');
 
-  const server = Fastify(serverOptions(config, onReject) as FastifyServerOptions);
-  limitConnectionAge(server, config.ingest.maxconnectionagems, clock);
-  capConnections(server.server, config.ingest, log.child({ component: 'ingest' }), () => metrics.connectionsRefused.inc());
-  installErrorHandling(server, log, onReject);
+  // Each listener gets ingest's limits: the TLS one and, with tlsserver.notlspaths, the plain one.
+  const limited = (target: FastifyInstance): FastifyInstance => {
+    limitConnectionAge(target, config.ingest.maxconnectionagems, clock);
+    capConnections(target.server, config.ingest, log.child({ component: 'ingest' }), () => metrics.connectionsRefused.inc());
+    installErrorHandling(target, log, onReject);
+    return target;
+  };
+  const server = limited(Fastify(serverOptions(config, onReject) as FastifyServerOptions));
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
   const silenceApi = {
@@ -375,8 +385,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         }
       });
     only(server, false, `is served over plain HTTP on port ${config.tlsserver.notlsport} only`);
-    statusServer = Fastify({ logger: false, clientErrorHandler: clientErrorHandler(onReject) });
-    installErrorHandling(statusServer, log, onReject);
+    statusServer = limited(Fastify(plainServerOptions(config, onReject) as FastifyServerOptions));
     only(statusServer, true, 'is served over TLS only');
     registerIngestRoutes(statusServer, routeDeps);
     registerStatusRoutes(statusServer, routeDeps);

@@ -80,7 +80,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   },
   ERR_ALERT_INVALID: {
     status: 400,
-    when: 'An alert field is missing or wrong (`path` names it): `priority` not a Falco priority, empty `rule`, missing or zero `time`, empty `output_fields`, …; every alert of a batch was rejected; a bad `since` on `GET /dlq`.',
+    when: 'An alert field is missing or wrong (`path` names it): `priority` not a Falco priority, empty `rule`, missing or zero `time`, empty `output_fields`, …; every alert of a batch was rejected (unless all for one other reason, e.g. 507 `ERR_SPOOL_FULL`: then that one); a bad `since` on `GET /dlq`.',
     fix: 'Fix the field `path` names. From Falco this means a non-standard sender or rule: Falco itself always sends these fields.',
   },
   ERR_TEXT_UNPARSEABLE: {

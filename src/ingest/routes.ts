@@ -58,8 +58,10 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
 
   const rejected: { index: number; code: string; message: string; path?: string }[] = [];
   const spooling: Promise<void>[] = [];
+  const statuses = new Map<string, number>();
   const record = (index: number, error: RequestError | undefined) => {
     if (!error) return;
+    statuses.set(error.code, error.status);
     const body = error.toBody().error;
     rejected.push({ index, ...body, message: cutMessage(body.message) });
   };
@@ -93,6 +95,13 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   const stopped = skipped > 0 ? `; stopped after ${MAX_BATCH_ERRORS} errors: ${skipped} more were not processed (not accepted; fix the sender)` : '';
   const extra = skipped > 0 ? { skipped } : {};
   if (accepted === 0) {
+    // Refused alike (every alert by a full spool, say): that refusal's status and code, so a client that
+    // retries a 5xx does. Otherwise the batch was bad input.
+    const alike = skipped === 0 && rejected.every((r) => r.code === rejected[0]?.code) ? statuses.get(rejected[0]?.code ?? '') : undefined;
+    if (alike !== undefined && alike !== 400) {
+      const first = rejected[0] as (typeof rejected)[number];
+      return reply.code(alike).send({ error: { code: first.code, message: `no alert in the batch was accepted: ${first.message}; see "rejected"` }, accepted, rejected });
+    }
     return reply.code(400).send({ error: { code: ErrorCodes.ALERT_INVALID, message: `no alert in the batch was valid; see "rejected"${stopped}` }, accepted, rejected, ...extra });
   }
   return reply
@@ -138,21 +147,29 @@ export const ENDPOINTS: ReadonlySet<string> = new Set(['/test', '/dlq', '/ping',
 /** The path a request is routed by: no query string. */
 export const pathOf = (url: string) => url.split('?')[0] as string;
 
+/** Marks the routes that take alerts: a request refused there counts as a rejected input (isIngestRoute). */
+const INGEST_ROUTE = { ingest: true };
+
+/** True on a route that takes alerts (/, any path that is no endpoint, /test); false on the APIs beside them. */
+export function isIngestRoute(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { ingest?: boolean } | undefined)?.ingest === true;
+}
+
 export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): void {
   const observe = (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     deps.metrics.ingestDuration.observe(reply.elapsedTime / 1000);
     done();
   };
-  server.post('/', { onResponse: observe }, (request, reply) => postAlerts(request, reply, deps));
+  server.post('/', { onResponse: observe, config: INGEST_ROUTE }, (request, reply) => postAlerts(request, reply, deps));
   // falcosidekick's mux sends every unregistered path to its main handler: an http_output.url with a
   // path (…:2801/falco) must not lose alerts to a 404 that Falco ignores.
-  server.post('/*', { onResponse: observe }, (request, reply) => {
+  server.post('/*', { onResponse: observe, config: INGEST_ROUTE }, (request, reply) => {
     if (ENDPOINTS.has(pathOf(request.url))) {
       throw new RequestError(ErrorCodes.METHOD_NOT_ALLOWED, 405, `${request.method} ${pathOf(request.url)} is not allowed; alerts are posted to / (or any path that is no endpoint)`);
     }
     return postAlerts(request, reply, deps);
   });
-  server.post('/test', async (request, reply) => {
+  server.post('/test', { config: INGEST_ROUTE }, async (request, reply) => {
     requireToken(request, deps);
     const error = await deps.ingest.accept(testAlert(new Date()), 'test', true, request.ip);
     // Already counted by accept(): answer here rather than through the error handler, which counts.

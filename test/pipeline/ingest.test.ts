@@ -88,6 +88,19 @@ describe('ingest rejects bad input precisely and keeps running', () => {
     }
   });
 
+  it('a request refused by the APIs beside ingest (silences, reload) is no rejected alert', async () => {
+    const rejected = () => metricValue(app, 'falcosecurity_falcosidekick_inputs_total', { status: 'rejected' });
+    const before = await rejected();
+    for (const path of ['/api/v1/silences', '/api/v1/reload']) {
+      const res = await send('{"match":', json, path);
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+    }
+    expect(await rejected()).toBe(before);
+    expect((await send('{"rule":', json)).status).toBe(400);
+    expect(await rejected()).toBe(before + 1);
+  });
+
   it('counts every rejected alert in inputs_total and is still healthy', async () => {
     expect(await metricValue(app, 'falcosecurity_falcosidekick_inputs_total', { status: 'rejected' })).toBeGreaterThanOrEqual(10);
     const res = await request(`${app.url}/healthz`);

@@ -67,6 +67,30 @@ describe('ingest over TLS (tlsserver.*)', () => {
     }
   });
 
+  it('the plain port keeps ingest\'s limits: a body up to ingest.maxbodybytes, not the HTTP library\'s 1 MiB', async () => {
+    const port = await freePort();
+    const app = await startApp(
+      `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n  notlsport: ${port}\n  notlspaths: "/"\n` +
+        `ingest:\n  maxbodybytes: 4000000\nstdout:\n  enabled: false\n`,
+    );
+    try {
+      await app.statusServer?.listen({ host: '127.0.0.1', port });
+      const alerts = Array.from({ length: 2500 }, (_, i) => falcoAlertJson(i));
+      const body = `[${alerts.join(',')}]`;
+      expect(body.length).toBeGreaterThan(1024 * 1024);
+      const post = async (text: string) => {
+        const res = await request(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
+        return [res.statusCode, await res.body.text()] as const;
+      };
+      expect(await post(body)).toEqual([200, JSON.stringify({ accepted: 2500 })]);
+      const [status, refused] = await post(`[${Array.from({ length: 7600 }, (_, i) => falcoAlertJson(i)).join(',')}]`);
+      expect(status).toBe(413);
+      expect(refused).toContain('ingest.maxbodybytes (4000000 bytes)');
+    } finally {
+      await app.stop();
+    }
+  });
+
   // The console's page calls its API on the origin it came from: /ui and /api/v1 move as one.
   const consoleOver = async (notlspaths: string, body: (tls: (path: string) => Promise<[number, string]>, plain: (path: string, method?: 'GET' | 'POST') => Promise<[number, string]>) => Promise<void>) => {
     const port = await freePort();
