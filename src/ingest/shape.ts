@@ -7,7 +7,9 @@
 // - a number JSON.parse turned into Infinity (1e400): JSON.stringify would send it as null, and
 //   falcosidekick's Go decoder refuses it;
 // - an own key `toString` or `valueOf` holding data: it shadows the method every String(value),
-//   template and label uses, so the alert would fail in an output after it was acknowledged.
+//   template and label uses, so the alert would fail in an output after it was acknowledged;
+// - an integer beyond 2^53 (held exactly, as a JSON.rawJSON object: alert/json.ts) as the alert or as
+//   its output_fields: the schema's object checks would take it for an object.
 import { ErrorCodes, RequestError } from '../errors.ts';
 
 export const MAX_DEPTH = 32;
@@ -30,6 +32,9 @@ interface Pending {
 /** undefined when the value is within the limits; the reason (with its dotted path) otherwise. */
 export function checkShape(value: unknown, limits: ShapeLimits): RequestError | undefined {
   if (value === null || typeof value !== 'object') return undefined;
+  if (JSON.isRawJSON(value)) return invalid('an alert is a JSON object of fields, not a number', '');
+  const fields = (value as { output_fields?: unknown }).output_fields;
+  if (JSON.isRawJSON(fields)) return invalid('output_fields must be an object of fields, not a number', 'output_fields');
   let keys = 0;
   // No allocation per key: this runs on every alert, and an alert is a few dozen keys.
   const stack: Pending[] = [{ value, depth: 0, parent: undefined, key: '' }];

@@ -52,4 +52,15 @@ describe('protocol errors', () => {
     expect((await app.post(ALERT.replace('"a":1', '"a":-1e400'))).status).toBe(400);
     expect((await app.post(ALERT.replace('"a":1', '"a":1.7976931348623157e308'))).status).toBe(200);
   });
+
+  it('refuses an integer beyond 2^53 where an object belongs (the alert, output_fields); keeps it as a field', async () => {
+    app = await startApp('stdout:\n  enabled: false\n');
+    const asFields = await app.post(ALERT.replace('{"a":1}', '123456789012345678901'));
+    expect(asFields.status).toBe(400);
+    expect(JSON.parse(asFields.body)).toEqual({ error: { code: 'ERR_ALERT_INVALID', message: 'output_fields must be an object of fields, not a number', path: 'output_fields' } });
+    const asAlert = await app.post('123456789012345678901');
+    expect(asAlert.status).toBe(400);
+    expect(JSON.parse(asAlert.body)).toMatchObject({ error: { code: 'ERR_ALERT_INVALID', message: 'an alert is a JSON object of fields, not a number' } });
+    expect((await app.post(ALERT.replace('"a":1', '"a":123456789012345678901'))).status).toBe(200);
+  });
 });
