@@ -10,8 +10,14 @@ import { parsePriority, PRIORITY_NAMES, PRIORITY_PATTERN, type Priority } from '
 // falcosidekick) refuses it. Accepted, it made every output that turns the time into a number throw
 // on each attempt (JavaScript's dates have no leap seconds), blocking the output for the alert's
 // whole retry budget.
-const RFC3339 =
-  /^(?!0001-01-01[Tt]00:00:00(?:\.0+)?[Zz]$)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+// The date is one the calendar has (no 31 April, 29 February in leap years only), as Go's time.Parse
+// checks: JavaScript's Date rolls 2026-02-31 over to 3 March, which every output would have sent.
+const DATE =
+  String.raw`(?:\d{4}-(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|\d{4}-(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|\d{4}-02-(?:0[1-9]|1\d|2[0-8])` +
+  String.raw`|(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)`;
+const RFC3339 = new RegExp(
+  String.raw`^(?!0001-01-01[Tt]00:00:00(?:\.0+)?[Zz]$)${DATE}[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$`,
+);
 
 const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -57,7 +63,7 @@ export interface Alert {
 export const FIELD_HINTS: Record<string, string> = {
   priority: `must be one of ${PRIORITY_NAMES} (any letter case)`,
   rule: 'must be a non-empty string',
-  time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (seconds 00-59, not the zero time)',
+  time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (a day the calendar has, seconds 00-59, not the zero time)',
   output_fields: 'must be a non-empty object of Falco fields',
   uuid: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - (or leave it out and Peregrine generates one)',
   tags: 'must be an array of strings',
