@@ -77,6 +77,23 @@ function parseNdjson(text: string): { items: Item[]; skipped: number } {
   return { items, skipped: 0 };
 }
 
+/**
+ * A JSON body that did not parse, read as NDJSON. Too many lines for a batch: NDJSON's 413 when its
+ * first line is an alert of its own, else undefined (pretty-printed JSON with an error in it).
+ */
+function asNdjson(text: string): { items: Item[]; skipped: number } | undefined {
+  try {
+    return parseNdjson(text);
+  } catch (err) {
+    try {
+      parseJson(text.trimStart().split('\n', 1)[0] as string);
+    } catch {
+      return undefined;
+    }
+    throw err;
+  }
+}
+
 /** Media types read as NDJSON: one alert per line. */
 const NDJSON_TYPES: readonly string[] = ['application/x-ndjson', 'application/jsonl', 'application/json-seq'];
 
@@ -132,9 +149,11 @@ export function parseBody(text: string, contentType: string | undefined, now: Da
       );
     }
     // Several JSON documents, one per line, sent as application/json: treat as NDJSON.
+    // A body that is not NDJSON either (pretty-printed JSON with an error, too many lines to be a
+    // batch) gets the JSON error: that is what was meant.
     if (text.trim().includes('\n')) {
-      const { items, skipped } = parseNdjson(text);
-      if (items.length > 1 && items.some((i) => 'value' in i)) return { batch: true, items, skipped };
+      const ndjson = asNdjson(text);
+      if (ndjson && ndjson.items.length > 1 && ndjson.items.some((i) => 'value' in i)) return { batch: true, ...ndjson };
     }
     throw jsonError(err, '');
   }

@@ -147,6 +147,16 @@ export const ENDPOINTS: ReadonlySet<string> = new Set(['/test', '/dlq', '/ping',
 /** The path a request is routed by: no query string. */
 export const pathOf = (url: string) => url.split('?')[0] as string;
 
+/**
+ * A Content-Type header that names no media type ("", ","), which fastify answers 415, goes: the body
+ * is read as JSON, as falcosidekick reads every body (and as a request without the header is).
+ */
+function dropMalformedType(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  const type = request.headers['content-type'];
+  if (type !== undefined && !type.includes('/')) delete request.headers['content-type'];
+  done();
+}
+
 /** Marks the routes that take alerts: a request refused there counts as a rejected input (isIngestRoute). */
 const INGEST_ROUTE = { ingest: true };
 
@@ -160,10 +170,10 @@ export function registerIngestRoutes(server: FastifyInstance, deps: RouteDeps): 
     deps.metrics.ingestDuration.observe(reply.elapsedTime / 1000);
     done();
   };
-  server.post('/', { onResponse: observe, config: INGEST_ROUTE }, (request, reply) => postAlerts(request, reply, deps));
+  server.post('/', { onRequest: dropMalformedType, onResponse: observe, config: INGEST_ROUTE }, (request, reply) => postAlerts(request, reply, deps));
   // falcosidekick's mux sends every unregistered path to its main handler: an http_output.url with a
   // path (…:2801/falco) must not lose alerts to a 404 that Falco ignores.
-  server.post('/*', { onResponse: observe, config: INGEST_ROUTE }, (request, reply) => {
+  server.post('/*', { onRequest: dropMalformedType, onResponse: observe, config: INGEST_ROUTE }, (request, reply) => {
     if (ENDPOINTS.has(pathOf(request.url))) {
       throw new RequestError(ErrorCodes.METHOD_NOT_ALLOWED, 405, `${request.method} ${pathOf(request.url)} is not allowed; alerts are posted to / (or any path that is no endpoint)`);
     }

@@ -35,6 +35,15 @@ describe('protocol errors', () => {
     expect(await metricValue(app, 'falcosecurity_falcosidekick_inputs_total', { source: 'requests', status: 'rejected' })).toBe(3);
   });
 
+  it('reads the body as JSON when Content-Type names no media type ("", ","), as falcosidekick does', async () => {
+    app = await startApp('stdout:\n  enabled: false\n');
+    for (const type of ['', ',', ' ;']) {
+      const reply = await rawExchange(portOf(app), `POST / HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: ${ALERT.length}\r\nConnection: close\r\n\r\n${ALERT}`);
+      expect(reply.status, JSON.stringify(type)).toBe(200);
+    }
+    expect(await metricValue(app, 'falcosecurity_falcosidekick_inputs_total', { source: 'requests', status: 'accepted' })).toBe(3);
+  });
+
   it('matches the Bearer scheme case-insensitively (RFC 9110)', async () => {
     app = await startApp('stdout:\n  enabled: false\ningest:\n  token: s3cret\n');
     for (const scheme of ['Bearer', 'bearer', 'BEARER', 'bEaReR  ']) expect((await app.post(ALERT, { authorization: `${scheme} s3cret` })).status, scheme).toBe(200);

@@ -30,6 +30,13 @@ describe('request bodies', () => {
     expect(second.error.message).toContain('line 2');
   });
 
+  it('a long pretty-printed JSON body with an error gets the JSON error; NDJSON of too many alerts the 413', () => {
+    const pretty = `{\n"rule": "r",\n${Array.from({ length: 10_050 }, (_, i) => `"f${i}": ${i},`).join('\n')}\n"oops"\n}`;
+    expect(codeOf(() => parseBody(pretty, 'application/json', now))).toBe('ERR_JSON_MALFORMED');
+    const ndjson = Array.from({ length: 10_050 }, () => '{"a":1}').join('\n');
+    expect(codeOf(() => parseBody(`${ndjson}\n{oops`, 'application/json', now))).toBe('ERR_BODY_TOO_LARGE');
+  });
+
   it('rejects empty, malformed and unsupported bodies with stable codes', () => {
     expect(codeOf(() => parseBody('  ', 'application/json', now))).toBe('ERR_BODY_EMPTY');
     expect(codeOf(() => parseBody('[]', 'application/json', now))).toBe('ERR_BODY_EMPTY');
