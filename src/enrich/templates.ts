@@ -113,8 +113,18 @@ function plainFields(fields: Readonly<Record<string, unknown>>): Readonly<Record
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(fields)) {
     const value = fields[key];
-    const plain = plainValue(value);
+    const plain = value !== null && typeof value === 'object' && !JSON.isRawJSON(value) ? plainNested(value) : plainValue(value);
     if (plain !== value) (copy ??= copyFields(fields))[key] = plain;
   }
   return copy ?? fields;
+}
+
+/** A list or map inside a field, with its big integers as their digits at any depth (copied only when it holds one). */
+function plainNested(value: object): unknown {
+  if (JSON.isRawJSON(value)) return value.rawJSON;
+  if (Array.isArray(value)) {
+    const items = value.map((item: unknown) => (item !== null && typeof item === 'object' ? plainNested(item) : item));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  return plainFields(value as Record<string, unknown>);
 }

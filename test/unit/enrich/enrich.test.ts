@@ -113,6 +113,8 @@ describe('templatedfields', () => {
     });
     expect(out.output_fields['where']).toBe('payments/web-7d9 on node-1');
     expect(out.output_fields['when']).toBe('1700000000167531875');
+    const nested = enrich({ templatedfields: { list: '{{lookup output_fields "ids"}}' } }, k8sAlert({}, { ids: [JSON.rawJSON('12345678901234567890'), 2] }));
+    expect(nested.output_fields['list']).toBe('12345678901234567890,2');
     expect(out.output_fields['what']).toBe('Terminal shell in container (Warning, syscall, fixed-uuid) 2026-11-20T10:21:36.167531875Z');
     expect(out.output_fields['html']).toBe('10:21:36.167531875: Warning Shell spawned in a container (user=root) <b>&</b>');
   });

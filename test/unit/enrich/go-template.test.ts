@@ -127,6 +127,13 @@ describe('Go template translation', () => {
     expect(render('{{ printf "%d" (index . "evt.time") }}')).toBe('1700000000167531875');
   });
 
+  it('prints big integers inside a list or a map as their digits too', () => {
+    const big = JSON.rawJSON('12345678901234567890');
+    const fields = { arr: [big, 1], obj: { n: JSON.rawJSON('12345678901234567891'), deeper: [{ m: big }] } };
+    expect(render('{{ index . "arr" }}', {}, fields)).toBe('[12345678901234567890 1]');
+    expect(render('{{ index . "obj" }}', {}, fields)).toBe('map[deeper:[map[m:12345678901234567890]] n:12345678901234567891]');
+  });
+
   it('turns pipelines into nested calls, the value going last', () => {
     expect(translateGoTemplate('{{ .Rule | lower | printf "%s!" }}')).toBe('{{goout (printf "%s!" (lower @root.rule))}}');
     expect(render('{{ .Rule | upper }}')).toBe('TERMINAL SHELL IN CONTAINER');
