@@ -335,23 +335,23 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const server = limited(Fastify(serverOptions(config, onReject) as FastifyServerOptions));
   registerIngestRoutes(server, routeDeps);
   registerStatusRoutes(server, routeDeps);
-  const silenceApi = {
-    silences: noise.silences,
-    outputs: outputNames,
-    token: config.ingest.token,
-    clock,
-    ...(config.console.enabled
-      ? {
-          consoleAuth: (request: FastifyRequest, write: boolean) => {
-            const principal = authenticate(request, config.console);
-            if (write) requireAdmin(principal);
-          },
-        }
-      : {}),
+  // The silences and reload APIs take the ingest token or the console's credentials. The console's
+  // trusted header (set by its proxy) counts only where the console is served: with a listener of
+  // its own (console.port), anyone who reaches the ingest port could send that header.
+  const consoleAuth = (console: typeof config.console) => (request: FastifyRequest, write: boolean) => {
+    const principal = authenticate(request, console);
+    if (write) requireAdmin(principal);
   };
-  registerSilenceRoutes(server, silenceApi);
-  const reloadApi = { reloader, token: config.ingest.token, consoleAuth: silenceApi.consoleAuth, log: log.child({ component: 'reload' }) };
-  registerReloadRoute(server, reloadApi);
+  const apisOn = (console: typeof config.console) => {
+    const auth = config.console.enabled ? { consoleAuth: consoleAuth(console) } : {};
+    return {
+      silences: { silences: noise.silences, outputs: outputNames, token: config.ingest.token, clock, ...auth },
+      reload: { reloader, token: config.ingest.token, log: log.child({ component: 'reload' }), ...auth },
+    };
+  };
+  const onIngestPort = apisOn(config.console.port === 0 ? config.console : { ...config.console, trustedheader: '' });
+  registerSilenceRoutes(server, onIngestPort.silences);
+  registerReloadRoute(server, onIngestPort.reload);
   const consoleDeps = trail && config.console.enabled
     ? {
         config: config.console,
@@ -366,8 +366,9 @@ export function buildApp(config: Config, deps: AppDeps): App {
   const consoleServer = consoleDeps ? attachConsole(server, consoleDeps) : undefined;
   // The console's own listener (console.port) serves the silences too, so its page can show them.
   if (consoleServer) {
-    registerSilenceRoutes(consoleServer, silenceApi);
-    registerReloadRoute(consoleServer, reloadApi);
+    const onConsolePort = apisOn(config.console);
+    registerSilenceRoutes(consoleServer, onConsolePort.silences);
+    registerReloadRoute(consoleServer, onConsolePort.reload);
   }
 
   // falcosidekick moves each notlspaths route off the TLS server onto the plain one ("/" is its
@@ -390,8 +391,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
     registerIngestRoutes(statusServer, routeDeps);
     registerStatusRoutes(statusServer, routeDeps);
     if (consolePlain) {
-      registerSilenceRoutes(statusServer, silenceApi);
-      registerReloadRoute(statusServer, reloadApi);
+      registerSilenceRoutes(statusServer, onIngestPort.silences);
+      registerReloadRoute(statusServer, onIngestPort.reload);
       if (consoleDeps && config.console.port === 0) attachConsole(statusServer, consoleDeps);
     }
   }

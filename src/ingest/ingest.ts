@@ -83,7 +83,7 @@ export class Ingest {
     const routed = this.router.targets(alert, bypassFilter);
     // Noise control (src/noise/) holds back what it suppresses before anything is queued or spooled; /test bypasses it.
     const admitted = this.noise && !bypassFilter ? this.noise.admit(routed, alert) : routed;
-    const seen = { routed, from };
+    const seen = { routed, from, gated: this.noise !== undefined && !bypassFilter };
     if (admitted instanceof Promise) return admitted.then((targets) => this.queue(targets, alert, json, bytes, receivedAt, source, seen));
     return this.queue(admitted, alert, json, bytes, receivedAt, source, seen);
   }
@@ -95,7 +95,7 @@ export class Ingest {
     bytes: number,
     receivedAt: number,
     source: InputSource,
-    seen: { routed: readonly OutputWorker[]; from: string | undefined },
+    seen: { routed: readonly OutputWorker[]; from: string | undefined; gated: boolean },
   ): Acceptance {
     const accepted = (spoolId?: number) => {
       this.metrics.countInput(source, 'accepted');
@@ -122,6 +122,8 @@ export class Ingest {
         return undefined;
       },
       (err: Error) => {
+        // Not acknowledged: noise control forgets it (a dedupe window it opened, a rate-limit token it took).
+        if (seen.gated) this.noise?.refund(targets, alert);
         const error =
           err instanceof SpoolFullError
             ? new RequestError(ErrorCodes.SPOOL_FULL, 507, `${err.message}; raise spool.maxbytes or fix the failing output`)

@@ -11,7 +11,7 @@ import { flattenUnionIssues } from '../config/issues.ts';
 import { ConfigError, ErrorCodes, RequestError } from '../errors.ts';
 import { authorized } from '../ingest/routes.ts';
 import { SilenceSpecSchema } from './schema.ts';
-import { silenceEnd, type Silence, type Silences } from './silences.ts';
+import { newSilenceId, silenceEnd, type Silence, type Silences } from './silences.ts';
 
 export interface SilenceApiDeps {
   silences: Silences;
@@ -39,8 +39,9 @@ function body(request: FastifyRequest): unknown {
 }
 
 export function registerSilenceRoutes(server: FastifyInstance, deps: SilenceApiDeps): void {
-  server.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/v1/silences')) return;
+  // On each route, not by the URL's text: the router decodes the path (/api/v1/%73ilences is this
+  // route), so a test of request.url let such a request past.
+  const guard = async (request: FastifyRequest) => {
     if (deps.token !== '' && authorized(request, deps.token)) return;
     if (deps.consoleAuth) return deps.consoleAuth(request, request.method !== 'GET');
     throw new RequestError(
@@ -50,9 +51,9 @@ export function registerSilenceRoutes(server: FastifyInstance, deps: SilenceApiD
         ? 'silences need a credential: set ingest.token (then send "Authorization: Bearer <ingest.token>") or turn the console on with console.token'
         : 'missing or wrong token: send "Authorization: Bearer <ingest.token>"',
     );
-  });
-  server.get('/api/v1/silences', async () => ({ silences: deps.silences.active(deps.clock.now()).map(silenceView) }));
-  server.post('/api/v1/silences', async (request, reply) => {
+  };
+  server.get('/api/v1/silences', { onRequest: guard }, async () => ({ silences: deps.silences.active(deps.clock.now()).map(silenceView) }));
+  server.post('/api/v1/silences', { onRequest: guard }, async (request, reply) => {
     const parsed = SilenceSpecSchema.safeParse(body(request));
     if (!parsed.success) {
       const first = flattenUnionIssues(parsed.error.issues)[0];
@@ -65,14 +66,17 @@ export function registerSilenceRoutes(server: FastifyInstance, deps: SilenceApiD
     const until = silenceEnd(spec, now);
     if (until <= now) throw invalid('the silence would already be over: until must be in the future', 'until');
     try {
-      const silence = deps.silences.add({ match: spec.match, until, reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'api' });
-      return reply.code(201).send({ silence: silenceView(silence) });
+      const silence = { match: spec.match, until, reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'api' as const, id: newSilenceId() };
+      // The reply is built before the silence is stored (and saved in the spool): one it cannot show is never kept.
+      const view = silenceView({ ...silence, hits: 0 });
+      deps.silences.add(silence);
+      return reply.code(201).send({ silence: view });
     } catch (err) {
       if (err instanceof ConfigError) throw invalid(err.problems[0]?.message ?? err.message, err.problems[0]?.path);
       throw err;
     }
   });
-  server.delete('/api/v1/silences/:id', async (request, reply) => {
+  server.delete('/api/v1/silences/:id', { onRequest: guard }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const now = deps.clock.now();
     const silence = deps.silences.active(now).find((s) => s.id === id);

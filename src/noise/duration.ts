@@ -14,3 +14,6 @@ export function parseDuration(text: string | number): number | undefined {
 }
 
 export const DURATION_HELP = 'a duration such as 90s, 30m, 2h, 1d or 1h30m';
+
+/** The longest silence `for` takes: a year. Past it a silence is not maintenance (and past ~10^8 days no date can hold its end). */
+export const MAX_SILENCE_MS = 365 * 86_400_000;

@@ -21,20 +21,29 @@ export function keyPathProblem(path: string): string | undefined {
   return `unknown key "${path}"; use ${Object.keys(TOP_LEVEL).join(', ')} or output_fields.<field> (e.g. output_fields.k8s.pod.name)`;
 }
 
-export function compileGetter(path: string): FieldGetter {
+/**
+ * A getter for a key or sample path. `bracketreplacer` is the global one: enrichment has renamed
+ * proc.aname[2] to proc.aname_2 by then, so the field is read under that name (as routing does).
+ */
+export function compileGetter(path: string, bracketreplacer = ''): FieldGetter {
   const top = Object.hasOwn(TOP_LEVEL, path) ? TOP_LEVEL[path] : undefined;
   if (top) return top;
   // Everything after "output_fields." is the field name, dots and brackets included (k8s.ns.name, proc.aname[2]).
-  const field = path.slice(FIELDS.length);
+  const field = renamedField(path.slice(FIELDS.length), bracketreplacer);
   return (a) => fieldText(a.output_fields[field]);
+}
+
+/** falcosidekick's rule, as enrichment applies it: `]` is dropped and `[` becomes the replacer. */
+function renamedField(name: string, replacer: string): string {
+  return replacer !== '' && name.includes('[') ? name.replaceAll(']', '').replaceAll('[', replacer) : name;
 }
 
 // A missing field is a value of its own, distinct from "" (\u0001 never appears in Falco text).
 const MISSING = '\u0001';
 
 /** Builds the key of an alert: the values of `paths`, joined. */
-export function compileKey(paths: readonly string[]): (alert: Alert) => string {
-  const getters = paths.map(compileGetter);
+export function compileKey(paths: readonly string[], bracketreplacer = ''): (alert: Alert) => string {
+  const getters = paths.map((path) => compileGetter(path, bracketreplacer));
   if (getters.length === 1) {
     const only = getters[0] as FieldGetter;
     return (a) => only(a) ?? MISSING;

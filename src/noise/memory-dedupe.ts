@@ -74,6 +74,25 @@ export class MemoryDedupe {
     return limited ? 'ratelimit' : 'pass';
   }
 
+  /**
+   * Undoes the leading edge `alert` was (it went out, then the spool refused it): a window that holds
+   * only it goes without a summary; one that has counted repeats since stays (they were held back:
+   * its summary reports them) with its count one less. Its rate-limit token goes back. Nothing when
+   * the alert did not open the key's current window.
+   */
+  refund(key: string, alert: Alert): void {
+    const w = this.windows.get(key);
+    if (!w || w.first !== alert) return;
+    if (w.seen === 1) {
+      this.windows.delete(key);
+      this.journal?.window(key, undefined);
+    } else {
+      w.seen--;
+      this.journal?.window(key, w);
+    }
+    this.rate?.refund(key, w.start);
+  }
+
   /** Puts back a window from the spool (at start); one that already ended is summarised now. */
   restore(w: WindowState, now: number): void {
     if (now >= w.end) return this.close(w);

@@ -76,7 +76,8 @@ export class NoiseControl {
       this.built.delete(`output:${name}`);
       o.memory?.closeAll();
       o.memory?.stop();
-      void o.shared?.stop();
+      // Redis: the windows this replica owns end now too (summaries, leads released for the new settings).
+      void o.shared?.close();
     }
     for (const { name, options } of sections) if (!this.outputs.has(name)) this.addOutput(name, options);
     this.configureSilences(silences);
@@ -99,6 +100,32 @@ export class NoiseControl {
     if (verdicts === undefined) return targets;
     const pick = (v: readonly Decision[]) => targets.filter((_, i) => v[i] === 'pass');
     return async ? Promise.all(verdicts).then(pick) : pick(verdicts as Decision[]);
+  }
+
+  /**
+   * Undoes what admit() did for `alert` on `targets`, the outputs admit() let it through to, when
+   * it was not queued after all (the spool refused it: 507/503). On each: a dedupe window it opened
+   * that holds only it goes, without a summary; one that has counted repeats since stays, with its
+   * count one less; a rate-limit token it took goes back. Call it once per refused alert. The
+   * suppressed counters (Prometheus counters) are not taken back. Redis store: redis-dedupe.ts.
+   */
+  refund<T extends Target>(targets: readonly T[], alert: Alert): void {
+    if (!this.anyGate) return;
+    for (let i = 0; i < targets.length; i++) {
+      const o = this.outputs.get((targets[i] as T).name);
+      if (o?.gated) o.refund(alert);
+    }
+  }
+
+  /**
+   * A window restored from the spool whose output no longer dedupes in memory (dedupe off, store
+   * switched to redis) ends now, as a hot reload ends it: its summary goes to that output.
+   */
+  endRestored(output: string, state: WindowState): boolean {
+    const o = this.outputs.get(output);
+    if (!o) return false;
+    if (o.summary && state.suppressed > 0) this.summarize(output, state);
+    return true;
   }
 
   /** /healthz: the noise figures of one output. */
@@ -125,6 +152,7 @@ export class NoiseControl {
       evicted: () => this.metrics.evicted.inc({ output: name }),
       storeError: () => this.metrics.storeErrors.inc({ output: name }),
       summarize: (output, state) => this.summarize(output, state),
+      bracketreplacer: deps.bracketreplacer ?? '',
       ...(deps.shared ? { shared: deps.shared } : {}),
     });
     this.outputs.set(name, o);
@@ -158,7 +186,7 @@ export class NoiseControl {
 
   private summarize(output: string, state: WindowState): void {
     try {
-      this.emit(output, buildSummary(output, state));
+      this.emit(output, buildSummary(output, state, this.clock.now()));
       this.metrics.summaries.inc({ output });
     } catch (err) {
       this.log.error({ output, err: (err as Error).message }, 'a dedupe summary could not be queued');

@@ -18,9 +18,25 @@ export interface NoiseSection {
 /** The shared dedupe store of several replicas (redis-dedupe.ts). */
 export interface SharedDedupe {
   decide(key: string, alert: Alert, now: number): Promise<Verdict>;
+  /** Undoes what decide() did for an alert it let through (see NoiseControl.refund); in the background. */
+  refund(key: string, alert: Alert): void;
   readonly size: number;
   readonly connected: boolean;
+  /** Ends the windows this replica owns now (their summaries sent, their leads released), then stops. */
+  close(): Promise<void>;
+  /** Stops; the windows it owns are left to expire in the store. */
   stop(): Promise<void>;
+}
+
+/** What the shared store of one output reports back. */
+export interface SharedHooks {
+  summarize: (state: WindowState) => void;
+  /** A Redis call failed or timed out (fail open). */
+  storeError: () => void;
+  /** A window was ended early because dedupe.maxkeys windows were owned. */
+  evicted: () => void;
+  /** The global bracketreplacer (sample fields are read under their replaced names). */
+  bracketreplacer: string;
 }
 
 export interface OutputNoiseDeps {
@@ -30,8 +46,10 @@ export interface OutputNoiseDeps {
   /** A Redis call failed or timed out (fail open). */
   storeError: () => void;
   summarize: (output: string, state: WindowState) => void;
+  /** The global bracketreplacer: keys and sample fields name proc.aname[2], enrichment renamed it proc.aname_2. */
+  bracketreplacer: string;
   /** Builds the shared store when dedupe.store is redis. */
-  shared?: (output: string, section: NoiseSection, summarize: (state: WindowState) => void, storeError: () => void) => SharedDedupe;
+  shared?: (output: string, section: NoiseSection, hooks: SharedHooks) => SharedDedupe;
 }
 
 export class OutputNoise {
@@ -42,6 +60,8 @@ export class OutputNoise {
   readonly memory: MemoryDedupe | undefined;
   readonly rate: RateLimiter | undefined;
   readonly shared: SharedDedupe | undefined;
+  /** dedupe.summary: whether a window that held repeats back ends in a summary. */
+  readonly summary: boolean;
   evictions = 0;
   storeErrors = 0;
   private readonly keyOf: (alert: Alert) => string;
@@ -50,7 +70,8 @@ export class OutputNoise {
   constructor(name: string, section: NoiseSection, deps: OutputNoiseDeps) {
     this.name = name;
     const { dedupe, ratelimit } = section;
-    this.keyOf = compileKey(dedupe.keys);
+    this.summary = dedupe.summary;
+    this.keyOf = compileKey(dedupe.keys, deps.bracketreplacer);
     this.counters = Object.fromEntries(SUPPRESS_REASONS.map((r) => [r, deps.suppressed.labels({ output: name, reason: r })])) as Record<SuppressReason, { inc(): void }>;
     const evicted = () => {
       this.evictions++;
@@ -59,15 +80,20 @@ export class OutputNoise {
     const rateOn = ratelimit.max > 0;
     const summarize = (state: WindowState) => deps.summarize(name, state);
     if (dedupe.windowms > 0 && dedupe.store === 'redis' && deps.shared) {
-      this.shared = deps.shared(name, section, summarize, () => {
-        this.storeErrors++;
-        deps.storeError();
+      this.shared = deps.shared(name, section, {
+        summarize,
+        storeError: () => {
+          this.storeErrors++;
+          deps.storeError();
+        },
+        evicted,
+        bracketreplacer: deps.bracketreplacer,
       });
     } else {
       this.rate = rateOn ? new RateLimiter({ max: ratelimit.max, perms: ratelimit.perms, maxkeys: dedupe.maxkeys }, evicted) : undefined;
       if (dedupe.windowms > 0) {
         // A field of the key cannot vary within a window: no point sampling it.
-        const samples = dedupe.samplefields.filter((p) => !dedupe.keys.includes(p)).map((path) => ({ path, get: compileGetter(path) }));
+        const samples = dedupe.samplefields.filter((p) => !dedupe.keys.includes(p)).map((path) => ({ path, get: compileGetter(path, deps.bracketreplacer) }));
         this.memory = new MemoryDedupe(dedupe, samples, this.rate, { clock: deps.clock, summarize, evicted });
       }
     }
@@ -80,6 +106,14 @@ export class OutputNoise {
     if (this.shared) return this.shared.decide(key, alert, now).then((v) => this.count(v));
     if (this.memory) return this.count(this.memory.decide(key, alert, now));
     return this.count((this.rate as RateLimiter).take(key, now) ? 'pass' : 'ratelimit');
+  }
+
+  /** Undoes what decide() did for an alert it let through: the window it opened, the rate-limit token it took. */
+  refund(alert: Alert): void {
+    const key = this.keyOf(alert);
+    if (this.shared) this.shared.refund(key, alert);
+    else if (this.memory) this.memory.refund(key, alert);
+    else this.rate?.refund(key);
   }
 
   suppress(reason: SuppressReason): void {

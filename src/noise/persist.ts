@@ -94,25 +94,48 @@ export function persistNoise(noise: NoiseControl, spool: Spool, now: number, log
 
   // Restore, oldest window first (each output's map keeps window start order).
   let restored = 0;
+  let ended = 0;
+  // Output → [windows, alerts held back in them]: windows of outputs that are gone.
+  const orphaned = new Map<string, [number, number]>();
   for (const row of sql.windows?.all() as { output: string; key: string; start: number; endAt: number; first: string; state: string }[]) {
+    const w: WindowState = { key: row.key, start: Number(row.start), end: Number(row.endAt), first: thawAlert(row.first), ...(JSON.parse(row.state) as Counts) };
     const memory = noise.outputs.get(row.output)?.memory;
-    if (!memory) {
-      windows.set(`${row.output}\u0000${row.key}`, [row.output, row.key, undefined]);
+    if (memory) {
+      written.add(w);
+      memory.restore(w, now);
+      restored++;
       continue;
     }
-    const w: WindowState = { key: row.key, start: Number(row.start), end: Number(row.endAt), first: thawAlert(row.first), ...(JSON.parse(row.state) as Counts) };
-    written.add(w);
-    memory.restore(w, now);
-    restored++;
+    // The output no longer dedupes in memory (dedupe off, rate limit only, store: redis): its window
+    // ends now, as a hot reload with the same change ends it, in its summary. Then the row goes.
+    if (noise.endRestored(row.output, w)) ended++;
+    else {
+      const [n, held] = orphaned.get(row.output) ?? [0, 0];
+      orphaned.set(row.output, [n + 1, held + w.suppressed]);
+    }
+    windows.set(`${row.output}\u0000${row.key}`, [row.output, row.key, undefined]);
   }
+  // A row whose period is over, or whose output no longer rate-limits, goes.
   for (const row of sql.rates?.all() as { output: string; key: string; start: number; sent: number }[]) {
-    noise.outputs.get(row.output)?.rate?.restore(row.key, { start: Number(row.start), sent: Number(row.sent) }, now);
+    const rate = noise.outputs.get(row.output)?.rate;
+    if (!rate?.restore(row.key, { start: Number(row.start), sent: Number(row.sent) }, now)) rates.set(`${row.output}\u0000${row.key}`, [row.output, row.key, undefined]);
   }
   for (const row of sql.silences?.all() as { silence: string }[]) {
     const s = JSON.parse(row.silence) as Silence;
     if (s.until <= now) silences.set(s.id, undefined);
-    else noise.silences.add(s, ['silences', s.id, 'match']);
+    else if (Number.isNaN(new Date(s.until).getTime())) {
+      // Saved before `for` was bounded (365 days): an end no date can hold; it would break every listing.
+      log.warn({ id: s.id, reason: s.reason }, 'a run-time silence in the spool ends past any valid date: dropped; add it again with a for of at most 365d or an until');
+      silences.set(s.id, undefined);
+    } else noise.silences.add(s, ['silences', s.id, 'match']);
   }
   if (restored > 0) log.info({ windows: restored }, 'dedupe windows restored from the spool');
+  if (ended > 0) log.info({ windows: ended }, 'dedupe windows restored from the spool ended at start: their outputs no longer dedupe in memory (summaries sent)');
+  for (const [output, [n, held]] of orphaned) {
+    log.warn(
+      { output, windows: n, suppressed: held },
+      `${n} open dedupe window(s) of output "${output}" were in the spool but that output is no longer configured: their summaries (${held} held-back alert(s)) are not sent`,
+    );
+  }
   if (windows.size || rates.size || silences.size) changed();
 }

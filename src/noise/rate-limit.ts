@@ -51,9 +51,22 @@ export class RateLimiter {
     return true;
   }
 
-  /** Restores an entry from the spool (at start). */
-  restore(key: string, entry: RateEntry, now: number): void {
-    if (now - entry.start < this.periodMs) this.entries.set(key, entry);
+  /**
+   * Gives back the token an alert took (it went out, then the spool refused it). `takenAt`, when
+   * known: a period that began after it is left alone (the token was the previous period's).
+   */
+  refund(key: string, takenAt?: number): void {
+    const entry = this.entries.get(key);
+    if (!entry || entry.sent === 0 || (takenAt !== undefined && entry.start > takenAt)) return;
+    entry.sent--;
+    this.journal?.rate(key, entry);
+  }
+
+  /** Restores an entry from the spool (at start); false when its period is over (the entry is not kept). */
+  restore(key: string, entry: RateEntry, now: number): boolean {
+    if (now - entry.start >= this.periodMs) return false;
+    this.entries.set(key, entry);
+    return true;
   }
 
   // A couple of expired keys from the front per call keeps the map clean at O(1) per alert.

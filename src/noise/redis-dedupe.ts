@@ -2,6 +2,8 @@
 // wins a key's lead owns that window: it sent the first alert, and at window end it reads the shared
 // counts and sends the summary (exactly one replica does). Redis down or slow (past
 // dedupe.redis.timeoutms): fail open — the alert is delivered and peregrine_dedupe_store_errors_total counts it.
+// At most dedupe.maxkeys owned windows: past it the oldest ends early (its summary sent, its lead
+// released). A hot reload that changes the output's noise settings ends the owned windows the same way.
 // Limits: if the owner stops before its window ends, that window's summary is not sent (its lead
 // expires a grace period after the window, and the next alert opens a new window).
 import { createHash, randomBytes } from 'node:crypto';
@@ -13,8 +15,8 @@ import { priorityRank } from '../alert/priority.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import { compileGetter, type FieldGetter } from './key.ts';
 import type { Verdict } from './memory-dedupe.ts';
-import type { NoiseSection, SharedDedupe } from './output-noise.ts';
-import { COLLECT, DECIDE } from './redis-scripts.ts';
+import type { NoiseSection, SharedDedupe, SharedHooks } from './output-noise.ts';
+import { COLLECT, DECIDE, REFUND } from './redis-scripts.ts';
 import { WindowTimer } from './window-timer.ts';
 import type { RedisConfig } from './schema.ts';
 import type { WindowState } from './window.ts';
@@ -22,14 +24,13 @@ import type { WindowState } from './window.ts';
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const DECIDE_SHA = sha1(DECIDE);
 const COLLECT_SHA = sha1(COLLECT);
+const REFUND_SHA = sha1(REFUND);
 /** The lead outlives the window by this much, so the owner (not Redis expiry) ends it. */
 const graceMs = (windowMs: number) => Math.min(windowMs, 30_000);
 
-export interface RedisDeps {
+export interface RedisDeps extends Omit<SharedHooks, 'summarize'> {
   clock: Clock;
   log: Logger;
-  /** A call failed or timed out (the alert went out). */
-  storeError: () => void;
 }
 
 interface Owned {
@@ -93,7 +94,7 @@ export class RedisDedupe implements SharedDedupe {
     this.deps = deps;
     this.replica = randomBytes(6).toString('hex');
     const { dedupe } = section;
-    this.samples = dedupe.samplefields.filter((p) => !dedupe.keys.includes(p)).map((path) => ({ path, get: compileGetter(path) }));
+    this.samples = dedupe.samplefields.filter((p) => !dedupe.keys.includes(p)).map((path) => ({ path, get: compileGetter(path, deps.bracketreplacer) }));
     this.client = clientFor(dedupe.redis, deps.log.child({ output }));
     this.timer = new WindowTimer(deps.clock, () => void this.sweep());
     this.client.connect().catch(() => {}); // the 'error' listener reports it; reconnects on its own
@@ -111,7 +112,7 @@ export class RedisDedupe implements SharedDedupe {
     const { dedupe, ratelimit } = this.section;
     const base = `${dedupe.redis.keyprefix}${this.output}:${sha1(key)}`;
     const lead = `${this.replica}|${now}`;
-    const keys = [`${base}:lead`, `${base}:stats`, `${base}:rate`, ...this.samples.map((_, i) => `${base}:s${i}`)];
+    const keys = this.keysOf(base);
     const args = [
       String(dedupe.windowms + graceMs(dedupe.windowms)),
       String(now),
@@ -135,9 +136,40 @@ export class RedisDedupe implements SharedDedupe {
     return limited === 1 ? 'ratelimit' : 'pass';
   }
 
+  /**
+   * Undoes the leading edge `alert` won (it went out, then the spool refused it), in one script: if
+   * the lead is still ours, its rate-limit token goes back, and the window goes (lead, counts,
+   * samples) when no replica has counted a repeat into it, else its count goes one down (the owner
+   * still sends its summary). Nothing when the alert did not win the key's current window here
+   * (held back, or delivered fail-open). In the background: a failure is a store error.
+   */
+  refund(key: string, alert: Alert): void {
+    const w = this.owned.get(key);
+    if (!w || w.first !== alert) return;
+    this.script(REFUND_SHA, REFUND, this.keysOf(w.base), [w.lead, String(this.section.ratelimit.max)]).then(
+      (gone) => {
+        if (Number(gone) === 1 && this.owned.get(key) === w) this.owned.delete(key);
+      },
+      () => this.deps.storeError(),
+    );
+  }
+
+  async close(): Promise<void> {
+    this.timer.stop();
+    const owned = [...this.owned.values()];
+    this.owned.clear();
+    await Promise.all(owned.map((w) => this.collect(w)));
+    this.client.destroy();
+  }
+
   async stop(): Promise<void> {
     this.timer.stop();
     this.client.destroy();
+  }
+
+  /** A window's keys in Redis: lead, stats, rate, then one set per sample field (as DECIDE and REFUND take them). */
+  private keysOf(base: string): string[] {
+    return [`${base}:lead`, `${base}:stats`, `${base}:rate`, ...this.samples.map((_, i) => `${base}:s${i}`)];
   }
 
   /** EVALSHA, loading the script on NOSCRIPT (first call, or after a Redis restart). */
@@ -153,7 +185,17 @@ export class RedisDedupe implements SharedDedupe {
   private own(w: Owned): void {
     this.owned.delete(w.key);
     this.owned.set(w.key, w);
+    if (this.owned.size > this.section.dedupe.maxkeys) this.evictOldest();
     this.arm();
+  }
+
+  /** Past dedupe.maxkeys: the oldest owned window ends now (summary sent early, lead released), as in the memory store. */
+  private evictOldest(): void {
+    const oldest = this.owned.values().next().value;
+    if (!oldest) return;
+    this.owned.delete(oldest.key);
+    this.deps.evicted();
+    void this.collect(oldest);
   }
 
   private arm(): void {

@@ -49,3 +49,21 @@ for i = 3, #KEYS do out[#out + 1] = redis.call('SMEMBERS', KEYS[i]) end
 redis.call('DEL', unpack(KEYS, 2))
 return out
 `;
+
+// REFUND — by the owner, for the leading edge it won when that alert was refused after all (the
+// spool full or failing). KEYS: lead, stats, rate, then the sample sets. ARGV: the owner's lead
+// value, ratemax (0 = off). When the lead is still ours: the rate-limit token goes back, and the
+// window goes if it holds only that alert, else its count goes one down (its owner still sends the
+// summary of the repeats other replicas held back). Returns 1 (the window went), 0 (it stays) or
+// -1 (not our window any more: nothing changed).
+export const REFUND = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+if tonumber(ARGV[2]) > 0 and tonumber(redis.call('GET', KEYS[3]) or '0') > 0 then redis.call('DECR', KEYS[3]) end
+if tonumber(redis.call('HGET', KEYS[2], 'seen') or '1') <= 1 then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  for i = 4, #KEYS do redis.call('DEL', KEYS[i]) end
+  return 1
+end
+redis.call('HINCRBY', KEYS[2], 'seen', -1)
+return 0
+`;

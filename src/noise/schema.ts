@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { secret } from '../config/secret.ts';
 import { MatchSchema } from '../routing/match-schema.ts';
-import { DURATION_HELP, parseDuration } from './duration.ts';
+import { DURATION_HELP, MAX_SILENCE_MS, parseDuration } from './duration.ts';
 import { keyPathProblem } from './key.ts';
 
 const DEFAULT_KEYS = ['rule', 'hostname', 'output_fields.k8s.ns.name', 'output_fields.k8s.pod.name'];
@@ -53,13 +53,20 @@ const RateLimitSchema = z
 export const noiseOutputShape = { dedupe: DedupeSchema, ratelimit: RateLimitSchema };
 
 const instant = z.string().refine((t) => !Number.isNaN(Date.parse(t)) && /^\d{4}-\d\d-\d\dT/.test(t), 'until must be an RFC 3339 time such as 2026-11-20T18:00:00Z');
-const duration = z.union([z.string(), z.number()]).refine((d) => parseDuration(d) !== undefined, `for must be ${DURATION_HELP}`);
+const duration = z.union([z.string(), z.number()]).superRefine((d, ctx) => {
+  // A number too big to be a safe integer is still "too long", not "not a duration".
+  const ms = typeof d === 'number' && d > MAX_SILENCE_MS ? d : parseDuration(d);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `for must be ${DURATION_HELP}` });
+  else if (ms > MAX_SILENCE_MS) {
+    ctx.addIssue({ code: 'custom', message: `for must be at most 365d (got ${JSON.stringify(d)}): give a shorter one and renew the silence if needed, or an until with a fixed end (RFC 3339)` });
+  }
+});
 
 export const SilenceSpecSchema = z
   .object({
     match: MatchSchema.describe('Which alerts the silence mutes (the routing match syntax, docs/routing.md).'),
     until: instant.optional().describe('When the silence ends (RFC 3339).'),
-    for: duration.optional().describe(`How long the silence lasts from when it is loaded: ${DURATION_HELP}.`),
+    for: duration.optional().describe(`How long the silence lasts from when it is loaded: ${DURATION_HELP}; at most 365d.`),
     reason: z.string().min(1, 'give a reason (who silenced what, and why)').describe('Why (shown in peregrine silence list and logs).'),
     outputs: z.array(z.string().min(1)).min(1).optional().describe('Outputs the silence applies to (default: all).'),
   })

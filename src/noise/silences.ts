@@ -30,6 +30,9 @@ export function silenceEnd(spec: Pick<SilenceSpec, 'until' | 'for'>, now: number
   return spec.until !== undefined ? Date.parse(spec.until) : now + (parseDuration(spec.for as string | number) as number);
 }
 
+/** The id of a run-time silence: s- and 12 hex digits. */
+export const newSilenceId = (): string => `s-${randomBytes(6).toString('hex')}`;
+
 export interface SilenceJournal {
   saved(silence: Silence): void;
   removed(id: string): void;
@@ -47,7 +50,7 @@ export class Silences {
   /** Adds a silence; the match is validated and compiled here (ConfigError with paths when it is wrong). */
   add(silence: Omit<Silence, 'hits' | 'id'> & { id?: string }, path: readonly (string | number)[] = ['match']): Silence {
     const test = compileMatch(silence.match, { bracketreplacer: this.bracketreplacer, path }).test;
-    const active: Active = { ...silence, id: silence.id ?? `s-${randomBytes(6).toString('hex')}`, hits: 0, test };
+    const active: Active = { ...silence, id: silence.id ?? newSilenceId(), hits: 0, test };
     this.list = [...this.list.filter((s) => s.id !== active.id), active];
     if (active.origin === 'api') this.journal?.saved(publicView(active));
     return publicView(active);

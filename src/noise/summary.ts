@@ -22,8 +22,13 @@ function summaryLine(w: WindowState): string {
   return `${w.first.rule} ×${w.seen} since ${clockTime(w.start)} UTC (last ${clockTime(w.lastSeen)}; ${w.suppressed} held back${varied.length ? `; ${varied.join('; ')}` : ''})`;
 }
 
-export function buildSummary(output: string, w: WindowState): Alert {
+/**
+ * The summary of a window closed at `closedAt`: at its planned end, or earlier (eviction at maxkeys,
+ * a reload, shutdown without the spool, a restart that no longer dedupes it), never dated in the future.
+ */
+export function buildSummary(output: string, w: WindowState, closedAt: number): Alert {
   const first = w.first;
+  const end = Math.min(closedAt, w.end);
   const fields: Record<string, unknown> = {
     ...first.output_fields,
     'peregrine.summary': true,
@@ -31,7 +36,7 @@ export function buildSummary(output: string, w: WindowState): Alert {
     'peregrine.suppressed': w.suppressed,
     'peregrine.first_seen': new Date(w.start).toISOString(),
     'peregrine.last_seen': new Date(w.lastSeen).toISOString(),
-    'peregrine.window_end': new Date(w.end).toISOString(),
+    'peregrine.window_end': new Date(end).toISOString(),
   };
   for (const [path, values] of Object.entries(w.samples ?? {})) fields[`peregrine.sample.${path.replace(/^output_fields\./, '')}`] = values;
   if (w.truncated) fields['peregrine.sample_truncated'] = true;
@@ -40,7 +45,7 @@ export function buildSummary(output: string, w: WindowState): Alert {
     output: summaryLine(w),
     priority: PRIORITIES[w.topRank] as Priority,
     rule: first.rule,
-    time: new Date(w.end).toISOString(),
+    time: new Date(end).toISOString(),
     output_fields: fields,
     source: first.source,
     tags: [...first.tags],

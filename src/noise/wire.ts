@@ -61,6 +61,6 @@ export function createNoise(config: Config, instances: readonly { name: string; 
     log,
     emit,
     bracketreplacer: config.bracketreplacer,
-    shared: (output, section, summarize, storeError) => new RedisDedupe(output, section, summarize, { clock: deps.clock, log, storeError }),
+    shared: (output, section, hooks) => new RedisDedupe(output, section, hooks.summarize, { ...hooks, clock: deps.clock, log }),
   });
 }

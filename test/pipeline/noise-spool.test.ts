@@ -4,6 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/alert/alert.ts';
 import { falcoAlertJson } from '../support/alerts.ts';
@@ -22,14 +23,27 @@ afterEach(async () => {
 });
 
 async function start(dir: string, clock: FakeClock, extra = ''): Promise<RunningApp> {
-  const app = await startApp(
-    // The console is on for its token: the silences API is never open (it takes the console's tokens).
-    `spool:\n  enabled: true\n  dir: ${dir}\nconsole:\n  enabled: true\n  token: ${ADMIN}\nwebhook:\n  address: ${receiver?.url()}\n  dedupe:\n    windowms: ${WINDOW}\n  ratelimit:\n    max: 2\n    perms: 3600000\n${extra}`,
-    { clock },
-  );
+  return startWith(dir, clock, `webhook:\n  address: ${receiver?.url()}\n  dedupe:\n    windowms: ${WINDOW}\n  ratelimit:\n    max: 2\n    perms: 3600000\n${extra}`);
+}
+
+/** The spool and the console (for its token: the silences API is never open) plus `outputs`, the outputs' YAML. */
+async function startWith(dir: string, clock: FakeClock, outputs: string): Promise<RunningApp> {
+  const app = await startApp(`spool:\n  enabled: true\n  dir: ${dir}\nconsole:\n  enabled: true\n  token: ${ADMIN}\n${outputs}`, { clock });
   apps.push(app);
   return app;
 }
+
+/** Rows of a noise table in a stopped app's spool. */
+function rows(dir: string, table: 'noise_windows' | 'noise_rates'): number {
+  const db = new DatabaseSync(join(dir, 'peregrine.db'), { readOnly: true });
+  try {
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+const onHost = (i: number, host: string) => falcoAlertJson(i).replace('"hostname":"node-1"', `"hostname":"${host}"`);
 
 async function stop(app: RunningApp): Promise<void> {
   await app.stop();
@@ -121,5 +135,71 @@ describe('dedupe with the spool on', () => {
     const health = (await second.server.inject({ url: '/healthz' })).json().outputs.webhook.noise;
     expect(health).toMatchObject({ suppressed: { ratelimit: 1, silence: 1 } });
     expect((await second.server.inject({ url: '/api/v1/silences', headers: { authorization: `Bearer ${ADMIN}` } })).json().silences).toMatchObject([{ reason: 'reboot', origin: 'api' }]);
+  });
+
+  it('sends the summary of a restored window whose output no longer dedupes in memory, at start, dated then; a renamed output\'s rows go', async () => {
+    receiver = await new Receiver().start();
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-noise-'));
+    const clock = new FakeClock();
+    const first = await start(dir, clock);
+    for (let i = 0; i < 3; i++) await first.post(falcoAlertJson(i));
+    await waitFor(() => receiver?.received.length === 1);
+    await idle(first);
+    await stop(first);
+
+    // Restarted with the rate limit only: the open window ends now, in its summary (as a hot reload does).
+    await clock.advance(60_000);
+    const rateOnly = `webhook:\n  address: ${receiver.url()}\n  ratelimit:\n    max: 5\n`;
+    const second = await startWith(dir, clock, rateOnly);
+    await waitFor(() => receiver?.received.length === 2);
+    await idle(second);
+    const summary = receiver.acceptedJson<Alert>()[1] as Alert;
+    expect(summary.output_fields).toMatchObject({ 'peregrine.summary': true, 'peregrine.count': 3, 'peregrine.suppressed': 2, 'peregrine.window_end': '2026-11-20T10:01:00.000Z' });
+    expect(summary.time).toBe('2026-11-20T10:01:00.000Z');
+    await stop(second);
+    expect(rows(dir, 'noise_windows')).toBe(0);
+    const third = await startWith(dir, clock, rateOnly);
+    await clock.advance(WINDOW);
+    await idle(third);
+    expect(receiver.received).toHaveLength(2);
+    await stop(third);
+
+    // A window of an output that is gone (renamed): no summary (nowhere to send it), and its row goes.
+    const fourth = await start(dir, clock);
+    for (let i = 10; i < 13; i++) await fourth.post(falcoAlertJson(i));
+    await waitFor(() => receiver?.received.length === 3);
+    await idle(fourth);
+    await stop(fourth);
+    const renamed = await startWith(dir, clock, `outputs:\n  pager:\n    type: webhook\n    address: ${receiver.url()}\n`);
+    await idle(renamed);
+    await stop(renamed);
+    expect(receiver.received).toHaveLength(3);
+    expect(rows(dir, 'noise_windows')).toBe(0);
+  });
+
+  it('deletes the rate-limit rows of ended periods and of outputs that are gone at restore', async () => {
+    receiver = await new Receiver().start();
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-noise-'));
+    const clock = new FakeClock();
+    const first = await start(dir, clock);
+    for (let i = 0; i < 3; i++) await first.post(onHost(i, `node-${i}`));
+    await idle(first);
+    await stop(first);
+    expect(rows(dir, 'noise_rates')).toBe(3);
+
+    // Within the period, the output renamed: its rows go.
+    const renamed = await startWith(dir, clock, `outputs:\n  pager:\n    type: webhook\n    address: ${receiver.url()}\n    ratelimit:\n      max: 2\n`);
+    await stop(renamed);
+    expect(rows(dir, 'noise_rates')).toBe(0);
+
+    // The period over: its rows go.
+    const again = await start(dir, clock);
+    for (let i = 0; i < 2; i++) await again.post(onHost(i, `node-${i}`));
+    await idle(again);
+    await stop(again);
+    expect(rows(dir, 'noise_rates')).toBe(2);
+    await clock.advance(3_600_000);
+    await stop(await start(dir, clock));
+    expect(rows(dir, 'noise_rates')).toBe(0);
   });
 });

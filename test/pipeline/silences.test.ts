@@ -79,6 +79,22 @@ describe('silences API and CLI', () => {
     expect(await cli('add', '--match', '{rule: x}', '--reason', 'r')).toMatchObject({ code: 2 });
   });
 
+  it('refuses a silence longer than 365 days with 400, stores nothing, and keeps listing', async () => {
+    receiver = await new Receiver().start();
+    app = await startApp(`ingest:\n  token: ${TOKEN}\nwebhook:\n  address: ${receiver.url()}\n`);
+    const post = (body: unknown) => app?.server.inject({ method: 'POST', url: '/api/v1/silences', headers: auth, payload: body as Record<string, unknown> });
+    for (const long of ['1000000000d', '366d']) {
+      const res = await post({ match: { rule: 'x' }, for: long, reason: 'x' });
+      expect(res?.statusCode).toBe(400);
+      expect(res?.json()).toMatchObject({ error: { code: 'ERR_SILENCE_INVALID', path: 'for', message: expect.stringMatching(/^for must be at most 365d/) } });
+    }
+    expect((await post({ match: { rule: 'x' }, for: '365d', reason: 'x' }))?.statusCode).toBe(201);
+    const listed = await app.server.inject({ url: '/api/v1/silences', headers: auth });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json().silences).toHaveLength(1);
+    expect(app.noise.silences.active(Date.now())).toHaveLength(1);
+  });
+
   it('is never open: without ingest.token it needs the console tokens (read for GET, admin for changes), else it says what to set', async () => {
     receiver = await new Receiver().start();
     const call = async (target: RunningApp, method: 'GET' | 'POST', token?: string) => {
@@ -99,5 +115,42 @@ describe('silences API and CLI', () => {
     expect((await call(app, 'GET', 'read-token-0123456789')).status).toBe(200);
     expect((await call(app, 'POST', 'read-token-0123456789')).status).toBe(403);
     expect((await call(app, 'POST', 'admin-token-0123456789')).status).toBe(201);
+  });
+
+  it('guards the route, not the URL\'s text: a percent-encoded or odd path to the silences is refused too', async () => {
+    app = await startApp(`ingest:\n  token: ${TOKEN}\nstdout:\n  enabled: false\n`);
+    const body = JSON.stringify({ match: { rule: '/.*/' }, for: '1h', reason: 'mute everything' });
+    for (const path of ['/api/v1/%73ilences', '/api/v1/silence%73', '/api/v1//silences', '/api/v1/silences/']) {
+      const post = await request(`${app.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect([401, 404], `POST ${path}: ${await post.body.text()}`).toContain(post.statusCode);
+      const list = await request(`${app.url}${path}`);
+      expect([401, 404], `GET ${path}`).toContain(list.statusCode);
+      await list.body.dump();
+    }
+    const del = await request(`${app.url}/api/v1/%73ilences/s-000000000000`, { method: 'DELETE' });
+    expect([401, 404]).toContain(del.statusCode);
+    await del.body.dump();
+    const listed = await request(`${app.url}/api/v1/silences`, { headers: auth });
+    expect(await listed.body.json()).toEqual({ silences: [] });
+  });
+
+  it('on the ingest port, the console\'s trusted header counts only when the console is served there', async () => {
+    const post = (url: string) =>
+      request(`${url}/api/v1/silences`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-email': 'admin@example.com' },
+        body: JSON.stringify({ match: { rule: 'x' }, for: '1h', reason: 'r' }),
+      });
+    const console = 'console:\n  enabled: true\n  token: admin-token-0123456789\n  trustedheader: X-Forwarded-Email\n  trustedadmins: [admin@example.com]\n';
+    app = await startApp(`${console}  port: 0\nstdout:\n  enabled: false\n`);
+    expect((await post(app.url)).statusCode).toBe(201);
+    await app.stop();
+    app = await startApp(`${console}  port: 18931\nstdout:\n  enabled: false\n`);
+    const refused = await post(app.url);
+    expect(refused.statusCode).toBe(401);
+    await refused.body.dump();
+    const reload = await request(`${app.url}/api/v1/reload`, { method: 'POST', headers: { 'x-forwarded-email': 'admin@example.com' } });
+    expect(reload.statusCode).toBe(401);
+    await reload.body.dump();
   });
 });

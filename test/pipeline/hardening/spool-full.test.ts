@@ -52,4 +52,28 @@ describe('spool full', () => {
     expect(held).toBeGreaterThan(1048576 - 2048);
     expect(held).toBeLessThanOrEqual(1048576);
   });
+
+  it('an alert the full spool refused opens no dedupe window: the next of its kind goes out', async () => {
+    const receiver = await new Receiver().start();
+    receiver.setBehaviour(() => ({ kind: 'hang' })); // every acknowledged alert stays in the spool
+    cleanup.push(() => receiver.stop());
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-full-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const app: RunningApp = await startApp(
+      `spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nwebhook:\n  address: ${receiver.url()}\n  dedupe:\n    windowms: 600000\n    keys: [rule]\n`,
+    );
+    cleanup.push(async () => void (await app.stop().catch(() => {})));
+    const alert = (i: number, priority: 'Emergency' | 'Debug', rule: string, padding: number) =>
+      falcoAlertJson(i, priority).replace('"rule":"Terminal shell in container"', `"rule":"${rule}"`).replace('"sh -c id"', `"${'y'.repeat(padding)}"`);
+    // ~1 MiB of Emergency alerts, each of its own rule, leave room for a small alert but not a large one.
+    for (let i = 0; i < 10; i++) expect((await app.post(alert(i, 'Emergency', `fill ${i}`, 100_000))).status).toBe(200);
+
+    const refused = await app.post(alert(100, 'Debug', 'R', 60_000));
+    expect(refused.status).toBe(507);
+    const next = await app.post(alert(101, 'Debug', 'R', 10));
+    expect(next.status).toBe(200);
+    expect(await metricValue(app, 'peregrine_suppressed_total', { output: 'webhook', reason: 'dedupe' })).toBe(0);
+    const health = (await app.server.inject({ url: '/healthz' })).json() as { outputs: { webhook: { queued: number; inflight: number } } };
+    expect(health.outputs.webhook.queued + health.outputs.webhook.inflight).toBe(11);
+  });
 });

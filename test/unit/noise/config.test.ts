@@ -29,5 +29,10 @@ describe('noise-control config', () => {
     expect(() => configFromYaml('webhook:\n  address: http://127.0.0.1:1/\n  dedupe:\n    store: redis\n')).toThrow(/webhook\.dedupe\.redis\.address: store: redis needs redis\.address/);
     expect(() => configFromYaml('silences:\n  - match: {priority: ">=bogus"}\n    for: 1h\n    reason: r\n')).toThrow(/silences\.0\.match\.priority/);
     expect(() => configFromYaml('silences:\n  - match: {rule: x}\n    for: later\n    reason: r\n')).toThrow(/silences\.0\.for: for must be a duration/);
+    // Past 365 days a silence is refused at load (1000000000d is past what a date can hold: it broke every listing).
+    for (const long of ['366d', '1000000000d', '99999999999999999999', 31_708_800_000]) {
+      expect(() => configFromYaml(`silences:\n  - match: {rule: x}\n    for: ${long}\n    reason: r\n`)).toThrow(/silences\.0\.for: for must be at most 365d/);
+    }
+    expect((configFromYaml('silences:\n  - match: {rule: x}\n    for: 365d\n    reason: r\n').config as unknown as Sections).silences[0]?.for).toBe('365d');
   });
 });

@@ -127,12 +127,42 @@ describe('dedupe (memory)', () => {
     expect(h.clock.pending()).toBe(0);
   });
 
-  it('without a spool, shutdown sends the summaries of open windows', async () => {
+  it('without a spool, shutdown sends the summaries of open windows, dated when they closed (not the planned end)', async () => {
     const h = harness({ out: { dedupe: { windowms: TEN_MIN } } });
     h.admit(shell());
+    await h.clock.advance(60_000);
     h.admit(shell());
     await h.noise.close(true);
     expect(h.summaries).toHaveLength(1);
     expect(h.clock.pending()).toBe(0);
+    const closedAt = new Date(h.clock.now()).toISOString();
+    expect(h.summaries[0]?.alert.time).toBe(closedAt);
+    expect(h.summaries[0]?.alert.output_fields['peregrine.window_end']).toBe(closedAt);
+  });
+
+  it('dates an evicted window\'s early summary at the eviction', async () => {
+    const h = harness({ out: { dedupe: { windowms: TEN_MIN, keys: ['hostname'], maxkeys: 1 } } });
+    h.admit(shell({ hostname: 'a' }));
+    h.admit(shell({ hostname: 'a' }));
+    await h.clock.advance(30_000);
+    h.admit(shell({ hostname: 'b' }));
+    expect(h.summaries.map((s) => [s.alert.time, s.alert.output_fields['peregrine.window_end']])).toEqual([['2026-11-20T10:00:30.000Z', '2026-11-20T10:00:30.000Z']]);
+  });
+
+  it('with bracketreplacer, keys and sample fields name a field as Falco writes it (proc.aname[2]) and find it renamed (proc.aname_2)', async () => {
+    const h = harness(
+      { out: { dedupe: { windowms: TEN_MIN, keys: ['rule', 'output_fields.proc.aname[2]'], samplefields: ['output_fields.proc.pname[1]'] } } },
+      [],
+      undefined,
+      '_',
+    );
+    // What enrichment hands on: the bracketed names already replaced.
+    const renamed = (parent: string, pname: string) => shell({}, { 'proc.aname[2]': undefined, 'proc.aname_2': parent, 'proc.pname_1': pname });
+    expect(h.admit(renamed('bash', 'p1'))).toEqual(['out']);
+    expect(h.admit(renamed('sshd', 'p1'))).toEqual(['out']);
+    expect(h.admit(renamed('bash', 'p2'))).toEqual([]);
+    await h.clock.advance(TEN_MIN);
+    expect(h.summaries).toHaveLength(1);
+    expect(h.summaries[0]?.alert.output_fields['peregrine.sample.proc.pname[1]']).toEqual(['p1', 'p2']);
   });
 });

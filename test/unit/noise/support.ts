@@ -29,7 +29,7 @@ export interface Harness {
   admit(alert: Alert, targets?: string[]): string[];
 }
 
-export function harness(sections: Record<string, unknown>, silences: unknown[] = [], clock = new FakeClock()): Harness {
+export function harness(sections: Record<string, unknown>, silences: unknown[] = [], clock = new FakeClock(), bracketreplacer = ''): Harness {
   const schema = z.object(noiseOutputShape);
   const parsed = Object.entries(sections).map(([name, section]) => ({ name, options: schema.parse(section) }));
   const metrics = new Metrics({ defaultMetrics: false });
@@ -39,6 +39,7 @@ export function harness(sections: Record<string, unknown>, silences: unknown[] =
     metrics,
     log: pino({ level: 'silent' }),
     emit: (output, alert) => summaries.push({ output, alert }),
+    bracketreplacer,
   });
   const names = Object.keys(sections);
   return {
