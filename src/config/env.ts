@@ -45,7 +45,7 @@ export function convert(raw: string, kind: string): unknown {
     case 'number':
       return raw.trim() === '' ? raw : Number(raw);
     case 'boolean':
-      return /^(true|1|yes|on)$/i.test(raw.trim()) ? true : /^(false|0|no|off|)$/i.test(raw.trim()) ? false : raw;
+      return /^(true|1|yes|on)$/i.test(raw.trim()) ? true : /^(false|0|no|off)$/i.test(raw.trim()) ? false : raw;
     case 'map':
       return parsePairs(raw);
     case 'list':
@@ -71,7 +71,9 @@ export function applyEnv(schema: z.ZodType, input: Record<string, unknown>, env:
     if (leaf.path[0] === 'outputs') continue;
     const name = envName(leaf.path);
     const raw = env[name];
-    if (raw === undefined) continue;
+    // falcosidekick (viper) ignores an empty env var: its chart passes every value as one, and a value
+    // left "" means the default. Taken as "", WEBHOOK_CHECKCERT= turned TLS verification off.
+    if (raw === undefined || raw === '') continue;
     let node = value;
     for (const key of leaf.path.slice(0, -1)) {
       const next = node[key];

@@ -50,8 +50,9 @@ export const FALCOSIDEKICK_OUTPUT_PATHS: ReadonlySet<string> = new Set(FALCOSIDE
 /** Every top-level section falcosidekick's config has: accepted without an "unknown key" warning. */
 export const FALCOSIDEKICK_SECTIONS: ReadonlySet<string> = new Set([...FALCOSIDEKICK_OUTPUTS.map((o) => o.name.split('.')[0] as string), ...SHARED_SECTIONS]);
 
+// An env var is text: POLICYREPORT_ENABLED=false (falcosidekick's chart sets it so) is not set.
 const isSet = (v: unknown): boolean =>
-  typeof v === 'string' ? v.trim() !== '' : typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : Array.isArray(v) ? v.length > 0 : false;
+  typeof v === 'string' ? v.trim() !== '' && !/^(false|0|no|off)$/i.test(v.trim()) : typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : Array.isArray(v) ? v.length > 0 : false;
 
 /** `a.b.c` in a YAML value whose keys may be in any case. */
 function lookup(input: unknown, path: string): unknown {

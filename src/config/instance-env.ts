@@ -48,7 +48,8 @@ export function applyInstanceEnv(plugins: readonly AnyOutputPlugin[], input: unk
   const problems: ConfigProblem[] = [];
   const byName = new Map<string, [string, string][]>();
   for (const [variable, raw] of Object.entries(env)) {
-    if (raw === undefined || !variable.startsWith(PREFIX)) continue;
+    // Empty is unset, as for the falcosidekick-style variables (env.ts).
+    if (raw === undefined || raw === '' || !variable.startsWith(PREFIX)) continue;
     const m = INSTANCE_VAR.exec(variable);
     if (!m) {
       problems.push({ path: 'outputs', env: variable, message: `${variable} is not of the form OUTPUTS__<NAME>__<KEY> (e.g. OUTPUTS__SOC_PAGER__ADDRESS for outputs.soc-pager.address)` });

@@ -11,6 +11,11 @@ export interface Field {
   secret: boolean;
   defaultValue: unknown;
   optional: boolean;
+  /**
+   * The key reads a string with a parser of its own (a z.preprocess not marked `stringform`: OTLP's
+   * "k=v,k=v" headers): an env var's text goes to it as it is, not split as "k:v,k:v".
+   */
+  parsesText: boolean;
 }
 
 type Def = { type: string; innerType?: z.ZodType; in?: z.ZodType; out?: z.ZodType; options?: z.ZodType[]; defaultValue?: unknown };
@@ -22,10 +27,13 @@ export function inspect(schema: z.ZodType): Field {
   let secret = false;
   let defaultValue: unknown;
   let optional = false;
+  let preprocessed = false;
+  let stringform = false;
   for (;;) {
-    const meta = current.meta() as { description?: string; secret?: boolean } | undefined;
+    const meta = current.meta() as { description?: string; secret?: boolean; stringform?: boolean } | undefined;
     description ??= meta?.description ?? current.description;
     secret ||= meta?.secret === true;
+    stringform ||= meta?.stringform === true;
     const def = defOf(current);
     if (def.type === 'default') defaultValue ??= typeof def.defaultValue === 'function' ? (def.defaultValue as () => unknown)() : def.defaultValue;
     if (def.type === 'optional' || def.type === 'default') optional = true;
@@ -37,10 +45,11 @@ export function inspect(schema: z.ZodType): Field {
           ? def.out
           : def.in
         : undefined;
+    if (def.type === 'pipe' && def.in && defOf(def.in).type === 'transform') preprocessed = true;
     if (!next) break;
     current = next;
   }
-  return { base: current, description, secret, defaultValue, optional };
+  return { base: current, description, secret, defaultValue, optional, parsesText: preprocessed && !stringform };
 }
 
 export function objectShape(schema: z.ZodType): Record<string, z.ZodType> | undefined {
@@ -81,10 +90,13 @@ export interface LeafPath {
   kind: LeafKind;
 }
 
-/** Every settable key below an object schema (objects are walked, everything else is a leaf). */
+/**
+ * Every settable key below an object schema (objects are walked, everything else is a leaf). `kind`
+ * is how an env var's text is read: a key that parses text itself takes it as a string.
+ */
 export function leafPaths(schema: z.ZodType, prefix: string[] = []): LeafPath[] {
   const shape = objectShape(schema);
-  if (!shape) return [{ path: prefix, schema, kind: leafKind(schema) }];
+  if (!shape) return [{ path: prefix, schema, kind: inspect(schema).parsesText ? 'string' : leafKind(schema) }];
   return Object.entries(shape).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
 }
 

@@ -90,6 +90,29 @@ describe('config loading', () => {
     expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer t', 'x-a': '1' } });
   });
 
+  it('takes an empty env var as unset, as falcosidekick (viper) does: its chart passes every value, "" meaning the default', () => {
+    const loaded = configFromYaml('webhook:\n  address: http://a.example/x\n  method: PUT\n', {
+      WEBHOOK_ADDRESS: '',
+      WEBHOOK_METHOD: '',
+      WEBHOOK_CHECKCERT: '',
+      LISTENPORT: '',
+      OPSGENIE_REGION: '',
+      AWS_S3_PREFIX: '',
+      OUTPUTS__SOC__TYPE: 'webhook',
+      OUTPUTS__SOC__ADDRESS: 'http://soc.example/',
+      OUTPUTS__SOC__CHECKCERT: '',
+    });
+    expect(loaded.config.webhook).toMatchObject({ address: 'http://a.example/x', method: 'PUT', checkcert: true });
+    expect(loaded.config.listenport).toBe(2801);
+    expect(loaded.envApplied).not.toContain('WEBHOOK_CHECKCERT');
+    expect((loaded.config as unknown as { outputs: Record<string, { checkcert: boolean }> }).outputs['soc']?.checkcert).toBe(true);
+  });
+
+  it('hands OTLP_LOGS_HEADERS to the key\'s own parser: "k=v,k=v" as falcosidekick passes it to the OTel SDK', () => {
+    const loaded = configFromYaml('', { OTLP_LOGS_HEADERS: 'api-key=s3cr3t,Authorization=Basic%20dXNlcjpwYXNz' });
+    expect((loaded.config as unknown as { otlp: { logs: { headers: Record<string, string> } } }).otlp.logs.headers).toEqual({ 'api-key': 's3cr3t', authorization: 'Basic dXNlcjpwYXNz' });
+  });
+
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
     const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\n');
     const text = loaded.warnings.join('\n');
@@ -99,6 +122,9 @@ describe('config loading', () => {
     expect(fromEnv.warnings.join('\n')).toMatch(/"mattermost" .*\(MATTERMOST_WEBHOOKURL set\)/);
     expect(fromEnv.warnings.join('\n')).toMatch(/"aws.lambda" .*\(AWS_LAMBDA_FUNCTIONNAME set\)/);
     expect(fromEnv.warnings.join('\n')).not.toMatch(/rocketchat/);
+    // falcosidekick's chart renders policyreport.enabled: false as this env var.
+    expect(configFromYaml('', { POLICYREPORT_ENABLED: 'false' }).warnings.join('\n')).not.toMatch(/policyreport/);
+    expect(configFromYaml('', { POLICYREPORT_ENABLED: 'true' }).warnings.join('\n')).toMatch(/"policyreport" .*\(POLICYREPORT_ENABLED set\)/);
   });
 
   it('aws.sns.topicarn (file or AWS_SNS_TOPICARN) turns awssns on instead of warning, with rawjson from AWS_SNS_RAWJSON', () => {
