@@ -83,7 +83,7 @@ export function applyEnv(schema: z.ZodType, input: Record<string, unknown>, env:
       problems.push({ path: leaf.path.join('.'), env: name, message: `${name}=${JSON.stringify(raw.slice(0, 40))} is not a number (write digits only, e.g. 2801)` });
       continue;
     }
-    let converted = convert(raw, leaf.kind);
+    let converted = convert(raw, leaf.envKind);
     if (name === 'CUSTOMFIELDS') converted = resolveEnvRefs(converted as Record<string, string>, env, problems);
     node[leaf.path[leaf.path.length - 1] as string] = converted;
     applied.push(name);

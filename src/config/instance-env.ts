@@ -85,7 +85,7 @@ export function applyInstanceEnv(plugins: readonly AnyOutputPlugin[], input: unk
         const next = node[part];
         node = (isObject(next) ? next : (node[part] = {})) as Record<string, unknown>;
       }
-      node[leaf.path[leaf.path.length - 1] as string] = convert(env[variable] as string, leaf.kind);
+      node[leaf.path[leaf.path.length - 1] as string] = convert(env[variable] as string, leaf.envKind);
       applied.push(variable);
     }
     outputs[name] = instance;

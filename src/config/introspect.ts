@@ -88,15 +88,17 @@ export interface LeafPath {
   path: string[];
   schema: z.ZodType;
   kind: LeafKind;
+  /** How an env var's text is read: as `kind`, or as a string when the key parses text itself (Field.parsesText). */
+  envKind: LeafKind;
 }
 
-/**
- * Every settable key below an object schema (objects are walked, everything else is a leaf). `kind`
- * is how an env var's text is read: a key that parses text itself takes it as a string.
- */
+/** Every settable key below an object schema (objects are walked, everything else is a leaf). */
 export function leafPaths(schema: z.ZodType, prefix: string[] = []): LeafPath[] {
   const shape = objectShape(schema);
-  if (!shape) return [{ path: prefix, schema, kind: inspect(schema).parsesText ? 'string' : leafKind(schema) }];
+  if (!shape) {
+    const kind = leafKind(schema);
+    return [{ path: prefix, schema, kind, envKind: inspect(schema).parsesText ? 'string' : kind }];
+  }
   return Object.entries(shape).flatMap(([key, child]) => leafPaths(child, [...prefix, key]));
 }
 

@@ -29,7 +29,7 @@ export function resolveClientTls(global: {
 
 /** Per-output TLS keys, spelled as in falcosidekick (plus `cacertfile`). Spread into an output's schema. */
 export const tlsShape = {
-  checkcert: z.boolean().default(true).describe('Verify the server certificate. Turn off only for tests.'),
+  checkcert: z.boolean().default(true).describe('Verify the server certificate. Turn off only for tests. Ignored with mutualtls (always verified), as in falcosidekick.'),
   mutualtls: z.boolean().default(false).describe('Present the client certificate from mutualtlsclient.* (or mutualtlsfilespath).'),
   cacertfile: z.string().default('').describe('PEM file with the CA that signed the server certificate (in addition to the system CAs).'),
 };
@@ -57,7 +57,8 @@ export function loadTls(options: TlsOptions, global: ClientTls): NodeTlsOptions 
     }
   };
   const caFiles = [options.cacertfile, global.cacertfile, ...(options.mutualtls ? [global.mutualcacertfile] : [])].filter(Boolean);
-  const tls: NodeTlsOptions = { rejectUnauthorized: options.checkcert };
+  // With mutualtls the server is always verified, checkcert or not (falcosidekick: outputs/client.go).
+  const tls: NodeTlsOptions = { rejectUnauthorized: options.checkcert || options.mutualtls };
   if (caFiles.length) {
     // Custom CAs are added to, not instead of, the system store.
     tls.ca = [...caFiles.map((f) => read(f, 'CA file')), ...systemCas()];

@@ -209,6 +209,18 @@ describe('output client TLS (webhook over HTTPS)', () => {
     expect(received.at(-1)).toBe('peregrine-test-client');
   });
 
+  it('mutualtls verifies the server whatever checkcert says, as falcosidekick does', async () => {
+    const other = makeCerts(); // a CA that did not sign the server's certificate
+    const app = await startApp(
+      `mutualtlsclient:\n  certfile: ${other.clientCert}\n  keyfile: ${other.clientKey}\n  cacertfile: ${other.ca}\n` + webhook('  mutualtls: true\n  checkcert: false\n'),
+    );
+    apps.push(app);
+    await app.post(falcoAlertJson(4));
+    await waitFor(() => app.workers[0]?.healthSnapshot().lastError !== undefined, 5000);
+    expect(app.workers[0]?.healthSnapshot().lastError).toMatch(/certificate/i);
+    expect(app.workers[0]?.healthSnapshot().delivered).toBe(0);
+  });
+
   it('checkcert: false skips verification', async () => {
     const before = received.length;
     const app = await startApp(webhook('  checkcert: false\n'));
