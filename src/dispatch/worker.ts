@@ -106,8 +106,9 @@ export class OutputWorker {
     });
   }
 
-  /** Connects the plugin (retrying with backoff until it works) and starts delivering. Never throws. */
+  /** Connects the plugin (retrying with backoff until it works) and starts delivering. Never throws. Not once retired. */
   async start(): Promise<void> {
+    if (this.forward) return;
     if (await this.connection.open(() => this.closed)) this.pump();
   }
 
@@ -198,8 +199,16 @@ export class OutputWorker {
     return left;
   }
 
-  /** Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since. */
+  /**
+   * Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since.
+   * A second reload may have retired this one before its predecessor's requests settled: the queue
+   * then goes where this one's goes (`forward`: its own successor, or the dead letters).
+   */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
+    if (this.forward) {
+      for (const entry of entries) this.forward(entry);
+      return;
+    }
     this.seq = Math.max(this.seq, predecessor.seq);
     // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
     for (const entry of entries) entry.forgetFailures();

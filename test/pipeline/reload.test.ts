@@ -121,6 +121,28 @@ describe('hot reload', () => {
     expect(dest.received).toHaveLength(5);
   });
 
+  it.each([
+    ['changed again', (t: number) => `  timeoutms: ${t}\n`, 8],
+    ['removed', () => null, 1],
+  ] as const)('a second reload while the first waits for a request in flight loses nothing (the output %s)', async (_name, second, received) => {
+    const dest = await receiver();
+    dest.setBehaviour(() => ({ kind: 'ok', delayMs: 1500 }));
+    const config = (extra: string | null) => (extra === null ? 'stdout:\n  enabled: false\n' : `webhook:\n  address: ${dest.url()}\n  maxconcurrency: 1\n${extra}`);
+    app = await startApp(config('  timeoutms: 10000\n'));
+    for (let i = 0; i < 5; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
+    await waitFor(() => (app?.workers[0]?.healthSnapshot().inflight ?? 0) > 0, 5000, 'a request in flight');
+    app.rewrite(config('  timeoutms: 9000\n'));
+    expect(await app.reloader.reload('api')).toMatchObject({ ok: true, outputs: { changed: ['webhook'] } });
+    for (let i = 5; i < 8; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
+    app.rewrite(config(second(8000)));
+    expect((await app.reloader.reload('api')).ok).toBe(true);
+    dest.setBehaviour(() => ({ kind: 'ok' }));
+    // Each of the 8 ends delivered (the first one in flight, and every one when the output stays) or, removed, dead-lettered.
+    const ended = async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total')) + (await metricValue(app as RunningApp, 'peregrine_dead_lettered_total'));
+    await waitFor(async () => (await ended()) === 8, 15_000, 'all 8 alerts ended');
+    expect(new Set(dest.received.map((r) => (JSON.parse(r.body) as { uuid: string }).uuid)).size).toBe(received);
+  });
+
   it('enrichment switches with the routes: alerts after the reload carry the new customfields and tags', async () => {
     const dest = await receiver();
     app = await startApp(`customfields:\n  team: red\nwebhook:\n  address: ${dest.url()}\n`);
