@@ -44,8 +44,10 @@ export class NoiseControl {
   private readonly emit: NoiseDeps['emit'];
   private readonly log: Logger;
   private readonly deps: NoiseDeps;
-  /** What each output's noise section and each config silence were built from (hot reload keeps what did not change). */
+  /** What each output's noise section was built from (hot reload keeps what did not change). */
   private readonly built = new Map<string, string>();
+  /** The running config silences: id and the spec it was built from. */
+  private configSilences: [string, string][] = [];
 
   constructor(sections: readonly { name: string; options: NoiseSection }[], silences: readonly SilenceSpec[], deps: NoiseDeps) {
     this.clock = deps.clock;
@@ -161,18 +163,26 @@ export class NoiseControl {
   }
 
   /** Config silences are cfg-1, cfg-2, … by position; an unchanged one keeps its end (a `for:` counts from when it was first loaded). */
+  /**
+   * The config's silences, ids cfg-1, cfg-2, … by position. One whose spec the running config has too
+   * keeps its end (a `for` does not start again) and its hits, wherever it moved in the list: matched
+   * by content, so adding or removing a silence above it changes nothing for it.
+   */
   private configureSilences(specs: readonly SilenceSpec[]): void {
     const now = this.clock.now();
-    const keep = new Set<string>();
+    // The running config silences by spec, in order (a spec given twice is two silences).
+    const running = new Map<string, string[]>();
+    for (const [id, key] of this.configSilences) running.set(key, [...(running.get(key) ?? []), id]);
+    const kept = new Map<string, string>();
     const fresh = specs.map((spec, i) => {
       const id = `cfg-${i + 1}`;
       const key = JSON.stringify(spec);
-      if (this.built.get(`silence:${id}`) === key) keep.add(id);
-      this.built.set(`silence:${id}`, key);
+      const was = running.get(key)?.shift();
+      if (was !== undefined) kept.set(id, was);
       return { id, match: spec.match, until: silenceEnd(spec, now), reason: spec.reason, outputs: spec.outputs, createdAt: now, origin: 'config' as const, path: ['silences', i, 'match'] };
     });
-    for (const id of [...this.built.keys()]) if (id.startsWith('silence:cfg-') && Number(id.slice(12)) > specs.length) this.built.delete(id);
-    this.silences.replaceConfigured(fresh, keep);
+    this.configSilences = specs.map((spec, i) => [`cfg-${i + 1}`, JSON.stringify(spec)]);
+    this.silences.replaceConfigured(fresh, kept);
   }
 
   private decide(output: string, alert: Alert, now: number): Decision | Promise<Decision> {

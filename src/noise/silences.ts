@@ -57,14 +57,17 @@ export class Silences {
   }
 
   /**
-   * Hot reload: the config's silences become `silences`, in one step. One whose id is in `keep` stays
-   * as it is (its end and hit count too); API silences are untouched.
+   * Hot reload: the config's silences become `silences`, in one step. One whose id is a key of `kept`
+   * is the running silence of the id it maps to, renamed (its end and hit count stay: the same spec,
+   * moved in the list); API silences are untouched.
    */
-  replaceConfigured(silences: readonly (Omit<Silence, 'hits'> & { path: readonly (string | number)[] })[], keep: ReadonlySet<string>): void {
-    const added: Active[] = silences
-      .filter((s) => !keep.has(s.id))
-      .map(({ path, ...s }) => ({ ...s, hits: 0, test: compileMatch(s.match, { bracketreplacer: this.bracketreplacer, path }).test }));
-    this.list = [...this.list.filter((s) => s.origin !== 'config' || keep.has(s.id)), ...added];
+  replaceConfigured(silences: readonly (Omit<Silence, 'hits'> & { path: readonly (string | number)[] })[], kept: ReadonlyMap<string, string>): void {
+    const running = new Map(this.list.filter((s) => s.origin === 'config').map((s) => [s.id, s]));
+    const configured: Active[] = silences.map(({ path, ...s }) => {
+      const was = running.get(kept.get(s.id) ?? '');
+      return was ? { ...was, id: s.id } : { ...s, hits: 0, test: compileMatch(s.match, { bracketreplacer: this.bracketreplacer, path }).test };
+    });
+    this.list = [...this.list.filter((s) => s.origin !== 'config'), ...configured];
   }
 
   /** Ends a silence now. false when there is no active silence with this id. */

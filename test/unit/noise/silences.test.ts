@@ -1,6 +1,8 @@
 // Silences: config and run time, per output or all, expiry checked against the clock per alert.
 import { describe, expect, it } from 'vitest';
 import { metricSum } from '../../support/metrics.ts';
+import { z } from 'zod';
+import { noiseOutputShape, SilencesSchema } from '../../../src/noise/schema.ts';
 import { harness, shell } from './support.ts';
 
 describe('silences', () => {
@@ -32,6 +34,24 @@ describe('silences', () => {
     // A silenced alert does not open a dedupe window: the first one after the silence pages.
     expect(h.admit(shell({ hostname: 'node-9' }))).toEqual(['a', 'b']);
     expect(h.noise.health('a')).toMatchObject({ suppressed: { silence: 2 } });
+  });
+
+  it('a reload keeps a config silence\'s end and hits when one is added or removed above it (matched by spec, not position)', async () => {
+    const a = { match: { rule: 'Terminal shell*' }, for: '1h', reason: 'A' };
+    const b = { match: { hostname: 'node-9' }, for: '1h', reason: 'B' };
+    const h = harness({ slack: {} }, [a]);
+    const start = h.clock.now();
+    expect(h.admit(shell())).toEqual([]);
+    await h.clock.advance(50 * 60_000);
+    const parse = (specs: unknown[]) => SilencesSchema.parse(specs);
+    const slack = [{ name: 'slack', options: z.object(noiseOutputShape).parse({}) }];
+    h.noise.reconfigure(slack, parse([b, a]));
+    const byReason = () => Object.fromEntries(h.noise.silences.active(h.clock.now()).map((s) => [s.reason, s]));
+    expect(byReason()).toMatchObject({ A: { id: 'cfg-2', until: start + 3_600_000, hits: 1 }, B: { id: 'cfg-1', until: h.clock.now() + 3_600_000, hits: 0 } });
+    h.noise.reconfigure(slack, parse([a]));
+    expect(byReason()).toEqual({ A: expect.objectContaining({ id: 'cfg-1', until: start + 3_600_000, hits: 1 }) });
+    await h.clock.advance(10 * 60_000);
+    expect(h.admit(shell())).toEqual(['slack']); // A ended an hour after it was first loaded
   });
 
   it('refuses a silence whose match is wrong, with its path', () => {
