@@ -11,7 +11,8 @@ import type { QueueEntry } from './queue-entry.ts';
 export type DropReason = 'queue_full' | 'spool_read' | 'shutdown';
 
 export class Accounting {
-  readonly counts = { delivered: 0, deadLettered: 0, dropped: 0 };
+  /** Since the output started; shared along hot reloads (continueFrom). */
+  counts = { delivered: 0, deadLettered: 0, dropped: 0 };
   private shedBurst = 0;
   private readonly output: string;
   private readonly metrics: Metrics;
@@ -25,6 +26,18 @@ export class Accounting {
     this.deadLetters = deps.deadLetters;
     this.clock = deps.clock;
     this.log = deps.log;
+  }
+
+  /**
+   * Hot reload: this output's counts go on from those of the instance it replaces, in one object, so
+   * what that one still ends (its requests in flight) counts here too, as it does in the metrics.
+   */
+  continueFrom(predecessor: Accounting): void {
+    if (predecessor.counts === this.counts) return;
+    predecessor.counts.delivered += this.counts.delivered;
+    predecessor.counts.deadLettered += this.counts.deadLettered;
+    predecessor.counts.dropped += this.counts.dropped;
+    this.counts = predecessor.counts;
   }
 
   delivered(count: number, duplicates: number): void {

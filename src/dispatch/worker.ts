@@ -210,6 +210,7 @@ export class OutputWorker {
       return;
     }
     this.seq = Math.max(this.seq, predecessor.seq);
+    this.accounting.continueFrom(predecessor.accounting);
     // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
     for (const entry of entries) entry.forgetFailures();
     this.shed(this.queue.restore(entries));

@@ -143,6 +143,22 @@ describe('hot reload', () => {
     expect(new Set(dest.received.map((r) => (JSON.parse(r.body) as { uuid: string }).uuid)).size).toBe(received);
   });
 
+  it('a rebuilt output\'s counts in /healthz go on from its predecessor\'s, with what that one delivered after the switch', async () => {
+    const dest = await receiver();
+    const config = (timeout: number) => `webhook:\n  address: ${dest.url()}\n  maxconcurrency: 1\n  timeoutms: ${timeout}\n`;
+    app = await startApp(config(10_000));
+    for (let i = 0; i < 3; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
+    await waitFor(() => app?.workers[0]?.healthSnapshot().delivered === 3, 5000, 'three delivered');
+    dest.setBehaviour(() => ({ kind: 'ok', delayMs: 500 }));
+    for (let i = 3; i < 6; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
+    await waitFor(() => (app?.workers[0]?.healthSnapshot().inflight ?? 0) > 0, 5000, 'a request in flight');
+    app.rewrite(config(9000));
+    expect(await app.reloader.reload('api')).toMatchObject({ ok: true, outputs: { changed: ['webhook'] } });
+    await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total')) === 6, 10_000, 'six delivered');
+    const { webhook } = (await healthz(app)).outputs as { webhook: { delivered: number } };
+    expect(webhook.delivered).toBe(6);
+  });
+
   it('enrichment switches with the routes: alerts after the reload carry the new customfields and tags', async () => {
     const dest = await receiver();
     app = await startApp(`customfields:\n  team: red\nwebhook:\n  address: ${dest.url()}\n`);
