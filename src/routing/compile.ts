@@ -177,13 +177,19 @@ function fieldCondition(name: string, condition: FieldCondition, replacer: strin
   // After bracketreplacer, proc.aname[2] is stored as proc.aname_2: look it up under that name.
   const key = replacer !== '' && name.includes('[') ? name.replaceAll(']', '').replaceAll('[', replacer) : name;
   const label = `field ${name}`;
-  const absent = (a: Alert) => (a.output_fields[key] === null ? 'is null' : 'is absent');
+  // An own field only: output_fields parsed by JSON.parse inherit Object.prototype, whose
+  // `constructor` or `hasOwnProperty` is no field of the alert.
+  const field = (a: Alert): unknown => (Object.hasOwn(a.output_fields, key) ? a.output_fields[key] : undefined);
+  const absent = (a: Alert) => (field(a) === null ? 'is null' : 'is absent');
   if (typeof condition === 'object' && !Array.isArray(condition)) {
     const want = condition.exists === true;
-    const test = (a: Alert) => (a.output_fields[key] !== undefined && a.output_fields[key] !== null) === want;
+    const test = (a: Alert) => {
+      const v = field(a);
+      return (v !== undefined && v !== null) === want;
+    };
     return {
       test,
-      fail: (a) => (want ? `${label} ${absent(a)} (exists: true)` : `${label} is present (${show(fieldText(a.output_fields[key]) ?? '')}; exists: false)`),
+      fail: (a) => (want ? `${label} ${absent(a)} (exists: true)` : `${label} is present (${show(fieldText(field(a)) ?? '')}; exists: false)`),
       hit: (a) => (want ? `${label} exists` : `${label} ${absent(a)}`),
     };
   }
@@ -195,12 +201,12 @@ function fieldCondition(name: string, condition: FieldCondition, replacer: strin
     return text !== undefined && set.test(text);
   };
   return {
-    test: (a) => matches(a.output_fields[key]),
+    test: (a) => matches(field(a)),
     fail: (a) => {
-      const v = a.output_fields[key];
+      const v = field(a);
       return v === undefined || v === null ? `${label} ${absent(a)} (wanted ${set.text})` : `${label} ${show(fieldText(v) ?? '')} matches none of ${set.text}`;
     },
-    hit: (a) => `${label} ${show(fieldText(a.output_fields[key]) ?? '')} matches ${set.text}`,
+    hit: (a) => `${label} ${show(fieldText(field(a)) ?? '')} matches ${set.text}`,
   };
 }
 

@@ -56,7 +56,8 @@ export function compilePatterns(patterns: readonly string[]): PatternSet {
       else globs.push(globSource(p));
     } else exact.add(p);
   }
-  if (globs.length) regexes.unshift(new RegExp(`^(?:${globs.join('|')})$`));
+  // `u`: a `?` is one character, an emoji too (without it, one UTF-16 unit: half of one).
+  if (globs.length) regexes.unshift(new RegExp(`^(?:${globs.join('|')})$`, 'u'));
   const text = `[${patterns.map((p) => (REGEX_LITERAL.test(p) ? p : JSON.stringify(p))).join(', ')}]`;
   // The common shapes get a closure without loops.
   if (prefixes.length === 0 && regexes.length === 0) return { text, test: (v) => exact.has(v) };

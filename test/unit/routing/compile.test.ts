@@ -98,6 +98,7 @@ describe('compileMatch: rule, source, hostname, output (exact, glob, /regex/)', 
     expect(compileMatch({ hostname: 'ode-*' }).test(shell)).toBe(false);
     expect(compileMatch({ hostname: 'node.*' }).test(make({ hostname: 'nodeX1' }))).toBe(false); // "." is literal in a glob
     expect(compileMatch({ rule: 'What?' }).test(make({ rule: 'What?' }))).toBe(true);
+    expect(compileMatch({ hostname: 'team-?-db' }).test(make({ hostname: 'team-\u{1F600}-db' }))).toBe(true); // ? is one character, an emoji too
   });
 
   it('source defaults to syscalls as in falcosidekick; a missing hostname matches nothing', () => {
@@ -164,6 +165,15 @@ describe('compileMatch: fields', () => {
     expect(compileMatch({ fields: { 'proc.aname[2]': { exists: true } } }).explain(shell)).toBe('field proc.aname[2] is null (exists: true)');
     expect(compileMatch({ fields: { 'container.id': { exists: true } } }).test(shell)).toBe(true);
     expect(compileMatch({ fields: { 'container.id': { exists: false } } }).explain(shell)).toBe('field container.id is present ("1f0a2e5c8d3b"; exists: false)');
+  });
+
+  it('a field named like an Object method is a field of the alert or absent, never the method', () => {
+    const parsed = toAlert(parseJson('{"rule":"r","priority":"Notice","time":"2026-11-20T10:00:00Z","output_fields":{"a":1}}') as AlertInput);
+    for (const name of ['constructor', 'hasOwnProperty', 'toString']) {
+      expect(compileMatch({ fields: { [name]: { exists: true } } }).test(parsed), name).toBe(false);
+      expect(compileMatch({ fields: { [name]: { exists: false } } }).test(parsed), name).toBe(true);
+      expect(compileMatch({ fields: { [name]: '*' } }).test(parsed), name).toBe(false);
+    }
   });
 
   it('numbers, big integers and booleans compare as their text', () => {
