@@ -123,7 +123,8 @@ describe('slack options', () => {
       plugins: outputs,
       cwd: tmpdir(),
     });
-    expect(config).toMatchObject({ slack: { webhookurl: URL, channel: '#sec', username: 'Falco', icon: '', footer: 'f', outputformat: 'fields', minimumpriority: 'warning' } });
+    // SLACK_ICON="" is unset, as in falcosidekick: the default icon.
+    expect(config).toMatchObject({ slack: { webhookurl: URL, channel: '#sec', username: 'Falco', icon: expect.stringContaining('falcosidekick_color.png'), footer: 'f', outputformat: 'fields', minimumpriority: 'warning' } });
     expect(options({ outputformat: '' }).outputformat).toBe('all');
     expect(slackSchema.safeParse({ webhookurl: URL, outputformat: 'markdown' }).success).toBe(false);
   });

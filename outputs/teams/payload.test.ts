@@ -140,7 +140,8 @@ describe('teams options', () => {
       plugins: outputs,
       cwd: tmpdir(),
     });
-    expect(config).toMatchObject({ teams: { webhookurl: URL, activityimage: '', outputformat: 'facts', format: 'adaptivecard', minimumpriority: 'error' } });
+    // TEAMS_ACTIVITYIMAGE="" is unset, as in falcosidekick: the default image.
+    expect(config).toMatchObject({ teams: { webhookurl: URL, activityimage: expect.stringContaining('falcosidekick_color.png'), outputformat: 'facts', format: 'adaptivecard', minimumpriority: 'error' } });
     expect(options({ format: 'MessageCard' }).format).toBe('messagecard');
     expect(teamsSchema.safeParse({ webhookurl: URL, format: 'o365' }).success).toBe(false);
     expect(teamsSchema.safeParse({ webhookurl: URL, outputformat: 'fields' }).success).toBe(false);
