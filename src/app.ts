@@ -205,7 +205,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
     config: config.trail,
     consoleEnabled: config.console.enabled,
     outputs: outputNames,
-    explain: (alert, output) => filters.get(output)?.explain(alert) ?? 'not routed to this output',
+    filters,
     spool,
     clock,
     log: log.child({ component: 'trail' }),

@@ -12,7 +12,7 @@ import { VERSION } from '../version.ts';
 import { authenticate, requireAdmin, type Principal } from './auth.ts';
 import type { ConsoleConfig } from './config.ts';
 import { deadLetterJson, recordJson, summaryJson } from './json.ts';
-import { parseDeadLetterFilter, parseStatsQuery, parseTrailQuery } from './query.ts';
+import { parseDeadLetterFilter, parseStatsQuery, parseTrailQuery, singleQuery } from './query.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -59,7 +59,7 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
 
   server.get('/api/v1/alerts', async (request) => {
     auth(request);
-    const { alerts, next } = (await needStore()).list(parseTrailQuery(request.query as Record<string, string>));
+    const { alerts, next } = (await needStore()).list(parseTrailQuery(request.query));
     return { alerts: alerts.map(summaryJson), next };
   });
 
@@ -73,7 +73,7 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
 
   server.get('/api/v1/stats/alerts', async (request) => {
     auth(request);
-    const { by, since, bucketMs } = parseStatsQuery(request.query as Record<string, string>, clock.now());
+    const { by, since, bucketMs } = parseStatsQuery(request.query, clock.now());
     const stats = (await needStore()).stats(by, since, bucketMs);
     return { by, bucketMs, buckets: stats.buckets.map((b) => ({ at: iso(b.at), counts: b.counts })) };
   });
@@ -100,7 +100,7 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
 
   server.get('/api/v1/deadletters', async (request) => {
     auth(request);
-    const q = request.query as Record<string, string>;
+    const q = singleQuery(request.query);
     const limit = Math.min(1000, Math.max(1, Number(q.limit ?? 100) || 100));
     const entries = deadLetters.list({ ...parseDeadLetterFilter(q), limit });
     return { total: deadLetters.size(), entries: entries.reverse().map(deadLetterJson) };
@@ -109,7 +109,7 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
   server.post('/api/v1/deadletters/replay', async (request) => {
     const principal = auth(request);
     requireAdmin(principal);
-    const filter = parseDeadLetterFilter({ ...(request.query as object), ...jsonBody(request) });
+    const filter = parseDeadLetterFilter(request.query, jsonBody(request));
     const byName = new Map(workers.map((w) => [w.name, w]));
     if (filter.output !== undefined && !byName.has(filter.output)) {
       throw new RequestError(ErrorCodes.QUERY_INVALID, 400, `output "${filter.output}" is not configured: its dead letters cannot be sent anywhere`, 'output');
@@ -133,9 +133,11 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
   server.post('/api/v1/deadletters/purge', async (request) => {
     const principal = auth(request);
     requireAdmin(principal);
-    const body = { ...(request.query as object), ...jsonBody(request) } as Record<string, unknown>;
-    const filter = parseDeadLetterFilter(body);
-    if (Object.keys(filter).length === 0 && body.all !== true && body.all !== 'true') {
+    const query = singleQuery(request.query);
+    const body = jsonBody(request);
+    const filter = parseDeadLetterFilter(query, body);
+    const all = body.all ?? query.all;
+    if (Object.keys(filter).length === 0 && all !== true && all !== 'true') {
       throw new RequestError(ErrorCodes.QUERY_INVALID, 400, 'purge deletes for good: give a filter (id, output, rule, since) or "all": true', 'all');
     }
     const purged = deadLetters.purge(filter);

@@ -25,7 +25,26 @@ function parseInteger(value: string | undefined, param: string, min: number, max
 
 const text = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
 
-export function parseTrailQuery(q: Query): TrailQuery {
+/** How to give a parameter that takes several values, for the 400 when it comes twice. */
+const AS_LIST: Record<string, string> = { priority: 'as a comma-separated list' };
+
+/**
+ * The query string with each parameter once. Fastify parses `?k=a&k=b` into an array; no console
+ * parameter is repeatable (priority takes a comma-separated list), and read as a string an array was
+ * a 500 (`.split`) or matched nothing (`rule=a&rule=b`): refused instead, naming the parameter.
+ */
+export function singleQuery(query: unknown): Query {
+  const q = (query ?? {}) as Record<string, unknown>;
+  for (const [param, value] of Object.entries(q)) {
+    if (!Array.isArray(value)) continue;
+    const list = AS_LIST[param];
+    throw invalid(param, `given ${value.length} times; give it once${list ? `, ${list} (${param}=${value.join(',')})` : ''}`);
+  }
+  return q as Query;
+}
+
+export function parseTrailQuery(params: unknown): TrailQuery {
+  const q = singleQuery(params);
   const priorities = text(q.priority)?.split(',').map((p) => p.trim());
   for (const p of priorities ?? []) {
     if (!PRIORITIES.some((name) => name.toLowerCase() === p.toLowerCase())) throw invalid('priority', `"${p}" is not one of ${PRIORITIES.join(', ')}`);
@@ -51,7 +70,8 @@ export function parseTrailQuery(q: Query): TrailQuery {
   return query;
 }
 
-export function parseStatsQuery(q: Query, now: number): { by: StatsDimension; since: number; bucketMs: number } {
+export function parseStatsQuery(query: unknown, now: number): { by: StatsDimension; since: number; bucketMs: number } {
+  const q = singleQuery(query);
   const by = q.by ?? 'priority';
   if (by !== 'priority' && by !== 'rule' && by !== 'namespace') throw invalid('by', 'must be priority, rule or namespace');
   const bucketMs = parseInteger(q.bucketms, 'bucketms', 1000, 86_400_000, 60_000);
@@ -60,12 +80,16 @@ export function parseStatsQuery(q: Query, now: number): { by: StatsDimension; si
   return { by, since, bucketMs };
 }
 
-/** A dead-letter filter from a query string or a JSON body (numbers or strings). */
-export function parseDeadLetterFilter(q: Record<string, unknown>): DeadLetterFilter {
+/**
+ * A dead-letter filter from a query string (through singleQuery: a parameter given twice is refused
+ * by name) and a JSON body (numbers or strings) over it.
+ */
+export function parseDeadLetterFilter(query: unknown, body: Record<string, unknown> = {}): DeadLetterFilter {
+  const q: Record<string, unknown> = { ...singleQuery(query), ...body };
   const str = (key: string) => {
     const v = q[key];
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v !== 'string' && typeof v !== 'number') throw invalid(key, 'must be a string');
+    if (typeof v !== 'string' && typeof v !== 'number') throw invalid(key, Array.isArray(v) ? 'must be one string, not a list' : 'must be a string');
     return String(v);
   };
   const filter: DeadLetterFilter = {};

@@ -11,7 +11,7 @@ import type { trailSchema } from './config.ts';
 import { MemoryTrailStore } from './memory-store.ts';
 import { Trail, type TrailFailure } from './recorder.ts';
 import { SqliteTrailStore, type UntrackedReason } from './sqlite-store.ts';
-import type { RouteExplainer } from './types.ts';
+import { explainer, type RouteFilter } from './types.ts';
 import type { z } from 'zod';
 
 /**
@@ -28,8 +28,9 @@ export function trailPath(spoolDir: string): string {
 export interface TrailSetup {
   config: z.output<typeof trailSchema>;
   consoleEnabled: boolean;
+  /** The running outputs and their filters, live: a config reload rewrites both in place. */
   outputs: readonly string[];
-  explain: RouteExplainer;
+  filters: ReadonlyMap<string, RouteFilter>;
   spool: Spool | undefined;
   clock: Clock;
   log: Logger;
@@ -38,7 +39,10 @@ export interface TrailSetup {
 }
 
 export function createTrail(setup: TrailSetup): Trail | undefined {
-  const { config, outputs, explain, spool, clock, log } = setup;
+  const { config, outputs, filters, spool, clock, log } = setup;
+  // Why an output did not take an alert, by its filter now: the SQLite store writes it when the alert
+  // arrives; the memory store keeps the filters of each alert's config and asks them when read.
+  const explain = explainer(filters);
   if (!config.enabled && !setup.consoleEnabled) return undefined;
   let store: MemoryTrailStore | SqliteTrailStore | undefined;
   if (config.enabled && spool) {
@@ -51,7 +55,7 @@ export function createTrail(setup: TrailSetup): Trail | undefined {
     }
   }
   if (config.enabled && !store) {
-    store = new MemoryTrailStore({ maxalerts: config.maxalerts, maxbytes: config.memorymaxbytes, outputs, explain });
+    store = new MemoryTrailStore({ maxalerts: config.maxalerts, maxbytes: config.memorymaxbytes, outputs, explain, filters });
   }
   return new Trail(store, new Activity(), clock, reportFailures(log, clock, setup.onUntracked));
 }

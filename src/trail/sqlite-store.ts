@@ -160,7 +160,9 @@ class TrailReader {
     } else if (query.output !== undefined) {
       add("EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = ? AND o.state <> 'suppressed')", query.output);
     } else if (query.state === 'not_routed') {
-      add("a.routes <> '{}'");
+      // routes lists every output that did not take the alert, those noise control held back too
+      // (routed, then suppressed there: they have a row). Not routed: one of them without a row.
+      add("a.routes <> '{}' AND EXISTS (SELECT 1 FROM json_each(a.routes) r WHERE NOT EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.output = r.key))");
     } else if (query.state !== undefined) {
       add('EXISTS (SELECT 1 FROM trail_outputs o WHERE o.seq = a.seq AND o.state = ?)', query.state);
     }

@@ -92,6 +92,19 @@ export interface TrailStats {
 /** Why the router did not send this alert to this output (the routing matcher hands its own reason). */
 export type RouteExplainer = (alert: Alert, output: string) => string;
 
+/** An output's filter (routing's CompiledMatch): why it does not take an alert, undefined when it does. */
+export interface RouteFilter {
+  explain(alert: Alert): string | undefined;
+}
+
+/** The reason given when an output's filter would take the alert but the router did not send it there. */
+export const NOT_ROUTED = 'not routed to this output';
+
+/** The explainer over the outputs' filters (live: a reload replaces the map's entries). */
+export function explainer(filters: ReadonlyMap<string, RouteFilter>): RouteExplainer {
+  return (alert, output) => filters.get(output)?.explain(alert) ?? NOT_ROUTED;
+}
+
 /** The namespace of an alert, as Falco names it in output_fields. */
 export function namespaceOf(alert: Alert): string {
   const ns = alert.output_fields['k8s.ns.name'];

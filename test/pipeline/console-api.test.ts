@@ -125,6 +125,27 @@ describe.each(['memory', 'spool'] as const)('console API, trail in %s', (store) 
     expect((await api(a.url, '/api/v1/alerts?limit=0', { token: READER })).status).toBe(400);
   });
 
+  it('refuses a query parameter given twice with a 400 that names it and says how to give it', async () => {
+    const { app: a } = await setup(store);
+    const twice = async (path: string, param: string, method: 'GET' | 'POST' = 'GET') => {
+      const answer = await api<{ error: { code: string; path: string; message: string } }>(a.url, path, { token: ADMIN, method, ...(method === 'POST' ? { body: {} } : {}) });
+      expect(answer.status, path).toBe(400);
+      expect(answer.body.error, path).toMatchObject({ code: 'ERR_QUERY_INVALID', path: param });
+      return answer.body.error.message;
+    };
+    expect(await twice('/api/v1/alerts?priority=warning&priority=critical', 'priority')).toBe('priority: given 2 times; give it once, as a comma-separated list (priority=warning,critical)');
+    for (const param of ['rule', 'output', 'namespace', 'hostname', 'source', 'state', 'q', 'since', 'until', 'limit', 'before', 'after']) {
+      expect(await twice(`/api/v1/alerts?${param}=1&${param}=2`, param)).toBe(`${param}: given 2 times; give it once`);
+    }
+    await twice('/api/v1/stats/alerts?by=rule&by=priority', 'by');
+    await twice('/api/v1/deadletters?output=scripted&output=webhook', 'output');
+    await twice('/api/v1/deadletters?limit=1&limit=2', 'limit');
+    await twice('/api/v1/deadletters/replay?rule=a&rule=b', 'rule', 'POST');
+    await twice('/api/v1/deadletters/purge?all=true&all=true', 'all', 'POST');
+    // Once each, every one of them still answers.
+    expect((await api<Page>(a.url, '/api/v1/alerts?priority=warning,critical&rule=Reject%20me', { token: READER })).body.alerts.map((x) => x.uuid)).toEqual(['c-warning']);
+  });
+
   it('returns one alert with its trail: routing decision, attempts and final state per output', async () => {
     const { app: a } = await setup(store);
     const res = await api<{ alert: Record<string, unknown>; trail: { uuid: string; from: string; outputs: Record<string, unknown>[] } }>(a.url, '/api/v1/alerts/d-error', { token: READER });

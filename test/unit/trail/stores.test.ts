@@ -12,9 +12,9 @@ import { RateLimiter } from '../../../src/console/rate-limit.ts';
 import { MemoryTrailStore } from '../../../src/trail/memory-store.ts';
 import { openTrailReader, SqliteTrailStore } from '../../../src/trail/sqlite-store.ts';
 import { waitFor } from '../../support/receiver.ts';
-import { MAX_ATTEMPTS_KEPT } from '../../../src/trail/store.ts';
+import { MAX_ATTEMPTS_KEPT, type TrailStore } from '../../../src/trail/store.ts';
 import { serializeAlert, thawAlert } from '../../../src/alert/serialize.ts';
-import { namespaceOf, type TrailQuery } from '../../../src/trail/types.ts';
+import { explainer, namespaceOf, type RouteFilter, type TrailQuery } from '../../../src/trail/types.ts';
 import { TRAIL_SCHEMA_SQL } from '../../../src/trail/sqlite-schema.ts';
 import { afterPacking, falcoAlertJson, variedAlertJson } from '../../support/alerts.ts';
 import { PACK_ALERTS } from '../../../src/alert/packed.ts';
@@ -173,6 +173,60 @@ describe('memory trail store', () => {
       expect.objectContaining({ uuid: big.uuid, from: '10.0.0.2', receivedAt: 5, rule: big.rule, priority: 'Critical', hostname, namespace: namespaceOf(big), output: big.output }),
     ]);
     expect(s.list({ limit: 10, namespace: 'ns' }).alerts.map((x) => x.uuid)).toEqual(['other']);
+  });
+
+  it('explains an alert by the outputs and filters it arrived under, after a reload rewrote them in place', () => {
+    // As app.ts hands them over: the live list and map, which a reload rewrites (src/reload/reloader.ts).
+    const outputs = ['a'];
+    const filters = new Map<string, RouteFilter>([['a', { explain: (x) => `a wants Critical, not ${x.priority}` }]]);
+    const s = new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, outputs, explain: explainer(filters), filters });
+    s.received(alert('old'), 1, '', [], 100);
+    s.received(alert('old-taken'), 1, '', ['a'], 100);
+    outputs.splice(0, 1, 'a', 'b');
+    filters.clear();
+    filters.set('a', { explain: () => undefined }).set('b', { explain: () => 'b wants nothing' });
+    s.received(alert('new'), 2, '', ['a'], 100);
+    const trail = (uuid: string) => s.get(uuid)?.outputs.map((o) => [o.output, o.state, o.reason]);
+    expect(trail('old')).toEqual([['a', 'not_routed', 'a wants Critical, not Warning']]);
+    expect(trail('old-taken')).toEqual([['a', 'queued', undefined]]);
+    expect(trail('new')).toEqual([['a', 'queued', undefined], ['b', 'not_routed', 'b wants nothing']]);
+    expect(s.list({ limit: 10 }).alerts.map((x) => [x.uuid, x.states])).toEqual([
+      ['new', { a: 'queued', b: 'not_routed' }],
+      ['old-taken', { a: 'queued' }],
+      ['old', { a: 'not_routed' }],
+    ]);
+    expect(s.list({ limit: 10, state: 'not_routed' }).alerts.map((x) => x.uuid)).toEqual(['new', 'old']);
+    // A reload that changes a filter only, of an output the same set of outputs left out before.
+    filters.set('b', { explain: () => 'b wants less' });
+    s.received(alert('newer'), 3, '', ['a'], 100);
+    expect(trail('newer')).toEqual([['a', 'queued', undefined], ['b', 'not_routed', 'b wants less']]);
+    expect(trail('new')).toEqual([['a', 'queued', undefined], ['b', 'not_routed', 'b wants nothing']]);
+  });
+});
+
+describe.each(['memory', 'sqlite'] as const)('%s trail store, not routed or suppressed', (kind) => {
+  it('lists an alert that noise control alone held back as suppressed, not as not routed', async () => {
+    const options = { outputs: ['a', 'b'], explain };
+    const s: TrailStore =
+      kind === 'memory'
+        ? new MemoryTrailStore({ maxalerts: 10, maxbytes: 1 << 30, ...options })
+        : new SqliteTrailStore(join(mkdtempSync(join(tmpdir(), 'peregrine-trail-')), 'peregrine.db'), { maxbytes: 1 << 30, maxagems: 3_600_000, ...options, log: pino({ level: 'silent' }), now: () => 1 });
+    // As ingest records them: received with the outputs that took it, then suppressed on those noise control held it from.
+    s.received(alert('silenced'), 1, '', ['a'], 100);
+    s.state('silenced', 'b', 'suppressed', 1, 'noise control');
+    s.received(alert('not-routed'), 1, '', ['a'], 100);
+    s.received(alert('both'), 1, '', [], 100);
+    s.state('both', 'a', 'suppressed', 1, 'noise control');
+    await s.ready?.();
+    const uuids = (q: Omit<TrailQuery, 'limit'>) => s.list({ limit: 10, ...q }).alerts.map((x) => x.uuid);
+    expect(uuids({ state: 'not_routed' })).toEqual(['both', 'not-routed']);
+    expect(uuids({ state: 'suppressed' })).toEqual(['both', 'silenced']);
+    expect(s.list({ limit: 10 }).alerts.map((x) => x.states)).toEqual([
+      { a: 'suppressed', b: 'not_routed' },
+      { a: 'queued', b: 'not_routed' },
+      { a: 'queued', b: 'suppressed' },
+    ]);
+    s.close();
   });
 });
 
