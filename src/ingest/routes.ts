@@ -193,6 +193,8 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
   server.get('/dlq', async (request, reply) => {
     requireToken(request, deps);
     const q = request.query as { output?: string; since?: string; limit?: string; before?: string };
+    const repeated = Object.entries(q).find(([, value]) => Array.isArray(value));
+    if (repeated) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, `${repeated[0]} is given ${(repeated[1] as unknown as unknown[]).length} times; give it once`, repeated[0]);
     const since = q.since === undefined ? undefined : Date.parse(q.since);
     if (since !== undefined && Number.isNaN(since)) throw new RequestError(ErrorCodes.ALERT_INVALID, 400, 'since must be an ISO 8601 time, e.g. 2026-11-20T00:00:00Z', 'since');
     const before = q.before === undefined ? undefined : Number(q.before);

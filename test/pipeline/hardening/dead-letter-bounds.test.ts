@@ -54,5 +54,8 @@ describe('dead letters in memory', () => {
     expect(small.entries.map((e) => e.alert.uuid)).toEqual([`big-${n - 2}`, `big-${n - 1}`]);
     expect(small.next).toBe(small.entries[0]?.id);
     expect((await request(`${app.url}/dlq?before=abc`)).statusCode).toBe(400);
+    const twice = await request(`${app.url}/dlq?output=webhook&output=other`);
+    expect(twice.statusCode).toBe(400);
+    expect(await twice.body.json()).toMatchObject({ error: { message: 'output is given 2 times; give it once', path: 'output' } });
   });
 });
