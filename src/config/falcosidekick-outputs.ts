@@ -47,6 +47,20 @@ const SHARED_SECTIONS = ['aws', 'gcp', 'azure', 'yandex', 'otlp', 'prometheus'];
 /** Every falcosidekick output's section, dotted (`slack`, `aws.lambda`). */
 export const FALCOSIDEKICK_OUTPUT_PATHS: ReadonlySet<string> = new Set(FALCOSIDEKICK_OUTPUTS.map((o) => o.name));
 
+/**
+ * Keys of falcosidekick's outputs that Peregrine has but does not read, with what to set instead: the
+ * "unknown key" warning names it (keys.ts).
+ */
+export const FALCOSIDEKICK_UNREAD: ReadonlyMap<string, string> = new Map([
+  [
+    'otlp.logs.extraenvvars',
+    'falcosidekick hands these to the OpenTelemetry SDK; Peregrine reads no OTEL_* variable: set otlp.logs.headers (the OTEL_EXPORTER_OTLP_HEADERS form), otlp.logs.cacertfile, and otlp.logs.mutualtls with mutualtlsclient.*',
+  ],
+  ['otlp.logs.timeout', 'set otlp.timeoutms (ms) instead'],
+  ['otlp.logs.synced', 'Peregrine always answers Falco before delivery and retries from its queue'],
+  ['otlp.logs.tls', 'the endpoint\'s scheme decides: https:// for TLS'],
+]);
+
 /** Every top-level section falcosidekick's config has: accepted without an "unknown key" warning. */
 export const FALCOSIDEKICK_SECTIONS: ReadonlySet<string> = new Set([...FALCOSIDEKICK_OUTPUTS.map((o) => o.name.split('.')[0] as string), ...SHARED_SECTIONS]);
 

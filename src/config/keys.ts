@@ -6,7 +6,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
-import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_SECTIONS, unsupportedEnabled } from './falcosidekick-outputs.ts';
+import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_SECTIONS, FALCOSIDEKICK_UNREAD, unsupportedEnabled } from './falcosidekick-outputs.ts';
 import { envName, leafKind, objectShape } from './introspect.ts';
 
 export interface KeyCheck {
@@ -69,7 +69,8 @@ function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[],
     if (suggestion) {
       out.problems.push({ path: dotted, message: `unknown key; did you mean "${[...path, suggestion].join('.')}"?`, env: envName([...path, suggestion]) });
     } else {
-      out.warnings.push(`unknown key "${dotted}" ignored`);
+      const instead = FALCOSIDEKICK_UNREAD.get(dotted.toLowerCase());
+      out.warnings.push(instead ? `key "${dotted}" ignored: ${instead}` : `unknown key "${dotted}" ignored`);
     }
   }
   return value;

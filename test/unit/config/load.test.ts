@@ -108,6 +108,14 @@ describe('config loading', () => {
     expect((loaded.config as unknown as { outputs: Record<string, { checkcert: boolean }> }).outputs['soc']?.checkcert).toBe(true);
   });
 
+  it('says what to set instead of falcosidekick\'s otlp.logs keys it does not read (extraenvvars, timeout, tls)', () => {
+    const loaded = configFromYaml('otlp:\n  logs:\n    endpoint: http://collector:4318/v1/logs\n    extraenvvars:\n      OTEL_EXPORTER_OTLP_HEADERS: api-key=x\n    timeout: 5000\n    tls: true\n');
+    const text = loaded.warnings.join('\n');
+    expect(text).toMatch(/key "otlp\.logs\.extraenvvars" ignored: .*reads no OTEL_\* variable: set otlp\.logs\.headers/);
+    expect(text).toMatch(/key "otlp\.logs\.timeout" ignored: set otlp\.timeoutms/);
+    expect(text).toMatch(/key "otlp\.logs\.tls" ignored: the endpoint's scheme decides/);
+  });
+
   it('hands OTLP_LOGS_HEADERS to the key\'s own parser: "k=v,k=v" as falcosidekick passes it to the OTel SDK', () => {
     const loaded = configFromYaml('', { OTLP_LOGS_HEADERS: 'api-key=s3cr3t,Authorization=Basic%20dXNlcjpwYXNz' });
     expect((loaded.config as unknown as { otlp: { logs: { headers: Record<string, string> } } }).otlp.logs.headers).toEqual({ 'api-key': 's3cr3t', authorization: 'Basic dXNlcjpwYXNz' });
