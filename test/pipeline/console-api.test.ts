@@ -297,6 +297,23 @@ describe('console access and listeners', () => {
     expect((await api(app.url, '/api/v1/whoami', { headers: { 'x-forwarded-email': 'ops@example.com' } })).body).toEqual({ role: 'admin', who: 'header:ops@example.com' });
   });
 
+  it('takes no change signed in by the trusted header from a page of another site (the proxy\'s cookie rides along)', async () => {
+    app = await startApp('console:\n  enabled: true\n  token: admin-token-0123456789\n  trustedheader: X-Forwarded-Email\n  trustedadmins: [ops@example.com]\n');
+    const host = new URL(app.url).host;
+    const purge = (headers: Record<string, string>, token?: string) =>
+      api(app?.url as string, '/api/v1/deadletters/purge', { method: 'POST', body: { all: true }, headers: { 'x-forwarded-email': 'ops@example.com', ...headers }, ...(token ? { token } : {}) });
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]) {
+      const refused = await purge(headers);
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+      expect(JSON.stringify(refused.body)).toContain('came from another site');
+    }
+    for (const headers of [{ 'sec-fetch-site': 'same-origin' }, { origin: `http://${host}` }, {}]) expect((await purge(headers)).status, JSON.stringify(headers)).toBe(200);
+    // A reading needs no such check; a token is not sent by a browser on its own.
+    expect((await api(app.url, '/api/v1/whoami', { headers: { 'x-forwarded-email': 'ops@example.com', 'sec-fetch-site': 'cross-site' } })).status).toBe(200);
+    const byToken = await api(app.url, '/api/v1/deadletters/purge', { method: 'POST', body: { all: true }, token: 'admin-token-0123456789', headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(byToken.status).toBe(200);
+  });
+
   it('serves the page and its modules with a strict Content-Security-Policy', async () => {
     app = await startApp(CONSOLE_YAML);
     const redirect = await api(app.url, '/ui');
