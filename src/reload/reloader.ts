@@ -120,6 +120,11 @@ export class Reloader {
   /** The file changed on disk (file watcher): reload unless it holds what already runs. */
   fileChanged(): Promise<ReloadResult> | undefined {
     const hash = this.fileHash();
+    if (hash !== undefined && hash === this.loadedHash && this.last?.ok === false) {
+      // Put back as it runs after a failed reload: nothing is failing any more.
+      this.deps.metrics.configLastReloadOk.set(1);
+      this.deps.log.info({ file: this.deps.file }, 'the config file holds the running config again: the failed reload no longer stands');
+    }
     if (hash === undefined || hash === this.loadedHash) return undefined;
     return this.reload('file');
   }

@@ -202,7 +202,7 @@ export class Metrics {
   });
   readonly configLastReloadOk = new Gauge({
     name: 'peregrine_config_last_reload_successful',
-    help: '1 when the last config reload succeeded (or none was tried), 0 when it failed and an older config runs.',
+    help: '1 when the last config reload succeeded (or none was tried), 0 when it failed and an older config runs; 1 again once the file holds the running config.',
     registers: [this.registry],
   });
   readonly configLastReloadTime = new Gauge({

@@ -53,6 +53,12 @@ describe('hot reload', () => {
     await waitFor(() => dest.received.length === 1, 10_000, 'delivery under the old config');
     expect(app.workers.map((w) => w.name)).toEqual(['webhook']);
 
+    // Put back as it runs: nothing to reload, and the failure no longer stands.
+    app.rewrite(`webhook:\n  address: ${dest.url()}\n`);
+    expect(app.reloader.fileChanged()).toBeUndefined();
+    expect(await metricValue(app, 'peregrine_config_last_reload_successful')).toBe(1);
+    expect((await healthz(app)).config).toMatchObject({ generation: 1, stale: false });
+
     // Fixed: the next reload applies it and /healthz is no longer stale.
     app.rewrite(`webhook:\n  address: ${dest.url()}\n  minimumpriority: critical\n`);
     expect((await app.reloader.reload('file')).ok).toBe(true);
