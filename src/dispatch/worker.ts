@@ -112,9 +112,12 @@ export class OutputWorker {
     if (await this.connection.open(() => this.closed)) this.pump();
   }
 
-  /** Queues an alert for delivery. Returns false when the queue shed it right away. */
-  enqueue(alert: Alert, bytes: number, receivedAt: number = this.deps.clock.now(), spooled?: { spoolId: number; attempts?: number }): boolean {
-    const entry = new QueueEntry(alert, { bytes, seq: this.seq++, receivedAt, attempts: spooled?.attempts ?? 0, spoolId: spooled?.spoolId });
+  /**
+   * Queues an alert for delivery. `carried`: its spool id, and the attempts it already made (restored
+   * from the spool, or handed over by a hot reload). Returns false when the queue shed it right away.
+   */
+  enqueue(alert: Alert, bytes: number, receivedAt: number = this.deps.clock.now(), carried?: { spoolId?: number | undefined; attempts?: number }): boolean {
+    const entry = new QueueEntry(alert, { bytes, seq: this.seq++, receivedAt, attempts: carried?.attempts ?? 0, spoolId: carried?.spoolId });
     if (this.forward) {
       this.forward(entry);
       return true;

@@ -228,7 +228,7 @@ export class Reloader {
   private handOver(retiring: OutputWorker, successor: OutputWorker | undefined): void {
     const forward = successor
       ? (entry: QueueEntry) =>
-          void successor.enqueue(entry.load(), entry.bytes, entry.receivedAt, entry.spoolId === undefined ? undefined : { spoolId: entry.spoolId, attempts: entry.attempts })
+          void successor.enqueue(entry.load(), entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts })
       : (entry: QueueEntry) => retiring.deadLetterRemoved([entry]);
     if (successor) successor.adopt(retiring, []);
     const done = retiring.retire(forward).then(
