@@ -84,6 +84,8 @@ export class Reloader {
   private queued: Promise<ReloadResult> | undefined;
   /** Retiring outputs hand their queues over in the background; shutdown waits for them. */
   private handovers = new Set<Promise<void>>();
+  /** Set by settle() (shutdown). */
+  private closing = false;
 
   constructor(deps: ReloadDeps, source: string) {
     this.deps = deps;
@@ -99,8 +101,12 @@ export class Reloader {
     deps.metrics.configRestartRequired.set(0);
   }
 
-  /** Reloads; calls made during a reload share one run after it. Never throws. */
+  /** Reloads; calls made during a reload share one run after it. Never throws. None once shutdown began (settle). */
   reload(trigger: ReloadTrigger): Promise<ReloadResult> {
+    if (this.closing) {
+      this.deps.log.warn({ trigger }, 'config reload refused: the daemon is shutting down');
+      return Promise.resolve({ ok: false, problems: [{ path: '', message: 'the daemon is shutting down: no reload' }] });
+    }
     if (this.current) {
       this.queued ??= this.current.then(() => {
         this.queued = undefined;
@@ -146,8 +152,13 @@ export class Reloader {
     return this.running;
   }
 
-  /** Shutdown: let every queue handover in progress finish, so no alert is between two workers. */
+  /**
+   * Shutdown: no reload starts from now on (one would build outputs the drain never sees), and every
+   * queue handover in progress finishes, so no alert is between two workers.
+   */
   async settle(): Promise<void> {
+    this.closing = true;
+    await this.queued?.catch(() => {});
     await this.current?.catch(() => {});
     await Promise.all(this.handovers);
   }

@@ -95,6 +95,18 @@ describe('hot reload', () => {
     expect(app.reloader.status().generation).toBe(3);
   });
 
+  it('runs no reload once shutdown began: it would build outputs the drain never sees', async () => {
+    const dest = await receiver();
+    app = await startApp(`webhook:\n  address: ${dest.url()}\n`);
+    app.rewrite(`webhook:\n  address: ${dest.url()}\n  timeoutms: 5000\n`);
+    const during = app.reloader.reload('signal'); // in flight as shutdown begins: it finishes first
+    await app.reloader.settle();
+    expect((await during).ok).toBe(true);
+    app.rewrite(`webhook:\n  address: ${dest.url()}\n  timeoutms: 6000\n`);
+    expect(await app.reloader.reload('signal')).toEqual({ ok: false, problems: [{ path: '', message: 'the daemon is shutting down: no reload' }] });
+    expect(app.reloader.status().generation).toBe(2);
+  });
+
   it('refuses the API when no credential is configured, saying what to set', async () => {
     app = await startApp('');
     const answer = await reloadApi(app);
