@@ -267,7 +267,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
     metrics.spoolBytes = () => spool.bytes;
     spool.onCommit = (seconds) => metrics.spoolCommit.observe(seconds);
     spool.onEvict = (id, outputs, priority) => {
-      for (const worker of workers) if (outputs.includes(worker.name)) worker.discard(id, priority);
+      // The outputs running, and those a reload is retiring (their queues wait for the handover).
+      for (const worker of [...workers, ...reloader.retiring]) if (outputs.includes(worker.name)) worker.discard(id, priority);
       for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
     };
     recoverSpool(

@@ -86,6 +86,8 @@ export class Reloader {
   private handovers = new Set<Promise<void>>();
   /** Set by settle() (shutdown). */
   private closing = false;
+  /** Outputs a reload replaced or removed, until their queues are handed over (the spool's evictions reach them too). */
+  readonly retiring = new Set<OutputWorker>();
 
   constructor(deps: ReloadDeps, source: string) {
     this.deps = deps;
@@ -242,6 +244,7 @@ export class Reloader {
           void successor.enqueue(entry.load(), entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts })
       : (entry: QueueEntry) => retiring.deadLetterRemoved([entry]);
     if (successor) successor.adopt(retiring, []);
+    this.retiring.add(retiring);
     const done = retiring.retire(forward).then(
       (left) => {
         if (successor) {
@@ -256,7 +259,10 @@ export class Reloader {
       (err: Error) => this.deps.log.error({ output: retiring.name, err: err.message }, 'config reload: handing over the queue failed'),
     );
     this.handovers.add(done);
-    void done.finally(() => this.handovers.delete(done));
+    void done.finally(() => {
+      this.handovers.delete(done);
+      this.retiring.delete(retiring);
+    });
   }
 
   private fileHash(): string | undefined {

@@ -56,4 +56,42 @@ describe('spool evictions', () => {
     expect(got.filter((u) => Number(u.slice(6)) >= 10_000).sort()).toEqual(criticals.map((a) => a.uuid).sort());
     expect(await metricValue(app, 'peregrine_delivered_total')).toBe(expected);
   });
+
+  it('reach an output a reload is retiring: what it evicts from that queue is counted once and never delivered', async () => {
+    const receiver = await new Receiver().start();
+    cleanup.push(() => receiver.stop());
+    let up = false;
+    receiver.setBehaviour(() => (up ? { kind: 'ok' } : { kind: 'hang' }));
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-evict-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const config = (timeout: number) => `spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nwebhook:\n  address: ${receiver.url()}\n  maxconcurrency: 1\n  timeoutms: ${timeout}\n`;
+    const app: RunningApp = await startApp(config(3000));
+    cleanup.push(async () => void (await app.stop().catch(() => {})));
+    const notices: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
+      const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
+      notices.push(...batch.slice(0, (JSON.parse(res.body) as { accepted: number }).accepted).map((a) => a.uuid));
+      if (res.status !== 200) break;
+    }
+    await waitFor(() => (app.workers[0]?.healthSnapshot().inflight ?? 0) > 0, 5000, 'a request in flight');
+    // The reload retires the output; its queue waits for the request in flight (up to 3 s).
+    app.rewrite(config(2000));
+    expect(await app.reloader.reload('api')).toMatchObject({ ok: true, outputs: { changed: ['webhook'] } });
+    expect(app.reloader.retiring.size).toBe(1);
+    const criticals = Array.from({ length: 300 }, (_, i) => JSON.parse(falcoAlertJson(10_000 + i, 'Critical')) as { uuid: string });
+    expect((await app.post(JSON.stringify(criticals), { 'content-type': 'application/json' })).status).toBe(200);
+    expect(app.reloader.retiring.size).toBe(1); // the evictions came while the handover waited
+    const evicted = await metricValue(app, 'peregrine_dropped_total', { reason: 'spool_full' });
+    expect(evicted).toBeGreaterThanOrEqual(300);
+
+    up = true;
+    const expected = notices.length + criticals.length - evicted;
+    await waitFor(async () => (await metricValue(app, 'peregrine_delivered_total')) >= expected, 30_000, 'the backlog delivered');
+    const got = receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid);
+    expect(new Set(got).size).toBe(got.length);
+    expect(got.filter((u) => Number(u.slice(6)) >= 10_000).sort()).toEqual(criticals.map((a) => a.uuid).sort());
+    expect(await metricValue(app, 'peregrine_delivered_total')).toBe(expected);
+    expect(await metricValue(app, 'peregrine_dropped_total', { reason: 'spool_read' })).toBe(0);
+  });
 });
