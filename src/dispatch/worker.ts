@@ -61,6 +61,8 @@ export class OutputWorker {
   private pumpScheduled = false;
   /** Set by retire() (hot reload): where alerts enqueued on this retired worker go instead. */
   private forward: ((entry: QueueEntry) => void) | undefined;
+  /** Hot reload: the instance this one replaces, while it hands its queue over (takeOver, adopt). */
+  private predecessor: OutputWorker | undefined;
 
   constructor(name: string, plugin: AnyOutputPlugin, options: Record<string, unknown>, settings: DeliverySettings, deps: WorkerDeps) {
     this.name = name;
@@ -128,15 +130,19 @@ export class OutputWorker {
     return !shed.includes(entry);
   }
 
+  /** What /healthz and the queue metrics show; during a hot reload's handover, the retiring instance's queue too. */
   healthSnapshot(): OutputHealth {
+    const before = this.predecessor?.healthSnapshot();
+    const now = this.deps.clock.now();
     const oldest = earliest(this.queue.oldestReceivedAt(), this.aside.oldestReceivedAt());
+    const age = oldest === undefined ? 0 : Math.max(0, now - oldest);
     return {
       state: this.health.state(),
-      queued: this.queue.size + this.aside.size,
-      queuedBytes: this.queue.bytes + this.aside.bytes,
-      setAside: this.aside.size,
-      inflight: this.inFlight.alerts,
-      oldestAgeMs: oldest === undefined ? 0 : Math.max(0, this.deps.clock.now() - oldest),
+      queued: this.queue.size + this.aside.size + (before?.queued ?? 0),
+      queuedBytes: this.queue.bytes + this.aside.bytes + (before?.queuedBytes ?? 0),
+      setAside: this.aside.size + (before?.setAside ?? 0),
+      inflight: this.inFlight.alerts + (before?.inflight ?? 0),
+      oldestAgeMs: Math.max(age, before?.oldestAgeMs ?? 0),
       consecutiveFailures: this.health.consecutiveFailures,
       ...this.accounting.counts,
       ...this.health.lastErrorFields(),
@@ -203,17 +209,28 @@ export class OutputWorker {
   }
 
   /**
-   * Hot reload: the queue of the instance this one replaces (same name), ahead of what arrived since.
-   * A second reload may have retired this one before its predecessor's requests settled: the queue
-   * then goes where this one's goes (`forward`: its own successor, or the dead letters).
+   * Hot reload: this instance replaces `predecessor` (same name), which retires. Until its queue comes
+   * (adopt), what it holds shows in this one's /healthz and metrics, and its counts go on here.
+   */
+  takeOver(predecessor: OutputWorker): void {
+    this.seq = Math.max(this.seq, predecessor.seq);
+    this.accounting.continueFrom(predecessor.accounting);
+    this.predecessor = predecessor;
+  }
+
+  /**
+   * Hot reload: the queue of the instance this one replaces, ahead of what arrived since. A second
+   * reload may have retired this one before its predecessor's requests settled: the queue then goes
+   * where this one's goes (`forward`: its own successor, or the dead letters).
    */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
+    if (this.predecessor === predecessor) this.predecessor = undefined;
     if (this.forward) {
       for (const entry of entries) this.forward(entry);
       return;
     }
-    this.seq = Math.max(this.seq, predecessor.seq);
-    this.accounting.continueFrom(predecessor.accounting);
+    this.takeOver(predecessor);
+    this.predecessor = undefined;
     // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
     for (const entry of entries) entry.forgetFailures();
     this.shed(this.queue.restore(entries));

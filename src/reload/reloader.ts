@@ -243,7 +243,7 @@ export class Reloader {
       ? (entry: QueueEntry) =>
           void successor.enqueue(entry.load(), entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts })
       : (entry: QueueEntry) => retiring.deadLetterRemoved([entry]);
-    if (successor) successor.adopt(retiring, []);
+    successor?.takeOver(retiring);
     this.retiring.add(retiring);
     const done = retiring.retire(forward).then(
       (left) => {

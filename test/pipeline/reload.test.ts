@@ -167,11 +167,15 @@ describe('hot reload', () => {
     app = await startApp(config(10_000));
     for (let i = 0; i < 3; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
     await waitFor(() => app?.workers[0]?.healthSnapshot().delivered === 3, 5000, 'three delivered');
-    dest.setBehaviour(() => ({ kind: 'ok', delayMs: 500 }));
+    dest.setBehaviour(() => ({ kind: 'ok', delayMs: 1500 }));
     for (let i = 3; i < 6; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
     await waitFor(() => (app?.workers[0]?.healthSnapshot().inflight ?? 0) > 0, 5000, 'a request in flight');
     app.rewrite(config(9000));
     expect(await app.reloader.reload('api')).toMatchObject({ ok: true, outputs: { changed: ['webhook'] } });
+    // While the handover waits for the request in flight, the backlog shows under the output's name.
+    const during = (await healthz(app as RunningApp)).outputs as { webhook: { queued: number; inflight: number } };
+    expect(during.webhook.queued + during.webhook.inflight).toBe(3);
+    expect(await metricValue(app, 'peregrine_queue_alerts', { output: 'webhook' })).toBe(2);
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total')) === 6, 10_000, 'six delivered');
     const { webhook } = (await healthz(app)).outputs as { webhook: { delivered: number } };
     expect(webhook.delivered).toBe(6);
