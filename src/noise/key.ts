@@ -38,19 +38,24 @@ function renamedField(name: string, replacer: string): string {
   return replacer !== '' && name.includes('[') ? name.replaceAll(']', '').replaceAll('[', replacer) : name;
 }
 
-// A missing field is a value of its own, distinct from "" (\u0001 never appears in Falco text).
+// A key is its values joined by \u0000, a missing field being \u0001 (distinct from ""). Values are
+// alert content, which may hold either character (a JSON \u0000 escape, an argv byte): they become
+// U+FFFD in the key, so two alerts with different values never share one.
 const MISSING = '\u0001';
+const SEPARATOR = '\u0000';
+const part = (value: string | undefined): string =>
+  value === undefined ? MISSING : value.includes(SEPARATOR) || value.includes(MISSING) ? value.replaceAll(SEPARATOR, '\uFFFD').replaceAll(MISSING, '\uFFFD') : value;
 
 /** Builds the key of an alert: the values of `paths`, joined. */
 export function compileKey(paths: readonly string[], bracketreplacer = ''): (alert: Alert) => string {
   const getters = paths.map((path) => compileGetter(path, bracketreplacer));
   if (getters.length === 1) {
     const only = getters[0] as FieldGetter;
-    return (a) => only(a) ?? MISSING;
+    return (a) => part(only(a));
   }
   return (a) => {
-    let key = getters[0]?.(a) ?? MISSING;
-    for (let i = 1; i < getters.length; i++) key += `\u0000${(getters[i] as FieldGetter)(a) ?? MISSING}`;
+    let key = part(getters[0]?.(a));
+    for (let i = 1; i < getters.length; i++) key += SEPARATOR + part((getters[i] as FieldGetter)(a));
     return key;
   };
 }

@@ -328,7 +328,12 @@ export class Metrics {
   }
 }
 
-/** A label value cut to MAX_LABEL_CHARS (the key of the series is cut the same way). */
+/**
+ * A label value cut to MAX_LABEL_CHARS (the key of the series is cut the same way), with any U+0000
+ * as U+FFFD: the series key joins the values with U+0000, and two alerts' values must not join into
+ * one key (the second would be counted under the first's labels).
+ */
 function cutLabel(value: string): string {
-  return value.length > MAX_LABEL_CHARS ? `${value.slice(0, MAX_LABEL_CHARS - 1)}…` : value;
+  const clean = value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+  return clean.length > MAX_LABEL_CHARS ? `${clean.slice(0, MAX_LABEL_CHARS - 1)}…` : clean;
 }

@@ -89,6 +89,16 @@ describe('dedupe (memory)', () => {
     expect(h.noise.health('slack')).toMatchObject({ activeKeys: 6, suppressed: { dedupe: 3 } });
   });
 
+  it('keeps keys apart when values hold the key\'s own separator or missing marker (alert content may)', () => {
+    const h = harness({ slack: { dedupe: { windowms: TEN_MIN } } });
+    expect(h.admit(shell({}, { 'k8s.ns.name': 'a\u0000b', 'k8s.pod.name': 'c' }))).toEqual(['slack']);
+    expect(h.admit(shell({}, { 'k8s.ns.name': 'a', 'k8s.pod.name': 'b\u0000c' }))).toEqual(['slack']);
+    expect(h.admit(shell({}, { 'k8s.ns.name': 'x', 'k8s.pod.name': undefined }))).toEqual(['slack']);
+    expect(h.admit(shell({}, { 'k8s.ns.name': 'x', 'k8s.pod.name': '\u0001' }))).toEqual(['slack']);
+    expect(h.admit(shell({}, { 'k8s.ns.name': 'x', 'k8s.pod.name': '\u0001' }))).toEqual([]);
+    expect(h.noise.health('slack')).toMatchObject({ activeKeys: 4, suppressed: { dedupe: 1 } });
+  });
+
   it('keys on numbers, big integers and tags as text', () => {
     const h = harness({ out: { dedupe: { windowms: 1000, keys: ['output_fields.evt.time', 'tags'] } } });
     expect(h.admit(shell())).toEqual(['out']);

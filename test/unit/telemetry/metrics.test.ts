@@ -36,6 +36,12 @@ describe('Metrics counters', () => {
     expect(await metricSum(m.registry, EVENTS, { rule: 'Odd', k8s_ns_name: '12345678901234567890' })).toBe(1);
     expect(await metricSum(m.registry, EVENTS, { hostname: 'node-1', source: 'syscalls' })).toBe(4);
 
+    // Values holding the series key's separator stay apart (alert content may hold U+0000).
+    m.countEvent({ ...alert('b\u0000c'), hostname: 'a' });
+    m.countEvent({ ...alert('c'), hostname: 'a\u0000b' });
+    expect(await metricSum(m.registry, EVENTS, { hostname: 'a', rule: 'b\uFFFDc' })).toBe(1);
+    expect(await metricSum(m.registry, EVENTS, { hostname: 'a\uFFFDb', rule: 'c' })).toBe(1);
+
     const pods = new Metrics({ defaultMetrics: false, events: { podlabel: true } });
     pods.countEvent(alert('Shell', { 'k8s.pod.name': 'web-1' }));
     expect(await metricSum(pods.registry, EVENTS, { k8s_pod_name: 'web-1' })).toBe(1);
