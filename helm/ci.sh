@@ -111,7 +111,9 @@ run node_modules/.bin/node scripts/gen-helm-schema.ts --check
 
 step "helm lint --strict"
 run helm lint --strict "$CHART"
-for values in "$CHART"/ci/*.yaml; do
+# ci/*.yaml, and falcosidekick's own chart values (the fixture of test/helm/falcosidekick-defaults.test.ts).
+CI_VALUES=("$CHART"/ci/*.yaml test/helm/fixtures/falcosidekick-*-values.yaml)
+for values in "${CI_VALUES[@]}"; do
   run helm lint --strict "$CHART" --values "$values" --kube-version "${KUBE_VERSIONS[0]}"
 done
 
@@ -119,7 +121,7 @@ step "helm template | kubeconform (strict; Kubernetes ${KUBE_VERSIONS[*]}; offli
 SCHEMAS=$(schemas_dir)
 out=$(mktemp -d)
 for kube in "${KUBE_VERSIONS[@]}"; do
-  for values in "$CHART"/ci/*.yaml; do
+  for values in "${CI_VALUES[@]}"; do
     name=$(basename "$values" .yaml)
     run helm template peregrine "$CHART" --namespace falco --values "$values" --kube-version "$kube" >"$out/$name-$kube.yaml"
     # ServiceMonitor/PrometheusRule are Prometheus Operator CRDs: no offline schema; the chart unit

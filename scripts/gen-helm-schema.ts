@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { outputs } from '../outputs/index.ts';
 import { minimumPriority } from '../src/config/common.ts';
-import { inspect, leafPaths } from '../src/config/introspect.ts';
-import { FALCOSIDEKICK_SECTIONS } from '../src/config/falcosidekick-outputs.ts';
+import { inspect, leafKind, leafPaths } from '../src/config/introspect.ts';
+import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_OUTPUTS, FALCOSIDEKICK_SECTIONS } from '../src/config/falcosidekick-outputs.ts';
 import { SECRET_KEY_GO_PATTERN } from '../src/config/secrets.ts';
 import { writeGenerated } from './generated.ts';
-import { buildConfigSchema, INSTANCE_NAME, instanceSchema } from '../src/config/schema.ts';
+import { buildConfigSchema, INSTANCE_NAME, instanceSchema, sectionPath } from '../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import { PRIORITIES, PRIORITY_NAMES, PRIORITY_PATTERN } from '../src/alert/priority.ts';
 
@@ -29,6 +29,94 @@ export const SECRET_KEY_PATTERN = SECRET_KEY_GO_PATTERN;
 /** falcosidekick sections: src/config/keys.ts accepts those the schema does not have (warning when falcosidekick would enable them). */
 function falcosidekickOnly(): string[] {
   return [...FALCOSIDEKICK_SECTIONS].sort();
+}
+
+/** falcosidekick output sections nested in a section Peregrine has (`aws.lambda`, `otlp.traces`), dotted. */
+function falcosidekickNested(schema: z.ZodObject): string[] {
+  const paths = leafPaths(schema).map((l) => l.path.join('.'));
+  const has = (dotted: string) => paths.some((p) => p === dotted || p.startsWith(`${dotted}.`));
+  return [...FALCOSIDEKICK_OUTPUT_PATHS].filter((p) => p.includes('.') && has(p.split('.')[0] as string) && !has(p)).sort();
+}
+
+// Keys of falcosidekick's chart inside sections Peregrine has, for which the daemon has no key of that
+// name. `rename`: the key the daemon reads instead; `chart`: read by the chart only; `ignored`: a
+// falcosidekick feature Peregrine lacks (NOTES say so when it is set). The chart never passes them on.
+// `when`: the keys that must be set for the NOTE (default: the key itself).
+const FALCOSIDEKICK_SECTION_KEYS: Record<string, { schema: Json; rename?: string; chart?: true; ignored?: string; when?: string[] }> = {
+  'alertmanager.expireafter': {
+    rename: 'expiresafter',
+    schema: { type: ['integer', 'string', 'null'], description: 'falcosidekick chart spelling of alertmanager.expiresafter (its ALERTMANAGER_EXPIRESAFTER); expiresafter wins when both are set.' },
+  },
+  'aws.useirsa': {
+    chart: true,
+    schema: {
+      type: ['boolean', 'string', 'null'],
+      description: 'falcosidekick chart key: with aws.rolearn, IRSA: the ServiceAccount gets eks.amazonaws.com/role-arn and the daemon is not given rolearn/externalid (the pod\'s web identity is that role), as in falcosidekick\'s chart.',
+    },
+  },
+  'loki.grafanaDashboard': {
+    ignored: 'the chart ships no Loki dashboard (metrics.grafanaDashboard is Peregrine\'s own)',
+    when: ['loki.grafanadashboard.enabled', 'loki.hostport'],
+    schema: { type: ['object', 'null'], description: 'falcosidekick chart\'s Loki dashboard ConfigMap: accepted and ignored (NOTES say so when enabled with loki.hostport).' },
+  },
+  'smtp.token': { ignored: 'OAUTHBEARER is not supported (smtp.authmechanism: plain, login, cram-md5 or none)', schema: { type: ['string', 'null'], description: 'falcosidekick\'s OAUTHBEARER token: accepted and ignored (not supported).' } },
+  'smtp.identity': { ignored: 'no authorization identity is sent with PLAIN', schema: { type: ['string', 'null'], description: 'falcosidekick\'s PLAIN authorization identity: accepted and ignored.' } },
+  'smtp.trace': { ignored: 'ANONYMOUS is not supported', schema: { type: ['string', 'null'], description: 'falcosidekick\'s ANONYMOUS trace string: accepted and ignored (not supported).' } },
+};
+
+// falcosidekick keys with a default of their own, which falcosidekick's chart writes as "" to mean that
+// default (viper ignores an empty env var). Every other key where "" is a value of its own is
+// Peregrine's, and the chart keeps its "" (peregrine.configMeta keepempty).
+const FALCOSIDEKICK_DEFAULTED = [
+  'mutualtlsfilespath', 'tlsserver.certfile', 'tlsserver.keyfile', 'tlsserver.cacertfile', 'aws.s3.prefix', 'aws.s3.objectcannedacl', 'elasticsearch.type',
+  'kafka.clientid', 'slack.username', 'slack.icon', 'slack.footer', 'teams.activityimage', 'alertmanager.dropeventthresholds', 'smtp.authmechanism',
+];
+
+/** Leaves where "" parses to something other than the default (and is valid), as dotted paths. */
+function emptyIsAValue(schema: z.ZodType): string[] {
+  return leafPaths(schema)
+    .filter((l) => l.path[0] !== 'outputs')
+    .filter((l) => {
+      const empty = l.schema.safeParse('');
+      const unset = l.schema.safeParse(undefined);
+      return empty.success && JSON.stringify(empty.data) !== JSON.stringify(unset.success ? unset.data : undefined);
+    })
+    .map((l) => l.path.join('.'));
+}
+
+/** Does this JSON Schema node take ""? (Approximate: what zod emits: type, enum, const, pattern, minLength, anyOf.) */
+function takesEmpty(node: Json): boolean {
+  if (Array.isArray(node.anyOf)) return (node.anyOf as Json[]).some(takesEmpty);
+  if (node.const !== undefined) return node.const === '';
+  if (Array.isArray(node.enum)) return node.enum.includes('');
+  const types = node.type === undefined ? ['string'] : ([] as unknown[]).concat(node.type);
+  if (!types.includes('string')) return false;
+  if (typeof node.minLength === 'number' && node.minLength > 0) return false;
+  if (typeof node.pattern === 'string' && !new RegExp(node.pattern).test('')) return false;
+  return true;
+}
+
+/**
+ * In chart values "" means unset, as in falcosidekick's chart (the chart leaves the key out of the
+ * config file): every leaf of `config` takes "", whatever its type.
+ */
+function allowEmpty(node: unknown): void {
+  if (!isObject(node)) return;
+  const properties = node.properties;
+  if (isObject(properties)) {
+    for (const [key, child] of Object.entries(properties)) {
+      if (!isObject(child)) continue;
+      if (isObject(child.properties) || key === 'outputs') allowEmpty(child);
+      else if (!takesEmpty(child)) properties[key] = emptyOr(child);
+    }
+  }
+  if (isObject(node.additionalProperties)) allowEmpty(node.additionalProperties);
+  for (const list of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(node[list])) (node[list] as unknown[]).forEach(allowEmpty);
+}
+
+function emptyOr(node: Json): Json {
+  const { description, default: dflt, secret, ...shape } = node;
+  return { ...(description ? { description } : {}), ...(dflt !== undefined ? { default: dflt } : {}), ...(secret ? { secret } : {}), anyOf: [{ const: '' }, shape] };
 }
 
 /** "outputFieldFormat" → "[oO][uU]…": JSON Schema regexes have no flags, and keys match in any case. */
@@ -54,7 +142,8 @@ function harden(node: unknown, top: boolean, extraTopKeys: string[]): void {
     Object.assign(node, { description, ...(dflt !== undefined ? { default: dflt } : {}), ...(secret ? { secret } : {}), anyOf: [{ type: 'string' }, shape] });
   }
   // `format` (uri, email…) is asserted differently by Helm's validator than by zod: the daemon decides.
-  delete node.format;
+  // (Only the keyword: in `properties`, `format` is a key such as loki.format.)
+  if (typeof node.format === 'string') delete node.format;
   if (typeof node.pattern === 'string' && !re2Safe(node.pattern)) delete node.pattern;
   for (const [key, value] of Object.entries(node)) if (key !== 'default' && key !== 'examples') harden(value, false, extraTopKeys);
   const properties = node.properties;
@@ -75,6 +164,9 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
     target: 'draft-7',
     unrepresentable: 'any',
     override(ctx) {
+      // A key with a parser of its own for text (OTLP's "k=v,k=v" headers, loki's "a,b" label
+      // lists) takes a string as well as its structured form.
+      if (inspect(ctx.zodSchema as unknown as z.ZodType).parsesText && ctx.jsonSchema.type !== 'string') ctx.jsonSchema.stringform = true;
       // minimumpriority is a refine() in zod (case-insensitive, `Info` alias): give Helm the same rule.
       if (ctx.zodSchema === minimumPriority) {
         // The enum is what Helm's error message shows ("value must be one of …"); the pattern keeps
@@ -89,7 +181,7 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
     },
   }) as Json;
   delete json.$schema;
-  for (const dotted of falcosidekickOnly()) {
+  for (const dotted of [...falcosidekickOnly(), ...falcosidekickNested(schema)]) {
     // `aws.lambda` goes inside the `aws` section Peregrine has; skipped when that section is absent.
     const path = dotted.split('.');
     const name = path.pop() as string;
@@ -103,12 +195,17 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
   }
   // The falcosidekick chart's own keys inside `config:` (the chart reads them; they never reach the daemon).
   const properties = json.properties as Json;
+  for (const [dotted, { schema: keySchema }] of Object.entries(FALCOSIDEKICK_SECTION_KEYS)) {
+    const [section, key] = dotted.split('.') as [string, string];
+    ((properties[section] as Json).properties as Json)[key] = keySchema;
+  }
   Object.assign(properties, FALCOSIDEKICK_CHART_CONFIG_KEYS);
   const tlsserver = properties.tlsserver as Json;
   Object.assign(tlsserver.properties as Json, FALCOSIDEKICK_CHART_TLS_KEYS);
   // Instance names: the daemon's rule (config/schema.ts), RE2-safe as written.
   (properties.outputs as Json).propertyNames = { type: 'string', pattern: INSTANCE_NAME.source, maxLength: 63 };
   harden(json, true, []);
+  allowEmpty(json);
   json.description =
     'The daemon\'s configuration file (falcosidekick\'s `config:` keys). Secrets in it (password, token, apikey, secret-looking headers) are moved by the chart into a Secret and passed as SECTION_KEY environment variables.';
   return json;
@@ -128,30 +225,47 @@ const FALCOSIDEKICK_CHART_TLS_KEYS: Json = {
   cacrt: { type: 'string', description: 'CA for client certificates (PEM): the chart puts it in a Secret mounted at /etc/certs/server.' },
 };
 
-type Meta = { secrets: string[]; maps: string[] };
+type Meta = { secrets: string[]; maps: string[]; textmaps: string[]; keepempty: string[] };
 
-function metaOf(schema: z.ZodType): Meta {
+function metaOf(schema: z.ZodType, keepEmpty: (path: string) => boolean): Meta {
   const leaves = leafPaths(schema).filter((l) => l.path[0] !== 'outputs');
   return {
     secrets: leaves.filter((l) => inspect(l.schema).secret).map((l) => l.path.join('.')),
     maps: leaves.filter((l) => l.kind === 'map').map((l) => l.path.join('.')),
+    // Maps whose text form the key parses itself: OTLP headers, "k=v,k=v" (OTEL_EXPORTER_OTLP_HEADERS).
+    textmaps: leaves.filter((l) => inspect(l.schema).parsesText && leafKind(l.schema) === 'map').map((l) => l.path.join('.')),
+    keepempty: emptyIsAValue(schema).filter(keepEmpty),
   };
 }
 
 /**
  * Paths the daemon treats as secrets, and free-form maps (passed whole as one env var when they hold
- * a secret); `foreign`: falcosidekick sections the daemon lacks; `instances`: the same per output
- * type, relative to a named instance (outputs.<name>.…).
+ * a secret); `foreign`: falcosidekick sections the daemon lacks (`mattermost`, `aws.lambda`);
+ * `foreignoutputs`: the keys that turn each of them on in falcosidekick (for the NOTES warning);
+ * `falcosidekickkeys`: FALCOSIDEKICK_SECTION_KEYS; `keepempty`: keys where "" is a value of its own
+ * (everywhere else the chart reads "" as unset); `instances`: the same per output type, relative to
+ * a named instance (outputs.<name>.…).
  */
-export function configMeta(plugins: readonly AnyOutputPlugin[] = outputs): Meta & { foreign: string[]; secretKeyPattern: string; instances: Record<string, Meta> } {
+export function configMeta(plugins: readonly AnyOutputPlugin[] = outputs) {
   const schema = buildConfigSchema(plugins);
+  const stale = FALCOSIDEKICK_DEFAULTED.filter((p) => !emptyIsAValue(schema).includes(p));
+  if (stale.length) throw new Error(`FALCOSIDEKICK_DEFAULTED lists keys where "" is no longer a value of its own: ${stale.join(', ')}`);
+  const peregrines = (path: string) => !FALCOSIDEKICK_DEFAULTED.includes(path);
+  const foreign = [...falcosidekickOnly().filter((name) => !(name in schema.shape)), ...falcosidekickNested(schema)];
   return {
-    ...metaOf(schema),
+    ...metaOf(schema, peregrines),
     // falcosidekick sections the daemon does not have: they may hold any credential (a Slack webhook
     // URL is one), so the chart moves them whole into the Secret; the daemon warns about them.
-    foreign: falcosidekickOnly().filter((name) => !(name in schema.shape)),
+    foreign,
+    foreignoutputs: FALCOSIDEKICK_OUTPUTS.filter((o) => foreign.includes(o.name) || foreign.includes(o.name.split('.')[0] as string)),
+    falcosidekickkeys: Object.fromEntries(Object.entries(FALCOSIDEKICK_SECTION_KEYS).map(([k, { schema: _, ...v }]) => [k.toLowerCase(), { name: k, ...v }])),
     secretKeyPattern: SECRET_KEY_PATTERN,
-    instances: Object.fromEntries(plugins.map((p) => [p.name, metaOf(instanceSchema(p))])),
+    instances: Object.fromEntries(
+      plugins.map((p) => {
+        const section = sectionPath(p).join('.');
+        return [p.name, metaOf(instanceSchema(p), (rel) => peregrines(`${section}.${rel}`))];
+      }),
+    ),
   };
 }
 
@@ -343,7 +457,7 @@ export async function valuesSchema(plugins: readonly AnyOutputPlugin[] = outputs
 export function metaTemplate(plugins: readonly AnyOutputPlugin[] = outputs): string {
   return [
     '{{- /* GENERATED by `node scripts/gen-helm-schema.ts` from the zod config schema — do not edit. */ -}}',
-    '{{- /* secrets: config paths the daemon marks secret (any form: map, "k:v,k:v" string, scalar); maps: free-form maps, sent whole as one env var when a key looks secret; foreign: falcosidekick sections the daemon lacks, sent whole to the Secret; instances: secrets and maps per output type, relative to outputs.<name>. */ -}}',
+    '{{- /* secrets: config paths the daemon marks secret (any form: map, "k:v,k:v" string, scalar); maps: free-form maps, sent whole as one env var when a key looks secret; textmaps: maps whose env form is "k=v,k=v"; keepempty: keys where "" is a value (elsewhere "" = unset); foreign: falcosidekick sections the daemon lacks, sent whole to the Secret; foreignoutputs: the keys that turn those on; falcosidekickkeys: falcosidekick chart keys in sections the daemon has (renamed, chart-only or ignored); instances: the same per output type, relative to outputs.<name>. */ -}}',
     `{{- define "peregrine.configMeta" -}}`,
     JSON.stringify(configMeta(plugins)),
     '{{- end -}}',
