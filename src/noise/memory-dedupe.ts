@@ -2,6 +2,7 @@
 // start order — which, with one window length per output, is also window end order. So one timer
 // (at the front window's end) closes windows as they end, and the oldest key is the one evicted.
 import type { Alert } from '../alert/alert.ts';
+import { alertBytes, serializeAlert } from '../alert/serialize.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import { FifoMap } from '../fifo-map.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -20,6 +21,7 @@ export interface DedupeSettings {
   summary: boolean;
   samplemax: number;
   maxkeys: number;
+  maxbytes: number;
 }
 
 export interface DedupeHooks {
@@ -36,6 +38,8 @@ export class MemoryDedupe {
   private readonly hooks: DedupeHooks;
   private readonly rate: RateLimiter | undefined;
   private readonly timer: WindowTimer;
+  /** What the open windows hold (WindowState.bytes), against dedupe.maxbytes. */
+  private bytes = 0;
   journal: WindowJournal | undefined;
 
   constructor(settings: DedupeSettings, samples: readonly SampleSpec[], rate: RateLimiter | undefined, hooks: DedupeHooks) {
@@ -57,7 +61,9 @@ export class MemoryDedupe {
       w = undefined;
     }
     if (w) {
-      countRepeat(w, alert, now, this.samples, this.settings.samplemax);
+      const added = countRepeat(w, alert, now, this.samples, this.settings.samplemax);
+      w.bytes = (w.bytes ?? 0) + added;
+      this.bytes += added;
       this.journal?.window(key, w);
       return 'dedupe';
     }
@@ -67,8 +73,7 @@ export class MemoryDedupe {
     if (limited) {
       w.suppressed = 1;
     }
-    this.windows.set(key, w);
-    if (this.windows.size > this.settings.maxkeys) this.evictOldest();
+    this.add(w);
     this.journal?.window(key, w);
     this.arm();
     return limited ? 'ratelimit' : 'pass';
@@ -84,7 +89,7 @@ export class MemoryDedupe {
     const w = this.windows.get(key);
     if (!w || w.first !== alert) return;
     if (w.seen === 1) {
-      this.windows.delete(key);
+      this.remove(w);
       this.journal?.window(key, undefined);
     } else {
       w.seen--;
@@ -96,7 +101,7 @@ export class MemoryDedupe {
   /** Puts back a window from the spool (at start); one that already ended is summarised now. */
   restore(w: WindowState, now: number): void {
     if (now >= w.end) return this.close(w);
-    this.windows.set(w.key, w);
+    this.add(w);
     this.arm();
   }
 
@@ -114,8 +119,25 @@ export class MemoryDedupe {
     this.timer.stop();
   }
 
-  private close(w: WindowState): void {
+  /**
+   * Opens (or restores) a window, weighed: its first alert's JSON and its samples. Past maxkeys or
+   * maxbytes the oldest windows are evicted, never the one just added.
+   */
+  private add(w: WindowState): void {
+    w.bytes = alertBytes(serializeAlert(w.first)) + sampleChars(w);
+    this.windows.set(w.key, w);
+    this.bytes += w.bytes;
+    while (this.windows.size > 1 && (this.windows.size > this.settings.maxkeys || this.bytes > this.settings.maxbytes)) this.evictOldest();
+  }
+
+  private remove(w: WindowState): void {
+    if (this.windows.get(w.key) !== w) return;
     this.windows.delete(w.key);
+    this.bytes -= w.bytes ?? 0;
+  }
+
+  private close(w: WindowState): void {
+    this.remove(w);
     this.journal?.window(w.key, undefined);
     if (this.settings.summary && w.suppressed > 0) this.hooks.summarize(w);
   }
@@ -140,4 +162,10 @@ export class MemoryDedupe {
     }
     this.arm();
   }
+}
+
+function sampleChars(w: WindowState): number {
+  let chars = 0;
+  for (const list of Object.values(w.samples ?? {})) for (const v of list) chars += v.length;
+  return chars;
 }

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { createClient as CreateClient, RedisClientType } from 'redis';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
+import { alertBytes, serializeAlert } from '../alert/serialize.ts';
 import type { Clock } from '../dispatch/clock.ts';
 import { compileGetter, type FieldGetter } from './key.ts';
 import type { Verdict } from './memory-dedupe.ts';
@@ -19,7 +20,7 @@ import type { NoiseSection, SharedDedupe, SharedHooks } from './output-noise.ts'
 import { COLLECT, DECIDE, REFUND } from './redis-scripts.ts';
 import { WindowTimer } from './window-timer.ts';
 import type { RedisConfig } from './schema.ts';
-import type { WindowState } from './window.ts';
+import { sampleText, type WindowState } from './window.ts';
 
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 const DECIDE_SHA = sha1(DECIDE);
@@ -40,6 +41,8 @@ interface Owned {
   start: number;
   end: number;
   first: Alert;
+  /** Its first alert's JSON bytes, against dedupe.maxbytes. */
+  bytes: number;
 }
 
 function clientFor(config: RedisConfig, log: Logger): RedisClientType {
@@ -85,6 +88,8 @@ export class RedisDedupe implements SharedDedupe {
   private readonly samples: { path: string; get: FieldGetter }[];
   private readonly replica: string;
   private readonly owned = new Map<string, Owned>();
+  /** What the owned windows hold (their first alerts), against dedupe.maxbytes. */
+  private ownedBytes = 0;
   private readonly timer: WindowTimer;
 
   constructor(output: string, section: NoiseSection, summarize: (state: WindowState) => void, deps: RedisDeps) {
@@ -121,7 +126,7 @@ export class RedisDedupe implements SharedDedupe {
       String(ratelimit.max),
       String(ratelimit.perms),
       String(dedupe.samplemax),
-      ...this.samples.map((s) => s.get(alert) ?? ''),
+      ...this.samples.map((s) => sampleText(s.get(alert) ?? '')),
     ];
     let reply: [number, number];
     try {
@@ -132,7 +137,7 @@ export class RedisDedupe implements SharedDedupe {
     }
     const [won, limited] = reply.map(Number) as [number, number];
     if (won !== 1) return 'dedupe';
-    this.own({ key, base, lead, start: now, end: now + dedupe.windowms, first: alert });
+    this.own({ key, base, lead, start: now, end: now + dedupe.windowms, first: alert, bytes: alertBytes(serializeAlert(alert)) });
     return limited === 1 ? 'ratelimit' : 'pass';
   }
 
@@ -148,7 +153,7 @@ export class RedisDedupe implements SharedDedupe {
     if (!w || w.first !== alert) return;
     this.script(REFUND_SHA, REFUND, this.keysOf(w.base), [w.lead, String(this.section.ratelimit.max)]).then(
       (gone) => {
-        if (Number(gone) === 1 && this.owned.get(key) === w) this.owned.delete(key);
+        if (Number(gone) === 1 && this.owned.get(key) === w) this.disown(w);
       },
       () => this.deps.storeError(),
     );
@@ -158,6 +163,7 @@ export class RedisDedupe implements SharedDedupe {
     this.timer.stop();
     const owned = [...this.owned.values()];
     this.owned.clear();
+    this.ownedBytes = 0;
     await Promise.all(owned.map((w) => this.collect(w)));
     this.client.destroy();
   }
@@ -183,17 +189,25 @@ export class RedisDedupe implements SharedDedupe {
   }
 
   private own(w: Owned): void {
-    this.owned.delete(w.key);
+    const was = this.owned.get(w.key);
+    if (was) this.disown(was);
     this.owned.set(w.key, w);
-    if (this.owned.size > this.section.dedupe.maxkeys) this.evictOldest();
+    this.ownedBytes += w.bytes;
+    const { maxkeys, maxbytes } = this.section.dedupe;
+    while (this.owned.size > 1 && (this.owned.size > maxkeys || this.ownedBytes > maxbytes)) this.evictOldest();
     this.arm();
   }
 
-  /** Past dedupe.maxkeys: the oldest owned window ends now (summary sent early, lead released), as in the memory store. */
+  private disown(w: Owned): void {
+    this.owned.delete(w.key);
+    this.ownedBytes -= w.bytes;
+  }
+
+  /** Past dedupe.maxkeys or maxbytes: the oldest owned window ends now (summary sent early, lead released), as in the memory store. */
   private evictOldest(): void {
     const oldest = this.owned.values().next().value;
     if (!oldest) return;
-    this.owned.delete(oldest.key);
+    this.disown(oldest);
     this.deps.evicted();
     void this.collect(oldest);
   }
@@ -209,7 +223,7 @@ export class RedisDedupe implements SharedDedupe {
       if (w.end > now) break;
       due.push(w);
     }
-    for (const w of due) this.owned.delete(w.key);
+    for (const w of due) this.disown(w);
     this.arm();
     await Promise.all(due.map((w) => this.collect(w)));
   }

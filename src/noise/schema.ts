@@ -35,6 +35,13 @@ const DedupeSchema = z
     samplefields: z.array(keyPath).default(DEFAULT_SAMPLE_FIELDS).describe('Fields whose distinct values the summary lists (fields of the key never vary and are skipped).'),
     samplemax: z.number().int().min(0).max(100).default(10).describe('Distinct values kept per sample field.'),
     maxkeys: z.number().int().min(1).max(10_000_000).default(100_000).describe('Keys tracked per output; past it the oldest key is evicted (its summary sent early) and counted in peregrine_dedupe_evicted_total.'),
+    maxbytes: z
+      .number()
+      .int()
+      .min(1_048_576)
+      .max(16 * 1024 ** 3)
+      .default(64 * 1024 ** 2)
+      .describe('Bytes the open windows may hold per output: each keeps its first alert (its JSON bytes count) for the summary, and its sample values (each cut to 256 characters). Past it the oldest key is evicted, as past maxkeys.'),
     store: z.enum(['memory', 'redis']).default('memory').describe('memory: per replica (kept in the spool across restarts when the spool is on); redis: shared by every replica.'),
     redis: RedisSchema,
   })

@@ -115,6 +115,25 @@ describe('dedupe through Redis (two replicas)', () => {
     await waitFor(() => pager?.received.length === 7);
   });
 
+  it('owns at most dedupe.maxbytes of first alerts: past it the oldest window is evicted, as past maxkeys', async () => {
+    const redis = await useInfra<RedisInfra>('redis');
+    pager = await new Receiver().start();
+    const clock = new FakeClock();
+    const app = await replica(redis.address, `it-${randomBytes(4).toString('hex')}:`, clock, '      maxbytes: 1048576\n');
+    await connected(app);
+    const big = (i: number, rule: string) => ofRule(i, rule).replace('"sh -c id"', `"${'p'.repeat(300_000)}"`);
+    for (let i = 0; i < 5; i++) await app.post(big(i, `rule-${i}`));
+    await waitFor(() => pager?.received.length === 5);
+    await idle(app);
+    // Three ~300 KB alerts fit in 1 MiB.
+    expect(app.noise.health('pager')).toMatchObject({ activeKeys: 3, evicted: 2 });
+    await app.post(big(10, 'rule-0')); // evicted: it pages again
+    await app.post(big(11, 'rule-4')); // still held
+    await waitFor(() => pager?.received.length === 6);
+    await idle(app);
+    expect(pager.acceptedJson<Alert>().map((a) => a.rule)).toEqual(['rule-0', 'rule-1', 'rule-2', 'rule-3', 'rule-4', 'rule-0']);
+  });
+
   it('a reload that changes the output\'s noise settings sends the summaries of its windows and releases their leads', async () => {
     const redis = await useInfra<RedisInfra>('redis');
     pager = await new Receiver().start();

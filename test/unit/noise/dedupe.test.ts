@@ -122,6 +122,21 @@ describe('dedupe (memory)', () => {
     expect(await metricSum(h.metrics.registry, 'peregrine_dedupe_active_keys', { output: 'out' })).toBe(100);
   });
 
+  it('evicts the oldest keys past maxbytes: each window holds its first alert, and its samples cut to 256 characters', async () => {
+    const h = harness({ out: { dedupe: { windowms: TEN_MIN, keys: ['output_fields.k8s.pod.name'], samplefields: ['output_fields.proc.cmdline'], maxbytes: 1_048_576 } } });
+    const big = (pod: string, cmdline = 'x') => shell({}, { 'k8s.pod.name': pod, 'proc.cmdline': cmdline, padding: 'p'.repeat(200_000) });
+    expect(h.admit(big('pod-0'))).toEqual(['out']);
+    expect(h.admit(big('pod-0', 'y'.repeat(100_000)))).toEqual([]); // a repeat: its sample is cut
+    for (let i = 1; i < 8; i++) expect(h.admit(big(`pod-${i}`))).toEqual(['out']);
+    // Five ~200 KB alerts fit in 1 MiB: the three oldest windows went, pod-0's summary early.
+    expect(h.noise.health('out')).toMatchObject({ activeKeys: 5, evicted: 3 });
+    expect(h.summaries.map((s) => s.alert.output_fields['k8s.pod.name'])).toEqual(['pod-0']);
+    const samples = h.summaries[0]?.alert.output_fields['peregrine.sample.proc.cmdline'] as string[];
+    expect(samples.map((v) => v.length)).toEqual([1, 256]);
+    expect(h.admit(big('pod-7'))).toEqual([]);
+    expect(h.admit(big('pod-1'))).toEqual(['out']);
+  });
+
   it('closes windows in order with one timer', async () => {
     const h = harness({ out: { dedupe: { windowms: 1000, keys: ['hostname'] } } });
     for (const host of ['a', 'b', 'c']) {
