@@ -16,7 +16,12 @@ import type { WindowState } from './window.ts';
 
 type Decision = Verdict | 'silence';
 
-const noiseKey = (options: NoiseSection): string => JSON.stringify({ dedupe: options.dedupe, ratelimit: options.ratelimit });
+/** What an output's noise gate is built from: a change rebuilds it. The bracketreplacer counts when a key or sample names a bracketed field. */
+const noiseKey = (options: NoiseSection, bracketreplacer: string): string => {
+  const { dedupe, ratelimit } = options;
+  const brackets = [...dedupe.keys, ...dedupe.samplefields].some((path) => path.includes('['));
+  return JSON.stringify({ dedupe, ratelimit, ...(brackets ? { bracketreplacer } : {}) });
+};
 
 /** Anything routed to an output: a worker, or a name in tests. */
 export interface Target {
@@ -46,6 +51,8 @@ export class NoiseControl {
   private readonly deps: NoiseDeps;
   /** What each output's noise section was built from (hot reload keeps what did not change). */
   private readonly built = new Map<string, string>();
+  /** The global bracketreplacer (enrichment renames proc.aname[2] with it): silences, keys and samples read fields by it. */
+  private bracketreplacer: string;
   /** The running config silences: id and the spec it was built from. */
   private configSilences: [string, string][] = [];
 
@@ -54,7 +61,8 @@ export class NoiseControl {
     this.deps = deps;
     this.emit = deps.emit;
     this.log = deps.log;
-    this.silences = new Silences(deps.bracketreplacer ?? '');
+    this.bracketreplacer = deps.bracketreplacer ?? '';
+    this.silences = new Silences(this.bracketreplacer);
     this.metrics = new NoiseMetrics(deps.metrics, {
       activeKeys: () => Object.fromEntries([...this.outputs].filter(([, o]) => o.gated).map(([name, o]) => [name, o.activeKeys])),
       activeSilences: () => this.silences.active(this.clock.now()).length,
@@ -68,12 +76,17 @@ export class NoiseControl {
    * Hot reload, between two alerts: an output whose dedupe and rate limit did not change keeps its
    * windows; one whose did, or that is gone, sends its open windows' summaries now (to the output
    * of that name, if any) and starts afresh. The config's silences are replaced; API silences stay.
+   * A new bracketreplacer renames the fields silences, keys and samples read (enrichment's rule).
    */
-  reconfigure(sections: readonly { name: string; options: NoiseSection }[], silences: readonly SilenceSpec[]): void {
+  reconfigure(sections: readonly { name: string; options: NoiseSection }[], silences: readonly SilenceSpec[], bracketreplacer = this.bracketreplacer): void {
+    if (bracketreplacer !== this.bracketreplacer) {
+      this.bracketreplacer = bracketreplacer;
+      this.silences.rebracket(bracketreplacer);
+    }
     const next = new Map(sections.map((s) => [s.name, s.options]));
     for (const [name, o] of [...this.outputs]) {
       const options = next.get(name);
-      if (options !== undefined && this.built.get(`output:${name}`) === noiseKey(options)) continue;
+      if (options !== undefined && this.built.get(`output:${name}`) === noiseKey(options, bracketreplacer)) continue;
       this.outputs.delete(name);
       this.built.delete(`output:${name}`);
       o.memory?.closeAll();
@@ -154,15 +167,14 @@ export class NoiseControl {
       evicted: () => this.metrics.evicted.inc({ output: name }),
       storeError: () => this.metrics.storeErrors.inc({ output: name }),
       summarize: (output, state) => this.summarize(output, state),
-      bracketreplacer: deps.bracketreplacer ?? '',
+      bracketreplacer: this.bracketreplacer,
       ...(deps.shared ? { shared: deps.shared } : {}),
     });
     this.outputs.set(name, o);
-    this.built.set(`output:${name}`, noiseKey(options));
+    this.built.set(`output:${name}`, noiseKey(options, this.bracketreplacer));
     this.onOutput?.(name, o);
   }
 
-  /** Config silences are cfg-1, cfg-2, … by position; an unchanged one keeps its end (a `for:` counts from when it was first loaded). */
   /**
    * The config's silences, ids cfg-1, cfg-2, … by position. One whose spec the running config has too
    * keeps its end (a `for` does not start again) and its hits, wherever it moved in the list: matched

@@ -40,7 +40,7 @@ export interface SilenceJournal {
 
 export class Silences {
   private list: Active[] = [];
-  private readonly bracketreplacer: string;
+  private bracketreplacer: string;
   journal: SilenceJournal | undefined;
 
   constructor(bracketreplacer: string) {
@@ -68,6 +68,12 @@ export class Silences {
       return was ? { ...was, id: s.id } : { ...s, hits: 0, test: compileMatch(s.match, { bracketreplacer: this.bracketreplacer, path }).test };
     });
     this.list = [...this.list.filter((s) => s.origin !== 'config'), ...configured];
+  }
+
+  /** Hot reload: a new bracketreplacer. Every silence reads its fields by it from now on; its end and hits stay. */
+  rebracket(bracketreplacer: string): void {
+    this.bracketreplacer = bracketreplacer;
+    this.list = this.list.map((s) => ({ ...s, test: compileMatch(s.match, { bracketreplacer, path: ['match'] }).test }));
   }
 
   /** Ends a silence now. false when there is no active silence with this id. */

@@ -218,7 +218,7 @@ export class Reloader {
     const workers = instances.map((i) => fresh.get(i.name) ?? (old.get(i.name) as OutputWorker));
     const router = new Router(workers.map((worker, i) => ({ worker, filter: (instances[i] as OutputInstance).filter })));
     d.ingest.switchTo({ ...d.buildPipeline(config), router });
-    d.noise.reconfigure(instances, (config.silences ?? []) as SilenceSpec[]);
+    d.noise.reconfigure(instances, (config.silences ?? []) as SilenceSpec[], config.bracketreplacer);
     d.workers.splice(0, d.workers.length, ...workers);
     d.outputNames.splice(0, d.outputNames.length, ...workers.map((w) => w.name));
     d.filters.clear();

@@ -54,6 +54,24 @@ describe('silences', () => {
     expect(h.admit(shell())).toEqual(['slack']); // A ended an hour after it was first loaded
   });
 
+  it('a reload with a new bracketreplacer reads bracketed fields by it: silences (config and API) and dedupe keys', async () => {
+    const withBrackets = { match: { fields: { 'proc.aname[2]': 'bash' } }, for: '1h', reason: 'bash shells' };
+    const dedupe = { dedupe: { windowms: 600_000, keys: ['rule', 'output_fields.proc.aname[2]'] } };
+    const h = harness({ slack: dedupe }, [withBrackets]);
+    h.noise.silences.add({ match: { fields: { 'proc.aname[3]': 'sshd' } }, until: h.clock.now() + 3_600_000, reason: 'api', outputs: undefined, createdAt: h.clock.now(), origin: 'api' });
+    // Enrichment with bracketreplacer "_" renames proc.aname[2] to proc.aname_2.
+    const renamed = (two: string, three = 'init') => shell({}, { 'proc.aname[2]': undefined, 'proc.aname_2': two, 'proc.aname_3': three });
+    expect(h.admit(renamed('bash'))).toEqual(['slack']); // the silence looks for proc.aname[2]: not there
+    const slack = [{ name: 'slack', options: z.object(noiseOutputShape).parse(dedupe) }];
+    h.noise.reconfigure(slack, SilencesSchema.parse([withBrackets]), '_');
+    expect(h.admit(renamed('bash'))).toEqual([]); // config silence
+    expect(h.admit(renamed('zsh', 'sshd'))).toEqual([]); // API silence
+    expect(h.admit(renamed('zsh'))).toEqual(['slack']);
+    expect(h.admit(renamed('fish'))).toEqual(['slack']); // another key: proc.aname_2 is read
+    expect(h.admit(renamed('fish'))).toEqual([]);
+    expect(h.noise.silences.active(h.clock.now()).find((s) => s.origin === 'config')).toMatchObject({ hits: 1 });
+  });
+
   it('refuses a silence whose match is wrong, with its path', () => {
     const h = harness({ a: {} });
     expect(() => h.noise.silences.add({ match: { priorty: 'x' }, until: 1, reason: 'r', outputs: undefined, createdAt: 0, origin: 'api' })).toThrow(/match: unknown match operator "priorty"/);
