@@ -1,6 +1,9 @@
 // The slack output's options: falcosidekick's keys and defaults, plus how a burst is summarised.
 import { compileTemplateSource, optionalHttpUrl, secret, tlsShape, z, type OptionProblem } from '../../src/plugin/index.ts';
 
+/** falcosidekick's footer, also what an empty footer means there (outputs/slack.go). */
+export const DEFAULT_FOOTER = 'https://github.com/falcosecurity/falcosidekick';
+
 // falcosidekick treats "" as "all"; any other unknown value silently shows neither text nor fields.
 const outputFormat = z
   .string()
@@ -20,7 +23,7 @@ export const slackSchema = z.object({
     .string()
     .default('https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png')
     .describe('URL of the sender avatar (icon_url); "" leaves the webhook\'s own.'),
-  footer: z.string().default('https://github.com/falcosecurity/falcosidekick').describe('Attachment footer (shown with outputformat all or fields).'),
+  footer: z.string().default(DEFAULT_FOOTER).describe('Attachment footer (shown with outputformat all or fields); "" is the default, as in falcosidekick.'),
   outputformat: outputFormat.describe('What the attachment shows: all (the output line and the fields), text (the output line) or fields (the fields).'),
   messageformat: z
     .string()

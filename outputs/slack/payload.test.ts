@@ -74,12 +74,12 @@ describe('slack message: falcosidekick layout', () => {
     });
   });
 
-  it('sends channel, custom footer, and leaves out empty username, icon and footer', () => {
+  it('sends channel, custom footer, and leaves out empty username and icon; an empty footer is falcosidekick\'s', () => {
     const custom = slackMessage(notice, options({ channel: '#falco', footer: 'prod-eu', username: '', icon: '' }));
     expect(Object.keys(custom)).toEqual(['channel', 'attachments']);
     expect(custom.channel).toBe('#falco');
     expect(custom.attachments[0]?.footer).toBe('prod-eu');
-    expect(slackMessage(notice, options({ footer: '' })).attachments[0]).not.toHaveProperty('footer');
+    expect(slackMessage(notice, options({ footer: '' })).attachments[0]?.footer).toBe('https://github.com/falcosecurity/falcosidekick');
   });
 });
 

@@ -3,7 +3,7 @@
 // hostname, tags, the output fields sorted by name, time) and a footer; the optional message
 // template renders the text above it.
 import { fieldTexts, goTimeText, tagsText, templateContext, type Alert, type Priority, type TemplateContext } from '../../src/plugin/index.ts';
-import type { SlackOptions } from './options.ts';
+import { DEFAULT_FOOTER, type SlackOptions } from './options.ts';
 
 interface SlackField {
   title: string;
@@ -50,11 +50,10 @@ export function slackMessage(alert: Alert, options: SlackOptions, renderText?: R
   if (options.outputformat !== 'fields') attachment.text = alert.output;
   if (options.outputformat !== 'text') {
     attachment.fields = alertFields(alert);
-    attachment.footer = options.footer;
+    attachment.footer = options.footer || DEFAULT_FOOTER;
   }
-  // Go's omitempty: an empty output line, footer or text is not sent at all.
+  // Go's omitempty: an empty output line is not sent at all.
   if (attachment.text === '') delete attachment.text;
-  if (attachment.footer === '') delete attachment.footer;
   return envelope(options, [attachment], renderText ? renderText(templateContext(alert, alert.output_fields)) : '');
 }
 
