@@ -59,14 +59,20 @@ export class Silences {
   /**
    * Hot reload: the config's silences become `silences`, in one step. One whose id is a key of `kept`
    * is the running silence of the id it maps to, renamed (its end and hit count stay: the same spec,
-   * moved in the list); API silences are untouched.
+   * moved in the list), or none when that one has ended or was ended through the API: an unchanged
+   * spec does not start again. API silences are untouched.
    */
   replaceConfigured(silences: readonly (Omit<Silence, 'hits'> & { path: readonly (string | number)[] })[], kept: ReadonlyMap<string, string>): void {
     const running = new Map(this.list.filter((s) => s.origin === 'config').map((s) => [s.id, s]));
-    const configured: Active[] = silences.map(({ path, ...s }) => {
-      const was = running.get(kept.get(s.id) ?? '');
-      return was ? { ...was, id: s.id } : { ...s, hits: 0, test: compileMatch(s.match, { bracketreplacer: this.bracketreplacer, path }).test };
-    });
+    const configured: Active[] = [];
+    for (const { path, ...s } of silences) {
+      const keptId = kept.get(s.id);
+      if (keptId === undefined) configured.push({ ...s, hits: 0, test: compileMatch(s.match, { bracketreplacer: this.bracketreplacer, path }).test });
+      else {
+        const was = running.get(keptId);
+        if (was) configured.push({ ...was, id: s.id });
+      }
+    }
     this.list = [...this.list.filter((s) => s.origin !== 'config'), ...configured];
   }
 

@@ -52,6 +52,18 @@ describe('silences', () => {
     expect(byReason()).toEqual({ A: expect.objectContaining({ id: 'cfg-1', until: start + 3_600_000, hits: 1 }) });
     await h.clock.advance(10 * 60_000);
     expect(h.admit(shell())).toEqual(['slack']); // A ended an hour after it was first loaded
+    expect(h.noise.silences.active(h.clock.now())).toEqual([]);
+    // Ended, it stays ended through a reload that keeps its spec (moved or not) ...
+    h.noise.reconfigure(slack, parse([b, a]));
+    expect(h.admit(shell())).toEqual(['slack']);
+    expect(Object.keys(byReason())).toEqual(['B']);
+    // ... and so does one ended through the API; a changed spec is a new silence.
+    const c = { match: { rule: 'Terminal shell*' }, for: '2h', reason: 'C' };
+    h.noise.reconfigure(slack, parse([c]));
+    expect(h.admit(shell())).toEqual([]);
+    expect(h.noise.silences.expire('cfg-1', h.clock.now())).toBe(true);
+    h.noise.reconfigure(slack, parse([b, c]));
+    expect(h.admit(shell())).toEqual(['slack']);
   });
 
   it('a reload with a new bracketreplacer reads bracketed fields by it: silences (config and API) and dedupe keys', async () => {
