@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { falcoAlertJson } from '../../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { retry } from '../../../src/dispatch/result.ts';
+import { scriptedOutput } from '../../support/console.ts';
 import { Receiver, waitFor } from '../../support/receiver.ts';
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -91,6 +93,42 @@ describe('spool evictions', () => {
     const got = receiver.acceptedJson<{ uuid: string }>().map((a) => a.uuid);
     expect(new Set(got).size).toBe(got.length);
     expect(got.filter((u) => Number(u.slice(6)) >= 10_000).sort()).toEqual(criticals.map((a) => a.uuid).sort());
+    expect(await metricValue(app, 'peregrine_delivered_total')).toBe(expected);
+    expect(await metricValue(app, 'peregrine_dropped_total', { reason: 'spool_read' })).toBe(0);
+  });
+
+  it('reach the queue a retiring output hands over while its client closes slowly: counted once', async () => {
+    const scripted = scriptedOutput('slowclose');
+    // The retiring client's close() hangs until the end of the test; the successor's does not.
+    let release = () => {};
+    let closes = 0;
+    scripted.plugin.close = () => (closes++ === 0 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve());
+    cleanup.push(() => release());
+    let up = false;
+    scripted.decide(() => (up ? { kind: 'ok' } : retry('down')));
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-spool-evict-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const config = (backoff: number) =>
+      `spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nslowclose:\n  enabled: true\n  retry:\n    initialbackoffms: 10\n    maxbackoffms: ${backoff}\n    probems: 0\n`;
+    const app: RunningApp = await startApp(config(20), { extraPlugins: [scripted.plugin] });
+    cleanup.push(async () => void (await app.stop().catch(() => {})));
+    const notices: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
+      const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
+      notices.push(...batch.slice(0, (JSON.parse(res.body) as { accepted: number }).accepted).map((a) => a.uuid));
+      if (res.status !== 200) break;
+    }
+    app.rewrite(config(30));
+    expect(await app.reloader.reload('api')).toMatchObject({ ok: true, outputs: { changed: ['slowclose'] } });
+    await waitFor(() => app.reloader.retiring.size === 0, 5000, 'the queue handed over while the old client still closes');
+    const criticals = Array.from({ length: 300 }, (_, i) => JSON.parse(falcoAlertJson(10_000 + i, 'Critical')) as { uuid: string });
+    expect((await app.post(JSON.stringify(criticals), { 'content-type': 'application/json' })).status).toBe(200);
+    const evicted = await metricValue(app, 'peregrine_dropped_total', { reason: 'spool_full' });
+    expect(evicted).toBeGreaterThanOrEqual(300);
+    up = true;
+    const expected = notices.length + criticals.length - evicted;
+    await waitFor(async () => (await metricValue(app, 'peregrine_delivered_total')) >= expected, 30_000, 'the backlog delivered');
     expect(await metricValue(app, 'peregrine_delivered_total')).toBe(expected);
     expect(await metricValue(app, 'peregrine_dropped_total', { reason: 'spool_read' })).toBe(0);
   });
