@@ -11,7 +11,7 @@ import { inspect, leafKind, leafPaths } from '../src/config/introspect.ts';
 import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_OUTPUTS, FALCOSIDEKICK_SECTIONS } from '../src/config/falcosidekick-outputs.ts';
 import { SECRET_KEY_GO_PATTERN } from '../src/config/secrets.ts';
 import { writeGenerated } from './generated.ts';
-import { buildConfigSchema, INSTANCE_NAME, instanceSchema, sectionPath } from '../src/config/schema.ts';
+import { buildConfigSchema, INSTANCE_NAME, instanceSchema } from '../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import { PRIORITIES, PRIORITY_NAMES, PRIORITY_PATTERN } from '../src/alert/priority.ts';
 
@@ -261,10 +261,8 @@ export function configMeta(plugins: readonly AnyOutputPlugin[] = outputs) {
     falcosidekickkeys: Object.fromEntries(Object.entries(FALCOSIDEKICK_SECTION_KEYS).map(([k, { schema: _, ...v }]) => [k.toLowerCase(), { name: k, ...v }])),
     secretKeyPattern: SECRET_KEY_PATTERN,
     instances: Object.fromEntries(
-      plugins.map((p) => {
-        const section = sectionPath(p).join('.');
-        return [p.name, metaOf(instanceSchema(p), (rel) => peregrines(`${section}.${rel}`))];
-      }),
+      // Named instances are Peregrine's own: "" keeps its meaning there (slack icon: "" = none).
+      plugins.map((p) => [p.name, metaOf(instanceSchema(p), () => true)]),
     ),
   };
 }

@@ -22,7 +22,7 @@ export const slackSchema = z.object({
   icon: z
     .string()
     .default('https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png')
-    .describe('URL of the sender avatar (icon_url); "" leaves the webhook\'s own.'),
+    .describe('URL of the sender avatar (icon_url); "" leaves the webhook\'s own (in the file or a named instance: an empty SLACK_ICON, like an empty value in the chart\'s slack section, is unset, as in falcosidekick).'),
   footer: z.string().default(DEFAULT_FOOTER).describe('Attachment footer (shown with outputformat all or fields); "" is the default, as in falcosidekick.'),
   outputformat: outputFormat.describe('What the attachment shows: all (the output line and the fields), text (the output line) or fields (the fields).'),
   messageformat: z

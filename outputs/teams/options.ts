@@ -10,7 +10,7 @@ export const teamsSchema = z.object({
   activityimage: z
     .string()
     .default('https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png')
-    .describe('Image shown beside the title (falcosidekick\'s default); "" shows none.'),
+    .describe('Image shown beside the title (falcosidekick\'s default); "" shows none (in the file or a named instance: an empty TEAMS_ACTIVITYIMAGE, like an empty value in the chart\'s teams section, is unset, as in falcosidekick).'),
   outputformat: z
     .string()
     .default('all')

@@ -1,7 +1,7 @@
 // The Helm chart's templates, rendered by the real `helm template` and checked as YAML (helm-unittest
 // is a Helm plugin fetched from GitHub: not obtainable here). Without helm this suite is skipped
 // with a loud message locally; under CI=true it installs helm through helm/ci.sh instead, never skips.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import YAML from 'yaml';
 import { outputs } from '../../outputs/index.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { metaTemplate, valuesSchema } from '../../scripts/gen-helm-schema.ts';
-import { findHelm } from './helm.ts';
+import { ensureHelm, findHelm } from './helm.ts';
 import { RESTART_KEYS } from '../../src/reload/plan.ts';
 
 const repo = join(import.meta.dirname, '../..');
@@ -85,11 +85,7 @@ const seed = () => YAML.parse(readFileSync(join(repo, 'test/fixtures/config/seed
 
 describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
   beforeAll(() => {
-    if (helm) return;
-    // CI=true and no helm yet (.ci/run runs the unit tests before helm/ci.sh): install it the same way.
-    execFileSync('bash', [join(repo, 'helm/ci.sh'), '--install-only'], { stdio: 'inherit' });
-    helm = findHelm();
-    if (!helm) throw new Error('helm/ci.sh --install-only did not install helm');
+    helm ??= ensureHelm();
   }, 1_200_000);
 
   it('generated files (values.schema.json, _generated-config.tpl) are fresh', async () => {

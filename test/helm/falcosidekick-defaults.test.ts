@@ -4,7 +4,7 @@
 // "" in those values must never reach the daemon as "" (S3 objects at the bucket root, TLS
 // verification off, opsgenie.region refused). Typical user values on top of them: keys mapped to
 // Peregrine's, IRSA, keys ignored with a NOTE, outputs Peregrine lacks warned about.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { outputs } from '../../outputs/index.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { findHelm } from './helm.ts';
+import { ensureHelm, findHelm } from './helm.ts';
 
 const repo = join(import.meta.dirname, '../..');
 const chart = process.env.PEREGRINE_CHART ?? join(repo, 'helm/peregrine');
@@ -76,10 +76,7 @@ const USER = {
 
 describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the daemon's loader)", () => {
   beforeAll(() => {
-    if (helm) return;
-    execFileSync('bash', [join(repo, 'helm/ci.sh'), '--install-only'], { stdio: 'inherit' });
-    helm = findHelm();
-    if (!helm) throw new Error('helm/ci.sh --install-only did not install helm');
+    helm ??= ensureHelm();
   }, 1_200_000);
 
   it("falcosidekick 0.14.0's default values.yaml renders, and the daemon loads it with falcosidekick's defaults", () => {
@@ -133,13 +130,23 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     expect((load(text, env).config as Any).otlp.logs.headers).toEqual({ 'api-key': 'a,b=c%d', 'x-team': 'sec' });
   });
 
-  it('"" stays where it is a value of its own (Peregrine-only keys); alertmanager.expiresafter wins over expireafter', () => {
+  it('"" stays where it is a value of its own (Peregrine-only keys, named instances); alertmanager.expiresafter wins over expireafter', () => {
     const { text, env } = render(
-      valuesFile({ config: { webhook: { address: 'http://siem:8080/', dedupe: { redis: { keyprefix: '' } } }, alertmanager: { hostport: 'http://am:9093', expireafter: 60, expiresafter: 120 } } }),
+      valuesFile({
+        config: {
+          webhook: { address: 'http://siem:8080/', dedupe: { redis: { keyprefix: '' } } },
+          alertmanager: { hostport: 'http://am:9093', expireafter: 60, expiresafter: 120 },
+          slack: { webhookurl: 'https://hooks.slack.com/services/T0/B0/x', icon: '' },
+          outputs: { 'soc-slack': { type: 'slack', webhookurl: 'https://hooks.slack.com/services/T0/B1/y', icon: '' } },
+        },
+      }),
     );
     const config = load(text, env).config as Any;
     expect(config.webhook.dedupe.redis.keyprefix).toBe('');
     expect(config.alertmanager.expiresafter).toBe(120);
+    // slack.icon: "" is falcosidekick's "unset" in its section, Peregrine's "no icon" in a named instance.
+    expect(config.slack.icon).toContain('falcosidekick_color.png');
+    expect(config.outputs['soc-slack'].icon).toBe('');
   });
 
   it('aws.rolearn without aws.useirsa: the daemon assumes the role, and the NOTES say how falcosidekick\'s chart read it', () => {
