@@ -102,7 +102,7 @@ export const baseShape = {
         .min(1)
         .max(1_000_000)
         .default(1000)
-        .describe('Most open ingest connections (each Falco keeps one); more are refused, counted (peregrine_ingest_connections_refused_total) and logged. Keep it below the open-files limit (ulimit -n) minus what outputs use.'),
+        .describe('Most open ingest connections per listener (each Falco keeps one; with tlsserver.notlspaths the plain listener has its own); more are refused, counted (peregrine_ingest_connections_refused_total) and logged. Keep it below the open-files limit (ulimit -n) minus what outputs use.'),
     })
     .prefault({})
     .describe('Ingest protection and limits.'),

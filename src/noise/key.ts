@@ -40,7 +40,8 @@ function renamedField(name: string, replacer: string): string {
 
 // A key is its values joined by \u0000, a missing field being \u0001 (distinct from ""). Values are
 // alert content, which may hold either character (a JSON \u0000 escape, an argv byte): they become
-// U+FFFD in the key, so two alerts with different values never share one.
+// U+FFFD in the key, so that no value can pass for the separator or the marker: the parts of a key
+// stay the parts it was made of (values differing only there, a U+0000 against a U+FFFD, share one).
 const MISSING = '\u0001';
 const SEPARATOR = '\u0000';
 const part = (value: string | undefined): string =>

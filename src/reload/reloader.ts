@@ -86,6 +86,8 @@ export class Reloader {
   private handovers = new Set<Promise<void>>();
   /** Set by settle() (shutdown). */
   private closing = false;
+  /** The file was put back to the running config after the last (failed) reload: fileChanged said so. */
+  private putBack = false;
   /** Outputs a reload replaced or removed, until their queues are handed over (the spool's evictions reach them too). */
   readonly retiring = new Set<OutputWorker>();
 
@@ -128,8 +130,9 @@ export class Reloader {
   /** The file changed on disk (file watcher): reload unless it holds what already runs. */
   fileChanged(): Promise<ReloadResult> | undefined {
     const hash = this.fileHash();
-    if (hash !== undefined && hash === this.loadedHash && this.last?.ok === false) {
-      // Put back as it runs after a failed reload: nothing is failing any more.
+    if (hash !== undefined && hash === this.loadedHash && this.last?.ok === false && !this.putBack) {
+      // Put back as it runs after a failed reload: nothing is failing any more (said once).
+      this.putBack = true;
       this.deps.metrics.configLastReloadOk.set(1);
       this.deps.log.info({ file: this.deps.file }, 'the config file holds the running config again: the failed reload no longer stands');
     }
@@ -168,6 +171,7 @@ export class Reloader {
   private async run(trigger: ReloadTrigger): Promise<ReloadResult> {
     const { log, metrics } = this.deps;
     const at = this.deps.clock.now();
+    this.putBack = false;
     const hash = this.fileHash();
     let applied: Config;
     let instances: OutputInstance[];
