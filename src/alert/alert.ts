@@ -40,7 +40,7 @@ export const AlertSchema = z
     source: z.string().optional().describe('Event source; defaults to "syscalls" as in falcosidekick.'),
     tags: z.array(z.string()).optional().describe('Rule tags.'),
     hostname: z.string().optional().describe('Host that emitted the alert.'),
-    message: z.string().optional().describe('Present when Falco runs with json_include_message_property.'),
+    message: z.string().optional().describe('Present when Falco runs with json_include_message_property: accepted, not forwarded (as falcosidekick).'),
   })
   .describe('A Falco alert as sent by http_output with json_output: true.');
 
@@ -79,11 +79,18 @@ export function toAlert(input: AlertInput, newId: () => string = randomUUID): Al
     time: input.time,
     output_fields: input.output_fields,
     source: input.source || 'syscalls',
-    tags: input.tags ?? [],
+    tags: sortedTags(input.tags ?? []),
   };
-  if (input.hostname !== undefined) alert.hostname = input.hostname;
-  if (input.message !== undefined) alert.message = input.message;
+  // As falcosidekick decodes it: an empty hostname is none (omitempty), and Falco's `message`
+  // (json_include_message_property) has no field in its payload, so no output sends it.
+  if (input.hostname) alert.hostname = input.hostname;
   return alert;
+}
+
+/** Tags in order, as falcosidekick sorts them for every alert (Falco sends them so already: then the same array). */
+function sortedTags(tags: string[]): string[] {
+  for (let i = 1; i < tags.length; i++) if ((tags[i - 1] as string) > (tags[i] as string)) return [...tags].sort();
+  return tags;
 }
 
 /**

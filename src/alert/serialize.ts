@@ -9,10 +9,17 @@ const cache = new WeakMap<Alert, string>();
 export function serializeAlert(alert: Alert): string {
   let json = cache.get(alert);
   if (json === undefined) {
-    json = JSON.stringify(alert);
+    // (An alert made up to show an unreadable spool row has no tags at all.)
+    json = JSON.stringify((alert.tags as readonly string[] | undefined)?.length ? alert : withoutTags(alert));
     cache.set(alert, json);
   }
   return json;
+}
+
+/** As falcosidekick sends an alert without tags: no `tags` key (omitempty), not `"tags":[]`. */
+function withoutTags(alert: Alert): Omit<Alert, 'tags'> {
+  const { tags: _, ...rest } = alert;
+  return rest;
 }
 
 /**
@@ -32,7 +39,14 @@ export function alertBytes(json: string): number {
  * (1.2345678901234567e19) as that integer.
  */
 export function thawAlert(json: string): Alert {
-  const alert = freezeAlert(parseJson(json) as Alert);
+  const alert = freezeAlert(parseAlert(json));
   cache.set(alert, json);
+  return alert;
+}
+
+/** An alert's JSON parsed back, not frozen: `tags` is [] when the JSON has none (serializeAlert leaves an empty list out). */
+export function parseAlert(json: string): Alert {
+  const alert = parseJson(json) as Alert & { tags?: string[] };
+  alert.tags ??= [];
   return alert;
 }

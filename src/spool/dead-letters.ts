@@ -1,14 +1,13 @@
 // The dead-letter store kept in the spool, so refused alerts survive restarts and can be replayed.
 import type { DeadLetter, DeadLetterFilter, DeadLetterReason, DeadLetterStore, NewDeadLetter, ReplayedAlert } from '../dispatch/dead-letter.ts';
 import type { Alert } from '../alert/alert.ts';
-import { parseJson } from '../alert/json.ts';
-import { alertBytes, serializeAlert, thawAlert } from '../alert/serialize.ts';
+import { alertBytes, parseAlert, serializeAlert, thawAlert } from '../alert/serialize.ts';
 import type { Spool, StoredDeadLetter } from './spool.ts';
 
 /** The alert of a dead letter; one whose text no longer parses is shown as its uuid and text (cut at 4 KiB). */
 function alertOf(row: StoredDeadLetter): Alert {
   try {
-    return parseJson(row.json) as Alert;
+    return parseAlert(row.json);
   } catch {
     return { uuid: row.uuid, rule: '(unreadable spool row)', priority: 'Debug', unreadable: row.json.slice(0, 4096) } as unknown as Alert;
   }

@@ -41,7 +41,7 @@ describe('quick start', () => {
     await res.body.dump();
     await waitFor(() => daemon?.stdout.some((l) => l.includes('"rule":"Test rule"')) ?? false, 5000, 'test alert on stdout');
     const line = JSON.parse(daemon.stdout.find((l) => l.includes('Test rule')) ?? '{}') as Record<string, unknown>;
-    expect(line).toMatchObject({ priority: 'Debug', source: 'internal', tags: ['test', 'example'] });
+    expect(line).toMatchObject({ priority: 'Debug', source: 'internal', tags: ['example', 'test'] });
     daemon.child.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
   });

@@ -207,7 +207,7 @@ describe('/test', () => {
       expect(res.statusCode).toBe(200);
       await res.body.dump();
       await waitFor(() => r.received.length === 1);
-      expect(JSON.parse(r.received[0]?.body ?? '{}')).toMatchObject({ rule: 'Test rule', priority: 'Debug', source: 'internal', tags: ['test', 'example'] });
+      expect(JSON.parse(r.received[0]?.body ?? '{}')).toMatchObject({ rule: 'Test rule', priority: 'Debug', source: 'internal', tags: ['example', 'test'] });
       await strict.post({ rule: 'Test rule', priority: 'Debug', time: '2026-11-20T10:21:36Z', output_fields: { a: 1 } });
       // A Critical alert posted after it arrives; once the worker is idle, nothing else was queued.
       await strict.post({ rule: 'After', priority: 'Critical', time: '2026-11-20T10:21:36Z', output_fields: { a: 2 } });
