@@ -17,6 +17,18 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn();
 });
 
+/** Notice alerts in batches of 200 until the spool refuses one (~2,000 held in 1 MiB): their uuids. */
+async function fillWithNotices(app: RunningApp): Promise<string[]> {
+  const notices: string[] = [];
+  for (let n = 0; n < 20; n++) {
+    const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
+    const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
+    notices.push(...batch.slice(0, (JSON.parse(res.body) as { accepted: number }).accepted).map((a) => a.uuid));
+    if (res.status !== 200) break;
+  }
+  return notices;
+}
+
 describe('spool evictions', () => {
   it('take the evicted alerts out of the queue: the rest are delivered once, the evicted never', async () => {
     const receiver = await new Receiver().start();
@@ -28,15 +40,8 @@ describe('spool evictions', () => {
     const app: RunningApp = await startApp(`spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nwebhook:\n  address: ${receiver.url()}\n  timeoutms: 500\n`);
     cleanup.push(async () => void (await app.stop().catch(() => {})));
 
-    // Notice alerts in batches of 200 until the spool refuses one: ~2,000 held, most past the hot depth.
-    const notices: string[] = [];
-    for (let n = 0; n < 20; n++) {
-      const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
-      const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
-      const accepted = (JSON.parse(res.body) as { accepted: number }).accepted;
-      notices.push(...batch.slice(0, accepted).map((a) => a.uuid));
-      if (res.status !== 200) break;
-    }
+    // Most of them past the queue's hot depth.
+    const notices = await fillWithNotices(app);
     expect(notices.length).toBeGreaterThan(1100);
 
     // Critical alerts make room by evicting the newest Notice ones.
@@ -69,13 +74,7 @@ describe('spool evictions', () => {
     const config = (timeout: number) => `spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nwebhook:\n  address: ${receiver.url()}\n  maxconcurrency: 1\n  timeoutms: ${timeout}\n`;
     const app: RunningApp = await startApp(config(3000));
     cleanup.push(async () => void (await app.stop().catch(() => {})));
-    const notices: string[] = [];
-    for (let n = 0; n < 20; n++) {
-      const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
-      const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
-      notices.push(...batch.slice(0, (JSON.parse(res.body) as { accepted: number }).accepted).map((a) => a.uuid));
-      if (res.status !== 200) break;
-    }
+    const notices = await fillWithNotices(app);
     await waitFor(() => (app.workers[0]?.healthSnapshot().inflight ?? 0) > 0, 5000, 'a request in flight');
     // The reload retires the output; its queue waits for the request in flight (up to 3 s).
     app.rewrite(config(2000));
@@ -112,13 +111,7 @@ describe('spool evictions', () => {
       `spool:\n  enabled: true\n  dir: ${dir}/spool\n  maxbytes: 1048576\nslowclose:\n  enabled: true\n  retry:\n    initialbackoffms: 10\n    maxbackoffms: ${backoff}\n    probems: 0\n`;
     const app: RunningApp = await startApp(config(20), { extraPlugins: [scripted.plugin] });
     cleanup.push(async () => void (await app.stop().catch(() => {})));
-    const notices: string[] = [];
-    for (let n = 0; n < 20; n++) {
-      const batch = Array.from({ length: 200 }, (_, i) => JSON.parse(falcoAlertJson(n * 200 + i)) as { uuid: string });
-      const res = await app.post(JSON.stringify(batch), { 'content-type': 'application/json' });
-      notices.push(...batch.slice(0, (JSON.parse(res.body) as { accepted: number }).accepted).map((a) => a.uuid));
-      if (res.status !== 200) break;
-    }
+    const notices = await fillWithNotices(app);
     app.rewrite(config(30));
     expect(await app.reloader.reload('api')).toMatchObject({ ok: true, outputs: { changed: ['slowclose'] } });
     await waitFor(() => app.reloader.retiring.size === 0, 5000, 'the queue handed over while the old client still closes');
