@@ -11,3 +11,12 @@ export function newFields<T = unknown>(): Record<string, T> {
 export function copyFields<T>(fields: Readonly<Record<string, T>>): Record<string, T> {
   return Object.assign(newFields<T>(), fields);
 }
+
+/**
+ * A field's name after falcosidekick's `bracketreplacer`: `]` dropped, `[` replaced (proc.aname[2]
+ * becomes proc.aname_2 with "_"). Enrichment renames the fields so; routing, silences and dedupe keys
+ * look them up by it. "" replaces nothing.
+ */
+export function bracketName(name: string, replacer: string): string {
+  return replacer !== '' && name.includes('[') ? name.replaceAll(']', '').replaceAll('[', replacer) : name;
+}

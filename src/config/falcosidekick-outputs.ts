@@ -4,6 +4,7 @@
 // enabled it, so a pasted config_example.yaml (every section present, every key empty) stays quiet.
 // Which of them Peregrine has is not written here: a section the config schema knows (a registered
 // output) is never looked up in this table.
+import { convert } from './env.ts';
 
 export interface FalcosidekickOutput {
   /** Dotted section path in falcosidekick's config (lower-case, as its config reader sees it). */
@@ -66,7 +67,7 @@ export const FALCOSIDEKICK_SECTIONS: ReadonlySet<string> = new Set([...FALCOSIDE
 
 // An env var is text: POLICYREPORT_ENABLED=false (falcosidekick's chart sets it so) is not set.
 const isSet = (v: unknown): boolean =>
-  typeof v === 'string' ? v.trim() !== '' && !/^(false|0|no|off)$/i.test(v.trim()) : typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : Array.isArray(v) ? v.length > 0 : false;
+  typeof v === 'string' ? v.trim() !== '' && convert(v, 'boolean') !== false : typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : Array.isArray(v) ? v.length > 0 : false;
 
 /** `a.b.c` in a YAML value whose keys may be in any case. */
 function lookup(input: unknown, path: string): unknown {

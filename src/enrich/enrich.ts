@@ -3,7 +3,7 @@
 // call that copies only what it changes, and nothing at all when nothing is configured.
 import { ConfigError } from '../errors.ts';
 import type { Alert } from '../alert/alert.ts';
-import { copyFields, newFields } from '../alert/fields.ts';
+import { bracketName, copyFields, newFields } from '../alert/fields.ts';
 import { compileTemplates, templateContext, type CompiledTemplate } from './templates.ts';
 
 export interface EnrichConfig {
@@ -93,7 +93,7 @@ function formatOutput(format: string, alert: Alert, customText: string, rendered
 function replaceBrackets(fields: Readonly<Record<string, unknown>>, replacer: string): Record<string, unknown> {
   const out = newFields();
   for (const [key, value] of Object.entries(fields)) {
-    out[key.includes('[') ? key.replaceAll(']', '').replaceAll('[', replacer) : key] = value;
+    out[bracketName(key, replacer)] = value;
   }
   return out;
 }

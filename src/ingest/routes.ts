@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ConfigStatus } from '../reload/reloader.ts';
 import type { DeadLetterStore } from '../dispatch/dead-letter.ts';
 import type { OutputWorker } from '../dispatch/worker.ts';
-import { ErrorCodes, RequestError } from '../errors.ts';
+import { ERROR_DOCS, ErrorCodes, RequestError, type ErrorCode } from '../errors.ts';
 import type { SpoolHealthSnapshot } from '../spool/spool-health.ts';
 import type { Metrics } from '../telemetry/metrics.ts';
 import { decodeBody, MAX_BATCH_ERRORS, parseBody } from './body.ts';
@@ -58,10 +58,8 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
 
   const rejected: { index: number; code: string; message: string; path?: string }[] = [];
   const spooling: Promise<void>[] = [];
-  const statuses = new Map<string, number>();
   const record = (index: number, error: RequestError | undefined) => {
     if (!error) return;
-    statuses.set(error.code, error.status);
     const body = error.toBody().error;
     rejected.push({ index, ...body, message: cutMessage(body.message) });
   };
@@ -97,7 +95,7 @@ async function postAlerts(request: FastifyRequest, reply: FastifyReply, deps: Ro
   if (accepted === 0) {
     // Refused alike (every alert by a full spool, say): that refusal's status and code, so a client that
     // retries a 5xx does. Otherwise the batch was bad input.
-    const alike = skipped === 0 && rejected.every((r) => r.code === rejected[0]?.code) ? statuses.get(rejected[0]?.code ?? '') : undefined;
+    const alike = skipped === 0 && rejected.every((r) => r.code === rejected[0]?.code) ? ERROR_DOCS[rejected[0]?.code as ErrorCode]?.status : undefined;
     if (alike !== undefined && alike !== 400) {
       const first = rejected[0] as (typeof rejected)[number];
       return reply.code(alike).send({ error: { code: first.code, message: `no alert in the batch was accepted: ${first.message}; see "rejected"` }, accepted, rejected });

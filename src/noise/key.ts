@@ -1,6 +1,7 @@
 // Dedupe keys and sample fields: paths into an alert (rule, hostname, output_fields.k8s.pod.name),
 // compiled once at load into getters, so building a key per alert is a few property reads and one join.
 import type { Alert } from '../alert/alert.ts';
+import { bracketName } from '../alert/fields.ts';
 import { fieldText } from '../routing/compile.ts';
 
 export type FieldGetter = (alert: Alert) => string | undefined;
@@ -29,13 +30,8 @@ export function compileGetter(path: string, bracketreplacer = ''): FieldGetter {
   const top = Object.hasOwn(TOP_LEVEL, path) ? TOP_LEVEL[path] : undefined;
   if (top) return top;
   // Everything after "output_fields." is the field name, dots and brackets included (k8s.ns.name, proc.aname[2]).
-  const field = renamedField(path.slice(FIELDS.length), bracketreplacer);
+  const field = bracketName(path.slice(FIELDS.length), bracketreplacer);
   return (a) => fieldText(a.output_fields[field]);
-}
-
-/** falcosidekick's rule, as enrichment applies it: `]` is dropped and `[` becomes the replacer. */
-function renamedField(name: string, replacer: string): string {
-  return replacer !== '' && name.includes('[') ? name.replaceAll(']', '').replaceAll('[', replacer) : name;
 }
 
 // A key is its values joined by \u0000, a missing field being \u0001 (distinct from ""). Values are

@@ -3,6 +3,7 @@
 // Works on the enriched alert (alert/alert.ts); output field values may be strings, numbers,
 // booleans, null, or big integers held as raw JSON text (alert/json.ts).
 import type { Alert } from '../alert/alert.ts';
+import { bracketName } from '../alert/fields.ts';
 import { priorityRank } from '../alert/priority.ts';
 import { flattenUnionIssues } from '../config/issues.ts';
 import { ConfigError } from '../errors.ts';
@@ -175,7 +176,7 @@ export function fieldText(value: unknown): string | undefined {
 
 function fieldCondition(name: string, condition: FieldCondition, replacer: string): Condition {
   // After bracketreplacer, proc.aname[2] is stored as proc.aname_2: look it up under that name.
-  const key = replacer !== '' && name.includes('[') ? name.replaceAll(']', '').replaceAll('[', replacer) : name;
+  const key = bracketName(name, replacer);
   const label = `field ${name}`;
   // An own field only: output_fields parsed by JSON.parse inherit Object.prototype, whose
   // `constructor` or `hasOwnProperty` is no field of the alert.
