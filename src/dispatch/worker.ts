@@ -63,6 +63,8 @@ export class OutputWorker {
   private forward: ((entry: QueueEntry) => void) | undefined;
   /** Hot reload: the instance this one replaces, while it hands its queue over (takeOver, adopt). */
   private predecessor: OutputWorker | undefined;
+  /** Hot reload: this instance retired and its queue went to the caller (retire). */
+  private handedOver = false;
 
   constructor(name: string, plugin: AnyOutputPlugin, options: Record<string, unknown>, settings: DeliverySettings, deps: WorkerDeps) {
     this.name = name;
@@ -130,8 +132,10 @@ export class OutputWorker {
     return !shed.includes(entry);
   }
 
-  /** What /healthz and the queue metrics show; during a hot reload's handover, the retiring instance's queue too. */
+  /** What /healthz and the queue metrics show; during a hot reload's handover, the retiring instances' queues too. */
   healthSnapshot(): OutputHealth {
+    // Reloads A→B→C: B may hand over to C while A still waits for its requests; A's queue is still this output's.
+    while (this.predecessor?.handedOver) this.predecessor = this.predecessor.predecessor;
     const before = this.predecessor?.healthSnapshot();
     const now = this.deps.clock.now();
     const oldest = earliest(this.queue.oldestReceivedAt(), this.aside.oldestReceivedAt());
@@ -207,6 +211,7 @@ export class OutputWorker {
     // the spool can come between (one during a slow close() found the queue in neither worker). The
     // client closes in the background; it never throws.
     const left = this.takeAll();
+    this.handedOver = true;
     void this.connection.close();
     return left;
   }
@@ -227,13 +232,15 @@ export class OutputWorker {
    * where this one's goes (`forward`: its own successor, or the dead letters).
    */
   adopt(predecessor: OutputWorker, entries: readonly QueueEntry[]): void {
-    if (this.predecessor === predecessor) this.predecessor = undefined;
+    // Still in view: an instance `predecessor` itself was waiting for (healthSnapshot).
+    const waiting = predecessor.predecessor;
+    if (this.predecessor === predecessor) this.predecessor = waiting;
     if (this.forward) {
       for (const entry of entries) this.forward(entry);
       return;
     }
     this.takeOver(predecessor);
-    this.predecessor = undefined;
+    this.predecessor = waiting;
     // A new config, maybe a new destination: what the old one's failures said of an alert no longer holds.
     for (const entry of entries) entry.forgetFailures();
     this.shed(this.queue.restore(entries));

@@ -161,6 +161,26 @@ describe('hot reload', () => {
     expect(new Set(dest.received.map((r) => (JSON.parse(r.body) as { uuid: string }).uuid)).size).toBe(received);
   });
 
+  it('three configs in a row (A, B, C): A\'s backlog stays in /healthz while it still waits for its request in flight', async () => {
+    const dest = await receiver();
+    dest.setBehaviour(() => ({ kind: 'ok', delayMs: 1500 }));
+    const config = (timeout: number) => `webhook:\n  address: ${dest.url()}\n  maxconcurrency: 1\n  timeoutms: ${timeout}\n`;
+    app = await startApp(config(10_000));
+    for (let i = 0; i < 5; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
+    await waitFor(() => (app?.workers[0]?.healthSnapshot().inflight ?? 0) > 0, 5000, 'a request in flight');
+    app.rewrite(config(9000));
+    expect((await app.reloader.reload('api')).ok).toBe(true);
+    for (let i = 5; i < 8; i++) expect((await app.post(alertJson({ uuid: uuid(i) }))).status).toBe(200);
+    app.rewrite(config(8000));
+    expect((await app.reloader.reload('api')).ok).toBe(true);
+    // B handed its 3 over to C at once; A still waits for its request: its 1 + 4 are still the output's.
+    const during = (await healthz(app)).outputs as { webhook: { queued: number; inflight: number } };
+    expect(during.webhook.queued + during.webhook.inflight).toBe(8);
+    expect(await metricValue(app, 'peregrine_queue_alerts', { output: 'webhook' })).toBe(during.webhook.queued);
+    await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total')) === 8, 15_000, 'all 8 delivered');
+    expect((await healthz(app)).outputs).toMatchObject({ webhook: { queued: 0, inflight: 0, delivered: 8 } });
+  });
+
   it('a rebuilt output\'s counts in /healthz go on from its predecessor\'s, with what that one delivered after the switch', async () => {
     const dest = await receiver();
     const config = (timeout: number) => `webhook:\n  address: ${dest.url()}\n  maxconcurrency: 1\n  timeoutms: ${timeout}\n`;
