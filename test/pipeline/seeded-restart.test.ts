@@ -5,8 +5,8 @@
 // takes Warning and above only. The third, `paged`, dedupes by rule (docs/noise-control.md) in
 // front of a destination with outages only. In the first 20 s the app is shut down (draining for
 // 0–3 s) and started again on the same spool none, once or twice, and in half the mixes its config
-// is reloaded with other requests in flight and batch size for one output (a new worker takes its
-// queue over; the others keep running). Half the seeds commit on the spool's writer thread, half
+// is reloaded (in a quarter, twice within 0.5 s) with other requests in flight and batch size for
+// one output (a new worker takes its queue over; the others keep running). Half the seeds commit on the spool's writer thread, half
 // through its intake log.
 //
 // What the app acknowledged must end as it would without the cuts: for the first two outputs, each
@@ -49,8 +49,8 @@ type Cut = { at: number; kind: 'restart'; drainMs: number } | { at: number; kind
 
 /**
  * What cuts through delivery, in ms after the start: none, one or two restarts (the shutdown drains
- * for 0, 0.3 or 3 s first), and none or one reload that changes the output's requests in flight and
- * batch size, all in the first 20 s. Drawn from streams of their own, so that scenario() makes the
+ * for 0, 0.3 or 3 s first), and none, one or two reloads that change the output's requests in flight
+ * and batch size, all in the first 20 s (but a second reload's 0.1–0.5 s after the first). Drawn from streams of their own, so that scenario() makes the
  * worker test's mixes.
  */
 function cuts(seed: number): Cut[] {
@@ -59,7 +59,13 @@ function cuts(seed: number): Cut[] {
   const restarts = [0, 1, 1, 2][pick(4)] as number;
   const list: Cut[] = Array.from({ length: restarts }, () => ({ at: 500 + pick(19_500), kind: 'restart' as const, drainMs: [0, 0, 300, 3000][pick(4)] as number }));
   const reload = prng(seed ^ 0x27d4eb2f);
-  if (reload() < 0.5) list.push({ at: 500 + Math.floor(reload() * 19_500), kind: 'reload', maxconcurrency: 1 + Math.floor(reload() * 4), maxevents: 1 + Math.floor(reload() * 30) });
+  const reloadAt = (at: number): Cut => ({ at, kind: 'reload', maxconcurrency: 1 + Math.floor(reload() * 4), maxevents: 1 + Math.floor(reload() * 30) });
+  if (reload() < 0.5) {
+    const first = reloadAt(500 + Math.floor(reload() * 19_500));
+    list.push(first);
+    // Half of those reload again within 0.5 s (in 2 of 200 seeds, while the first one's old worker still waited for a request).
+    if (reload() < 0.5) list.push(reloadAt(first.at + 100 + Math.floor(reload() * 400)));
+  }
   return list.sort((x, y) => x.at - y.at);
 }
 
