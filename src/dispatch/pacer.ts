@@ -32,7 +32,9 @@ export class Pacer {
     const now = this.clock.now();
     if (now < this.pausedUntil) {
       const probeAt = this.probems > 0 ? Math.max(this.lastAttemptAt + this.probems, this.throttledUntil) : Infinity;
-      if (now < probeAt || !canProbe) return this.wakeAt(Math.min(this.pausedUntil, probeAt), now);
+      if (now < probeAt) return this.wakeAt(Math.min(this.pausedUntil, probeAt), now);
+      // The probe is due but cannot go yet (a request in flight): its settling pumps again, and the pause's end wakes.
+      if (!canProbe) return this.wakeAt(this.pausedUntil, now);
       const wait = this.rate?.take(now) ?? 0;
       return wait === 0 ? 'probe' : this.wakeAt(now + wait, now);
     }

@@ -109,13 +109,18 @@ export function sendHttp(
 const utf8 = new TextDecoder('utf-8');
 
 
-/** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+/**
+ * Retry-After in ms: delta-seconds or an HTTP date (RFC 9110: a day or month name and a time of day);
+ * undefined when absent, unreadable ("-1", which Date.parse takes for a year) or a date already past
+ * (the destination's clock behind ours): the backoff applies then.
+ */
 export function retryAfterMs(value: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
   if (v === undefined || v.trim() === '') return undefined;
   if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.round(Number(v) * 1000);
+  if (!/[A-Za-z]{3}/.test(v) || !/\d{1,2}:\d{2}:\d{2}/.test(v)) return undefined;
   const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) || at <= now ? undefined : at - now;
 }
 
 /**
