@@ -1,7 +1,7 @@
 // One worker batch → BatchImportFindings calls (≤ 100 findings and ≤ 6 MB each, every call through
 // the account's token bucket) → one outcome per alert, in batch order.
 import type { AwsSecurityFinding, BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { abortReason, chunkBySize, fail, notOwn, ok, retry, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { abortReason, blameWholeCall, chunkBySize, fail, notOwn, ok, retry, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyError, classifyFailedFinding } from './classify.ts';
 import { LIMITS, serializeFinding, toFinding, type Finding, type FindingTarget } from './finding.ts';
 import type { TokenBucket } from './rate-limit.ts';
@@ -58,7 +58,9 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
       } else {
         const { outcome, throttled } = classifyError(err);
         if (throttled) deps.bucket.drain(outcome.kind === 'retry' ? (outcome.afterMs ?? 0) : 0);
-        for (const item of chunk) outcomes[item.index] = outcome;
+        // A call refused whole (one bad finding) is the core's to halve, as SQS's and SNS's are.
+        const blamed = blameWholeCall(outcome, chunk.length);
+        for (const item of chunk) outcomes[item.index] = blamed;
         // Throttling and refused credentials apply to the next call as well: do not spend it.
         if (outcome.kind === 'retry' && (throttled || outcome.auth)) stop = { from: c + 1, outcome };
       }

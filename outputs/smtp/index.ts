@@ -2,7 +2,7 @@
 // with `digest: true` one e-mail per batch. nodemailer over a small connection pool; its deadline
 // is the worker's (ctx.signal) and nodemailer itself never retries: the worker does.
 import type { Transporter } from 'nodemailer';
-import { abortReason, defineOutput, epochMillis, secret, loadTls, notOwn, ok, raceSignal, retry, settle, tlsShape, z, type Alert, type Outcome } from '../../src/plugin/index.ts';
+import { abortReason, defineOutput, epochMillis, secret, loadTls, notOwn, ok, raceSignal, retry, sendEach, tlsShape, z, type Alert, type Outcome } from '../../src/plugin/index.ts';
 import { classifyMailError } from './classify.ts';
 import { alertMail, digestMail, type Mail } from './message.ts';
 
@@ -82,15 +82,13 @@ export default defineOutput({
       const mail = digestMail(alerts, html, new Date(epochMillis((alerts[alerts.length - 1] as Alert).time)));
       return sendOne(client, options.from, mail, signal);
     }
-    const outcomes: Outcome[] = [];
-    for (const alert of alerts) {
-      if (signal.aborted) {
-        outcomes.push(notOwn(`deadline reached before this alert was sent: ${abortReason(signal).message}`));
-        continue;
-      }
-      outcomes.push(await sendOne(client, options.from, alertMail(alert, html, new Date(epochMillis(alert.time))), signal));
-    }
-    return settle(outcomes);
+    // One mail per alert; the first that must be retried (a refused login, the server down) ends the
+    // batch: the others would get the same answer, and repeated failed logins lock a sender out.
+    return sendEach(alerts, (alert) =>
+      signal.aborted
+        ? Promise.resolve(notOwn(`deadline reached before this alert was sent: ${abortReason(signal).message}`))
+        : sendOne(client, options.from, alertMail(alert, html, new Date(epochMillis(alert.time))), signal),
+    );
   },
   close(client) {
     client.transport.close();
