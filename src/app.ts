@@ -267,9 +267,15 @@ export function buildApp(config: Config, deps: AppDeps): App {
     metrics.spoolBytes = () => spool.bytes;
     spool.onCommit = (seconds) => metrics.spoolCommit.observe(seconds);
     spool.onEvict = (id, outputs, priority) => {
-      // The outputs running, and those a reload is retiring (their queues wait for the handover).
-      for (const worker of [...workers, ...reloader.retiring]) if (outputs.includes(worker.name)) worker.discard(id, priority);
-      for (const output of outputs) metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
+      for (const output of outputs) {
+        // The worker that holds it drops and counts it: a running one, or one a reload is retiring
+        // (its queue waits for the handover). None: its delivery already ended, unless no worker of
+        // that name is left to count it.
+        const named = [...workers, ...reloader.retiring].filter((worker) => worker.name === output);
+        if (named.some((worker) => worker.discard(id, priority)) || named.length > 0) continue;
+        metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
+        metrics.outputs.inc({ destination: output, status: 'error' });
+      }
     };
     recoverSpool(
       spool,
@@ -277,8 +283,14 @@ export function buildApp(config: Config, deps: AppDeps): App {
       deadLetters,
       clock,
       log,
-      (output, n) => metrics.deadLettered.inc({ output, reason: 'output_removed' }, n),
-      (output) => metrics.deadLettered.inc({ output, reason: 'unreadable' }),
+      (output, n) => {
+        metrics.deadLettered.inc({ output, reason: 'output_removed' }, n);
+        metrics.outputs.inc({ destination: output, status: 'error' }, n);
+      },
+      (output) => {
+        metrics.deadLettered.inc({ output, reason: 'unreadable' });
+        metrics.outputs.inc({ destination: output, status: 'error' });
+      },
     );
     persistNoise(noise, spool, clock.now(), log);
     metrics.spoolDegraded = () => (spool.health.degraded ? 1 : 0);

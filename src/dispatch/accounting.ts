@@ -8,7 +8,7 @@ import type { DeadLetterReason, DeadLetterStore } from './dead-letter.ts';
 import type { QueueLimits } from './queue.ts';
 import type { QueueEntry } from './queue-entry.ts';
 
-export type DropReason = 'queue_full' | 'spool_read' | 'shutdown';
+export type DropReason = 'queue_full' | 'spool_read' | 'spool_full' | 'shutdown';
 
 export class Accounting {
   /** Since the output started; shared along hot reloads (continueFrom). */
@@ -73,9 +73,9 @@ export class Accounting {
     this.counts.dropped += entries.length;
   }
 
-  /** The spool evicted a queued alert (its metric is counted by the spool's eviction handler). */
-  evicted(): void {
-    this.counts.dropped++;
+  /** The spool evicted an alert this output still had to send (spool.maxbytes). */
+  evicted(entry: QueueEntry): void {
+    this.dropped([entry], 'spool_full');
   }
 
   /** Counts what the queue shed; one log line per burst: the first shed after a calm push, then every 10,000. */

@@ -51,9 +51,9 @@ export class Endings {
     );
   }
 
-  /** The spool evicted a queued alert to stay under spool.maxbytes (its metric is counted by the spool). */
+  /** The spool evicted an alert this output still had to send, to stay under spool.maxbytes. */
   evicted(entry: QueueEntry): void {
-    this.accounting.evicted();
+    this.accounting.evicted(entry);
     this.trail?.ended(this.output, [entry], 'dropped', 'evicted from the full spool (spool.maxbytes)');
   }
 

@@ -1,18 +1,26 @@
-// The requests an output has in flight: how many, how many alerts they carry, and their abort
+// The requests an output has in flight: how many, the alerts they carry, and their abort
 // controllers, so shutdown can abort them and wait for them to settle.
+import type { QueueEntry } from './queue-entry.ts';
+
 export class InFlight {
   requests = 0;
   alerts = 0;
-  private readonly controllers = new Set<AbortController>();
+  private readonly controllers = new Map<AbortController, readonly { entry: QueueEntry }[]>();
   private waiters: (() => void)[] = [];
 
-  /** A request starts: its controller aborts it on timeout or shutdown. */
-  begin(alerts: number): AbortController {
+  /** A request of these alerts starts: its controller aborts it on timeout or shutdown. */
+  begin(batch: readonly { entry: QueueEntry }[]): AbortController {
     const controller = new AbortController();
-    this.controllers.add(controller);
+    this.controllers.set(controller, batch);
     this.requests++;
-    this.alerts += alerts;
+    this.alerts += batch.length;
     return controller;
+  }
+
+  /** Whether a request in flight carries the alert of this spool id (a scan: the spool evicted it, rare). */
+  carries(spoolId: number): boolean {
+    for (const batch of this.controllers.values()) for (const { entry } of batch) if (entry.spoolId === spoolId) return true;
+    return false;
   }
 
   /** The request settled (whatever the outcome). */
@@ -28,7 +36,7 @@ export class InFlight {
   }
 
   abortAll(reason: Error): void {
-    for (const controller of this.controllers) controller.abort(reason);
+    for (const controller of this.controllers.keys()) controller.abort(reason);
   }
 
   /** Resolves when no request is in flight. */

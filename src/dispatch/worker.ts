@@ -22,6 +22,7 @@ import { Pacer } from './pacer.ts';
 import { AlertQueue } from './queue.ts';
 import { QueueEntry } from './queue-entry.ts';
 import { readBack, type Loaded } from './read-back.ts';
+import type { Verdict } from './retry-policy.ts';
 import { buildScrubber, secretValues } from './scrub.ts';
 import { NextSend } from './next-send.ts';
 import { Sender } from './sender.ts';
@@ -63,6 +64,8 @@ export class OutputWorker {
   private forward: ((entry: QueueEntry) => void) | undefined;
   /** Hot reload: the instance this one replaces, while it hands its queue over (takeOver, adopt). */
   private predecessor: OutputWorker | undefined;
+  /** Spool ids of alerts the spool evicted while a request carried them (discard, dropEvicted). */
+  private readonly evictedInFlight = new Set<number>();
   /** Hot reload: this instance retired and its queue went to the caller (retire). */
   private handedOver = false;
 
@@ -154,12 +157,20 @@ export class OutputWorker {
   }
 
   /**
-   * The spool evicted this alert (of priority `rank`) to stay under spool.maxbytes: drop it from the
-   * queue (counted by the caller). One in flight ends as its send does.
+   * The spool evicted this alert (of priority `rank`) to stay under spool.maxbytes: one queued or set
+   * aside is dropped now, counted; one in flight is delivered or dead-lettered as its send ends, and
+   * dropped, counted, if that send is to be retried. False when this output holds no such alert (its
+   * delivery already ended).
    */
-  discard(spoolId: number, rank?: number): void {
+  discard(spoolId: number, rank?: number): boolean {
     const entry = this.queue.takeSpooled(spoolId, rank) ?? this.aside.takeSpooled(spoolId);
-    if (entry) this.endings.evicted(entry);
+    if (entry) {
+      this.endings.evicted(entry);
+      return true;
+    }
+    if (!this.inFlight.carries(spoolId)) return false;
+    this.evictedInFlight.add(spoolId);
+    return true;
   }
 
   /** Restored retry state: send nothing before this time (ms). */
@@ -310,14 +321,27 @@ export class OutputWorker {
   }
 
   private async send(batch: Loaded[]): Promise<void> {
-    const controller = this.inFlight.begin(batch.length);
+    const controller = this.inFlight.begin(batch);
     const request = this.evidence.begin();
     this.pacer.attempted();
     const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.evidence);
+    if (this.evictedInFlight.size > 0) this.dropEvicted(verdict);
     this.settlement.apply(verdict, request, this.closed);
     this.inFlight.end(controller, batch.length);
     this.pump();
     if (this.isIdle()) this.notifyIdle();
+  }
+
+  /** Alerts the spool evicted while in flight: those to be sent again end here, dropped (discard). */
+  private dropEvicted(verdict: Verdict): void {
+    const evicted = this.evictedInFlight;
+    for (const entry of verdict.delivered) evicted.delete(entry.spoolId as number);
+    for (const { entry } of verdict.deadLetters) evicted.delete(entry.spoolId as number);
+    const dropped = new Set(verdict.again.filter((entry) => evicted.delete(entry.spoolId as number)));
+    if (dropped.size === 0) return;
+    for (const entry of dropped) this.endings.evicted(entry);
+    verdict.again = verdict.again.filter((entry) => !dropped.has(entry));
+    verdict.alone = verdict.alone.filter(({ entry }) => !dropped.has(entry));
   }
 
   private shed(shed: QueueEntry[]): void {

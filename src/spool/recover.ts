@@ -50,17 +50,20 @@ export function recoverSpool(
   const configured = new Set(workers.map((w) => w.name));
   for (const [output, count] of Object.entries(backlog)) {
     if (configured.has(output)) continue;
+    let removed = 0;
     for (const row of spool.pending(output)) {
       let alert;
       try {
         alert = thawAlert(row.json);
       } catch (err) {
         spool.deadLetterUnreadable(output, row.id, `spool row ${row.id} is not readable JSON (${(err as Error).message})`, row.attempts, now);
+        countUnreadable(output);
         continue;
       }
       deadLetters.add({ output, alert, reason: 'output_removed', detail: `output "${output}" is no longer configured`, attempts: row.attempts, at: now, spoolId: row.id });
+      removed++;
     }
-    countRemoved(output, count);
+    countRemoved(output, removed);
     log.error({ output, deadLettered: count }, 'spool holds alerts for an output that is no longer configured: moved to the dead-letter store (peregrine dlq list)');
   }
 }
