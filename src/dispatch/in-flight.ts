@@ -7,6 +7,7 @@ export class InFlight {
   alerts = 0;
   private readonly controllers = new Map<AbortController, readonly { entry: QueueEntry }[]>();
   private waiters: (() => void)[] = [];
+  private readonly given = new Set<AbortController>();
 
   /** A request of these alerts starts: its controller aborts it on timeout or shutdown. */
   begin(batch: readonly { entry: QueueEntry }[]): AbortController {
@@ -33,6 +34,24 @@ export class InFlight {
       this.waiters = [];
       for (const resolve of waiters) resolve();
     }
+  }
+
+  /**
+   * Shutdown, past the abort's grace: the alerts of the requests still in flight, which are given up
+   * on (their late answer is ignored: see abandoned()).
+   */
+  abandon(): QueueEntry[] {
+    const entries: QueueEntry[] = [];
+    for (const [controller, batch] of this.controllers) {
+      this.given.add(controller);
+      for (const { entry } of batch) entries.push(entry);
+    }
+    return entries;
+  }
+
+  /** Whether shutdown gave this request up (abandon()). */
+  abandoned(controller: AbortController): boolean {
+    return this.given.size > 0 && this.given.has(controller);
   }
 
   abortAll(reason: Error): void {

@@ -195,8 +195,8 @@ export class OutputWorker {
     this.pump();
     await within(this.deps.clock, deadlineMs, this.idle());
     this.closed = true;
-    await abortInFlight(this.inFlight, this.deps.clock, this.log);
-    const left = this.takeAll();
+    const inDoubt = await abortInFlight(this.inFlight, this.deps.clock, this.log);
+    const left = [...this.takeAll(), ...inDoubt];
     if (!keepLeftovers) this.endings.shutdown(left);
     return left;
   }
@@ -325,6 +325,11 @@ export class OutputWorker {
     const request = this.evidence.begin();
     this.pacer.attempted();
     const verdict = await this.sender.attempt(batch, this.connection.client, controller, this.evidence);
+    if (this.inFlight.abandoned(controller)) {
+      // Given up on by the shutdown (drain): its alerts already ended with the leftovers.
+      this.inFlight.end(controller, batch.length);
+      return;
+    }
     if (this.evictedInFlight.size > 0) this.dropEvicted(verdict);
     this.settlement.apply(verdict, request, this.closed);
     this.inFlight.end(controller, batch.length);

@@ -1,11 +1,11 @@
-// Review repro (memory-only mode): a request that does not settle within the 2 s abort grace at the
-// end of a drain. Its alerts are neither returned as leftovers nor counted (dropped{reason=shutdown}),
-// and when the request settles later its alerts go back into the closed worker's queue, uncounted.
+// Memory-only mode: a request that does not settle within the 2 s abort grace at the end of a drain
+// (a client that ignores the signal). Its alerts end with the leftovers, counted as
+// dropped{reason=shutdown}; its late answer is ignored.
 import { describe, expect, it } from 'vitest';
 import { ok } from '../../../src/dispatch/result.ts';
 import { alert, harness } from '../../support/worker-harness.ts';
 
-describe('review: alerts in flight past the abort grace at shutdown (spool off)', () => {
+describe('alerts in flight past the abort grace at shutdown (spool off)', () => {
   it('are counted somewhere', async () => {
     let release: (() => void) | undefined;
     const h = harness(
@@ -26,8 +26,11 @@ describe('review: alerts in flight past the abort grace at shutdown (spool off)'
     const left = await draining;
     await h.worker.close();
     const droppedShutdown = await h.counter('peregrine_dropped_total', { reason: 'shutdown' });
-    // 4 acknowledged alerts; none delivered. Expected: all 4 counted (dropped or "in doubt" in a counter).
+    // 4 acknowledged alerts, none delivered: all 4 counted (1 before the fix, the one queued).
     expect({ left: left.length, droppedShutdown }).toEqual({ left: 4, droppedShutdown: 4 });
     release?.();
+    await h.clock.advance(0);
+    expect(await h.counter('peregrine_delivered_total')).toBe(0);
+    expect(h.worker.healthSnapshot()).toMatchObject({ queued: 0, delivered: 0, dropped: 4 });
   });
 });
