@@ -72,6 +72,18 @@ function valuesFile(values: unknown): string {
   return file;
 }
 
+/** Whether a label selector (matchLabels, matchExpressions) selects these labels. */
+function selects(selector: Any, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = e.key in labels;
+    if (e.operator === 'In' && !(has && e.values.includes(labels[e.key]))) return false;
+    if (e.operator === 'NotIn' && has && e.values.includes(labels[e.key])) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
 const find = (docs: Doc[], kind: string, name?: string) => docs.find((d) => d.kind === kind && (name === undefined || d.metadata.name === name));
 const checksum = (docs: Doc[]) => (find(docs, 'Deployment') as Any).spec.template.metadata.annotations['checksum/config'];
 const container = (workload: Doc): Any => (workload as Any).spec.template.spec.containers[0];
@@ -194,8 +206,10 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const expr = Object.fromEntries(rules.map((r) => [r.alert, String(r.expr)]));
     expect(expr.PeregrineOutputFailing).toContain('rate(peregrine_retries_total{');
     expect(expr.PeregrineAlertsDelayed).toContain('peregrine_queue_oldest_age_seconds');
-    expect(expr.PeregrineQueueNearFull).toContain('peregrine_queue_alerts');
-    expect(expr.PeregrineQueueNearFull).toContain('> 80000');
+    // The spool is on (the chart's default): queues are bounded by spool.maxbytes, not queue.maxalerts.
+    expect(expr.PeregrineQueueNearFull).toBeUndefined();
+    expect(expr.PeregrineSpoolNearFull).toContain('peregrine_spool_bytes{');
+    expect(expr.PeregrineSpoolNearFull).toContain('> 858993459');
     expect(expr.PeregrineAlertsDropped).toContain('peregrine_dropped_total');
     expect(expr.PeregrineAlertsDeadLettered).toContain('peregrine_dead_lettered_total');
     // the IRSA annotation lands on the ServiceAccount
@@ -215,10 +229,28 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(sts.spec.template.spec.volumes.map((v: Any) => v.name)).not.toContain('spool');
     expect(find(docs, 'Service', 'peregrine-headless')).toBeDefined();
     expect(secretEnv(docs)).toEqual({ SPLUNK_TOKEN: 'your-hec-token' });
+  });
+
+  it('spool off: PeregrineQueueNearFull with per-output queue thresholds, and no spool rule', () => {
+    const { ok, docs } = template('persistence-values.yaml', ['--set', 'spool.enabled=false']);
+    expect(ok).toBe(true);
     const rules = (find(docs, 'PrometheusRule') as Any).spec.groups[0].rules as Any[];
     const nearFull = String(rules.find((r) => r.alert === 'PeregrineQueueNearFull').expr);
     expect(nearFull).toContain('output="splunk"}) > 400000');
     expect(nearFull).toContain('output!~"splunk"');
+    expect(nearFull).toContain('> 80000');
+    expect(rules.find((r) => r.alert === 'PeregrineSpoolNearFull')).toBeUndefined();
+  });
+
+  it('the falcosidekick alias Service is not scraped (each pod once), and PeregrineDown alerts on absence with either chart\'s ServiceMonitor key', () => {
+    const { ok, docs } = template([], ['--set', 'falcosidekickService.enabled=true', '--set', 'serviceMonitor.enabled=true', '--set', 'metrics.prometheusRule.enabled=true']);
+    expect(ok).toBe(true);
+    const sm = find(docs, 'ServiceMonitor') as Any;
+    const selected = docs.filter((d) => d.kind === 'Service' && selects(sm.spec.selector, (d as Any).metadata.labels ?? {})).map((d) => d.metadata.name);
+    expect(selected).toEqual(['peregrine']);
+    expect(docs.filter((d) => d.kind === 'Service').length).toBeGreaterThan(1);
+    const rules = (find(docs, 'PrometheusRule') as Any).spec.groups[0].rules as Any[];
+    expect(String(rules.find((r) => r.alert === 'PeregrineDown').expr)).toContain('absent(up{');
   });
 
   it('existingSecret: envFrom it, no generated Secret; TLS ingest moves probes (and helm test) to notlspaths on notlsport', () => {
