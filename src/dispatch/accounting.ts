@@ -10,10 +10,16 @@ import type { QueueEntry } from './queue-entry.ts';
 
 export type DropReason = 'queue_full' | 'spool_read' | 'spool_full' | 'shutdown';
 
+/** At most one log line about dead letters per this many ms, per output. */
+const DEAD_LETTER_LOG_MS = 10_000;
+
 export class Accounting {
   /** Since the output started; shared along hot reloads (continueFrom). */
   counts = { delivered: 0, deadLettered: 0, dropped: 0 };
   private shedBurst = 0;
+  /** Dead letters since the last line about them, and when that line was written. */
+  private deadSinceLog = 0;
+  private deadLoggedAt = -Infinity;
   private readonly output: string;
   private readonly metrics: Metrics;
   private readonly deadLetters: DeadLetterStore;
@@ -63,7 +69,18 @@ export class Accounting {
     this.metrics.deadLettered.inc({ output: this.output, reason });
     this.metrics.outputs.inc({ destination: this.output, status: 'error' });
     this.counts.deadLettered++;
-    this.log.warn({ uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts }, 'alert dead-lettered');
+    this.log.debug({ uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts }, 'alert dead-lettered');
+    // One warn line per 10 s at most (a destination refusing everything would write one per alert),
+    // naming the latest dead letter and how many came since the last line.
+    this.deadSinceLog++;
+    const now = this.clock.now();
+    if (now - this.deadLoggedAt < DEAD_LETTER_LOG_MS) return;
+    this.log.warn(
+      { deadLettered: this.deadSinceLog, uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts },
+      this.deadSinceLog === 1 ? 'alert dead-lettered (peregrine dlq list)' : 'alerts dead-lettered since the last such line, the latest named (peregrine dlq list)',
+    );
+    this.deadLoggedAt = now;
+    this.deadSinceLog = 0;
   }
 
   dropped(entries: readonly QueueEntry[], reason: DropReason): void {

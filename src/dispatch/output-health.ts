@@ -1,6 +1,7 @@
 // An output's health as /healthz and the logs tell it: ok, retrying (a send failed, alerts wait for
-// the retry), failing (3 failures in a row, refused credentials, a failed healthcheck, or no
-// connection yet), with the last error. The worker reports events; this decides the state.
+// the retry), failing (3 failures in a row, refused credentials, a failed healthcheck, no connection
+// yet, or 3 alerts in a row refused for good with none delivered: a wrong path, a mapping error),
+// with the last error. The worker reports events; this decides the state.
 import type { Logger } from 'pino';
 import type { HealthResult } from '../plugin/types.ts';
 import type { Clock } from './clock.ts';
@@ -13,6 +14,8 @@ export const FAILING_AFTER = 3;
 export class OutputHealthTracker {
   /** Failed sends since the last delivery. */
   consecutiveFailures = 0;
+  /** Alerts refused for good (dead-lettered as rejected) since the last delivery. */
+  private refusedInARow = 0;
   private authFailing = false;
   private connected = false;
   private check: HealthResult = { ok: true };
@@ -26,7 +29,9 @@ export class OutputHealthTracker {
   }
 
   state(): OutputState {
-    if (this.authFailing || !this.check.ok || this.consecutiveFailures >= FAILING_AFTER || (!this.connected && this.lastError)) return 'failing';
+    if (this.authFailing || !this.check.ok || this.consecutiveFailures >= FAILING_AFTER || this.refusedInARow >= FAILING_AFTER || (!this.connected && this.lastError)) {
+      return 'failing';
+    }
     if (this.consecutiveFailures > 0) return 'retrying';
     return 'ok';
   }
@@ -52,6 +57,26 @@ export class OutputHealthTracker {
     this.authFailing = auth;
     this.noteError(reason);
     return this.consecutiveFailures;
+  }
+
+  /**
+   * A send's alerts refused for good (`refused`, the first one's `reason`) and delivered. Refusals
+   * with none delivered since the last delivery make the output failing from FAILING_AFTER on; that
+   * change is logged once, and so is its end.
+   */
+  refusals(refused: number, delivered: number, reason: string | undefined): void {
+    if (delivered > 0) {
+      if (this.refusedInARow >= FAILING_AFTER) this.log.info({ refusedInARow: this.refusedInARow }, 'output delivers again after refusing every alert');
+      this.refusedInARow = 0;
+      return;
+    }
+    if (refused === 0) return;
+    const before = this.refusedInARow;
+    this.refusedInARow += refused;
+    this.noteError(`refused: ${reason ?? 'the destination refused the alerts'}`);
+    if (before < FAILING_AFTER && this.refusedInARow >= FAILING_AFTER) {
+      this.log.error({ reason, refusedInARow: this.refusedInARow }, 'output refuses every alert: each is dead-lettered (peregrine dlq list); check its address, credentials and the destination\'s answer');
+    }
   }
 
   /** A send delivered alerts. Returns how many failures in a row it ends (0 when it was ok). */

@@ -7,6 +7,7 @@ import type { Metrics } from '../telemetry/metrics.ts';
 import type { Endings } from './endings.ts';
 import type { Evidence } from './evidence.ts';
 import type { FailureStreak } from './failure-streak.ts';
+import type { OutputHealthTracker } from './output-health.ts';
 import type { Pacer } from './pacer.ts';
 import type { QueueEntry } from './queue-entry.ts';
 import type { Verdict } from './retry-policy.ts';
@@ -18,6 +19,8 @@ export interface SettlementDeps {
   evidence: Evidence;
   aside: SetAside;
   failures: FailureStreak;
+  /** Told of alerts refused for good and of deliveries (an output refusing every alert is failing). */
+  health: OutputHealthTracker;
   pacer: Pacer;
   spool: SpoolLink;
   metrics: Metrics;
@@ -51,6 +54,8 @@ export class Settlement {
     const held = verdict.retry && !closed ? aside.atFault(verdict.alone).map((h) => h.entry) : [];
     evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
     endings.settled(verdict);
+    const refused = verdict.deadLetters.filter((d) => d.reason === 'rejected');
+    if (refused.length > 0 || verdict.delivered.length > 0) this.deps.health.refusals(refused.length, verdict.delivered.length, refused[0]?.detail);
     if (verdict.split !== undefined && verdict.again.length > 0) {
       metrics.splits.inc({ output: this.output });
       log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');

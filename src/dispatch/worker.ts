@@ -97,6 +97,7 @@ export class OutputWorker {
       evidence: this.evidence,
       aside: this.aside,
       failures,
+      health: this.health,
       pacer: this.pacer,
       spool: this.spool,
       metrics: deps.metrics,

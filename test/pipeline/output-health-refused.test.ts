@@ -1,11 +1,12 @@
-// Review repro: a destination that refuses every alert (HTTP 404 / 400: permanent) dead-letters them all,
-// yet /healthz says the output is "ok", peregrine_output_up stays 1, and every alert writes one warn line.
+// A destination that refuses every alert (HTTP 404 / 400: permanent) dead-letters them all: /healthz
+// says the output is failing with the refusal as its last error, peregrine_output_up is 0, and the
+// log gets a line per 10 s, not one per alert. One bad alert among delivered ones leaves it ok.
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { falcoAlertJson } from '../../support/alerts.ts';
-import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
-import { Receiver, waitFor } from '../../support/receiver.ts';
+import { falcoAlertJson } from '../support/alerts.ts';
+import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { Receiver, waitFor } from '../support/receiver.ts';
 
 const cleanup: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -25,9 +26,31 @@ describe('an output whose destination refuses every alert', () => {
     const health = (await app.server.inject({ url: '/healthz' })).json() as { status: string; outputs: { webhook: { state: string; deadLettered: number; delivered: number } } };
     expect(health.outputs.webhook).toMatchObject({ deadLettered: 20, delivered: 0 });
     // Every alert since start was refused and nothing was delivered: the output is not "ok".
-    expect(health.outputs.webhook.state).not.toBe('ok');
+    expect(health.outputs.webhook.state).toBe('failing');
     expect(health.status).not.toBe('ok');
     expect(await metricValue(app, 'peregrine_output_up', { output: 'webhook' })).toBe(0);
+  });
+
+  it('stays ok when one alert is refused among delivered ones, and is ok again once a delivery follows refusals', async () => {
+    const receiver = await new Receiver().start();
+    let refuseAll = false;
+    receiver.setBehaviour((req) => (refuseAll || req.body.includes('"bad-one"') ? { kind: 'status', status: 400, body: 'mapping error' } : { kind: 'ok' }));
+    cleanup.push(() => receiver.stop());
+    const app: RunningApp = await startApp(`webhook:\n  address: ${receiver.url()}\n`);
+    cleanup.push(() => app.close());
+    const state = async () => ((await app.server.inject({ url: '/healthz' })).json() as { outputs: { webhook: { state: string; lastError?: string } } }).outputs.webhook;
+    for (let i = 0; i < 5; i++) expect((await app.post(falcoAlertJson(i).replace(/"rule":"[^"]*"/, i === 2 ? '"rule":"bad-one"' : '$&'))).status).toBe(200);
+    await waitFor(async () => (await metricValue(app, 'peregrine_delivered_total')) === 4, 15_000, '4 delivered');
+    expect(await metricValue(app, 'peregrine_dead_lettered_total')).toBe(1);
+    expect(await state()).toMatchObject({ state: 'ok' });
+    refuseAll = true;
+    for (let i = 10; i < 13; i++) await app.post(falcoAlertJson(i));
+    await waitFor(async () => (await metricValue(app, 'peregrine_dead_lettered_total')) === 4, 15_000, '4 dead letters');
+    expect(await state()).toMatchObject({ state: 'failing', lastError: expect.stringContaining('400') });
+    refuseAll = false;
+    await app.post(falcoAlertJson(20));
+    await waitFor(async () => (await metricValue(app, 'peregrine_delivered_total')) === 5, 15_000, '5 delivered');
+    expect(await state()).toMatchObject({ state: 'ok' });
   });
 
   it('does not write one log line per refused alert at info level', async () => {
