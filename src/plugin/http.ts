@@ -144,8 +144,9 @@ export function jsonObject<T extends object = Record<string, unknown>>(text: str
 
 /**
  * docs/architecture.md#delivery: retry network errors (thrown), 408, 429 and 5xx except 501; 401/403 wait for fixed
- * credentials (retried, output marked failing); other 4xx are permanent and go to the dead-letter store
- * (404, 405 and 410 as a whole batch: the endpoint is wrong, not an alert).
+ * credentials (retried, output marked failing); other 4xx and 3xx (redirects are not followed) are
+ * permanent and go to the dead-letter store (3xx, 404, 405 and 410 as a whole batch: the endpoint is
+ * wrong, not an alert).
  */
 export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outcome {
   const { status } = res;
@@ -156,14 +157,21 @@ export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outco
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
+  if (status >= 300 && status < 400) return refusal(status, movedDetail(status, res.headers.location));
   return refusal(status, detail);
 }
 
+/** A redirect, which Peregrine does not follow (docs/falcosidekick-differences.md): where the endpoint moved, and what to do. */
+function movedDetail(status: number, location: string | string[] | undefined): string {
+  const to = Array.isArray(location) ? location[0] : location;
+  return `HTTP ${status}: the endpoint redirects${to ? ` to ${excerpt(to)}` : ''}; Peregrine does not follow redirects: set the output's address to the final URL`;
+}
+
 /**
- * A permanent refusal with this status. A 404, 405 or 410 is the endpoint's (a wrong path), not an
- * alert's: the core does not halve the batch to find one at fault (src/dispatch/retry-policy.ts),
- * which would only multiply the refusals.
+ * A permanent refusal with this status. A redirect (3xx), 404, 405 or 410 is the endpoint's (a wrong
+ * address), not an alert's: the core does not halve the batch to find one at fault
+ * (src/dispatch/retry-policy.ts), which would only multiply the refusals.
  */
 export function refusal(status: number, reason: string): Outcome {
-  return fail(reason, status === 404 || status === 405 || status === 410 ? { whole: true } : undefined);
+  return fail(reason, (status >= 300 && status < 400) || status === 404 || status === 405 || status === 410 ? { whole: true } : undefined);
 }
