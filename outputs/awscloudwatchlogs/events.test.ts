@@ -28,8 +28,8 @@ describe('awscloudwatchlogs events', () => {
     expect(chunkEvents([event(0, 0), event(1, MAX_SPAN_MS), event(2, MAX_SPAN_MS + 1)]).map((c) => c.map((e) => e.index))).toEqual([[0, 1], [2]]);
   });
 
-  it('maps rejectedLogEventsInfo indexes to reasons', () => {
-    const info = { tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 4, expiredLogEventEndIndex: 2 };
+  it('maps rejectedLogEventsInfo indexes to reasons (AWS: the too-old and expired ends exclusive, the too-new start inclusive)', () => {
+    const info = { tooOldLogEventEndIndex: 2, tooNewLogEventStartIndex: 4, expiredLogEventEndIndex: 3 };
     expect([0, 1, 2, 3, 4, 5].map((i) => rejectionOf(info, i))).toEqual([
       'too old: older than 14 days or than the log group retention',
       'too old: older than 14 days or than the log group retention',
@@ -38,6 +38,8 @@ describe('awscloudwatchlogs events', () => {
       'too new: more than 2 hours in the future',
       'too new: more than 2 hours in the future',
     ]);
+    // The event at the too-old end was stored (it was dead-lettered when the end was read as inclusive).
+    expect([0, 1, 2].map((i) => rejectionOf({ tooOldLogEventEndIndex: 2 }, i))).toEqual([expect.stringContaining('too old'), expect.stringContaining('too old'), undefined]);
     expect(rejectionOf(undefined, 0)).toBeUndefined();
     expect(rejectionOf({}, 0)).toBeUndefined();
   });

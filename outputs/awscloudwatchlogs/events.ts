@@ -53,12 +53,14 @@ export interface RejectedInfo {
 
 /**
  * Why CloudWatch skipped the event at position `i` of a call, from `rejectedLogEventsInfo`
- * (indexes into the call's sorted events); undefined when it was stored.
+ * (indexes into the call's sorted events); undefined when it was stored. The AWS API reference:
+ * the too-new start is inclusive, the too-old end exclusive (the count of too-old events, as the
+ * CloudWatch agent reads it); the expired end is read the same way.
  */
 export function rejectionOf(info: RejectedInfo | undefined, i: number): string | undefined {
   if (!info) return undefined;
   if (info.tooNewLogEventStartIndex !== undefined && i >= info.tooNewLogEventStartIndex) return 'too new: more than 2 hours in the future';
-  if (info.tooOldLogEventEndIndex !== undefined && i <= info.tooOldLogEventEndIndex) return 'too old: older than 14 days or than the log group retention';
-  if (info.expiredLogEventEndIndex !== undefined && i <= info.expiredLogEventEndIndex) return 'expired: older than the log group retention';
+  if (info.tooOldLogEventEndIndex !== undefined && i < info.tooOldLogEventEndIndex) return 'too old: older than 14 days or than the log group retention';
+  if (info.expiredLogEventEndIndex !== undefined && i < info.expiredLogEventEndIndex) return 'expired: older than the log group retention';
   return undefined;
 }

@@ -9,7 +9,16 @@ venv="$PEREGRINE_IT_CACHE/securityhub/venv-moto-$MOTO_VERSION"
 logfile="$PEREGRINE_IT_CACHE/securityhub/install.log"
 mkdir -p "$PEREGRINE_IT_CACHE/securityhub"
 
+# moto's CloudWatch Logs answer, made to match AWS's documentation (patch-moto.py says how).
+patch_moto() {
+  local site
+  site="$("$venv/bin/python" -c 'import moto, os; print(os.path.dirname(os.path.dirname(moto.__file__)))')" \
+    && "$venv/bin/python" "$(dirname "${BASH_SOURCE[0]}")/patch-moto.py" "$site" >>"$logfile" 2>&1 \
+    || fail install "patching moto's PutLogEvents answer failed" "$logfile"
+}
+
 if [ -x "$venv/bin/moto_server" ] && [ -f "$venv/.complete" ]; then
+  patch_moto
   log "moto $MOTO_VERSION already installed ($venv)"
   exit 0
 fi
@@ -29,5 +38,6 @@ python3 -m venv "$venv" >>"$logfile" 2>&1 || fail install "python3 -m venv faile
 "$venv/bin/pip" install --disable-pip-version-check -q "moto[server]==$MOTO_VERSION" >>"$logfile" 2>&1 \
   || fail install "pip install moto[server]==$MOTO_VERSION failed" "$logfile"
 [ -x "$venv/bin/moto_server" ] || fail install "moto_server missing from $venv/bin" "$logfile"
+patch_moto
 touch "$venv/.complete"
 log "installed moto $MOTO_VERSION"
