@@ -11,6 +11,9 @@ import { resultKind, type SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
 import { scrubResult, type Scrubber } from './scrub.ts';
 
+/** How long after its timeout's abort a send that has not settled is given up on (a plugin that ignores its signal). */
+const ABORT_GRACE_MS = 5000;
+
 /** What a send needs of its output: the plugin, its options, the delivery settings and the secret scrubber. */
 interface SenderOutput {
   plugin: AnyOutputPlugin;
@@ -38,22 +41,33 @@ export class Sender {
     const { clock, metrics, log } = this.deps;
     const { plugin, options, settings, scrub } = this.output;
     const startedAt = clock.now();
-    const timer = clock.setTimeout(() => controller.abort(new Error(`timed out after ${settings.timeoutms} ms`)), settings.timeoutms);
+    // A plugin must settle once its signal aborts; one that does not is given up on a grace after its
+    // timeout, so a stuck client cannot hold its output's request slot or a reload's handover for ever.
+    let giveUp: (err: Error) => void = () => {};
+    const givenUp = new Promise<never>((_, reject) => (giveUp = reject));
+    let graceTimer: unknown;
+    const timer = clock.setTimeout(() => {
+      controller.abort(new Error(`timed out after ${settings.timeoutms} ms`));
+      graceTimer = clock.setTimeout(() => giveUp(new Error(`the send did not end within ${ABORT_GRACE_MS} ms of its timeout`)), ABORT_GRACE_MS);
+    }, settings.timeoutms);
     const started = performance.now();
     let result: SendResult;
     try {
       const derive = this.deps.derive;
-      result = await plugin.sendBatch(derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert), {
+      const sending = plugin.sendBatch(derive ? batch.map((b) => derive(b.alert)) : batch.map((b) => b.alert), {
         options,
         client,
         signal: controller.signal,
         log,
         clock,
       });
+      // Raced, the late settling of a send given up on is handled (and ignored).
+      result = await Promise.race([sending, givenUp]);
     } catch (err) {
       result = { kind: 'retry', reason: controller.signal.aborted ? errorMessage(controller.signal.reason) : errorMessage(err) };
     } finally {
       clock.clearTimeout(timer);
+      clock.clearTimeout(graceTimer);
     }
     const entries = batch.map((b) => b.entry);
     try {
