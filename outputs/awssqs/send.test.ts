@@ -53,6 +53,25 @@ describe('awssqs send', () => {
     });
   });
 
+  it('retries entries failed for throttling or an unusable KMS key whatever their SenderFault says', async () => {
+    const t = target((call) => ({
+      Successful: call.Entries.filter((e) => !['0', '1'].includes(e.Id)).map((e) => ({ Id: e.Id })),
+      Failed: [
+        { Id: '0', SenderFault: true, Code: 'KmsThrottled', Message: 'slow down' },
+        { Id: '1', SenderFault: true, Code: 'KmsAccessDenied', Message: 'no key' },
+      ],
+    }));
+    const result = await sendMessages(testAlerts(3), t, signal);
+    expect(result).toMatchObject({
+      kind: 'partial',
+      items: [
+        { kind: 'retry', notOwn: true, afterMs: 1000, reason: 'throttled by SQS: KmsThrottled: slow down' },
+        { kind: 'retry', notOwn: true, auth: true, reason: expect.stringContaining('KMS key') },
+        { kind: 'ok' },
+      ],
+    });
+  });
+
   it('dead-letters an alert over the queue MaximumMessageSize without sending it', async () => {
     const t = target(allOk, { maxMessageBytes: 2048 });
     const alerts = [...testAlerts(1), ...testAlerts(1, { output: 'x'.repeat(4000), uuid: 'big' })];

@@ -1,15 +1,21 @@
 // The answer of an AWS batch call that reports each entry (SQS SendMessageBatch, SNS PublishBatch):
 // `Successful[]` and `Failed[]` by entry Id → one outcome per alert.
 import { fail, ok, retry, type Outcome } from '../dispatch/result.ts';
+import { entryCodeOutcome } from './aws-errors.ts';
 
 export interface BatchAnswer {
   Successful?: { Id?: string }[];
   Failed?: { Id?: string; SenderFault?: boolean; Code?: string; Message?: string }[];
 }
 
-/** A `Failed[]` entry: the sender's fault is permanent, anything else is the service's and is retried. */
+/**
+ * A `Failed[]` entry: throttling or unusable credentials/keys by their code (entryCodeOutcome); else
+ * the sender's fault is permanent, anything else is the service's and is retried.
+ */
 function classifyFailedEntry(f: { SenderFault?: boolean; Code?: string; Message?: string }, service: string): Outcome {
   const detail = `${f.Code ?? 'Unknown'}: ${f.Message ?? ''}`.trim();
+  const byCode = entryCodeOutcome(f.Code, service, detail);
+  if (byCode) return byCode;
   return f.SenderFault ? fail(`${service} refused the message: ${detail}`) : retry(`${service} failed the message: ${detail}`);
 }
 

@@ -1,7 +1,7 @@
 // What a thrown AWS SDK error means for delivery, for every AWS output: throttling (retry after a
 // pause), refused credentials (retry, marked auth so the output shows "failing"), a 4xx the service
 // names (permanent), everything else (transient). Outputs add their service's own hints.
-import { fail, retry, type Outcome } from '../dispatch/result.ts';
+import { fail, notOwn, retry, type Outcome } from '../dispatch/result.ts';
 import { excerpt, retryAfterMs } from './http.ts';
 
 /** Throttling: the worker waits at least this long when the service names no Retry-After. */
@@ -47,6 +47,18 @@ const AUTH: Record<string, string> = {
   KMSInvalidStateException: KMS_HINT,
   KMSOptInRequired: KMS_HINT,
 };
+
+/**
+ * An error code a batch answer gives one entry (SQS's and SNS's `Failed[].Code`) that is the
+ * service's state, not the entry's, whatever its SenderFault says: throttling (retried after a pause)
+ * or credentials and KMS keys that cannot be used (retried, the output failing). Undefined otherwise.
+ */
+export function entryCodeOutcome(code: string | undefined, service: string, detail: string): Outcome | undefined {
+  if (code === undefined) return undefined;
+  if (THROTTLING.has(code)) return notOwn(`throttled by ${service}: ${detail}`, { afterMs: THROTTLE_AFTER_MS });
+  const hint = AUTH[code];
+  return hint === undefined ? undefined : notOwn(`${detail} (${hint})`, { auth: true });
+}
 
 interface AwsSdkError {
   name?: string;
