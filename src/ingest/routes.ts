@@ -207,7 +207,7 @@ export function registerStatusRoutes(server: FastifyInstance, deps: RouteDeps): 
   });
   // falcosidekick answers these on any method (its chart's `helm test` POSTs /healthz).
   const anyMethod = ['GET', 'POST'] as const;
-  server.route({ method: [...anyMethod], url: '/ping', handler: async (_request, reply) => reply.type('text/plain').send('pong') });
+  server.route({ method: [...anyMethod], url: '/ping', handler: async (_request, reply) => reply.type('text/plain; charset=utf-8').send('pong\n') });
   server.route({ method: [...anyMethod], url: '/healthz', handler: async (_request, reply) => {
     const outputs = Object.fromEntries(
       deps.workers.map((w) => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { NoiseMetrics } from '../../src/noise/metrics.ts';
 import { Metrics } from '../../src/telemetry/metrics.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,6 +13,7 @@ const TARGET_LABELS = ['namespace', 'job', 'pod', 'instance', 'service', 'contai
 describe('Grafana dashboard labels', () => {
   it('groups and labels only by labels its metrics have', async () => {
     const metrics = new Metrics({ defaultMetrics: false });
+    new NoiseMetrics(metrics, { activeKeys: () => ({}), activeSilences: () => 0 });
     const labelsOf = new Map<string, Set<string>>();
     for (const m of await metrics.registry.getMetricsAsJSON()) {
       const names = new Set<string>(((m as Any).labelNames as string[] | undefined) ?? []);

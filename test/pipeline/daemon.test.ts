@@ -22,7 +22,7 @@ async function ready(port: number) {
   await waitFor(async () => {
     try {
       const res = await request(`http://127.0.0.1:${port}/ping`);
-      return (await res.body.text()) === 'pong';
+      return (await res.body.text()) === 'pong\n';
     } catch {
       return false;
     }

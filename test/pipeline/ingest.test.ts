@@ -123,7 +123,7 @@ describe('the front door falcosidekick users already point at', () => {
     const health = await request(`${app.url}/healthz`, { method: 'POST' });
     expect([health.statusCode, ((await health.body.json()) as { status: string }).status]).toEqual([200, 'ok']);
     const ping = await request(`${app.url}/ping`, { method: 'POST' });
-    expect(await ping.body.text()).toBe('pong');
+    expect(await ping.body.text()).toBe('pong\n');
     expect((await request(`${app.url}/nope`)).statusCode).toBe(404); // GET is still not ingest
   });
 

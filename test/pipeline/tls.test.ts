@@ -40,7 +40,7 @@ describe('ingest over TLS (tlsserver.*)', () => {
     await expect(request(`${url}/ping`, { dispatcher: noClientCert })).rejects.toThrow();
 
     const plainPing = await request(`http://127.0.0.1:${plainPort}/ping`);
-    expect(await plainPing.body.text()).toBe('pong');
+    expect(await plainPing.body.text()).toBe('pong\n');
     // As in falcosidekick, a notlspaths route moves to the plain port: the TLS server no longer serves it.
     const tlsPing = await request(`${url}/ping`, { dispatcher: withClientCert });
     expect(tlsPing.statusCode).toBe(404);
