@@ -11,7 +11,10 @@ const CANNED_ACLS = ['', 'private', 'public-read', 'public-read-write', 'authent
 const endpointUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://minio.example.com:9000' });
 
 // A missing bucket is a configuration problem, not the alerts' fault: they wait (output "failing").
-const HINTS = { NoSuchBucket: 'the bucket does not exist: create it or fix aws.s3.bucket' };
+const WRONG_REGION = "the bucket is in another region than the client's: set aws.region to the bucket's region";
+// Mistakes of the config: each is retried with the output failing (as refused credentials are), so the
+// alerts wait for the fix instead of being dead-lettered one by one or retried without a word.
+const HINTS = { NoSuchBucket: 'the bucket does not exist: create it or fix aws.s3.bucket', PermanentRedirect: WRONG_REGION, AuthorizationHeaderMalformed: WRONG_REGION };
 
 interface Client {
   s3: S3Client;
