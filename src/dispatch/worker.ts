@@ -259,6 +259,14 @@ export class OutputWorker {
     this.pump();
   }
 
+  /**
+   * Hot reload: passes one of this instance's alerts to `to`, its successor, with its spool id and
+   * attempts. One the spool can no longer give back ends here, counted (it must not stop the rest).
+   */
+  handOff(entry: QueueEntry, to: OutputWorker): void {
+    for (const { alert } of this.loaded([entry])) to.enqueue(alert, entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts });
+  }
+
   /** Hot reload: alerts queued for an instance the new config removed end as dead letters, named. */
   deadLetterRemoved(entries: readonly QueueEntry[]): void {
     for (const { entry } of this.loaded(entries)) this.endings.removed(entry);

@@ -243,10 +243,7 @@ export class Reloader {
    * starts sending only then, so the backlog keeps its order) or, removed, to the dead letters.
    */
   private handOver(retiring: OutputWorker, successor: OutputWorker | undefined): void {
-    const forward = successor
-      ? (entry: QueueEntry) =>
-          void successor.enqueue(entry.load(), entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts })
-      : (entry: QueueEntry) => retiring.deadLetterRemoved([entry]);
+    const forward = successor ? (entry: QueueEntry) => retiring.handOff(entry, successor) : (entry: QueueEntry) => retiring.deadLetterRemoved([entry]);
     successor?.takeOver(retiring);
     this.retiring.add(retiring);
     const done = retiring.retire(forward).then(
