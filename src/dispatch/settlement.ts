@@ -54,8 +54,10 @@ export class Settlement {
     const held = verdict.retry && !closed ? aside.atFault(verdict.alone).map((h) => h.entry) : [];
     evidence.settled(request, verdict.delivered.length > 0, verdict.retry !== undefined);
     endings.settled(verdict);
-    const refused = verdict.deadLetters.filter((d) => d.reason === 'rejected');
-    if (refused.length > 0 || verdict.delivered.length > 0) this.deps.health.refusals(refused.length, verdict.delivered.length, refused[0]?.detail);
+    if (verdict.deadLetters.length > 0) {
+      const refused = verdict.deadLetters.filter((d) => d.reason === 'rejected');
+      this.deps.health.refusals(refused.length, verdict.delivered.length, refused[0]?.detail);
+    } else if (verdict.delivered.length > 0) this.deps.health.refusals(0, verdict.delivered.length, undefined);
     if (verdict.split !== undefined && verdict.again.length > 0) {
       metrics.splits.inc({ output: this.output });
       log.debug({ alerts: verdict.again.length, perRequest: verdict.split }, 'a batch failed whole: its alerts go again in halves');
