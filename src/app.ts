@@ -5,6 +5,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest, 
 import type { Logger } from 'pino';
 import { instancesOrThrow, type OutputInstance } from './config/instances.ts';
 import { sharedOf, type Config, type OutputSection } from './config/schema.ts';
+import { countDeadLettered, countDropped } from './dispatch/accounting.ts';
 import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
 import { Router } from './dispatch/router.ts';
@@ -271,10 +272,15 @@ export function buildApp(config: Config, deps: AppDeps): App {
         // The worker that holds it drops and counts it: a running one, or one a reload is retiring
         // (its queue waits for the handover). None: its delivery already ended, unless no worker of
         // that name is left to count it.
-        const named = [...workers, ...reloader.retiring].filter((worker) => worker.name === output);
-        if (named.some((worker) => worker.discard(id, priority)) || named.length > 0) continue;
-        metrics.dropped.inc({ output, reason: 'spool_full', priority: PRIORITIES[priority] ?? String(priority) });
-        metrics.outputs.inc({ destination: output, status: 'error' });
+        let named = false;
+        for (const group of [workers, reloader.retiring]) {
+          for (const worker of group) {
+            if (worker.name !== output) continue;
+            named = true;
+            if (worker.discard(id, priority)) break;
+          }
+        }
+        if (!named) countDropped(metrics, output, 'spool_full', PRIORITIES[priority] ?? String(priority), 1);
       }
     };
     recoverSpool(
@@ -283,14 +289,8 @@ export function buildApp(config: Config, deps: AppDeps): App {
       deadLetters,
       clock,
       log,
-      (output, n) => {
-        metrics.deadLettered.inc({ output, reason: 'output_removed' }, n);
-        metrics.outputs.inc({ destination: output, status: 'error' }, n);
-      },
-      (output) => {
-        metrics.deadLettered.inc({ output, reason: 'unreadable' });
-        metrics.outputs.inc({ destination: output, status: 'error' });
-      },
+      (output, n) => countDeadLettered(metrics, output, 'output_removed', n),
+      (output) => countDeadLettered(metrics, output, 'unreadable', 1),
     );
     persistNoise(noise, spool, clock.now(), log);
     metrics.spoolDegraded = () => (spool.health.degraded ? 1 : 0);

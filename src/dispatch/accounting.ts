@@ -10,6 +10,22 @@ import type { QueueEntry } from './queue-entry.ts';
 
 export type DropReason = 'queue_full' | 'spool_read' | 'spool_full' | 'shutdown';
 
+/**
+ * Counts alerts of `output` dropped for `reason`: peregrine_dropped_total, and falcosidekick's
+ * outputs_total as errors (not at shutdown: with the spool those stay for the next start). Also for
+ * what no worker holds (app.ts: spool evictions of an output that is gone).
+ */
+export function countDropped(metrics: Metrics, output: string, reason: DropReason, priority: string, n: number): void {
+  metrics.dropped.inc({ output, reason, priority }, n);
+  if (reason !== 'shutdown') metrics.outputs.inc({ destination: output, status: 'error' }, n);
+}
+
+/** Counts alerts of `output` dead-lettered for `reason`: peregrine_dead_lettered_total and outputs_total's errors. Also at start (spool/recover.ts). */
+export function countDeadLettered(metrics: Metrics, output: string, reason: DeadLetterReason, n: number): void {
+  metrics.deadLettered.inc({ output, reason }, n);
+  metrics.outputs.inc({ destination: output, status: 'error' }, n);
+}
+
 /** At most one log line about dead letters per this many ms, per output. */
 const DEAD_LETTER_LOG_MS = 10_000;
 
@@ -66,8 +82,7 @@ export class Accounting {
       at: this.clock.now(),
       ...(entry.spoolId !== undefined ? { spoolId: entry.spoolId } : {}),
     });
-    this.metrics.deadLettered.inc({ output: this.output, reason });
-    this.metrics.outputs.inc({ destination: this.output, status: 'error' });
+    countDeadLettered(this.metrics, this.output, reason, 1);
     this.counts.deadLettered++;
     this.log.debug({ uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts }, 'alert dead-lettered');
     // One warn line per 10 s at most (a destination refusing everything would write one per alert),
@@ -85,8 +100,7 @@ export class Accounting {
 
   dropped(entries: readonly QueueEntry[], reason: DropReason): void {
     if (entries.length === 0) return;
-    for (const entry of entries) this.metrics.dropped.inc({ output: this.output, reason, priority: entry.priority });
-    if (reason !== 'shutdown') this.metrics.outputs.inc({ destination: this.output, status: 'error' }, entries.length);
+    for (const entry of entries) countDropped(this.metrics, this.output, reason, entry.priority, 1);
     this.counts.dropped += entries.length;
   }
 

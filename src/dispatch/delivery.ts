@@ -44,6 +44,11 @@ export interface WorkerDeps {
   /** How often healthcheck() runs while the output is up (ms). */
   healthIntervalMs?: number;
   /**
+   * Real ms after a send's timeout that a send still running is given up on (sender.ts; default
+   * 5,000). Real time, not the clock's: it measures a client that ignores its signal.
+   */
+  abortGraceMs?: number;
+  /**
    * The instance's enrichment overlay (its own customfields/templatedfields), applied to each alert
    * as it is sent. Queue, spool and dead-letter store hold the shared alert, so a restart or a
    * replay gets the overlay again from the config of the day.

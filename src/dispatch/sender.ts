@@ -11,7 +11,7 @@ import { resultKind, type SendResult } from './result.ts';
 import { judge, type Verdict } from './retry-policy.ts';
 import { scrubResult, type Scrubber } from './scrub.ts';
 
-/** How long after its timeout's abort a send that has not settled is given up on (a plugin that ignores its signal). */
+/** How long (real ms) after its timeout's abort a send that has not settled is given up on (a plugin that ignores its signal). */
 const ABORT_GRACE_MS = 5000;
 
 /** What a send needs of its output: the plugin, its options, the delivery settings and the secret scrubber. */
@@ -42,13 +42,16 @@ export class Sender {
     const { plugin, options, settings, scrub } = this.output;
     const startedAt = clock.now();
     // A plugin must settle once its signal aborts; one that does not is given up on a grace after its
-    // timeout, so a stuck client cannot hold its output's request slot or a reload's handover for ever.
-    let giveUp: (err: Error) => void = () => {};
-    const givenUp = new Promise<never>((_, reject) => (giveUp = reject));
-    let graceTimer: unknown;
+    // timeout (real time: unref'd), so a stuck client cannot hold its output's request slot or a
+    // reload's handover for ever. Its late answer is ignored.
+    let giveUp: (() => void) | undefined;
+    let graceTimer: ReturnType<typeof setTimeout> | undefined;
+    let givenUp = false;
+    const grace = this.deps.abortGraceMs ?? ABORT_GRACE_MS;
     const timer = clock.setTimeout(() => {
       controller.abort(new Error(`timed out after ${settings.timeoutms} ms`));
-      graceTimer = clock.setTimeout(() => giveUp(new Error(`the send did not end within ${ABORT_GRACE_MS} ms of its timeout`)), ABORT_GRACE_MS);
+      graceTimer = setTimeout(() => giveUp?.(), grace);
+      graceTimer.unref();
     }, settings.timeoutms);
     const started = performance.now();
     let result: SendResult;
@@ -61,13 +64,19 @@ export class Sender {
         log,
         clock,
       });
-      // Raced, the late settling of a send given up on is handled (and ignored).
-      result = await Promise.race([sending, givenUp]);
+      result = await new Promise<SendResult>((resolve, reject) => {
+        giveUp = () => {
+          givenUp = true;
+          reject(new Error(`the send did not end within ${grace} ms of its timeout`));
+        };
+        sending.then(resolve, reject);
+      });
     } catch (err) {
-      result = { kind: 'retry', reason: controller.signal.aborted ? errorMessage(controller.signal.reason) : errorMessage(err) };
+      if (givenUp) log.warn({ output: this.name, err: errorMessage(err) }, 'the output ignored its timeout: its alerts go again (a duplicate is possible)');
+      result = { kind: 'retry', reason: givenUp ? `${errorMessage(err)} (timed out after ${settings.timeoutms} ms)` : controller.signal.aborted ? errorMessage(controller.signal.reason) : errorMessage(err) };
     } finally {
       clock.clearTimeout(timer);
-      clock.clearTimeout(graceTimer);
+      clearTimeout(graceTimer);
     }
     const entries = batch.map((b) => b.entry);
     try {

@@ -264,7 +264,14 @@ export class OutputWorker {
    * attempts. One the spool can no longer give back ends here, counted (it must not stop the rest).
    */
   handOff(entry: QueueEntry, to: OutputWorker): void {
-    for (const { alert } of this.loaded([entry])) to.enqueue(alert, entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts });
+    let alert: Alert;
+    try {
+      alert = entry.load();
+    } catch (err) {
+      this.endings.unreadable(entry, err);
+      return;
+    }
+    to.enqueue(alert, entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts });
   }
 
   /** Hot reload: alerts queued for an instance the new config removed end as dead letters, named. */
@@ -354,6 +361,8 @@ export class OutputWorker {
     const dropped = new Set(verdict.again.filter((entry) => evicted.delete(entry.spoolId as number)));
     if (dropped.size === 0) return;
     for (const entry of dropped) this.endings.evicted(entry);
+    // Nor do they count as failed: one that failed alone would have been set aside, not a backoff.
+    verdict.retried -= dropped.size;
     verdict.again = verdict.again.filter((entry) => !dropped.has(entry));
     verdict.alone = verdict.alone.filter(({ entry }) => !dropped.has(entry));
   }

@@ -157,7 +157,7 @@ export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outco
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
-  if (status >= 300 && status < 400) return refusal(status, movedDetail(status, res.headers.location));
+  if (isRedirect(status)) return refusal(status, movedDetail(status, res.headers.location));
   return refusal(status, detail);
 }
 
@@ -173,5 +173,9 @@ function movedDetail(status: number, location: string | string[] | undefined): s
  * (src/dispatch/retry-policy.ts), which would only multiply the refusals.
  */
 export function refusal(status: number, reason: string): Outcome {
-  return fail(reason, (status >= 300 && status < 400) || status === 404 || status === 405 || status === 410 ? { whole: true } : undefined);
+  return fail(reason, isRedirect(status) || status === 404 || status === 405 || status === 410 ? { whole: true } : undefined);
+}
+
+function isRedirect(status: number): boolean {
+  return status >= 300 && status < 400;
 }

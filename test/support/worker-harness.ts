@@ -55,6 +55,8 @@ export function harness(respond: Responder, overrides: Partial<DeliverySettings>
     connect: { tls: { cacertfile: '', certfile: '', keyfile: '', mutualcacertfile: '' }, userAgent: 'test', shared: {} },
     random: () => 1,
     healthIntervalMs: 0,
+    // Real ms: a send that ignores its abort is given up on this long after its timeout (stuck-plugin.test.ts).
+    abortGraceMs: 200,
     ...(journal ? { journal } : {}),
   });
   const counter = (name: string, labels: Record<string, string> = {}, series?: '_count' | '_sum') => metricSum(metrics.registry, name, labels, series);
