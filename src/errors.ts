@@ -70,7 +70,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   },
   ERR_CONTENT_TYPE_UNSUPPORTED: {
     status: 415,
-    when: 'A `Content-Type` other than JSON (`application/json`, `*+json`), NDJSON (`application/x-ndjson`, `application/jsonl`, `application/json-seq`) or `text/plain`.',
+    when: 'A `Content-Type` other than JSON (`application/json`, `*+json`), NDJSON (`application/x-ndjson`, `application/jsonl`, `application/json-seq`) or `text/plain`, with a body that does not parse as JSON either (one that does is taken, as falcosidekick does).',
     fix: 'Send one of those content types (Falco sends `application/json` with `json_output: true`).',
   },
   ERR_CONTENT_ENCODING_UNSUPPORTED: {
@@ -95,7 +95,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   },
   ERR_UNAUTHORIZED: {
     status: 401,
-    when: '`ingest.token` is set and the `Authorization: Bearer …` header of `POST /`, `POST /test` or `GET /dlq` is missing or wrong.',
+    when: '`ingest.token` is set and the `Authorization: Bearer …` header of `POST /`, `POST /test` or `GET /dlq` is missing or wrong; or a request to the reload, silences or console API without a valid credential (they always need one).',
     fix: 'Send `Authorization: Bearer <ingest.token>`. Falco\'s http_output cannot send headers: leave `ingest.token` empty for Falco and protect the port with a NetworkPolicy.',
   },
   ERR_NOT_FOUND: {
@@ -140,8 +140,8 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
   },
   ERR_METHOD_NOT_ALLOWED: {
     status: 405,
-    when: 'A method other than POST on a path that is not an endpoint (alerts are accepted on any such path, as falcosidekick does).',
-    fix: 'POST the alert; GET is for `/healthz`, `/ping`, `/metrics` and `/dlq`.',
+    when: 'A POST to an endpoint that takes no alert (`/dlq`). Alerts are accepted on any path that is not an endpoint, as falcosidekick does; another method there is a 404.',
+    fix: 'POST the alert to `/`; GET is for `/healthz`, `/ping`, `/metrics` and `/dlq`.',
   },
   ERR_SPOOL_FULL: {
     status: 507,
