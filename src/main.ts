@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { outputs } from '../outputs/index.ts';
 import { buildApp } from './app.ts';
+import { configOption, UsageError } from './cli-args.ts';
 import { parseCli, USAGE, type Cli } from './cli.ts';
+import { DaemonError } from './console/daemon-client.ts';
 import { instancesOrThrow } from './config/instances.ts';
 import { loadConfig, type LoadedConfig } from './config/load.ts';
 import { redactConfig } from './config/redact.ts';
@@ -39,8 +41,8 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'route') {
     const args = process.argv.slice(3);
     if (args.includes('-h') || args.includes('--help')) return void process.stdout.write(`${ROUTE_USAGE}\n`);
-    const at = args.findIndex((a) => a === '-c' || a === '--config');
-    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
+    const file = configOption(args);
+    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
     let instances;
     try {
       instances = instancesOrThrow(loaded.config, outputs);
@@ -57,11 +59,11 @@ async function main(): Promise<void> {
   const sub = process.argv[2];
   if (sub === 'dlq' || sub === 'silence' || sub === 'explain') {
     const args = process.argv.slice(3);
-    const at = args.findIndex((a) => a === '-c' || a === '--config');
-    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(at >= 0 && args[at + 1] ? { config: args[at + 1] } : {}) });
+    const file = configOption(args);
+    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
     const print = (line: string) => process.stdout.write(`${line}\n`);
     // dlq goes through the running daemon's API when it answers, else the spool file (console/dlq-remote.ts).
-    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, print) : sub === 'silence' ? await runSilence(args, loaded.config, print) : await runExplain(args, loaded.config, print);
+    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, print, instancesOrThrow(loaded.config, outputs).map((i) => i.name)) : sub === 'silence' ? await runSilence(args, loaded.config, print) : await runExplain(args, loaded.config, print);
     return;
   }
   let cli: Cli;
@@ -100,17 +102,20 @@ async function main(): Promise<void> {
 
   app.startOutputs();
   const host = config.listenaddress || '0.0.0.0';
-  try {
-    // Routes and schemas are compiled in ready(); startup's garbage is collected after it and before
-    // listening, so that no request waits for that GC (~0.1–0.3 s, src/heap.ts).
-    await Promise.all([app.server.ready(), app.statusServer?.ready(), app.consoleServer?.ready()]);
-    app.log.debug({ ms: Math.round(collectStartupGarbage()) }, 'startup garbage collected');
-    await app.server.listen({ host, port: config.listenport });
-    if (app.statusServer) await app.statusServer.listen({ host, port: config.tlsserver.notlsport });
-    if (app.consoleServer) await app.consoleServer.listen({ host: config.console.address || host, port: config.console.port });
-  } catch (err) {
-    fatal(`cannot listen on ${host}:${config.listenport}: ${(err as Error).message}`);
-  }
+  // Routes and schemas are compiled in ready(); startup's garbage is collected after it and before
+  // listening, so that no request waits for that GC (~0.1–0.3 s, src/heap.ts).
+  await Promise.all([app.server.ready(), app.statusServer?.ready(), app.consoleServer?.ready()]);
+  app.log.debug({ ms: Math.round(collectStartupGarbage()) }, 'startup garbage collected');
+  const listen = async (server: { listen(o: { host: string; port: number }): Promise<unknown> }, key: string, listenHost: string, port: number) => {
+    try {
+      await server.listen({ host: listenHost, port });
+    } catch (err) {
+      fatal(`cannot listen on ${listenHost}:${port} (${key}): ${(err as Error).message}`);
+    }
+  };
+  await listen(app.server, 'listenaddress, listenport', host, config.listenport);
+  if (app.statusServer) await listen(app.statusServer, 'tlsserver.notlsport', host, config.tlsserver.notlsport);
+  if (app.consoleServer) await listen(app.consoleServer, 'console.address, console.port', config.console.address || host, config.console.port);
   const scheme = config.tlsserver.deploy ? 'https' : 'http';
   const port = (app.server.server.address() as AddressInfo).port;
   app.log.info({ address: `${scheme}://${host}:${port}`, outputs: loaded.enabled, config: loaded.source, version: VERSION }, 'peregrine listening');
@@ -168,4 +173,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-await main();
+// A sub-command's mistake or a failure it met: a message and a status, never a stack trace.
+await main().catch((err: unknown) => {
+  if (err instanceof UsageError) fatal(`${err.message} (see peregrine ${process.argv[2] ?? ''} --help)`, 2);
+  if (err instanceof ConfigError) fatal(`invalid configuration.\n${err.message}`);
+  if (err instanceof DaemonError) fatal(err.message);
+  fatal(`${(err as Error).message ?? String(err)}`);
+});

@@ -127,7 +127,10 @@ export function registerApi(server: FastifyInstance, deps: ConsoleDeps): void {
       }
     }
     audit(principal, request, 'replay', filter, replayed);
-    return { replayed };
+    // What matched but stays: dead letters of outputs this config no longer has.
+    const left: Record<string, number> = {};
+    if (filter.output === undefined) for (const d of deadLetters.list({ ...filter, limit: 100_000 })) if (!byName.has(d.output)) left[d.output] = (left[d.output] ?? 0) + 1;
+    return { replayed, ...(Object.keys(left).length > 0 ? { notConfigured: left } : {}) };
   });
 
   server.post('/api/v1/deadletters/purge', async (request) => {

@@ -3,6 +3,9 @@
 // there (the daemon is not running), so the caller can fall back to the spool file.
 import type { BaseConfig } from '../config/base.ts';
 
+/** The address of the config answered, but not as Peregrine does: main.ts prints the message, exit 1. */
+export class DaemonError extends Error {}
+
 export interface DaemonAnswer {
   status: number;
   body: Record<string, unknown>;
@@ -11,10 +14,17 @@ export interface DaemonAnswer {
 /** Where the console listens, as a URL a local client can use (0.0.0.0 and "" become 127.0.0.1). */
 function consoleUrl(config: BaseConfig): string {
   const own = config.console.port !== 0;
-  const host = (own ? config.console.address || config.listenaddress : config.listenaddress) || '127.0.0.1';
-  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const scheme = !own && config.tlsserver.deploy ? 'https' : 'http';
-  return `${scheme}://${local.includes(':') ? `[${local}]` : local}:${own ? config.console.port : config.listenport}`;
+  return own ? localUrl('http', config.console.address || config.listenaddress, config.console.port) : ingestUrl(config);
+}
+
+/** The ingest listener (the silences and reload APIs), as a URL a local client can use. */
+export function ingestUrl(config: BaseConfig): string {
+  return localUrl(config.tlsserver.deploy ? 'https' : 'http', config.listenaddress, config.listenport);
+}
+
+function localUrl(scheme: string, address: string, port: number): string {
+  const host = address === '' || address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address;
+  return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -47,7 +57,9 @@ export async function callDaemon(config: BaseConfig, method: 'GET' | 'POST', pat
   } catch (err) {
     const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
     if (UNREACHABLE.has(code)) return undefined;
-    throw err;
+    // Something answered, but not as Peregrine (another program on the port, a hung one): not a
+    // reason to touch the spool file the daemon may hold.
+    throw new DaemonError(`the daemon at ${url} did not answer as Peregrine: ${(err as Error).message}`);
   } finally {
     await dispatcher?.close();
   }

@@ -1,6 +1,6 @@
 // `peregrine explain UUID [-c FILE] [--json]`: the delivery trail of one alert, from the running
 // daemon's API, or from the spool file when the daemon is not running.
-import { parseArgs } from 'node:util';
+import { parseCommand } from '../cli-args.ts';
 import type { BaseConfig } from '../config/base.ts';
 import { trailPath } from '../trail/create.ts';
 import { openTrailReader } from '../trail/sqlite-store.ts';
@@ -39,12 +39,7 @@ function formatTrail(r: RecordJson): string {
 }
 
 export async function runExplain(argv: string[], config: BaseConfig, out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    allowPositionals: true,
-    strict: true,
-  });
+  const { values, positionals } = parseCommand(argv, { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } });
   const uuid = positionals[0];
   if (values.help || uuid === undefined) return (out(EXPLAIN_USAGE), values.help ? 0 : 2);
   const print = (record: RecordJson) => out(values.json ? JSON.stringify(record, null, 2) : formatTrail(record));

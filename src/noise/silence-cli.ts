@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { BaseConfig } from '../config/base.ts';
 import { loadYaml } from '../config/yaml.ts';
+import { ingestUrl } from '../console/daemon-client.ts';
 
 const SILENCE_USAGE = `Usage: peregrine silence add --match '<YAML or JSON>' (--for 2h | --until <RFC 3339>) --reason TEXT [--output NAME]...
        peregrine silence list
@@ -40,7 +41,7 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
     return 2;
   }
   const { values, positionals } = parsed;
-  const base = (values.url ?? `${config.tlsserver.deploy ? 'https' : 'http'}://127.0.0.1:${config.listenport}`).replace(/\/$/, '');
+  const base = (values.url ?? ingestUrl(config)).replace(/\/$/, '');
   const token = values.token ?? env.PEREGRINE_TOKEN ?? config.ingest.token;
   const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer> => {
     const { request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
@@ -48,9 +49,16 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
       method,
       headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headersTimeout: 10_000,
+      bodyTimeout: 10_000,
     });
     const text = await res.body.text();
-    return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    try {
+      return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+    } catch {
+      // Not Peregrine's JSON (a proxy's HTML page): its first words say what answered.
+      return { status: res.statusCode, body: { error: { message: `not Peregrine's answer: ${text.slice(0, 200)}` } } };
+    }
   };
   const failed = (a: Answer) => {
     const error = a.body.error as { message?: string; path?: string } | undefined;

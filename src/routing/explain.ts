@@ -1,7 +1,7 @@
 // `peregrine route -c FILE [ALERT.json]`: for an alert (or a JSON array / NDJSON of alerts), which
 // outputs take it and, for the others, the first condition that failed. The alert goes through the
 // same validation, normalisation and global enrichment as at ingest, so fields match as they would.
-import { parseArgs } from 'node:util';
+import { parseCommand } from '../cli-args.ts';
 import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { parseJson } from '../alert/json.ts';
 import type { OutputInstance } from '../config/instances.ts';
@@ -41,7 +41,7 @@ function parseAlerts(text: string): unknown[] {
 }
 
 export function runRoute(argv: string[], config: Config, instances: readonly OutputInstance[], io: RouteIo): number {
-  const { positionals } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } }, allowPositionals: true, strict: true });
+  const { positionals } = parseCommand(argv, { config: { type: 'string', short: 'c' } });
   if (positionals.length > 1) {
     io.out(ROUTE_USAGE);
     return 2;

@@ -485,10 +485,10 @@ export class Spool {
    * queued on the running daemon's worker by the caller. Returns each new delivery. An unreadable row
    * (dead-lettered because it could not be parsed) stays where it is.
    */
-  replayDeadLetters(filter: DeadLetterRowFilter): { output: string; id: number; json: string }[] {
+  replayDeadLetters(filter: DeadLetterRowFilter, outputs?: ReadonlySet<string>): { output: string; id: number; json: string }[] {
     // The writer thread allocates ids too: it must be idle while this does.
     this.flush();
-    const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable');
+    const rows = this.deadLetters(filter).filter((row) => row.reason !== 'unreadable' && (outputs === undefined || outputs.has(row.output)));
     const hwmBefore = Atomics.load(this.counters, HWM);
     let replayed: { output: string; id: number; json: string }[];
     try {

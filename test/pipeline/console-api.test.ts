@@ -237,6 +237,11 @@ describe.each(['memory', 'spool'] as const)('console API, trail in %s', (store) 
     expect(scripted.sent.filter((s) => s.uuid === 'c-warning')).toHaveLength(2);
     expect((await api<Dl>(a.url, '/api/v1/deadletters', { token: READER })).body.total).toBe(0);
     expect(lines).toContainEqual(expect.objectContaining({ console: true, action: 'replay', role: 'admin', who: 'token', count: 1, filter: { id } }));
+    // A dead letter of an output this config no longer has stays, and the answer says so.
+    const [orphan] = scripted.sent.filter((s) => s.uuid === 'c-warning');
+    a.deadLetters.add({ output: 'gone', alert: orphan as NonNullable<typeof orphan>, reason: 'rejected', detail: 'HTTP 400', attempts: 1, at: Date.now() });
+    expect((await api(a.url, '/api/v1/deadletters/replay', { token: ADMIN, method: 'POST', body: {} })).body).toEqual({ replayed: 0, notConfigured: { gone: 1 } });
+    expect((await api(a.url, '/api/v1/deadletters/purge', { token: ADMIN, method: 'POST', body: { output: 'gone' } })).body).toEqual({ purged: 1 });
 
     // Purge needs a filter or all: true.
     scripted.decide(() => fail('HTTP 422: no'));
