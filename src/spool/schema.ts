@@ -37,4 +37,15 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 -- no change of format: an older Peregrine opening this file uses it, or makes its own back.
 DROP INDEX IF EXISTS dead_letters_output;
 CREATE INDEX IF NOT EXISTS dead_letters_by_output ON dead_letters (output);
+-- The highest dead-letter id ever given: a new one is above it (NEXT_DEAD_LETTER_ID), so an id an
+-- operator read in a listing never names another alert after the newest were purged or replayed.
+-- A trigger is no change of format either: an older Peregrine's inserts keep it up to date too.
+CREATE TRIGGER IF NOT EXISTS dead_letters_hwm AFTER INSERT ON dead_letters BEGIN
+  INSERT INTO meta(key, value) VALUES ('dead_letter_hwm', NEW.id)
+  ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER);
+END;
 `;
+
+/** The id of the next dead letter, as SQL: above every id given before (the meta mark) and every id held. */
+export const NEXT_DEAD_LETTER_ID =
+  "(SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'dead_letter_hwm'), 0), coalesce((SELECT max(id) FROM dead_letters), 0)) + 1)";

@@ -19,7 +19,7 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { Logger } from 'pino';
 import type { Alert } from '../alert/alert.ts';
 import { priorityRank } from '../alert/priority.ts';
-import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { NEXT_DEAD_LETTER_ID, SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 import { BatchWriter, BYTES, COUNTERS, HWM, STORED, type Batch, type BatchResult, type SpillRow } from './batch.ts';
 import { IntakeLog } from './intake.ts';
 import { ThreadWriter } from './thread-writer.ts';
@@ -299,7 +299,7 @@ export class Spool {
         'SELECT a.id, a.json, a.bytes, d.attempts, d.next_at AS nextAt, a.received_at AS receivedAt FROM deliveries d JOIN alerts a ON a.id = d.alert_id WHERE d.output = ? ORDER BY a.id',
       ),
       backlog: this.db.prepare('SELECT output, COUNT(*) AS n FROM deliveries GROUP BY output'),
-      insertDead: this.db.prepare('INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id'),
+      insertDead: this.db.prepare(`INSERT INTO dead_letters(id, output, uuid, json, reason, detail, attempts, at) VALUES (${NEXT_DEAD_LETTER_ID}, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
       alertJson: this.db.prepare('SELECT json FROM alerts WHERE id = ?'),
     };
     this.writerMode = writer;
@@ -440,7 +440,7 @@ export class Spool {
     this.thread?.sync();
     return this.transaction(() => {
       const row = this.db
-        .prepare("INSERT INTO dead_letters(output, uuid, json, reason, detail, attempts, at) SELECT ?, uuid, json, 'unreadable', ?, ?, ? FROM alerts WHERE id = ? RETURNING id")
+        .prepare(`INSERT INTO dead_letters(id, output, uuid, json, reason, detail, attempts, at) SELECT ${NEXT_DEAD_LETTER_ID}, ?, uuid, json, 'unreadable', ?, ?, ? FROM alerts WHERE id = ? RETURNING id`)
         .get(output, detail, attempts, at, id) as { id: number };
       this.forget(output, id);
       return Number(row.id);
