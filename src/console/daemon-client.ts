@@ -27,6 +27,15 @@ function localUrl(scheme: string, address: string, port: number): string {
   return `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+/** The JSON object the daemon answered; another text (a proxy's HTML page) as an error naming its first words. */
+export function answerBody(text: string): Record<string, unknown> {
+  try {
+    return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    return { error: { message: `not Peregrine's answer: ${text.slice(0, 200)}` } };
+  }
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export async function callDaemon(config: BaseConfig, method: 'GET' | 'POST', path: string, body?: unknown): Promise<DaemonAnswer | undefined> {
@@ -46,14 +55,7 @@ export async function callDaemon(config: BaseConfig, method: 'GET' | 'POST', pat
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
     });
-    const text = await res.body.text();
-    let parsed: Record<string, unknown> = {};
-    try {
-      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    } catch {
-      parsed = { error: { message: text.slice(0, 200) } };
-    }
-    return { status: res.statusCode, body: parsed };
+    return { status: res.statusCode, body: answerBody(await res.body.text()) };
   } catch (err) {
     const code = (err as { code?: string; cause?: { code?: string } }).code ?? (err as { cause?: { code?: string } }).cause?.code ?? '';
     if (UNREACHABLE.has(code)) return undefined;

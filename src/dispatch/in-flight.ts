@@ -27,6 +27,7 @@ export class InFlight {
   /** The request settled (whatever the outcome). */
   end(controller: AbortController, alerts: number): void {
     this.controllers.delete(controller);
+    this.given.delete(controller);
     this.requests--;
     this.alerts -= alerts;
     if (this.requests === 0) {

@@ -264,14 +264,7 @@ export class OutputWorker {
    * attempts. One the spool can no longer give back ends here, counted (it must not stop the rest).
    */
   handOff(entry: QueueEntry, to: OutputWorker): void {
-    let alert: Alert;
-    try {
-      alert = entry.load();
-    } catch (err) {
-      this.endings.unreadable(entry, err);
-      return;
-    }
-    to.enqueue(alert, entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts });
+    for (const { alert } of this.loaded([entry])) to.enqueue(alert, entry.bytes, entry.receivedAt, { spoolId: entry.spoolId, attempts: entry.attempts });
   }
 
   /** Hot reload: alerts queued for an instance the new config removed end as dead letters, named. */

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { BaseConfig } from '../config/base.ts';
 import { loadYaml } from '../config/yaml.ts';
-import { ingestUrl } from '../console/daemon-client.ts';
+import { answerBody, ingestUrl } from '../console/daemon-client.ts';
 
 const SILENCE_USAGE = `Usage: peregrine silence add --match '<YAML or JSON>' (--for 2h | --until <RFC 3339>) --reason TEXT [--output NAME]...
        peregrine silence list
@@ -52,13 +52,7 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
     });
-    const text = await res.body.text();
-    try {
-      return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-    } catch {
-      // Not Peregrine's JSON (a proxy's HTML page): its first words say what answered.
-      return { status: res.statusCode, body: { error: { message: `not Peregrine's answer: ${text.slice(0, 200)}` } } };
-    }
+    return { status: res.statusCode, body: answerBody(await res.body.text()) };
   };
   const failed = (a: Answer) => {
     const error = a.body.error as { message?: string; path?: string } | undefined;
