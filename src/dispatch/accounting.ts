@@ -36,6 +36,9 @@ export class Accounting {
   /** Dead letters since the last line about them, and when that line was written. */
   private deadSinceLog = 0;
   private deadLoggedAt = -Infinity;
+  /** What the next line names, and the timer that writes it when the 10 s since the last line end. */
+  private deadLatest: { uuid: string; rule: string; reason: DeadLetterReason; detail: string; attempts: number } | undefined;
+  private deadTailTimer: unknown;
   private readonly output: string;
   private readonly metrics: Metrics;
   private readonly deadLetters: DeadLetterStore;
@@ -86,15 +89,29 @@ export class Accounting {
     this.counts.deadLettered++;
     this.log.debug({ uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts }, 'alert dead-lettered');
     // One warn line per 10 s at most (a destination refusing everything would write one per alert),
-    // naming the latest dead letter and how many came since the last line.
+    // naming the latest dead letter and how many came since the last line. Those that come inside the
+    // 10 s get their line when it ends: a burst's tail is never left to the next dead letter.
     this.deadSinceLog++;
-    const now = this.clock.now();
-    if (now - this.deadLoggedAt < DEAD_LETTER_LOG_MS) return;
+    this.deadLatest = { uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts };
+    const wait = this.deadLoggedAt + DEAD_LETTER_LOG_MS - this.clock.now();
+    if (wait <= 0) this.logDeadLetters();
+    else if (this.deadTailTimer === undefined) {
+      this.deadTailTimer = this.clock.setTimeout(() => this.logDeadLetters(), wait);
+      // Never holds the process open: the count is in peregrine_dead_lettered_total anyway.
+      (this.deadTailTimer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** Writes the line about dead letters not logged yet, now (also when the output closes). */
+  logDeadLetters(): void {
+    if (this.deadTailTimer !== undefined) this.clock.clearTimeout(this.deadTailTimer);
+    this.deadTailTimer = undefined;
+    if (this.deadSinceLog === 0) return;
     this.log.warn(
-      { deadLettered: this.deadSinceLog, uuid: alert.uuid, rule: alert.rule, reason, detail, attempts: entry.attempts },
+      { deadLettered: this.deadSinceLog, ...this.deadLatest },
       this.deadSinceLog === 1 ? 'alert dead-lettered (peregrine dlq list)' : 'alerts dead-lettered since the last such line, the latest named (peregrine dlq list)',
     );
-    this.deadLoggedAt = now;
+    this.deadLoggedAt = this.clock.now();
     this.deadSinceLog = 0;
   }
 

@@ -205,6 +205,7 @@ export class OutputWorker {
   async close(): Promise<void> {
     this.stop();
     this.inFlight.abortAll(new Error('shutting down'));
+    this.accounting.logDeadLetters();
     await this.connection.close();
   }
 
