@@ -6,6 +6,16 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 /** A mistake on the command line: main.ts prints its message with the command's usage, exit 2. */
 export class UsageError extends Error {}
 
+/**
+ * Where a sub-command writes: its result on standard output, a mistake or a failure on standard
+ * error, so that a script reading the result (`peregrine dlq list | cut -f1`) never reads an error
+ * as a row.
+ */
+export interface Say {
+  out(line: string): void;
+  err(line: string): void;
+}
+
 export function parseCommand<O extends ParseArgsOptionsConfig>(argv: readonly string[], options: O) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });

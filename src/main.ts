@@ -61,9 +61,9 @@ async function main(): Promise<void> {
     const args = process.argv.slice(3);
     const file = configOption(args);
     const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
-    const print = (line: string) => process.stdout.write(`${line}\n`);
+    const say = { out: (line: string) => process.stdout.write(`${line}\n`), err: (line: string) => process.stderr.write(`${line}\n`) };
     // dlq goes through the running daemon's API when it answers, else the spool file (console/dlq-remote.ts).
-    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, print, instancesOrThrow(loaded.config, outputs).map((i) => i.name)) : sub === 'silence' ? await runSilence(args, loaded.config, print) : await runExplain(args, loaded.config, print);
+    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, say, instancesOrThrow(loaded.config, outputs).map((i) => i.name)) : sub === 'silence' ? await runSilence(args, loaded.config, say) : await runExplain(args, loaded.config, say);
     return;
   }
   let cli: Cli;

@@ -1,6 +1,6 @@
 // `peregrine explain UUID [-c FILE] [--json]`: the delivery trail of one alert, from the running
 // daemon's API, or from the spool file when the daemon is not running.
-import { parseCommand } from '../cli-args.ts';
+import { parseCommand, type Say } from '../cli-args.ts';
 import type { BaseConfig } from '../config/base.ts';
 import { trailPath } from '../trail/create.ts';
 import { openTrailReader } from '../trail/sqlite-store.ts';
@@ -38,30 +38,31 @@ function formatTrail(r: RecordJson): string {
   return lines.join('\n');
 }
 
-export async function runExplain(argv: string[], config: BaseConfig, out: (line: string) => void): Promise<number> {
+export async function runExplain(argv: string[], config: BaseConfig, say: Say): Promise<number> {
   const { values, positionals } = parseCommand(argv, { config: { type: 'string', short: 'c' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } });
   const uuid = positionals[0];
-  if (values.help || uuid === undefined) return (out(EXPLAIN_USAGE), values.help ? 0 : 2);
-  const print = (record: RecordJson) => out(values.json ? JSON.stringify(record, null, 2) : formatTrail(record));
+  if (values.help) return (say.out(EXPLAIN_USAGE), 0);
+  if (uuid === undefined) return (say.err(EXPLAIN_USAGE), 2);
+  const print = (record: RecordJson) => say.out(values.json ? JSON.stringify(record, null, 2) : formatTrail(record));
 
   const answer = await callDaemon(config, 'GET', `/api/v1/alerts/${encodeURIComponent(uuid)}`);
   if (answer?.status === 200) return (print(answer.body as unknown as RecordJson), 0);
   if (answer) {
     const message = (answer.body.error as { message?: string } | undefined)?.message ?? `HTTP ${answer.status}`;
-    out(`the daemon answered ${answer.status}: ${message}`);
+    say.err(`the daemon answered ${answer.status}: ${message}`);
     return answer.status === 404 ? 1 : 2;
   }
   // The daemon is not running (or has no console): the trail is in the spool file, if anywhere.
   if (!config.spool.enabled) {
-    out('the daemon is not reachable (console.enabled, console address and port from this config) and the spool is off, so the trail was only in its memory');
+    say.err('the daemon is not reachable (console.enabled, console address and port from this config) and the spool is off, so the trail was only in its memory');
     return 1;
   }
   const path = trailPath(config.spool.dir);
   const store = openTrailReader(path);
-  if (!store) return (out(`no delivery trail in ${path} (spool.dir): nothing to explain`), 1);
+  if (!store) return (say.err(`no delivery trail in ${path} (spool.dir): nothing to explain`), 1);
   try {
     const record = store.get(uuid);
-    if (!record) return (out(`no trail for alert ${uuid} in ${path}: never received, or older than the trail keeps (trail.maxagems / trail.maxbytes)`), 1);
+    if (!record) return (say.err(`no trail for alert ${uuid} in ${path}: never received, or older than the trail keeps (trail.maxagems / trail.maxbytes)`), 1);
     print(recordJson(record));
     return 0;
   } finally {

@@ -1,5 +1,6 @@
 // `peregrine silence add|list|expire`: talks to the running daemon's /api/v1/silences.
 import { parseArgs } from 'node:util';
+import type { Say } from '../cli-args.ts';
 import type { BaseConfig } from '../config/base.ts';
 import { loadYaml } from '../config/yaml.ts';
 import { answerBody, ingestUrl } from '../console/daemon-client.ts';
@@ -18,7 +19,7 @@ interface Answer {
   body: Record<string, unknown>;
 }
 
-export async function runSilence(argv: string[], config: BaseConfig, out: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runSilence(argv: string[], config: BaseConfig, say: Say, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -37,7 +38,7 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
       strict: true,
     });
   } catch (err) {
-    out(`${(err as Error).message}\n\n${SILENCE_USAGE}`);
+    say.err(`${(err as Error).message}\n\n${SILENCE_USAGE}`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -56,21 +57,21 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
   };
   const failed = (a: Answer) => {
     const error = a.body.error as { message?: string; path?: string } | undefined;
-    out(`error ${a.status}: ${error?.message ?? JSON.stringify(a.body)}${error?.path ? ` (at ${error.path})` : ''}`);
+    say.err(`error ${a.status}: ${error?.message ?? JSON.stringify(a.body)}${error?.path ? ` (at ${error.path})` : ''}`);
     return 1;
   };
   try {
     switch (positionals[0]) {
       case 'add': {
         if (values.match === undefined || values.reason === undefined || (values.for === undefined) === (values.until === undefined)) {
-          out(`add needs --match, --reason and one of --for and --until\n\n${SILENCE_USAGE}`);
+          say.err(`add needs --match, --reason and one of --for and --until\n\n${SILENCE_USAGE}`);
           return 2;
         }
         let match: unknown;
         try {
           match = loadYaml().parse(values.match) as unknown;
         } catch (err) {
-          out(`--match is not YAML or JSON: ${(err as Error).message}`);
+          say.err(`--match is not YAML or JSON: ${(err as Error).message}`);
           return 2;
         }
         const a = await call('POST', '', {
@@ -81,7 +82,7 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
         });
         if (a.status !== 201) return failed(a);
         const s = a.body.silence as Record<string, unknown>;
-        out(`silence ${String(s.id)} in force until ${String(s.until)}`);
+        say.out(`silence ${String(s.id)} in force until ${String(s.until)}`);
         return 0;
       }
       case 'list': {
@@ -90,25 +91,25 @@ export async function runSilence(argv: string[], config: BaseConfig, out: (line:
         const list = a.body.silences as Record<string, unknown>[];
         for (const s of list) {
           const outputs = Array.isArray(s.outputs) ? s.outputs.join(',') : String(s.outputs);
-          out(`${String(s.id)}\tuntil ${String(s.until)}\t${outputs}\thits ${String(s.hits)}\t${String(s.reason)}\t${JSON.stringify(s.match)}`);
+          say.out(`${String(s.id)}\tuntil ${String(s.until)}\t${outputs}\thits ${String(s.hits)}\t${String(s.reason)}\t${JSON.stringify(s.match)}`);
         }
-        out(`${list.length} silence(s) in force`);
+        say.out(`${list.length} silence(s) in force`);
         return 0;
       }
       case 'expire': {
         const id = positionals[1];
-        if (!id) return (out(`expire needs an ID\n\n${SILENCE_USAGE}`), 2);
+        if (!id) return (say.err(`expire needs an ID\n\n${SILENCE_USAGE}`), 2);
         const a = await call('DELETE', `/${encodeURIComponent(id)}`);
         if (a.status !== 200) return failed(a);
-        out(`silence ${id} expired`);
+        say.out(`silence ${id} expired`);
         return 0;
       }
       default:
-        out(SILENCE_USAGE);
+        say.err(SILENCE_USAGE);
         return 2;
     }
   } catch (err) {
-    out(`cannot reach the daemon at ${base}: ${(err as Error).message} (start it, or give --url)`);
+    say.err(`cannot reach the daemon at ${base}: ${(err as Error).message} (start it, or give --url)`);
     return 1;
   }
 }

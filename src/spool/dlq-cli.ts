@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { parseCommand, positiveInteger } from '../cli-args.ts';
+import { parseCommand, positiveInteger, type Say } from '../cli-args.ts';
 import type { BaseConfig } from '../config/base.ts';
 import { toDeadLetter } from './dead-letters.ts';
 import { SpoolInUseError } from './dir-lock.ts';
@@ -32,20 +32,20 @@ export const DLQ_OPTIONS = {
  * `outputs`: the outputs the config runs; a replay puts back only their dead letters (another's
  * would come back at the next start as output_removed) and says how many it left.
  */
-export function runDlq(argv: string[], config: BaseConfig, out: (line: string) => void, outputs?: readonly string[]): number {
+export function runDlq(argv: string[], config: BaseConfig, say: Say, outputs?: readonly string[]): number {
   const { values, positionals } = parseCommand(argv, DLQ_OPTIONS);
   const command = positionals[0];
   if (command === undefined || !['list', 'show', 'replay', 'purge'].includes(command)) {
-    out(DLQ_USAGE);
+    say.err(DLQ_USAGE);
     return 2;
   }
   if (!config.spool.enabled) {
-    out('the dead-letter store is persisted only with spool.enabled: true (this config has the spool off)');
+    say.err('the dead-letter store is persisted only with spool.enabled: true (this config has the spool off)');
     return 1;
   }
   const since = values.since === undefined ? undefined : Date.parse(values.since);
   if (since !== undefined && Number.isNaN(since)) {
-    out(`--since "${values.since}" is not a time; use ISO 8601, e.g. 2026-11-20T00:00:00Z`);
+    say.err(`--since "${values.since}" is not a time; use ISO 8601, e.g. 2026-11-20T00:00:00Z`);
     return 2;
   }
   const id = positiveInteger('id', values.id);
@@ -58,7 +58,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
   // Reading or deleting needs no new spool: say where none was found (a mistyped spool.dir).
   const dir = statSync(config.spool.dir, { throwIfNoEntry: false });
   if (!owner && (dir === undefined || (dir.isDirectory() && !existsSync(join(config.spool.dir, SPOOL_FILE))))) {
-    out(`no spool in ${config.spool.dir} (spool.dir): no dead letters there; give the config the daemon runs with (-c FILE)`);
+    say.err(`no spool in ${config.spool.dir} (spool.dir): no dead letters there; give the config the daemon runs with (-c FILE)`);
     return 1;
   }
   let spool: Spool;
@@ -66,7 +66,7 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
     spool = Spool.open(config.spool, pino({ level: 'silent' }), { lock: owner, writer: 'inline' });
   } catch (err) {
     if (!(err instanceof SpoolInUseError)) throw err;
-    out(
+    say.err(
       `a Peregrine daemon is running on this spool (${config.spool.dir}): replay through it with the console on (console.enabled and console.token in the config this command reads), or stop it and run this again`,
     );
     return 1;
@@ -76,18 +76,18 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
       case 'list': {
         const rows = spool.deadLetters({ ...filter, ...(since !== undefined ? { since } : {}), limit });
         for (const row of rows.map(toDeadLetter)) {
-          out(`${row.id}\t${new Date(row.at).toISOString()}\t${row.output}\t${row.reason}\t${row.alert.priority}\t${row.alert.rule}\t${row.detail}`);
+          say.out(`${row.id}\t${new Date(row.at).toISOString()}\t${row.output}\t${row.reason}\t${row.alert.priority}\t${row.alert.rule}\t${row.detail}`);
         }
-        out(`${rows.length} dead letter(s) shown, ${spool.deadLetterCount()} in the store`);
+        say.out(`${rows.length} dead letter(s) shown, ${spool.deadLetterCount()} in the store`);
         return 0;
       }
       case 'show': {
-        if (id === undefined) return (out('show needs --id'), 2);
+        if (id === undefined) return (say.err('show needs --id'), 2);
         const row = spool.deadLetters({ id })[0];
-        if (!row) return (out(`no dead letter with id ${id}`), 1);
+        if (!row) return (say.err(`no dead letter with id ${id}`), 1);
         const { json, ...meta } = row;
-        out(JSON.stringify({ ...meta, at: new Date(Number(meta.at)).toISOString() }, null, 2));
-        out(json);
+        say.out(JSON.stringify({ ...meta, at: new Date(Number(meta.at)).toISOString() }, null, 2));
+        say.out(json);
         return 0;
       }
       case 'replay': {
@@ -96,15 +96,15 @@ export function runDlq(argv: string[], config: BaseConfig, out: (line: string) =
         const left = new Map<string, number>();
         if (configured) for (const row of spool.deadLetters(rowFilter)) if (!configured.has(row.output)) left.set(row.output, (left.get(row.output) ?? 0) + 1);
         const replayed = spool.replayDeadLetters(rowFilter, configured).length;
-        out(`${replayed} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
-        for (const [output, n] of left) out(`${n} dead letter(s) of "${output}" left in the store: that output is not in this config`);
+        say.out(`${replayed} dead letter(s) put back in their output's queue; they are sent at the daemon's next start`);
+        for (const [output, n] of left) say.err(`${n} dead letter(s) of "${output}" left in the store: that output is not in this config`);
         return replayed === 0 && left.size > 0 ? 1 : 0;
       }
       case 'purge':
-        out(`${spool.purgeDeadLetters({ ...filter, ...(since !== undefined ? { since } : {}) })} dead letter(s) deleted`);
+        say.out(`${spool.purgeDeadLetters({ ...filter, ...(since !== undefined ? { since } : {}) })} dead letter(s) deleted`);
         return 0;
       default:
-        out(DLQ_USAGE);
+        say.err(DLQ_USAGE);
         return 2;
     }
   } finally {

@@ -83,6 +83,31 @@ describe('no stack trace for bad command-line input', () => {
   }, 30_000);
 });
 
+describe('results on stdout, mistakes on stderr', () => {
+  it('a listing is all stdout; no spool, no such id and a bad --since are stderr only', async () => {
+    const { cwd, spoolDir, file } = setup();
+    seedDeadLetters(spoolDir, 'stdout', 1);
+    const list = await cli(['dlq', 'list', '-c', file], cwd);
+    expect(list.stdout).toContain('1 dead letter(s) shown');
+    expect(list.stderr).toBe('');
+    for (const [args, said] of [
+      [['dlq', 'show', '--id', '99'], 'no dead letter with id 99'],
+      [['dlq', 'list', '--since', 'yesterday'], 'is not a time'],
+      [['explain', 'no-such-uuid'], 'no delivery trail in'],
+    ] as const) {
+      const r = await cli([...args, '-c', file], cwd);
+      expect(r.stderr, args.join(' ')).toContain(said);
+      expect(r.stdout, args.join(' ')).toBe('');
+      expect(r.code, args.join(' ')).not.toBe(0);
+    }
+    const cfg = join(cwd, 'elsewhere.yaml');
+    writeFileSync(cfg, `spool:\n  dir: ${join(cwd, 'nowhere')}\n`);
+    const none = await cli(['dlq', 'list', '-c', cfg], cwd);
+    expect(none.stderr).toContain('no spool in');
+    expect(none.stdout).toBe('');
+  }, 60_000);
+});
+
 describe('dlq --id that is not a number', () => {
   it('is refused (exit 2) as the daemon API refuses it, not treated as NaN matching nothing', async () => {
     const { cwd, spoolDir, file } = setup();

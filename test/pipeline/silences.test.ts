@@ -21,7 +21,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 
 async function cli(...args: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
-  const code = await runSilence([...args, '--url', (app as RunningApp).url, '--token', TOKEN], { listenport: 1 } as never, (l) => lines.push(l), {});
+  const code = await runSilence([...args, '--url', (app as RunningApp).url, '--token', TOKEN], { listenport: 1 } as never, { out: (l) => lines.push(l), err: (l) => lines.push(l) }, {});
   return { code, lines };
 }
 

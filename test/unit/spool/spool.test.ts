@@ -446,7 +446,7 @@ describe('peregrine dlq replay beside a running daemon', () => {
     daemon.deadLetter('a', id, a, serializeAlert(a), 'rejected', 'HTTP 400', 1, 2000);
     const config = { spool: { enabled: true, dir, maxbytes: 1 << 24, fsync: 'normal' } } as unknown as BaseConfig;
     const lines: string[] = [];
-    expect(runDlq(['replay'], config, (l) => lines.push(l))).toBe(1);
+    expect(runDlq(['replay'], config, { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(1);
     expect(lines.join('\n')).toMatch(/a Peregrine daemon is running on this spool .*console\.enabled and console\.token.*or stop it/);
     expect(daemon.deadLetterCount()).toBe(1);
     // The daemon's commits go on with their own ids.
@@ -455,7 +455,7 @@ describe('peregrine dlq replay beside a running daemon', () => {
     // Stopped, the replay works (and the daemon sends it at its next start).
     daemon.close();
     open.pop();
-    expect(runDlq(['replay'], config, (l) => lines.push(l))).toBe(0);
+    expect(runDlq(['replay'], config, { out: (l) => lines.push(l), err: (l) => lines.push(l) })).toBe(0);
     expect(lines.at(-1)).toMatch(/^1 dead letter\(s\) put back/);
   });
 });
