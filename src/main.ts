@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // load config → build app → listen → drain on SIGTERM/SIGINT.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { outputs } from '../outputs/index.ts';
 import { buildApp } from './app.ts';
@@ -17,6 +18,8 @@ import { watchConfigFile } from './reload/watch.ts';
 import { ROUTE_USAGE, runRoute } from './routing/explain.ts';
 import { runSilence } from './noise/silence-cli.ts';
 import { runDlqCommand } from './console/dlq-remote.ts';
+import { spoolDirProblem } from './spool/open-error.ts';
+import { SPOOL_FILE } from './spool/spool.ts';
 import { runExplain } from './console/explain.ts';
 import { logProcessWarnings } from './telemetry/warnings.ts';
 import { VERSION } from './version.ts';
@@ -78,6 +81,9 @@ async function main(): Promise<void> {
   const loaded = load(cli);
   if (cli.checkConfig) {
     for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
+    // The start would stop on an unusable spool.dir: so does the check (nothing is created).
+    const spool = loaded.config.spool.enabled ? spoolDirProblem(loaded.config.spool.dir, join(loaded.config.spool.dir, SPOOL_FILE)) : undefined;
+    if (spool) fatal(`invalid configuration — Peregrine will not start.\n${spool.message}`);
     process.stdout.write(`config OK (${loaded.source}${loaded.envApplied.length ? ` + env ${loaded.envApplied.join(', ')}` : ''}); outputs: ${loaded.enabled.join(', ') || 'none'}\n`);
     return;
   }

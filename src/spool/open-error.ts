@@ -1,7 +1,7 @@
 // Why a spool cannot be opened, said as the fix: a spool.dir that is no folder, a read-only volume,
 // or files another user owns. Nothing is moved or deleted in any of these cases (only a file SQLite
 // itself calls corrupt is moved aside, in Spool.open).
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError } from '../errors.ts';
 
@@ -81,6 +81,18 @@ export function spoolAccessError(dir: string, path: string, err: unknown): Confi
       `chown -R ${uid}:${gid} ${dir} (and chmod u+rwx ${dir}), or in Kubernetes run as their owner / set podSecurityContext.fsGroup so the volume is group-writable ` +
       '(falcosidekick\'s chart ran as uid 1234, Peregrine\'s runs as 10001), or point spool.dir at an empty writable folder.',
   );
+}
+
+/**
+ * `--check-config`: what opening the spool at start would say, found without opening it (nothing is
+ * created): spool.dir or a folder above it is not a folder, or where it is (or would be made) cannot
+ * be written. Undefined when it looks usable.
+ */
+export function spoolDirProblem(dir: string, path: string): ConfigError | undefined {
+  const abs = resolve(dir);
+  if ([abs, ...ancestorsOf(abs)].some((p) => describeKind(p) !== undefined)) return spoolAccessError(dir, path, {});
+  const denied = writeError(existingAncestor(abs)) ?? (existsSync(path) ? writeError(path) : undefined);
+  return denied === undefined ? undefined : spoolAccessError(dir, path, { code: denied });
 }
 
 function ancestorsOf(dir: string): string[] {

@@ -6,7 +6,7 @@ import { freePort, startDaemon, writeConfig, type Daemon } from '../support/daem
 import { Receiver, waitFor } from '../support/receiver.ts';
 import { fixturesDir } from '../support/fixtures.ts';
 import { join } from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 let daemon: Daemon | undefined;
@@ -56,6 +56,24 @@ describe('CLI', () => {
     expect(err).toContain('webhook.address');
     expect(err).toMatch(/webhook\.minimumpriority: "urgent" is not a Falco priority.*\(env WEBHOOK_MINIMUMPRIORITY\)/);
     expect(err).not.toMatch(/\n\s+at /);
+  });
+
+  it('--check-config stops on a spool.dir the start could not use, as the start does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-check-'));
+    writeFileSync(join(dir, 'a-file'), '');
+    const file = writeConfig(`spool:\n  dir: ${join(dir, 'a-file', 'spool')}\n`);
+    daemon = startDaemon(['-c', file, '--check-config']);
+    expect(await daemon.exited).toBe(1);
+    const err = daemon.stderr.join('\n');
+    expect(err).toMatch(/spool\.dir: spool\.dir .* cannot be used: .*a-file is a file, not a folder.*\(env SPOOL_DIR\)/);
+    expect(daemon.stdout.join('\n')).not.toContain('config OK');
+  });
+
+  it('--check-config does not create the spool folder it checks', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'peregrine-check-')), 'not-yet');
+    daemon = startDaemon(['-c', writeConfig(`spool:\n  dir: ${dir}\n`), '--check-config']);
+    expect(await daemon.exited).toBe(0);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('--check-config passes the seed values, exit 0', async () => {
