@@ -1,6 +1,7 @@
 // How the CLI reaches the running daemon's console API: the address from the config (the console's
 // own listener, or the ingest listener), the token from the config. undefined when nothing answers
 // there (the daemon is not running), so the caller can fall back to the spool file.
+import type { Dispatcher } from 'undici';
 import type { BaseConfig } from '../config/base.ts';
 
 /** The address of the config answered, but not as Peregrine does: main.ts prints the message, exit 1. */
@@ -36,16 +37,24 @@ export function answerBody(text: string): Record<string, unknown> {
   }
 }
 
+/**
+ * The client for the address of this very config: the daemon's own certificate may be self-signed
+ * and its name not "127.0.0.1", so it is not verified (a --url of the user's is). Close it after.
+ */
+export async function ownDaemonAgent(url: string): Promise<Dispatcher | undefined> {
+  if (!url.startsWith('https:')) return undefined;
+  const { Agent } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
+  return new Agent({ connect: { rejectUnauthorized: false } });
+}
+
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNRESET', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export async function callDaemon(config: BaseConfig, method: 'GET' | 'POST', path: string, body?: unknown): Promise<DaemonAnswer | undefined> {
   if (!config.console.enabled) return undefined;
   const token = method === 'POST' ? config.console.token : config.console.token || config.console.readtoken;
   const url = consoleUrl(config);
-  // The daemon's own certificate may be self-signed and its name not "127.0.0.1": this client only
-  // talks to the address of this very config.
-  const { Agent, request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
-  const dispatcher = url.startsWith('https:') ? new Agent({ connect: { rejectUnauthorized: false } }) : undefined;
+  const { request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
+  const dispatcher = await ownDaemonAgent(url);
   try {
     const res = await request(`${url}${path}`, {
       method,

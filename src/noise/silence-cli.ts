@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Say } from '../cli-args.ts';
 import type { BaseConfig } from '../config/base.ts';
 import { loadYaml } from '../config/yaml.ts';
-import { answerBody, ingestUrl } from '../console/daemon-client.ts';
+import { answerBody, ingestUrl, ownDaemonAgent } from '../console/daemon-client.ts';
 
 const SILENCE_USAGE = `Usage: peregrine silence add --match '<YAML or JSON>' (--for 2h | --until <RFC 3339>) --reason TEXT [--output NAME]...
        peregrine silence list
@@ -46,14 +46,21 @@ export async function runSilence(argv: string[], config: BaseConfig, say: Say, e
   const token = values.token ?? env.PEREGRINE_TOKEN ?? config.ingest.token;
   const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer> => {
     const { request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
-    const res = await request(`${base}/api/v1/silences${path}`, {
-      method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      headersTimeout: 10_000,
-      bodyTimeout: 10_000,
-    });
-    return { status: res.statusCode, body: answerBody(await res.body.text()) };
+    // The config's own listener may serve a self-signed certificate (tlsserver.deploy); a --url is verified.
+    const dispatcher = values.url === undefined ? await ownDaemonAgent(base) : undefined;
+    try {
+      const res = await request(`${base}/api/v1/silences${path}`, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+      });
+      return { status: res.statusCode, body: answerBody(await res.body.text()) };
+    } finally {
+      await dispatcher?.close();
+    }
   };
   const failed = (a: Answer) => {
     const error = a.body.error as { message?: string; path?: string } | undefined;

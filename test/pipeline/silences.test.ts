@@ -6,6 +6,8 @@ import type { Alert } from '../../src/alert/alert.ts';
 import { runSilence } from '../../src/noise/silence-cli.ts';
 import { falcoAlertJson } from '../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../support/app.ts';
+import { makeCerts } from '../support/certs.ts';
+import { configFromYaml } from '../support/config.ts';
 import { Receiver, waitFor } from '../support/receiver.ts';
 
 let app: RunningApp | undefined;
@@ -152,5 +154,21 @@ describe('silences API and CLI', () => {
     const reload = await request(`${app.url}/api/v1/reload`, { method: 'POST', headers: { 'x-forwarded-email': 'admin@example.com' } });
     expect(reload.statusCode).toBe(401);
     await reload.body.dump();
+  });
+
+  it('peregrine silence reaches the config\'s own TLS listener whose certificate is self-signed', async () => {
+    const certs = makeCerts();
+    const tls = `tlsserver:\n  deploy: true\n  certfile: ${certs.serverCert}\n  keyfile: ${certs.serverKey}\n`;
+    app = await startApp(`${tls}ingest:\n  token: ${TOKEN}\nstdout:\n  enabled: false\n`);
+    const port = Number(new URL(app.url).port);
+    const { config } = configFromYaml(`${tls}listenaddress: 127.0.0.1\nlistenport: ${port}\ningest:\n  token: ${TOKEN}\n`);
+    const lines: string[] = [];
+    const say = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l) };
+    expect(await runSilence(['list'], config, say, {}), lines.join('\n')).toBe(0);
+    expect(lines).toEqual(['0 silence(s) in force']);
+    // a --url of the user's own is verified: the test CA is not trusted
+    lines.length = 0;
+    expect(await runSilence(['list', '--url', `https://127.0.0.1:${port}`], config, say, {})).toBe(1);
+    expect(lines.join('\n')).toContain('cannot reach the daemon');
   });
 });
