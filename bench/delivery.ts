@@ -239,7 +239,7 @@ export async function coresScenario(seconds: number, pairs: number): Promise<voi
     console.log(`\n${build}: 2-core / 1-core per pair: accepted ${ratio((r) => r.acceptedPerSecond)}; delivered during load ${ratio((r) => r.deliveredPerSecond)}`);
     // The 1-CPU run kept `machineCoresBusy` vCPUs busy at its rate: the daemon's CPU per alert plus
     // wrk's and the receiver's. On 2 vCPUs no split of the daemon's work, however perfect and free,
-    // gets past 2 / machineCoresBusy times that rate (docs/performance.md, round 17).
+    // gets past 2 / machineCoresBusy times that rate (docs/performance-history.md, round 17).
     // The main thread's cores plus its time waiting for a CPU (the table's columns) near 1: the
     // event loop wanted a CPU all along, and the other threads and processes took it (round 23).
     console.log(`${build}: main thread cores per pair, 1 CPU / 2 CPUs: ${ones.map((r, i) => `${f(r.mainCores, 2)} / ${f((twos[i] as BurstResult).mainCores, 2)}`).join(', ')}`);

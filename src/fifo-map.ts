@@ -7,7 +7,7 @@
 // front, and lets its value go at once: the queue may hold as many such slots as live ones (plus
 // SLACK) before it is rebuilt, and each kept its value alive until then. In the trail, whose values
 // are records of an alert's JSON and states, that held ~45 % more records than the trail kept
-// (docs/performance.md, round 16).
+// (docs/performance-history.md, round 16).
 interface Slot<K, V> {
   readonly key: K;
   /** Undefined once the entry is deleted or replaced. */

@@ -8,7 +8,7 @@
 // what the last full GC left that makes it (V8 takes a ratio only), within 25–100 %. The fan-out's
 // ~48 MiB gets ~33 %: CPU per 1,000 alerts 404 → 340 ms with 20 MiB and peak RSS unchanged, but 20
 // MiB went over 250 MiB in some runs, and 16 (+10 % CPU against 20) did not. A stalled output's
-// backlog stays at 25 % (docs/performance.md, round 14). V8 reads the flag at every GC, and it is
+// backlog stays at 25 % (docs/performance-history.md, round 14). V8 reads the flag at every GC, and it is
 // process-wide: the writer threads' small heaps get the same percentage. A --heap-growing-percent
 // on the node command line wins (0: V8's own heuristic).
 import { constants, PerformanceObserver, type NodeGCPerformanceDetail, type PerformanceEntry } from 'node:perf_hooks';
@@ -77,7 +77,7 @@ export const WORKER_SEMI_SPACE_MB = 2;
  * the trail's writer grew its young generation to the main thread's 16 MiB, for batches it holds a
  * few MiB of; a Worker's resourceLimits cannot lower it, as the process-wide flag overrides them.
  * Fan-out bench: the trail writer's new space 16 → 4 MiB, peak RSS −10 MiB, its CPU per alert
- * within noise (docs/performance.md#round-13-where-the-fan-outs-memory-goes-what-the-spool-costs-a-falco-like-alert-kafkas-client).
+ * within noise (docs/performance-history.md#round-13-where-the-fan-outs-memory-goes-what-the-spool-costs-a-falco-like-alert-kafkas-client).
  */
 export function limitWorkerYoungGeneration(set: (flag: string) => void = setFlagsFromString): string {
   const flag = `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`;

@@ -140,7 +140,7 @@ function productFields(alert: Alert): Record<string, string> {
   let added = 0;
   let omitted = 0;
   // Keys and a lookup, not Object.entries: no [name, value] pair per field (~1 % of the fan-out's
-  // allocations, docs/performance.md round 32).
+  // allocations, docs/performance-history.md, round 32).
   const of = alert.output_fields;
   for (const name of Object.keys(of)) {
     const value = fieldText(of[name]);

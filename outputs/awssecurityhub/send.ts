@@ -76,7 +76,7 @@ export async function sendFindings(alerts: readonly Alert[], deps: SendDeps, sig
 /**
  * The call for one chunk, its body the findings' JSON made above (which sized them) rather than the
  * SDK's schema serialiser walking every finding again: that saved ~10–15 µs of the output's ~40 per
- * alert and ~15 KiB of garbage (docs/performance.md, round 14). The command's input holds the
+ * alert and ~15 KiB of garbage (docs/performance-history.md, round 14). The command's input holds the
  * findings, as ever; the serialiser is handed an empty list, and the body is set after it. Signing,
  * credentials, retries off and error parsing stay the SDK's. send.test.ts fails if an SDK update
  * stops this from sending the findings.
@@ -105,7 +105,7 @@ const CLOSE = ']}';
  * string body (~190 KB per 100 findings) was encoded to UTF-8 twice, for the signature's hash and
  * again for the socket, and scanned once more for its length. As bytes, the SDK's send of 100
  * findings cost 6–12 µs less per alert in bench/securityhub-send.ts; in the daemon the CPU stayed
- * within the noise and the output's peak RSS fell ~4 MiB (docs/performance.md, round 31). Writing
+ * within the noise and the output's peak RSS fell ~4 MiB (docs/performance-history.md, round 31). Writing
  * the parts into the Buffer, rather than joining them first, spares a ~190 KB string per call,
  * which V8 puts in its large-object space (round 32).
  */

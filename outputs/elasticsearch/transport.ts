@@ -101,7 +101,7 @@ function parseBody(text: string, contentType: string | string[] | undefined): un
 // output, or pointed at OpenSearch, never pays for it. Its transport (@elastic/transport 8) asks for
 // undici 6; package.json's `overrides` gives it the outputs' undici 7 instead, the line its own
 // v9 uses, for the same calls (a Pool, buildConnector, pool.request): one HTTP client and one
-// llhttp in the process, not two (docs/performance.md, round 27). test/integration/elasticsearch
+// llhttp in the process, not two (docs/performance-history.md, round 27). test/integration/elasticsearch
 // runs it against the real server.
 type EsClientModule = typeof EsClientNamespace;
 let esModule: EsClientModule | undefined;

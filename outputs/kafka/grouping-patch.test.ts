@@ -1,7 +1,7 @@
 // kafkajs' grouping of a send's messages by partition, as patches/kafkajs+2.2.4.patch leaves it:
 // each message appended to its partition's list in place. As published, every message copied its
 // partition's whole list into a new array (n²/2 element copies and n arrays for n messages to one
-// partition: ~2.4 KiB of garbage per alert at 200 records per send, docs/performance.md round 32).
+// partition: ~2.4 KiB of garbage per alert at 200 records per send, docs/performance-history.md, round 32).
 // The first test fails without the patch; the second checks the grouping itself.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';

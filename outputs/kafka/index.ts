@@ -37,7 +37,7 @@ export default defineOutput({
   // batches small too. A kafkajs send costs more per record the larger it is: it groups the records
   // by partition copying the partition's array for each one, and a batch of 1,000 lives long enough
   // for V8 to promote what it holds. With the webhook stalled and four outputs delivering, V8's GC
-  // threads took ~20 % less CPU per alert with 200 than with 1,000 (docs/performance.md, round 28).
+  // threads took ~20 % less CPU per alert with 200 than with 1,000 (docs/performance-history.md, round 28).
   // 800 KB keeps a batch of large alerts (plus keys, headers, record overhead) under the broker's
   // default message.max.bytes (1 MiB) even uncompressed and on a single partition.
   batch: { maxevents: 200, maxbytes: 800_000, flushms: 100 },

@@ -4,7 +4,7 @@
 // option) keeps it.
 // murmur2 is computed here rather than by kafkajs' DefaultPartitioner, with the same result: kafkajs
 // does its 32-bit arithmetic on 64-bit Long objects, ~6 KiB of garbage per message, 7 % of what a
-// fan-out alert allocated (docs/performance.md, round 15). kafka.test.ts compares the two.
+// fan-out alert allocated (docs/performance-history.md, round 15). kafka.test.ts compares the two.
 import { crc32 } from 'node:zlib';
 import type { ICustomPartitioner, PartitionerArgs } from 'kafkajs';
 import type { Balancer } from './options.ts';

@@ -34,7 +34,7 @@ export default defineOutput({
   // ingest keeps busy, so requests in flight bound what is delivered. With the spool on, 32 deliver
   // all of the default burst (the spool's commits pace ingest). In memory-only mode, where nothing
   // paces ingest, 32 delivered 45 % of what was accepted, 64 88 %, 128 all of it
-  // (docs/performance.md, round 15). Connections open only as requests need them.
+  // (docs/performance-history.md, round 15). Connections open only as requests need them.
   concurrency: 128,
   legacySettings: (options) => ({
     ...legacyConcurrency(options),

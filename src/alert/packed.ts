@@ -4,7 +4,7 @@
 // Here those JSONs are deflated in blocks of up to PACK_ALERTS, one zlib call per block: Falco alerts
 // repeat their rules, hosts and field names, so a block of 64 varied alerts comes to ~70 bytes each
 // (8×), for ~4 µs of CPU per alert to pack and ~2 µs to unpack on a 2-vCPU EPYC
-// (bench/packed-backlog.ts, docs/performance.md round 21). Deflating alerts one by one cost ~30 µs
+// (bench/packed-backlog.ts, docs/performance-history.md, round 21). Deflating alerts one by one cost ~30 µs
 // each in the daemon: zlib sets up a stream per call (round 17).
 //
 // The deflate runs on the event loop, ~0.1–0.3 ms per block, after the I/O of the turn whose alert

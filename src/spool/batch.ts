@@ -68,7 +68,7 @@ export class BatchWriter {
       insertDelivery: db.prepare('INSERT OR IGNORE INTO deliveries(output, alert_id) VALUES (?, ?)'),
       // One statement per output and one for the alerts, whatever the number of deliveries done: a
       // statement per delivery and per alert cost the fan-out's writer thread ~15 % more
-      // (docs/performance.md, round 15). Both are index lookups per id (EXPLAIN QUERY PLAN).
+      // (docs/performance-history.md, round 15). Both are index lookups per id (EXPLAIN QUERY PLAN).
       deleteDeliveries: db.prepare('DELETE FROM deliveries WHERE output = ? AND alert_id IN (SELECT value FROM json_each(?))'),
       deleteOrphans: db.prepare(
         'DELETE FROM alerts WHERE id IN (SELECT value FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM deliveries WHERE alert_id = alerts.id) RETURNING bytes',
