@@ -46,7 +46,9 @@ export class GoTemplateError extends Error {
 const KEYWORDS = new Set(['if', 'else', 'end', 'with', 'range', 'define', 'template', 'block', 'break', 'continue']);
 const SPACE = /[ \t\r\n]/;
 const WORD = /[\p{L}\p{N}_]/u;
-const NUMBER = /^[+-]?(?:0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)/;
+// Go's number syntax: hex (with hex floats, 0x1p4), octal, binary, decimal with exponent, and an
+// imaginary `i` suffix (lexed so that the translator can refuse it by name).
+const NUMBER = /^[+-]?(?:0[xX](?:[\da-fA-F_]+\.?[\da-fA-F_]*|\.[\da-fA-F_]+)(?:[pP][+-]?\d+)?|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d+)?)i?/;
 const SIMPLE_ESCAPES: Record<string, string> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"' };
 
 export function lineAndColumn(source: string, pos: number): string {

@@ -32,7 +32,7 @@ export type Node =
 type Stop = 'else' | 'end' | 'eof';
 
 const REFUSED_KEYWORDS: Record<string, string> = {
-  range: 'range loops are not supported: Falco fields are single values; use index . "field" or write the field as a Handlebars template with {{#each}}',
+  range: 'range loops are not supported: use index (index .Tags 0), or write the template in Handlebars with {{#each}}',
   define: 'define/template/block are not supported: put the whole text in the one template',
   template: 'define/template/block are not supported: put the whole text in the one template',
   block: 'define/template/block are not supported: put the whole text in the one template',
@@ -166,6 +166,8 @@ class Parser {
       if (token.kind === 'pipe') {
         if (commands.length === 0) this.fail('missing value before |', token.pos);
         this.next();
+        this.skipSpace();
+        if (this.peek().kind === end) continue; // Go accepts a trailing `|` (`{{ print | }}`)
       } else if (commands.length > 0) {
         this.fail(`unexpected ${describe(token)}`, token.pos);
       }
@@ -202,6 +204,8 @@ class Parser {
   operand(): Expr {
     let expr = this.term();
     for (let token = this.peek(); token.kind === 'field'; token = this.peek()) {
+      // As Go: `..a`, `"x".a`, `1.a` are syntax errors; fields follow a field, a variable or ( ).
+      if (expr.kind !== 'field' && expr.kind !== 'var' && expr.kind !== 'pipe' && expr.kind !== 'func') this.fail(`unexpected . after term`, token.pos);
       this.next();
       expr =
         expr.kind === 'field'

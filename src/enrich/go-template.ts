@@ -4,7 +4,8 @@
 // friends are alert fields, conditions use Go truth (0 and "" are false), text is copied verbatim.
 import { GoTemplateError, lexGoTemplate, lineAndColumn, type Token } from './go-lexer.ts';
 import { parseGoTemplate, type Command, type Expr, type Node, type Pipeline } from './go-parser.ts';
-import { HELPER_ARITY } from './helpers.ts';
+import { formatFloat } from './go-float.ts';
+import { HELPER_ARITY, INTERNAL_HELPERS } from './helpers.ts';
 
 export { GoTemplateError } from './go-lexer.ts';
 
@@ -21,13 +22,16 @@ const ALERT_FIELDS: Readonly<Record<string, string>> = {
 };
 
 const ROOT_FIELDS = '@root.output_fields';
-const BOOLEAN_HELPERS = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'not', 'truthy']);
-const GO_FUNCTIONS = ['index', ...Object.keys(HELPER_ARITY).filter((name) => name !== 'truthy' && name !== 'goout')];
+const GO_FUNCTIONS = Object.keys(HELPER_ARITY).filter((name) => !INTERNAL_HELPERS.has(name));
+/** Names that are functions in a Go template (Peregrine's helpers, and `call`, refused by name). */
+const GO_BUILTINS = new Set([...GO_FUNCTIONS, 'call']);
+// A number Handlebars can write as a literal; others are passed as text to `gonum`.
+const HANDLEBARS_NUMBER = /^-?\d+(?:\.\d+)?$/;
 
 const LITERALS = new Set<Token['kind']>(['string', 'number', 'bool', 'nil']);
 const HANDLEBARS_ONLY = /\{\{~|~\}\}|\{\{\{|\{\{\s*(?:[#^>&!]|\/(?!\*))/;
 const GO_COMMENT = /\{\{-?\s*\/\*/;
-const GO_HINT = /\{\{-\s|\s-\}\}|\{\{-?\s*(?:if|end|else\s+if|range|with)\b|(?:^|[\s(|])\.(?:[\p{L}_]|\s|\}\})|\bindex\s+\.\s|\{\{[^}]*\$/u;
+const GO_HINT = /\{\{-|\{\{\s*["'`(\d]|\s-\}\}|\{\{-?\s*(?:if|end|else\s+if|range|with)\b|(?:^|[\s(|])\.(?:[\p{L}_]|\s|\}\})|\bindex\s+\.\s|\{\{[^}]*\$/u;
 
 /**
  * Whether a template is written in Go's syntax. Handlebars block syntax (`{{#`, `{{/`, `{{~`)
@@ -44,7 +48,31 @@ export function isGoTemplate(source: string): boolean {
     // Not lexable as Go: Go-looking text gets the Go error (more useful), the rest goes to Handlebars.
     return GO_HINT.test(source);
   }
-  return tokens.some((token, i) => isGoOnly(token, tokens[i - 1]) || (token.kind === 'string' && source[token.pos] === '`')) || printsLiteral(tokens);
+  return (
+    tokens.some((token, i) => isGoOnly(token, tokens[i - 1]) || goOnlyLiteral(source, token)) ||
+    printsLiteral(tokens) ||
+    startsGoOnly(tokens) ||
+    onlyGoFunctions(tokens)
+  );
+}
+
+// Every name a Go function (`{{ eq "1" 1 }}`, `{{ println }}`): valid Go, so it means what Go says.
+// A Handlebars template names its data (`{{ lower rule }}`), which Go would refuse.
+function onlyGoFunctions(tokens: readonly Token[]): boolean {
+  const names = tokens.filter((token) => token.kind === 'ident');
+  return tokens.some((token) => token.kind === 'open') && names.every((token) => GO_BUILTINS.has(token.value));
+}
+
+// Raw strings, character constants and numbers Handlebars has no syntax for (1e21, 0x1F, 1_000).
+function goOnlyLiteral(source: string, token: Token): boolean {
+  if (token.kind === 'string') return source[token.pos] === '`';
+  if (token.kind !== 'number') return false;
+  return source[token.pos] === "'" || !HANDLEBARS_NUMBER.test(token.value);
+}
+
+// An action opening with `(`: Handlebars cannot.
+function startsGoOnly(tokens: readonly Token[]): boolean {
+  return tokens.some((token, i) => token.kind === 'lparen' && tokens.slice(0, i).findLast((t) => t.kind !== 'space')?.kind === 'open');
 }
 
 // `{{ "x" }}` or `{{ 3 }}` prints the literal in Go but looks up a property named x or 3 in Handlebars.
@@ -92,6 +120,8 @@ interface HbExpr {
   readonly helper?: string;
   /** What Go prints for a literal; literals at top level become plain text. */
   readonly literal?: string;
+  /** An integer beyond 2^53: printed exactly, but not usable as a value (`code` would round it). */
+  readonly inexact?: string;
 }
 
 class Emitter {
@@ -126,7 +156,7 @@ class Emitter {
 
   ifBlock(pipe: Pipeline, body: readonly Node[], elseBody: readonly Node[], dot: string): Segment[] {
     return [
-      { kind: 'tag', code: `{{#if ${condition(this.pipeline(pipe, dot))}}}` },
+      { kind: 'tag', code: `{{#if ${this.condition(pipe, dot)}}}` },
       ...this.nodes(body, dot),
       ...this.elsePart(elseBody, dot),
       { kind: 'tag', code: '{{/if}}' },
@@ -137,12 +167,20 @@ class Emitter {
   withBlock(pipe: Pipeline, body: readonly Node[], elseBody: readonly Node[], dot: string): Segment[] {
     const value = this.pipeline(pipe, dot).code;
     return [
-      { kind: 'tag', code: `{{#if (truthy ${value})}}{{#with ${value}}}` },
+      { kind: 'tag', code: `{{#if ${this.condition(pipe, dot)}}}{{#with ${value}}}` },
       ...this.nodes(body, 'this'),
       { kind: 'tag', code: '{{/with}}' },
       ...this.elsePart(elseBody, dot),
       { kind: 'tag', code: '{{/if}}' },
     ];
+  }
+
+  /** Go truth of a condition; `truthy` also surfaces a failure (index out of range) carried as a value. */
+  condition(pipe: Pipeline, dot: string): string {
+    const value = this.pipeline(pipe, dot);
+    if (value.code === 'null') this.fail('nil is not a command: remove it', pipe.pos);
+    if (value.inexact !== undefined) this.unsafeInteger(value.inexact, pipe.pos);
+    return `(truthy ${value.code})`;
   }
 
   elsePart(elseBody: readonly Node[], dot: string): Segment[] {
@@ -162,6 +200,7 @@ class Emitter {
     const args = rest.map((arg) => this.operand(arg, dot));
     if (first.kind === 'func') return this.call(first.name, piped === undefined ? args : [...args, piped], first.pos);
     if (piped !== undefined) this.fail('only a function can follow |, e.g. {{ .x | lower }}', command.pos);
+    if (first.kind === 'field') this.operand(first, dot); // its own refusal first (`.Time.Format "…"`)
     if (rest.length > 0) this.fail('a value cannot take arguments: put the function first, e.g. {{ eq .x "y" }}', command.pos);
     return this.operand(first, dot);
   }
@@ -177,7 +216,7 @@ class Emitter {
       case 'field':
         return this.field(expr.base, expr.path, expr.pos, dot);
       case 'string':
-        return this.string(expr.value, expr.pos);
+        return this.string(expr.value);
       case 'number':
         return this.number(expr.text, expr.pos);
       case 'bool':
@@ -194,7 +233,8 @@ class Emitter {
   }
 
   call(name: string, args: readonly HbExpr[], pos: number): HbExpr {
-    if (name === 'index') return this.index(args, pos);
+    const inexact = args.find((arg) => arg.inexact !== undefined)?.inexact;
+    if (inexact !== undefined) this.unsafeInteger(inexact, pos);
     const arity = HELPER_ARITY[name];
     if (arity === undefined || !GO_FUNCTIONS.includes(name)) {
       this.fail(`function "${name}" is not supported; available: ${GO_FUNCTIONS.join(', ')}`, pos);
@@ -206,67 +246,98 @@ class Emitter {
     return { code: `(${[name, ...args.map((a) => a.code)].join(' ')})`, helper: name };
   }
 
-  /** `index x k1 k2` is x[k1][k2]; with `.` as x it is an output field, dots in the key and all. */
-  index(args: readonly HbExpr[], pos: number): HbExpr {
-    const [base, ...keys] = args;
-    if (base === undefined) return this.fail('index needs something to index, e.g. index . "k8s.ns.name"', pos);
-    return keys.reduce<HbExpr>((acc, key) => ({ code: `(lookup ${acc.code} ${key.code})`, helper: 'lookup' }), base);
-  }
-
   field(base: Expr, path: readonly string[], pos: number, dot: string): HbExpr {
     if (base.kind === 'var' && base.name !== '$') return this.variable(base.name, base.pos);
     const fromRoot = (base.kind === 'dot' && dot === ROOT_FIELDS) || base.kind === 'var';
     if (fromRoot) return this.rootField(path, pos);
-    // Falco keys contain dots, so `.k8s.ns.name` means the key "k8s.ns.name", not three nested maps.
-    if (base.kind === 'dot') return this.lookup({ code: dot }, path.join('.'), pos);
-    return path.reduce((acc, name) => this.lookup(acc, name, pos), this.operand(base, dot));
+    return this.chain(base.kind === 'dot' ? { code: dot } : this.operand(base, dot), path);
+  }
+
+  /** `.a.b` from `target`: nested maps as Go walks them, or the dotted Falco key "a.b" (helpers' gofield). */
+  chain(target: HbExpr, path: readonly string[]): HbExpr {
+    return { code: `(gofield ${[target.code, ...path.map((name) => this.string(name).code)].join(' ')})`, helper: 'gofield' };
   }
 
   rootField(path: readonly string[], pos: number): HbExpr {
     const [head = '', ...rest] = path;
     // falcosidekick runs message templates (slack.messageformat) on the whole alert, where the
     // fields are `.OutputFields`: `index .OutputFields "k8s.ns.name"` is the same lookup as `index . "…"`.
-    if (head === 'OutputFields') return rest.length === 0 ? { code: ROOT_FIELDS } : this.lookup({ code: ROOT_FIELDS }, rest.join('.'), pos);
+    if (head === 'OutputFields') return rest.length === 0 ? { code: ROOT_FIELDS } : this.chain({ code: ROOT_FIELDS }, rest);
     const alertField = ALERT_FIELDS[head];
-    if (alertField === undefined) return this.lookup({ code: ROOT_FIELDS }, path.join('.'), pos);
-    if (rest.length > 0) this.fail(`.${head} has no fields; for an output field use index . "${path.join('.')}"`, pos);
+    if (alertField === undefined) return this.chain({ code: ROOT_FIELDS }, path);
+    if (rest.length > 0) {
+      this.fail(
+        `.${head} is the alert's ${alertField} as text here, without Go's fields or methods (.${path.join('.')}); for an output field named so use index . "${path.join('.')}"`,
+        pos,
+      );
+    }
     return { code: `@root.${alertField}` };
   }
 
-  lookup(target: HbExpr, key: string, pos: number): HbExpr {
-    return { code: `(lookup ${target.code} ${this.string(key, pos).code})`, helper: 'lookup' };
-  }
-
-  string(value: string, pos: number): HbExpr {
-    // Handlebars string literals only unescape \" and \', so a trailing backslash cannot be written.
-    if (value.endsWith('\\')) this.fail('a string ending in a backslash cannot be translated: write the template in Handlebars', pos);
+  string(value: string): HbExpr {
+    // Handlebars string literals only unescape \" and \' (a trailing backslash would escape the
+    // closing quote): text with a backslash travels percent-encoded to the `gostr` helper.
+    if (value.includes('\\')) return { code: `(gostr "${encodeURIComponent(value)}")`, literal: value };
     if (!value.includes('"')) return { code: `"${value}"`, literal: value };
     if (!value.includes("'")) return { code: `'${value}'`, literal: value };
     return { code: `"${value.replaceAll('"', '\\"')}"`, literal: value };
   }
 
+  /**
+   * A number literal as Go evaluates it: text with `.`, `e` or `p` (not hex digits) is a float64,
+   * printed as %v prints it (`1e6` → 1e+06, `-0.0` → -0); anything else an int, which must fit 64 bits.
+   */
   number(text: string, pos: number): HbExpr {
-    const value = parseGoNumber(text);
-    const code = String(value);
-    if (!Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)) || !/^-?\d+(?:\.\d+)?$/.test(code)) {
-      this.fail(`number ${text} cannot be represented exactly; compare big integers as strings, e.g. "${text}"`, pos);
+    const clean = text.replaceAll('_', '');
+    if (/i$/.test(clean)) this.fail(`complex number ${text} is not supported`, pos);
+    if (isGoFloat(clean)) {
+      const value = parseGoFloat(clean);
+      if (!Number.isFinite(value)) this.fail(`number ${text} overflows float64`, pos);
+      const literal = formatFloat(value, 'g', -1);
+      const exact = Number.isInteger(value) || Object.is(value, -0) ? undefined : String(value);
+      const digits = Object.is(value, -0) ? '-0' : String(value);
+      return { code: exact !== undefined && HANDLEBARS_NUMBER.test(exact) ? exact : `(gonum "${digits}")`, literal };
     }
-    return { code, literal: code };
+    const value = parseGoInt(clean);
+    if (value === undefined || value < -(2n ** 63n) || value >= 2n ** 63n) this.fail(`number ${text} overflows int`, pos);
+    if (value < BigInt(Number.MIN_SAFE_INTEGER) || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      return { code: `(gonum "${value}")`, literal: value.toString(), inexact: text };
+    }
+    return { code: String(Number(value)), literal: value.toString() };
+  }
+
+  unsafeInteger(text: string, pos: number): never {
+    return this.fail(`number ${text} cannot be represented exactly in a comparison; compare big integers as strings, e.g. "${text}"`, pos);
   }
 }
 
-function parseGoNumber(text: string): number {
-  const clean = text.replaceAll('_', '');
-  const sign = clean.startsWith('-') ? -1 : 1;
-  const unsigned = clean.replace(/^[+-]/, '');
-  if (/^0\d+$/.test(unsigned)) return sign * parseInt(unsigned, 8); // Go's legacy octal
-  if (/^0[xXoObB]/.test(unsigned)) return sign * Number(unsigned);
-  if (/^[\d.]+(?:[eE][+-]?\d+)?$/.test(unsigned)) return sign * Number(unsigned);
-  return NaN; // hex floats and the like
+function isGoFloat(text: string): boolean {
+  const unsigned = text.replace(/^[+-]/, '');
+  if (/^0[xX]/.test(unsigned)) return /[pP]/.test(unsigned);
+  return /[.eE]/.test(unsigned);
 }
 
-function condition(value: HbExpr): string {
-  return value.helper !== undefined && BOOLEAN_HELPERS.has(value.helper) ? value.code : `(truthy ${value.code})`;
+function parseGoFloat(text: string): number {
+  const sign = text.startsWith('-') ? -1 : 1;
+  const unsigned = text.replace(/^[+-]/, '');
+  const hex = /^0[xX]([\da-fA-F]*)\.?([\da-fA-F]*)[pP]([+-]?\d+)$/.exec(unsigned);
+  if (!hex) return sign * Number(unsigned);
+  const [, whole = '', frac = '', exp = '0'] = hex;
+  return sign * parseInt(`${whole}${frac}` || '0', 16) * 2 ** (Number(exp) - 4 * frac.length);
+}
+
+function parseGoInt(text: string): bigint | undefined {
+  const negative = text.startsWith('-');
+  const unsigned = text.replace(/^[+-]/, '');
+  let value: bigint;
+  try {
+    if (/^0\d+$/.test(unsigned)) value = BigInt(`0o${unsigned.slice(1)}`); // Go's legacy octal
+    else if (/^0[oO]/.test(unsigned)) value = BigInt(`0o${unsigned.slice(2)}`);
+    else value = BigInt(unsigned);
+  } catch {
+    return undefined;
+  }
+  return negative ? -value : value;
 }
 
 /**

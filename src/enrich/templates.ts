@@ -5,6 +5,7 @@ import type { ConfigProblem } from '../errors.ts';
 import type { Alert } from '../alert/alert.ts';
 import { plainValue } from '../alert/json.ts';
 import { GoTemplateError, isGoTemplate, translateGoTemplate } from './go-template.ts';
+import { goView } from './go-values.ts';
 import { createTemplateEnvironment, KNOWN_HELPERS } from './helpers.ts';
 import { unsupportedConstruct } from './template-ast.ts';
 
@@ -87,16 +88,21 @@ function compileHandlebars(source: string, fromGo: boolean): (context: TemplateC
   const unsupported = unsupportedConstruct(env.parse(source));
   if (unsupported) throw new Error(unsupported);
   const template = env.compile<TemplateContext>(source, options);
-  return (context) => template(context);
+  // A Go template sees the alert as falcosidekick's Go decoded it (numbers as json.Number).
+  return fromGo ? (context) => template(goView(context, rawFields.get(context))) : (context) => template(context);
 }
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' | ');
 }
 
+// The fields each context was made from: a Go template's view needs big integers as numbers
+// (json.Number), which the context itself holds as digit strings.
+const rawFields = new WeakMap<TemplateContext, Readonly<Record<string, unknown>>>();
+
 /** The alert as templates see it, with `fields` as its output_fields (copied only when they hold big integers). */
 export function templateContext(alert: Alert, fields: Readonly<Record<string, unknown>>): TemplateContext {
-  return {
+  const context: TemplateContext = {
     uuid: alert.uuid,
     rule: alert.rule,
     priority: alert.priority,
@@ -107,6 +113,8 @@ export function templateContext(alert: Alert, fields: Readonly<Record<string, un
     output: alert.output,
     output_fields: plainFields(fields),
   };
+  rawFields.set(context, fields);
+  return context;
 }
 
 function plainFields(fields: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {

@@ -172,7 +172,7 @@ describe('templatedfields', () => {
     expect(out.output_fields['rule']).toBe('Terminal shell in container');
     enricher(k8sAlert());
     expect(errors.map(([key]) => key)).toEqual(['size', 'size']);
-    expect(String(errors[0]?.[1])).toContain('len: cannot take the length of nil');
+    expect(String(errors[0]?.[1])).toContain('len: len of nil pointer');
   });
 
   it('never throw at run time, even without a callback or with one that throws', () => {

@@ -82,9 +82,9 @@ describe('the two falcosidekick examples', () => {
 
   it('translate to readable Handlebars', () => {
     expect(translateGoTemplate(SEVERITY)).toBe(
-      '{{#if (eq @root.priority "Critical")}}10{{else}}{{#if (eq @root.priority "Warning")}}5{{else}}1{{/if}}{{/if}}',
+      '{{#if (truthy (eq @root.priority "Critical"))}}10{{else}}{{#if (truthy (eq @root.priority "Warning"))}}5{{else}}1{{/if}}{{/if}}',
     );
-    expect(translateGoTemplate(TEAM)).toBe('{{goout (or (lookup @root.output_fields "k8s.ns.labels.team") "none")}}');
+    expect(translateGoTemplate(TEAM)).toBe('{{goout (or (index @root.output_fields "k8s.ns.labels.team") "none")}}');
   });
 });
 
@@ -124,7 +124,9 @@ describe('Go template translation', () => {
   it('prints big integers as their digits and compares them exactly', () => {
     expect(render('{{ index . "evt.time" }}')).toBe('1700000000167531875');
     expect(render('{{ if gt (index . "evt.time") 0 }}after epoch{{ end }}')).toBe('after epoch');
-    expect(render('{{ printf "%d" (index . "evt.time") }}')).toBe('1700000000167531875');
+    // falcosidekick decodes numbers as json.Number, a string type: %v prints them, %d does not.
+    expect(render('{{ printf "%v" (index . "evt.time") }}')).toBe('1700000000167531875');
+    expect(render('{{ printf "%d" (index . "evt.time") }}')).toBe('%!d(json.Number=1700000000167531875)');
   });
 
   it('prints big integers inside a list or a map as their digits too', () => {
@@ -154,7 +156,10 @@ describe('Go template translation', () => {
   });
 
   it('uses Go truth in conditions: 0, "", nil and empty lists are false', () => {
-    expect(render('{{ if .n }}t{{ else }}f{{ end }}', {}, { n: 0 })).toBe('f');
+    expect(render('{{ if 0 }}t{{ else }}f{{ end }}')).toBe('f');
+    expect(render('{{ if .n }}t{{ else }}f{{ end }}', {}, { n: '' })).toBe('f');
+    // A number in output_fields is a json.Number in falcosidekick: text, so even 0 is true.
+    expect(render('{{ if .n }}t{{ else }}f{{ end }}', {}, { n: 0 })).toBe('t');
     expect(render('{{ if .n }}t{{ else }}f{{ end }}', {}, { n: 7 })).toBe('t');
     expect(render('{{ if .Tags }}t{{ else }}f{{ end }}', { tags: [] })).toBe('f');
     expect(render('{{ if .Tags }}t{{ else }}f{{ end }}')).toBe('t');
@@ -172,7 +177,8 @@ describe('Go template translation', () => {
     const template = '{{ with index . "k8s.ns.name" }}ns={{ . }} rule={{ $.Rule }}{{ else }}no namespace{{ end }}';
     expect(render(template)).toBe('ns=payments rule=Terminal shell in container');
     expect(render(template, {}, { 'k8s.ns.name': '' })).toBe('no namespace');
-    expect(render('{{ with .n }}{{ . }}{{ else }}zero{{ end }}', {}, { n: 0 })).toBe('zero');
+    expect(render('{{ with .n }}{{ . }}{{ else }}zero{{ end }}', {}, { n: 0 })).toBe('0'); // json.Number "0" is true
+    expect(render('{{ with .n }}{{ . }}{{ else }}zero{{ end }}', {}, { n: false })).toBe('zero');
     expect(render('{{ if eq .Priority "Debug" }}d{{ else with .Hostname }}{{ . }}{{ end }}')).toBe('node-1');
   });
 
@@ -200,7 +206,7 @@ describe('Go templates that cannot be translated', () => {
     ['{{ $x := .Rule }}{{ $x }}', 'variables ($x :=) are not supported'],
     ['{{ eq $x 1 }}', 'variable $x is not supported'],
     ['{{ template "t" . }}', 'define/template/block are not supported'],
-    ['{{ html .Rule }}', 'function "html" is not supported; available: index, eq, ne'],
+    ['{{ call .Rule }}', 'function "call" is not supported; available: eq, ne'],
     ['{{ if eq .Priority }}x{{ end }}', 'eq takes at least 2 arguments, got 1'],
     ['{{ not .a .b }}', 'not takes 1 argument, got 2'],
     ['{{ if .Rule }}x', '{{ if }} is never closed: add {{ end }}'],
@@ -208,8 +214,9 @@ describe('Go templates that cannot be translated', () => {
     ['{{ if .a }}1{{ else }}2{{ else }}3{{ end }}', 'a second {{ else }}'],
     ['{{ .Rule "x" }}', 'a value cannot take arguments'],
     ['{{ .Rule | .Source }}', 'only a function can follow |'],
-    ['{{ .Priority.Name }}', '.Priority has no fields'],
-    ['{{ 12345678901234567890 }}', 'cannot be represented exactly'],
+    ['{{ .Priority.Name }}', ".Priority is the alert's priority as text here, without Go's fields or methods"],
+    ['{{ 12345678901234567890 }}', 'number 12345678901234567890 overflows int'],
+    ['{{ eq .x 9007199254740993 }}', 'cannot be represented exactly in a comparison'],
     ['{{ nil }}', 'nil is not a command'],
     ['{{ if eq .Priority "Critical }}1{{ end }}', 'unterminated quoted string (line 1, column 20)'],
     ['{{ .Rule }}{{ }}', 'missing value'],

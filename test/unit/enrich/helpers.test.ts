@@ -34,8 +34,8 @@ describe('helpers', () => {
   });
 
   it('refuses to compare values of different kinds', () => {
-    expect(() => run('{{lt s 1}}', ctx)).toThrow('lt: incompatible types for comparison (string and number)');
-    expect(() => run('{{gt missing 1}}', ctx)).toThrow('incompatible types');
+    expect(() => run('{{lt s 1}}', ctx)).toThrow('lt: incompatible types for comparison: string and int');
+    expect(() => run('{{gt missing 1}}', ctx)).toThrow('gt: invalid type for comparison');
   });
 
   it('and/or return an argument, as in Go', () => {
@@ -50,7 +50,7 @@ describe('helpers', () => {
     expect(run('{{default "d" empty}} {{default "d" s}} {{default "d" zero}} {{default "d"}}', ctx)).toBe('d Abc d d');
     expect(run('{{lower s}} {{upper s}} [{{lower missing}}]', ctx)).toBe('abc ABC []');
     expect(run('{{len s}} {{len list}} {{len "é"}}', ctx)).toBe('3 2 2');
-    expect(() => run('{{len n}}', ctx)).toThrow('len: cannot take the length of number');
+    expect(() => run('{{len n}}', ctx)).toThrow('len: len of type int');
   });
 
   it('checks the number of arguments at render time', () => {
@@ -92,8 +92,10 @@ describe('Go formatting', () => {
     expect(goSprintf('%s %s', ['a'])).toBe('a %!s(MISSING)');
     expect(goSprintf('%s', ['a', 2])).toBe('a%!(EXTRA int=2)');
     expect(goSprintf('%d', ['x'])).toBe('%!d(string=x)');
-    expect(goSprintf('%x', [1])).toBe('%!x(int=1)');
-    expect(goSprintf('%v %s', [null, { b: 1, a: [true] }])).toBe('<nil> map[a:[true] b:1]');
+    expect(goSprintf('%t', [1])).toBe('%!t(int=1)');
+    expect(goSprintf('%v %v', [null, { b: 1, a: [true] }])).toBe('<nil> map[a:[true] b:1]');
+    // Inside a slice or map the verb applies to each element, as Go's fmt does.
+    expect(goSprintf('%s', [{ b: 1, a: [true] }])).toBe('map[a:[%!s(bool=true)] b:%!s(int=1)]');
   });
 
   it('spaces print operands only between non-strings', () => {

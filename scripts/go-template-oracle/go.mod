@@ -1,0 +1,3 @@
+module peregrine/scripts/go-template-oracle
+
+go 1.26
