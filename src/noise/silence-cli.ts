@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Say } from '../cli-args.ts';
 import type { BaseConfig } from '../config/base.ts';
 import { loadYaml } from '../config/yaml.ts';
-import { answerBody, ingestUrl, ownDaemonAgent } from '../console/daemon-client.ts';
+import { ingestUrl, requestDaemon, type DaemonAnswer as Answer } from '../console/daemon-client.ts';
 
 const SILENCE_USAGE = `Usage: peregrine silence add --match '<YAML or JSON>' (--for 2h | --until <RFC 3339>) --reason TEXT [--output NAME]...
        peregrine silence list
@@ -14,10 +14,6 @@ const SILENCE_USAGE = `Usage: peregrine silence add --match '<YAML or JSON>' (--
   list     the silences in force: id, until, outputs, hits, reason, match
   expire   end a silence now`;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 export async function runSilence(argv: string[], config: BaseConfig, say: Say, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let parsed;
@@ -44,24 +40,9 @@ export async function runSilence(argv: string[], config: BaseConfig, say: Say, e
   const { values, positionals } = parsed;
   const base = (values.url ?? ingestUrl(config)).replace(/\/$/, '');
   const token = values.token ?? env.PEREGRINE_TOKEN ?? config.ingest.token;
-  const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer> => {
-    const { request } = await import('undici'); // here, not at startup (src/plugin/undici.ts)
-    // The config's own listener may serve a self-signed certificate (tlsserver.deploy); a --url is verified.
-    const dispatcher = values.url === undefined ? await ownDaemonAgent(base) : undefined;
-    try {
-      const res = await request(`${base}/api/v1/silences${path}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        ...(dispatcher ? { dispatcher } : {}),
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-      });
-      return { status: res.statusCode, body: answerBody(await res.body.text()) };
-    } finally {
-      await dispatcher?.close();
-    }
-  };
+  // The config's own listener may serve a self-signed certificate (tlsserver.deploy); a --url is verified.
+  const call = (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<Answer> =>
+    requestDaemon(`${base}/api/v1/silences${path}`, method, token, body, values.url === undefined);
   const failed = (a: Answer) => {
     const error = a.body.error as { message?: string; path?: string } | undefined;
     say.err(`error ${a.status}: ${error?.message ?? JSON.stringify(a.body)}${error?.path ? ` (at ${error.path})` : ''}`);
