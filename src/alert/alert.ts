@@ -44,6 +44,18 @@ export const AlertSchema = z
   })
   .describe('A Falco alert as sent by http_output with json_output: true.');
 
+/**
+ * The alert when the config adds fields to every alert (customfields or templatedfields): its
+ * output_fields may then be empty or absent, as falcosidekick accepts it (it adds those fields before
+ * checking that the alert has some). Falco sends `{}` for a rule whose output names no field.
+ */
+export const AlertSchemaFieldsAdded = AlertSchema.extend({
+  output_fields: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe('The Falco fields of the alert; may be empty or absent when customfields or templatedfields add some.'),
+});
+
 export type AlertInput = z.input<typeof AlertSchema>;
 
 export interface Alert {

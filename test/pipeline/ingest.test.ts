@@ -146,6 +146,32 @@ describe('the front door falcosidekick users already point at', () => {
   });
 });
 
+describe('an alert without output_fields of its own', () => {
+  it('is accepted when customfields or templatedfields add some, as falcosidekick accepts it; refused otherwise', async () => {
+    const empty = '{"priority":"Notice","rule":"r","time":"2026-11-20T10:21:36Z","output_fields":{},"output":"no fields"}';
+    const missing = '{"priority":"Notice","rule":"r","time":"2026-11-20T10:21:36Z","output":"no fields either"}';
+    const sink = await new Receiver().start();
+    for (const enrichment of ['customfields:\n  env: prod\n', 'templatedfields:\n  env: prod\n']) {
+      const enriched = await startApp(`${enrichment}webhook:\n  address: ${sink.url()}\n`);
+      const before = sink.received.length;
+      for (const body of [empty, missing]) {
+        const res = await request(`${enriched.url}/`, { method: 'POST', headers: json, body });
+        expect([res.statusCode, await res.body.text()], enrichment).toEqual([200, '']);
+      }
+      await waitFor(() => sink.received.length === before + 2);
+      for (const r of sink.received.slice(-2)) expect((JSON.parse(r.body) as { output_fields: unknown }).output_fields).toEqual({ env: 'prod' });
+      // a field of the wrong type is still refused
+      const wrong = await request(`${enriched.url}/`, { method: 'POST', headers: json, body: empty.replace('"output_fields":{}', '"output_fields":5') });
+      expect(wrong.statusCode).toBe(400);
+      await wrong.body.dump();
+      await enriched.stop();
+    }
+    await sink.stop();
+    // without enrichment (this file's app): refused as falcosidekick refuses it
+    for (const body of [empty, missing]) expect((await send(body, json)).json?.error?.path).toBe('output_fields');
+  });
+});
+
 describe('debug: true', () => {
   it('logs every accepted payload, secret-looking fields redacted, as falcosidekick does', async () => {
     const lines: string[] = [];
