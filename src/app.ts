@@ -10,7 +10,7 @@ import { systemClock, type Clock } from './dispatch/clock.ts';
 import { MemoryDeadLetterStore, type DeadLetterStore } from './dispatch/dead-letter.ts';
 import { Router } from './dispatch/router.ts';
 import { OutputWorker, type DeliverySettings } from './dispatch/worker.ts';
-import { buildEnricher, fieldsAdded } from './enrich/enrich.ts';
+import { buildEnricher } from './enrich/enrich.ts';
 import { ConfigError, ErrorCodes, RequestError } from './errors.ts';
 import { Ingest } from './ingest/ingest.ts';
 import { INGEST_MEDIA_TYPES } from './ingest/body.ts';
@@ -246,15 +246,13 @@ export function buildApp(config: Config, deps: AppDeps): App {
       },
       { onTemplateError: (field: string) => metrics.templateErrors.inc({ field }) },
     ),
-    fieldsAdded: fieldsAdded(cfg),
     // falcosidekick's debug: true prints every payload; so does Peregrine's (secret-looking fields redacted).
     onAccepted: cfg.debug ? (alert: Alert) => payloadLog.debug({ payload: redactAlert(alert) }, "Falco's payload") : undefined,
   });
-  const { enrich, fieldsAdded: addsFields, onAccepted } = buildPipeline(config);
+  const { enrich, onAccepted } = buildPipeline(config);
   const noise = createNoise(config, instances, workers, { clock, metrics, log, spool });
   const ingest = new Ingest({
     enrich,
-    fieldsAdded: addsFields,
     router,
     metrics,
     clock,

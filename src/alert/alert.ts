@@ -32,29 +32,19 @@ export const AlertSchema = z
     priority: z.string().regex(new RegExp(PRIORITY_PATTERN)).describe(`One of ${PRIORITY_NAMES}, in any letter case.`),
     rule: z.string().min(1).describe('The Falco rule name.'),
     time: z.string().regex(RFC3339).describe('RFC 3339 timestamp, nanoseconds kept, e.g. 2026-11-20T10:21:36.167531875Z.'),
+    // Not required, nor non-empty as falcosidekick requires it: Falco sends {} for a rule whose output
+    // names no field and none with json_include_output_fields: false (Falco 0.41), and it ignores the
+    // 400 such an alert would get, so a refusal would lose it.
     output_fields: z
       .record(z.string(), z.unknown())
-      .refine((fields) => Object.keys(fields).length > 0, 'must not be empty')
-      .meta({ minProperties: 1 })
-      .describe('The Falco fields of the alert (non-empty object); keys may contain dots and brackets.'),
+      .optional()
+      .describe('The Falco fields of the alert (an object; keys may contain dots and brackets). May be empty or absent: then {}.'),
     source: z.string().optional().describe('Event source; defaults to "syscalls" as in falcosidekick.'),
     tags: z.array(z.string()).optional().describe('Rule tags.'),
     hostname: z.string().optional().describe('Host that emitted the alert.'),
     message: z.string().optional().describe('Present when Falco runs with json_include_message_property: accepted, not forwarded (as falcosidekick).'),
   })
   .describe('A Falco alert as sent by http_output with json_output: true.');
-
-/**
- * The alert when the config adds fields to every alert (customfields or templatedfields): its
- * output_fields may then be empty or absent, as falcosidekick accepts it (it adds those fields before
- * checking that the alert has some). Falco sends `{}` for a rule whose output names no field.
- */
-export const AlertSchemaFieldsAdded = AlertSchema.extend({
-  output_fields: z
-    .record(z.string(), z.unknown())
-    .optional()
-    .describe('The Falco fields of the alert; may be empty or absent when customfields or templatedfields add some.'),
-});
 
 export type AlertInput = z.input<typeof AlertSchema>;
 
@@ -76,7 +66,7 @@ export const FIELD_HINTS: Record<string, string> = {
   priority: `must be one of ${PRIORITY_NAMES} (any letter case)`,
   rule: 'must be a non-empty string',
   time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (a day the calendar has, seconds 00-59, not the zero time)',
-  output_fields: 'must be a non-empty object of Falco fields',
+  output_fields: 'must be an object of Falco fields',
   uuid: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - (or leave it out and Peregrine generates one)',
   tags: 'must be an array of strings',
 };
@@ -89,7 +79,7 @@ export function toAlert(input: AlertInput, newId: () => string = randomUUID): Al
     priority: parsePriority(input.priority) as Priority,
     rule: input.rule,
     time: input.time,
-    output_fields: input.output_fields,
+    output_fields: input.output_fields ?? {},
     source: input.source || 'syscalls',
     tags: sortedTags(input.tags ?? []),
   };

@@ -33,15 +33,6 @@ export interface EnrichOptions {
 const identity: Enricher = (alert) => alert;
 
 /**
- * Whether the config adds fields to every alert: an alert with no output_fields of its own is then
- * accepted (src/ingest/validate.ts), as falcosidekick accepts it, rather than refused with a 400 that
- * Falco ignores.
- */
-export function fieldsAdded(config: Pick<EnrichConfig, 'customfields' | 'templatedfields'>): boolean {
-  return Object.keys(config.customfields).length > 0 || Object.keys(config.templatedfields).length > 0;
-}
-
-/**
  * Compiles the config into an enricher. Throws ConfigError listing every bad template as
  * `templatedfields.<key>`. The enricher returns a new alert and never mutates its input.
  * Order, as in falcosidekick: customfields, customtags, templatedfields (they see customfields and

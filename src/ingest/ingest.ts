@@ -21,8 +21,6 @@ export type Acceptance = undefined | RequestError | Promise<RequestError | undef
 
 export class Ingest {
   private enrich: Enricher;
-  /** The config adds fields to every alert: one without output_fields of its own is accepted (validate.ts). */
-  private fieldsAdded: boolean;
   private router: Router;
   private readonly metrics: Metrics;
   private readonly clock: Clock;
@@ -37,7 +35,6 @@ export class Ingest {
   /** onError: a failure after the alert was queued (counting, the debug log): logged, never the client's problem. */
   constructor(deps: {
     enrich: Enricher;
-    fieldsAdded?: boolean;
     router: Router;
     metrics: Metrics;
     clock: Clock;
@@ -53,7 +50,6 @@ export class Ingest {
     this.limits = deps.limits ?? { maxfields: 1000 };
     this.onError = deps.onError ?? (() => {});
     this.enrich = deps.enrich;
-    this.fieldsAdded = deps.fieldsAdded ?? false;
     this.router = deps.router;
     this.metrics = deps.metrics;
     this.clock = deps.clock;
@@ -65,9 +61,8 @@ export class Ingest {
    * Hot reload (src/reload/): the enrichment and routes of the new config, in one step. accept()
    * reads them synchronously, so each alert is enriched and routed by one config, never a mix.
    */
-  switchTo(next: { enrich: Enricher; fieldsAdded: boolean; router: Router; onAccepted: ((alert: Alert) => void) | undefined }): void {
+  switchTo(next: { enrich: Enricher; router: Router; onAccepted: ((alert: Alert) => void) | undefined }): void {
     this.enrich = next.enrich;
-    this.fieldsAdded = next.fieldsAdded;
     this.router = next.router;
     this.onAccepted = next.onAccepted;
   }
@@ -76,7 +71,7 @@ export class Ingest {
   accept(value: unknown, source: InputSource, bypassFilter = false, from?: string): Acceptance {
     // Everything that can refuse or fail runs before the alert is queued or spooled.
     const shape = checkShape(value, this.limits);
-    const validation = shape ? ({ ok: false, error: shape } as const) : validateAlert(value, this.fieldsAdded);
+    const validation = shape ? ({ ok: false, error: shape } as const) : validateAlert(value);
     if (!validation.ok) {
       this.reject(validation.error, source);
       return validation.error;

@@ -1,14 +1,13 @@
 // The hot-path validator: the zod AlertSchema compiled to JSON Schema and then to code by ajv.
 // test/unit/ingest/validate-parity.test.ts proves it accepts and rejects exactly what zod does.
-// When the config adds fields to every alert, AlertSchemaFieldsAdded: output_fields may be empty.
 import { Ajv, type ErrorObject } from 'ajv';
 import { z } from 'zod';
 import { ErrorCodes, RequestError } from '../errors.ts';
-import { AlertSchema, AlertSchemaFieldsAdded, FIELD_HINTS, type AlertInput } from '../alert/alert.ts';
+import { AlertSchema, FIELD_HINTS, type AlertInput } from '../alert/alert.ts';
 
 const ajv = new Ajv({ allErrors: false, strict: false, validateFormats: false });
-const compiled = ajv.compile<AlertInput>(z.toJSONSchema(AlertSchema, { target: 'draft-7', io: 'input' }));
-const compiledFieldsAdded = ajv.compile<AlertInput>(z.toJSONSchema(AlertSchemaFieldsAdded, { target: 'draft-7', io: 'input' }));
+const alertJsonSchema = z.toJSONSchema(AlertSchema, { target: 'draft-7', io: 'input' });
+const compiled = ajv.compile<AlertInput>(alertJsonSchema);
 
 export type Validation = { ok: true; input: AlertInput } | { ok: false; error: RequestError };
 
@@ -25,14 +24,7 @@ function describe(error: ErrorObject, value: unknown): RequestError {
   return new RequestError(ErrorCodes.ALERT_INVALID, 400, `"${path}" ${hint}${got}`, path);
 }
 
-/**
- * `fieldsAdded`: the config adds fields to every alert (customfields, templatedfields; see
- * fieldsAdded() in enrich.ts), so output_fields may be empty or absent: it then becomes {}.
- */
-export function validateAlert(value: unknown, fieldsAdded = false): Validation {
-  const check = fieldsAdded ? compiledFieldsAdded : compiled;
-  if (!check(value)) return { ok: false, error: describe((check.errors as ErrorObject[])[0] as ErrorObject, value) };
-  // The parsed request body is ours to complete.
-  if (value.output_fields === undefined) value.output_fields = {};
-  return { ok: true, input: value };
+export function validateAlert(value: unknown): Validation {
+  if (compiled(value)) return { ok: true, input: value };
+  return { ok: false, error: describe((compiled.errors as ErrorObject[])[0] as ErrorObject, value) };
 }

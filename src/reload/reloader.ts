@@ -48,7 +48,7 @@ export interface ReloadDeps {
   ingest: Ingest;
   noise: NoiseControl;
   buildWorker(instance: OutputInstance, config: Config): OutputWorker;
-  buildPipeline(config: Config): { enrich: Enricher; fieldsAdded: boolean; onAccepted: ((alert: Alert) => void) | undefined };
+  buildPipeline(config: Config): { enrich: Enricher; onAccepted: ((alert: Alert) => void) | undefined };
   onTemplateError(field: string): void;
   /** The app logger's level (loglevel, debug), changed only when the config changes it. */
   setLogLevel(level: string): void;

@@ -6,7 +6,7 @@ import { freezeAlert, toAlert, type Alert } from '../alert/alert.ts';
 import { parseJson } from '../alert/json.ts';
 import type { OutputInstance } from '../config/instances.ts';
 import type { Config } from '../config/schema.ts';
-import { buildEnricher, fieldsAdded } from '../enrich/enrich.ts';
+import { buildEnricher } from '../enrich/enrich.ts';
 import { validateAlert } from '../ingest/validate.ts';
 
 export const ROUTE_USAGE = `Usage: peregrine route [-c FILE] [ALERT.json]
@@ -58,7 +58,7 @@ export function runRoute(argv: string[], config: Config, instances: readonly Out
   const width = Math.max(6, ...instances.map((i) => i.name.length));
   let status = 0;
   for (const [index, value] of values.entries()) {
-    const validation = validateAlert(value, fieldsAdded(config));
+    const validation = validateAlert(value);
     const label = values.length > 1 ? `alert ${index + 1}` : 'alert';
     if (!validation.ok) {
       io.out(`${label}: invalid: ${validation.error.message}`);

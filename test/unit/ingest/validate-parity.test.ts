@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertSchema, AlertSchemaFieldsAdded, toAlert } from '../../../src/alert/alert.ts';
+import { AlertSchema, toAlert } from '../../../src/alert/alert.ts';
 import { parseJson } from '../../../src/alert/json.ts';
 import { validateAlert } from '../../../src/ingest/validate.ts';
 import { alertCorpus, fixtureText } from '../../support/fixtures.ts';
@@ -28,29 +28,6 @@ describe('the compiled validator agrees with the zod schema', () => {
     const result = validateAlert({ priority: 'Urgent', rule: 'r', time: '2026-11-20T10:21:36Z', output_fields: { a: 1 } });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toMatch(/one of Debug, Informational.*\(got "Urgent"\)/);
-  });
-});
-
-describe('when the config adds fields (customfields, templatedfields)', () => {
-  const base = { priority: 'Notice', rule: 'r', time: '2026-11-20T10:21:36Z' };
-  it.each([
-    ['empty output_fields', { ...base, output_fields: {} }, true],
-    ['no output_fields', { ...base }, true],
-    ['output_fields not an object', { ...base, output_fields: 5 }, false],
-    ['output_fields a list', { ...base, output_fields: ['a'] }, false],
-    ['no rule', { priority: 'Notice', time: '2026-11-20T10:21:36Z' }, false],
-  ])('%s: both agree (%s)', (_name, alert, ok) => {
-    expect(AlertSchemaFieldsAdded.safeParse(alert).success).toBe(ok);
-    const result = validateAlert(structuredClone(alert), true);
-    expect(result.ok).toBe(ok);
-    if (result.ok) expect(toAlert(result.input).output_fields).toEqual({});
-    // without enrichment every one of these is refused
-    expect(validateAlert(structuredClone(alert)).ok).toBe(false);
-  });
-
-  it.each(corpus.valid.map((c) => [c.name, c.alert]))('accepts %s (both)', (_name, alert) => {
-    expect(AlertSchemaFieldsAdded.safeParse(alert).success).toBe(true);
-    expect(validateAlert(alert, true).ok).toBe(true);
   });
 });
 
