@@ -28,7 +28,7 @@ function localUrl(scheme: string, address: string, port: number): string {
 }
 
 /** The JSON object the daemon answered; another text (a proxy's HTML page) as an error naming its first words. */
-export function answerBody(text: string): Record<string, unknown> {
+function answerBody(text: string): Record<string, unknown> {
   try {
     return text ? (JSON.parse(text) as Record<string, unknown>) : {};
   } catch {
