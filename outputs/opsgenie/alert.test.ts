@@ -104,6 +104,12 @@ describe('opsgenie create-alert request', () => {
     expect(request.details).not.toHaveProperty('proc_aname[2]');
     expect(request.details).not.toHaveProperty('hostname');
   });
+
+  it('an output field that is "" is a detail "", as falcosidekick sends it (a filter may test for it)', () => {
+    const request = toCreateAlert(variant(at(2), { output_fields: { 'k8s.ns.labels.owner': '', 'proc.name': 'bash' } }), options);
+    expect(request.details).toMatchObject({ k8s_ns_labels_owner: '', proc_name: 'bash' });
+    expect(valid(request)).toEqual([]);
+  });
 });
 
 describe('opsgenie answers', () => {

@@ -66,8 +66,9 @@ function details(alert: Alert): Record<string, string> {
   const out = newFields<string>();
   const omitted: string[] = [];
   let budget = LIMITS.details - 200; // room for `omitted`
-  for (const [key, value] of [...own, ...fields]) {
-    if (value === undefined || value === '' || key in out) continue;
+  // An output field's "" is sent, as falcosidekick sends it (a filter may test for it); an own key's is not.
+  for (const [key, value] of [...own.filter(([, v]) => v !== ''), ...fields]) {
+    if (value === undefined || key in out) continue;
     if (key.length + value.length <= budget) {
       out[key] = value;
       budget -= key.length + value.length;

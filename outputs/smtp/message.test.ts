@@ -24,7 +24,7 @@ describe('smtp message', () => {
         'evt.time: 1700000000167531875',
         'k8s.ns.name: default',
         'k8s.pod.name: web-7d9',
-        'proc.aname[2]: <nil>',
+        'proc.aname[2]: <no value>',
         'proc.cmdline: sh -c id',
         'user.name: root',
         '',
@@ -32,6 +32,14 @@ describe('smtp message', () => {
     );
     expect(mail.html).toBeUndefined();
     expect(mail.messageId).toBe('<alert-0@peregrine>');
+  });
+
+  it('a null field is <no value> in the text part and an empty cell in the HTML, as falcosidekick\'s two templates print it', () => {
+    const [alert] = testAlerts(1, { output_fields: { 'proc.aname[2]': null, 'proc.name': 'bash' } });
+    const mail = alertMail(alert as never, true, date);
+    expect(mail.text).toContain('proc.aname[2]: <no value>\n');
+    expect(mail.html).toContain('proc.aname[2]');
+    expect(mail.html).not.toMatch(/no value|nil/);
   });
 
   it('escapes every alert value in the HTML (no markup injection) and keeps line breaks out of the subject', () => {

@@ -22,18 +22,22 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ESCAPES[c] as string);
 }
 
-/** A field value as text: strings as they are, everything else as its JSON (big integers exact), null as Go's <nil>. */
-function fieldText(value: unknown): string {
+/**
+ * A field value as text: strings as they are, everything else as its JSON (big integers exact), null
+ * as falcosidekick prints a nil map value: `<no value>` in the text part (text/template), nothing in
+ * the HTML part (html/template); checked against falcosidekick run beside Peregrine.
+ */
+function fieldText(value: unknown, nil: string): string {
   if (typeof value === 'string') return value;
-  if (value === null || value === undefined) return '<nil>';
+  if (value === null || value === undefined) return nil;
   return JSON.stringify(value);
 }
 
 /** Output fields sorted by key, as Go's template range over a map prints them. */
-function fields(alert: Alert): [string, string][] {
+function fields(alert: Alert, nil: string): [string, string][] {
   return Object.keys(alert.output_fields)
     .sort()
-    .map((key) => [key, fieldText(alert.output_fields[key])]);
+    .map((key) => [key, fieldText(alert.output_fields[key], nil)]);
 }
 
 /**
@@ -58,7 +62,7 @@ export function textOf(alert: Alert): string {
     `Time: ${alert.time}`,
     '',
     '--Fields--',
-    ...fields(alert).map(([k, v]) => `${k}: ${v}`),
+    ...fields(alert, '<no value>').map(([k, v]) => `${k}: ${v}`),
     '',
   ].join('\n');
 }
@@ -84,7 +88,7 @@ function htmlBlock(alert: Alert): string {
     '</tbody></table><br>',
     `<table ${table}><tbody><tr><td style="background-color:#858585; width:700px; text-align:center;"><span style="font-size:12px; color:#fff;"><strong>Fields</strong></span></td></tr></tbody></table>`,
     `<table ${table}><tbody>`,
-    ...fields(alert).map(([k, v]) => row(k, v)),
+    ...fields(alert, '').map(([k, v]) => row(k, v)),
     '</tbody></table>',
   ].join('\n');
 }
