@@ -21,14 +21,17 @@ const RFC3339 = new RegExp(
 
 const ALERT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
+// A null where an optional field belongs is that field left out, as Go's decoder reads it into
+// falcosidekick's payload (its zero value): refused, the alert would be lost, since Falco ignores the 400.
 export const AlertSchema = z
   .object({
+    // A sender's id that cannot be a key everywhere (an ES _id, a Kafka key, a header) is replaced,
+    // not refused: falcosidekick replaces every one, and a refusal would lose the alert.
     uuid: z
       .string()
-      .regex(ALERT_ID_PATTERN)
-      .optional()
-      .describe('Stable alert id (1-128 of A-Z a-z 0-9 . _ : -), the idempotency key for every output. Generated (UUID v4) when absent.'),
-    output: z.string().optional().describe('The formatted Falco output line.'),
+      .nullish()
+      .describe('Stable alert id, the idempotency key for every output: kept when it is 1-128 of A-Z a-z 0-9 . _ : -; generated (UUID v4) when absent, null or another text.'),
+    output: z.string().nullish().describe('The formatted Falco output line.'),
     priority: z.string().regex(new RegExp(PRIORITY_PATTERN)).describe(`One of ${PRIORITY_NAMES}, in any letter case.`),
     rule: z.string().min(1).describe('The Falco rule name.'),
     time: z.string().regex(RFC3339).describe('RFC 3339 timestamp, nanoseconds kept, e.g. 2026-11-20T10:21:36.167531875Z.'),
@@ -37,12 +40,12 @@ export const AlertSchema = z
     // 400 such an alert would get, so a refusal would lose it.
     output_fields: z
       .record(z.string(), z.unknown())
-      .optional()
-      .describe('The Falco fields of the alert (an object; keys may contain dots and brackets). May be empty or absent: then {}.'),
-    source: z.string().optional().describe('Event source; defaults to "syscalls" as in falcosidekick.'),
-    tags: z.array(z.string()).optional().describe('Rule tags.'),
-    hostname: z.string().optional().describe('Host that emitted the alert.'),
-    message: z.string().optional().describe('Present when Falco runs with json_include_message_property: accepted, not forwarded (as falcosidekick).'),
+      .nullish()
+      .describe('The Falco fields of the alert (an object; keys may contain dots and brackets). May be empty, null or absent: then {}.'),
+    source: z.string().nullish().describe('Event source; defaults to "syscalls" as in falcosidekick.'),
+    tags: z.array(z.string().nullable()).nullish().describe('Rule tags (a null tag is left out).'),
+    hostname: z.string().nullish().describe('Host that emitted the alert.'),
+    message: z.unknown().optional().describe('Present when Falco runs with json_include_message_property: accepted whatever it holds, not forwarded (as falcosidekick).'),
   })
   .describe('A Falco alert as sent by http_output with json_output: true.');
 
@@ -67,26 +70,31 @@ export const FIELD_HINTS: Record<string, string> = {
   rule: 'must be a non-empty string',
   time: 'must be an RFC 3339 timestamp such as 2026-11-20T10:21:36.167531875Z (a day the calendar has, seconds 00-59, not the zero time)',
   output_fields: 'must be an object of Falco fields',
-  uuid: 'must be 1-128 characters of A-Z a-z 0-9 . _ : - (or leave it out and Peregrine generates one)',
+  uuid: 'must be a string (or leave it out and Peregrine generates one)',
   tags: 'must be an array of strings',
 };
 
 /** Builds the canonical alert from input that passed validation. Pure except for the id generator. */
 export function toAlert(input: AlertInput, newId: () => string = randomUUID): Alert {
   const alert: { -readonly [K in keyof Alert]: Alert[K] } = {
-    uuid: input.uuid ?? newId(),
+    uuid: input.uuid && ALERT_ID_PATTERN.test(input.uuid) ? input.uuid : newId(),
     output: input.output ?? '',
     priority: parsePriority(input.priority) as Priority,
     rule: input.rule,
     time: input.time,
     output_fields: input.output_fields ?? {},
     source: input.source || 'syscalls',
-    tags: sortedTags(input.tags ?? []),
+    tags: sortedTags(input.tags ? withoutNulls(input.tags) : []),
   };
   // As falcosidekick decodes it: an empty hostname is none (omitempty), and Falco's `message`
   // (json_include_message_property) has no field in its payload, so no output sends it.
   if (input.hostname) alert.hostname = input.hostname;
   return alert;
+}
+
+/** Tags without a null (Go's decoder makes it "", a tag no rule has); the same array when none is null. */
+function withoutNulls(tags: (string | null)[]): string[] {
+  return tags.includes(null) ? tags.filter((tag): tag is string => tag !== null) : (tags as string[]);
 }
 
 /** Tags in order, as falcosidekick sorts them for every alert (Falco sends them so already: then the same array). */

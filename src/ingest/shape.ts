@@ -4,8 +4,8 @@
 // instead of costing seconds of event loop or failing later, after the alert was queued:
 // - nesting deeper than MAX_DEPTH; more than `maxfields` keys in all (a 200k-key object blocked the
 //   loop for seconds per alert);
-// - a number JSON.parse turned into Infinity (1e400): JSON.stringify would send it as null, and
-//   falcosidekick's Go decoder refuses it;
+// - a number JSON.parse turned into Infinity (1e400): JSON.stringify would send it as null
+//   (falcosidekick keeps its text: a json.Number);
 // - an own key `toString` or `valueOf` holding data: it shadows the method every String(value),
 //   template and label uses, so the alert would fail in an output after it was acknowledged;
 // - an integer beyond 2^53 (held exactly, as a JSON.rawJSON object: alert/json.ts) as the alert or as
@@ -53,7 +53,7 @@ export function checkShape(value: unknown, limits: ShapeLimits): RequestError | 
       const key = names ? (names[i] as string) : undefined;
       const v = key === undefined ? (list as unknown[])[i] : (item.value as Record<string, unknown>)[key];
       if (key !== undefined && SHADOWING.has(key)) return invalid(`the key "${key}" is not allowed in alert data (it shadows a method every output uses to print values)`, pathOf(item, key));
-      if (typeof v === 'number' && !Number.isFinite(v)) return invalid('a number beyond the range of a 64-bit float (e.g. 1e400) is refused, as falcosidekick does', pathOf(item, key ?? String(i)));
+      if (typeof v === 'number' && !Number.isFinite(v)) return invalid('a number beyond the range of a 64-bit float (e.g. 1e400) cannot be held (it would be sent as null); send it as a string', pathOf(item, key ?? String(i)));
       if (v !== null && typeof v === 'object') stack.push({ value: v, depth: item.depth + 1, parent: item, key: key ?? String(i) });
     }
   }

@@ -38,6 +38,8 @@ describe('normalisation', () => {
     const generated = toAlert({ priority: 'info', rule: 'r', time: '2026-11-20T10:21:36Z', output_fields: { a: 1 } });
     expect(generated.priority).toBe('Informational');
     expect(generated.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    // a sender's id that cannot be a key everywhere (ES _id, Kafka key, a header) is replaced, not refused
+    for (const uuid of ['has space', '', 'a'.repeat(129), 'é']) expect(toAlert({ uuid, priority: 'info', rule: 'r', time: '2026-11-20T10:21:36Z' }, () => 'new-id').uuid).toBe('new-id');
   });
 
   it('keeps big integers exact through parse → normalise → stringify', () => {
