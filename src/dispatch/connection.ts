@@ -56,6 +56,7 @@ export class Connection {
    * starts the periodic ones. False when the worker closed first (`closed()`). Never throws.
    */
   async open(closed: () => boolean): Promise<boolean> {
+    this.health.connectStarted(this.settings.timeoutms);
     const connected = await this.connector.run(() =>
       this.plugin.connect?.(this.options, {
         ...this.deps.connect,

@@ -1,6 +1,7 @@
 // An output's health as /healthz and the logs tell it: ok, retrying (a send failed, alerts wait for
 // the retry), failing (3 failures in a row, refused credentials, a failed healthcheck, no connection
-// yet, or 3 alerts in a row refused for good with none delivered: a wrong path, a mapping error),
+// yet after a failed attempt or after `timeoutms` of a first one, or 3 alerts in a row refused for
+// good with none delivered: a wrong path, a mapping error),
 // with the last error. The worker reports events; this decides the state.
 import type { Logger } from 'pino';
 import type { HealthResult } from '../plugin/types.ts';
@@ -18,6 +19,8 @@ export class OutputHealthTracker {
   private refusedInARow = 0;
   private authFailing = false;
   private connected = false;
+  /** When the first connection attempt started, and how long it may take before the output is failing. */
+  private connecting: { since: number; graceMs: number } | undefined;
   private check: HealthResult = { ok: true };
   private lastError: { message: string; at: number } | undefined;
   private readonly clock: Clock;
@@ -29,7 +32,7 @@ export class OutputHealthTracker {
   }
 
   state(): OutputState {
-    if (this.authFailing || !this.check.ok || this.consecutiveFailures >= FAILING_AFTER || this.refusedInARow >= FAILING_AFTER || (!this.connected && this.lastError)) {
+    if (this.authFailing || !this.check.ok || this.consecutiveFailures >= FAILING_AFTER || this.refusedInARow >= FAILING_AFTER || (!this.connected && (this.lastError || this.connectOverdue()))) {
       return 'failing';
     }
     if (this.consecutiveFailures > 0) return 'retrying';
@@ -38,8 +41,22 @@ export class OutputHealthTracker {
 
   /** Why the output is not ok, for /healthz (empty while it is ok). */
   lastErrorFields(): { lastError?: string; lastErrorAt?: string } {
-    if (!this.lastError || this.state() === 'ok') return {};
+    if (this.state() === 'ok') return {};
+    if (!this.lastError && this.connecting && this.connectOverdue()) {
+      const { since, graceMs } = this.connecting;
+      return { lastError: `not connected: the first connection attempt has taken more than ${graceMs / 1000} s (timeoutms)`, lastErrorAt: new Date(since + graceMs).toISOString() };
+    }
+    if (!this.lastError) return {};
     return { lastError: this.lastError.message, lastErrorAt: new Date(this.lastError.at).toISOString() };
+  }
+
+  /** The first connection attempt starts: until it ends, the output is ok for `graceMs` (its timeoutms), then failing. */
+  connectStarted(graceMs: number): void {
+    this.connecting ??= { since: this.clock.now(), graceMs };
+  }
+
+  private connectOverdue(): boolean {
+    return this.connecting !== undefined && this.clock.now() - this.connecting.since >= this.connecting.graceMs;
   }
 
   connectFailed(message: string): void {

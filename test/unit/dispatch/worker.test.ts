@@ -693,6 +693,24 @@ describe('OutputWorker lifecycle', () => {
     expect(h.calls).toHaveLength(1);
   });
 
+  it('a first connection attempt that hangs makes the output failing after timeoutms, and ok once it connects', async () => {
+    let connect: (client: object) => void = () => {};
+    const h = harness(async () => ok(), { timeoutms: 1000 }, { connect: () => new Promise<object>((resolve) => (connect = resolve)) });
+    const started = h.worker.start();
+    h.worker.enqueue(alert(), 100);
+    await h.clock.advance(999);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 1 });
+    await h.clock.advance(1);
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'failing', queued: 1 });
+    expect(h.worker.healthSnapshot().lastError).toBe('not connected: the first connection attempt has taken more than 1 s (timeoutms)');
+    connect({});
+    await started;
+    await h.clock.advance(100); // the batch's flushms
+    expect(h.worker.healthSnapshot()).toMatchObject({ state: 'ok', queued: 0 });
+    expect(h.worker.healthSnapshot().lastError).toBeUndefined();
+    expect(h.calls).toHaveLength(1);
+  });
+
   it('drain sends partial batches at once and returns what is left at the deadline', async () => {
     const h = harness(async () => ok(), { batch: { maxevents: 100, maxbytes: 1_000_000, flushms: 60_000 } });
     await h.worker.start();
