@@ -1,6 +1,6 @@
 // Prometheus Alertmanager (API v2): batches of alerts, labelled as falcosidekick labels them, POSTed
 // to every configured hostport; one outcome per batch (see classify.ts for partial failures).
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, redactUrl, retry, sendHttp } from '../../src/plugin/index.ts';
 import { classifyAnswer, combine, type HostOutcome } from './classify.ts';
 import { alertmanagerSchema } from './options.ts';
@@ -9,7 +9,7 @@ import { alertsBody, type PayloadOptions } from './payload.ts';
 interface AlertmanagerTarget {
   /** Endpoint URL for reasons and logs (password redacted). */
   url: string;
-  pool: Pool;
+  pool: Dispatcher;
   path: string;
   /** Base path of the hostport, for /-/ready. */
   base: string;

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { Client } from '@elastic/elasticsearch';
 import type * as EsClientNamespace from '@elastic/elasticsearch';
-import type { Pool } from 'undici';
-import { createHttpPool, loadTls, sendHttp, type ConnectContext } from '../../src/plugin/index.ts';
+import type { Dispatcher } from 'undici';
+import { createHttpPool, loadTls, proxyFor, sendHttp, type ConnectContext } from '../../src/plugin/index.ts';
 import type { EsResponse } from './bulk-response.ts';
 import { bodyText } from './bulk-response.ts';
 import type { ElasticsearchOptions } from './options.ts';
@@ -54,7 +54,7 @@ function basePath(hostport: string): string {
 /** Plain _bulk over undici (OpenSearch, Elasticsearch 7, or anything that speaks the REST API). */
 export class HttpTransport implements EsTransport {
   readonly flavor: Flavor = 'opensearch';
-  private readonly pool: Pool;
+  private readonly pool: Dispatcher;
   private readonly prefix: string;
   private readonly headers: Record<string, string>;
   private readonly compress: boolean;
@@ -125,6 +125,8 @@ export class ClientTransport implements EsTransport {
     const { Client, errors } = esModule;
     this.errors = errors;
     const headers = requestHeaders(options, ctx.userAgent);
+    // The environment's HTTPS_PROXY / HTTP_PROXY, as createHttpPool and falcosidekick's Go client use it.
+    const proxy = proxyFor(new URL(options.hostport));
     this.client = new Client({
       node: options.hostport,
       // Authorization travels as a plain header so a custom one can replace it.
@@ -134,6 +136,7 @@ export class ClientTransport implements EsTransport {
       compression: options.enablecompression,
       tls: loadTls(options, ctx.tls),
       agent: { connections: ctx.concurrency, pipelining: 1 },
+      ...(proxy ? { proxy } : {}),
       sniffOnStart: false,
       sniffOnConnectionFault: false,
       // Error messages and logs must never carry credentials.

@@ -1,6 +1,6 @@
 // Grafana Loki push API (JSON), batched: one stream per label set, the alert time in exact
 // nanoseconds, falcosidekick's labels, tenant and basic auth.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, sendHttp } from '../../src/plugin/index.ts';
 import { classifyPush } from './classify.ts';
 import { labelPlan, type LabelPlan } from './labels.ts';
@@ -8,7 +8,7 @@ import { lokiSchema } from './options.ts';
 import { pushBody } from './push.ts';
 
 interface LokiClient {
-  pool: Pool;
+  pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
   plan: LabelPlan;

@@ -1,13 +1,13 @@
 // Opsgenie Alert API: one create-alert request per alert, with falcosidekick's priority mapping, an
 // alias from the alert's key fields (repeats count on one open alert), and details from its fields.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, sendEach, sendHttp } from '../../src/plugin/index.ts';
 import { toCreateAlert } from './alert.ts';
 import { classifyCreate } from './classify.ts';
 import { alertsUrl, opsgenieSchema } from './options.ts';
 
 interface OpsgenieClient {
-  pool: Pool;
+  pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
   redact: (text: string) => string;

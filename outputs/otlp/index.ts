@@ -1,6 +1,6 @@
 // OTLP logs over HTTP (protobuf or JSON): one log record per alert with the alert's exact time,
 // severity from the Falco priority and the output fields as typed attributes, batched.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, sendHttp } from '../../src/plugin/index.ts';
 import { encodeJson } from './encode-json.ts';
 import { encodeProtobuf } from './encode-protobuf.ts';
@@ -9,7 +9,7 @@ import { groupByResource, type RecordPlan } from './record.ts';
 import { classifyExport } from './response.ts';
 
 interface OtlpClient {
-  pool: Pool;
+  pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
   plan: RecordPlan;

@@ -1,13 +1,13 @@
 // PagerDuty Events API v2: one trigger event per alert, with a severity from the Falco priority and
 // a stable dedup_key, so a storm of one rule on one pod is one PagerDuty alert, not hundreds.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, sendEach, sendHttp } from '../../src/plugin/index.ts';
 import { classifyEnqueue } from './classify.ts';
 import { eventBody, toEvent } from './event.ts';
 import { enqueueUrl, pagerdutySchema } from './options.ts';
 
 interface PagerDutyClient {
-  pool: Pool;
+  pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
   redact: (text: string) => string;

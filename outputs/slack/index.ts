@@ -1,6 +1,6 @@
 // Slack incoming webhooks: falcosidekick's message layout, posted at Slack's pace of about one
 // message per second, a burst folded into one summary message, a revoked webhook dead-lettered.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { compileTemplateSource, createHttpPool, defineOutput, loadTls, type TemplateContext } from '../../src/plugin/index.ts';
 import { slackSchema, validateSlack } from './options.ts';
 import { Pacer } from './pacer.ts';
@@ -8,7 +8,7 @@ import { postMessages, type SlackTarget } from './send.ts';
 import { planMessages } from './summary.ts';
 
 interface SlackClient extends SlackTarget {
-  pool: Pool;
+  pool: Dispatcher;
   renderText: ((context: TemplateContext) => string) | undefined;
 }
 

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, legacyConcurrency, loadTls, ok, sendHttp, type HttpResponse } from '../../src/plugin/index.ts';
 import { awaitAck } from './ack.ts';
 import { classifyHecFailure, parseHecReply } from './classify.ts';
@@ -14,7 +14,7 @@ import { hecEndpoints, splunkSchema, type HecEndpoints } from './options.ts';
 const gzip = promisify(gzipCb);
 
 export interface SplunkClient {
-  pool: Pool;
+  pool: Dispatcher;
   endpoints: HecEndpoints;
   /** Authorization, channel, user agent, custom headers. */
   headers: Record<string, string>;

@@ -1,13 +1,13 @@
 // Microsoft Teams: an Adaptive Card through a Workflows webhook (default), or falcosidekick's
 // MessageCard for the O365 connectors that still run. One alert per message.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, partial, retry, sendHttp, type Outcome } from '../../src/plugin/index.ts';
 import { classifyTeams } from './classify.ts';
 import { teamsBody } from './fit.ts';
 import { teamsSchema } from './options.ts';
 
 interface TeamsClient {
-  pool: Pool;
+  pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
 }

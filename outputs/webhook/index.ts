@@ -2,7 +2,7 @@
 // headers. Adds an Idempotency-Key (the alert uuid) so a receiver can drop replays. `format: array`
 // (opt-in, for receivers that accept one) posts each batch as one JSON array: one request for up to
 // batch.maxevents alerts instead of one per alert.
-import type { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { classifyHttp, createHttpPool, customHeaders, defineOutput, legacyConcurrency, maxConcurrentRequests, loadTls, partial, retry, sendHttp, serializeAlert, tlsShape, z, type Outcome } from '../../src/plugin/index.ts';
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://siem.example.com/api/events' });
@@ -69,7 +69,7 @@ export default defineOutput({
     }
     return partial(outcomes);
   },
-  async close(client: { pool: Pool }) {
+  async close(client: { pool: Dispatcher }) {
     await client.pool.close();
   },
 });

@@ -5,6 +5,8 @@
 // these functions, i.e. in connect(), so a deployment without AWS outputs never loads them.
 import { z } from 'zod';
 import { secret } from '../config/secret.ts';
+import { agentProxyEnv } from './proxy.ts';
+import { trustSystemCas } from './tls.ts';
 import type { SharedSection } from './types.ts';
 
 const or = <T extends z.ZodType>(schema: T) => z.union([z.literal(''), schema]).default('');
@@ -67,11 +69,14 @@ export function sharedAws(shared: Readonly<Record<string, unknown>>): AwsShared 
  * external id) that the SDK refreshes before expiry. `session` names the role session.
  */
 export async function awsSettings(access: AwsAccess, limits: { timeoutMs: number; concurrency: number }, session: string): Promise<AwsConnect> {
+  // The system's CAs and the environment's proxy, as the Go SDK in falcosidekick uses them.
+  trustSystemCas();
+  const proxyEnv = agentProxyEnv();
   const requestHandler = {
     requestTimeout: limits.timeoutMs,
     connectionTimeout: limits.timeoutMs,
-    httpAgent: { keepAlive: true, maxSockets: limits.concurrency },
-    httpsAgent: { keepAlive: true, maxSockets: limits.concurrency },
+    httpAgent: { keepAlive: true, maxSockets: limits.concurrency, ...(proxyEnv ? { proxyEnv } : {}) },
+    httpsAgent: { keepAlive: true, maxSockets: limits.concurrency, ...(proxyEnv ? { proxyEnv } : {}) },
   };
   const base = { maxAttempts: 1 as const, requestHandler, ...(access.region ? { region: access.region } : {}) };
   const keys = access.accesskeyid && access.secretaccesskey ? { accessKeyId: access.accesskeyid, secretAccessKey: access.secretaccesskey } : undefined;

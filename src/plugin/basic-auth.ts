@@ -20,7 +20,8 @@ function flat(headers: Headers): unknown[] {
   return pairs.flat();
 }
 
-function withAuthorization(headers: Headers, authorization: string): Headers {
+/** The headers with `authorization` added, unless they carry one (any letter case) already. */
+export function withAuthorization(headers: Headers, authorization: string): Headers {
   const list = flat(headers);
   if (list.some((h, i) => i % 2 === 0 && String(h).toLowerCase() === 'authorization')) return headers;
   return [...list, 'authorization', authorization] as Headers;

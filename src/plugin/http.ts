@@ -5,6 +5,7 @@ import { fail, ok, retry, type Outcome } from '../dispatch/result.ts';
 import { abortReason } from './abort.ts';
 import type { NodeTlsOptions } from './tls.ts';
 import { basicAuthOf, newBasicAuthPool } from './basic-auth.ts';
+import { proxiedOrigin, proxyFor } from './proxy.ts';
 import { loadUndici } from './undici.ts';
 
 export interface HttpPoolOptions {
@@ -16,9 +17,10 @@ export interface HttpPoolOptions {
 /**
  * A keep-alive pool to one origin. Request deadlines come from the worker's AbortSignal.
  * `user:pass@` in the URL becomes Basic auth on every request without an Authorization header, as
- * Go's http.Client does for falcosidekick (the origin alone would drop it silently).
+ * Go's http.Client does for falcosidekick (the origin alone would drop it silently). Through the
+ * environment's HTTPS_PROXY / HTTP_PROXY (NO_PROXY), as Go's client goes (proxy.ts).
  */
-export function createHttpPool(origin: string | URL, options: HttpPoolOptions): Pool {
+export function createHttpPool(origin: string | URL, options: HttpPoolOptions): Dispatcher {
   const url = new URL(origin);
   const poolOptions: Pool.Options = {
     connections: options.connections,
@@ -29,6 +31,8 @@ export function createHttpPool(origin: string | URL, options: HttpPoolOptions): 
     connect: { ...options.tls, timeout: options.timeoutMs },
   };
   const authorization = basicAuthOf(url);
+  const proxy = proxyFor(url);
+  if (proxy) return proxiedOrigin(url.origin, proxy, poolOptions, authorization);
   return authorization ? newBasicAuthPool(url.origin, poolOptions, authorization) : new (loadUndici().Pool)(url.origin, poolOptions);
 }
 

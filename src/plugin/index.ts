@@ -5,6 +5,7 @@ import type { OutputPlugin } from './types.ts';
 export { z } from 'zod';
 export { ok, retry, fail, partial, notOwn, type Outcome, type SendResult } from '../dispatch/result.ts';
 export { createHttpPool, sendHttp, classifyHttp, refusal, retryAfterMs, excerpt, jsonObject, type HttpResponse } from './http.ts';
+export { proxyFor } from './proxy.ts';
 export { sendEach } from './each.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
 export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency, keyValueMap, commaList, lowerEnum } from './schema.ts';

@@ -31,7 +31,7 @@ export function resolveClientTls(global: {
 export const tlsShape = {
   checkcert: z.boolean().default(true).describe('Verify the server certificate. Turn off only for tests. Ignored with mutualtls (always verified), as in falcosidekick.'),
   mutualtls: z.boolean().default(false).describe('Present the client certificate from mutualtlsclient.* (or mutualtlsfilespath).'),
-  cacertfile: z.string().default('').describe('PEM file with the CA that signed the server certificate (in addition to the system CAs).'),
+  cacertfile: z.string().default('').describe('PEM file with the CA that signed the server certificate (in addition to the system CAs: the OS store, SSL_CERT_FILE / SSL_CERT_DIR, NODE_EXTRA_CA_CERTS).'),
 };
 
 export interface TlsOptions {
@@ -47,8 +47,28 @@ export interface NodeTlsOptions {
   key?: string;
 }
 
+let systemTrusted = false;
+
+/**
+ * Trusts the operating system's CAs in every TLS connection of the process, as falcosidekick's Go
+ * client does: the system store (/etc/ssl/certs, and SSL_CERT_FILE / SSL_CERT_DIR, which OpenSSL
+ * reads) beside Node's bundled roots and NODE_EXTRA_CA_CERTS. Behind an internal CA installed
+ * there, outputs would otherwise refuse every certificate after the switch. Once, on the first
+ * output that may speak TLS (reading the store takes ~70 ms; a daemon without such an output never does).
+ */
+export function trustSystemCas(): void {
+  if (systemTrusted) return;
+  systemTrusted = true;
+  const system = tlsModule.getCACertificates('system');
+  if (system.length === 0) return;
+  const defaults = tlsModule.getCACertificates('default');
+  const known = new Set(defaults);
+  tlsModule.setDefaultCACertificates([...defaults, ...system.filter((ca) => !known.has(ca))]);
+}
+
 /** Reads the certificate files (IO: call it from connect()). Throws with the file path when one is unreadable. */
 export function loadTls(options: TlsOptions, global: ClientTls): NodeTlsOptions {
+  trustSystemCas();
   const read = (file: string, what: string) => {
     try {
       return readFileSync(file, 'utf8');
@@ -70,7 +90,7 @@ export function loadTls(options: TlsOptions, global: ClientTls): NodeTlsOptions 
   return tls;
 }
 
+/** The default CAs: Node's roots, NODE_EXTRA_CA_CERTS and (trustSystemCas) the system's. */
 function systemCas(): string[] {
-  // tls.getCACertificates('default') exists on Node 22.15+/23.5+.
-  return (tlsModule.getCACertificates?.('default') as string[] | undefined) ?? [...tlsModule.rootCertificates];
+  return tlsModule.getCACertificates('default');
 }

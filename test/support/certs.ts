@@ -19,7 +19,7 @@ export function makeCerts(): TestCerts {
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=peregrine-test-ca', '-keyout', f('ca.key'), '-out', f('ca.crt'));
   for (const [name, ext] of [
-    ['server', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth'],
+    ['server', 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:webhook.peregrine.test\nextendedKeyUsage=serverAuth'],
     ['client', 'extendedKeyUsage=clientAuth'],
   ] as const) {
     writeFileSync(f(`${name}.ext`), `${ext}\n`);
