@@ -3,8 +3,14 @@
 // `stringform` in the meta tells the Helm schema generator that a string is accepted too.
 import { z } from 'zod';
 
-/** "k:v,k:v" → { k: v }: the value may contain ':' after the first one; blank pairs are skipped. */
+/**
+ * "k:v,k:v" → { k: v }: the value may contain ':' after the first one; blank pairs are skipped. A
+ * JSON object (`{"k":"v"}`) is read as one, as falcosidekick's viper reads the maps it has no "k:v"
+ * parser for (ELASTICSEARCH_CUSTOMHEADERS is read only that way there).
+ */
 export function parsePairs(raw: string): Record<string, string> {
+  const json = jsonObject(raw);
+  if (json) return json;
   const out: Record<string, string> = {};
   for (const pair of raw.split(',')) {
     if (pair.trim() === '') continue;
@@ -13,6 +19,21 @@ export function parsePairs(raw: string): Record<string, string> {
     else out[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
   }
   return out;
+}
+
+/** A JSON object of scalars, its values as text; undefined for anything else. */
+function jsonObject(raw: string): Record<string, string> | undefined {
+  if (!raw.trimStart().startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const entries = Object.entries(value);
+  if (!entries.every(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))) return undefined;
+  return Object.fromEntries(entries.map(([k, v]) => [k, String(v)]));
 }
 
 /** "a, b" → ["a", "b"]. */

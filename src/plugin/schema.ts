@@ -50,10 +50,20 @@ export function customHeaders(describe: string) {
   return secret(
     pairsOrString()
       .transform((headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])))
+      // At load, not at the first send: an invalid name made every request fail and nothing said why.
+      .refine((headers) => Object.keys(headers).every((name) => HEADER_NAME.test(name)), {
+        error: (issue) => {
+          const bad = Object.keys(issue.input as Record<string, string>).find((name) => !HEADER_NAME.test(name));
+          return `"${bad}" is not an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~); the env form is Name:value,Name:value or a JSON object`;
+        },
+      })
       .default({})
       .describe(describe),
   );
 }
+
+/** RFC 9110's token: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 
 
 /** Peregrine's ceiling for requests in flight per output (the core's maxconcurrency allows up to this). */

@@ -90,6 +90,20 @@ describe('config loading', () => {
     expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer t', 'x-a': '1' } });
   });
 
+  it('reads a JSON object where a "k:v" map belongs, as viper reads ELASTICSEARCH_CUSTOMHEADERS for falcosidekick (its only form there)', () => {
+    const loaded = configFromYaml('elasticsearch:\n  hostport: http://es.example:9200\n', {
+      ELASTICSEARCH_CUSTOMHEADERS: '{"X-Es":"1","X-Es2":"two, with a comma"}',
+      CUSTOMFIELDS: '{"cluster":"prod-eu","n":3}',
+    });
+    expect(loaded.config.elasticsearch).toMatchObject({ customheaders: { 'x-es': '1', 'x-es2': 'two, with a comma' } });
+    expect(loaded.config.customfields).toEqual({ cluster: 'prod-eu', n: '3' });
+  });
+
+  it('refuses a custom header name that is no HTTP token at load (every send failed on it, and --check-config said OK)', () => {
+    const found = problems(() => configFromYaml('webhook:\n  address: http://a.example/\n', { WEBHOOK_CUSTOMHEADERS: '{"X-A":"1",bad' }));
+    expect(found).toEqual([expect.objectContaining({ path: 'webhook.customheaders', env: 'WEBHOOK_CUSTOMHEADERS', message: expect.stringContaining('is not an HTTP header name') })]);
+  });
+
   it('takes an empty env var as unset, as falcosidekick (viper) does: its chart passes every value, "" meaning the default', () => {
     const loaded = configFromYaml('webhook:\n  address: http://a.example/x\n  method: PUT\n', {
       WEBHOOK_ADDRESS: '',
