@@ -84,6 +84,16 @@ export function leafKind(schema: z.ZodType): LeafKind {
   }
 }
 
+/**
+ * Whether a key takes a map, alone or beside another form (alertmanager.extralabels: a map or a
+ * "k:v" string): its keys from a file are lower-cased (keys.ts), as falcosidekick's viper reads them.
+ */
+export function acceptsMap(schema: z.ZodType): boolean {
+  const def = defOf(inspect(schema).base);
+  if (def.type === 'record') return true;
+  return def.type === 'union' && (def.options ?? []).some(acceptsMap);
+}
+
 export interface LeafPath {
   path: string[];
   schema: z.ZodType;

@@ -7,7 +7,7 @@ import { distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
 import type { ConfigProblem } from '../errors.ts';
 import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_SECTIONS, FALCOSIDEKICK_UNREAD, unsupportedEnabled } from './falcosidekick-outputs.ts';
-import { envName, leafKind, objectShape } from './introspect.ts';
+import { acceptsMap, envName, objectShape } from './introspect.ts';
 
 export interface KeyCheck {
   value: Record<string, unknown>;
@@ -58,7 +58,7 @@ function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[],
     if (key) {
       const childSchema = shape[key] as z.ZodType;
       if (objectShape(childSchema) && isPlainObject(child)) value[key] = walk(childSchema, child, here, out);
-      else value[key] = leafKind(childSchema) === 'map' && isPlainObject(child) ? lowerKeys(child) : child;
+      else value[key] = acceptsMap(childSchema) && isPlainObject(child) ? lowerKeys(child) : child;
       continue;
     }
     const dotted = here.join('.');

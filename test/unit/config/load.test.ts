@@ -90,6 +90,13 @@ describe('config loading', () => {
     expect(loaded.config.webhook).toMatchObject({ customheaders: { authorization: 'Bearer t', 'x-a': '1' } });
   });
 
+  it('lower-cases the keys of a map from the file also where a "k:v" string is taken too (alertmanager.extralabels), as viper does; the env form keeps them', () => {
+    const file = 'alertmanager:\n  hostport: http://am.example:9093\n  extralabels:\n    Team: Sec\n    cluster_Name: c1\n  extraannotations:\n    RunBook: http://rb\n';
+    expect(configFromYaml(file).config.alertmanager).toMatchObject({ extralabels: { team: 'Sec', cluster_name: 'c1' }, extraannotations: { runbook: 'http://rb' } });
+    const env = configFromYaml('alertmanager:\n  hostport: http://am.example:9093\n', { ALERTMANAGER_EXTRALABELS: 'Team:Sec' });
+    expect(env.config.alertmanager).toMatchObject({ extralabels: { Team: 'Sec' } });
+  });
+
   it('reads a JSON object where a "k:v" map belongs, as viper reads ELASTICSEARCH_CUSTOMHEADERS for falcosidekick (its only form there)', () => {
     const loaded = configFromYaml('elasticsearch:\n  hostport: http://es.example:9200\n', {
       ELASTICSEARCH_CUSTOMHEADERS: '{"X-Es":"1","X-Es2":"two, with a comma"}',
