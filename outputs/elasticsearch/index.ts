@@ -61,7 +61,8 @@ export default defineOutput({
     try {
       if (installsTemplate(options)) {
         const done = await ensureIndexTemplate(transport, options, signal);
-        ctx.log.info({ template: templateName(options), done }, done === 'created' ? 'index template created' : 'index template exists; left as it is');
+        const said = { created: 'index template created', exists: 'index template exists; left as it is', falcosidekick: "falcosidekick's index template \"falco\" covers this index: left as it is, its mapping stays" };
+        ctx.log.info({ template: templateName(options), done }, said[done]);
       }
     } catch (err) {
       await transport.close();

@@ -24,8 +24,15 @@ export function templateName(s: TemplateSettings): string {
   return s.datastream ? `${s.index}-datastream` : s.index;
 }
 
+function indexPatterns(s: TemplateSettings): string[] {
+  return s.datastream || s.suffix === 'none' ? [s.index] : [`${s.index}-*`];
+}
+
+/** The name falcosidekick gives its template whatever the index (outputs/elasticsearch.go there). */
+const FALCOSIDEKICK_TEMPLATE = 'falco';
+
 function templateBody(s: TemplateSettings): Record<string, unknown> {
-  const patterns = s.datastream || s.suffix === 'none' ? [s.index] : [`${s.index}-*`];
+  const patterns = indexPatterns(s);
   return {
     index_patterns: patterns,
     // Above the built-in logs-*-*/metrics-*-* templates (100) in case the index name overlaps them.
@@ -56,18 +63,34 @@ function templateBody(s: TemplateSettings): Record<string, unknown> {
   };
 }
 
-/** Installs the template unless it exists. Returns what it did; throws with an actionable message. */
-export async function ensureIndexTemplate(transport: EsTransport, s: TemplateSettings, signal: AbortSignal): Promise<'exists' | 'created'> {
+/**
+ * Installs the template unless it exists, or falcosidekick's (always named "falco") already covers
+ * this index: after a switch the indices keep the mapping their dashboards were built on, rather than
+ * a second template winning from the next daily index on. Returns what it did; throws with an
+ * actionable message.
+ */
+export async function ensureIndexTemplate(transport: EsTransport, s: TemplateSettings, signal: AbortSignal): Promise<'exists' | 'created' | 'falcosidekick'> {
   const name = templateName(s);
   const path = `/_index_template/${encodeURIComponent(name)}`;
   const check = await transport.request({ method: 'GET', path, signal });
   if (check.status === 200) return 'exists';
   if (check.status !== 404) throw templateError('check', name, check.status, check.body);
+  if (name !== FALCOSIDEKICK_TEMPLATE && (await falcosidekickCovers(transport, indexPatterns(s), signal))) return 'falcosidekick';
   const put = await transport.request({ method: 'PUT', path: `${path}?create=true`, body: JSON.stringify(templateBody(s)), signal });
   if (put.status >= 200 && put.status < 300) return 'created';
   // Another replica created it between our check and our put: it exists, which is all we want.
   if (put.status === 400 && /already exists/.test(bodyText(put.body))) return 'exists';
   throw templateError('create', name, put.status, put.body);
+}
+
+/** Whether falcosidekick's template exists and lists every one of `patterns`. */
+async function falcosidekickCovers(transport: EsTransport, patterns: string[], signal: AbortSignal): Promise<boolean> {
+  const found = await transport.request({ method: 'GET', path: `/_index_template/${FALCOSIDEKICK_TEMPLATE}`, signal });
+  if (found.status === 404) return false;
+  if (found.status !== 200) throw templateError('check', FALCOSIDEKICK_TEMPLATE, found.status, found.body);
+  const templates = (found.body as { index_templates?: { index_template?: { index_patterns?: string[] | string } }[] } | null)?.index_templates ?? [];
+  const listed = new Set(templates.flatMap((t) => [t.index_template?.index_patterns ?? []].flat()));
+  return patterns.every((p) => listed.has(p));
 }
 
 function templateError(step: string, name: string, status: number, body: unknown): Error {

@@ -173,6 +173,23 @@ describe.skipIf(infraSkipped('elasticsearch'))('elasticsearch output against Ela
     await app.post(alertJson('o', 1));
     await deliveredAll(app, 1);
     expect((await call(cluster, 'GET', `/_index_template/${mine}`)).text).toContain('"_meta":{"owner":"ops"}');
+    await app.stop();
+    app = undefined;
+
+    // falcosidekick names its template "falco" whatever the index: when it covers this index, a
+    // switch keeps it (and the mapping dashboards were built on) instead of adding a second one.
+    const fsk = unique('fsk-index');
+    const theirs = { index_patterns: [`${fsk}-*`], template: { settings: { number_of_shards: 1, number_of_replicas: 0 } }, _meta: { owner: 'falcosidekick' } };
+    expect((await call(cluster, 'PUT', '/_index_template/falco', theirs)).status).toBe(200);
+    try {
+      app = await startApp(block(fsk, '  createindextemplate: true\n'), { extraPlugins: [plugin] });
+      await app.post(alertJson('f', 1));
+      await deliveredAll(app, 1);
+      expect((await call(cluster, 'GET', `/_index_template/${fsk}`)).status).toBe(404);
+      expect((await call(cluster, 'GET', '/_index_template/falco')).text).toContain('"_meta":{"owner":"falcosidekick"}');
+    } finally {
+      await call(cluster, 'DELETE', '/_index_template/falco');
+    }
   });
 
   it('writes to a data stream (this build supports them for writes, though not the _data_stream API)', async () => {
