@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tlsModule from 'node:tls';
 import { z } from 'zod';
+import { untrustedSystemCertificates } from './system-cas.ts';
 
 /** Resolved from the global config: mutualtlsclient.* wins over files in mutualtlsfilespath. */
 export interface ClientTls {
@@ -54,16 +55,13 @@ let systemTrusted = false;
  * client does: the system store (/etc/ssl/certs, and SSL_CERT_FILE / SSL_CERT_DIR, which OpenSSL
  * reads) beside Node's bundled roots and NODE_EXTRA_CA_CERTS. Behind an internal CA installed
  * there, outputs would otherwise refuse every certificate after the switch. Once, on the first
- * output that may speak TLS (reading the store takes ~70 ms; a daemon without such an output never does).
+ * output that may speak TLS (system-cas.ts; a daemon without such an output never reads them).
  */
 export function trustSystemCas(): void {
   if (systemTrusted) return;
   systemTrusted = true;
-  const system = tlsModule.getCACertificates('system');
-  if (system.length === 0) return;
-  const defaults = tlsModule.getCACertificates('default');
-  const known = new Set(defaults);
-  tlsModule.setDefaultCACertificates([...defaults, ...system.filter((ca) => !known.has(ca))]);
+  const extra = untrustedSystemCertificates();
+  if (extra.length > 0) tlsModule.setDefaultCACertificates([...tlsModule.getCACertificates('default'), ...extra]);
 }
 
 /** Reads the certificate files (IO: call it from connect()). Throws with the file path when one is unreadable. */
