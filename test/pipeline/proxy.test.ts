@@ -48,6 +48,23 @@ async function forwardProxy(tunnelTo?: number): Promise<{ server: Server; url: s
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, connects };
 }
 
+/** An HTTPS server with a certificate of a throw-away CA (for 127.0.0.1 and webhook.peregrine.test), recording "METHOD host path". */
+async function httpsReceiver() {
+  const certs = makeCerts();
+  const got: string[] = [];
+  const https = createHttpsServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) }, (req, res) => {
+    req.resume();
+    req.on('end', () => {
+      got.push(`${req.method} ${(req.headers.host ?? '').replace(/:\d+$/, '')} ${req.url}`);
+      res.end();
+    });
+  });
+  https.listen(0, '127.0.0.1');
+  await once(https, 'listening');
+  servers.push(https);
+  return { certs, got, https };
+}
+
 const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
 let app: RunningApp | undefined;
 let daemon: Daemon | undefined;
@@ -83,18 +100,7 @@ describe('HTTP_PROXY and HTTPS_PROXY', () => {
   });
 
   it('an https output tunnels through HTTPS_PROXY (CONNECT) and verifies the destination inside it', async () => {
-    const certs = makeCerts();
-    const got: string[] = [];
-    const https = createHttpsServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) }, (req, res) => {
-      req.resume();
-      req.on('end', () => {
-        got.push(`${req.method} ${req.headers.host} ${req.url}`);
-        res.end();
-      });
-    });
-    https.listen(0, '127.0.0.1');
-    await once(https, 'listening');
-    servers.push(https);
+    const { certs, got, https } = await httpsReceiver();
     const proxy = await forwardProxy((https.address() as AddressInfo).port);
     servers.push(proxy.server);
     process.env.HTTPS_PROXY = proxy.url;
@@ -128,18 +134,7 @@ describe('HTTP_PROXY and HTTPS_PROXY', () => {
 
 describe('the system CAs', () => {
   it('a CA given in SSL_CERT_FILE (the system store) is trusted by an https output, with no cacertfile', async () => {
-    const certs = makeCerts();
-    const got: string[] = [];
-    const https = createHttpsServer({ cert: readFileSync(certs.serverCert), key: readFileSync(certs.serverKey) }, (req, res) => {
-      req.resume();
-      req.on('end', () => {
-        got.push(`${req.method} ${req.url}`);
-        res.end();
-      });
-    });
-    https.listen(0, '127.0.0.1');
-    await once(https, 'listening');
-    servers.push(https);
+    const { certs, got, https } = await httpsReceiver();
     const port = await freePort();
     const file = writeConfig(
       `listenaddress: 127.0.0.1\nlistenport: ${port}\nspool:\n  enabled: false\nstdout:\n  enabled: false\nwebhook:\n  address: https://127.0.0.1:${(https.address() as AddressInfo).port}/hook\n`,
@@ -149,6 +144,6 @@ describe('the system CAs', () => {
     const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: falcoAlertJson(4) });
     expect(res.status).toBe(200);
     await waitFor(() => got.length === 1, 15_000, `the alert over TLS (daemon log: ${daemon?.stderr.slice(-3).join(' | ')})`);
-    expect(got).toEqual(['POST /hook']);
+    expect(got).toEqual(['POST 127.0.0.1 /hook']);
   });
 });
