@@ -1,7 +1,7 @@
 // falcosidekick's elasticsearch output, for Elasticsearch 8/9 (official client) and OpenSearch 2 /
 // Elasticsearch 7 (plain _bulk over undici): always _bulk with the `create` op and `_id` = alert
 // uuid, so replays are 409s instead of duplicates; per-item outcomes; index dated by the alert time.
-import { defineOutput, legacyConcurrency } from '../../src/plugin/index.ts';
+import { defineOutput, legacyConcurrency, proxyFor } from '../../src/plugin/index.ts';
 import { BulkBodyBuilder } from './bulk-body.ts';
 import { classifyBulk } from './bulk-response.ts';
 import { checkHealth, redactUrl } from './healthcheck.ts';
@@ -37,7 +37,9 @@ export default defineOutput({
   async connect(options, ctx): Promise<ElasticsearchClient> {
     const signal = AbortSignal.timeout(ctx.timeoutMs);
     let transport: EsTransport;
-    if (options.flavor === 'opensearch') {
+    // Through the environment's proxy (HTTPS_PROXY …): the official client's connection cannot use
+    // one, so the cluster gets the plain _bulk transport, which goes through createHttpPool's.
+    if (options.flavor === 'opensearch' || proxyFor(new URL(options.hostport))) {
       transport = new HttpTransport(options, ctx);
     } else if (options.flavor === 'elasticsearch') {
       await loadEsClient();

@@ -7,7 +7,7 @@ import { gzip as gzipCallback } from 'node:zlib';
 import type { Client } from '@elastic/elasticsearch';
 import type * as EsClientNamespace from '@elastic/elasticsearch';
 import type { Dispatcher } from 'undici';
-import { createHttpPool, loadTls, proxyFor, sendHttp, type ConnectContext } from '../../src/plugin/index.ts';
+import { createHttpPool, loadTls, sendHttp, type ConnectContext } from '../../src/plugin/index.ts';
 import type { EsResponse } from './bulk-response.ts';
 import { bodyText } from './bulk-response.ts';
 import type { ElasticsearchOptions } from './options.ts';
@@ -125,8 +125,6 @@ export class ClientTransport implements EsTransport {
     const { Client, errors } = esModule;
     this.errors = errors;
     const headers = requestHeaders(options, ctx.userAgent);
-    // The environment's HTTPS_PROXY / HTTP_PROXY, as createHttpPool and falcosidekick's Go client use it.
-    const proxy = proxyFor(new URL(options.hostport));
     this.client = new Client({
       node: options.hostport,
       // Authorization travels as a plain header so a custom one can replace it.
@@ -136,7 +134,6 @@ export class ClientTransport implements EsTransport {
       compression: options.enablecompression,
       tls: loadTls(options, ctx.tls),
       agent: { connections: ctx.concurrency, pipelining: 1 },
-      ...(proxy ? { proxy } : {}),
       sniffOnStart: false,
       sniffOnConnectionFault: false,
       // Error messages and logs must never carry credentials.

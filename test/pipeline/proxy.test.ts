@@ -20,16 +20,18 @@ interface Seen {
   body: string;
 }
 
-/** A forward proxy on loopback: answers plain requests itself (recording them), tunnels CONNECT to `tunnelTo`. */
-async function forwardProxy(tunnelTo?: number): Promise<{ server: Server; url: string; seen: Seen[]; connects: string[] }> {
+/** A forward proxy on loopback: answers plain requests itself (recording them; `answer` gives the body), tunnels CONNECT to `tunnelTo`. */
+async function forwardProxy(tunnelTo?: number, answer: (seen: Seen) => string = () => ''): Promise<{ server: Server; url: string; seen: Seen[]; connects: string[] }> {
   const seen: Seen[] = [];
   const connects: string[] = [];
   const server = createHttpServer((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
-      seen.push({ line: `${req.method} ${req.url}`, headers: req.headers, body });
-      res.end();
+      const one = { line: `${req.method} ${req.url}`, headers: req.headers, body };
+      seen.push(one);
+      const text = answer(one);
+      res.writeHead(200, text ? { 'content-type': 'application/json' } : {}).end(text);
     });
   });
   server.on('connect', (req, socket) => {
@@ -109,6 +111,18 @@ describe('HTTP_PROXY and HTTPS_PROXY', () => {
     await waitFor(() => got.length === 1, 10_000, 'the request through the tunnel');
     expect(proxy.connects).toEqual(['webhook.peregrine.test:443']);
     expect(got).toEqual(['POST webhook.peregrine.test /hook']);
+  });
+
+  it('the Elasticsearch output goes through it too (its official client cannot use a proxy: the plain _bulk transport does)', async () => {
+    const bulk = (s: Seen) =>
+      s.line.includes('/_bulk') ? JSON.stringify({ errors: false, items: s.body.trim().split('\n').filter((_, i) => i % 2 === 0).map(() => ({ create: { status: 201 } })) }) : '{}';
+    const proxy = await forwardProxy(undefined, bulk);
+    servers.push(proxy.server);
+    process.env.HTTP_PROXY = proxy.url;
+    app = await startApp('elasticsearch:\n  hostport: http://es.peregrine.test:9200\n  flavor: elasticsearch\nstdout:\n  enabled: false\n');
+    expect((await app.post(falcoAlertJson(5))).status).toBe(200);
+    await waitFor(() => proxy.seen.some((s) => s.line.startsWith('POST http://es.peregrine.test:9200/_bulk')), 10_000, 'the _bulk request at the proxy');
+    await waitFor(() => app?.workers[0]?.healthSnapshot().delivered === 1, 10_000, 'the alert delivered');
   });
 
   it('a loopback destination is sent directly, as Go sends it (NO_PROXY is read too: test/unit/plugin/proxy.test.ts)', async () => {
