@@ -17,12 +17,13 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): string
   const proxy = url.protocol === 'https:' ? env.HTTPS_PROXY || env.https_proxy : url.protocol === 'http:' ? env.HTTP_PROXY || env.http_proxy : undefined;
   if (!proxy) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || isLoopbackIp(host) || excluded(host, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), env.NO_PROXY ?? env.no_proxy ?? '')) return undefined;
+  if (host === 'localhost' || isLoopbackIp(host) || excluded(host, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), env.NO_PROXY || env.no_proxy || '')) return undefined;
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}`; // Go reads "proxy:3128" as http
 }
 
 function isLoopbackIp(host: string): boolean {
-  return (isIP(host) === 4 && host.startsWith('127.')) || host === '::1';
+  const v4 = host.startsWith('::ffff:') ? host.slice(7) : host; // an IPv4-mapped address (URL writes ::ffff:7f00:1 as is)
+  return (isIP(v4) === 4 && v4.startsWith('127.')) || host === '::1' || /^::ffff:7f[0-9a-f]{2}:/.test(host);
 }
 
 /** NO_PROXY as Go reads it: "*"; host[:port]; "example.com" (it and its subdomains), ".example.com" or "*.example.com" (subdomains); an IP or a CIDR. */
@@ -53,7 +54,8 @@ function excluded(host: string, port: number, noProxy: string): boolean {
 
 function inCidr(host: string, cidr: string): boolean {
   const [base, bits] = cidr.split('/') as [string, string];
-  if (isIP(host) !== 4 || isIP(base) !== 4) return false; // IPv6 ranges: not matched (rare in NO_PROXY)
+  // IPv6 ranges are not matched (rare in NO_PROXY); a malformed one matches nothing, as in Go.
+  if (isIP(host) !== 4 || isIP(base) !== 4 || !/^\d{1,2}$/.test(bits) || Number(bits) > 32) return false;
   const n = Number(bits);
   const toInt = (ip: string) => ip.split('.').reduce((acc, part) => (acc << 8) + Number(part), 0) >>> 0;
   const mask = n === 0 ? 0 : (~0 << (32 - n)) >>> 0;
@@ -61,13 +63,23 @@ function inCidr(host: string, cidr: string): boolean {
 }
 
 /**
- * For node:http(s) Agents (the AWS SDK's): Node's own reading of the same variables (its `proxyEnv`),
- * with loopback kept direct as Go keeps it; undefined when no proxy is set.
+ * For node:http(s) Agents (the AWS SDK's), whose own `proxyEnv` reading differs from Go's: given
+ * the proxies Go would pick (upper case first) and NO_PROXY in Node's forms — Go's "example.com"
+ * (it and its subdomains) is Node's ".example.com", Go's ".example.com" (subdomains only) Node's
+ * "*.example.com" — with loopback kept direct. CIDR entries cannot be said to Node: AWS endpoints
+ * are host names, so none is lost in practice. Undefined when no proxy is set.
  */
 export function agentProxyEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv | undefined {
   if (!proxyConfigured(env)) return undefined;
-  const noProxy = [env.NO_PROXY ?? env.no_proxy, 'localhost', '127.0.0.1', '::1'].filter(Boolean).join(',');
-  return { ...env, NO_PROXY: noProxy, no_proxy: noProxy };
+  const entries = (env.NO_PROXY || env.no_proxy || '')
+    .split(',')
+    .map((e) => e.trim().toLowerCase())
+    .filter((e) => e !== '' && !e.includes('/'))
+    .map((e) => (e === '*' || isIP(e.replace(/^\[|\]$/g, '')) || /:\d+$/.test(e) ? e : e.startsWith('*.') ? e : e.startsWith('.') ? `*${e}` : `.${e}`));
+  const noProxy = [...entries, 'localhost', '127.0.0.1', '::1'].join(',');
+  const https = env.HTTPS_PROXY || env.https_proxy || '';
+  const http = env.HTTP_PROXY || env.http_proxy || '';
+  return { HTTPS_PROXY: https, https_proxy: https, HTTP_PROXY: http, http_proxy: http, NO_PROXY: noProxy, no_proxy: noProxy };
 }
 
 /**

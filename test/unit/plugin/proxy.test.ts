@@ -17,7 +17,7 @@ describe('proxyFor', () => {
   });
 
   it('never proxies localhost or a loopback address', () => {
-    for (const url of ['http://localhost:9200', 'http://127.0.0.1/x', 'http://127.8.9.10/x', 'http://[::1]:80/x']) expect(via(url, env()), url).toBeUndefined();
+    for (const url of ['http://localhost:9200', 'http://127.0.0.1/x', 'http://127.8.9.10/x', 'http://[::1]:80/x', 'http://[::ffff:127.0.0.1]/x']) expect(via(url, env()), url).toBeUndefined();
   });
 
   it('reads NO_PROXY as Go does', () => {
@@ -35,12 +35,21 @@ describe('proxyFor', () => {
     expect(np('10.0.0.0/8, 192.168.1.5', 'http://192.168.1.5')).toBeUndefined();
     expect(np('10.0.0.0/8, 192.168.1.5', 'http://11.1.2.3')).toBe('http://p:3128');
     expect(np(' A.Example ,', 'http://a.example')).toBeUndefined();
+    expect(np('10.0.0.0/', 'http://11.1.2.3')).toBe('http://p:3128'); // a malformed CIDR matches nothing
+    expect(via('http://a.example', env({ NO_PROXY: '', no_proxy: 'a.example' }))).toBeUndefined(); // an empty variable is skipped, as Go's getEnvAny skips it
   });
 });
 
 describe('agentProxyEnv (the AWS SDK\'s node:https agents)', () => {
   it('is undefined without a proxy, and keeps loopback direct beside NO_PROXY', () => {
     expect(agentProxyEnv({})).toBeUndefined();
-    expect(agentProxyEnv(env({ NO_PROXY: 'corp.example' }))).toMatchObject({ HTTPS_PROXY: 'http://sp:3128', NO_PROXY: 'corp.example,localhost,127.0.0.1,::1' });
+    expect(agentProxyEnv(env({ NO_PROXY: 'corp.example, .sub.example,*.star.example,10.0.0.0/8,10.1.2.3,es:9200', https_proxy: 'http://lower:1' }))).toEqual({
+      HTTPS_PROXY: 'http://sp:3128',
+      https_proxy: 'http://sp:3128',
+      HTTP_PROXY: 'http://p:3128',
+      http_proxy: 'http://p:3128',
+      NO_PROXY: '.corp.example,*.sub.example,*.star.example,10.1.2.3,es:9200,localhost,127.0.0.1,::1',
+      no_proxy: '.corp.example,*.sub.example,*.star.example,10.1.2.3,es:9200,localhost,127.0.0.1,::1',
+    });
   });
 });
