@@ -3,6 +3,7 @@
 // else /etc/ssl/certs and /etc/pki/tls/certs. Read as PEM text rather than through
 // tls.getCACertificates('system'), which keeps every parsed certificate of the store (~7 MiB of RSS
 // for Debian's, mostly the roots Node bundles already). Only what Node does not trust yet is added.
+import { X509Certificate } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tls from 'node:tls';
@@ -46,10 +47,20 @@ export function systemCertificates(env: NodeJS.ProcessEnv = process.env): string
 /** The certificate itself, whatever the line breaks around it. */
 const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
 
-/** The system's certificates Node does not trust yet (its roots, NODE_EXTRA_CA_CERTS), each once. */
+/** Whether OpenSSL can read it: a damaged one is skipped, as Go's AppendCertsFromPEM skips it (one would make setDefaultCACertificates refuse them all). */
+function readable(pem: string): boolean {
+  try {
+    new X509Certificate(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The system's certificates Node does not trust yet (its roots, NODE_EXTRA_CA_CERTS), each once, the unreadable left out. */
 export function untrustedSystemCertificates(env: NodeJS.ProcessEnv = process.env): string[] {
   const known = new Set(tls.getCACertificates('default').map(body));
   const extra = new Map<string, string>();
   for (const pem of systemCertificates(env)) if (!known.has(body(pem))) extra.set(body(pem), pem);
-  return [...extra.values()];
+  return [...extra.values()].filter(readable);
 }

@@ -24,6 +24,18 @@ describe('the system CAs', () => {
     expect(extra.map((pem) => pem.replace(/\s/g, '')).sort()).toEqual([a, b].map((pem) => pem.trim().replace(/\s/g, '')).sort());
   });
 
+  it('skips a damaged certificate and keeps the others, as Go does (one made them all refused, and the first connect throw)', () => {
+    const good = readFileSync(makeCerts().ca, 'utf8');
+    // its markers kept, most of its body cut out
+    const damaged = good.slice(0, 200) + good.slice(-60);
+    const dir = mkdtempSync(join(tmpdir(), 'peregrine-cas-'));
+    writeFileSync(join(dir, 'good.pem'), good);
+    writeFileSync(join(dir, 'damaged.pem'), damaged);
+    const extra = untrustedSystemCertificates({ SSL_CERT_FILE: '/nonexistent', SSL_CERT_DIR: dir });
+    expect(extra).toHaveLength(1);
+    expect(() => tls.createSecureContext({ ca: extra })).not.toThrow();
+  });
+
   it('finds nothing where there is nothing', () => {
     expect(systemCertificates({ SSL_CERT_FILE: '/nonexistent/file.pem', SSL_CERT_DIR: '/nonexistent' })).toEqual([]);
   });
