@@ -37,8 +37,16 @@ export function goSprintln(args: readonly unknown[]): string {
   return `${args.map(goValue).join(' ')}\n`;
 }
 
-/** fmt.Sprintf. */
-export function goSprintf(template: string, args: readonly unknown[]): string {
+const MAX_WIDTH = 1e6;
+
+const isDigit = (text: string, at: number) => text.charCodeAt(at) >= 48 && text.charCodeAt(at) <= 57;
+
+/**
+ * fmt.Sprintf. `lenient` (Handlebars templates, which see plain values, not Go's): `%s` and `%q`
+ * print a number or boolean as its text, and an integer verb prints integer text (the digits a big
+ * integer is held as there) as the integer, as they did before Go's rules were followed exactly.
+ */
+export function goSprintf(template: string, args: readonly unknown[], lenient = false): string {
   let out = '';
   let next = 0;
   let reordered = false;
@@ -55,9 +63,23 @@ export function goSprintf(template: string, args: readonly unknown[]): string {
     next = Number(text) - 1;
     return true;
   };
+  // Go's tooLarge: a width or precision past 1e6 is refused (BADWIDTH, BADPREC, NOVERB), so a
+  // template cannot make a field of megabytes, or seconds of event loop, per alert.
   const star = (): number | undefined => {
     const arg = args[next++];
-    return typeof arg === 'number' && isGoInt(arg) ? arg : undefined;
+    return typeof arg === 'number' && isGoInt(arg) && Math.abs(arg) <= MAX_WIDTH ? arg : undefined;
+  };
+  /** Go's parsenum: the digits at i, or undefined (and the rest of the template consumed) when they overflow. */
+  const number = (): number | undefined => {
+    let value = 0;
+    for (; i < n && isDigit(template, i); i++) {
+      if (value > MAX_WIDTH) {
+        i = n;
+        return undefined;
+      }
+      value = value * 10 + Number(template[i]);
+    }
+    return value;
   };
   while (i < n) {
     const c = template[i++] as string;
@@ -84,12 +106,9 @@ export function goSprintf(template: string, args: readonly unknown[]): string {
         spec.minus ||= width < 0;
         spec.width = Math.abs(width);
       }
-    } else {
-      const digits = /^\d+/.exec(template.slice(i))?.[0];
-      if (digits !== undefined) {
-        spec.width = Number(digits);
-        i += digits.length;
-      }
+    } else if (isDigit(template, i)) {
+      const width = number();
+      if (width !== undefined) spec.width = width;
     }
     if (template[i] === '.') {
       i++;
@@ -100,9 +119,8 @@ export function goSprintf(template: string, args: readonly unknown[]): string {
         if (precision === undefined || precision < 0) out += '%!(BADPREC)';
         else spec.precision = precision;
       } else {
-        const digits = /^\d*/.exec(template.slice(i))?.[0] ?? '';
-        spec.precision = Number(digits || '0');
-        i += digits.length;
+        const precision = number();
+        if (precision !== undefined) spec.precision = precision;
       }
     }
     if (argIndex() === false) good = false;
@@ -115,12 +133,24 @@ export function goSprintf(template: string, args: readonly unknown[]): string {
     if (verb === '%') out += '%';
     else if (!good) out += `%!${verb}(BADINDEX)`;
     else if (next >= args.length) out += `%!${verb}(MISSING)`;
-    else out += format(spec, verb, args[next++], true);
+    else {
+      const arg = args[next++];
+      // A big integer's digits (evt.time in ns) under %d: printed as they are, exactly.
+      const digits = lenient && verb === 'd' && typeof arg === 'string' && /^-?\d{1,40}$/.test(arg) && !Number.isSafeInteger(Number(arg));
+      out += digits ? pad(spec, arg) : format(spec, verb, lenient ? lenientArg(verb, arg) : arg, true);
+    }
   }
   if (!reordered && next < args.length) {
     out += `%!(EXTRA ${args.slice(next).map((a) => (a === null || a === undefined ? '<nil>' : `${goTypeName(a)}=${goValue(a)}`)).join(', ')})`;
   }
   return out;
+}
+
+/** Handlebars' printf: a number or boolean for %s/%q as text, integer text for an integer verb as the integer. */
+function lenientArg(verb: string, value: unknown): unknown {
+  if ((verb === 's' || verb === 'q') && (typeof value === 'number' || typeof value === 'boolean')) return String(value);
+  if ('dboxX'.includes(verb) && typeof value === 'string' && /^-?\d{1,16}$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
+  return value;
 }
 
 function badVerb(verb: string, value: unknown): string {

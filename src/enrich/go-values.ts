@@ -58,7 +58,8 @@ function goFields(value: unknown): unknown {
   if (JSON.isRawJSON(value)) return new JsonNumber(value.rawJSON);
   if (Array.isArray(value)) return value.map(goFields);
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = goFields(item);
+  // defineProperty: a field named __proto__ (JSON.parse makes it an own key) must stay a field, not become the prototype.
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(out, key, { value: goFields(item), enumerable: true, writable: true, configurable: true });
   return out;
 }
 

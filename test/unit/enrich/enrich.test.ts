@@ -216,3 +216,27 @@ describe('the enricher', () => {
     expect(out.output_fields).toMatchObject({ environment: 'production', team: 'platform', severity_score: '5' });
   });
 });
+
+describe('printf in Handlebars templates (Peregrine\'s own: plain values, not Go\'s)', () => {
+  it('prints a number with %s and a big integer with %d, as before Go\'s rules were followed for Go templates', () => {
+    const alert = k8sAlert({}, { 'proc.pid': 4242, 'evt.time': JSON.rawJSON('1700000000167531875'), flag: true });
+    const out = enrich(
+      {
+        templatedfields: {
+          pid: '{{printf "%s" (lookup output_fields "proc.pid")}}',
+          both: '{{printf "%s/%s" rule (lookup output_fields "proc.pid")}}',
+          ns: '{{printf "%d" (lookup output_fields "evt.time")}}',
+          padded: '{{printf "%05d" (lookup output_fields "proc.pid")}}',
+          flag: '{{printf "%s" (lookup output_fields "flag")}}',
+        },
+      },
+      alert,
+    );
+    expect(out.output_fields).toMatchObject({ pid: '4242', both: `${alert.rule}/4242`, ns: '1700000000167531875', padded: '04242', flag: 'true' });
+  });
+
+  it('a Go template keeps Go\'s rules: %s of a number field is Go\'s text for a json.Number, %d of it an error', () => {
+    const out = enrich({ templatedfields: { s: '{{ printf "%s" (index . "proc.pid") }}', d: '{{ printf "%d" (index . "proc.pid") }}' } }, k8sAlert({}, { 'proc.pid': 4242 }));
+    expect(out.output_fields).toMatchObject({ s: '4242', d: '%!d(json.Number=4242)' });
+  });
+});
