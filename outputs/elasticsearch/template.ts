@@ -75,7 +75,8 @@ export async function ensureIndexTemplate(transport: EsTransport, s: TemplateSet
   const check = await transport.request({ method: 'GET', path, signal });
   if (check.status === 200) return 'exists';
   if (check.status !== 404) throw templateError('check', name, check.status, check.body);
-  if (name !== FALCOSIDEKICK_TEMPLATE && (await falcosidekickCovers(transport, indexPatterns(s), signal))) return 'falcosidekick';
+  // falcosidekick makes no data streams: its template never stands for one.
+  if (!s.datastream && name !== FALCOSIDEKICK_TEMPLATE && (await falcosidekickCovers(transport, indexPatterns(s), signal))) return 'falcosidekick';
   const put = await transport.request({ method: 'PUT', path: `${path}?create=true`, body: JSON.stringify(templateBody(s)), signal });
   if (put.status >= 200 && put.status < 300) return 'created';
   // Another replica created it between our check and our put: it exists, which is all we want.

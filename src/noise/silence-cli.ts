@@ -81,7 +81,7 @@ export async function runSilence(argv: string[], config: BaseConfig, say: Say, e
           const outputs = Array.isArray(s.outputs) ? s.outputs.join(',') : String(s.outputs);
           say.out(`${String(s.id)}\tuntil ${String(s.until)}\t${outputs}\thits ${String(s.hits)}\t${String(s.reason)}\t${JSON.stringify(s.match)}`);
         }
-        say.out(`${list.length} silence(s) in force`);
+        say.err(`${list.length} silence(s) in force`);
         return 0;
       }
       case 'expire': {

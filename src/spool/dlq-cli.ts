@@ -78,7 +78,7 @@ export function runDlq(argv: string[], config: BaseConfig, say: Say, outputs?: r
         for (const row of rows.map(toDeadLetter)) {
           say.out(`${row.id}\t${new Date(row.at).toISOString()}\t${row.output}\t${row.reason}\t${row.alert.priority}\t${row.alert.rule}\t${row.detail}`);
         }
-        say.out(`${rows.length} dead letter(s) shown, ${spool.deadLetterCount()} in the store`);
+        say.err(`${rows.length} dead letter(s) shown, ${spool.deadLetterCount()} in the store`);
         return 0;
       }
       case 'show': {

@@ -54,7 +54,7 @@ describe('peregrine dlq: --config=FILE', () => {
     const { cwd, spoolDir, file } = setup();
     seedDeadLetters(spoolDir, 'stdout', 2);
     const r = await cli(['dlq', 'list', `--config=${file}`], cwd);
-    expect(r.stdout).toContain('2 dead letter(s) shown, 2 in the store');
+    expect(r.stderr).toContain('2 dead letter(s) shown, 2 in the store');
     // and it must not have created a spool of the embedded default in the working directory
     expect(existsSync(join(cwd, 'data'))).toBe(false);
   }, 30_000);
@@ -84,12 +84,12 @@ describe('no stack trace for bad command-line input', () => {
 });
 
 describe('results on stdout, mistakes on stderr', () => {
-  it('a listing is all stdout; no spool, no such id and a bad --since are stderr only', async () => {
+  it('a listing\'s rows are all of stdout (its count on stderr); no spool, no such id and a bad --since are stderr only', async () => {
     const { cwd, spoolDir, file } = setup();
     seedDeadLetters(spoolDir, 'stdout', 1);
     const list = await cli(['dlq', 'list', '-c', file], cwd);
-    expect(list.stdout).toContain('1 dead letter(s) shown');
-    expect(list.stderr).toBe('');
+    expect(list.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^\d+\t.*\tstdout\t/)]);
+    expect(list.stderr).toBe('1 dead letter(s) shown, 1 in the store\n');
     for (const [args, said] of [
       [['dlq', 'show', '--id', '99'], 'no dead letter with id 99'],
       [['dlq', 'list', '--since', 'yesterday'], 'is not a time'],
