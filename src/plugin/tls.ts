@@ -60,6 +60,8 @@ let systemTrusted = false;
 export function trustSystemCas(): void {
   if (systemTrusted) return;
   systemTrusted = true;
+  // A Node without tls.setDefaultCACertificates (added in 24.5; engines allows 22.18, the image and npm start run 24) keeps its own roots.
+  if (typeof tlsModule.setDefaultCACertificates !== 'function') return;
   const extra = untrustedSystemCertificates();
   if (extra.length > 0) tlsModule.setDefaultCACertificates([...tlsModule.getCACertificates('default'), ...extra]);
 }
