@@ -59,9 +59,10 @@ export function spoolAccessError(dir: string, path: string, err: unknown): Confi
   const problem = (message: string) => new ConfigError([{ path: 'spool.dir', env: 'SPOOL_DIR', message }]);
 
   const abs = resolve(dir);
-  for (const p of [abs, ...ancestorsOf(abs)]) {
-    const kind = describeKind(p);
-    if (kind) return problem(`spool.dir ${dir} cannot be used: ${p} is ${kind}, not a folder. Nothing was moved or deleted. Point spool.dir (SPOOL_DIR) at a folder on a writable volume (e.g. /var/lib/peregrine).`);
+  const blocked = notAFolder(abs);
+  if (blocked) {
+    const [p, kind] = blocked;
+    return problem(`spool.dir ${dir} cannot be used: ${p} is ${kind}, not a folder. Nothing was moved or deleted. Point spool.dir (SPOOL_DIR) at a folder on a writable volume (e.g. /var/lib/peregrine).`);
   }
   const target = existingAncestor(abs);
   const denied = writeError(target) ?? writeError(path);
@@ -90,9 +91,18 @@ export function spoolAccessError(dir: string, path: string, err: unknown): Confi
  */
 export function spoolDirProblem(dir: string, path: string): ConfigError | undefined {
   const abs = resolve(dir);
-  if ([abs, ...ancestorsOf(abs)].some((p) => describeKind(p) !== undefined)) return spoolAccessError(dir, path, {});
+  if (notAFolder(abs)) return spoolAccessError(dir, path, {});
   const denied = writeError(existingAncestor(abs)) ?? (existsSync(path) ? writeError(path) : undefined);
   return denied === undefined ? undefined : spoolAccessError(dir, path, { code: denied });
+}
+
+/** The first of `abs` and the folders above it that exists and is something else than a folder, with what it is. */
+function notAFolder(abs: string): [string, string] | undefined {
+  for (const p of [abs, ...ancestorsOf(abs)]) {
+    const kind = describeKind(p);
+    if (kind) return [p, kind];
+  }
+  return undefined;
 }
 
 function ancestorsOf(dir: string): string[] {
