@@ -17,9 +17,11 @@ import otlp from './otlp/index.ts';
 import stdout from './stdout/index.ts';
 import webhook from './webhook/index.ts';
 import slack from './slack/index.ts';
+import mattermost from './mattermost/index.ts';
+import rocketchat from './rocketchat/index.ts';
 import teams from './teams/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
-  slack, teams, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
+  slack, mattermost, rocketchat, teams, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
 ];

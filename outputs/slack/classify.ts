@@ -37,14 +37,19 @@ export function classifySlack(res: HttpResponse, now: number = Date.now()): Slac
     return { scope: 'rest', outcome: fail(`Slack answered ${res.status} ${code}: ${gone}; set a working slack.webhookurl (alerts kept in the dead-letter store)`) };
   }
   if (BAD_MESSAGE.has(code)) return { scope: 'message', outcome: fail(`Slack answered ${res.status} ${code}: Slack refused this message`) };
-  if (res.status === 404 || res.status === 410) {
-    return { scope: 'rest', outcome: fail(`Slack answered ${res.status}${code ? ` ${excerpt(code)}` : ''}: the webhook is gone; set a working slack.webhookurl`) };
-  }
-  if (res.status === 401 || res.status === 403) {
-    return { scope: 'rest', outcome: retry(`Slack answered ${res.status}${code ? ` ${excerpt(code)}` : ''}: access refused; check slack.webhookurl`, { auth: true }) };
-  }
-  // 429 (with Retry-After), 5xx and the rest: the shared HTTP rules. A retry stops the batch so that
-  // later messages do not overtake the ones waiting.
+  return classifyWebhookAnswer(res, now, 'Slack', 'slack', code);
+}
+
+/**
+ * An answer a chat service's own codes did not settle: a 404 or 410 means the webhook is gone
+ * (dead-letter the rest), a 401 or 403 refused access (hold, the URL may be fixed); 429 (with
+ * Retry-After), 5xx and the rest follow the shared HTTP rules. A retry stops the batch so that
+ * later messages do not overtake the ones waiting.
+ */
+export function classifyWebhookAnswer(res: HttpResponse, now: number, service: string, section: string, code = res.text.trim()): SlackVerdict {
+  const said = `${service} answered ${res.status}${code ? ` ${excerpt(code)}` : ''}`;
+  if (res.status === 404 || res.status === 410) return { scope: 'rest', outcome: fail(`${said}: the webhook is gone; set a working ${section}.webhookurl`) };
+  if (res.status === 401 || res.status === 403) return { scope: 'rest', outcome: retry(`${said}: access refused; check ${section}.webhookurl`, { auth: true }) };
   const outcome = classifyHttp(res, now);
   return { scope: outcome.kind === 'retry' ? 'rest' : 'message', outcome };
 }

@@ -1,6 +1,6 @@
-// Spaces messages to one webhook at Slack's documented pace (about one per second). Waiting is
-// bounded by the request deadline (the signal) and runs on the injected clock: rate limiting,
-// not a retry.
+// Spaces messages to one webhook at the service's pace (Slack: about one per second) and holds them
+// while the service asked for a wait. Waiting is bounded by the request deadline (the signal) and
+// runs on the injected clock: rate limiting, not a retry.
 import { abortReason, type Clock } from '../../src/plugin/index.ts';
 
 const SLACK_INTERVAL_MS = 1000;
@@ -13,6 +13,11 @@ export class Pacer {
   constructor(clock: Clock, intervalMs = SLACK_INTERVAL_MS) {
     this.clock = clock;
     this.intervalMs = intervalMs;
+  }
+
+  /** How long the next slot is away, ms (0: now). */
+  waitMs(): number {
+    return Math.max(0, this.nextAt - this.clock.now());
   }
 
   /** Takes the next slot, waiting for it. Rejects with the signal's reason when it aborts first. */

@@ -1,9 +1,10 @@
-// One batch → its planned messages, posted one after another at Slack's pace. Each alert's outcome
-// is that of the message carrying it; a message that must be retried stops the batch (the rest
-// waits with it, in order), a dead webhook dead-letters the rest with the same reason.
+// One batch → its planned messages, posted one after another at the service's pace. Each alert's
+// outcome is that of the message carrying it; a message that must be retried stops the batch (the
+// rest waits with it, in order), a dead webhook dead-letters the rest with the same reason.
 import type { Dispatcher } from 'undici';
-import { notOwn, partial, retry, retryAfterMs, sendHttp, type Outcome, type SendResult } from '../../src/plugin/index.ts';
-import { classifySlack } from './classify.ts';
+import { notOwn, partial, retry, sendHttp, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import type { SlackVerdict } from './classify.ts';
+import type { ChatFlavour } from './flavour.ts';
 import type { Pacer } from './pacer.ts';
 import type { PlannedMessage } from './summary.ts';
 
@@ -12,7 +13,11 @@ export interface SlackTarget {
   path: string;
   headers: Record<string, string>;
   pacer: Pacer;
+  flavour: ChatFlavour;
 }
+
+/** A hold longer than this ends the send: its messages are retried after the hold. */
+const LONG_WAIT_MS = 2000;
 
 export async function postMessages(plan: readonly PlannedMessage[], size: number, target: SlackTarget, signal: AbortSignal, now: () => number): Promise<SendResult> {
   const outcomes: Outcome[] = new Array<Outcome>(size);
@@ -24,15 +29,24 @@ export async function postMessages(plan: readonly PlannedMessage[], size: number
     });
   };
   for (const [m, planned] of plan.entries()) {
-    let verdict: ReturnType<typeof classifySlack>;
+    const wait = target.pacer.waitMs();
+    if (wait > LONG_WAIT_MS) {
+      // The service asked for a long wait (a 429, a spent rate window): the rest goes after it as a
+      // retry, instead of holding this send (and its deadline) open.
+      const held = notOwn(`not sent: ${target.flavour.service} asked to wait ${Math.ceil(wait / 1000)} s (rate limit)`, { afterMs: wait });
+      for (const later of plan.slice(m)) for (const i of later.alerts) outcomes[i] = held;
+      break;
+    }
+    let verdict: SlackVerdict;
     try {
       await target.pacer.take(signal);
       const res = await sendHttp(target.pool, { path: target.path, method: 'POST', headers: target.headers, body: JSON.stringify(planned.message), signal });
-      verdict = classifySlack(res, now());
-      if (res.status === 429) target.pacer.holdFor(retryAfterMs(res.headers['retry-after'], now()) ?? 1000);
+      verdict = target.flavour.classify(res, now());
+      const hold = target.flavour.holdAfter(res, now());
+      if (hold !== undefined) target.pacer.holdFor(hold);
     } catch (err) {
       // Timed out or the network failed: this message and the rest are tried again (a message the
-      // network lost after Slack took it may then show twice).
+      // network lost after the service took it may then show twice).
       settle(m, retry((err as Error).message));
       break;
     }

@@ -1,8 +1,10 @@
 // Slack takes about one message per second per webhook, so a burst cannot be posted alert by alert
 // without queueing for minutes (1,000 alerts ≈ 17 minutes). A batch is split into a few messages
-// of their own and one summary message that names what it folds in, rule by rule.
+// of their own and one summary message that names what it folds in, rule by rule. Mattermost and
+// Rocket.Chat channels get the same (Rocket.Chat's webhooks take 10 messages a minute by default).
 import { epochNanos, goTimeText, PRIORITIES, priorityRank, type Alert, type Priority } from '../../src/plugin/index.ts';
-import type { SlackOptions } from './options.ts';
+import { SLACK, type ChatFlavour } from './flavour.ts';
+import type { ChatOptions } from './options.ts';
 import { envelope, SLACK_COLORS, slackMessage, type RenderText, type SlackMessage } from './payload.ts';
 
 export interface PlannedMessage {
@@ -20,11 +22,11 @@ const MAX_HOSTS = 5;
  * summary. A summary of a single alert would cost the same message as the alert itself, so a batch
  * of up to summaryafter + 1 alerts is sent in full.
  */
-export function planMessages(alerts: readonly Alert[], options: SlackOptions, renderText?: RenderText): PlannedMessage[] {
+export function planMessages(alerts: readonly Alert[], options: ChatOptions, renderText?: RenderText, flavour: ChatFlavour = SLACK): PlannedMessage[] {
   const own = alerts.length <= options.summaryafter + 1 ? alerts.length : options.summaryafter;
-  const plan: PlannedMessage[] = alerts.slice(0, own).map((alert, i) => ({ message: slackMessage(alert, options, renderText), alerts: [i] }));
+  const plan: PlannedMessage[] = alerts.slice(0, own).map((alert, i) => ({ message: slackMessage(alert, options, renderText, flavour), alerts: [i] }));
   if (own < alerts.length) {
-    plan.push({ message: summaryMessage(alerts.slice(own), options), alerts: alerts.map((_, i) => i).slice(own) });
+    plan.push({ message: summaryMessage(alerts.slice(own), options, flavour), alerts: alerts.map((_, i) => i).slice(own) });
   }
   return plan;
 }
@@ -33,7 +35,7 @@ export function planMessages(alerts: readonly Alert[], options: SlackOptions, re
  * "and 37 more: Terminal shell in container ×30, Write below etc ×7": rules by count (then by first
  * appearance), coloured like the highest priority folded in, with the priorities, hosts and time span.
  */
-export function summaryMessage(alerts: readonly Alert[], options: SlackOptions): SlackMessage {
+export function summaryMessage(alerts: readonly Alert[], options: ChatOptions, flavour: ChatFlavour = SLACK): SlackMessage {
   const line = `and ${alerts.length} more: ${ruleCounts(alerts.map((a) => a.rule))}`;
   const top = alerts.reduce<Priority>((max, a) => (priorityRank(a.priority) > priorityRank(max) ? a.priority : max), 'Debug');
   const priorities = [...PRIORITIES]
@@ -50,8 +52,8 @@ export function summaryMessage(alerts: readonly Alert[], options: SlackOptions):
     fields.push({ title: 'hostname', value: hosts.length > MAX_HOSTS ? `${shown} (+${hosts.length - MAX_HOSTS} more)` : shown, short: false });
   }
   fields.push({ title: 'time', value: `${goTimeText(times[0] ?? '')} – ${goTimeText(times.at(-1) ?? '')}`, short: false });
-  const attachment = { fallback: line, color: SLACK_COLORS[top], text: `${line}\n_Folded into one message to stay within Slack's rate limit of about one message per second._`, fields };
-  return envelope(options, [options.footer ? { ...attachment, footer: options.footer } : attachment]);
+  const attachment = { fallback: line, color: SLACK_COLORS[top], text: `${line}\n_${flavour.foldNote}_`, fields };
+  return envelope(options, [flavour.footer && options.footer ? { ...attachment, footer: options.footer } : attachment], '', flavour);
 }
 
 /** "a ×3, b ×1", most frequent first, ties in order of first appearance; past MAX_RULES names, one "N other rules ×M" entry. */

@@ -1,0 +1,27 @@
+// Mattermost incoming webhooks: falcosidekick's message (Slack's attachment, the hostname second),
+// a burst folded into one summary message, a deleted webhook dead-lettered.
+import { defineChatOutput } from '../slack/chat.ts';
+import { holdOn429, PLAIN_ICON, type ChatFlavour } from '../slack/flavour.ts';
+import { classifyMattermost } from './classify.ts';
+import { mattermostSchema } from './options.ts';
+
+export const MATTERMOST: ChatFlavour = {
+  service: 'Mattermost',
+  section: 'mattermost',
+  hostname: 'after-rule',
+  footer: true,
+  iconWhenEmpty: PLAIN_ICON,
+  foldNote: 'Folded into one message so that a burst does not flood the channel (mattermost.summaryafter).',
+  // Mattermost limits no webhook by default; with the server's rate limit on, a 429 holds the webhook.
+  paceMs: 0,
+  classify: classifyMattermost,
+  holdAfter: holdOn429,
+};
+
+export default defineChatOutput({
+  name: 'mattermost',
+  description: 'Post alerts to a Mattermost incoming webhook (falcosidekick\'s layout), a burst summarised.',
+  schema: mattermostSchema,
+  example: { webhookurl: 'https://mattermost.example.com/hooks/xxx-generatedkey-xxx' },
+  flavour: MATTERMOST,
+});

@@ -1,0 +1,28 @@
+// Rocket.Chat incoming webhooks: falcosidekick's message (Slack's attachment, the hostname last, no
+// footer), a burst folded into one summary message, posted within Rocket.Chat's rate window.
+import { defineChatOutput } from '../slack/chat.ts';
+import { PLAIN_ICON, type ChatFlavour } from '../slack/flavour.ts';
+import { classifyRocketchat, windowWait } from './classify.ts';
+import { rocketchatSchema } from './options.ts';
+
+export const ROCKETCHAT: ChatFlavour = {
+  service: 'Rocket.Chat',
+  section: 'rocketchat',
+  hostname: 'last',
+  footer: false,
+  iconWhenEmpty: PLAIN_ICON,
+  foldNote: "Folded into one message to stay within Rocket.Chat's webhook rate limit (10 messages a minute by default).",
+  // No fixed pace: Rocket.Chat says on every answer how many calls its window has left, and when the
+  // window is spent nothing more is posted until it resets.
+  paceMs: 0,
+  classify: classifyRocketchat,
+  holdAfter: windowWait,
+};
+
+export default defineChatOutput({
+  name: 'rocketchat',
+  description: 'Post alerts to a Rocket.Chat incoming webhook (falcosidekick\'s layout), within its rate limit, a burst summarised.',
+  schema: rocketchatSchema,
+  example: { webhookurl: 'https://rocketchat.example.com/hooks/XXXXXXXX/YYYYYYYY' },
+  flavour: ROCKETCHAT,
+});
