@@ -20,8 +20,10 @@ import slack from './slack/index.ts';
 import mattermost from './mattermost/index.ts';
 import rocketchat from './rocketchat/index.ts';
 import teams from './teams/index.ts';
+import discord from './discord/index.ts';
+import googlechat from './googlechat/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
-  slack, mattermost, rocketchat, teams, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
+  slack, mattermost, rocketchat, teams, discord, googlechat, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
 ];

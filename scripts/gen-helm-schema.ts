@@ -240,7 +240,7 @@ function metaOf(schema: z.ZodType, keepEmpty: (path: string) => boolean): Meta {
 
 /**
  * Paths the daemon treats as secrets, and free-form maps (passed whole as one env var when they hold
- * a secret); `foreign`: falcosidekick sections the daemon lacks (`mattermost`, `aws.lambda`);
+ * a secret); `foreign`: falcosidekick sections the daemon lacks (`cliq`, `aws.lambda`);
  * `foreignoutputs`: the keys that turn each of them on in falcosidekick (for the NOTES warning);
  * `falcosidekickkeys`: FALCOSIDEKICK_SECTION_KEYS; `keepempty`: keys where "" is a value of its own
  * (everywhere else the chart reads "" as unset); `instances`: the same per output type, relative to

@@ -36,6 +36,14 @@ export function windowWait(res: HttpResponse, now: number): number | undefined {
   return Math.min(reset - now, MAX_WINDOW_WAIT_MS);
 }
 
+/** Calls left in Rocket.Chat's rate window and when it resets, as this answer says. */
+export function rateWindow(res: HttpResponse, now: number): { remaining: number; resetInMs: number } | undefined {
+  const remaining = Number(header(res, 'x-ratelimit-remaining'));
+  const reset = Number(header(res, 'x-ratelimit-reset'));
+  if (!Number.isInteger(remaining) || remaining < 0 || !Number.isFinite(reset) || reset <= now) return undefined;
+  return { remaining, resetInMs: Math.min(reset - now, MAX_WINDOW_WAIT_MS) };
+}
+
 function header(res: HttpResponse, name: string): string | undefined {
   const value = res.headers[name];
   return Array.isArray(value) ? value[0] : value;

@@ -38,12 +38,19 @@ async function run(alerts: number, script: VendorAnswer[] = [], othersSpentTheWi
 const delivered = (a: RunningApp) => metricValue(a, 'peregrine_delivered_total', { output: 'rocketchat' });
 
 describe('rocketchat pipeline', () => {
-  it('120 alerts: 10 messages in the first minute, the rest after the window resets, never a 429, all delivered', async () => {
+  it('120 alerts: 16 messages, 10 in the first minute (the window planned for), the rest after it resets, never a 429, all delivered', async () => {
     const { app: a, rocketchat: r } = await run(120);
     expect(r.violations).toEqual([]);
     const messages = r.accepted() as Message[];
     expect(messages[0]?.attachments[0]?.fields?.at(-1)?.title).toBe('hostname');
-    expect(messages[5]?.attachments[0]?.fallback).toBe('and 45 more: Terminal shell in container ×45');
+    // Three batches (50, 50, 20). The second is planned into the 4 calls the window has left (3 own
+    // messages and a summary of 47); the third waits for the next window.
+    expect(messages).toHaveLength(16);
+    expect(messages.filter((m) => m.attachments[0]?.fallback.startsWith('and ')).map((m) => m.attachments[0]?.fallback)).toEqual([
+      'and 45 more: Terminal shell in container ×45',
+      'and 47 more: Terminal shell in container ×47',
+      'and 15 more: Terminal shell in container ×15',
+    ]);
     // Every alert is in exactly one message: its own, or a summary's count.
     const carried = messages.map((m) => (m.attachments[0]?.fallback.match(/^and (\d+) more/)?.[1] ?? '1')).reduce((sum, n) => sum + Number(n), 0);
     expect(carried).toBe(120);
@@ -52,6 +59,7 @@ describe('rocketchat pipeline', () => {
     expect(await delivered(a)).toBe(120);
     // What waited for the window went again as a retry the destination asked for, not as a failure.
     expect(await metricValue(a, 'peregrine_retries_total', { output: 'rocketchat', reason: 'error' })).toBe(0);
+    expect(await metricValue(a, 'peregrine_retries_total', { output: 'rocketchat', reason: 'throttled' })).toBe(20);
     expect(a.deadLetters.list({ output: 'rocketchat' })).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 // footer), a burst folded into one summary message, posted within Rocket.Chat's rate window.
 import { defineChatOutput } from '../slack/chat.ts';
 import { PLAIN_ICON, type ChatFlavour } from '../slack/flavour.ts';
-import { classifyRocketchat, windowWait } from './classify.ts';
+import { classifyRocketchat, rateWindow, windowWait } from './classify.ts';
 import { rocketchatSchema } from './options.ts';
 
 export const ROCKETCHAT: ChatFlavour = {
@@ -12,11 +12,12 @@ export const ROCKETCHAT: ChatFlavour = {
   footer: false,
   iconWhenEmpty: PLAIN_ICON,
   foldNote: "Folded into one message to stay within Rocket.Chat's webhook rate limit (10 messages a minute by default).",
-  // No fixed pace: Rocket.Chat says on every answer how many calls its window has left, and when the
-  // window is spent nothing more is posted until it resets.
+  // No fixed pace: Rocket.Chat says on every answer how many calls its window has left. A batch is
+  // planned into what is left, and when the window is spent nothing more is posted until it resets.
   paceMs: 0,
   classify: classifyRocketchat,
   holdAfter: windowWait,
+  window: rateWindow,
 };
 
 export default defineChatOutput({

@@ -64,7 +64,7 @@ export function defineChatOutput<S extends ChatSchema>(chat: ChatOutput<S>): Out
       };
     },
     sendBatch(alerts, { client, options, signal, clock }) {
-      return postMessages(planMessages(alerts, options, client.renderText, flavour), alerts.length, client, signal, () => clock.now());
+      return postMessages(planMessages(alerts, options, client.renderText, flavour, client.pacer.room()), alerts.length, client, signal, () => clock.now());
     },
     async close(client) {
       await client.pool.close();

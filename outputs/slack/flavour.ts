@@ -23,6 +23,8 @@ export interface ChatFlavour {
   classify(res: HttpResponse, now: number): SlackVerdict;
   /** After this answer, how long nothing more may be posted (a 429's wait, a spent rate window), ms; undefined: no hold. */
   holdAfter(res: HttpResponse, now: number): number | undefined;
+  /** The service's rate window as this answer reports it (Rocket.Chat), so a batch is planned into the messages left. */
+  window?(res: HttpResponse, now: number): { remaining: number; resetInMs: number } | undefined;
 }
 
 /** falcosidekick's logo without colour: its Mattermost and Rocket.Chat messages carry it when `icon` is "" (outputs/constants.go). */

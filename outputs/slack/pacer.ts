@@ -7,6 +7,9 @@ const SLACK_INTERVAL_MS = 1000;
 
 export class Pacer {
   private nextAt = -Infinity;
+  /** Messages the service's rate window has left (as its last answer said), until windowEndsAt. */
+  private left = Infinity;
+  private windowEndsAt = -Infinity;
   private readonly clock: Clock;
   private readonly intervalMs: number;
 
@@ -32,6 +35,17 @@ export class Pacer {
   /** Slack asked us to wait (429 Retry-After): nothing goes out before then. */
   holdFor(ms: number): void {
     this.nextAt = Math.max(this.nextAt, this.clock.now() + ms);
+  }
+
+  /** The service's rate window has `remaining` messages left for the next `resetInMs`. */
+  noteWindow(remaining: number, resetInMs: number): void {
+    this.left = remaining;
+    this.windowEndsAt = this.clock.now() + resetInMs;
+  }
+
+  /** Messages that may go now before the window is spent: Infinity when the service keeps no window, or it has reset. */
+  room(): number {
+    return this.clock.now() < this.windowEndsAt ? this.left : Infinity;
   }
 }
 

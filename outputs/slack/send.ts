@@ -44,6 +44,8 @@ export async function postMessages(plan: readonly PlannedMessage[], size: number
       verdict = target.flavour.classify(res, now());
       const hold = target.flavour.holdAfter(res, now());
       if (hold !== undefined) target.pacer.holdFor(hold);
+      const window = target.flavour.window?.(res, now());
+      if (window) target.pacer.noteWindow(window.remaining, window.resetInMs);
     } catch (err) {
       // Timed out or the network failed: this message and the rest are tried again (a message the
       // network lost after the service took it may then show twice).

@@ -186,7 +186,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const badName = template(valuesFile({ config: { outputs: { Soc_Pager: { type: 'stdout' } } } }));
     expect(badName.ok).toBe(false);
     expect(badName.stderr).toMatch(/Soc_Pager/);
-    const badType = template(valuesFile({ config: { outputs: { x: { type: 'mattermost' } } } }));
+    const badType = template(valuesFile({ config: { outputs: { x: { type: 'cliq' } } } }));
     expect(badType.ok).toBe(false);
   });
 
@@ -292,12 +292,12 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
 
   it('falcosidekick spellings: keys in any case, unsupported output sections accepted', () => {
     const { ok, docs, stderr } = template(
-      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, mattermost: { webhookurl: 'https://mattermost.example.com/hooks/x', token: 'xoxb' } } }),
+      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, cliq: { webhookurl: 'https://cliq.zoho.com/api/v2/channelsbyname/x/message', token: 'xoxb' } } }),
     );
     expect(stderr).toBe('');
     expect(ok).toBe(true);
-    // mattermost is a falcosidekick output Peregrine lacks: its whole section is Secret material (the webhook URL is a credential).
-    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', MATTERMOST_TOKEN: 'xoxb', MATTERMOST_WEBHOOKURL: 'https://mattermost.example.com/hooks/x' });
+    // cliq is a falcosidekick output Peregrine lacks: its whole section is Secret material (the webhook URL is a credential).
+    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', CLIQ_TOKEN: 'xoxb', CLIQ_WEBHOOKURL: 'https://cliq.zoho.com/api/v2/channelsbyname/x/message' });
   });
 
   it('chat webhook URLs (credentials) go to the Secret, not the ConfigMap', () => {

@@ -143,14 +143,14 @@ describe('config loading', () => {
   });
 
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
-    const loaded = configFromYaml('mattermost:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\n');
+    const loaded = configFromYaml('cliq:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\n');
     const text = loaded.warnings.join('\n');
-    expect(text).toMatch(/"mattermost" is a falcosidekick output that Peregrine does not have \(mattermost.webhookurl set\)/);
+    expect(text).toMatch(/"cliq" is a falcosidekick output that Peregrine does not have \(cliq.webhookurl set\)/);
     expect(text).not.toMatch(/loki/); // loki's hostport is empty
-    const fromEnv = configFromYaml('', { MATTERMOST_WEBHOOKURL: 'https://hooks.example/x', ROCKETCHAT_WEBHOOKURL: '', AWS_LAMBDA_FUNCTIONNAME: 'falco-handler' });
-    expect(fromEnv.warnings.join('\n')).toMatch(/"mattermost" .*\(MATTERMOST_WEBHOOKURL set\)/);
+    const fromEnv = configFromYaml('', { CLIQ_WEBHOOKURL: 'https://hooks.example/x', WEBEX_WEBHOOKURL: '', AWS_LAMBDA_FUNCTIONNAME: 'falco-handler' });
+    expect(fromEnv.warnings.join('\n')).toMatch(/"cliq" .*\(CLIQ_WEBHOOKURL set\)/);
     expect(fromEnv.warnings.join('\n')).toMatch(/"aws.lambda" .*\(AWS_LAMBDA_FUNCTIONNAME set\)/);
-    expect(fromEnv.warnings.join('\n')).not.toMatch(/rocketchat/);
+    expect(fromEnv.warnings.join('\n')).not.toMatch(/webex/);
     // falcosidekick's chart renders policyreport.enabled: false as this env var.
     expect(configFromYaml('', { POLICYREPORT_ENABLED: 'false' }).warnings.join('\n')).not.toMatch(/policyreport/);
     expect(configFromYaml('', { POLICYREPORT_ENABLED: 'true' }).warnings.join('\n')).toMatch(/"policyreport" .*\(POLICYREPORT_ENABLED set\)/);
