@@ -7,6 +7,7 @@ import awssns from './awssns/index.ts';
 import awss3 from './awss3/index.ts';
 import awscloudwatchlogs from './awscloudwatchlogs/index.ts';
 import smtp from './smtp/index.ts';
+import syslog from './syslog/index.ts';
 import splunk from './splunk/index.ts';
 import elasticsearch from './elasticsearch/index.ts';
 import opsgenie from './opsgenie/index.ts';
@@ -25,5 +26,5 @@ import googlechat from './googlechat/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
-  slack, mattermost, rocketchat, teams, discord, googlechat, alertmanager, pagerduty, opsgenie, loki, otlp, smtp,
+  slack, mattermost, rocketchat, teams, discord, googlechat, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
 ];
