@@ -1,5 +1,5 @@
 // The discord output's options: falcosidekick's keys and defaults, plus how a burst is summarised.
-import { optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { FALCOSIDEKICK_ICON, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 export const discordSchema = z.object({
   webhookurl: secret(
@@ -9,7 +9,7 @@ export const discordSchema = z.object({
   ),
   icon: z
     .string()
-    .default('https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png')
+    .default(FALCOSIDEKICK_ICON)
     .describe('URL of the sender avatar (avatar_url). "" sends falcosidekick\'s plain logo, as falcosidekick does.'),
   summaryafter: z
     .number()

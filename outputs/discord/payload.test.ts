@@ -9,7 +9,8 @@ import { priorityAlerts, testAlerts } from '../../test/support/alerts.ts';
 import { fixtureJson } from '../../test/support/fixtures.ts';
 import { outputs } from '../index.ts';
 import { discordSchema, type DiscordOptions } from './options.ts';
-import { DEFAULT_ICON_URL, discordMessage, embedChars, LIMITS } from './payload.ts';
+import { FALCOSIDEKICK_PLAIN_ICON } from '../../src/plugin/index.ts';
+import { discordMessage, embedChars, LIMITS } from './payload.ts';
 
 const URL = 'https://discord.com/api/webhooks/1100000000000000001/abcdefghijklmnop';
 const options = (extra: Record<string, unknown> = {}): DiscordOptions => discordSchema.parse({ webhookurl: URL, ...extra });
@@ -85,7 +86,7 @@ describe('discord message: falcosidekick layout', () => {
   it('an empty icon sends falcosidekick\'s plain logo; no hostname and no tags leave their fields out', () => {
     const [bare] = testAlerts(1, { hostname: undefined, tags: [] });
     const message = discordMessage([bare!], options({ icon: '' }));
-    expect(message.avatar_url).toBe(DEFAULT_ICON_URL);
+    expect(message.avatar_url).toBe(FALCOSIDEKICK_PLAIN_ICON);
     expect(message.embeds[0]?.fields.map((f) => f.name)).toEqual(['rule', 'priority', 'source', 'container.id', 'evt.time', 'k8s.ns.name', 'k8s.pod.name', 'proc.cmdline', 'user.name', 'time']);
   });
 });

@@ -5,7 +5,7 @@
 // text is kept within Discord's embed limits, which falcosidekick ignores (Discord then answers 400
 // and the alert is lost): 25 fields, 1,024 characters a field value, 4,096 a description, 6,000 in
 // all the embeds of a message.
-import { burstFacts, fieldTexts, goTimeText, tagsText, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
+import { burstFacts, FALCOSIDEKICK_PLAIN_ICON, fieldTexts, goTimeText, tagsText, truncate, type Alert, type Priority } from '../../src/plugin/index.ts';
 import type { DiscordOptions } from './options.ts';
 
 interface DiscordField {
@@ -29,8 +29,6 @@ export interface DiscordMessage {
   embeds: DiscordEmbed[];
 }
 
-/** falcosidekick's plain logo, what it sends when `icon` is "" (outputs/constants.go DefaultIconURL). */
-export const DEFAULT_ICON_URL = 'https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick.png';
 
 /** falcosidekick's colours; it sends them as JSON strings, Discord documents an integer. */
 const DISCORD_COLORS: Readonly<Record<Priority, number>> = {
@@ -85,7 +83,7 @@ function summaryEmbed(alerts: readonly Alert[]): DiscordEmbed {
  * longest texts are cut (ending in "…").
  */
 export function discordMessage(alerts: readonly Alert[], options: DiscordOptions): DiscordMessage {
-  const avatar = options.icon || DEFAULT_ICON_URL;
+  const avatar = options.icon || FALCOSIDEKICK_PLAIN_ICON;
   const build = (own: number, cap?: number): DiscordMessage => {
     const embeds = alerts.slice(0, own).map((alert) => alertEmbed(alert, cap));
     if (own < alerts.length) embeds.push(summaryEmbed(alerts.slice(own)));

@@ -2,7 +2,7 @@
 // (the core's sendrate: one message per second per space), a burst folded into a summary card, a
 // deleted webhook dead-lettered.
 import type { Dispatcher } from 'undici';
-import { compileTemplateSource, createHttpPool, defineOutput, loadTls, sendHttp, type TemplateContext } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, loadTls, messageFormat, sendHttp, type TemplateContext } from '../../src/plugin/index.ts';
 import { classifyGooglechat } from './classify.ts';
 import { googlechatSchema, validateGooglechat } from './options.ts';
 import { googlechatMessage } from './payload.ts';
@@ -27,25 +27,11 @@ export default defineOutput({
   sendrate: { requestspersecond: 1, burst: 1 },
   connect(options, ctx): GooglechatClient {
     const url = new URL(options.webhookurl);
-    const compiled = options.messageformat ? compileTemplateSource(options.messageformat) : undefined;
-    if (compiled && !compiled.ok) throw new Error(`googlechat.messageformat: ${compiled.message}`); // validate() caught it first
-    const render = compiled?.render;
-    // As falcosidekick: a template that fails on one alert sends that message without text.
-    const renderText = render
-      ? (context: TemplateContext) => {
-          try {
-            return render(context);
-          } catch (err) {
-            ctx.log.debug({ err: (err as Error).message, rule: context.rule }, 'googlechat.messageformat failed for this alert; sent without text');
-            return '';
-          }
-        }
-      : undefined;
     return {
       pool: createHttpPool(url, { tls: loadTls(options, ctx.tls), connections: 1, timeoutMs: ctx.timeoutMs }),
       path: `${url.pathname}${url.search}`,
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': ctx.userAgent },
-      renderText,
+      renderText: messageFormat(options.messageformat, 'googlechat', ctx.log),
     };
   },
   async sendBatch(alerts, { client, options, signal, clock }) {

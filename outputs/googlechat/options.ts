@@ -1,5 +1,5 @@
 // The googlechat output's options: falcosidekick's keys and defaults, plus how a burst is summarised.
-import { compileTemplateSource, optionalHttpUrl, secret, tlsShape, z, type OptionProblem } from '../../src/plugin/index.ts';
+import { messageFormatProblems, optionalHttpUrl, secret, tlsShape, z, type OptionProblem } from '../../src/plugin/index.ts';
 
 // falcosidekick sends the cards unless outputformat is exactly "text": "" and "fields" (Slack's
 // spelling, often copied) mean all; another value is a typo, refused.
@@ -41,9 +41,6 @@ export type GooglechatOptions = z.output<typeof googlechatSchema>;
  * one: falcosidekick then posts an empty message, which Google Chat refuses (every alert lost).
  */
 export function validateGooglechat(options: GooglechatOptions): OptionProblem[] {
-  if (options.messageformat === '') {
-    return options.outputformat === 'text' ? [{ path: 'messageformat', message: 'is required with outputformat text (the message would be empty)' }] : [];
-  }
-  const compiled = compileTemplateSource(options.messageformat);
-  return compiled.ok ? [] : [{ path: 'messageformat', message: compiled.message }];
+  if (options.messageformat === '' && options.outputformat === 'text') return [{ path: 'messageformat', message: 'is required with outputformat text (the message would be empty)' }];
+  return messageFormatProblems(options.messageformat);
 }

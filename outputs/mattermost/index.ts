@@ -1,7 +1,8 @@
 // Mattermost incoming webhooks: falcosidekick's message (Slack's attachment, the hostname second),
 // a burst folded into one summary message, a deleted webhook dead-lettered.
+import { FALCOSIDEKICK_PLAIN_ICON } from '../../src/plugin/index.ts';
 import { defineChatOutput } from '../slack/chat.ts';
-import { holdOn429, PLAIN_ICON, type ChatFlavour } from '../slack/flavour.ts';
+import { holdOn429, type ChatFlavour } from '../slack/flavour.ts';
 import { classifyMattermost } from './classify.ts';
 import { mattermostSchema } from './options.ts';
 
@@ -10,7 +11,7 @@ export const MATTERMOST: ChatFlavour = {
   section: 'mattermost',
   hostname: 'after-rule',
   footer: true,
-  iconWhenEmpty: PLAIN_ICON,
+  iconWhenEmpty: FALCOSIDEKICK_PLAIN_ICON,
   foldNote: 'Folded into one message so that a burst does not flood the channel (mattermost.summaryafter).',
   // Mattermost limits no webhook by default; with the server's rate limit on, a 429 holds the webhook.
   paceMs: 0,

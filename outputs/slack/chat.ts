@@ -2,9 +2,9 @@
 // one pool to the webhook, the message template compiled once, each batch planned into messages
 // (a burst folded into a summary) and posted at the flavour's pace.
 import type { Dispatcher } from 'undici';
-import { compileTemplateSource, createHttpPool, defineOutput, loadTls, type OptionProblem, type OutputPlugin, type TemplateContext, type TlsOptions, type z } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, loadTls, messageFormat, messageFormatProblems, type OptionProblem, type OutputPlugin, type TemplateContext, type TlsOptions, type z } from '../../src/plugin/index.ts';
 import type { ChatFlavour } from './flavour.ts';
-import { validateChat, type ChatOptions } from './options.ts';
+import type { ChatOptions } from './options.ts';
 import { Pacer } from './pacer.ts';
 import { postMessages, type SlackTarget } from './send.ts';
 import { planMessages } from './summary.ts';
@@ -33,34 +33,20 @@ export function defineChatOutput<S extends ChatSchema>(chat: ChatOutput<S>): Out
     schema: chat.schema,
     example: chat.example,
     enabled: (options) => options.webhookurl !== '',
-    validate: (options) => [...validateChat(options), ...(chat.validate?.(options) ?? [])],
+    validate: (options) => [...messageFormatProblems(options.messageformat), ...(chat.validate?.(options) ?? [])],
     // A burst arrives as one batch (up to 50 alerts gathered for a second) and leaves as
     // summaryafter messages plus one summary.
     batch: { maxevents: 50, maxbytes: 1_000_000, flushms: 1000 },
     connect(options, ctx): ChatClient {
       const url = new URL(options.webhookurl);
       const pool: Dispatcher = createHttpPool(url, { tls: loadTls(options, ctx.tls), connections: 1, timeoutMs: ctx.timeoutMs });
-      const compiled = options.messageformat ? compileTemplateSource(options.messageformat) : undefined;
-      if (compiled && !compiled.ok) throw new Error(`${chat.name}.messageformat: ${compiled.message}`); // validate() caught it first
-      const render = compiled?.render;
-      // As falcosidekick: a template that fails on one alert sends that message without text.
-      const renderText = render
-        ? (context: TemplateContext) => {
-            try {
-              return render(context);
-            } catch (err) {
-              ctx.log.debug({ err: (err as Error).message, rule: context.rule }, `${chat.name}.messageformat failed for this alert; sent without text`);
-              return '';
-            }
-          }
-        : undefined;
       return {
         pool,
         path: `${url.pathname}${url.search}`,
         headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': ctx.userAgent },
         pacer: new Pacer(ctx.clock, flavour.paceMs),
         flavour,
-        renderText,
+        renderText: messageFormat(options.messageformat, chat.name, ctx.log),
       };
     },
     sendBatch(alerts, { client, options, signal, clock }) {

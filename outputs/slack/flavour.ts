@@ -27,9 +27,6 @@ export interface ChatFlavour {
   window?(res: HttpResponse, now: number): { remaining: number; resetInMs: number } | undefined;
 }
 
-/** falcosidekick's logo without colour: its Mattermost and Rocket.Chat messages carry it when `icon` is "" (outputs/constants.go). */
-export const PLAIN_ICON = 'https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick.png';
-
 /** A 429 holds the webhook for its Retry-After, one second when it gives none. */
 export function holdOn429(res: HttpResponse, now: number): number | undefined {
   return res.status === 429 ? (retryAfterMs(res.headers['retry-after'], now) ?? 1000) : undefined;

@@ -1,12 +1,9 @@
 // The slack output's options: falcosidekick's keys and defaults, plus how a burst is summarised.
 // Mattermost and Rocket.Chat have the same keys (less `channel`): chatKeys() writes them once.
-import { compileTemplateSource, optionalHttpUrl, secret, tlsShape, z, type OptionProblem } from '../../src/plugin/index.ts';
+import { FALCOSIDEKICK_ICON, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 /** falcosidekick's footer, also what an empty footer means there (outputs/slack.go). */
 export const DEFAULT_FOOTER = 'https://github.com/falcosecurity/falcosidekick';
-
-/** falcosidekick's default `icon` for every chat output (config.go). */
-const DEFAULT_ICON = 'https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png';
 
 // falcosidekick treats "" as "all"; any other unknown value silently shows neither text nor fields.
 const outputFormat = z
@@ -31,7 +28,7 @@ export function chatKeys(text: ChatKeysText) {
   return {
     webhookurl: secret(optionalHttpUrl(text.example).describe(`${text.webhookurl} It is a credential (anyone holding it can post): redacted everywhere. Setting it turns the output on.`)),
     username: z.string().default('Falcosidekick').describe('Sender name shown on the message (falcosidekick\'s default, so existing screenshots stay true).'),
-    icon: z.string().default(DEFAULT_ICON).describe(`URL of the sender avatar (icon_url); ${text.emptyIcon}`),
+    icon: z.string().default(FALCOSIDEKICK_ICON).describe(`URL of the sender avatar (icon_url); ${text.emptyIcon}`),
     footer: z.string().default(DEFAULT_FOOTER).describe(text.footer),
     outputformat: outputFormat.describe('What the attachment shows: all (the output line and the fields), text (the output line) or fields (the fields).'),
     messageformat: z
@@ -65,10 +62,3 @@ export type SlackOptions = z.output<typeof slackSchema>;
 
 /** What the message builders read: the chat keys, and Slack's channel. */
 export type ChatOptions = Pick<SlackOptions, 'username' | 'icon' | 'footer' | 'outputformat' | 'summaryafter'> & { channel?: string };
-
-/** A message template that does not compile is a configuration error (--check-config reports it). */
-export function validateChat(options: { messageformat: string }): OptionProblem[] {
-  if (options.messageformat === '') return [];
-  const compiled = compileTemplateSource(options.messageformat);
-  return compiled.ok ? [] : [{ path: 'messageformat', message: compiled.message }];
-}

@@ -1,5 +1,5 @@
 // The teams output's options: falcosidekick's keys and defaults, plus the card format.
-import { optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { FALCOSIDEKICK_ICON, optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 export const teamsSchema = z.object({
   webhookurl: secret(
@@ -9,7 +9,7 @@ export const teamsSchema = z.object({
   ),
   activityimage: z
     .string()
-    .default('https://raw.githubusercontent.com/falcosecurity/falcosidekick/master/imgs/falcosidekick_color.png')
+    .default(FALCOSIDEKICK_ICON)
     .describe('Image shown beside the title (falcosidekick\'s default); "" shows none (in the file or a named instance: an empty TEAMS_ACTIVITYIMAGE, like an empty value in the chart\'s teams section, is unset, as in falcosidekick).'),
   outputformat: z
     .string()
