@@ -2,7 +2,7 @@
 // (the core's sendrate: one message per second per space), a burst folded into a summary card, a
 // deleted webhook dead-lettered.
 import type { Dispatcher } from 'undici';
-import { createHttpPool, defineOutput, loadTls, messageFormat, sendHttp, type TemplateContext } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, loadTls, messageFormat, sendHttp, type RenderText } from '../../src/plugin/index.ts';
 import { classifyGooglechat } from './classify.ts';
 import { googlechatSchema, validateGooglechat } from './options.ts';
 import { googlechatMessage } from './payload.ts';
@@ -11,7 +11,7 @@ interface GooglechatClient {
   pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
-  renderText: ((context: TemplateContext) => string) | undefined;
+  renderText: RenderText | undefined;
 }
 
 export default defineOutput({

@@ -4,7 +4,7 @@
 // hostname, the output fields sorted by name, tags, time. With outputformat text, the text alone.
 // A burst adds a summary card after `summaryafter` alerts. The message stays within Google Chat's
 // 32,000 bytes, which falcosidekick ignores (Google then answers 400 and the alert is lost).
-import { burstFacts, fieldTexts, goTimeText, tagsText, templateContext, truncate, type Alert, type TemplateContext } from '../../src/plugin/index.ts';
+import { burstFacts, fieldTexts, goTimeText, tagsText, templateContext, truncate, type Alert, type RenderText } from '../../src/plugin/index.ts';
 import type { GooglechatOptions } from './options.ts';
 
 interface KeyValueWidget {
@@ -22,7 +22,6 @@ export interface GooglechatMessage {
   cards?: GooglechatCard[];
 }
 
-export type RenderText = (context: TemplateContext) => string;
 
 /** Google Chat's 32,000 bytes for a message, less a margin for what it counts that JSON does not show. */
 export const MAX_MESSAGE_BYTES = 30_000;
@@ -60,11 +59,13 @@ function summaryLine(alerts: readonly Alert[]): string {
 export function googlechatMessage(alerts: readonly Alert[], options: GooglechatOptions, renderText?: RenderText): GooglechatMessage {
   const texts = renderText ? alerts.map((alert) => renderText(templateContext(alert, alert.output_fields))) : [];
   const build = (own: number, cap = Infinity): GooglechatMessage => {
-    const lines = texts.slice(0, own).filter((t) => t !== '').map((t) => truncate(t, cap));
     if (options.outputformat === 'text') {
+      // Text only: every alert must say something, so one whose template renders "" shows its output line.
+      const lines = alerts.slice(0, own).map((alert, i) => truncate(texts[i] || alert.output || alert.rule, cap));
       if (own < alerts.length) lines.push(summaryLine(alerts.slice(own)));
-      return lines.length > 0 ? { text: lines.join('\n') } : {};
+      return { text: lines.join('\n') };
     }
+    const lines = texts.slice(0, own).filter((t) => t !== '').map((t) => truncate(t, cap));
     const cards = alerts.slice(0, own).map((alert) => alertCard(alert, cap));
     if (own < alerts.length) cards.push(summaryCard(alerts.slice(own)));
     return lines.length > 0 ? { text: lines.join('\n'), cards } : { cards };

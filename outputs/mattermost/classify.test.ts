@@ -10,12 +10,18 @@ describe('classifyMattermost', () => {
     expect(classify({ status: 200, text: 'ok', headers: {} })).toEqual({ scope: 'message', outcome: { kind: 'ok' } });
   });
 
-  it('a deleted webhook or channel dead-letters this message and the rest, naming the key to fix', () => {
+  it('a deleted channel dead-letters this message and the rest, naming the key to fix', () => {
+    expect(classify(appError(404, 'app.channel.get.existing.app_error', 'Unable to find the existing channel.'))).toEqual({
+      scope: 'rest',
+      outcome: { kind: 'fail', reason: 'Mattermost answered 404 app.channel.get.existing.app_error (Unable to find the existing channel.): the channel of the webhook does not exist; set a working mattermost.webhookurl (alerts kept in the dead-letter store)' },
+    });
+  });
+
+  it('an unknown webhook is held, not dead-lettered: Mattermost says the same when its database fails over', () => {
     expect(classify(appError(400, 'web.incoming_webhook.invalid.app_error', 'Invalid webhook.'))).toEqual({
       scope: 'rest',
-      outcome: { kind: 'fail', reason: 'Mattermost answered 400 web.incoming_webhook.invalid.app_error (Invalid webhook.): no such webhook (deleted, or a mistyped URL); set a working mattermost.webhookurl (alerts kept in the dead-letter store)' },
+      outcome: { kind: 'retry', reason: 'Mattermost answered 400 web.incoming_webhook.invalid.app_error (Invalid webhook.): no such webhook (deleted, a mistyped URL, or the server could not look it up); check mattermost.webhookurl', auth: true },
     });
-    expect(classify(appError(404, 'app.channel.get.existing.app_error'))).toMatchObject({ scope: 'rest', outcome: { kind: 'fail' } });
   });
 
   it('webhooks disabled, the webhook\'s user deactivated, no permission: held, the alerts wait for an admin', () => {

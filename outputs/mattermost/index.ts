@@ -1,5 +1,5 @@
 // Mattermost incoming webhooks: falcosidekick's message (Slack's attachment, the hostname second),
-// a burst folded into one summary message, a deleted webhook dead-lettered.
+// a burst folded into one summary message, a webhook that is gone held and then dead-lettered.
 import { FALCOSIDEKICK_PLAIN_ICON } from '../../src/plugin/index.ts';
 import { defineChatOutput } from '../slack/chat.ts';
 import { holdOn429, type ChatFlavour } from '../slack/flavour.ts';

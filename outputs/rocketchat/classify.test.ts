@@ -24,7 +24,7 @@ describe('classifyRocketchat', () => {
   it('429 waits until the rate window resets (X-RateLimit-Reset, epoch ms), at most 10 minutes', () => {
     const limited = (reset: number) => answer(429, { success: false, error: 'Error, too many requests. Please slow down. You must wait 42 seconds before trying this endpoint again. [error-too-many-requests]' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     expect(classifyRocketchat(limited(NOW + 42_000), NOW)).toMatchObject({ scope: 'rest', outcome: { kind: 'retry', afterMs: 42_000 } });
-    expect(classifyRocketchat(limited(NOW + 86_400_000), NOW)).toMatchObject({ outcome: { afterMs: 600_000 } });
+    expect(classifyRocketchat(limited(NOW + 86_400_000), NOW)).toMatchObject({ outcome: { afterMs: 60_000 } });
   });
 
   it('a disabled integration (503) is retried with the reason; an unknown 401 is refused access', () => {
@@ -39,5 +39,11 @@ describe('windowWait', () => {
     expect(windowWait(answer(200, { success: true }, { 'x-ratelimit-remaining': '3', 'x-ratelimit-reset': String(NOW + 5000) }), NOW)).toBeUndefined();
     expect(windowWait(answer(200, { success: true }), NOW)).toBeUndefined();
     expect(windowWait(answer(429, {}), NOW)).toBe(1000);
+  });
+
+  it('reads the reset against the server\'s clock (its Date header), not ours', () => {
+    const server = NOW + 8 * 60_000; // the server's clock runs 8 minutes ahead of ours
+    const spent = answer(200, { success: true }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(server + 42_000), date: new Date(server).toUTCString() });
+    expect(windowWait(spent, NOW)).toBe(42_000);
   });
 });

@@ -2,15 +2,15 @@
 // one pool to the webhook, the message template compiled once, each batch planned into messages
 // (a burst folded into a summary) and posted at the flavour's pace.
 import type { Dispatcher } from 'undici';
-import { createHttpPool, defineOutput, loadTls, messageFormat, messageFormatProblems, type OptionProblem, type OutputPlugin, type TemplateContext, type TlsOptions, type z } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, loadTls, messageFormat, messageFormatProblems, type OptionProblem, type OutputPlugin, type RenderText, type TlsOptions, type z } from '../../src/plugin/index.ts';
 import type { ChatFlavour } from './flavour.ts';
 import type { ChatOptions } from './options.ts';
 import { Pacer } from './pacer.ts';
-import { postMessages, type SlackTarget } from './send.ts';
+import { postMessages, type ChatTarget } from './send.ts';
 import { planMessages } from './summary.ts';
 
-interface ChatClient extends SlackTarget {
-  renderText: ((context: TemplateContext) => string) | undefined;
+interface ChatClient extends ChatTarget {
+  renderText: RenderText | undefined;
 }
 
 /** A chat output's schema: any object schema whose options have the chat keys (chatKeys()). */

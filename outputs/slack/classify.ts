@@ -6,7 +6,7 @@
 //   410 channel_is_archived                  429 rate_limited (Retry-After: seconds)   500 rollup_error
 import { classifyHttp, excerpt, fail, retry, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 
-export type SlackVerdict =
+export type ChatVerdict =
   /** This message's alerts get `outcome`; go on with the next message. */
   | { scope: 'message'; outcome: Outcome }
   /** This message's alerts and every later one get `outcome`; send nothing more of this batch. */
@@ -29,7 +29,7 @@ const GONE: Readonly<Record<string, string>> = {
 /** Wrong for this one message only (Peregrine built a message Slack would not take): dead-letter it, go on. */
 const BAD_MESSAGE = new Set(['invalid_payload', 'no_text', 'too_many_attachments', 'invalid_blocks', 'invalid_attachments']);
 
-export function classifySlack(res: HttpResponse, now: number = Date.now()): SlackVerdict {
+export function classifySlack(res: HttpResponse, now: number = Date.now()): ChatVerdict {
   if (res.status >= 200 && res.status < 300) return { scope: 'message', outcome: classifyHttp(res) };
   const code = res.text.trim();
   const gone = GONE[code];
@@ -46,7 +46,7 @@ export function classifySlack(res: HttpResponse, now: number = Date.now()): Slac
  * Retry-After), 5xx and the rest follow the shared HTTP rules. A retry stops the batch so that
  * later messages do not overtake the ones waiting.
  */
-export function classifyWebhookAnswer(res: HttpResponse, now: number, service: string, section: string, code = res.text.trim()): SlackVerdict {
+export function classifyWebhookAnswer(res: HttpResponse, now: number, service: string, section: string, code = res.text.trim()): ChatVerdict {
   const said = `${service} answered ${res.status}${code ? ` ${excerpt(code)}` : ''}`;
   if (res.status === 404 || res.status === 410) return { scope: 'rest', outcome: fail(`${said}: the webhook is gone; set a working ${section}.webhookurl`) };
   if (res.status === 401 || res.status === 403) return { scope: 'rest', outcome: retry(`${said}: access refused; check ${section}.webhookurl`, { auth: true }) };

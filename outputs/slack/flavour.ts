@@ -3,7 +3,7 @@
 // small differences. A flavour is what differs: where the hostname field goes, the footer, the icon
 // sent for an empty `icon`, how the service's answers read, and its pace.
 import { retryAfterMs, type HttpResponse } from '../../src/plugin/index.ts';
-import { classifySlack, type SlackVerdict } from './classify.ts';
+import { classifySlack, type ChatVerdict } from './classify.ts';
 
 export interface ChatFlavour {
   /** The service's name in reasons and summaries: "Slack". */
@@ -20,7 +20,7 @@ export interface ChatFlavour {
   readonly foldNote: string;
   /** Least time between two messages, ms (0: as fast as answers come). */
   readonly paceMs: number;
-  classify(res: HttpResponse, now: number): SlackVerdict;
+  classify(res: HttpResponse, now: number): ChatVerdict;
   /** After this answer, how long nothing more may be posted (a 429's wait, a spent rate window), ms; undefined: no hold. */
   holdAfter(res: HttpResponse, now: number): number | undefined;
   /** The service's rate window as this answer reports it (Rocket.Chat), so a batch is planned into the messages left. */

@@ -32,7 +32,7 @@ export class Pacer {
     if (at > now) await sleep(this.clock, at - now, signal);
   }
 
-  /** Slack asked us to wait (429 Retry-After): nothing goes out before then. */
+  /** The service asked us to wait (a 429's Retry-After, a spent rate window): nothing goes out before then. */
   holdFor(ms: number): void {
     this.nextAt = Math.max(this.nextAt, this.clock.now() + ms);
   }

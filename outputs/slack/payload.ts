@@ -3,7 +3,7 @@
 // hostname, tags, the output fields sorted by name, time) and a footer; the optional message
 // template renders the text above it. Mattermost and Rocket.Chat get the same message in their
 // flavour (outputs/mattermost.go, outputs/rocketchat.go): see flavour.ts.
-import { fieldTexts, goTimeText, tagsText, templateContext, type Alert, type Priority, type TemplateContext } from '../../src/plugin/index.ts';
+import { fieldTexts, goTimeText, tagsText, templateContext, type Alert, type Priority, type RenderText } from '../../src/plugin/index.ts';
 import { SLACK, type ChatFlavour } from './flavour.ts';
 import { DEFAULT_FOOTER, type ChatOptions } from './options.ts';
 
@@ -45,7 +45,6 @@ export const SLACK_COLORS: Readonly<Record<Priority, string>> = {
 /** falcosidekick marks a field short (two per row) when its value has fewer than 36 characters. */
 const SHORT_BELOW = 36;
 
-export type RenderText = (context: TemplateContext) => string;
 
 export function slackMessage(alert: Alert, options: ChatOptions, renderText?: RenderText, flavour: ChatFlavour = SLACK): SlackMessage {
   const attachment: SlackAttachment = { fallback: alert.output, color: SLACK_COLORS[alert.priority] };

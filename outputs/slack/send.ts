@@ -3,12 +3,12 @@
 // rest waits with it, in order), a dead webhook dead-letters the rest with the same reason.
 import type { Dispatcher } from 'undici';
 import { notOwn, partial, retry, sendHttp, type Outcome, type SendResult } from '../../src/plugin/index.ts';
-import type { SlackVerdict } from './classify.ts';
+import type { ChatVerdict } from './classify.ts';
 import type { ChatFlavour } from './flavour.ts';
 import type { Pacer } from './pacer.ts';
 import type { PlannedMessage } from './summary.ts';
 
-export interface SlackTarget {
+export interface ChatTarget {
   pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
@@ -19,7 +19,7 @@ export interface SlackTarget {
 /** A hold longer than this ends the send: its messages are retried after the hold. */
 const LONG_WAIT_MS = 2000;
 
-export async function postMessages(plan: readonly PlannedMessage[], size: number, target: SlackTarget, signal: AbortSignal, now: () => number): Promise<SendResult> {
+export async function postMessages(plan: readonly PlannedMessage[], size: number, target: ChatTarget, signal: AbortSignal, now: () => number): Promise<SendResult> {
   const outcomes: Outcome[] = new Array<Outcome>(size);
   /** Message `from` ends with `outcome`, and the rest with it; a retry leaves them not sent (notOwn). */
   const settle = (from: number, outcome: Outcome) => {
@@ -37,7 +37,7 @@ export async function postMessages(plan: readonly PlannedMessage[], size: number
       for (const later of plan.slice(m)) for (const i of later.alerts) outcomes[i] = held;
       break;
     }
-    let verdict: SlackVerdict;
+    let verdict: ChatVerdict;
     try {
       await target.pacer.take(signal);
       const res = await sendHttp(target.pool, { path: target.path, method: 'POST', headers: target.headers, body: JSON.stringify(planned.message), signal });

@@ -59,3 +59,23 @@ describe('summaryMessage', () => {
     expect(attachment?.fields?.[1]).toEqual({ title: 'hostname', value: 'host-0, host-1, host-2, host-3, host-4 (+25 more)', short: false });
   });
 });
+
+describe('planMessages within a rate window (room)', () => {
+  const batch = (n: number) => Array.from({ length: n }, (_, i) => alert(i, i % 2 ? 'a' : 'b'));
+  const summaryafter3 = options; // summaryafter: 3
+
+  it.each([1, 4, 5, 50])('every alert of a batch of %i is in exactly one message, whatever room is left', (size) => {
+    for (const room of [0, 1, 2, 3, 4, Infinity]) {
+      const plan = planMessages(batch(size), summaryafter3, undefined, undefined, room);
+      expect(plan.flatMap((p) => p.alerts)).toEqual(Array.from({ length: size }, (_, i) => i));
+      expect(plan.length).toBeLessThanOrEqual(Math.max(1, room));
+    }
+  });
+
+  it('plans fewer own messages so the summary still fits; one message left: the whole batch as one summary', () => {
+    expect(planMessages(batch(50), summaryafter3, undefined, undefined, 2).map((p) => p.alerts.length)).toEqual([1, 49]);
+    expect(planMessages(batch(50), summaryafter3, undefined, undefined, 1).map((p) => p.alerts.length)).toEqual([50]);
+    expect(planMessages(batch(4), summaryafter3, undefined, undefined, 4).map((p) => p.alerts.length)).toEqual([1, 1, 1, 1]);
+    expect(planMessages(batch(1), summaryafter3, undefined, undefined, 0).map((p) => p.alerts.length)).toEqual([1]);
+  });
+});

@@ -2,10 +2,10 @@
 // without queueing for minutes (1,000 alerts ≈ 17 minutes). A batch is split into a few messages
 // of their own and one summary message that names what it folds in, rule by rule. Mattermost and
 // Rocket.Chat channels get the same (Rocket.Chat's webhooks take 10 messages a minute by default).
-import { burstFacts, type Alert } from '../../src/plugin/index.ts';
+import { burstFacts, type Alert, type RenderText } from '../../src/plugin/index.ts';
 import { SLACK, type ChatFlavour } from './flavour.ts';
 import type { ChatOptions } from './options.ts';
-import { envelope, SLACK_COLORS, slackMessage, type RenderText, type SlackMessage } from './payload.ts';
+import { envelope, SLACK_COLORS, slackMessage, type SlackMessage } from './payload.ts';
 
 export interface PlannedMessage {
   message: SlackMessage;

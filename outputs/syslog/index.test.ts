@@ -12,6 +12,7 @@ import { connectPlugin, type PluginHarness } from '../../test/support/plugin-har
 import { waitFor } from '../../test/support/receiver.ts';
 import syslog from './index.ts';
 import { syslogLine } from './message.ts';
+import { TcpStream } from './transport.ts';
 
 const alerts = (n: number, from = 0): Alert[] => Array.from({ length: n }, (_, i) => freezeAlert(toAlert(parseJson(falcoAlertJson(from + i)) as AlertInput)));
 const big = (chars: number): Alert => freezeAlert(toAlert({ uuid: 'big', priority: 'Warning', rule: 'R', time: '2026-11-20T10:21:36Z', output: 'x'.repeat(chars) } as AlertInput));
@@ -89,6 +90,14 @@ describe('syslog over TCP', () => {
     await waitFor(() => server.text().length >= expected.length, 5000, 'three lines');
     expect(server.text()).toBe(expected);
     expect(server.sockets).toHaveLength(1);
+  });
+
+  it('close() while a connection is being made ends the wait for it (shutdown does not hang on a connect)', async () => {
+    const server = await tcpServer();
+    const stream = new TcpStream({ host: '127.0.0.1', port: server.port });
+    const opening = stream.open(new AbortController().signal);
+    stream.close();
+    await expect(opening).rejects.toThrow('the connection was closed before it was established');
   });
 
   it('cef lines, same framing', async () => {

@@ -62,9 +62,13 @@ export class TcpStream {
   #connect(): { socket: Socket; ready: Promise<Socket> } {
     const socket = connect({ host: this.target.host, port: this.target.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
     const ready = new Promise<Socket>((resolve, reject) => {
+      // close() while connecting destroys the socket without an error: 'close' settles the wait.
+      const closed = () => reject(new Error('the connection was closed before it was established'));
       socket.once('error', reject);
+      socket.once('close', closed);
       socket.once('connect', () => {
         socket.off('error', reject);
+        socket.off('close', closed);
         this.#adopt(socket);
         resolve(socket);
       });

@@ -22,7 +22,7 @@ export { PRIORITIES, PRIORITY_NAMES, parsePriority, priorityRank, type Priority 
 export { serializeAlert } from '../alert/serialize.ts';
 export { newFields } from '../alert/fields.ts';
 export { epochMillis, epochNanos, epochSecondsText, goTimeText, rfc3339Nanos } from '../alert/time.ts';
-export { FALCOSIDEKICK_ICON, FALCOSIDEKICK_PLAIN_ICON, fieldTexts, messageFormat, messageFormatProblems, tagsText } from './message.ts';
+export { FALCOSIDEKICK_ICON, FALCOSIDEKICK_PLAIN_ICON, fieldTexts, messageFormat, messageFormatProblems, tagsText, type RenderText } from './message.ts';
 export { burstFacts, type BurstFacts } from './burst.ts';
 export { compileTemplateSource, templateContext, type TemplateContext } from '../enrich/templates.ts';
 export type * from './types.ts';

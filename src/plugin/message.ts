@@ -36,6 +36,9 @@ function byCodeUnit(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** An alert's message text from its `messageformat`. */
+export type RenderText = (context: TemplateContext) => string;
+
 /** A `messageformat` that does not compile is a configuration error (--check-config reports it). */
 export function messageFormatProblems(messageformat: string): OptionProblem[] {
   if (messageformat === '') return [];
@@ -48,7 +51,7 @@ export function messageFormatProblems(messageformat: string): OptionProblem[] {
  * text. As in falcosidekick, a template that fails on one alert gives "" for it (the message goes
  * without text), logged at debug.
  */
-export function messageFormat(messageformat: string, name: string, log: Logger): ((context: TemplateContext) => string) | undefined {
+export function messageFormat(messageformat: string, name: string, log: Logger): RenderText | undefined {
   if (messageformat === '') return undefined;
   const compiled = compileTemplateSource(messageformat);
   if (!compiled.ok) throw new Error(`${name}.messageformat: ${compiled.message}`); // validate() reported it first

@@ -48,7 +48,12 @@ export class RocketchatReceiver extends VendorReceiver {
     }
     this.calls++;
     const reset = this.windowStart + this.windowMs;
-    const headers = { 'x-ratelimit-limit': String(this.limit), 'x-ratelimit-remaining': String(Math.max(0, this.limit - this.calls)), 'x-ratelimit-reset': String(reset) };
+    const headers = {
+      date: new Date(clockAt).toUTCString(),
+      'x-ratelimit-limit': String(this.limit),
+      'x-ratelimit-remaining': String(Math.max(0, this.limit - this.calls)),
+      'x-ratelimit-reset': String(reset),
+    };
     if (this.calls > this.limit) {
       if (!this.spentByOthers) this.violations.push(`rate limit: call ${this.calls} in the window that resets at ${reset}`);
       const seconds = Math.ceil((reset - clockAt) / 1000);
