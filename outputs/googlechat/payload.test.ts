@@ -80,6 +80,12 @@ describe('googlechat message: falcosidekick layout', () => {
     expect(go.text).toBe('*Notice* Terminal shell in container in default');
     expect(googlechatMessage([notice], options({ outputformat: 'TEXT', messageformat: 'x' }), render('{{rule}} on {{hostname}}'))).toEqual({ text: 'Terminal shell in container on node-1' });
   });
+
+  it('text only: an alert whose template renders empty shows its output line, so no alert is counted without a line', () => {
+    const warning = priorityAlerts().find((a) => a.priority === 'Warning')!;
+    const message = googlechatMessage([notice, warning], options({ outputformat: 'text', messageformat: 'x' }), () => '');
+    expect(message).toEqual({ text: `${notice.output}\n${warning.output}` });
+  });
 });
 
 describe('googlechat message: a batch', () => {
