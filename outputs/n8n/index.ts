@@ -1,0 +1,41 @@
+// n8n: a Webhook trigger node (POST) takes the alert JSON (falcosidekick's webhook body) and answers
+// 200 {"message":"Workflow was started"}; 403 when its basic or header auth refuses the credentials,
+// 404 while the workflow is inactive.
+import { optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { basicAuthHeader, defineJsonPostOutput, pairProblems } from '../webhook/post.ts';
+
+/** RFC 9110's token: what a header name may be. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*$/;
+
+export default defineJsonPostOutput({
+  name: 'n8n',
+  description: 'POST each alert as JSON to an n8n Webhook node, with its basic or header auth.',
+  schema: z.object({
+    address: optionalHttpUrl('https://n8n.example.com/webhook/falco').describe('Production URL of the Webhook node (method POST), e.g. https://n8n.example.com/webhook/falco. Setting it turns the output on.'),
+    user: z.string().default('').describe('Basic auth user (the Webhook node\'s Basic Auth credential). Sent only together with password, as in falcosidekick.'),
+    password: secret(z.string().default('').describe('Basic auth password, sent with user as "Authorization: Basic …".')),
+    headerauthname: z
+      .string()
+      .regex(HEADER_NAME, 'must be an HTTP header name (letters, digits and !#$%&\'*+-.^_`|~)')
+      .default('')
+      .describe('Header name of the Webhook node\'s Header Auth credential, e.g. X-N8N-Auth. Sent only together with headerauthvalue, as in falcosidekick.'),
+    headerauthvalue: secret(z.string().default('').describe('Header value of the Header Auth credential, sent as "<headerauthname>: <headerauthvalue>".')),
+    ...tlsShape,
+  }),
+  example: { address: 'https://n8n.example.com/webhook/falco' },
+  url: (options) => options.address,
+  contentType: 'application/json; charset=utf-8',
+  headers: (options) => ({
+    ...basicAuthHeader(options.user, options.password),
+    // After basic auth, as falcosidekick sets it: a header auth named Authorization wins.
+    ...(options.headerauthname !== '' && options.headerauthvalue !== '' ? { [options.headerauthname.toLowerCase()]: options.headerauthvalue } : {}),
+  }),
+  // A workflow sees it in $json.headers and may use it to drop a replayed alert; n8n ignores it.
+  idempotencyKey: true,
+  // Each request starts a workflow execution: 32 at once keep up with a burst without flooding n8n.
+  concurrency: 32,
+  validate: (options) => [
+    ...pairProblems('basic auth', ['user', 'password'], [options.user, options.password]),
+    ...pairProblems('header auth', ['headerauthname', 'headerauthvalue'], [options.headerauthname, options.headerauthvalue]),
+  ],
+});
