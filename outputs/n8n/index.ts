@@ -1,11 +1,23 @@
 // n8n: a Webhook trigger node (POST) takes the alert JSON (falcosidekick's webhook body) and answers
 // 200 {"message":"Workflow was started"}; 403 when its basic or header auth refuses the credentials,
 // 404 while the workflow is inactive.
-import { optionalHttpUrl, secret, tlsShape, z } from '../../src/plugin/index.ts';
+import { classifyHttp, excerpt, optionalHttpUrl, retry, secret, tlsShape, z, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 import { basicAuthHeader, defineJsonPostOutput, pairProblems } from '../webhook/post.ts';
 
 /** RFC 9110's token: what a header name may be. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*$/;
+
+/**
+ * n8n answers 404 "The requested webhook … is not registered." while the workflow is inactive, and
+ * for a moment while it is saved or activated again: held (the output shows failing) until it is
+ * active, dead-lettered when retry.maxagems runs out. Any other answer: the shared HTTP rules.
+ */
+function classifyN8n(res: HttpResponse, now: number): Outcome {
+  if (res.status === 404 && /is not registered/.test(res.text)) {
+    return retry(`HTTP 404: ${excerpt(res.text)} (the workflow is not active: activate it in n8n)`, { auth: true });
+  }
+  return classifyHttp(res, now);
+}
 
 export default defineJsonPostOutput({
   name: 'n8n',
@@ -34,6 +46,7 @@ export default defineJsonPostOutput({
   idempotencyKey: true,
   // Each request starts a workflow execution: 32 at once keep up with a burst without flooding n8n.
   concurrency: 32,
+  classify: classifyN8n,
   validate: (options) => [
     ...pairProblems('basic auth', ['user', 'password'], [options.user, options.password]),
     ...pairProblems('header auth', ['headerauthname', 'headerauthvalue'], [options.headerauthname, options.headerauthvalue]),

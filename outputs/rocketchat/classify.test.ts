@@ -21,7 +21,7 @@ describe('classifyRocketchat', () => {
     });
   });
 
-  it('429 waits until the rate window resets (X-RateLimit-Reset, epoch ms), at most 10 minutes', () => {
+  it('429 waits until the rate window resets (X-RateLimit-Reset, epoch ms), at most a minute', () => {
     const limited = (reset: number) => answer(429, { success: false, error: 'Error, too many requests. Please slow down. You must wait 42 seconds before trying this endpoint again. [error-too-many-requests]' }, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
     expect(classifyRocketchat(limited(NOW + 42_000), NOW)).toMatchObject({ scope: 'rest', outcome: { kind: 'retry', afterMs: 42_000 } });
     expect(classifyRocketchat(limited(NOW + 86_400_000), NOW)).toMatchObject({ outcome: { afterMs: 60_000 } });

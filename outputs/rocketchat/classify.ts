@@ -52,7 +52,7 @@ export function rateWindow(res: HttpResponse, now: number): { remaining: number;
 
 /**
  * The server's time of this answer: its Date header (to the second, so a wait read against it is at
- * most a second long), else ours. X-RateLimit-Reset is on the server's clock, and the two hosts'
+ * most a second too long, never too short), else ours. X-RateLimit-Reset is on the server's clock, and the two hosts'
  * clocks may be minutes apart.
  */
 function serverNow(res: HttpResponse, now: number): number {

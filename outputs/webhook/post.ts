@@ -12,6 +12,8 @@ import {
   sendHttp,
   serializeAlert,
   type Alert,
+  type HttpResponse,
+  type Outcome,
   type OptionProblem,
   type OutputPlugin,
   type TlsOptions,
@@ -37,6 +39,8 @@ export interface JsonPostOutput<S extends PostSchema> {
   idempotencyKey: boolean;
   /** Default maxconcurrency. */
   concurrency: number;
+  /** The receiver's own answers; classifyHttp (src/plugin/http.ts) when absent. */
+  classify?: (res: HttpResponse, now: number) => Outcome;
   validate?: (options: z.output<S>) => OptionProblem[];
 }
 
@@ -48,6 +52,7 @@ interface PostClient {
 
 export function defineJsonPostOutput<S extends PostSchema>(post: JsonPostOutput<S>): OutputPlugin<S, PostClient> {
   const body = post.body ?? serializeAlert;
+  const classify = post.classify ?? classifyHttp;
   return defineOutput({
     name: post.name,
     description: post.description,
@@ -67,7 +72,7 @@ export function defineJsonPostOutput<S extends PostSchema>(post: JsonPostOutput<
       return sendEach(alerts, async (alert) => {
         const headers = post.idempotencyKey ? { ...client.headers, 'idempotency-key': alert.uuid } : client.headers;
         const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers, body: body(alert), signal });
-        return classifyHttp(res, clock.now());
+        return classify(res, clock.now());
       });
     },
     async close(client) {

@@ -33,7 +33,7 @@ export function secretValues(schema: z.ZodType, options: Record<string, unknown>
 
 /** What redaction replaced in one string: all of it, or a URL's userinfo parts and query values. */
 function hiddenParts(original: string, redacted: string): string[] {
-  if (redacted === REDACTED) return [original, Buffer.from(original).toString('base64')];
+  if (redacted === REDACTED) return [original, Buffer.from(original).toString('base64'), ...urlTokens(original)];
   const parts: string[] = [];
   const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#\s]*)@/i.exec(original)?.[1];
   if (userinfo) {
@@ -45,6 +45,29 @@ function hiddenParts(original: string, redacted: string): string[] {
   const ours = new URLSearchParams(original.split('?')[1]?.split('#')[0] ?? '');
   const theirs = new URLSearchParams(redacted.split('?')[1]?.split('#')[0] ?? '');
   for (const [name, value] of ours) if (theirs.get(name) === REDACTED) parts.push(value, encodeURIComponent(value));
+  return parts;
+}
+
+/**
+ * A URL secret as a whole (a chat webhook) is its tokens: a redirect's Location, or an error that
+ * quotes the URL with another scheme or without its query, still holds them. The path segments and
+ * query values that look like tokens (16 characters or more, with a digit or a capital letter), so
+ * that words of a path such as "formatted_webhook" stay readable.
+ */
+function urlTokens(text: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return [];
+  }
+  const looksLikeToken = (v: string) => v.length >= 16 && /[0-9A-Z]/.test(v);
+  const parts: string[] = [];
+  for (const segment of url.pathname.split('/')) {
+    const decoded = safeDecode(segment);
+    if (looksLikeToken(decoded)) parts.push(segment, decoded);
+  }
+  for (const [, value] of url.searchParams) if (looksLikeToken(value)) parts.push(value, encodeURIComponent(value));
   return parts;
 }
 

@@ -80,9 +80,16 @@ describe('n8n pipeline', () => {
     expect(await metricValue(a, 'peregrine_delivered_total', { output: 'n8n' })).toBe(1);
   });
 
-  it('404 for an inactive workflow: dead-lettered with n8n\'s reason, not retried', async () => {
-    const { app: a, n8n: n } = await run(2, headerAuth, () => ({ active: false, auth: { header: ['X-N8N-Auth', 'h3ader-secret'] } }));
-    expect(n.attempts).toBe(2);
+  it('404 while the workflow is inactive: held as n8n\'s own state, delivered once it is active again', async () => {
+    const { app: a, n8n: n } = await run(2, headerAuth, (attempt) => ({ active: attempt >= 3, auth: { header: ['X-N8N-Auth', 'h3ader-secret'] } }));
+    expect(n.attempts).toBeGreaterThan(3);
+    expect(await metricValue(a, 'peregrine_retries_total', { output: 'n8n', reason: 'auth' })).toBeGreaterThan(0);
+    expect(await metricValue(a, 'peregrine_delivered_total', { output: 'n8n' })).toBe(2);
+    expect(a.deadLetters.list({ output: 'n8n' })).toEqual([]);
+  });
+
+  it('404 for an inactive workflow that stays inactive: dead-lettered with n8n\'s reason when retry.maxagems runs out', async () => {
+    const { app: a } = await run(2, headerAuth, () => ({ active: false, auth: { header: ['X-N8N-Auth', 'h3ader-secret'] } }), '    maxagems: 1500\n');
     const dead = a.deadLetters.list({ output: 'n8n' });
     expect(dead.map((d) => d.alert.uuid).sort()).toEqual(['alert-0', 'alert-1']);
     for (const entry of dead) expect(entry.detail).toContain('HTTP 404: {"code":404,"message":"The requested webhook \\"POST falco\\" is not registered."');

@@ -49,6 +49,21 @@ describe('destination error text', () => {
     }
   });
 
+  it('a webhook URL secret as a whole keeps its tokens out of a redirect\'s reason, whatever scheme or host the Location names', async () => {
+    receiver = await new Receiver().start();
+    const token = 'q3k8x9w1t7bfgmz5yhr6cjd4ea';
+    // An ingress in front of Mattermost that moved to https: the Location holds the hook id.
+    receiver.setBehaviour(() => ({ kind: 'status', status: 308, headers: { location: `https://chat.example.com/hooks/${token}` }, body: '' }));
+    const lines: string[] = [];
+    app = await startApp(`mattermost:\n  webhookurl: ${receiver.url(`/hooks/${token}`)}\n`, { logger: pino({ level: 'debug' }, { write: (l: string) => lines.push(l) }) });
+    expect((await app.post({ rule: 'r', priority: 'Notice', time: '2026-11-20T10:21:36Z', output: 'o', output_fields: { a: 1 } })).status).toBe(200);
+    await waitFor(() => (app as RunningApp).deadLetters.size() === 1);
+    const dlq = await (await request(`${app.url}/dlq`)).body.text();
+    expect(dlq).toContain('the endpoint redirects to https://chat.example.com/hooks/***');
+    expect(dlq).not.toContain(token);
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
   it('a 500 logs the request path, not its query', async () => {
     const lines: string[] = [];
     const { config } = loadConfig({ file: writeConfig('spool:\n  enabled: false\nstdout:\n  enabled: false\n'), env: {}, plugins: outputs });
