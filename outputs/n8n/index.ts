@@ -1,7 +1,7 @@
 // n8n: a Webhook trigger node (POST) takes the alert JSON (falcosidekick's webhook body) and answers
 // 200 {"message":"Workflow was started"}; 403 when its basic or header auth refuses the credentials,
 // 404 while the workflow is inactive.
-import { classifyHttp, excerpt, optionalHttpUrl, retry, secret, tlsShape, z, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
+import { classifyHttp, excerpt, HEADER_VALUE_PROBLEM, isHeaderValue, optionalHttpUrl, retry, secret, tlsShape, z, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
 import { basicAuthHeader, defineJsonPostOutput, pairProblems } from '../webhook/post.ts';
 
 /** RFC 9110's token: what a header name may be. */
@@ -31,7 +31,9 @@ export default defineJsonPostOutput({
       .regex(HEADER_NAME, 'must be an HTTP header name (letters, digits and !#$%&\'*+-.^_`|~)')
       .default('')
       .describe('Header name of the Webhook node\'s Header Auth credential, e.g. X-N8N-Auth. Sent only together with headerauthvalue, as in falcosidekick.'),
-    headerauthvalue: secret(z.string().default('').describe('Header value of the Header Auth credential, sent as "<headerauthname>: <headerauthvalue>".')),
+    headerauthvalue: secret(
+      z.string().refine(isHeaderValue, HEADER_VALUE_PROBLEM).default('').describe('Header value of the Header Auth credential, sent as "<headerauthname>: <headerauthvalue>".'),
+    ),
     ...tlsShape,
   }),
   example: { address: 'https://n8n.example.com/webhook/falco' },

@@ -8,7 +8,7 @@ export { createHttpPool, sendHttp, classifyHttp, refusal, retryAfterMs, excerpt,
 export { proxyFor } from './proxy.ts';
 export { sendEach } from './each.ts';
 export { tlsShape, loadTls, type TlsOptions, type ClientTls } from './tls.ts';
-export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency, keyValueMap, commaList, lowerEnum } from './schema.ts';
+export { httpUrl, optionalHttpUrl, customHeaders, maxConcurrentRequests, legacyConcurrency, keyValueMap, commaList, lowerEnum, isHeaderValue, HEADER_VALUE_PROBLEM } from './schema.ts';
 export { alertField, scalarText, stableKey, truncate } from './fields.ts';
 export { raceSignal, abortReason } from './abort.ts';
 export { blameWholeCall, chunkBySize, sendChunks, settle } from './batch.ts';

@@ -57,6 +57,12 @@ export function customHeaders(describe: string) {
           return `"${bad}" is not an HTTP header name (letters, digits and !#$%&'*+-.^_\`|~); the env form is Name:value,Name:value or a JSON object`;
         },
       })
+      .refine((headers) => Object.values(headers).every(isHeaderValue), {
+        error: (issue) => {
+          const bad = Object.entries(issue.input as Record<string, string>).find(([, value]) => !isHeaderValue(value))?.[0];
+          return `the value of "${bad}" ${HEADER_VALUE_PROBLEM}`;
+        },
+      })
       .default({})
       .describe(describe),
   );
@@ -64,6 +70,17 @@ export function customHeaders(describe: string) {
 
 /** RFC 9110's token: what a header name may be. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
+/**
+ * What an HTTP header value may hold (RFC 9110 field-value; undici refuses the rest on every
+ * request, and the alerts would wait for an hour before anything said why).
+ */
+export function isHeaderValue(value: string): boolean {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(value);
+}
+
+/** The message for a value isHeaderValue refuses; never the value itself (it may be a secret). */
+export const HEADER_VALUE_PROBLEM = 'has a character an HTTP header cannot carry (a line break or another control character; a secret mounted from a file often ends in a newline)';
 
 
 /** Peregrine's ceiling for requests in flight per output (the core's maxconcurrency allows up to this). */

@@ -111,6 +111,14 @@ describe('config loading', () => {
     expect(found).toEqual([expect.objectContaining({ path: 'webhook.customheaders', env: 'WEBHOOK_CUSTOMHEADERS', message: expect.stringContaining('is not an HTTP header name') })]);
   });
 
+  it('refuses a header value with a line break at load, naming the header and never showing the value (a secret mounted from a file ends in a newline)', () => {
+    const found = problems(() => configFromYaml('webhook:\n  address: http://a.example/\n  customheaders:\n    Authorization: "Bearer s3cret-token\\n"\n'));
+    expect(found).toEqual([expect.objectContaining({ path: 'webhook.customheaders', message: expect.stringMatching(/^the value of "authorization" has a character an HTTP header cannot carry/) })]);
+    expect(JSON.stringify(found)).not.toContain('s3cret-token');
+    const n8n = problems(() => configFromYaml('n8n:\n  address: http://n8n.example/webhook/falco\n  headerauthname: X-N8N-Auth\n  headerauthvalue: "h3ader\\r\\n"\n'));
+    expect(n8n).toEqual([expect.objectContaining({ path: 'n8n.headerauthvalue', message: expect.stringContaining('has a character an HTTP header cannot carry') })]);
+  });
+
   it('takes an empty env var as unset, as falcosidekick (viper) does: its chart passes every value, "" meaning the default', () => {
     const loaded = configFromYaml('webhook:\n  address: http://a.example/x\n  method: PUT\n', {
       WEBHOOK_ADDRESS: '',
