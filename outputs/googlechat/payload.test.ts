@@ -1,16 +1,13 @@
 // Google Chat message bytes: falcosidekick 2.34.1's card (keys in Go's order, the empty header it
 // always sends), outputformat and messageformat, the summary of a burst, the 32,000-byte limit, and
 // the options as users write them.
-import { tmpdir } from 'node:os';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import { redactConfig } from '../../src/config/redact.ts';
-import type { ConfigError } from '../../src/errors.ts';
 import { compileTemplateSource } from '../../src/plugin/index.ts';
 import { priorityAlerts, testAlerts } from '../../test/support/alerts.ts';
+import { configFromEnv, envProblems } from '../../test/support/config.ts';
 import { fixtureJson } from '../../test/support/fixtures.ts';
-import { outputs } from '../index.ts';
 import { googlechatSchema, type GooglechatOptions } from './options.ts';
 import { googlechatMessage, MAX_MESSAGE_BYTES, messageBytes } from './payload.ts';
 
@@ -139,15 +136,8 @@ describe('googlechat message: the 32,000 bytes Google Chat takes, which falcosid
 });
 
 describe('googlechat options', () => {
-  const load = (env: Record<string, string>) => loadConfig({ env: { GOOGLECHAT_WEBHOOKURL: URL, ...env }, plugins: outputs, cwd: tmpdir() });
-  const problems = (env: Record<string, string>) => {
-    try {
-      load(env);
-    } catch (err) {
-      return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-    }
-    return [];
-  };
+  const load = (env: Record<string, string>) => configFromEnv({ GOOGLECHAT_WEBHOOKURL: URL, ...env });
+  const problems = (env: Record<string, string>) => envProblems({ GOOGLECHAT_WEBHOOKURL: URL, ...env });
 
   it('loads falcosidekick\'s keys from env vars, outputformat in any case, "" meaning all', () => {
     const { config } = load({ GOOGLECHAT_OUTPUTFORMAT: 'TEXT', GOOGLECHAT_MESSAGEFORMAT: '{{ .Rule }}', GOOGLECHAT_MINIMUMPRIORITY: 'warning' });

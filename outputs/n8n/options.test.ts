@@ -1,21 +1,11 @@
 // n8n's keys as falcosidekick 2.34.1 spells them, from env vars; the password and the header auth
 // value redacted; half a pair (user/password, headerauthname/headerauthvalue) refused, naming the missing key.
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import { redactConfig } from '../../src/config/redact.ts';
-import type { ConfigError } from '../../src/errors.ts';
-import { outputs } from '../index.ts';
+import { configFromEnv, envProblems } from '../../test/support/config.ts';
 
-const load = (env: Record<string, string>) => loadConfig({ env: { N8N_ADDRESS: 'https://n8n.example.com/webhook/falco', ...env }, plugins: outputs, cwd: tmpdir() });
-const problems = (env: Record<string, string>) => {
-  try {
-    load(env);
-  } catch (err) {
-    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-};
+const load = (env: Record<string, string>) => configFromEnv({ N8N_ADDRESS: 'https://n8n.example.com/webhook/falco', ...env });
+const problems = (env: Record<string, string>) => envProblems({ N8N_ADDRESS: 'https://n8n.example.com/webhook/falco', ...env });
 
 describe('n8n options', () => {
   it('loads N8N_USER, N8N_PASSWORD, N8N_HEADERAUTHNAME, N8N_HEADERAUTHVALUE and N8N_CHECKCERT into n8n.*', () => {

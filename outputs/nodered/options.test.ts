@@ -1,21 +1,11 @@
 // nodered's keys as falcosidekick 2.34.1 spells them, from env vars; the password and the custom
 // headers redacted; a user without a password (or the reverse) refused, naming the missing key.
-import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load.ts';
 import { redactConfig } from '../../src/config/redact.ts';
-import type { ConfigError } from '../../src/errors.ts';
-import { outputs } from '../index.ts';
+import { configFromEnv, envProblems } from '../../test/support/config.ts';
 
-const load = (env: Record<string, string>) => loadConfig({ env: { NODERED_ADDRESS: 'http://node-red:1880/falco', ...env }, plugins: outputs, cwd: tmpdir() });
-const problems = (env: Record<string, string>) => {
-  try {
-    load(env);
-  } catch (err) {
-    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-  }
-  return [];
-};
+const load = (env: Record<string, string>) => configFromEnv({ NODERED_ADDRESS: 'http://node-red:1880/falco', ...env });
+const problems = (env: Record<string, string>) => envProblems({ NODERED_ADDRESS: 'http://node-red:1880/falco', ...env });
 
 describe('nodered options', () => {
   it('loads NODERED_USER, NODERED_PASSWORD, NODERED_CUSTOMHEADERS and NODERED_CHECKCERT into nodered.*', () => {

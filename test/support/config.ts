@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../src/config/load.ts';
+import type { ConfigError } from '../../src/errors.ts';
 import { outputs } from '../../outputs/index.ts';
 
 export function configFromYaml(yaml: string, env: NodeJS.ProcessEnv = {}): LoadedConfig {
@@ -10,4 +11,19 @@ export function configFromYaml(yaml: string, env: NodeJS.ProcessEnv = {}): Loade
   const file = join(dir, 'peregrine.yaml');
   writeFileSync(file, yaml);
   return loadConfig({ file, env, plugins: outputs, cwd: dir });
+}
+
+/** Loads from env vars alone (no file), as a container started with only SECTION_KEY variables. */
+export function configFromEnv(env: NodeJS.ProcessEnv): LoadedConfig {
+  return loadConfig({ env, plugins: outputs, cwd: tmpdir() });
+}
+
+/** The "path: message" problems loading `env` reports; [] when it loads. */
+export function envProblems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    configFromEnv(env);
+  } catch (err) {
+    return (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
+  }
+  return [];
 }
