@@ -35,16 +35,19 @@ export function burstFacts(alerts: readonly Alert[]): BurstFacts {
     .join(', ');
   const hosts = [...new Set(alerts.map((a) => a.hostname).filter((h): h is string => Boolean(h)))];
   const shownHosts = hosts.slice(0, MAX_HOSTS).join(', ');
-  const times = alerts.map((a) => epochNanos(a.time));
-  const first = alerts[times.indexOf(times.reduce((a, b) => (b < a ? b : a)))]?.time ?? '';
-  const last = alerts[times.indexOf(times.reduce((a, b) => (b > a ? b : a)))]?.time ?? '';
+  let first = alerts[0];
+  let last = alerts[0];
+  for (const a of alerts) {
+    if (first && epochNanos(a.time) < epochNanos(first.time)) first = a;
+    if (last && epochNanos(a.time) > epochNanos(last.time)) last = a;
+  }
   return {
     count: alerts.length,
     rules: ruleCounts(alerts.map((a) => a.rule)),
     top,
     priorities,
     hosts: hosts.length > MAX_HOSTS ? `${shownHosts} (+${hosts.length - MAX_HOSTS} more)` : shownHosts,
-    span: first === '' ? '' : `${goTimeText(first)} – ${goTimeText(last)}`,
+    span: first && last ? `${goTimeText(first.time)} – ${goTimeText(last.time)}` : '',
   };
 }
 
