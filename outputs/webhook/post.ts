@@ -34,7 +34,7 @@ export interface JsonPostOutput<S extends PostSchema> {
   /** Headers after Content-Type and User-Agent (auth, customheaders), names lower-case; later ones win. */
   headers: (options: z.output<S>) => Record<string, string>;
   /** The body; the alert JSON (falcosidekick's webhook body) when absent. */
-  body?: (alert: Alert) => string;
+  body?: (alert: Alert, options: z.output<S>) => string;
   /** Send `Idempotency-Key: <uuid>` (only to receivers that ignore unknown headers or can use it). */
   idempotencyKey: boolean;
   /** Default maxconcurrency. */
@@ -48,10 +48,11 @@ interface PostClient {
   pool: Dispatcher;
   path: string;
   headers: Record<string, string>;
+  body: (alert: Alert) => string;
 }
 
 export function defineJsonPostOutput<S extends PostSchema>(post: JsonPostOutput<S>): OutputPlugin<S, PostClient> {
-  const body = post.body ?? serializeAlert;
+  const body = post.body;
   const classify = post.classify ?? classifyHttp;
   return defineOutput({
     name: post.name,
@@ -66,12 +67,12 @@ export function defineJsonPostOutput<S extends PostSchema>(post: JsonPostOutput<
       const url = new URL(post.url(options));
       const pool = createHttpPool(url, { tls: loadTls(options, ctx.tls), connections: ctx.concurrency, timeoutMs: ctx.timeoutMs });
       const headers = { 'content-type': post.contentType, 'user-agent': ctx.userAgent, ...post.headers(options) };
-      return { pool, path: `${url.pathname}${url.search}`, headers };
+      return { pool, path: `${url.pathname}${url.search}`, headers, body: body ? (alert) => body(alert, options) : serializeAlert };
     },
     sendBatch(alerts, { client, signal, clock }) {
       return sendEach(alerts, async (alert) => {
         const headers = post.idempotencyKey ? { ...client.headers, 'idempotency-key': alert.uuid } : client.headers;
-        const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers, body: body(alert), signal });
+        const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers, body: client.body(alert), signal });
         return classify(res, clock.now());
       });
     },
