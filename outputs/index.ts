@@ -28,9 +28,10 @@ import nodered from './nodered/index.ts';
 import n8n from './n8n/index.ts';
 import grafanaoncall from './grafanaoncall/index.ts';
 import grafana from './grafana/index.ts';
+import rabbitmq from './rabbitmq/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
   slack, mattermost, rocketchat, teams, discord, googlechat, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
-  talon, nodered, n8n, grafanaoncall, grafana,
+  talon, nodered, n8n, grafanaoncall, grafana, rabbitmq,
 ];

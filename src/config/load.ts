@@ -10,6 +10,7 @@ import { checkConsoleTlsPaths } from '../console/tls-paths.ts';
 import { ConfigError, ErrorCodes, type ConfigProblem } from '../errors.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { EMBEDDED_DEFAULT } from './default.ts';
+import { applyAliases } from './aliases.ts';
 import { applyEnv } from './env.ts';
 import { applyInstanceEnv, checkInstanceKeys, configEnvName } from './instance-env.ts';
 import { resolveInstances } from './instances.ts';
@@ -75,12 +76,13 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
 
   const env = options.env ?? process.env;
-  const keys = checkKeys(schema, raw as Record<string, unknown>, env);
+  const aliased = applyAliases(options.plugins, raw as Record<string, unknown>, env);
+  const keys = checkKeys(schema, aliased.value, env);
   const named = checkInstanceKeys(options.plugins, keys.value.outputs);
   const { value, applied, problems: envProblems } = applyEnv(schema, keys.value, env);
   const instanceEnv = applyInstanceEnv(options.plugins, named.outputs, env);
   if (instanceEnv.applied.length || Object.keys(instanceEnv.outputs).length) value.outputs = instanceEnv.outputs;
-  applied.push(...instanceEnv.applied);
+  applied.push(...aliased.applied, ...instanceEnv.applied);
   const problems: ConfigProblem[] = [...keys.problems, ...envProblems, ...named.problems, ...instanceEnv.problems];
 
   const parsed = schema.safeParse(value);

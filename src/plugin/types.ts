@@ -95,6 +95,13 @@ export interface OutputPlugin<Schema extends z.ZodObject = z.ZodObject, Client =
   section?: readonly string[];
   /** A shared section whose keys this output also reads (handed to connect() as `ctx.shared`). */
   shared?: SharedSection;
+  /**
+   * falcosidekick keys of this output named like a core key: rabbitmq's `queue` is its queue's name,
+   * where every output's `queue` holds the core's queue bounds. A text value there (file, or the
+   * SECTION_KEY env var) is read as the plugin's own key named here (`{queue: 'queuename'}`); a
+   * mapping stays the core's. src/config/aliases.ts applies them.
+   */
+  aliases?: Readonly<Record<string, string>>;
   description: string;
   /** Destination options only; every field .describe()d; secrets marked with `secret()`. */
   schema: Schema;

@@ -92,10 +92,19 @@ describe.each(outputs.map((p) => [p.name, p]))('output %s at its YAML location',
       ...(plugin.shared ? leafPaths(plugin.shared.schema, [...plugin.shared.path]) : []),
     ].filter((leaf) => inspect(leaf.schema).secret);
     // A value of the secret's own shape (a URL, a 32-character key …) that contains TOPSECRET.
-    const candidates = ['TOPSECRET'.padEnd(32, 'x'), 'https://hooks.example.com/TOPSECRET'];
+    const candidates = ['TOPSECRET'.padEnd(32, 'x'), 'https://hooks.example.com/TOPSECRET', 'amqp://falco:TOPSECRET@rabbitmq:5672/'];
     const valueFor = (leaf: (typeof secretPaths)[number]) => (leaf.kind === 'map' ? 'x-key:TOPSECRET' : (candidates.find((c) => leaf.schema.safeParse(c).success) ?? 'TOPSECRET'));
     const env = Object.fromEntries(secretPaths.map((leaf) => [envName(leaf.path), valueFor(leaf)]));
-    const { config, schema } = loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env, plugins: outputs });
+    const load = (vars: NodeJS.ProcessEnv) => loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env: vars, plugins: outputs });
+    // A secret that turns the output on (rabbitmq's URL) makes validate() want the example's other keys.
+    const example = Object.fromEntries(Object.entries(plugin.example).flatMap(([k, v]) => (typeof v === 'string' ? [[envName([...path, k]), v]] : [])));
+    let loaded: ReturnType<typeof load>;
+    try {
+      loaded = load(env);
+    } catch {
+      loaded = load({ ...example, ...env });
+    }
+    const { config, schema } = loaded;
     expect(JSON.stringify(redactConfig(schema, config))).not.toContain('TOPSECRET');
   });
 

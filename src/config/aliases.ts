@@ -1,0 +1,71 @@
+// falcosidekick keys named like a core key (an output's `aliases`): rabbitmq's `queue: falco` is the
+// queue's name, where `queue:` in every output holds the core's queue bounds (maxalerts, maxbytes).
+// Before anything else reads the config, a text value at such a key (in the file, in its
+// SECTION_KEY env var, or in a named instance of that type) moves to the plugin's own key; a mapping
+// stays where it is, for the core. Env still wins over the file, as everywhere.
+import type { AnyOutputPlugin } from '../plugin/types.ts';
+import { sectionPath } from './schema.ts';
+import { envName } from './introspect.ts';
+
+type Node = Record<string, unknown>;
+
+const isMapping = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown) => typeof v === 'string' || typeof v === 'number';
+
+/** The key of `node` spelled `key` in any letter case (the loader matches keys so, as viper does). */
+const keyOf = (node: Node, key: string) => Object.keys(node).find((k) => k.toLowerCase() === key);
+
+/** Moves a text value at `alias` to `to` within one section (a copy); a value already at `to` wins. */
+function moveIn(section: Node, alias: string, to: string): Node {
+  const at = keyOf(section, alias);
+  if (at === undefined || !isText(section[at])) return section;
+  const { [at]: value, ...rest } = section;
+  return keyOf(rest, to) === undefined ? { ...rest, [to]: String(value) } : rest;
+}
+
+/** `input` with every alias applied; `applied`: the env vars read. */
+export function applyAliases(plugins: readonly AnyOutputPlugin[], input: Node, env: NodeJS.ProcessEnv): { value: Node; applied: string[] } {
+  const applied: string[] = [];
+  let value = input;
+  for (const plugin of plugins) {
+    for (const [alias, to] of Object.entries(plugin.aliases ?? {})) {
+      const path = sectionPath(plugin);
+      const fromEnv = env[envName([...path, alias])];
+      value = update(value, path, (section) => {
+        const moved = moveIn(section, alias, to);
+        if (fromEnv === undefined || fromEnv === '') return moved;
+        applied.push(envName([...path, alias]));
+        const own = keyOf(moved, to);
+        return { ...Object.fromEntries(Object.entries(moved).filter(([k]) => k !== own)), [to]: fromEnv };
+      });
+      value = updateInstances(value, plugin.name, (instance) => moveIn(instance, alias, to));
+    }
+  }
+  return { value, applied };
+}
+
+/** `node` with the mapping at `path` replaced by `change(it)` (created when absent, for env values). */
+function update(node: Node, path: readonly string[], change: (section: Node) => Node): Node {
+  const [head, ...rest] = path as [string, ...string[]];
+  const at = keyOf(node, head) ?? head;
+  const child = isMapping(node[at]) ? (node[at] as Node) : {};
+  const next = rest.length === 0 ? change(child) : update(child, rest, change);
+  if (next === child || (Object.keys(next).length === 0 && node[at] === undefined)) return node;
+  return { ...node, [at]: next };
+}
+
+/** Named instances (`outputs.<name>`) of type `type`, each changed by `change`. */
+function updateInstances(node: Node, type: string, change: (instance: Node) => Node): Node {
+  const at = keyOf(node, 'outputs');
+  const outputs = at === undefined ? undefined : node[at];
+  if (at === undefined || !isMapping(outputs)) return node;
+  let changed = false;
+  const next: Node = {};
+  for (const [name, instance] of Object.entries(outputs)) {
+    const typeKey = isMapping(instance) ? keyOf(instance, 'type') : undefined;
+    const isOfType = typeKey !== undefined && String((instance as Node)[typeKey]).toLowerCase() === type;
+    next[name] = isOfType ? change(instance as Node) : instance;
+    changed ||= next[name] !== instance;
+  }
+  return changed ? { ...node, [at]: next } : node;
+}
