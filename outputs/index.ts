@@ -23,6 +23,10 @@ import rocketchat from './rocketchat/index.ts';
 import teams from './teams/index.ts';
 import discord from './discord/index.ts';
 import googlechat from './googlechat/index.ts';
+import telegram from './telegram/index.ts';
+import webex from './webex/index.ts';
+import cliq from './cliq/index.ts';
+import gotify from './gotify/index.ts';
 import talon from './talon/index.ts';
 import nodered from './nodered/index.ts';
 import n8n from './n8n/index.ts';
@@ -32,6 +36,6 @@ import rabbitmq from './rabbitmq/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
-  slack, mattermost, rocketchat, teams, discord, googlechat, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
+  slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
   talon, nodered, n8n, grafanaoncall, grafana, rabbitmq,
 ];

@@ -70,7 +70,7 @@ const FALCOSIDEKICK_SECTION_KEYS: Record<string, { schema: Json; rename?: string
 const FALCOSIDEKICK_DEFAULTED = [
   'mutualtlsfilespath', 'tlsserver.certfile', 'tlsserver.keyfile', 'tlsserver.cacertfile', 'aws.s3.prefix', 'aws.s3.objectcannedacl', 'elasticsearch.type',
   'kafka.clientid', 'slack.username', 'slack.icon', 'slack.footer', 'teams.activityimage', 'alertmanager.dropeventthresholds', 'smtp.authmechanism',
-  'mattermost.username', 'mattermost.icon', 'mattermost.footer', 'rocketchat.username', 'rocketchat.icon', 'rocketchat.footer', 'discord.icon',
+  'mattermost.username', 'mattermost.icon', 'mattermost.footer', 'rocketchat.username', 'rocketchat.icon', 'rocketchat.footer', 'discord.icon', 'cliq.icon',
 ];
 
 /** Leaves where "" parses to something other than the default (and is valid), as dotted paths. */
