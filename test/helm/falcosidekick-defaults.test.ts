@@ -64,11 +64,11 @@ function emptyLeaves(node: unknown, path: string[] = []): string[] {
 // A user's values built on falcosidekick's defaults, as they would be written for falcosidekick's chart.
 const USER = {
   config: {
-    aws: { useirsa: true, rolearn: 'arn:aws:iam::123456789012:role/falco', region: 'eu-west-1', s3: { bucket: 'falco-alerts' }, lambda: { functionname: 'falco-fn' } },
+    aws: { useirsa: true, rolearn: 'arn:aws:iam::123456789012:role/falco', region: 'eu-west-1', s3: { bucket: 'falco-alerts' } },
     alertmanager: { hostport: 'http://alertmanager:9093', expireafter: '300' },
     smtp: { hostport: 'mail.example.com:587', from: 'falco@example.com', to: 'secops@example.com', token: 'oauth-token' },
     loki: { hostport: 'http://loki:3100', extralabels: 'proc.name, container.image.repository' },
-    otlp: { logs: { endpoint: 'http://otel-collector:4318/v1/logs', headers: 'api-key=s%2Cecret,x-team=sec' } },
+    otlp: { logs: { endpoint: 'http://otel-collector:4318/v1/logs', headers: 'api-key=s%2Cecret,x-team=sec' }, traces: { endpoint: 'http://otel-collector:4318/v1/traces-fn' } },
     opsgenie: { apikey: 'og-key' },
     webhook: { address: 'http://siem:8080/', checkcert: '' },
   },
@@ -113,11 +113,11 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     expect(docs.find((d) => d.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/falco' });
     // smtp.token (OAUTHBEARER) is ignored: in neither the ConfigMap nor the Secret.
     expect(JSON.stringify({ text, env })).not.toContain('oauth-token');
-    expect(env.AWS_LAMBDA_FUNCTIONNAME).toBe('falco-fn'); // a section of an output Peregrine lacks: Secret only
-    expect(text).not.toContain('falco-fn');
-    expect(loaded.warnings).toContainEqual(expect.stringMatching(/"aws\.lambda" is a falcosidekick output that Peregrine does not have/));
+    expect(env.OTLP_TRACES_ENDPOINT).toBe('http://otel-collector:4318/v1/traces-fn'); // a section of an output Peregrine lacks: Secret only
+    expect(text).not.toContain('traces-fn');
+    expect(loaded.warnings).toContainEqual(expect.stringMatching(/"otlp\.traces" is a falcosidekick output that Peregrine does not have/));
     const said = notes(FALCOSIDEKICK_VALUES, user);
-    expect(said).toContain('falcosidekick outputs that Peregrine does not have: aws.lambda (aws.lambda.functionname)');
+    expect(said).toContain('falcosidekick outputs that Peregrine does not have: otlp.traces (otlp.traces.endpoint)');
     expect(said).toContain('config.smtp.token is ignored');
     expect(said).toContain('eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/falco');
     expect(said).toContain('config.loki.grafanaDashboard is ignored'); // on in falcosidekick's defaults, and loki.hostport is set

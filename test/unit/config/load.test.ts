@@ -151,14 +151,14 @@ describe('config loading', () => {
   });
 
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
-    const loaded = configFromYaml('cliq:\n  webhookurl: "https://hooks.example/x"\n  channel: "#falco"\nloki:\n  hostport: ""\n  tenant: acme\n');
+    const loaded = configFromYaml('zincsearch:\n  hostport: "http://zinc:4080"\n  index: falco\nloki:\n  hostport: ""\n  tenant: acme\n');
     const text = loaded.warnings.join('\n');
-    expect(text).toMatch(/"cliq" is a falcosidekick output that Peregrine does not have \(cliq.webhookurl set\)/);
+    expect(text).toMatch(/"zincsearch" is a falcosidekick output that Peregrine does not have \(zincsearch.hostport set\)/);
     expect(text).not.toMatch(/loki/); // loki's hostport is empty
-    const fromEnv = configFromYaml('', { CLIQ_WEBHOOKURL: 'https://hooks.example/x', WEBEX_WEBHOOKURL: '', AWS_LAMBDA_FUNCTIONNAME: 'falco-handler' });
-    expect(fromEnv.warnings.join('\n')).toMatch(/"cliq" .*\(CLIQ_WEBHOOKURL set\)/);
-    expect(fromEnv.warnings.join('\n')).toMatch(/"aws.lambda" .*\(AWS_LAMBDA_FUNCTIONNAME set\)/);
-    expect(fromEnv.warnings.join('\n')).not.toMatch(/webex/);
+    const fromEnv = configFromYaml('', { ZINCSEARCH_HOSTPORT: 'http://zinc:4080', QUICKWIT_HOSTPORT: '', OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces' });
+    expect(fromEnv.warnings.join('\n')).toMatch(/"zincsearch" .*\(ZINCSEARCH_HOSTPORT set\)/);
+    expect(fromEnv.warnings.join('\n')).toMatch(/"otlp.traces" .*\(OTLP_TRACES_ENDPOINT set\)/);
+    expect(fromEnv.warnings.join('\n')).not.toMatch(/quickwit/);
     // falcosidekick's chart renders policyreport.enabled: false as this env var.
     expect(configFromYaml('', { POLICYREPORT_ENABLED: 'false' }).warnings.join('\n')).not.toMatch(/policyreport/);
     expect(configFromYaml('', { POLICYREPORT_ENABLED: 'true' }).warnings.join('\n')).toMatch(/"policyreport" .*\(POLICYREPORT_ENABLED set\)/);
