@@ -31,11 +31,17 @@ import talon from './talon/index.ts';
 import nodered from './nodered/index.ts';
 import n8n from './n8n/index.ts';
 import grafanaoncall from './grafanaoncall/index.ts';
+import datadog from './datadog/index.ts';
+import datadoglogs from './datadoglogs/index.ts';
+import sumologic from './sumologic/index.ts';
+import cloudevents from './cloudevents/index.ts';
+import kafkarest from './kafkarest/index.ts';
+import openobserve from './openobserve/index.ts';
 import grafana from './grafana/index.ts';
 import rabbitmq from './rabbitmq/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
   slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
-  talon, nodered, n8n, grafanaoncall, grafana, rabbitmq,
+  talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, rabbitmq,
 ];

@@ -39,8 +39,8 @@ export interface JsonPostOutput<S extends PostSchema> {
   idempotencyKey: boolean;
   /** Default maxconcurrency. */
   concurrency: number;
-  /** The receiver's own answers; classifyHttp (src/plugin/http.ts) when absent. */
-  classify?: (res: HttpResponse, now: number) => Outcome;
+  /** The receiver's own answers; classifyHttp (src/plugin/http.ts) when absent. `options`: to keep a credential out of a reason. */
+  classify?: (res: HttpResponse, now: number, options: z.output<S>) => Outcome;
   validate?: (options: z.output<S>) => OptionProblem[];
 }
 
@@ -69,11 +69,11 @@ export function defineJsonPostOutput<S extends PostSchema>(post: JsonPostOutput<
       const headers = { 'content-type': post.contentType, 'user-agent': ctx.userAgent, ...post.headers(options) };
       return { pool, path: `${url.pathname}${url.search}`, headers, body: body ? (alert) => body(alert, options) : serializeAlert };
     },
-    sendBatch(alerts, { client, signal, clock }) {
+    sendBatch(alerts, { client, options, signal, clock }) {
       return sendEach(alerts, async (alert) => {
         const headers = post.idempotencyKey ? { ...client.headers, 'idempotency-key': alert.uuid } : client.headers;
         const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers, body: client.body(alert), signal });
-        return classify(res, clock.now());
+        return classify(res, clock.now(), options);
       });
     },
     async close(client) {
