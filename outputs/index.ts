@@ -6,6 +6,11 @@ import awssqs from './awssqs/index.ts';
 import awssns from './awssns/index.ts';
 import awss3 from './awss3/index.ts';
 import awscloudwatchlogs from './awscloudwatchlogs/index.ts';
+import awskinesis from './awskinesis/index.ts';
+import awslambda from './awslambda/index.ts';
+import influxdb from './influxdb/index.ts';
+import statsd from './statsd/index.ts';
+import dogstatsd from './dogstatsd/index.ts';
 import smtp from './smtp/index.ts';
 import syslog from './syslog/index.ts';
 import splunk from './splunk/index.ts';
@@ -41,7 +46,7 @@ import grafana from './grafana/index.ts';
 import rabbitmq from './rabbitmq/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
-  stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs,
+  stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs, awskinesis, awslambda, influxdb, statsd, dogstatsd,
   slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
   talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, rabbitmq,
 ];

@@ -17,7 +17,7 @@ const ROLE_ARN = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must
 
 export const awsShared = {
   path: ['aws'],
-  description: 'Credentials and region shared by the AWS outputs under aws: (sqs, sns, s3, cloudwatchlogs); awssecurityhub falls back to them.',
+  description: 'Credentials and region shared by the AWS outputs under aws: (sqs, sns, s3, cloudwatchlogs, kinesis, lambda); awssecurityhub falls back to them.',
   schema: z.object({
     accesskeyid: z.string().default('').describe('AWS access key id. Empty: the SDK default chain (env AWS_ACCESS_KEY_ID, profile, IRSA, ECS, instance role).'),
     secretaccesskey: secret(z.string().default('').describe('AWS secret access key, used with accesskeyid.')),

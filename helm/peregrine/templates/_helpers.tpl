@@ -113,8 +113,8 @@ annotations:
     schema, customheaders included): a scalar as is, a map as "k:v,k:v", a list as "a,b";
   - a key whose name looks secret (password, token, apikey, …);
   - a free-form map holding such a key (customfields with a token …), whole, as "k:v,k:v";
-  - a section of a falcosidekick output the daemon does not have (e.g. cliq, aws.lambda: a
-    webhook URL is a credential), whole: one env var per key (the daemon warns about those it would
+  - a section of a falcosidekick output the daemon does not have (e.g. zincsearch, aws.securitylake:
+    it may hold a password or a credential URL), whole: one env var per key (the daemon warns about those it would
     have sent to, and so do the NOTES).
   A "" leaf is unset, as in falcosidekick's chart (it passes every value as an env var, and an empty
   one means the default): it is left out, except where "" is a value of its own for the daemon

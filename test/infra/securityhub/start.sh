@@ -13,7 +13,9 @@ stop_pids   # leftovers of an interrupted run (only our own pid files)
 
 port="$(free_port)"
 # moto's default account is 123456789012 (moto.core.models.DEFAULT_ACCOUNT_ID); any access key works.
-pid="$(spawn "$logfile" env AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
+# The request recorder (POST /moto-api/recorder/start-recording; awslambda's test reads the invocations
+# from it) writes here, not into the current directory.
+pid="$(spawn "$logfile" env MOTO_RECORDER_FILEPATH="$PEREGRINE_IT_STATE/securityhub-recording.jsonl" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1 \
   "$venv/bin/moto_server" -H 127.0.0.1 -p "$port")"
 save_pid "$pid"
 # Ready once the moto API answers over HTTP.
