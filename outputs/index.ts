@@ -44,9 +44,12 @@ import kafkarest from './kafkarest/index.ts';
 import openobserve from './openobserve/index.ts';
 import grafana from './grafana/index.ts';
 import rabbitmq from './rabbitmq/index.ts';
+import redis from './redis/index.ts';
+import nats from './nats/index.ts';
+import mqtt from './mqtt/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs, awskinesis, awslambda, influxdb, statsd, dogstatsd,
   slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
-  talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, rabbitmq,
+  talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, redis, nats, mqtt, rabbitmq,
 ];

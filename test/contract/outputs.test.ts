@@ -92,7 +92,7 @@ describe.each(outputs.map((p) => [p.name, p]))('output %s at its YAML location',
       ...(plugin.shared ? leafPaths(plugin.shared.schema, [...plugin.shared.path]) : []),
     ].filter((leaf) => inspect(leaf.schema).secret);
     // A value of the secret's own shape (a URL, a 32-character key …) that contains TOPSECRET.
-    const candidates = ['TOPSECRET'.padEnd(32, 'x'), 'https://hooks.example.com/TOPSECRET', 'amqp://falco:TOPSECRET@rabbitmq:5672/'];
+    const candidates = ['TOPSECRET'.padEnd(32, 'x'), 'https://hooks.example.com/TOPSECRET', 'amqp://falco:TOPSECRET@rabbitmq:5672/', 'nats://falco:TOPSECRET@nats:4222'];
     const valueFor = (leaf: (typeof secretPaths)[number]) => (leaf.kind === 'map' ? 'x-key:TOPSECRET' : (candidates.find((c) => leaf.schema.safeParse(c).success) ?? 'TOPSECRET'));
     const env = Object.fromEntries(secretPaths.map((leaf) => [envName(leaf.path), valueFor(leaf)]));
     const load = (vars: NodeJS.ProcessEnv) => loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env: vars, plugins: outputs });

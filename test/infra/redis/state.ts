@@ -9,4 +9,6 @@ export interface RedisInfra {
   address: string;
   /** redis-server's log. */
   log: string;
+  /** A read-only replica of it (answers READONLY to writes): the redis output's READONLY test. */
+  replica: { port: number; address: string; log: string };
 }
