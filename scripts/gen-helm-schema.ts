@@ -200,13 +200,17 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
     const [section, key] = dotted.split('.') as [string, string];
     ((properties[section] as Json).properties as Json)[key] = keySchema;
   }
-  // An output's aliases (rabbitmq's `queue: <name>`, src/config/aliases.ts): the key also takes text.
+  // An output's aliases (rabbitmq's `queue: <name>`, src/config/aliases.ts): the key also takes text,
+  // in the output's section and in a named instance of its type.
+  const instances = ((properties.outputs as Json).additionalProperties as Json).oneOf as Json[];
   for (const plugin of plugins) {
+    const instance = instances.find((entry) => JSON.stringify((entry.properties as Json).type).includes(JSON.stringify(plugin.name)));
     for (const [alias, to] of Object.entries(plugin.aliases ?? {})) {
+      if (!instance) throw new Error(`no named-instance schema of type ${plugin.name} in outputs`);
       let section = properties;
       for (const key of sectionPath(plugin)) section = (section[key] as Json).properties as Json;
       const description = `falcosidekick's ${[...sectionPath(plugin), alias].join('.')}: a text value is read as ${to}; a mapping is the core setting.`;
-      section[alias] = { anyOf: [{ type: ['string', 'null'], description }, section[alias]], description };
+      for (const where of [section, instance.properties as Json]) where[alias] = { anyOf: [{ type: ['string', 'null'], description }, where[alias]], description };
     }
   }
   Object.assign(properties, FALCOSIDEKICK_CHART_CONFIG_KEYS);
@@ -467,46 +471,81 @@ export async function valuesSchema(plugins: readonly AnyOutputPlugin[] = outputs
 
 /**
  * Subschemas written out more than once (every output's `match`, `dedupe`, `retry` …, in its section
- * and in `outputs.<name>`) moved to `definitions` and referred to by `$ref`, in place. Helm refuses
- * a values.schema.json over 5 MiB, and each output repeats the core's keys. Only subschemas of at
- * least MIN_HOISTED bytes are moved, so that small ones stay readable where they are.
+ * and in `outputs.<name>`) moved to `definitions` and referred to by `$ref`. Helm refuses a
+ * values.schema.json over 5 MiB, and each output repeats the core's keys. The walk follows JSON
+ * Schema's structure (never a `default`, `const` or `enum` value), only subschemas of at least
+ * MIN_HOISTED bytes move, and the result is checked: with every `$ref` put back it must be the
+ * schema it was, or generation fails.
  */
-function hoistRepeats(root: Json): Json {
+function hoistRepeats(properties: Json): Json {
   const MIN_HOISTED = 400;
-  // Where a JSON Schema holds a schema (and nothing else): `properties.<name>`, `items`, each of `anyOf` …
-  const SCHEMA_KEYS = new Set(['additionalProperties', 'items', 'not', 'propertyNames', 'contains', 'if', 'then', 'else']);
-  const LIST_KEYS = new Set(['anyOf', 'oneOf', 'allOf']);
-  const isSchemaAt = (key: string, parent: string) => parent === 'properties' || SCHEMA_KEYS.has(key) || LIST_KEYS.has(parent);
   const seen = new Map<string, number>();
-  const count = (node: unknown, key: string, parent: string): void => {
-    if (Array.isArray(node)) node.forEach((child) => count(child, '', key));
-    if (!isObject(node)) return;
-    for (const [k, child] of Object.entries(node)) count(child, k, key);
-    const text = JSON.stringify(node);
-    if (isSchemaAt(key, parent) && text.length >= MIN_HOISTED) seen.set(text, (seen.get(text) ?? 0) + 1);
+  const count = (schema: Json): void => {
+    for (const [holder, key] of subschemas(schema)) {
+      const child = (holder as Record<string | number, Json>)[key] as Json;
+      const text = JSON.stringify(child);
+      if (text.length >= MIN_HOISTED) seen.set(text, (seen.get(text) ?? 0) + 1);
+      count(child);
+    }
   };
   const definitions: Json = {};
   const names = new Map<string, string>();
-  const replace = (node: unknown, key: string, parent: string): unknown => {
-    if (Array.isArray(node)) return node.map((child) => replace(child, '', key));
-    if (!isObject(node)) return node;
-    const text = JSON.stringify(node);
-    const inner = () => Object.fromEntries(Object.entries(node).map(([k, child]) => [k, replace(child, k, key)]));
-    if (!isSchemaAt(key, parent) || (seen.get(text) ?? 0) < 2) return inner();
-    let name = names.get(text);
-    if (name === undefined) {
-      const base = parent === 'properties' ? key : `${parent}-${key}`;
-      name = base;
-      for (let i = 2; definitions[name] !== undefined; i++) name = `${base}${i}`;
-      names.set(text, name);
-      definitions[name] = {}; // the name is taken before the inside is visited
-      definitions[name] = inner();
+  const hoist = (schema: Json): Json => {
+    const copy: Json = { ...schema };
+    for (const [holder, key, hint] of subschemas(copy)) {
+      const child = (holder as Record<string | number, Json>)[key] as Json;
+      const text = JSON.stringify(child);
+      let replacement: Json;
+      if ((seen.get(text) ?? 0) < 2) replacement = hoist(child);
+      else {
+        let name = names.get(text);
+        if (name === undefined) {
+          const base = hint.replace(/[^A-Za-z0-9_-]/g, '_');
+          name = base;
+          for (let i = 2; definitions[name] !== undefined; i++) name = `${base}${i}`;
+          names.set(text, name);
+          definitions[name] = {}; // the name is taken before the inside is visited
+          definitions[name] = hoist(child);
+        }
+        replacement = { $ref: `#/definitions/${name}` };
+      }
+      (holder as Record<string | number, Json>)[key] = replacement;
     }
-    return { $ref: `#/definitions/${name}` };
+    return copy;
   };
-  count(root, '', 'properties');
-  for (const [key, child] of Object.entries(root)) root[key] = replace(child, key, 'properties');
+  const root: Json = { properties };
+  count(root);
+  const hoisted = hoist(root).properties as Json;
+  const expand = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(expand);
+    if (!isObject(node)) return node;
+    const ref = node.$ref;
+    if (typeof ref === 'string' && ref.startsWith('#/definitions/') && Object.keys(node).length === 1) return expand(definitions[ref.slice(14)]);
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, expand(v)]));
+  };
+  if (JSON.stringify(expand(hoisted)) !== JSON.stringify(properties)) throw new Error('hoistRepeats changed the schema: fix it before writing values.schema.json');
+  for (const key of Object.keys(properties)) properties[key] = hoisted[key];
   return definitions;
+}
+
+/**
+ * The places in `schema` that hold a schema, each as [container, key, name hint]; containers are
+ * copied in `schema` first so that a replacement never writes into a shared object.
+ */
+function subschemas(schema: Json): [Json | unknown[], string | number, string][] {
+  const out: [Json | unknown[], string | number, string][] = [];
+  for (const map of ['properties', 'patternProperties', 'definitions']) {
+    if (!isObject(schema[map])) continue;
+    const copy = (schema[map] = { ...(schema[map] as Json) });
+    for (const key of Object.keys(copy)) if (isObject(copy[key])) out.push([copy, key, key]);
+  }
+  for (const key of ['additionalProperties', 'items', 'not', 'propertyNames', 'contains', 'if', 'then', 'else']) if (isObject(schema[key])) out.push([schema, key, key]);
+  for (const key of ['anyOf', 'oneOf', 'allOf']) {
+    if (!Array.isArray(schema[key])) continue;
+    const copy = (schema[key] = [...(schema[key] as unknown[])]);
+    copy.forEach((child, i) => isObject(child) && out.push([copy, i, key]));
+  }
+  return out;
 }
 
 export function metaTemplate(plugins: readonly AnyOutputPlugin[] = outputs): string {

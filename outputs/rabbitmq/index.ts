@@ -2,7 +2,7 @@
 // publishes it (content type text/plain), but confirmed: an alert counts as delivered only when the
 // broker acknowledged it (publisher confirms), `mandatory` so that a missing queue is reported
 // instead of the message vanishing, and persistent so that a durable queue keeps it over a restart.
-import { defineOutput, loadTls, ok, raceSignal, serializeAlert, settle, type Outcome } from '../../src/plugin/index.ts';
+import { defineOutput, loadTls, ok, raceSignal, serializeAlert, settle, type Alert, type Outcome } from '../../src/plugin/index.ts';
 import { classifyError, NACKED, unroutable } from './classify.ts';
 import { rabbitmqProblems, rabbitmqSchema } from './options.ts';
 import { RabbitSession, type Session } from './session.ts';
@@ -44,17 +44,24 @@ export default defineOutput({
   },
 });
 
-/** Publishes one alert; resolves with its outcome once the broker confirmed it, refused it or closed the channel. */
-function publish(session: Session, queue: string, alert: Parameters<typeof serializeAlert>[0]): Promise<Outcome> {
+/** Publishes one alert; resolves with its outcome once the broker confirmed it, refused it or the channel closed. */
+export function publish(session: Session, queue: string, alert: Alert): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     const properties = { contentType: 'text/plain', messageId: alert.uuid, deliveryMode: 2, mandatory: true };
     try {
-      session.channel.publish('', queue, Buffer.from(serializeAlert(alert)), properties, (err) => {
-        if (err) resolve(session.closed ? classifyError(session.closed) : NACKED);
-        else resolve(session.returned.delete(alert.uuid) ? unroutable(queue) : ok());
-      });
+      session.channel.publish('', queue, Buffer.from(serializeAlert(alert)), properties, (err) => resolve(confirmed(session, queue, alert.uuid, err)));
     } catch (err) {
       resolve(classifyError(session.closed ?? err)); // the channel closed before this publish
     }
   });
+}
+
+/** A confirm callback's outcome: amqplib's "message nacked" is the broker's nack; any other error is the channel closing. */
+function confirmed(session: Session, queue: string, id: string, err: Error | null | undefined): Outcome {
+  if (err) return err.message === 'message nacked' ? NACKED : classifyError(session.closed ?? err);
+  const returned = session.returned.get(id) ?? 0;
+  if (returned === 0) return ok();
+  if (returned === 1) session.returned.delete(id);
+  else session.returned.set(id, returned - 1);
+  return unroutable(queue);
 }

@@ -8,8 +8,11 @@ import { abortReason, raceSignal } from '../../src/plugin/index.ts';
 
 export interface Session {
   channel: ConfirmChannel;
-  /** messageIds the broker returned as unroutable (basic.return comes before the message's confirm). */
-  returned: Set<string>;
+  /**
+   * How many messages of each messageId the broker returned as unroutable and whose confirm has not
+   * come yet (basic.return comes before the message's confirm; one ack may confirm several copies).
+   */
+  returned: Map<string, number>;
   /** The broker's resource alarm ("low on memory"), while it blocks publishers. */
   blocked: string | undefined;
   /** Why the channel or the connection closed; set once, the session is then replaced. */
@@ -33,6 +36,7 @@ export class RabbitSession {
   /** The live session, or a new one; the deadline's abort stops waiting for a connect under way. */
   open(signal: AbortSignal): Promise<Session> {
     if (signal.aborted) return Promise.reject(abortReason(signal));
+    if (this.#ended) return Promise.reject(new Error('the output is closing'));
     if (this.#current && !this.#current.closed) return Promise.resolve(this.#current);
     this.#opening ??= this.#connect().finally(() => {
       this.#opening = undefined;
@@ -42,9 +46,9 @@ export class RabbitSession {
 
   async close(): Promise<void> {
     this.#ended = true;
+    await this.#opening?.catch(() => undefined); // a connect under way ends on #ended, closing what it made
     const model = this.#model;
     this.#current = this.#model = undefined;
-    await this.#opening?.catch(() => undefined);
     await model?.close().catch(() => undefined);
   }
 
@@ -52,11 +56,7 @@ export class RabbitSession {
     await this.#model?.close().catch(() => undefined); // the broken one, if any
     const { connect } = await import('amqplib');
     const model = await connect(this.#url, this.#socket as Options.Connect);
-    if (this.#ended) {
-      await model.close().catch(() => undefined); // close() came while connecting
-      throw new Error('the output is closing');
-    }
-    const session: Session = { channel: undefined as unknown as ConfirmChannel, returned: new Set(), blocked: undefined, closed: undefined };
+    const session: Session = { channel: undefined as unknown as ConfirmChannel, returned: new Map(), blocked: undefined, closed: undefined };
     const end = (err: unknown) => {
       session.closed ??= err instanceof Error ? err : new Error('the connection to RabbitMQ closed');
     };
@@ -66,7 +66,8 @@ export class RabbitSession {
     model.on('blocked', (reason: string) => (session.blocked = reason));
     model.on('unblocked', () => (session.blocked = undefined));
     try {
-      session.channel = await model.createConfirmChannel();
+      if (!this.#ended) session.channel = await model.createConfirmChannel();
+      if (this.#ended) throw new Error('the output is closing'); // close() came while connecting
     } catch (err) {
       await model.close().catch(() => undefined);
       throw err;
@@ -74,7 +75,8 @@ export class RabbitSession {
     session.channel.on('error', end);
     session.channel.on('close', () => end(new Error('the channel to RabbitMQ closed')));
     session.channel.on('return', (message: { properties: { messageId?: string } }) => {
-      if (message.properties.messageId !== undefined) session.returned.add(message.properties.messageId);
+      const id = message.properties.messageId;
+      if (id !== undefined) session.returned.set(id, (session.returned.get(id) ?? 0) + 1);
     });
     this.#model = model;
     this.#current = session;

@@ -30,7 +30,7 @@ wait_for 90 "$logfile" "$pid" grep -q "Server startup complete" "$logfile"
 
 write_state "$(cat <<JSON
 {"host":"127.0.0.1","port":$amqp,"url":"amqp://guest:guest@127.0.0.1:$amqp","log":"$logfile",
- "ctl":{"command":"/usr/lib/rabbitmq/bin/rabbitmqctl","env":{"HOME":"$home","ERL_EPMD_PORT":"$epmd_port","RABBITMQ_NODENAME":"peregrine-it@localhost"}}}
+ "ctl":{"command":"/usr/lib/rabbitmq/bin/rabbitmqctl","env":{"HOME":"$home","ERL_EPMD_PORT":"$epmd_port","RABBITMQ_NODENAME":"peregrine-it@localhost","RABBITMQ_CTL_ERL_ARGS":"-kernel inet_dist_use_interface {127,0,0,1}"}}}
 JSON
 )"
 log "rabbitmq ready on 127.0.0.1:$amqp (pid $pid)"

@@ -106,7 +106,6 @@ describe.skipIf(infraSkipped('rabbitmq'))('rabbitmq against RabbitMQ', () => {
     await settled(app, 'rabbitmq', 2);
     // Every connection to the node, the test's own included, as an operator or a failover would.
     await promisify(execFile)(rabbit.ctl.command, ['close_all_connections', 'peregrine test'], { env: { ...process.env, ...rabbit.ctl.env } });
-    await waitFor(() => health(app) !== undefined, 1000, 'the worker');
     await post(app, 2, 3);
     await settled(app, 'rabbitmq', 5);
     await open();
