@@ -1,7 +1,7 @@
 // Gotify: each alert as a push message (falcosidekick's title, priority and markdown list) through
 // a self-hosted Gotify server's POST /message with an application token.
 import type { Dispatcher } from 'undici';
-import { createHttpPool, defineOutput, loadTls, sendHttp } from '../../src/plugin/index.ts';
+import { createHttpPool, defineOutput, loadTls, sendEach, sendHttp } from '../../src/plugin/index.ts';
 import { classifyGotify } from './classify.ts';
 import { gotifySchema, validateGotify } from './options.ts';
 import { gotifyMessage } from './payload.ts';
@@ -27,10 +27,13 @@ export default defineOutput({
       headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': ctx.userAgent, 'x-gotify-key': options.token },
     };
   },
-  async sendBatch([alert], { client, options, signal, clock }) {
-    const body = JSON.stringify(gotifyMessage(alert!, options));
-    const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body, signal });
-    return classifyGotify(res, clock.now());
+  // One message per alert; a batch (batch.maxevents set by the user) is one request each.
+  sendBatch(alerts, { client, options, signal, clock }) {
+    return sendEach(alerts, async (alert) => {
+      const body = JSON.stringify(gotifyMessage(alert, options));
+      const res = await sendHttp(client.pool, { path: client.path, method: 'POST', headers: client.headers, body, signal });
+      return classifyGotify(res, clock.now());
+    });
   },
   async close(client: GotifyClient) {
     await client.pool.close();

@@ -13,6 +13,20 @@ describe('classifyProduce', () => {
     ['200, every record produced', res(200, { key_schema_id: null, value_schema_id: null, offsets: [offset(null), offset(null)] }), 2, { kind: 'ok' }],
     ['200 with no offsets to read', res(200, ''), 1, { kind: 'ok' }],
     [
+      '200 from a current kafka-rest: 50003 (retriable) and 50302 (no broker) retried, 40301 (ACL) held as credentials, 50002 dead-lettered',
+      res(200, { offsets: [offset(50003, 'Expiring 1 record(s)'), offset(50302, 'no broker'), offset(40301, 'not authorized'), offset(50002, 'RecordTooLargeException')] }),
+      4,
+      {
+        kind: 'partial',
+        items: [
+          { kind: 'retry', reason: 'record not produced: error_code 50003: Expiring 1 record(s)' },
+          { kind: 'retry', reason: 'record not produced: error_code 50302: no broker' },
+          { kind: 'retry', auth: true, reason: "record not produced: error_code 40301: not authorized (credentials or ACLs refused: check the proxy's authentication and the topic's ACLs)" },
+          { kind: 'fail', reason: 'record not produced: error_code 50002: RecordTooLargeException' },
+        ],
+      },
+    ],
+    [
       '200, one record with a retriable error (2), one with another (1)',
       res(200, { offsets: [offset(null), offset(2, 'NOT_ENOUGH_REPLICAS'), offset(1, 'RECORD_TOO_LARGE')] }),
       3,
@@ -31,7 +45,7 @@ describe('classifyProduce', () => {
     ['401 40101', err(401, 40101, 'Authentication failed'), 1, { kind: 'retry', auth: true, reason: "HTTP 401: error_code 40101: Authentication failed (credentials or ACLs refused: check the proxy's authentication and the topic's ACLs)" }],
     ['403 40301', err(403, 40301, 'Not authorized to access topics: [falco]'), 1, { kind: 'retry', auth: true, reason: "HTTP 403: error_code 40301: Not authorized to access topics: [falco] (credentials or ACLs refused: check the proxy's authentication and the topic's ACLs)" }],
     ['422 42206 not base64', err(422, 42206, 'records[0].value is not base64'), 1, { kind: 'fail', reason: 'HTTP 422: error_code 42206: records[0].value is not base64' }],
-    ['415 unsupported media type', err(415, 415, 'HTTP 415 Unsupported Media Type'), 1, { kind: 'fail', reason: 'HTTP 415: error_code 415: HTTP 415 Unsupported Media Type' }],
+    ['415 unsupported media type', err(415, 415, 'HTTP 415 Unsupported Media Type'), 1, { kind: 'fail', reason: 'HTTP 415: error_code 415: HTTP 415 Unsupported Media Type', whole: true }],
     ['400 40002', err(400, 40002, 'Invalid request'), 1, { kind: 'fail', reason: 'HTTP 400: error_code 40002: Invalid request' }],
     ['429 42901 with Retry-After', { ...err(429, 42901, 'Request rate limit exceeded'), headers: { 'retry-after': '1' } }, 1, { kind: 'retry', reason: 'HTTP 429: error_code 42901: Request rate limit exceeded', afterMs: 1000 }],
     ['500 50002 Kafka error', err(500, 50002, 'Kafka exception'), 1, { kind: 'retry', reason: 'HTTP 500: error_code 50002: Kafka exception' }],

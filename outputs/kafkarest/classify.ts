@@ -1,7 +1,9 @@
 // Confluent REST Proxy's answers to a produce request → outcomes (kafka-rest Errors and
 // KafkaExceptionMapper; API reference "POST /topics/(string:topic_name)"):
 //   200 {"offsets":[{"partition","offset","error_code","error"}, …]}: one entry per record, in
-//       order; error_code null when produced, 2 for a retriable Kafka error, 1 for another;
+//       order; error_code null when produced, else the proxy's code: 2 (older proxies) and 50003
+//       a retriable Kafka error, 50302 no broker available, 40101/40301 credentials or ACLs,
+//       1 (older proxies), 50002 and others a Kafka error that will not change;
 //   errors {"error_code":<code>,"message"}: 40101/401 and 40301/403 credentials or ACLs; 40401
 //   topic not found, 40402 partition not found, 40403 unknown topic or partition; 40002 and 422xx
 //   (42201-42206) a request it cannot take; 415/406 a media type it does not serve; 42901/429
@@ -18,6 +20,9 @@ interface ProduceBody {
 }
 
 const TOPIC_GONE = new Set([40401, 40402, 40403]);
+/** A record's error_code that another try may fix (kafka-rest's ProduceToTopicAction: 50003 retriable, 50302 no broker; 2 from v1 proxies). */
+const RECORD_RETRIABLE = new Set([2, 50003, 50302]);
+const RECORD_AUTH = new Set([40101, 40301]);
 
 function errorText(res: HttpResponse): string {
   const body = jsonObject<ErrorBody>(res.text);
@@ -45,7 +50,9 @@ function offsetsOutcome(res: HttpResponse, count: number): SendResult {
     offsets.map((o) => {
       if (o?.error_code === null || o?.error_code === undefined) return ok();
       const reason = `record not produced: error_code ${String(o.error_code)}: ${excerpt(String(o.error ?? ''))}`;
-      return o.error_code === 2 ? retry(reason) : fail(reason);
+      if (RECORD_RETRIABLE.has(o.error_code as number)) return retry(reason);
+      if (RECORD_AUTH.has(o.error_code as number)) return retry(`${reason} (credentials or ACLs refused: check the proxy's authentication and the topic's ACLs)`, { auth: true });
+      return fail(reason);
     }),
   );
 }

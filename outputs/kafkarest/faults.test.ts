@@ -48,18 +48,18 @@ describe('kafkarest: REST Proxy v2 answers', () => {
     expect(p.receiver.accepted[0]?.headers['content-type']).toBe('application/vnd.kafka.binary.v1+json');
   });
 
-  it('per-record errors: error_code 2 retried until produced, error_code 1 dead-lettered, the others delivered once', async () => {
+  it('per-record errors: error_code 50003 retried until produced, 50002 dead-lettered, the others delivered once', async () => {
     const { app: a, proxy: p } = await run();
     let retriable = 1;
     p.recordError = (value) => {
-      if (value.includes('"alert-1"') && retriable-- > 0) return { code: 2, error: 'NOT_ENOUGH_REPLICAS' };
-      if (value.includes('"alert-2"')) return { code: 1, error: 'RECORD_TOO_LARGE' };
+      if (value.includes('"alert-1"') && retriable-- > 0) return { code: 50003, error: 'NOT_ENOUGH_REPLICAS' };
+      if (value.includes('"alert-2"')) return { code: 50002, error: 'RECORD_TOO_LARGE' };
       return undefined;
     };
     for (let i = 0; i < 3; i++) await a.post(falcoAlertJson(i));
     await settle(async () => (await delivered(a)) === 2 && a.deadLetters.size() === 1, '2 delivered, 1 dead-lettered');
     expect(p.produced.get('falco')?.map((v) => JSON.parse(v).uuid as string).sort()).toEqual(['alert-0', 'alert-1']);
-    expect(a.deadLetters.list()[0]).toMatchObject({ output: 'kafkarest', reason: 'rejected', detail: 'record not produced: error_code 1: RECORD_TOO_LARGE' });
+    expect(a.deadLetters.list()[0]).toMatchObject({ output: 'kafkarest', reason: 'rejected', detail: 'record not produced: error_code 50002: RECORD_TOO_LARGE' });
   });
 
   it('40401 topic not found: dead-lettered with a hint, not retried', async () => {

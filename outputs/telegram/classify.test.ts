@@ -51,6 +51,15 @@ describe('classifyTelegram', () => {
     },
   );
 
+  it('400 "not enough rights" (a restricted group): held as refused credentials, never halved', () => {
+    const description = 'Bad Request: not enough rights to send text messages to the chat';
+    expect(classifyTelegram(tg(400, description))).toEqual({
+      kind: 'retry',
+      reason: `Telegram answered 400 ${description}: the bot may not post in this chat; give it the right to send messages (alerts wait)`,
+      auth: true,
+    });
+  });
+
   it('5xx is retried, with the answer\'s text; another 4xx refuses the message', () => {
     expect(classifyTelegram(tg(502, 'Bad Gateway'))).toEqual({ kind: 'retry', reason: 'Telegram answered 502 Bad Gateway' });
     expect(classifyTelegram(res(500, '<html>oops</html>'))).toEqual({ kind: 'retry', reason: 'Telegram answered 500 <html>oops</html>' });

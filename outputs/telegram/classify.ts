@@ -4,6 +4,7 @@
 //   429 "Too Many Requests: retry after N", parameters.retry_after: wait that long
 //   400 with parameters.migrate_to_chat_id: the group became a supergroup with a new id: set chatid
 //   400 "chat not found", "message thread not found": the configured chat or topic is wrong
+//   400 "not enough rights to send text messages to the chat" (a restricted group): held, as 403
 //   400 anything else ("message is too long", "can't parse entities"): this message is refused
 //   401 Unauthorized, 404 Not Found: the token is revoked or malformed
 //   403 "bot was blocked by the user", "bot was kicked from the group chat", "bot is not a member
@@ -34,6 +35,10 @@ export function classifyTelegram(res: HttpResponse, now: number = Date.now()): O
     const migrated = parameters?.migrate_to_chat_id;
     if (typeof migrated === 'number' || typeof migrated === 'string') {
       return fail(`${detail}: the group was upgraded to a supergroup; set telegram.chatid to ${String(migrated)} (${KEPT})`, { whole: true });
+    }
+    if (/not enough rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED/i.test(description)) {
+      // A restricted group: the bot may not post until an admin gives it the right (as 403 below).
+      return retry(`${detail}: the bot may not post in this chat; give it the right to send messages (alerts wait)`, { auth: true });
     }
     if (/chat not found|thread not found|topic/i.test(description)) {
       return fail(`${detail}: check telegram.chatid and telegram.messagethreadid, and that the bot is in the chat (${KEPT})`, { whole: true });

@@ -4,14 +4,17 @@ import { httpUrl, secret, tlsShape, z, type OptionProblem } from '../../src/plug
 
 export const telegramSchema = z.object({
   token: secret(z.string().default('').describe('Bot token from @BotFather ("123456:ABC-DEF…"). It is a credential: redacted everywhere. With chatid it turns the output on.')),
+  // A number in YAML (chatid: -1001234567890) as falcosidekick's weakly typed config reads it; ids stay below 2^53.
   chatid: z
-    .string()
+    .union([z.string(), z.number().int()])
     .default('')
-    .describe('Chat to post to: a user or group id ("-1001234567890" for a supergroup or channel) or "@channelusername". With token it turns the output on.'),
+    .transform(String)
+    .describe('Chat to post to: a user or group id ("-1001234567890" for a supergroup or channel, a number or a string) or "@channelusername". With token it turns the output on.'),
   messagethreadid: z
-    .string()
-    .regex(/^(\d+)?$/, 'must be a topic id (digits)')
+    .union([z.string(), z.number().int()])
     .default('')
+    .transform(String)
+    .pipe(z.string().regex(/^(\d+)?$/, 'must be a topic id (digits)'))
     .describe('Topic (forum thread) of a supergroup to post to, as its id; "" posts to the chat\'s main thread.'),
   apiurl: httpUrl('https://api.telegram.org')
     .default('https://api.telegram.org')

@@ -106,6 +106,17 @@ describe('telegram message: a batch and Telegram\'s 4,096 characters', () => {
     expect(parseMarkdownV2(text).error).toBeUndefined();
   });
 
+  it('a burst whose one alert shown in full is itself too long (many fields): the alert is cut, the summary of the other 49 kept whole', () => {
+    const notice = priorityAlerts().find((a) => a.priority === 'Notice')!;
+    const wide = (i: number, fields: number) =>
+      freezeAlert(toAlert({ ...notice, uuid: `u${i}`, rule: `Rule ${i}`, tags: [], output_fields: Object.fromEntries(Array.from({ length: fields }, (_, f) => [`k8s.pod.label.component_${f}`, `registry.k8s.io/kube-proxy:v1.29.0-${f}.eks-a.b-c.d-e.f-g.h-i.j-k.l-m.n`])) } as unknown as AlertInput));
+    const m = telegramMessage([wide(0, 32), ...Array.from({ length: 49 }, (_, i) => wide(i + 1, 1))], telegramSchema.parse({ token: '1:a', chatid: '1' }));
+    expect(m.text.length).toBeLessThanOrEqual(MAX_TEXT);
+    expect(m.text).toContain('*and 49 more*');
+    expect(m.text.startsWith('*\\[Falco\\] \\[Notice\\] Rule 0*')).toBe(true);
+    expect(() => parseMarkdownV2(m.text)).not.toThrow();
+  });
+
   it('cutAtLine never cuts inside bold, italic or an escape', () => {
     expect(cutAtLine('*a\nb*\nc\nd', 8)).toBe('*a\nb*\n…');
     expect(cutAtLine('short', 10)).toBe('short');
@@ -126,6 +137,12 @@ describe('telegram options', () => {
     expect(configFromEnv({ TELEGRAM_TOKEN: TOKEN }).enabled).not.toContain('telegram');
     expect(configFromEnv({ TELEGRAM_CHATID: '-100' }).enabled).not.toContain('telegram');
     expect(configFromEnv({ TELEGRAM_TOKEN: TOKEN, TELEGRAM_CHATID: '-100' }).enabled).toContain('telegram');
+  });
+
+  it('chatid and messagethreadid written as YAML numbers, as falcosidekick reads them', () => {
+    const options = telegramSchema.parse({ token: '1:a', chatid: -1001234567890, messagethreadid: 42 });
+    expect([options.chatid, options.messagethreadid]).toEqual(['-1001234567890', '42']);
+    expect(telegramSchema.safeParse({ token: '1:a', chatid: '1', messagethreadid: 1.5 }).success).toBe(false);
   });
 
   it('a malformed token or topic id: a startup problem naming the key', () => {

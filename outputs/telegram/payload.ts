@@ -39,7 +39,7 @@ function alertText(alert: Alert, cap = Infinity): string {
 /** The alerts past the own ones: "and 37 more", rules by count, priorities, hosts, time span. */
 function summaryText(alerts: readonly Alert[]): string {
   const facts = burstFacts(alerts);
-  const lines = [`*and ${facts.count} more*: ${esc(truncate(facts.rules, 1000))}`, `• *Priority*: ${esc(facts.priorities)}`];
+  const lines = [`*and ${facts.count} more*: ${esc(truncate(facts.rules, 600))}`, `• *Priority*: ${esc(facts.priorities)}`];
   if (facts.hosts) lines.push(`• *Hostname*: ${esc(facts.hosts)}`);
   lines.push(`• *Time*: ${esc(facts.span)}`, `_${esc('Folded into one message: Telegram takes about 20 messages a minute in a group.')}_`);
   return `${lines.join('\n')}\n`;
@@ -50,16 +50,20 @@ function summaryText(alerts: readonly Alert[]): string {
  * at most summaryafter + 1), the rest summarised, separated by blank lines.
  */
 export function telegramMessage(alerts: readonly Alert[], options: TelegramOptions): TelegramMessage {
-  const build = (own: number, cap?: number): string => {
-    const parts = alerts.slice(0, own).map((alert) => alertText(alert, cap));
-    if (own < alerts.length) parts.push(summaryText(alerts.slice(own)));
-    return parts.join('\n');
-  };
+  const summary = (own: number) => (own < alerts.length ? cutAtLine(summaryText(alerts.slice(own)), MAX_TEXT / 2) : '');
+  const shown = (own: number, cap?: number) => alerts.slice(0, own).map((alert) => alertText(alert, cap));
+  const build = (own: number, cap?: number): string => [...shown(own, cap), ...(own < alerts.length ? [summary(own)] : [])].join('\n');
   let own = alerts.length <= options.summaryafter + 1 ? alerts.length : options.summaryafter;
   let text = build(own);
   while (own > 1 && text.length > MAX_TEXT) text = build(--own);
   for (let cap = 1024; text.length > MAX_TEXT && cap >= 64; cap = Math.floor(cap / 2)) text = build(own, cap);
-  const message: TelegramMessage = { text: cutAtLine(text, MAX_TEXT), parse_mode: 'MarkdownV2', disable_web_page_preview: true, chat_id: options.chatid };
+  if (text.length > MAX_TEXT) {
+    // Still too long (many fields): the shown alert is cut, never the summary, which carries the folded ones.
+    const tail = summary(own);
+    const head = shown(own, 64).join('\n');
+    text = tail ? `${cutAtLine(head, MAX_TEXT - tail.length - 1)}\n${tail}` : cutAtLine(head, MAX_TEXT);
+  }
+  const message: TelegramMessage = { text, parse_mode: 'MarkdownV2', disable_web_page_preview: true, chat_id: options.chatid };
   if (options.messagethreadid !== '') message.message_thread_id = options.messagethreadid;
   return message;
 }

@@ -1,6 +1,7 @@
 // Webex message bytes: falcosidekick 2.34.1's markdown, the summary of a burst, Webex's 7,439 bytes,
 // and the options as users write them.
 import { describe, expect, it } from 'vitest';
+import { freezeAlert, toAlert, type AlertInput } from '../../src/alert/alert.ts';
 import { redactConfig } from '../../src/config/redact.ts';
 import { configFromEnv } from '../../test/support/config.ts';
 import { priorityAlerts, testAlerts } from '../../test/support/alerts.ts';
@@ -60,6 +61,16 @@ describe('webex message', () => {
     expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(MAX_BYTES);
     expect(markdown.endsWith('\n…')).toBe(true);
     expect(cutAtLine('ab\ncd\nef', 7)).toBe('ab\n…');
+  });
+
+  it('a burst whose one alert shown in full is itself too long (many fields): the alert is cut, the summary of the other 49 kept whole', () => {
+    const notice = priorityAlerts().find((a) => a.priority === 'Notice')!;
+    const wide = (i: number, fields: number) =>
+      freezeAlert(toAlert({ ...notice, uuid: `u${i}`, rule: `Rule ${i}`, tags: [], output_fields: Object.fromEntries(Array.from({ length: fields }, (_, f) => [`k8s.pod.label.component_${f}`, `registry.k8s.io/kube-proxy:v1.29.0-${f}.eks-a.b-c.d-e.f-g.h-i.j-k.l-m.n`])) } as unknown as AlertInput));
+    const m = webexMessage([wide(0, 150), ...Array.from({ length: 49 }, (_, i) => wide(i + 1, 1))], webexSchema.parse({ webhookurl: 'https://x.example/a' }));
+    expect(Buffer.byteLength(m.markdown)).toBeLessThanOrEqual(MAX_BYTES);
+    expect(m.markdown).toContain('### and 49 more');
+    expect(m.markdown).toContain('Rule 0');
   });
 
   it('loads falcosidekick\'s keys from env vars; the webhook URL is a secret', () => {

@@ -34,7 +34,7 @@ function alertMarkdown(alert: Alert, cap = Infinity): string {
 /** The alerts past the own ones: "and 37 more", rules by count, priorities, hosts, time span. */
 function summaryMarkdown(alerts: readonly Alert[]): string {
   const facts = burstFacts(alerts);
-  const lines = [`### and ${facts.count} more: ${truncate(facts.rules, 2000)}`, '', `  * Priority: ${facts.priorities}`];
+  const lines = [`### and ${facts.count} more: ${truncate(facts.rules, 1500)}`, '', `  * Priority: ${facts.priorities}`];
   if (facts.hosts) lines.push(`  * Hostname: ${facts.hosts}`);
   lines.push(`  * Time: ${facts.span}`, '', '_Folded into one message to keep a burst from flooding the space._');
   return `${lines.join('\n')}\n`;
@@ -42,16 +42,20 @@ function summaryMarkdown(alerts: readonly Alert[]): string {
 
 /** The message for a batch: the first `summaryafter` alerts in full (all when at most summaryafter + 1), the rest summarised. */
 export function webexMessage(alerts: readonly Alert[], options: WebexOptions): WebexMessage {
-  const build = (own: number, cap?: number): string => {
-    const parts = alerts.slice(0, own).map((alert) => alertMarkdown(alert, cap));
-    if (own < alerts.length) parts.push(summaryMarkdown(alerts.slice(own)));
-    return parts.join('\n');
-  };
+  const summary = (own: number) => (own < alerts.length ? cutAtLine(summaryMarkdown(alerts.slice(own)), MAX_BYTES / 2) : '');
+  const shown = (own: number, cap?: number) => alerts.slice(0, own).map((alert) => alertMarkdown(alert, cap));
+  const build = (own: number, cap?: number): string => [...shown(own, cap), ...(own < alerts.length ? [summary(own)] : [])].join('\n');
   let own = alerts.length <= options.summaryafter + 1 ? alerts.length : options.summaryafter;
   let markdown = build(own);
   while (own > 1 && bytes(markdown) > MAX_BYTES) markdown = build(--own);
   for (let cap = 2048; bytes(markdown) > MAX_BYTES && cap >= 64; cap = Math.floor(cap / 2)) markdown = build(own, cap);
-  return { markdown: cutAtLine(markdown, MAX_BYTES) };
+  if (bytes(markdown) > MAX_BYTES) {
+    // Still too long (many fields): the shown alert is cut, never the summary, which carries the folded ones.
+    const tail = summary(own);
+    const head = shown(own, 64).join('\n');
+    markdown = tail ? `${cutAtLine(head, MAX_BYTES - bytes(tail) - 1)}\n${tail}` : cutAtLine(head, MAX_BYTES);
+  }
+  return { markdown };
 }
 
 function bytes(text: string): number {

@@ -149,7 +149,7 @@ export function jsonObject<T extends object = Record<string, unknown>>(text: str
 /**
  * docs/architecture.md#delivery: retry network errors (thrown), 408, 429 and 5xx except 501; 401/403 wait for fixed
  * credentials (retried, output marked failing); other 4xx and 3xx (redirects are not followed) are
- * permanent and go to the dead-letter store (3xx, 404, 405 and 410 as a whole batch: the endpoint is
+ * permanent and go to the dead-letter store (3xx, 404, 405, 406, 410 and 415 as a whole batch: the endpoint is
  * wrong, not an alert).
  */
 export function classifyHttp(res: HttpResponse, now: number = Date.now()): Outcome {
@@ -172,12 +172,15 @@ function movedDetail(status: number, location: string | string[] | undefined): s
 }
 
 /**
- * A permanent refusal with this status. A redirect (3xx), 404, 405 or 410 is the endpoint's (a wrong
- * address), not an alert's: the core does not halve the batch to find one at fault
+ * A permanent refusal with this status. A redirect (3xx), 404, 405 or 410 (a wrong address), 406 or
+ * 415 (a media type or API version the endpoint does not serve) is the endpoint's, not an alert's:
+ * the core does not halve the batch to find one at fault
  * (src/dispatch/retry-policy.ts), which would only multiply the refusals.
  */
+const ENDPOINT_REFUSALS = new Set([404, 405, 406, 410, 415]);
+
 export function refusal(status: number, reason: string): Outcome {
-  return fail(reason, isRedirect(status) || status === 404 || status === 405 || status === 410 ? { whole: true } : undefined);
+  return fail(reason, isRedirect(status) || ENDPOINT_REFUSALS.has(status) ? { whole: true } : undefined);
 }
 
 function isRedirect(status: number): boolean {

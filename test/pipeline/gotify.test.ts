@@ -48,6 +48,13 @@ describe('gotify pipeline', () => {
     expect(await delivered(a)).toBe(priorities.length);
   });
 
+  it('batch.maxevents set: still one message per alert, each alert its own outcome', async () => {
+    const { app: a, gotify: g } = await run([0, 1, 2, 3, 4].map((i) => falcoAlertJson(i)), [], '  batch:\n    maxevents: 5\n    flushms: 50\n');
+    expect(g.requests).toHaveLength(5);
+    expect(g.requests.map((r) => (JSON.parse(r.body) as { message: string }).message).every((m) => m.length > 0)).toBe(true);
+    expect(await delivered(a)).toBe(5);
+  });
+
   it('401 (the token deleted in Gotify): held as refused credentials, delivered once Gotify takes it again', async () => {
     const { app: a, gotify: g } = await run([falcoAlertJson(0)], [GOTIFY_UNAUTHORIZED, GOTIFY_UNAUTHORIZED]);
     expect(g.requests.map((r) => r.answer.status)).toEqual([401, 401, 200]);

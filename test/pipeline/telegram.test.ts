@@ -9,7 +9,7 @@ import { metricValue, startApp, type RunningApp } from '../support/app.ts';
 import { advanceWhenIdle, FakeClock } from '../support/fake-clock.ts';
 import { falcosidekickHeaders } from '../support/falcosidekick-notify.ts';
 import { watchOutbound } from '../support/outbound.ts';
-import { TELEGRAM_BLOCKED, TelegramReceiver, telegramMigrated, telegramRateLimited } from '../support/telegram-receiver.ts';
+import { TELEGRAM_BLOCKED, TelegramReceiver, telegramError, telegramMigrated, telegramRateLimited } from '../support/telegram-receiver.ts';
 import type { VendorAnswer } from '../support/vendor-receiver.ts';
 
 let app: RunningApp | undefined;
@@ -25,11 +25,12 @@ type Message = { text: string; parse_mode: string; chat_id: string; message_thre
 const delivered = (a: RunningApp) => metricValue(a, 'peregrine_delivered_total', { output: 'telegram' });
 const deadLettered = (a: RunningApp) => metricValue(a, 'peregrine_dead_lettered_total', { output: 'telegram' });
 
-async function run(alerts: string[], script: VendorAnswer[] = [], extra = '') {
+/** `script`: the answers, or a function of the receiver's token for answers that quote it. */
+async function run(alerts: string[], script: VendorAnswer[] | ((token: string) => VendorAnswer[]) = [], extra = '') {
   const clock = new FakeClock();
   const outbound = watchOutbound();
   telegram = await new TelegramReceiver(() => clock.now()).start();
-  telegram.script(...script);
+  telegram.script(...(typeof script === 'function' ? script(telegram.token) : script));
   app = await startApp(`telegram:\n  token: "${telegram.token}"\n  chatid: "${telegram.chatId}"\n  apiurl: ${telegram.url}\n${extra}`, { clock });
   for (const alert of alerts) expect((await app.post(alert)).status).toBe(200);
   const a = app;
@@ -81,6 +82,14 @@ describe('telegram pipeline', () => {
     expect(t.requests.map((r) => r.answer.status)).toEqual([403, 403, 200]);
     expect(await delivered(a)).toBe(2);
     expect(await metricValue(a, 'peregrine_retries_total', { output: 'telegram', reason: 'auth' })).toBe(4);
+  });
+
+  it('an answer that quotes the request path (a proxy echoing the URL): the token is scrubbed from the dead letters', async () => {
+    const { app: a, telegram: t } = await run(alerts(1), (token) => [telegramError(400, `Bad Request: proxy refused POST /bot${token}/sendMessage`)]);
+    const dead = a.deadLetters.list({ output: 'telegram' });
+    expect(dead.map((d) => d.reason)).toEqual(['rejected']);
+    expect(dead[0]?.detail).toContain('proxy refused POST /bot');
+    expect(JSON.stringify(dead)).not.toContain(t.token);
   });
 
   it('400 migrate_to_chat_id: the batch is dead-lettered naming the new chat id, not retried; the token never shows', async () => {

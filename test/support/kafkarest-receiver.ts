@@ -3,7 +3,8 @@
 // application/vnd.kafka.binary.v2+json (or .v1+json), body {"records":[{"value":<base64>, "key"?,
 // "partition"?}]}, at least one record. Answers: 200 (application/vnd.kafka.v2+json)
 // {"key_schema_id":null,"value_schema_id":null,"offsets":[{"partition","offset","error_code":null,
-// "error":null}…]}, one offset per record, error_code 1/2 for a record not produced; errors as
+// "error":null}…]}, one offset per record, error_code 50003 (retriable) / 50002 (another Kafka error)
+// for a record not produced (1/2 from v1 proxies); errors as
 // {"error_code","message"}: 404/40401 topic not found, 415 unsupported media type, 422/42206
 // a value that is not base64, 40101, 40301, 42901, 50002, 50003, 50302.
 import { SaasReceiver, type Answer, type Fault, type VendorSpec } from './saas-receiver.ts';
@@ -23,7 +24,7 @@ export interface KafkaRestProxy {
   /** Each produced record's value, decoded, per topic, in order. */
   produced: Map<string, string[]>;
   /** The record error to answer for a value (decoded), or undefined to produce it. */
-  recordError?: (value: string) => { code: 1 | 2; error: string } | undefined;
+  recordError?: (value: string) => { code: 1 | 2 | 50002 | 50003; error: string } | undefined;
 }
 
 const error = (status: number, code: number, message: string): Answer => ({ status, body: { error_code: code, message } });
