@@ -47,9 +47,12 @@ import rabbitmq from './rabbitmq/index.ts';
 import redis from './redis/index.ts';
 import nats from './nats/index.ts';
 import mqtt from './mqtt/index.ts';
+import webui from './webui/index.ts';
+import dynatrace from './dynatrace/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs, awskinesis, awslambda, influxdb, statsd, dogstatsd,
   slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
   talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, redis, nats, mqtt, rabbitmq,
+  webui, dynatrace,
 ];

@@ -226,6 +226,7 @@ export function buildApp(config: Config, deps: AppDeps): App {
         userAgent: USER_AGENT,
         enrichment: { customfields: Object.keys(cfg.customfields), templatedfields: Object.keys(cfg.templatedfields) },
         shared: sharedOf(cfg, instance.plugin),
+        outputs: () => workers.map((w) => ({ name: w.name, type: w.plugin.name })),
       },
       ...(instance.overlay ? { derive: instance.overlay } : {}),
       ...(deps.random ? { random: deps.random } : {}),

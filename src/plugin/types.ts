@@ -38,6 +38,12 @@ export interface ConnectContext {
    * section's own schema (`z.output<typeof awsShared.schema>`).
    */
   shared: Readonly<Record<string, unknown>>;
+  /**
+   * The running output instances, read live (a hot reload changes them): `name` the instance name,
+   * `type` its plugin's name. For an output that tells its destination where else alerts go
+   * (falcosidekick's `webui` sends its list of enabled outputs). Absent = not known.
+   */
+  outputs?: () => readonly { name: string; type: string }[];
 }
 
 /**
