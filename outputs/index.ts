@@ -49,10 +49,17 @@ import nats from './nats/index.ts';
 import mqtt from './mqtt/index.ts';
 import webui from './webui/index.ts';
 import dynatrace from './dynatrace/index.ts';
+import tekton from './tekton/index.ts';
+import openfaas from './openfaas/index.ts';
+import fission from './fission/index.ts';
+import kubeless from './kubeless/index.ts';
+import logstash from './logstash/index.ts';
+import zincsearch from './zincsearch/index.ts';
+import quickwit from './quickwit/index.ts';
 
 export const outputs: readonly AnyOutputPlugin[] = [
   stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs, awskinesis, awslambda, influxdb, statsd, dogstatsd,
   slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
   talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, redis, nats, mqtt, rabbitmq,
-  webui, dynatrace,
+  webui, dynatrace, tekton, openfaas, fission, kubeless, logstash, zincsearch, quickwit,
 ];

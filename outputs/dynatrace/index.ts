@@ -14,7 +14,7 @@ interface DynatraceClient {
 }
 
 /** falcosidekick's endpoint: apiurl without its trailing slashes, then /v2/logs/ingest. */
-export function ingestUrl(apiurl: string): URL {
+function ingestUrl(apiurl: string): URL {
   return new URL(`${apiurl.replace(/\/+$/, '')}/v2/logs/ingest`);
 }
 

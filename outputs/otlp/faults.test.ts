@@ -111,11 +111,11 @@ describe('otlp answers', () => {
     expect(await plugin.send(alerts)).toEqual({ kind: 'retry', reason: 'HTTP 429: slow down', afterMs: 90_000 });
   });
 
-  it.each([500, 501, 404, 415])('%i -> dead letter (not retryable per the OTLP/HTTP spec); a 404 is the path\'s, not halved', async (status) => {
+  it.each([500, 501, 404, 415])('%i -> dead letter (not retryable per the OTLP/HTTP spec); a 404 (the path) or 415 (the encoding) is the endpoint\'s, not halved', async (status) => {
     expect(await answer({ kind: 'status', status, body: '{"code":13,"message":"internal"}' })).toEqual({
       kind: 'fail',
       reason: `HTTP ${status}: internal`,
-      ...(status === 404 ? { whole: true } : {}),
+      ...(status === 404 || status === 415 ? { whole: true } : {}),
     });
   });
 

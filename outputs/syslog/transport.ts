@@ -1,9 +1,11 @@
 // The two transports: one TCP connection per output (opened on first use, opened again after it
-// broke), or one connected UDP socket. falcosidekick dialled a new connection per alert and never
-// closed it. Neither retries: a failure is thrown to sendBatch, which classifies it.
+// broke; TLS when given its options: logstash uses it too), or one connected UDP socket.
+// falcosidekick's syslog dialled a new connection per alert and never closed it. Neither retries: a
+// failure is thrown to sendBatch, which classifies it.
 import { createSocket, type Socket as DatagramSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
+import { connect as connectTls, type ConnectionOptions } from 'node:tls';
 import { abortReason, raceSignal } from '../../src/plugin/index.ts';
 
 export interface Target {
@@ -15,15 +17,17 @@ export interface Target {
 /** The largest UDP payload over IPv4 (65,535 - 8 bytes UDP header - 20 bytes IP header). */
 export const MAX_DATAGRAM = 65_507;
 
-/** A newline-framed stream of syslog lines on one TCP connection. */
+/** A newline-framed stream of lines (syslog, JSON) on one TCP connection, TLS when `tls` is given. */
 export class TcpStream {
   #socket: Socket | undefined;
   #opening: { socket: Socket; ready: Promise<Socket> } | undefined;
 
   readonly target: Target;
+  readonly #tls: ConnectionOptions | undefined;
 
-  constructor(target: Target) {
+  constructor(target: Target, tls?: ConnectionOptions) {
     this.target = target;
+    this.#tls = tls;
   }
 
   /**
@@ -60,13 +64,18 @@ export class TcpStream {
   }
 
   #connect(): { socket: Socket; ready: Promise<Socket> } {
-    const socket = connect({ host: this.target.host, port: this.target.port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
+    const { host, port } = this.target;
+    const socket = this.#tls
+      ? connectTls({ ...this.#tls, host, port, ...(isIP(host) ? {} : { servername: host }) }).setNoDelay(true).setKeepAlive(true, 60_000)
+      : connect({ host, port, noDelay: true, keepAlive: true, keepAliveInitialDelay: 60_000 });
+    // Over TLS the connection is usable once the handshake is done (a refused certificate is its error).
+    const established = this.#tls ? 'secureConnect' : 'connect';
     const ready = new Promise<Socket>((resolve, reject) => {
       // close() while connecting destroys the socket without an error: 'close' settles the wait.
       const closed = () => reject(new Error('the connection was closed before it was established'));
       socket.once('error', reject);
       socket.once('close', closed);
-      socket.once('connect', () => {
+      socket.once(established, () => {
         socket.off('error', reject);
         socket.off('close', closed);
         this.#adopt(socket);
@@ -86,7 +95,7 @@ export class TcpStream {
     // The server closed the connection (a restart, an idle timeout): it reads nothing more. The
     // next write opens a new connection instead of failing on this one.
     socket.on('close', () => this.#drop(socket));
-    socket.resume(); // a syslog server sends nothing; whatever comes is read and dropped
+    socket.resume(); // a syslog server (or Logstash's tcp input) sends nothing; whatever comes is read and dropped
   }
 
   #drop(socket: Socket): void {

@@ -30,7 +30,7 @@ interface WebUiClient {
 }
 
 /** The body falcosidekick's WebUIPost sends: the alert as the webhook body, then the outputs list. */
-export function webUiBody(alert: Alert, outputs: string): string {
+function webUiBody(alert: Alert, outputs: string): string {
   return `{"event":${serializeAlert(alert)},"outputs":${outputs}}`;
 }
 

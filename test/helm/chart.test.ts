@@ -186,7 +186,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const badName = template(valuesFile({ config: { outputs: { Soc_Pager: { type: 'stdout' } } } }));
     expect(badName.ok).toBe(false);
     expect(badName.stderr).toMatch(/Soc_Pager/);
-    const badType = template(valuesFile({ config: { outputs: { x: { type: 'zincsearch' } } } }));
+    const badType = template(valuesFile({ config: { outputs: { x: { type: 'spyderbat' } } } }));
     expect(badType.ok).toBe(false);
   });
 
@@ -292,12 +292,12 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
 
   it('falcosidekick spellings: keys in any case, unsupported output sections accepted', () => {
     const { ok, docs, stderr } = template(
-      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, zincsearch: { hostport: 'https://zinc.example.com', password: 'z1nc' } } }),
+      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, spyderbat: { orguid: 'org-1', apikey: 'sp1der' } } }),
     );
     expect(stderr).toBe('');
     expect(ok).toBe(true);
-    // zincsearch is a falcosidekick output Peregrine lacks: its whole section is Secret material (it may hold credentials).
-    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', ZINCSEARCH_PASSWORD: 'z1nc', ZINCSEARCH_HOSTPORT: 'https://zinc.example.com' });
+    // spyderbat is a falcosidekick output Peregrine lacks: its whole section is Secret material (it may hold credentials).
+    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', SPYDERBAT_APIKEY: 'sp1der', SPYDERBAT_ORGUID: 'org-1' });
   });
 
   it('chat webhook URLs (credentials) go to the Secret, not the ConfigMap', () => {

@@ -151,12 +151,12 @@ describe('config loading', () => {
   });
 
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
-    const loaded = configFromYaml('zincsearch:\n  hostport: "http://zinc:4080"\n  index: falco\nloki:\n  hostport: ""\n  tenant: acme\n');
+    const loaded = configFromYaml('spyderbat:\n  orguid: org-1\n  source: falco\nloki:\n  hostport: ""\n  tenant: acme\n');
     const text = loaded.warnings.join('\n');
-    expect(text).toMatch(/"zincsearch" is a falcosidekick output that Peregrine does not have \(zincsearch.hostport set\)/);
+    expect(text).toMatch(/"spyderbat" is a falcosidekick output that Peregrine does not have \(spyderbat.orguid set\)/);
     expect(text).not.toMatch(/loki/); // loki's hostport is empty
-    const fromEnv = configFromYaml('', { ZINCSEARCH_HOSTPORT: 'http://zinc:4080', QUICKWIT_HOSTPORT: '', OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces' });
-    expect(fromEnv.warnings.join('\n')).toMatch(/"zincsearch" .*\(ZINCSEARCH_HOSTPORT set\)/);
+    const fromEnv = configFromYaml('', { SPYDERBAT_ORGUID: 'org-1', QUICKWIT_HOSTPORT: '', OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces' });
+    expect(fromEnv.warnings.join('\n')).toMatch(/"spyderbat" .*\(SPYDERBAT_ORGUID set\)/);
     expect(fromEnv.warnings.join('\n')).toMatch(/"otlp.traces" .*\(OTLP_TRACES_ENDPOINT set\)/);
     expect(fromEnv.warnings.join('\n')).not.toMatch(/quickwit/);
     // falcosidekick's chart renders policyreport.enabled: false as this env var.
