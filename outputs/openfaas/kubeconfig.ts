@@ -6,7 +6,7 @@
 // rather than ignored: a request without the credentials the cluster expects would only be refused.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { parse } from 'yaml';
+import { loadYaml } from '../../src/plugin/index.ts';
 
 export interface KubeTarget {
   /** The API server's URL; a path (a proxy's prefix, e.g. Rancher's /k8s/clusters/<id>) prefixes every request. */
@@ -57,7 +57,7 @@ function parseKubeconfig(text: string, file: string, read: (path: string, what: 
   };
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = loadYaml().parse(text);
   } catch (err) {
     return bad(`not YAML (${(err as Error).message.split('\n')[0]})`);
   }
