@@ -99,6 +99,13 @@ describe('logstash output', () => {
     await waitFor(() => r.events.length === 2, 5000, 'events over mutual TLS');
   });
 
+  it('a Logstash that requires a client certificate and gets none: the batch is retried, never counted delivered', async () => {
+    const r = await receiver(true); // requestCert + rejectUnauthorized, TLS 1.3 offered as Logstash's input does
+    const result = await (await plugin({ port: r.port, tls: true, checkcert: true, cacertfile: certs.ca })).send(testAlerts(2));
+    expect(result).toMatchObject({ kind: 'retry' });
+    expect(r.events).toHaveLength(0);
+  });
+
   it('mutualtls with an unreadable certificate file: connect() throws naming the file (the core retries it)', async () => {
     const own = { tls: { cacertfile: '', certfile: '/nonexistent.crt', keyfile: '/nonexistent.key', mutualcacertfile: certs.ca } };
     await expect(connectPlugin(logstash, { address: '127.0.0.1', port: 1, mutualtls: true }, own)).rejects.toThrow(/\/nonexistent\.crt/);

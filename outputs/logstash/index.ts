@@ -49,7 +49,11 @@ function tlsOptions(options: LogstashOptions, global: ClientTls): ConnectionOpti
     keyfile: options.keyfile || global.keyfile,
     mutualcacertfile: options.cacertfile || global.mutualcacertfile,
   };
-  return loadTls({ checkcert: options.checkcert, mutualtls: options.mutualtls, cacertfile: options.mutualtls ? '' : options.cacertfile }, files);
+  const tls = loadTls({ checkcert: options.checkcert, mutualtls: options.mutualtls, cacertfile: options.mutualtls ? '' : options.cacertfile }, files);
+  // TLS 1.2 at most: in TLS 1.3 the client's handshake ends before the server checks the client's
+  // certificate, so a Logstash that requires one (ssl_client_authentication => required) refuses it
+  // only after a batch was written and counted delivered. In TLS 1.2 the refusal is the handshake's.
+  return { ...tls, maxVersion: 'TLSv1.2' };
 }
 
 /**

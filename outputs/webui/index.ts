@@ -19,7 +19,7 @@ import {
   z,
   type Alert,
 } from '../../src/plugin/index.ts';
-import { uiRefusal } from './event-check.ts';
+import { uiRefusal, uiUuid } from './event-check.ts';
 import { enabledOutputNames } from './names.ts';
 
 interface WebUiClient {
@@ -29,9 +29,13 @@ interface WebUiClient {
   outputs: () => string;
 }
 
-/** The body falcosidekick's WebUIPost sends: the alert as the webhook body, then the outputs list. */
+/** The body falcosidekick's WebUIPost sends: the alert as the webhook body (its uuid as uiUuid), then the outputs list. */
 function webUiBody(alert: Alert, outputs: string): string {
-  return `{"event":${serializeAlert(alert)},"outputs":${outputs}}`;
+  const json = serializeAlert(alert);
+  const own = `{"uuid":${JSON.stringify(alert.uuid)}`; // the alert JSON's first key
+  const uuid = uiUuid(alert.uuid);
+  const event = uuid === alert.uuid || !json.startsWith(own) ? json : `{"uuid":${JSON.stringify(uuid)}${json.slice(own.length)}`;
+  return `{"event":${event},"outputs":${outputs}}`;
 }
 
 export default defineOutput({

@@ -3,7 +3,7 @@
 // back with the reason, every answer of its ingest classified, and its keys from env vars.
 import { describe, expect, it } from 'vitest';
 import plugin from './index.ts';
-import { uiRefusal } from './event-check.ts';
+import { uiRefusal, uiUuid } from './event-check.ts';
 import { enabledOutputNames } from './names.ts';
 import { testAlerts } from '../../test/support/alerts.ts';
 import { falcosidekickBody } from '../../test/support/json-post.ts';
@@ -67,8 +67,7 @@ describe('webui: alerts falcosidekick-ui refuses (its validator answers 500, as 
   const base = alerts()[0] as ReturnType<typeof alerts>[number];
   it.each([
     [{}, undefined],
-    [{ uuid: 'alert-1' }, 'uuid is not a lower-case UUID'],
-    [{ uuid: UUIDS[0]?.toUpperCase() }, 'uuid is not a lower-case UUID'],
+    [{ uuid: 'alert-1' }, undefined], // sent with a UUID made from it (uiUuid)
     [{ output: '' }, 'output is empty'],
     [{ output: 'shell in /tmp/é' }, 'output has a character outside ASCII'],
     [{ output: 'tab\tand newline\n are ASCII' }, undefined],
@@ -78,6 +77,28 @@ describe('webui: alerts falcosidekick-ui refuses (its validator answers 500, as 
     [{ hostname: 'nœud-1' }, 'hostname has a character outside printable ASCII'],
   ])('%j → %s', (change, reason) => {
     expect(uiRefusal({ ...base, ...change } as typeof base)).toBe(reason);
+  });
+
+  it("a sender's uuid that is not a lower-case UUID is sent as one: lower-cased, or a name-based UUID of it, the same on every retry", () => {
+    expect(uiUuid(UUIDS[0] as string)).toBe(UUIDS[0]);
+    expect(uiUuid((UUIDS[0] as string).toUpperCase())).toBe(UUIDS[0]);
+    const made = uiUuid('alert-1');
+    expect(made).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uiUuid('alert-1')).toBe(made);
+    expect(uiUuid('alert-2')).not.toBe(made);
+  });
+
+  it("an alert with a sender's id reaches the UI under the UUID made from it", async () => {
+    const ui = await new WebUiReceiver().start();
+    const harness = await connectPlugin(plugin, { url: ui.url() });
+    try {
+      const [a] = alerts();
+      expect(await harness.send([{ ...a, uuid: 'alert-1' } as typeof base])).toEqual({ kind: 'partial', items: [{ kind: 'ok' }] });
+      expect(ui.events.map((e) => e.uuid)).toEqual([uiUuid('alert-1')]);
+    } finally {
+      await harness.close();
+      await ui.stop();
+    }
   });
 
   it('is dead-lettered with the reason, never sent; the others in the batch go', async () => {
