@@ -79,3 +79,21 @@ spawn() {
   setsid "$@" >"$logfile" 2>&1 < /dev/null &
   echo $!
 }
+
+# go_install MODULE@VERSION NAME DEST [CHECK_ARG]: builds the command NAME of MODULE with `go install`
+# from the Go module proxy (pure Go, no VCS stamping) into the file DEST, once it runs
+# (`NAME CHECK_ARG`, default -version). Output goes to $logfile; a failure is reported by fail().
+go_install() {
+  local module="$1" name="$2" dest="$3" check="${4:--version}" started=$SECONDS tmpbin d
+  if ! command -v go >/dev/null 2>&1; then
+    for d in /usr/local/go/bin "$HOME/go/bin" /usr/lib/go/bin; do [ -x "$d/go" ] && export PATH="$d:$PATH" && break; done
+  fi
+  command -v go >/dev/null 2>&1 || fail install "go is not installed (need Go >= 1.26 on PATH)" ""
+  log "building $name ${module##*@} (go install; first time only; log: $logfile)"
+  tmpbin="$(mktemp -d)"
+  GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}" CGO_ENABLED=0 GOBIN="$tmpbin" GOFLAGS="-buildvcs=false -trimpath" go install "$module" >>"$logfile" 2>&1 \
+    || fail install "go install $module failed" "$logfile"
+  "$tmpbin/$name" "$check" >>"$logfile" 2>&1 || fail install "the built $name does not run" "$logfile"
+  mv -f "$tmpbin/$name" "$dest" && rmdir "$tmpbin"
+  log "built $dest in $((SECONDS - started))s"
+}

@@ -17,19 +17,5 @@ if [ -x "$binary" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  for d in /usr/local/go/bin "$HOME/go/bin" /usr/lib/go/bin; do [ -x "$d/go" ] && export PATH="$d:$PATH" && break; done
-fi
-command -v go >/dev/null 2>&1 || fail install "go is not installed (need Go >= 1.26 on PATH)" ""
-export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
-export CGO_ENABLED=0
-
 : >"$logfile"
-log "building statsd_exporter $SE_VERSION (go install; first time only; log: $logfile)"
-started=$SECONDS
-tmpbin="$(mktemp -d)"
-GOBIN="$tmpbin" GOFLAGS="-buildvcs=false -trimpath" go install "github.com/prometheus/statsd_exporter@$SE_VERSION" >>"$logfile" 2>&1 \
-  || fail install "go install github.com/prometheus/statsd_exporter@$SE_VERSION failed" "$logfile"
-"$tmpbin/statsd_exporter" --version >>"$logfile" 2>&1 || fail install "the built statsd_exporter does not run" "$logfile"
-mv -f "$tmpbin/statsd_exporter" "$binary" && rmdir "$tmpbin"
-log "built $binary in $((SECONDS - started))s"
+go_install "github.com/prometheus/statsd_exporter@$SE_VERSION" statsd_exporter "$binary" --version

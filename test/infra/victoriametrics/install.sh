@@ -16,20 +16,5 @@ if [ -x "$binary" ]; then
   exit 0
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  for d in /usr/local/go/bin "$HOME/go/bin" /usr/lib/go/bin; do [ -x "$d/go" ] && export PATH="$d:$PATH" && break; done
-fi
-command -v go >/dev/null 2>&1 || fail install "go is not installed (need Go >= 1.26 on PATH)" ""
-export GOPROXY="${GOPROXY:-https://proxy.golang.org,direct}"
-# Pure Go build: nothing to compile but Go.
-export CGO_ENABLED=0
-
 : >"$logfile"
-log "building victoria-metrics $VM_VERSION (go install; first time only; log: $logfile)"
-started=$SECONDS
-tmpbin="$(mktemp -d)"
-GOBIN="$tmpbin" GOFLAGS="-buildvcs=false -trimpath" go install "github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@$VM_VERSION" >>"$logfile" 2>&1 \
-  || fail install "go install github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@$VM_VERSION failed" "$logfile"
-"$tmpbin/victoria-metrics" -version >>"$logfile" 2>&1 || fail install "the built victoria-metrics does not run" "$logfile"
-mv -f "$tmpbin/victoria-metrics" "$binary" && rmdir "$tmpbin"
-log "built $binary in $((SECONDS - started))s"
+go_install "github.com/VictoriaMetrics/VictoriaMetrics/app/victoria-metrics@$VM_VERSION" victoria-metrics "$binary" -version
