@@ -91,6 +91,6 @@ export default defineOutput({
     return outcomes.every((o) => o.kind === 'ok') ? ok() : partial(outcomes);
   },
   close(client) {
-    client.drop();
+    client.close();
   },
 });

@@ -10,6 +10,8 @@ type ConnectAsync = (url: string, options: IClientOptions) => Promise<MqttClient
 export class MqttLink {
   private client: MqttClient | undefined;
   private opening: Promise<MqttClient> | undefined;
+  /** close() was called: nothing opens again, and a connect that ends after it is closed at once. */
+  private closed = false;
   private readonly connectAsync: ConnectAsync;
   private readonly url: string;
   private readonly options: IClientOptions;
@@ -29,6 +31,12 @@ export class MqttLink {
     }
   }
 
+  /** Ends the link for good (the output stops): the connection, and one still being opened when it opens. */
+  close(): void {
+    this.closed = true;
+    this.drop();
+  }
+
   drop(): void {
     const client = this.client;
     this.client = undefined;
@@ -37,6 +45,7 @@ export class MqttLink {
   }
 
   private connection(): Promise<MqttClient> {
+    if (this.closed) return Promise.reject(new Error('the output is closing'));
     if (this.client?.connected) return Promise.resolve(this.client);
     if (this.opening) return this.opening;
     const opening = this.connect().finally(() => {
@@ -51,6 +60,10 @@ export class MqttLink {
     // A client id of its own per connection, as falcosidekick's "falcosidekick-<6 hex>": two replicas must not share one (the broker would drop the first).
     const client = await this.connectAsync(this.url, { ...this.options, clientId: `peregrine-${randomBytes(4).toString('hex')}` });
     client.on('error', () => {}); // errors reach the publish that meets them
+    if (this.closed) {
+      client.end(true);
+      throw new Error('the output is closing');
+    }
     this.client = client;
     return client;
   }

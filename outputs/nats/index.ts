@@ -85,6 +85,6 @@ export default defineOutput({
     return partial(outcomes.map((o) => o ?? ok()));
   },
   close(client) {
-    client.drop();
+    client.close();
   },
 });

@@ -16,6 +16,8 @@ export interface NatsLinkOptions {
 export class NatsLink {
   private nc: NatsConnection | undefined;
   private opening: Promise<NatsConnection> | undefined;
+  /** close() was called: nothing opens again, and a connect that ends after it is closed at once. */
+  private closed = false;
   private readonly connectFn: typeof Connect;
   private readonly options: NatsLinkOptions;
   /** Subjects the server refused since the last take (PermissionViolationError). */
@@ -40,6 +42,12 @@ export class NatsLink {
     return this.refused.splice(0);
   }
 
+  /** Ends the link for good (the output stops): the connection, and one still being opened when it opens. */
+  close(): void {
+    this.closed = true;
+    this.drop();
+  }
+
   drop(): void {
     const nc = this.nc;
     this.nc = undefined;
@@ -48,6 +56,7 @@ export class NatsLink {
   }
 
   private connection(): Promise<NatsConnection> {
+    if (this.closed) return Promise.reject(new Error('the output is closing'));
     if (this.nc && !this.nc.isClosed()) return Promise.resolve(this.nc);
     if (this.opening) return this.opening;
     const opening = this.connect().finally(() => {
@@ -71,6 +80,10 @@ export class NatsLink {
       // tls:// or mutualtls: TLS required, with these options; else TLS only if the server asks (system CAs).
       ...(tls ? { tls } : {}),
     });
+    if (this.closed) {
+      void nc.close().catch(() => {});
+      throw new Error('the output is closing');
+    }
     this.nc = nc;
     void this.watch(nc);
     return nc;
