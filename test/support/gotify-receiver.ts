@@ -1,6 +1,5 @@
-// A Gotify server's POST /message on 127.0.0.1 (gotify/server's module is on the Go module proxy, but
-// its build embeds the web UI's build output, which the module does not ship: not built here yet):
-// checks each request as gotify/server does (an application token from
+// A Gotify server's POST /message on 127.0.0.1, for the fault cases the real server
+// (test/infra/gotify) cannot be made to give: checks each request as gotify/server does (an application token from
 // ?token=, X-Gotify-Key or "Authorization: Bearer", the JSON body bound to {title, message
 // (required), priority (an integer), extras (an object of namespaces)}; client::display's
 // contentType as Gotify documents it, text/plain or text/markdown), and answers as it does: 200
