@@ -34,7 +34,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { outputs } from '../outputs/index.ts';
+import { outputEntries } from '../outputs/index.ts';
+import { loadAllOutputs } from '../src/plugin/registry.ts';
 import { falcoAlertJson } from '../test/support/alerts.ts';
 import { freePort } from '../test/support/daemon.ts';
 import { startBenchDaemon } from './daemon.ts';
@@ -44,6 +45,8 @@ import { assertWrk, wrk } from './wrk.ts';
 import { coresScenario, defaultScenario } from './delivery.ts';
 import { recoveryScenario } from './recovery.ts';
 import { f } from './format.ts';
+
+const outputs = await loadAllOutputs(outputEntries);
 
 const repo = join(import.meta.dirname, '..');
 const { values } = parseArgs({

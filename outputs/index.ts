@@ -1,65 +1,63 @@
-// The registry: adding an output is one folder plus one line here.
-import type { AnyOutputPlugin } from '../src/plugin/types.ts';
-import alertmanager from './alertmanager/index.ts';
-import awssecurityhub from './awssecurityhub/index.ts';
-import awssqs from './awssqs/index.ts';
-import awssns from './awssns/index.ts';
-import awss3 from './awss3/index.ts';
-import awscloudwatchlogs from './awscloudwatchlogs/index.ts';
-import awskinesis from './awskinesis/index.ts';
-import awslambda from './awslambda/index.ts';
-import influxdb from './influxdb/index.ts';
-import statsd from './statsd/index.ts';
-import dogstatsd from './dogstatsd/index.ts';
-import smtp from './smtp/index.ts';
-import syslog from './syslog/index.ts';
-import splunk from './splunk/index.ts';
-import elasticsearch from './elasticsearch/index.ts';
-import opsgenie from './opsgenie/index.ts';
-import pagerduty from './pagerduty/index.ts';
-import kafka from './kafka/index.ts';
-import loki from './loki/index.ts';
-import otlp from './otlp/index.ts';
-import stdout from './stdout/index.ts';
-import webhook from './webhook/index.ts';
-import slack from './slack/index.ts';
-import mattermost from './mattermost/index.ts';
-import rocketchat from './rocketchat/index.ts';
-import teams from './teams/index.ts';
-import discord from './discord/index.ts';
-import googlechat from './googlechat/index.ts';
-import telegram from './telegram/index.ts';
-import webex from './webex/index.ts';
-import cliq from './cliq/index.ts';
-import gotify from './gotify/index.ts';
-import talon from './talon/index.ts';
-import nodered from './nodered/index.ts';
-import n8n from './n8n/index.ts';
-import grafanaoncall from './grafanaoncall/index.ts';
-import datadog from './datadog/index.ts';
-import datadoglogs from './datadoglogs/index.ts';
-import sumologic from './sumologic/index.ts';
-import cloudevents from './cloudevents/index.ts';
-import kafkarest from './kafkarest/index.ts';
-import openobserve from './openobserve/index.ts';
-import grafana from './grafana/index.ts';
-import rabbitmq from './rabbitmq/index.ts';
-import redis from './redis/index.ts';
-import nats from './nats/index.ts';
-import mqtt from './mqtt/index.ts';
-import webui from './webui/index.ts';
-import dynatrace from './dynatrace/index.ts';
-import tekton from './tekton/index.ts';
-import openfaas from './openfaas/index.ts';
-import fission from './fission/index.ts';
-import kubeless from './kubeless/index.ts';
-import logstash from './logstash/index.ts';
-import zincsearch from './zincsearch/index.ts';
-import quickwit from './quickwit/index.ts';
+// The registry: adding an output is one folder plus one line here. `key` is the top-level YAML key
+// when the output's options live under another output's section (`aws.sqs`). A daemon imports only
+// the outputs its config mentions (src/plugin/registry.ts); loadAllOutputs() imports every one.
+import type { OutputEntry } from '../src/plugin/registry.ts';
 
-export const outputs: readonly AnyOutputPlugin[] = [
-  stdout, webhook, elasticsearch, splunk, kafka, awssecurityhub, awssqs, awssns, awss3, awscloudwatchlogs, awskinesis, awslambda, influxdb, statsd, dogstatsd,
-  slack, mattermost, rocketchat, teams, discord, googlechat, telegram, webex, cliq, gotify, alertmanager, pagerduty, opsgenie, loki, otlp, smtp, syslog,
-  talon, nodered, n8n, grafanaoncall, datadog, datadoglogs, sumologic, cloudevents, kafkarest, openobserve, grafana, redis, nats, mqtt, rabbitmq,
-  webui, dynatrace, tekton, openfaas, fission, kubeless, logstash, zincsearch, quickwit,
+export const outputEntries: readonly OutputEntry[] = [
+  { name: 'stdout', load: () => import('./stdout/index.ts') },
+  { name: 'webhook', load: () => import('./webhook/index.ts') },
+  { name: 'elasticsearch', load: () => import('./elasticsearch/index.ts') },
+  { name: 'splunk', load: () => import('./splunk/index.ts') },
+  { name: 'kafka', load: () => import('./kafka/index.ts') },
+  { name: 'awssecurityhub', load: () => import('./awssecurityhub/index.ts') },
+  { name: 'awssqs', key: 'aws', load: () => import('./awssqs/index.ts') },
+  { name: 'awssns', key: 'aws', load: () => import('./awssns/index.ts') },
+  { name: 'awss3', key: 'aws', load: () => import('./awss3/index.ts') },
+  { name: 'awscloudwatchlogs', key: 'aws', load: () => import('./awscloudwatchlogs/index.ts') },
+  { name: 'awskinesis', key: 'aws', load: () => import('./awskinesis/index.ts') },
+  { name: 'awslambda', key: 'aws', load: () => import('./awslambda/index.ts') },
+  { name: 'influxdb', load: () => import('./influxdb/index.ts') },
+  { name: 'statsd', load: () => import('./statsd/index.ts') },
+  { name: 'dogstatsd', load: () => import('./dogstatsd/index.ts') },
+  { name: 'slack', load: () => import('./slack/index.ts') },
+  { name: 'mattermost', load: () => import('./mattermost/index.ts') },
+  { name: 'rocketchat', load: () => import('./rocketchat/index.ts') },
+  { name: 'teams', load: () => import('./teams/index.ts') },
+  { name: 'discord', load: () => import('./discord/index.ts') },
+  { name: 'googlechat', load: () => import('./googlechat/index.ts') },
+  { name: 'telegram', load: () => import('./telegram/index.ts') },
+  { name: 'webex', load: () => import('./webex/index.ts') },
+  { name: 'cliq', load: () => import('./cliq/index.ts') },
+  { name: 'gotify', load: () => import('./gotify/index.ts') },
+  { name: 'alertmanager', load: () => import('./alertmanager/index.ts') },
+  { name: 'pagerduty', load: () => import('./pagerduty/index.ts') },
+  { name: 'opsgenie', load: () => import('./opsgenie/index.ts') },
+  { name: 'loki', load: () => import('./loki/index.ts') },
+  { name: 'otlp', load: () => import('./otlp/index.ts') },
+  { name: 'smtp', load: () => import('./smtp/index.ts') },
+  { name: 'syslog', load: () => import('./syslog/index.ts') },
+  { name: 'talon', load: () => import('./talon/index.ts') },
+  { name: 'nodered', load: () => import('./nodered/index.ts') },
+  { name: 'n8n', load: () => import('./n8n/index.ts') },
+  { name: 'grafanaoncall', load: () => import('./grafanaoncall/index.ts') },
+  { name: 'datadog', load: () => import('./datadog/index.ts') },
+  { name: 'datadoglogs', load: () => import('./datadoglogs/index.ts') },
+  { name: 'sumologic', load: () => import('./sumologic/index.ts') },
+  { name: 'cloudevents', load: () => import('./cloudevents/index.ts') },
+  { name: 'kafkarest', load: () => import('./kafkarest/index.ts') },
+  { name: 'openobserve', load: () => import('./openobserve/index.ts') },
+  { name: 'grafana', load: () => import('./grafana/index.ts') },
+  { name: 'redis', load: () => import('./redis/index.ts') },
+  { name: 'nats', load: () => import('./nats/index.ts') },
+  { name: 'mqtt', load: () => import('./mqtt/index.ts') },
+  { name: 'rabbitmq', load: () => import('./rabbitmq/index.ts') },
+  { name: 'webui', load: () => import('./webui/index.ts') },
+  { name: 'dynatrace', load: () => import('./dynatrace/index.ts') },
+  { name: 'tekton', load: () => import('./tekton/index.ts') },
+  { name: 'openfaas', load: () => import('./openfaas/index.ts') },
+  { name: 'fission', load: () => import('./fission/index.ts') },
+  { name: 'kubeless', load: () => import('./kubeless/index.ts') },
+  { name: 'logstash', load: () => import('./logstash/index.ts') },
+  { name: 'zincsearch', load: () => import('./zincsearch/index.ts') },
+  { name: 'quickwit', load: () => import('./quickwit/index.ts') },
 ];

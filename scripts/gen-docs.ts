@@ -12,7 +12,8 @@
 // `npm run generate` runs this and scripts/gen-helm-schema.ts.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { outputs } from '../outputs/index.ts';
+import { outputEntries } from '../outputs/index.ts';
+import { loadAllOutputs } from '../src/plugin/registry.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import { errorsMarkdown } from './docs/errors.ts';
 import { infraMarkdown } from './docs/infra.ts';
@@ -22,6 +23,8 @@ import { metricsMarkdown } from './docs/metrics.ts';
 import { optionsMarkdown, referenceYaml } from './docs/options.ts';
 import { outputsTable, pagePath, renderOutputPage } from './docs/output-pages.ts';
 import { writeGenerated } from './generated.ts';
+
+const outputs = await loadAllOutputs(outputEntries);
 
 const repo = join(import.meta.dirname, '..');
 

@@ -5,7 +5,8 @@
 // Takes whatever outputs/index.ts registers: a new output needs no change here.
 import { join } from 'node:path';
 import { z } from 'zod';
-import { outputs } from '../outputs/index.ts';
+import { outputEntries } from '../outputs/index.ts';
+import { loadAllOutputs } from '../src/plugin/registry.ts';
 import { minimumPriority } from '../src/config/common.ts';
 import { inspect, leafKind, leafPaths } from '../src/config/introspect.ts';
 import { FALCOSIDEKICK_OUTPUT_PATHS, FALCOSIDEKICK_OUTPUTS, FALCOSIDEKICK_SECTIONS } from '../src/config/falcosidekick-outputs.ts';
@@ -14,6 +15,8 @@ import { writeGenerated } from './generated.ts';
 import { buildConfigSchema, INSTANCE_NAME, instanceSchema, sectionPath } from '../src/config/schema.ts';
 import type { AnyOutputPlugin } from '../src/plugin/types.ts';
 import { PRIORITIES, PRIORITY_NAMES, PRIORITY_PATTERN } from '../src/alert/priority.ts';
+
+const outputs = await loadAllOutputs(outputEntries);
 
 const repo = join(import.meta.dirname, '..');
 const chart = join(repo, 'helm/peregrine');

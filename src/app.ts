@@ -43,7 +43,7 @@ import { Reloader } from './reload/reloader.ts';
 import type { Trail } from './trail/recorder.ts';
 
 export interface AppDeps {
-  /** The output registry (outputs/index.ts); only the composition root (main.ts) imports it. */
+  /** The outputs the config mentions (main.ts: the registry's live list, which a reload may grow). */
   plugins: readonly AnyOutputPlugin[];
   clock?: Clock;
   logger?: Logger;
@@ -51,7 +51,7 @@ export interface AppDeps {
   healthIntervalMs?: number;
   defaultMetrics?: boolean;
   /** How a reload reads the config again (main.ts: the same file and env as at start); without it a reload re-applies `config`. */
-  reload?: { load(): { config: Config; source: string }; file: string | undefined; source: string };
+  reload?: { load(): Promise<{ config: Config; source: string }> | { config: Config; source: string }; file: string | undefined; source: string };
   /** Where the spool commits its batches (spool.ts); `auto` unless a test needs one path. */
   spoolWriter?: SpoolWriterMode;
 }

@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { outputs } from '../outputs/index.ts';
+import { outputEntries } from '../outputs/index.ts';
 import { buildApp } from './app.ts';
 import { configOption, UsageError } from './cli-args.ts';
 import { parseCli, USAGE, type Cli } from './cli.ts';
 import { DaemonError } from './console/daemon-client.ts';
 import { instancesOrThrow } from './config/instances.ts';
-import { loadConfig, type LoadedConfig } from './config/load.ts';
+import { loadMentioned, type LoadedConfig } from './config/load.ts';
+import { OutputRegistry } from './plugin/registry.ts';
 import { redactConfig } from './config/redact.ts';
 import { ConfigError } from './errors.ts';
 import { collectStartupGarbage, limitWorkerYoungGeneration, tuneHeap } from './heap.ts';
@@ -30,10 +31,13 @@ function fatal(message: string, code = 1): never {
   process.exit(code);
 }
 
+// The outputs the config mentions, imported as it needs them (a reload may add some).
+const registry = new OutputRegistry(outputEntries);
+
 /** Loads the config; at start an invalid one is fatal, on a reload (`fatalIfInvalid` false) the ConfigError goes to the reloader. */
-function load(cli: Cli, fatalIfInvalid = true): LoadedConfig {
+async function load(cli: Cli, fatalIfInvalid = true): Promise<LoadedConfig> {
   try {
-    return loadConfig({ plugins: outputs, ...(cli.config !== undefined ? { file: cli.config } : {}) });
+    return await loadMentioned(registry, cli.config !== undefined ? { file: cli.config } : {});
   } catch (err) {
     if (err instanceof ConfigError && fatalIfInvalid) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
     throw err;
@@ -45,10 +49,10 @@ async function main(): Promise<void> {
     const args = process.argv.slice(3);
     if (args.includes('-h') || args.includes('--help')) return void process.stdout.write(`${ROUTE_USAGE}\n`);
     const file = configOption(args);
-    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
+    const loaded = await load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
     let instances;
     try {
-      instances = instancesOrThrow(loaded.config, outputs);
+      instances = instancesOrThrow(loaded.config, registry.plugins);
     } catch (err) {
       if (err instanceof ConfigError) fatal(`invalid configuration.\n${err.message}`);
       throw err;
@@ -63,10 +67,10 @@ async function main(): Promise<void> {
   if (sub === 'dlq' || sub === 'silence' || sub === 'explain') {
     const args = process.argv.slice(3);
     const file = configOption(args);
-    const loaded = load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
+    const loaded = await load({ checkConfig: false, printConfig: false, version: false, help: false, ...(file ? { config: file } : {}) });
     const say = { out: (line: string) => process.stdout.write(`${line}\n`), err: (line: string) => process.stderr.write(`${line}\n`) };
     // dlq goes through the running daemon's API when it answers, else the spool file (console/dlq-remote.ts).
-    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, say, instancesOrThrow(loaded.config, outputs).map((i) => i.name)) : sub === 'silence' ? await runSilence(args, loaded.config, say) : await runExplain(args, loaded.config, say);
+    process.exitCode = sub === 'dlq' ? await runDlqCommand(args, loaded.config, say, instancesOrThrow(loaded.config, registry.plugins).map((i) => i.name)) : sub === 'silence' ? await runSilence(args, loaded.config, say) : await runExplain(args, loaded.config, say);
     return;
   }
   let cli: Cli;
@@ -78,7 +82,9 @@ async function main(): Promise<void> {
   if (cli.help) return void process.stdout.write(`${USAGE}\n`);
   if (cli.version) return void process.stdout.write(`peregrine ${VERSION}\n`);
 
-  const loaded = load(cli);
+  // The effective config with every key: every output's section, not only the mentioned ones.
+  if (cli.printConfig) await registry.load('all');
+  const loaded = await load(cli);
   if (cli.checkConfig) {
     for (const w of loaded.warnings) process.stderr.write(`warning: ${w}\n`);
     // The start would stop on an unusable spool.dir: so does the check (nothing is created).
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
   try {
     // A reload reads the same file (or the embedded default) with the environment of the start.
     const file = loaded.source === 'embedded default' ? undefined : loaded.source;
-    app = buildApp(config, { plugins: outputs, reload: { load: () => load(cli, false), file, source: loaded.source } });
+    app = buildApp(config, { plugins: registry.plugins, reload: { load: () => load(cli, false), file, source: loaded.source } });
   } catch (err) {
     if (err instanceof ConfigError) fatal(`invalid configuration — Peregrine will not start.\n${err.message}`);
     throw err;

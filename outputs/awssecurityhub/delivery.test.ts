@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inspect, leafPaths } from '../../src/config/introspect.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { outputSchema } from '../../src/config/schema.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { startApp, type RunningApp } from '../../test/support/app.ts';
 import { fixturesDir } from '../../test/support/fixtures.ts';

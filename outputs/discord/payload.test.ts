@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { redactConfig } from '../../src/config/redact.ts';
 import { priorityAlerts, testAlerts } from '../../test/support/alerts.ts';
 import { fixtureJson } from '../../test/support/fixtures.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { discordSchema, type DiscordOptions } from './options.ts';
 import { FALCOSIDEKICK_PLAIN_ICON } from '../../src/plugin/index.ts';
 import { discordMessage, embedChars, LIMITS } from './payload.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { deliverySettings } from '../../src/app.ts';
 import type { OutputSection } from '../../src/config/schema.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { fixturesDir } from '../../test/support/fixtures.ts';
 import plugin from './index.ts';
 import { parseGoDuration, type ElasticsearchOptions } from './options.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { redactConfig } from '../../src/config/redact.ts';
 import { priorityAlerts } from '../../test/support/alerts.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import grafanaoncall, { onCallBody } from './index.ts';
 
 const URL = 'https://oncall.example.com/integrations/v1/formatted_webhook/Int3grationKey/';

@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { parseJson } from '../../src/alert/json.ts';
 import { toAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { flush } from '../../test/support/fake-clock.ts';
 import { fixtureText } from '../../test/support/fixtures.ts';

@@ -6,7 +6,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { redactConfig } from '../../src/config/redact.ts';
 import { priorityAlerts } from '../../test/support/alerts.ts';
 import { comparableAttachments, falcosidekickSent } from '../../test/support/falcosidekick-chat.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { slackMessage } from '../slack/payload.ts';
 import { summaryMessage } from '../slack/summary.ts';
 import { MATTERMOST } from './index.ts';

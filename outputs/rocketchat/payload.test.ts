@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { priorityAlerts } from '../../test/support/alerts.ts';
 import { comparableAttachments, falcosidekickSent } from '../../test/support/falcosidekick-chat.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { slackMessage } from '../slack/payload.ts';
 import { summaryMessage } from '../slack/summary.ts';
 import { ROCKETCHAT } from './index.ts';

@@ -9,7 +9,7 @@ import { PRIORITIES } from '../../src/alert/priority.ts';
 import { compileTemplateSource } from '../../src/plugin/index.ts';
 import { priorityAlerts } from '../../test/support/alerts.ts';
 import { fixtureJson } from '../../test/support/fixtures.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { slackSchema, type SlackOptions } from './options.ts';
 import { slackMessage } from './payload.ts';
 

@@ -6,7 +6,7 @@ import { parseJson } from '../../src/alert/json.ts';
 import { toAlert, freezeAlert, type Alert, type AlertInput } from '../../src/alert/alert.ts';
 import { falcoAlertJson } from '../../test/support/alerts.ts';
 import { fixturesDir } from '../../test/support/fixtures.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { envelopeBuilder, hecBody } from './envelope.ts';
 import splunk from './index.ts';
 import { hecEndpoints, splunkSchema } from './options.ts';

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError, type ConfigProblem } from '../../src/errors.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { configFromYaml } from '../../test/support/config.ts';
 
 function problems(load: () => unknown): ConfigProblem[] {

@@ -2,7 +2,7 @@
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import talon from './index.ts';
 
 const load = (env: Record<string, string>) => loadConfig({ env, plugins: outputs, cwd: tmpdir() });

@@ -9,7 +9,7 @@ import { redactConfig } from '../../src/config/redact.ts';
 import { priorityAlerts } from '../../test/support/alerts.ts';
 import { fixtureJson } from '../../test/support/fixtures.ts';
 import { validateWorkflowsCard } from '../../test/support/teams-receiver.ts';
-import { outputs } from '../index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { adaptiveCardMessage } from './adaptive-card.ts';
 import { messageCard } from './messagecard.ts';
 import { teamsSchema, type TeamsOptions } from './options.ts';

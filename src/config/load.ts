@@ -8,6 +8,7 @@ import { compileTemplates } from '../enrich/templates.ts';
 import { checkConfigFiles } from './file-checks.ts';
 import { checkConsoleTlsPaths } from '../console/tls-paths.ts';
 import { ConfigError, ErrorCodes, type ConfigProblem } from '../errors.ts';
+import type { OutputRegistry } from '../plugin/registry.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { EMBEDDED_DEFAULT } from './default.ts';
 import { applyAliases } from './aliases.ts';
@@ -19,6 +20,7 @@ import { envName, leafPaths } from './introspect.ts';
 import { checkKeys } from './keys.ts';
 import { buildConfigSchema, type Config } from './schema.ts';
 import { loadYaml } from './yaml.ts';
+import { mentionedOutputs } from './mentioned.ts';
 
 const DEFAULT_CONFIG_FILE = 'config/peregrine.yaml';
 const MAX_YAML_ALIASES = 100;
@@ -29,6 +31,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   plugins: readonly AnyOutputPlugin[];
   cwd?: string;
+  /** The file already read (loadMentioned()); read here when absent. */
+  read?: { raw: unknown; source: string };
 }
 
 export interface LoadedConfig {
@@ -43,7 +47,7 @@ export interface LoadedConfig {
   enabled: string[];
 }
 
-function readSource(options: LoadOptions): { raw: unknown; source: string } {
+function readSource(options: Omit<LoadOptions, 'plugins'>): { raw: unknown; source: string } {
   const cwd = options.cwd ?? process.cwd();
   const file = options.file ?? (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE)) ? DEFAULT_CONFIG_FILE : undefined);
   if (file === undefined) return { raw: structuredClone(EMBEDDED_DEFAULT), source: 'embedded default' };
@@ -70,7 +74,7 @@ function readSource(options: LoadOptions): { raw: unknown; source: string } {
 
 export function loadConfig(options: LoadOptions): LoadedConfig {
   const schema = buildConfigSchema(options.plugins);
-  const { raw, source } = readSource(options);
+  const { raw, source } = options.read ?? readSource(options);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError([{ path: '', message: `${source}: the top level must be a mapping of keys (listenport:, webhook:, …)` }]);
   }
@@ -129,4 +133,15 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   const warnings = [...keys.warnings, ...named.warnings];
   if (enabled.length === 0) warnings.push('no output is enabled: alerts are accepted and counted but sent nowhere');
   return { config, schema, source, warnings, envApplied: applied, enabled };
+}
+
+/**
+ * loadConfig for a daemon: first imports the outputs the file or the environment mentions (and only
+ * those: config/mentioned.ts), then checks the config against them. The registry keeps what it
+ * imported, so a reload that mentions a new output adds it.
+ */
+export async function loadMentioned(registry: OutputRegistry, options: Omit<LoadOptions, 'plugins' | 'read'>): Promise<LoadedConfig> {
+  const read = readSource(options);
+  const plugins = await registry.load(mentionedOutputs(registry.entries, read.raw, options.env ?? process.env));
+  return loadConfig({ ...options, plugins, read });
 }

@@ -34,10 +34,11 @@ export type ReloadResult =
 
 /** What the app gives the reloader: its live lists (replaced in place) and how it builds things. */
 export interface ReloadDeps {
-  /** Reads and validates the config file again (config/load.ts); throws ConfigError. */
-  load(): { config: Config; source: string };
+  /** Reads and validates the config file again (config/load.ts), importing any output it newly mentions into `plugins`; throws ConfigError. */
+  load(): Promise<{ config: Config; source: string }> | { config: Config; source: string };
   /** The file the config came from, to tell whether it changed since it was loaded; undefined for the embedded default. */
   file: string | undefined;
+  /** Live: load() may add the outputs a new config mentions. */
   plugins: readonly AnyOutputPlugin[];
   config: Config;
   instances: readonly OutputInstance[];
@@ -178,7 +179,7 @@ export class Reloader {
     let plan: ReloadPlan;
     let fresh: Map<string, OutputWorker>;
     try {
-      const next = this.deps.load().config;
+      const next = (await this.deps.load()).config;
       const resolved = resolveInstances(next, this.deps.plugins, { onTemplateError: (field) => this.deps.onTemplateError(field) });
       const names = resolved.instances.map((i) => i.name);
       const problems = [...resolved.problems, ...silenceProblems((next.silences ?? []) as SilenceSpec[], names, next.bracketreplacer)];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../../scripts/gen-docs.ts';
 import { metaTemplate, valuesSchema } from '../../scripts/gen-helm-schema.ts';
 import { renderOutputPage } from '../../scripts/docs/output-pages.ts';
-import { outputs } from '../../outputs/index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 
 const repo = join(import.meta.dirname, '../..');
 const read = (file: string) => readFileSync(join(repo, file), 'utf8');

@@ -7,11 +7,13 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { RESERVED_KEYS } from '../../src/config/common.ts';
 import { envName, inspect, leafPaths } from '../../src/config/introspect.ts';
-import { loadConfig } from '../../src/config/load.ts';
+import { loadConfig, loadMentioned } from '../../src/config/load.ts';
+import { entryKey, OutputRegistry } from '../../src/plugin/registry.ts';
+import { outputEntries } from '../../outputs/index.ts';
 import { redactConfig } from '../../src/config/redact.ts';
 import { outputSchema, sectionOf, sectionPath, sharedOf } from '../../src/config/schema.ts';
 import { isSecretKey } from '../../src/config/secrets.ts';
-import { outputs } from '../../outputs/index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 
 const repo = join(import.meta.dirname, '../..');
 
@@ -63,16 +65,21 @@ const nest = (path: readonly string[], value: unknown): Record<string, unknown> 
 describe.each(outputs.map((p) => [p.name, p]))('output %s at its YAML location', (name, plugin) => {
   const path = sectionPath(plugin);
 
-  it('is turned on by its example written at its section, and read back by sectionOf()', () => {
+  it('is turned on by its example written at its section, and read back by sectionOf()', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-contract-'));
     writeFileSync(join(dir, 'peregrine.yaml'), YAML.stringify(nest(path, plugin.example)));
     const { config, enabled, warnings } = loadConfig({ file: join(dir, 'peregrine.yaml'), env: {}, plugins: outputs, cwd: dir });
     expect(enabled).toEqual([name]);
     expect(warnings.filter((w) => w.includes('unknown key'))).toEqual([]);
     expect(sectionOf(config, plugin)).toMatchObject(outputSchema(plugin).parse(plugin.example) as object);
+    // A daemon imports it for that file, and runs it the same.
+    const registry = new OutputRegistry(outputEntries);
+    const lazy = await loadMentioned(registry, { file: join(dir, 'peregrine.yaml'), env: {}, cwd: dir });
+    expect(lazy.enabled).toEqual([name]);
+    expect(sectionOf(lazy.config, plugin)).toEqual(sectionOf(config, plugin));
   });
 
-  it('is turned on by the env vars of its example keys (SECTION_KEY over the whole path)', () => {
+  it('is turned on by the env vars of its example keys (SECTION_KEY over the whole path)', async () => {
     const scalars = (value: Record<string, unknown>, at: string[]): [string, string][] =>
       Object.entries(value).flatMap(([k, v]): [string, string][] =>
         v !== null && typeof v === 'object' && !Array.isArray(v)
@@ -84,6 +91,13 @@ describe.each(outputs.map((p) => [p.name, p]))('output %s at its YAML location',
     const env = Object.fromEntries(scalars(plugin.example, [...path]));
     const { enabled } = loadConfig({ file: join(repo, 'test/fixtures/config/empty.yaml'), env, plugins: outputs });
     expect(enabled).toEqual([name]);
+    const lazy = await loadMentioned(new OutputRegistry(outputEntries), { file: join(repo, 'test/fixtures/config/empty.yaml'), env });
+    expect(lazy.enabled).toEqual([name]);
+  });
+
+  it('has its line in outputs/index.ts under its top-level YAML key', () => {
+    const entry = outputEntries.find((e) => e.name === name);
+    expect(entry && entryKey(entry)).toBe(path[0]);
   });
 
   it('never prints its secrets or its shared section\'s secrets (--print-config)', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { outputs } from '../../outputs/index.ts';
+import { outputs } from '../../test/support/outputs.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { metaTemplate, valuesSchema } from '../../scripts/gen-helm-schema.ts';
 import { ensureHelm, findHelm } from './helm.ts';

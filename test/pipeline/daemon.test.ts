@@ -159,6 +159,28 @@ describe('hot reload in the process', () => {
     }
   });
 
+  it('a reload that configures an output the start did not mention imports it and delivers there', async () => {
+    const port = await freePort();
+    const dest = await new Receiver().start();
+    const base = `listenaddress: 127.0.0.1\nlistenport: ${port}\nspool:\n  enabled: false\nreload:\n  watch: false\n`;
+    const file = writeConfig(base);
+    // No WEBHOOK_ variable: the daemon imports no webhook module at start.
+    daemon = startDaemon(['-c', file], { WEBHOOK_ADDRESS: '' });
+    await ready(port);
+    try {
+      expect(daemon.stderr.some((l) => l.includes('no output is enabled'))).toBe(true);
+      writeFileSync(file, `${base}webhook:\n  address: ${dest.url('/added')}\n`);
+      daemon.child.kill('SIGHUP');
+      await waitFor(() => daemon?.stderr.some((l) => l.includes('config reloaded')) ?? false, 10_000, 'the reload');
+      await request(`http://127.0.0.1:${port}/`, { method: 'POST', body: falcoAlertJson(1), headers: { 'content-type': 'application/json' } }).then((r) => r.body.dump());
+      await waitFor(() => dest.received.some((r) => r.url === '/added'), 10_000, 'delivery through the output the reload added');
+      daemon.child.kill('SIGTERM');
+      expect(await daemon.exited).toBe(0);
+    } finally {
+      await dest.stop();
+    }
+  });
+
   it('reloads on SIGHUP, also with the file watcher off', async () => {
     const port = await freePort();
     const base = `listenaddress: 127.0.0.1\nlistenport: ${port}\nspool:\n  enabled: false\nreload:\n  watch: false\n`;

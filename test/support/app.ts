@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { buildApp, type App, type AppDeps } from '../../src/app.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import type { AnyOutputPlugin } from '../../src/plugin/types.ts';
-import { outputs } from '../../outputs/index.ts';
+import { outputs } from './outputs.ts';
 import { metricSum } from './metrics.ts';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type LoadedConfig } from '../../src/config/load.ts';
 import type { ConfigError } from '../../src/errors.ts';
-import { outputs } from '../../outputs/index.ts';
+import { outputs } from './outputs.ts';
 
 export function configFromYaml(yaml: string, env: NodeJS.ProcessEnv = {}): LoadedConfig {
   const dir = mkdtempSync(join(tmpdir(), 'peregrine-config-'));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors.ts';
 import { loadConfig } from '../../../src/config/load.ts';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { daemonEnv, freePort, NODE_COMPILE_CACHE, nodeBin, repoDir, startDaemonReady, writeConfig, type Daemon } from '../../support/daemon.ts';
 
 const daemons: Daemon[] = [];

@@ -7,7 +7,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config/load.ts';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { startApp, type RunningApp } from '../../support/app.ts';
 import { Receiver, waitFor } from '../../support/receiver.ts';
 import { writeConfig } from '../../support/daemon.ts';

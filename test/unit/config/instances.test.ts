@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../../src/config/load.ts';
 import type { AnyOutputPlugin } from '../../../src/plugin/types.ts';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import webhook from '../../../outputs/webhook/index.ts';
 import { configFromYaml } from '../../support/config.ts';
 

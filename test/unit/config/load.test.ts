@@ -5,7 +5,7 @@ import type { OutputSection } from '../../../src/config/schema.ts';
 import { FALCOSIDEKICK_OUTPUTS } from '../../../src/config/falcosidekick-outputs.ts';
 import { redactConfig } from '../../../src/config/redact.ts';
 import { ConfigError } from '../../../src/errors.ts';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { configFromYaml } from '../../support/config.ts';
 import { fixtureText } from '../../support/fixtures.ts';
 

@@ -3,7 +3,7 @@
 // free-form maps, never reach --print-config or a log line.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { inspect, leafPaths } from '../../../src/config/introspect.ts';
 import { redactConfig } from '../../../src/config/redact.ts';
 import { buildConfigSchema } from '../../../src/config/schema.ts';

@@ -1,6 +1,6 @@
 // planReload: which outputs are unchanged, changed, added or removed, and which settings wait for a restart.
 import { expect, it } from 'vitest';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { resolveInstances } from '../../../src/config/instances.ts';
 import { planReload, workerKey } from '../../../src/reload/plan.ts';
 import { configFromYaml } from '../../support/config.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, expect, it } from 'vitest';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { buildApp, type App } from '../../../src/app.ts';
 import { loadConfig } from '../../../src/config/load.ts';
 import { watchConfigFile } from '../../../src/reload/watch.ts';

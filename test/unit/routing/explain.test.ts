@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { instancesOrThrow } from '../../../src/config/instances.ts';
 import { runRoute } from '../../../src/routing/explain.ts';
-import { outputs } from '../../../outputs/index.ts';
+import { outputs } from '../../../test/support/outputs.ts';
 import { configFromYaml } from '../../support/config.ts';
 import { NODE_COMPILE_CACHE } from '../../support/daemon.ts';
 import { fixtureText } from '../../support/fixtures.ts';
