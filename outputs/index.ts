@@ -34,6 +34,7 @@ export const outputEntries: readonly OutputEntry[] = [
   { name: 'opsgenie', load: () => import('./opsgenie/index.ts') },
   { name: 'loki', load: () => import('./loki/index.ts') },
   { name: 'otlp', load: () => import('./otlp/index.ts') },
+  { name: 'otlptraces', key: 'otlp', load: () => import('./otlptraces/index.ts') },
   { name: 'smtp', load: () => import('./smtp/index.ts') },
   { name: 'syslog', load: () => import('./syslog/index.ts') },
   { name: 'talon', load: () => import('./talon/index.ts') },

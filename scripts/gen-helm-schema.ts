@@ -62,6 +62,20 @@ const FALCOSIDEKICK_SECTION_KEYS: Record<string, { schema: Json; rename?: string
     when: ['loki.grafanadashboard.enabled', 'loki.hostport'],
     schema: { type: ['object', 'null'], description: 'falcosidekick chart\'s Loki dashboard ConfigMap: accepted and ignored (NOTES say so when enabled with loki.hostport).' },
   },
+  'otlp.traces.timeout': {
+    rename: 'timeoutms',
+    schema: { type: ['integer', 'string', 'null'], description: 'falcosidekick\'s otlp.traces.timeout (ms): the daemon\'s otlp.traces.timeoutms; timeoutms wins when both are set.' },
+  },
+  'otlp.traces.synced': {
+    ignored: 'Peregrine answers Falco before delivery and sends from its queue',
+    when: ['otlp.traces.synced', 'otlp.traces.endpoint'],
+    schema: { type: ['boolean', 'string', 'null'], description: 'falcosidekick\'s synchronous span export: accepted and ignored (NOTES say so when set with otlp.traces.endpoint).' },
+  },
+  'otlp.traces.extraenvvars': {
+    ignored: 'no OTEL_* variable is read: set otlp.traces.headers, otlp.traces.cacertfile, otlp.traces.timeoutms',
+    when: ['otlp.traces.extraenvvars', 'otlp.traces.endpoint'],
+    schema: { type: ['object', 'null'], description: 'falcosidekick\'s OpenTelemetry SDK variables: accepted and ignored (NOTES say so when set with otlp.traces.endpoint).' },
+  },
   'smtp.token': { ignored: 'OAUTHBEARER is not supported (smtp.authmechanism: plain, login, cram-md5 or none)', schema: { type: ['string', 'null'], description: 'falcosidekick\'s OAUTHBEARER token: accepted and ignored (not supported).' } },
   'smtp.identity': { ignored: 'no authorization identity is sent with PLAIN', schema: { type: ['string', 'null'], description: 'falcosidekick\'s PLAIN authorization identity: accepted and ignored.' } },
   'smtp.trace': { ignored: 'ANONYMOUS is not supported', schema: { type: ['string', 'null'], description: 'falcosidekick\'s ANONYMOUS trace string: accepted and ignored (not supported).' } },

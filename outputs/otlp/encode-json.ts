@@ -32,7 +32,8 @@ export function encodeJson(groups: readonly ResourceLogs[], observedNs: bigint):
   });
 }
 
-function keyValueJson(kv: KeyValue): unknown {
+/** A KeyValue (attribute) in OTLP/JSON: the logs and traces encodings share it. */
+export function keyValueJson(kv: KeyValue): unknown {
   return { key: kv.key.toWellFormed(), value: valueJson(kv.value) };
 }
 

@@ -42,7 +42,8 @@ export function encodeProtobuf(groups: readonly ResourceLogs[], observedNs: bigi
   return w.finish();
 }
 
-function keyValue(w: ProtoWriter, field: number, kv: KeyValue): void {
+/** A KeyValue (attribute) at `field` of the message being written: the logs and traces encodings share it. */
+export function keyValue(w: ProtoWriter, field: number, kv: KeyValue): void {
   const at = w.begin(field);
   w.tag(1, 2); // KeyValue.key
   w.string(kv.key);

@@ -10,7 +10,7 @@ import { closeOnClock, FakeClock, settler } from '../../test/support/fake-clock.
 import { againstReceiver, connectPlugin, type PluginHarness } from '../../test/support/plugin-harness.ts';
 import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
 import otlp from './index.ts';
-import { logsUrl } from './options.ts';
+import { signalUrl } from './options.ts';
 import { ProtoWriter } from './protobuf-writer.ts';
 
 // Tests that drive the plugin or the app by hand; their own receiver and plugin, closed after each.
@@ -138,9 +138,9 @@ describe('otlp options', () => {
   });
 
   it('endpoint: used as is, /v1/logs added only to a bare origin', () => {
-    expect(logsUrl('http://c:4318').pathname).toBe('/v1/logs');
-    expect(logsUrl('http://c:4318/').pathname).toBe('/v1/logs');
-    expect(logsUrl('https://gw.example.com/otlp/v1/logs').pathname).toBe('/otlp/v1/logs');
+    expect(signalUrl('http://c:4318', 'logs').pathname).toBe('/v1/logs');
+    expect(signalUrl('http://c:4318/', 'logs').pathname).toBe('/v1/logs');
+    expect(signalUrl('https://gw.example.com/otlp/v1/logs', 'logs').pathname).toBe('/otlp/v1/logs');
   });
 
   it('grpc is refused by validate(); falcosidekick\'s otlp.logs.minimumpriority reaches the router through legacySettings', () => {

@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { createHttpPool, defineOutput, loadTls, sendHttp } from '../../src/plugin/index.ts';
 import { encodeJson } from './encode-json.ts';
 import { encodeProtobuf } from './encode-protobuf.ts';
-import { logsUrl, otlpSchema } from './options.ts';
+import { grpcRefused, otlpSchema, signalUrl } from './options.ts';
 import { groupByResource, type RecordPlan } from './record.ts';
 import { classifyExport } from './response.ts';
 
@@ -27,15 +27,10 @@ export default defineOutput({
   batch: { maxevents: 500, maxbytes: 2_000_000, flushms: 1000 },
   concurrency: 2,
   legacySettings: (options) => ({ minimumpriority: options.logs.minimumpriority }),
-  validate(options) {
-    if (options.logs.protocol === 'grpc') {
-      return [{ path: 'logs.protocol', message: 'grpc is not supported yet: use http/protobuf (the collector\'s OTLP/HTTP port, 4318)' }];
-    }
-    return [];
-  },
+  validate: (options) => grpcRefused(options.logs.protocol, 'logs.protocol'),
   connect(options, ctx) {
     const logs = options.logs;
-    const url = logsUrl(logs.endpoint);
+    const url = signalUrl(logs.endpoint, 'logs');
     const protobuf = logs.protocol === 'http/protobuf';
     const headers: Record<string, string> = {
       'user-agent': ctx.userAgent,

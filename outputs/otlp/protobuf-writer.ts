@@ -55,10 +55,24 @@ export class ProtoWriter {
     this.pos += 8;
   }
 
+  fixed32(n: number): void {
+    this.ensure(4);
+    this.view.setUint32(this.pos, n, true);
+    this.pos += 4;
+  }
+
   double(n: number): void {
     this.ensure(8);
     this.view.setFloat64(this.pos, n, true);
     this.pos += 8;
+  }
+
+  /** A length-delimited byte string (trace and span ids). */
+  bytes(b: Uint8Array): void {
+    this.uint32(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   string(s: string): void {

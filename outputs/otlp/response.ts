@@ -1,14 +1,16 @@
 // OTLP/HTTP answers → outcomes (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response):
-//   2xx                      success; the body may carry partialSuccess {rejectedLogRecords, errorMessage}
+//   2xx                      success; the body may carry partialSuccess {rejectedLogRecords or
+//                            rejectedSpans, errorMessage} (the otlp and otlptraces outputs share this)
 //   429, 502, 503, 504       retryable, Retry-After honoured
 //   other 4xx/5xx            not retryable (the spec: "MUST NOT retry") → dead letter
 //   401/403                  Peregrine's rule for every output: wait for fixed credentials (retried)
 // A partial success does not say WHICH records were rejected and the spec forbids re-sending
-// them, so when rejectedLogRecords > 0 the whole batch is dead-lettered with the server's message
+// them, so when any was rejected the whole batch is dead-lettered with the server's message
 // and the count: every alert that may be missing stays in the dead-letter store (replaying it may
 // duplicate the ones the server kept; losing a security alert quietly is worse).
 // Error bodies are google.rpc.Status, encoded like the request (protobuf or JSON).
 import { excerpt, fail, ok, refusal, retry, retryAfterMs, type HttpResponse, type Outcome } from '../../src/plugin/index.ts';
+import type { Signal } from './options.ts';
 
 export interface PartialSuccess {
   rejected: bigint;
@@ -17,39 +19,46 @@ export interface PartialSuccess {
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
-export function classifyExport(res: HttpResponse, size: number, protobuf: boolean, now?: number): Outcome {
+// Per signal: what a request carries, the partial success's JSON field, where the output's keys live.
+const SIGNAL = {
+  logs: { items: 'log records', rejected: 'rejectedLogRecords', keys: 'otlp' },
+  traces: { items: 'spans', rejected: 'rejectedSpans', keys: 'otlp.traces' },
+} as const;
+
+export function classifyExport(res: HttpResponse, size: number, protobuf: boolean, now?: number, signal: Signal = 'logs'): Outcome {
+  const { items, rejected, keys } = SIGNAL[signal];
   if (res.status >= 200 && res.status < 300) {
-    const partial = protobuf ? partialFromProtobuf(res.bytes) : partialFromJson(res.text);
+    const partial = protobuf ? partialFromProtobuf(res.bytes) : partialFromJson(res.text, rejected);
     if (!partial || partial.rejected <= 0n) return ok();
     const message = partial.message ? `: ${excerpt(partial.message)}` : '';
-    return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} log records of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`, {
+    return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} ${items} of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`, {
       whole: true,
     });
   }
   const status = statusMessage(res, protobuf);
   const detail = `HTTP ${res.status}${status ? `: ${excerpt(status)}` : ''}`;
-  if (res.status === 401 || res.status === 403) return retry(`${detail} (credentials refused: check otlp.logs.headers)`, { auth: true });
+  if (res.status === 401 || res.status === 403) return retry(`${detail} (credentials refused: check otlp.${signal}.headers)`, { auth: true });
   if (RETRYABLE.has(res.status)) {
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
-  if (res.status === 413) return fail(`${detail} (request too large: lower otlp.batch.maxbytes)`);
+  if (res.status === 413) return fail(`${detail} (request too large: lower ${keys}.batch.maxbytes)`);
   return refusal(res.status, detail);
 }
 
-function partialFromJson(text: string): PartialSuccess | undefined {
+function partialFromJson(text: string, field: string): PartialSuccess | undefined {
   if (!text.startsWith('{')) return undefined;
   try {
-    const body = JSON.parse(text) as { partialSuccess?: { rejectedLogRecords?: string | number; errorMessage?: string } };
+    const body = JSON.parse(text) as { partialSuccess?: Record<string, string | number | undefined> };
     const p = body.partialSuccess;
     if (!p) return undefined;
-    return { rejected: BigInt(p.rejectedLogRecords ?? 0), message: p.errorMessage ?? '' };
+    return { rejected: BigInt(p[field] ?? 0), message: String(p.errorMessage ?? '') };
   } catch {
     return undefined;
   }
 }
 
-/** ExportLogsServiceResponse { 1: partial_success { 1: rejected_log_records int64, 2: error_message } }. */
+/** Export{Logs,Trace}ServiceResponse { 1: partial_success { 1: rejected_log_records / rejected_spans int64, 2: error_message } }. */
 export function partialFromProtobuf(bytes: Uint8Array | undefined): PartialSuccess | undefined {
   if (!bytes?.length) return undefined;
   const inner = fields(bytes).find((f) => f.field === 1 && f.bytes)?.bytes;

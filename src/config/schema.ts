@@ -41,22 +41,26 @@ export function sharedOf(config: Record<string, unknown>, plugin: AnyOutputPlugi
   return Object.fromEntries(Object.keys(shared.schema.shape).map((key) => [key, value[key]]));
 }
 
-// A section that holds other sections (`aws:`): its shared keys and its children, built into one
-// z.object once every plugin has been placed.
+// A section that holds other sections (`aws:`): its shared keys, or the options of the output it
+// belongs to (`otlp:` is the otlp output's, and holds `otlp.traces:`), and its children, built into
+// one z.object once every plugin has been placed.
 class Group {
   readonly entries = new Map<string, z.ZodType | Group>();
   shared?: SharedSection;
+  /** The output whose own section this is, when one is placed here and others under it. */
+  own?: z.ZodType;
 
   place(path: readonly string[], schema: z.ZodType, what: string): void {
     const [key, ...rest] = path as [string, ...string[]];
     const here = this.entries.get(key);
     if (rest.length === 0) {
-      if (here) throw new Error(`${what} is placed at "${key}", which another output or shared section already uses: YAML locations must be unique`);
-      this.entries.set(key, schema);
+      if (here instanceof Group && !here.own && !here.shared) here.own = schema;
+      else if (here) throw new Error(`${what} is placed at "${key}", which another output or shared section already uses: YAML locations must be unique`);
+      else this.entries.set(key, schema);
       return;
     }
-    if (here !== undefined && !(here instanceof Group)) throw new Error(`${what} nests under "${key}", which is an output's own section`);
-    const group = here ?? new Group();
+    const group = here instanceof Group ? here : new Group();
+    if (here !== undefined && !(here instanceof Group)) group.own = here;
     this.entries.set(key, group);
     group.place(rest, schema, what);
   }
@@ -64,7 +68,7 @@ class Group {
   share(path: readonly string[], shared: SharedSection): void {
     const [key, ...rest] = path as [string, ...string[]];
     const here = this.entries.get(key);
-    if (here !== undefined && !(here instanceof Group)) throw new Error(`shared section ${shared.path.join('.')} collides with an output's own section`);
+    if (here !== undefined && (!(here instanceof Group) || here.own)) throw new Error(`shared section ${shared.path.join('.')} collides with an output's own section`);
     const group = here ?? new Group();
     this.entries.set(key, group);
     if (rest.length) return group.share(rest, shared);
@@ -79,12 +83,14 @@ class Group {
   }
 
   private build(key: string): z.ZodType {
-    const shape = { ...(this.shared?.schema.shape ?? {}) } as Record<string, z.ZodType>;
+    // An output's own section: its options (prefault-wrapped by outputSchema()) and its children's sections.
+    const own = this.own ? ((this.own as z.ZodPrefault<z.ZodObject>).unwrap() as z.ZodObject) : undefined;
+    const shape = { ...(own?.shape ?? this.shared?.schema.shape ?? {}) } as Record<string, z.ZodType>;
     for (const [child, schema] of Object.entries(this.shape())) {
-      if (shape[child]) throw new Error(`"${key}.${child}" is both a shared key and an output section`);
+      if (shape[child]) throw new Error(`"${key}.${child}" is both a key of ${own ? 'an output' : 'a shared section'} and an output section`);
       shape[child] = schema;
     }
-    const description = this.shared?.description ?? `Outputs under ${key}: (${[...this.entries.keys()].join(', ')}).`;
+    const description = this.own?.description ?? this.shared?.description ?? `Outputs under ${key}: (${[...this.entries.keys()].join(', ')}).`;
     return z.object(shape).prefault({}).describe(description);
   }
 }

@@ -68,7 +68,7 @@ const USER = {
     alertmanager: { hostport: 'http://alertmanager:9093', expireafter: '300' },
     smtp: { hostport: 'mail.example.com:587', from: 'falco@example.com', to: 'secops@example.com', token: 'oauth-token' },
     loki: { hostport: 'http://loki:3100', extralabels: 'proc.name, container.image.repository' },
-    otlp: { logs: { endpoint: 'http://otel-collector:4318/v1/logs', headers: 'api-key=s%2Cecret,x-team=sec' }, traces: { endpoint: 'http://otel-collector:4318/v1/traces-fn' } },
+    otlp: { logs: { endpoint: 'http://otel-collector:4318/v1/logs', headers: 'api-key=s%2Cecret,x-team=sec' }, traces: { endpoint: 'http://otel-collector:4318/v1/traces', synced: true }, metrics: { endpoint: 'http://otel-collector:4318/v1/metrics-fn' } },
     opsgenie: { apikey: 'og-key' },
     webhook: { address: 'http://siem:8080/', checkcert: '' },
   },
@@ -92,7 +92,9 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     expect(config.slack.username).toBe('Falcosidekick');
     expect(config.loki.format).toBe('text');
     // Nested sections of outputs Peregrine lacks go to the Secret as falcosidekick's env vars.
-    expect(env).toMatchObject({ AWS_SECURITYLAKE_INTERVAL: '5', OTLP_TRACES_TIMEOUT: '1000' });
+    expect(env).toMatchObject({ AWS_SECURITYLAKE_INTERVAL: '5', OTLP_METRICS_TIMEOUT: '1000' });
+    // otlp.traces is Peregrine's otlptraces output: its chart timeout (ms) is the daemon's timeoutms.
+    expect(config.otlp.traces.timeoutms).toBe(1000);
     // Chart keys never reach the daemon.
     expect(text).not.toMatch(/useirsa|grafanaDashboard|expireafter/i);
   });
@@ -102,7 +104,7 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     const { docs, env, text } = render(FALCOSIDEKICK_VALUES, user);
     const loaded = load(text, env);
     const config = loaded.config as Any;
-    expect(loaded.enabled).toEqual(expect.arrayContaining(['alertmanager', 'awss3', 'loki', 'otlp', 'smtp', 'opsgenie', 'webhook']));
+    expect(loaded.enabled).toEqual(expect.arrayContaining(['alertmanager', 'awss3', 'loki', 'otlp', 'otlptraces', 'smtp', 'opsgenie', 'webhook']));
     expect(config.alertmanager.expiresafter).toBe(300); // the chart's expireafter
     expect(config.webhook.checkcert).toBe(true); // checkcert: "" = the default
     expect(config.aws.s3.prefix).toBe('falco');
@@ -113,11 +115,15 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     expect(docs.find((d) => d.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/falco' });
     // smtp.token (OAUTHBEARER) is ignored: in neither the ConfigMap nor the Secret.
     expect(JSON.stringify({ text, env })).not.toContain('oauth-token');
-    expect(env.OTLP_TRACES_ENDPOINT).toBe('http://otel-collector:4318/v1/traces-fn'); // a section of an output Peregrine lacks: Secret only
-    expect(text).not.toContain('traces-fn');
-    expect(loaded.warnings).toContainEqual(expect.stringMatching(/"otlp\.traces" is a falcosidekick output that Peregrine does not have/));
+    expect(env.OTLP_METRICS_ENDPOINT).toBe('http://otel-collector:4318/v1/metrics-fn'); // a section of an output Peregrine lacks: Secret only
+    expect(text).not.toContain('metrics-fn');
+    expect(loaded.warnings).toContainEqual(expect.stringMatching(/"otlp\.metrics" is a falcosidekick output that Peregrine does not have/));
+    expect(config.otlp.traces).toMatchObject({ endpoint: 'http://otel-collector:4318/v1/traces', timeoutms: 1000 });
+    expect(text).not.toMatch(/synced|extraenvvars/);
     const said = notes(FALCOSIDEKICK_VALUES, user);
-    expect(said).toContain('falcosidekick outputs that Peregrine does not have: otlp.traces (otlp.traces.endpoint)');
+    expect(said).toContain('falcosidekick outputs that Peregrine does not have: otlp.metrics (otlp.metrics.endpoint)');
+    expect(said).toContain('config.otlp.traces.synced is ignored');
+    expect(said).not.toContain('extraenvvars'); // {} in falcosidekick's defaults: not set
     expect(said).toContain('config.smtp.token is ignored');
     expect(said).toContain('eks.amazonaws.com/role-arn=arn:aws:iam::123456789012:role/falco');
     expect(said).toContain('config.loki.grafanaDashboard is ignored'); // on in falcosidekick's defaults, and loki.hostport is set

@@ -289,7 +289,7 @@ annotations:
   {{- if $v }}true{{ end -}}
 {{- else if kindIs "float64" $v -}}
   {{- if ne $v 0.0 }}true{{ end -}}
-{{- else if kindIs "slice" $v -}}
+{{- else if or (kindIs "slice" $v) (kindIs "map" $v) -}}
   {{- if $v }}true{{ end -}}
 {{- end -}}
 {{- end -}}

@@ -16,6 +16,8 @@ export interface OtelcolInfra {
   httpUrl: string;
   /** OTLP/JSON lines written by the file exporter. */
   logsFile: string;
+  /** The same for spans (POST /v1/traces). */
+  tracesFile: string;
   /** The collector's own log. */
   log: string;
 }
@@ -97,4 +99,67 @@ export async function waitForOtlpLogs(
 /** An attribute's AnyValue by key (undefined when absent). */
 export function attr(kvs: readonly OtlpKeyValue[], key: string): OtlpAnyValue | undefined {
   return kvs.find((kv) => kv.key === key)?.value;
+}
+
+/** One exported span with its resource, the resource's schema URL and its scope, in arrival order. */
+export interface ReceivedSpan {
+  resource: OtlpKeyValue[];
+  schemaUrl?: string;
+  scope: { name?: string; version?: string };
+  traceId?: string;
+  spanId?: string;
+  flags?: number;
+  name?: string;
+  kind?: number;
+  startTimeUnixNano?: string;
+  endTimeUnixNano?: string;
+  attributes: OtlpKeyValue[];
+  events?: { timeUnixNano?: string; name?: string }[];
+  status?: Record<string, unknown>;
+}
+
+interface OtlpTraces {
+  resourceSpans?: Array<{
+    resource?: { attributes?: OtlpKeyValue[] };
+    schemaUrl?: string;
+    scopeSpans?: Array<{ scope?: { name?: string; version?: string }; spans?: Array<Omit<ReceivedSpan, 'resource' | 'schemaUrl' | 'scope' | 'attributes'> & { attributes?: OtlpKeyValue[] }> }>;
+  }>;
+}
+
+/** The spans the collector wrote to tracesFile so far (a last line still being written is skipped). */
+export function readOtlpSpans(infra: Pick<OtelcolInfra, 'tracesFile'>): ReceivedSpan[] {
+  let content: string;
+  try {
+    content = readFileSync(infra.tracesFile, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: ReceivedSpan[] = [];
+  for (const line of content.split('\n').slice(0, -1)) {
+    if (!line.trim()) continue;
+    for (const rs of (JSON.parse(line) as OtlpTraces).resourceSpans ?? []) {
+      for (const ss of rs.scopeSpans ?? []) {
+        for (const span of ss.spans ?? []) {
+          out.push({ ...span, resource: rs.resource?.attributes ?? [], ...(rs.schemaUrl ? { schemaUrl: rs.schemaUrl } : {}), scope: ss.scope ?? {}, attributes: span.attributes ?? [] });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Polls until `match` selects at least `count` spans. */
+export async function waitForOtlpSpans(
+  infra: Pick<OtelcolInfra, 'tracesFile'>,
+  match: (s: ReceivedSpan) => boolean,
+  { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
+): Promise<ReceivedSpan[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = readOtlpSpans(infra).filter(match);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching span(s) in ${infra.tracesFile}, found ${found.length}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -155,9 +155,9 @@ describe('config loading', () => {
     const text = loaded.warnings.join('\n');
     expect(text).toMatch(/"spyderbat" is a falcosidekick output that Peregrine does not have \(spyderbat.orguid set\)/);
     expect(text).not.toMatch(/loki/); // loki's hostport is empty
-    const fromEnv = configFromYaml('', { SPYDERBAT_ORGUID: 'org-1', QUICKWIT_HOSTPORT: '', OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces' });
+    const fromEnv = configFromYaml('', { SPYDERBAT_ORGUID: 'org-1', QUICKWIT_HOSTPORT: '', OTLP_METRICS_ENDPOINT: 'http://otel:4318/v1/metrics' });
     expect(fromEnv.warnings.join('\n')).toMatch(/"spyderbat" .*\(SPYDERBAT_ORGUID set\)/);
-    expect(fromEnv.warnings.join('\n')).toMatch(/"otlp.traces" .*\(OTLP_TRACES_ENDPOINT set\)/);
+    expect(fromEnv.warnings.join('\n')).toMatch(/"otlp.metrics" .*\(OTLP_METRICS_ENDPOINT set\)/);
     expect(fromEnv.warnings.join('\n')).not.toMatch(/quickwit/);
     // falcosidekick's chart renders policyreport.enabled: false as this env var.
     expect(configFromYaml('', { POLICYREPORT_ENABLED: 'false' }).warnings.join('\n')).not.toMatch(/policyreport/);
