@@ -61,4 +61,6 @@ export const outputEntries: readonly OutputEntry[] = [
   { name: 'logstash', load: () => import('./logstash/index.ts') },
   { name: 'zincsearch', load: () => import('./zincsearch/index.ts') },
   { name: 'quickwit', load: () => import('./quickwit/index.ts') },
+  { name: 'yandexs3', key: 'yandex', load: () => import('./yandexs3/index.ts') },
+  { name: 'yandexdatastreams', key: 'yandex', load: () => import('./yandexdatastreams/index.ts') },
 ];

@@ -88,6 +88,7 @@ const FALCOSIDEKICK_DEFAULTED = [
   'mutualtlsfilespath', 'tlsserver.certfile', 'tlsserver.keyfile', 'tlsserver.cacertfile', 'aws.s3.prefix', 'aws.s3.objectcannedacl', 'elasticsearch.type',
   'kafka.clientid', 'slack.username', 'slack.icon', 'slack.footer', 'teams.activityimage', 'alertmanager.dropeventthresholds', 'smtp.authmechanism',
   'mattermost.username', 'mattermost.icon', 'mattermost.footer', 'rocketchat.username', 'rocketchat.icon', 'rocketchat.footer', 'discord.icon', 'cliq.icon',
+  'yandex.region', 'yandex.s3.prefix', 'yandex.s3.endpoint', 'yandex.datastreams.endpoint',
 ];
 
 /** Leaves where "" parses to something other than the default (and is valid), as dotted paths. */

@@ -4,6 +4,7 @@
 import { defineOutput, z } from '../../src/plugin/index.ts';
 import { awsShared, connectAws } from '../../src/plugin/aws.ts';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from './client.ts';
 import { putRecords, type KinesisTarget } from './send.ts';
 
 const streamName = z.string().regex(/^[a-zA-Z0-9_.-]{1,128}$/, 'must be a Kinesis stream name (1-128 letters, digits, _ . -), not an ARN');
@@ -22,12 +23,7 @@ export default defineOutput({
   concurrency: 4,
   async connect(options, ctx): Promise<KinesisTarget & { client: KinesisClient }> {
     const aws = await connectAws(ctx);
-    const { KinesisClient } = await import('@aws-sdk/client-kinesis');
-    // The Kinesis client defaults to HTTP/2 (for SubscribeToShard), which ignores HTTPS_PROXY and
-    // which moto and some proxies do not speak: PutRecords goes over HTTP/1.1 as the other AWS outputs.
-    const { NodeHttpHandler } = await import('@smithy/node-http-handler');
-    const requestHandler = new NodeHttpHandler(aws.client.requestHandler);
-    const kinesis = new KinesisClient({ ...aws.client, requestHandler } as NonNullable<ConstructorParameters<typeof KinesisClient>[0]>);
+    const kinesis = await createKinesisClient(aws.client);
     return { client: kinesis, kinesis, streamName: options.streamname };
   },
   sendBatch(alerts, { client, signal }) {

@@ -2,10 +2,9 @@
 // (<prefix>/<YYYY-MM-DD>/<RFC3339 send time>.json); Peregrine writes one gzipped NDJSON object per
 // batch and hour, in Athena/Glue partitions dated by the alert's own time (docs/outputs/awss3.md).
 import type { S3Client } from '@aws-sdk/client-s3';
-import { defineOutput, ok, sendChunks, settle, z, type Outcome } from '../../src/plugin/index.ts';
+import { defineOutput, z } from '../../src/plugin/index.ts';
 import { awsShared, connectAws } from '../../src/plugin/aws.ts';
-import { classifyAwsError } from '../../src/plugin/aws-errors.ts';
-import { gzipText, planObjects, type ObjectPlan } from './objects.ts';
+import { putObjects } from './put.ts';
 
 const CANNED_ACLS = ['', 'private', 'public-read', 'public-read-write', 'authenticated-read', 'aws-exec-read', 'bucket-owner-read', 'bucket-owner-full-control'] as const;
 const endpointUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://minio.example.com:9000' });
@@ -43,36 +42,9 @@ export default defineOutput({
     const s3 = new S3Client({ ...aws.client, ...(endpoint ? { forcePathStyle: true } : {}) } as NonNullable<ConstructorParameters<typeof S3Client>[0]>);
     return { s3 };
   },
-  async sendBatch(alerts, { client, options, signal }) {
-    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
-    const outcomes: Outcome[] = new Array<Outcome>(alerts.length);
-    const plans = planObjects(alerts, options.prefix);
-    // One object per call; sendChunks stops at throttling or refused credentials.
-    const chunks = plans.map((plan) => plan.indexes.map((index) => ({ index, plan })));
-    await sendChunks(
-      chunks,
-      outcomes,
-      signal,
-      async (chunk) => {
-        const plan = (chunk[0] as { plan: ObjectPlan }).plan;
-        await client.s3.send(
-          new PutObjectCommand({
-            Bucket: options.bucket,
-            Key: plan.key,
-            Body: await gzipText(plan.ndjson),
-            ContentType: 'application/x-ndjson',
-            ContentEncoding: 'gzip',
-            // Object Lock buckets refuse PutObject without an integrity value (as falcosidekick 2.34).
-            ChecksumAlgorithm: 'CRC32',
-            ...(options.objectcannedacl ? { ACL: options.objectcannedacl } : {}),
-          }),
-          { abortSignal: signal },
-        );
-        for (const { index } of chunk) outcomes[index] = ok();
-      },
-      (err) => classifyAwsError(err, 'S3', HINTS).outcome,
-    );
-    return settle(outcomes);
+  // Object Lock buckets refuse PutObject without an integrity value (as falcosidekick 2.34): checksum.
+  sendBatch(alerts, { client, options, signal }) {
+    return putObjects(alerts, { s3: client.s3, bucket: options.bucket, prefix: options.prefix, acl: options.objectcannedacl, checksum: true, service: 'S3', hints: HINTS }, signal);
   },
   close(client) {
     client.s3.destroy();
