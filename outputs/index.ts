@@ -63,4 +63,6 @@ export const outputEntries: readonly OutputEntry[] = [
   { name: 'quickwit', load: () => import('./quickwit/index.ts') },
   { name: 'yandexs3', key: 'yandex', load: () => import('./yandexs3/index.ts') },
   { name: 'yandexdatastreams', key: 'yandex', load: () => import('./yandexdatastreams/index.ts') },
+  { name: 'wavefront', load: () => import('./wavefront/index.ts') },
+  { name: 'spyderbat', load: () => import('./spyderbat/index.ts') },
 ];
