@@ -65,4 +65,6 @@ export const outputEntries: readonly OutputEntry[] = [
   { name: 'yandexdatastreams', key: 'yandex', load: () => import('./yandexdatastreams/index.ts') },
   { name: 'wavefront', load: () => import('./wavefront/index.ts') },
   { name: 'spyderbat', load: () => import('./spyderbat/index.ts') },
+  { name: 'timescaledb', load: () => import('./timescaledb/index.ts') },
+  { name: 'policyreport', load: () => import('./policyreport/index.ts') },
 ];
