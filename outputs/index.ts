@@ -67,4 +67,8 @@ export const outputEntries: readonly OutputEntry[] = [
   { name: 'spyderbat', load: () => import('./spyderbat/index.ts') },
   { name: 'timescaledb', load: () => import('./timescaledb/index.ts') },
   { name: 'policyreport', load: () => import('./policyreport/index.ts') },
+  { name: 'gcpstorage', key: 'gcp', load: () => import('./gcpstorage/index.ts') },
+  { name: 'gcppubsub', key: 'gcp', load: () => import('./gcppubsub/index.ts') },
+  { name: 'gcpcloudrun', key: 'gcp', load: () => import('./gcpcloudrun/index.ts') },
+  { name: 'gcpcloudfunctions', key: 'gcp', load: () => import('./gcpcloudfunctions/index.ts') },
 ];

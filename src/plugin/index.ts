@@ -13,6 +13,8 @@ export { alertField, scalarText, stableKey, truncate } from './fields.ts';
 export { raceSignal, abortReason } from './abort.ts';
 export { blameWholeCall, chunkBySize, sendChunks, settle } from './batch.ts';
 export { redactUrl } from '../config/redact.ts';
+/** falcosidekick's `gcp:` section (credentials), for the GCP outputs; no Google package is loaded here. */
+export { gcpShared, gcpKeyFile, type GcpKeyFile } from './gcp.ts';
 /** The yaml package, loaded on first use (12 MB of RSS a daemon that reads no YAML never pays). */
 export { loadYaml } from '../config/yaml.ts';
 export type { Clock } from '../dispatch/clock.ts';
