@@ -57,6 +57,13 @@ const FALCOSIDEKICK_SECTION_KEYS: Record<string, { schema: Json; rename?: string
       description: 'falcosidekick chart key: with aws.rolearn, IRSA: the ServiceAccount gets eks.amazonaws.com/role-arn and the daemon is not given rolearn/externalid (the pod\'s web identity is that role), as in falcosidekick\'s chart.',
     },
   },
+  'gcp.workloadIdentityServiceAccount': {
+    chart: true,
+    schema: {
+      type: ['string', 'null'],
+      description: 'falcosidekick chart key: the GCP service account of GKE Workload Identity; the ServiceAccount gets iam.gke.io/gcp-service-account, and the GCP outputs use it through Application Default Credentials (gcp.credentials empty).',
+    },
+  },
   'loki.grafanaDashboard': {
     ignored: 'the chart ships no Loki dashboard (metrics.grafanaDashboard is Peregrine\'s own)',
     when: ['loki.grafanadashboard.enabled', 'loki.hostport'],

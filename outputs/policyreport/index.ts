@@ -11,6 +11,9 @@ import { policyreportSchema } from './options.ts';
 import { CLUSTER_POLICY_REPORT, POLICY_REPORT, writeResults } from './report.ts';
 import { namespaceOf, policyResult, reportable, type PolicyResult } from './result.ts';
 
+/** A Kubernetes namespace name (a DNS-1123 label). */
+const NAMESPACE = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export default defineOutput({
   name: 'policyreport',
   description: 'Write alerts as results of Kubernetes PolicyReport (per namespace) and ClusterPolicyReport objects (wgpolicyk8s.io/v1alpha2).',
@@ -45,7 +48,9 @@ export default defineOutput({
     for (const [ns, indexes] of byNamespace) {
       // A namespace that does not exist: its results go to the fallback namespace's report (falcosidekick's rule).
       let target = ns;
-      if (ns !== '') {
+      // A name no namespace can have (alert text such as ".."): the fallback too, without asking.
+      if (ns !== '' && !NAMESPACE.test(ns)) target = client.fallback;
+      else if (ns !== '') {
         const res = await client.api.request('GET', `/api/v1/namespaces/${encodeURIComponent(ns)}`, undefined, signal);
         if (res.status === 404) target = client.fallback;
       }
@@ -66,7 +71,8 @@ export default defineOutput({
         outcome = { kind: 'retry', reason: `${ref.namespace || 'cluster'} report: ${(err as Error).message}` };
       }
       if (outcome.kind === 'retry' && outcome.auth) client.api.proxy.refused();
-      const shared = blameWholeCall(outcome, entries.length);
+      // A conflict (another writer, notOwn) is nobody's alert: halving would only add writes.
+      const shared = outcome.kind === 'retry' && outcome.notOwn ? outcome : blameWholeCall(outcome, entries.length);
       for (const e of entries) outcomes[e.index] = shared;
     }
     return settle(outcomes);

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv, configFromYaml, envProblems } from '../../test/support/config.ts';
@@ -28,10 +28,17 @@ describe('policyreport options', () => {
     const dir = mkdtempSync(join(tmpdir(), 'peregrine-sa-'));
     writeFileSync(join(dir, 'ca.crt'), 'PEM');
     writeFileSync(join(dir, 'namespace'), 'falco\n');
+    writeFileSync(join(dir, 'token'), 'sa-token');
     const t = kubeTarget('', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, dir);
     expect({ ...t, server: t.server.href }).toEqual({ server: 'https://10.0.0.1/', ca: 'PEM', insecure: false, tokenFile: join(dir, 'token') });
     expect(kubeTarget('', { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '6443' }, dir).server.href).toBe('https://[fd00::1]:6443/');
-    expect(() => kubeTarget('', {}, dir)).toThrow('policyreport.kubeconfig is empty and this is not a Kubernetes pod (KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT unset): set policyreport.kubeconfig');
+    expect(() => kubeTarget('', {}, dir)).toThrow('policyreport.kubeconfig is empty and this is not a Kubernetes pod with a service account (KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT unset or no token mounted): set policyreport.kubeconfig');
+    // falcosidekick's chart default (for use outside a cluster) does not stop the output in a pod:
+    // the service account wins, as in falcosidekick (rest.InClusterConfig first).
+    const chartDefault = kubeTarget('~/.kube/config', { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' }, dir);
+    expect(chartDefault.server.href).toBe('https://10.0.0.1/');
+    // Outside a pod the kubeconfig is read, ~ being the home directory.
+    expect(() => kubeTarget('~/no-such-kubeconfig', {}, dir)).toThrow(`${homedir()}/no-such-kubeconfig`);
     expect(fallbackNamespace('', dir)).toBe('falco');
     expect(fallbackNamespace('prod', dir)).toBe('prod');
     expect(fallbackNamespace('', join(dir, 'absent'))).toBe('default');

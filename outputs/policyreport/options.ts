@@ -8,7 +8,7 @@ export const policyreportSchema = z.object({
     .string()
     .default('')
     .describe(
-      'Path of a kubeconfig file (its current context\'s server, CA, and token, tokenFile or client certificate; exec plugins, auth-provider and username/password are not supported). "" = in-cluster: the service account\'s token and CA, the API server at KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT.',
+      'Path of a kubeconfig file (~ is the home directory), used outside a Kubernetes pod: its current context\'s server, CA, and token, tokenFile or client certificate (exec plugins, auth-provider and username/password are not supported). In a pod with a service account, that account is used, as in falcosidekick.',
     ),
   falconamespace: z
     .string()

@@ -118,4 +118,13 @@ describe('spyderbat: API answers', () => {
     expect(s.events().map((e) => e.id).sort()).toEqual(['alert-1', 'alert-3']);
     expect(a.deadLetters.list()[0]).toMatchObject({ alert: { uuid: 'alert-2' }, detail: "proc.pid is missing: Spyderbat's falco_alert event needs the process id" });
   });
+
+  it('a batch with an alert without proc.pid and a 400 about the others: the sent ones are halved, not all dead-lettered', async () => {
+    const { app: a, api: s } = await run([SOURCE]);
+    s.receiver.failNext({ kind: 'status', status: 400 });
+    await a.post(`[${[withPid(1), falcoAlertJson(2), withPid(3), withPid(4)].join(',')}]`);
+    await settle(async () => (await delivered(a)) === 3 && a.deadLetters.size() === 1, '3 delivered, 1 dead-lettered');
+    expect(s.events().map((e) => e.id).sort()).toEqual(['alert-1', 'alert-3', 'alert-4']);
+    expect(a.deadLetters.list().map((l) => l.alert.uuid)).toEqual(['alert-2']);
+  });
 });

@@ -3,7 +3,7 @@
 // the output looks up and creates first if the org does not have it (and again if it goes away).
 import { gzipSync } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import { createHttpPool, defineOutput, fail, loadTls, partial, sendHttp, type Outcome } from '../../src/plugin/index.ts';
+import { blameWholeCall, createHttpPool, defineOutput, fail, loadTls, partial, sendHttp, type Outcome } from '../../src/plugin/index.ts';
 import { classifyData } from './classify.ts';
 import { sourceUid, spyderbatEvent } from './event.ts';
 import { apiPaths, spyderbatProblems, spyderbatSchema } from './options.ts';
@@ -67,7 +67,10 @@ export default defineOutput({
       sent = classifyData(res, clock.now());
     }
     if (refused.every((r) => r === undefined)) return sent;
-    return partial(refused.map((r) => r ?? sent));
+    // Inside partial() each alert's outcome is its own: the call's answer is the whole call's, so
+    // a 400 about one event still halves the sent ones instead of dead-lettering all of them.
+    const call = blameWholeCall(sent, lines.length);
+    return partial(refused.map((r) => r ?? call));
   },
   async close(client: SpyderbatClient) {
     await client.pool.close();

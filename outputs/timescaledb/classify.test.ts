@@ -24,6 +24,7 @@ describe('timescaledb classifyPgError', () => {
     ['bad time for the column', { code: '22007', message: 'invalid input syntax for type timestamp' }, { kind: 'fail' }],
     ['NOT NULL broken', { code: '23502', message: 'null value in column "rule" violates not-null constraint', detail: 'Failing row contains (…)' }, { kind: 'fail', reason: `${what}: null value in column "rule" violates not-null constraint (Failing row contains (…)) (SQLSTATE 23502: a value the table refuses; the alert at fault is dead-lettered)` }],
     ['CHECK broken', { code: '23514', message: 'new row violates check constraint' }, { kind: 'fail' }],
+    ['empty password, the server asks for one (pg\'s SCRAM refusal)', { message: 'SASL: SCRAM-SERVER-FIRST-MESSAGE: client password must be a string' }, { kind: 'retry', auth: true, reason: `${what}: the server asks for a password and timescaledb.password is empty: set it` }],
     ['connection refused', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432' }, { kind: 'retry', reason: `${what}: connect ECONNREFUSED 127.0.0.1:5432 (the server cannot be reached: check timescaledb.host and timescaledb.port)` }],
     ['connection timeout', { message: 'timeout exceeded when trying to connect' }, { kind: 'retry', reason: `${what}: timeout exceeded when trying to connect` }],
   ];

@@ -49,6 +49,8 @@ export function classifyPgError(failure: PgFailure, what: string): Outcome {
   const sqlstate = code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
   const detail = failure.detail ? ` (${failure.detail})` : '';
   if (sqlstate === undefined) {
+    // pg refuses to start SCRAM without a password: the server asked for one.
+    if (/password must be a string|SASL: .*password/.test(failure.message)) return retry(`${what}: the server asks for a password and timescaledb.password is empty: set it`, { auth: true });
     const hint = code !== undefined && NETWORK.has(code) ? ' (the server cannot be reached: check timescaledb.host and timescaledb.port)' : '';
     return retry(`${what}: ${failure.message}${hint}`);
   }

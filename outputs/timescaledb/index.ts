@@ -20,22 +20,33 @@ export default defineOutput({
   async connect(options, ctx) {
     // Loaded here, not at import: a daemon without this output never pays for pg.
     const pg = await import('pg');
-    const pool = new pg.Pool({
-      host: options.host,
-      port: options.port,
-      user: options.user,
-      password: options.password,
-      database: options.database,
-      max: ctx.concurrency,
-      connectionTimeoutMillis: ctx.timeoutMs,
-      idleTimeoutMillis: 30_000,
-      application_name: 'peregrine',
-    });
-    // A connection that breaks while idle (a server restart) is dropped from the pool; the next send opens another.
-    pool.on('error', (err) => ctx.log.warn({ err: err.message }, 'timescaledb: an idle connection to the server broke'));
+    // falcosidekick's driver (pgx) uses TLS when the server offers it, without verifying its
+    // certificate (sslmode=prefer), which node-postgres lacks: TLS first, and plain TCP from the
+    // first server that answers it does not do TLS (link.ts).
+    const pool = (ssl: boolean) => {
+      const created = new pg.Pool({
+        host: options.host,
+        port: options.port,
+        user: options.user,
+        password: options.password,
+        database: options.database,
+        ssl: ssl ? { rejectUnauthorized: false } : false,
+        max: ctx.concurrency,
+        connectionTimeoutMillis: ctx.timeoutMs,
+        idleTimeoutMillis: 30_000,
+        // The server ends a statement past the deadline itself (57014, retried). Without it, a
+        // statement waiting on a lock outlives the connection closed at the deadline and commits
+        // later: each timed-out attempt would be one more row and one more stranded backend.
+        statement_timeout: Math.max(100, Math.floor(ctx.timeoutMs * 0.9)),
+        application_name: 'peregrine',
+      });
+      // A connection that breaks while idle (a server restart) is dropped from the pool; the next send opens another.
+      created.on('error', (err) => ctx.log.warn({ err: err.message }, 'timescaledb: an idle connection to the server broke'));
+      return created;
+    };
     const enrichment = ctx.enrichment ?? { customfields: [], templatedfields: [] };
     return {
-      link: new PgLink(pool),
+      link: new PgLink(pool(true), () => pool(false)),
       table: tableName(options.hypertablename) as string[],
       fieldKeys: [...new Set([...enrichment.customfields, ...enrichment.templatedfields])],
       quote: pg.escapeIdentifier,

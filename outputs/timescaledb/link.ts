@@ -1,6 +1,8 @@
 // The connections to the server: a pg Pool (pg is loaded by connect(), never at import). A batch's
 // statements run on one connection, in one transaction when there are several; the send's signal
-// ends the connection (the server then rolls back what it had not committed).
+// ends the connection, and the server's statement_timeout (index.ts) ends a statement still running
+// there, so nothing of a timed-out attempt commits later. The first pool asks for TLS; a server
+// that answers it does not do TLS gets the plain pool instead (pgx's sslmode=prefer).
 import type { Pool, PoolClient } from 'pg';
 import { abortReason, raceSignal } from '../../src/plugin/index.ts';
 import type { Statement } from './rows.ts';
@@ -8,11 +10,15 @@ import type { Statement } from './rows.ts';
 // Errors after which the connection is still usable: the statement was refused, nothing else.
 const KEEPS_CONNECTION = /^(?:22|23|42|54|40|25|55|3F|3D)/;
 
-export class PgLink {
-  private readonly pool: Pool;
+const NO_TLS = /does not support SSL/;
 
-  constructor(pool: Pool) {
+export class PgLink {
+  private pool: Pool;
+  private plain: (() => Pool) | undefined;
+
+  constructor(pool: Pool, plain?: () => Pool) {
     this.pool = pool;
+    this.plain = plain;
   }
 
   /** Runs the statements, whole or not at all. Throws the server's or the connection's error. */
@@ -43,15 +49,24 @@ export class PgLink {
     await this.pool.end();
   }
 
-  private async withConnection<T>(signal: AbortSignal, use: (conn: PoolClient) => Promise<T>): Promise<T> {
+  private async checkout(signal: AbortSignal): Promise<PoolClient> {
     const connecting = this.pool.connect();
-    let conn: PoolClient;
     try {
-      conn = await raceSignal(connecting, signal);
+      return await raceSignal(connecting, signal);
     } catch (err) {
       if (signal.aborted) connecting.then((late) => late.release(), () => {}); // a connection that comes late goes back to the pool
-      throw err;
+      const plain = this.plain;
+      if (!plain || !NO_TLS.test((err as Error).message)) throw err;
+      // The server does not do TLS: plain TCP from now on, as pgx's "prefer" does.
+      this.plain = undefined;
+      void this.pool.end().catch(() => {});
+      this.pool = plain();
+      return this.checkout(signal);
     }
+  }
+
+  private async withConnection<T>(signal: AbortSignal, use: (conn: PoolClient) => Promise<T>): Promise<T> {
+    const conn = await this.checkout(signal);
     let ended = false;
     // A checked-out connection has no listener of the pool's: an error the server sends between two
     // statements (57P01 at a shutdown) would otherwise be an uncaught 'error' event. The statement

@@ -28,9 +28,17 @@ function valueAt(config: Record<string, unknown>, path: readonly string[]): unkn
   return node;
 }
 
-/** An output's parsed section (its options and the core keys): the one way to read it from a config. */
+/**
+ * An output's parsed section (its options and the core keys): the one way to read it from a config.
+ * Without the sections of other outputs nested in it (`otlp.traces` in the otlp output's `otlp:`):
+ * the output never sees their options, and a change to them is no change to it (reload/plan.ts).
+ */
 export function sectionOf(config: Record<string, unknown>, plugin: AnyOutputPlugin): OutputSection {
-  return valueAt(config, sectionPath(plugin)) as OutputSection;
+  const section = valueAt(config, sectionPath(plugin)) as OutputSection | undefined;
+  if (!section || typeof section !== 'object') return section as unknown as OutputSection;
+  const own = (key: string) => key in plugin.schema.shape || key in commonOutputShape;
+  const keys = Object.keys(section);
+  return (keys.every(own) ? section : Object.fromEntries(keys.filter(own).map((key) => [key, section[key]]))) as OutputSection;
 }
 
 /** The parsed keys of the plugin's shared section, without the outputs' sub-sections; `{}` when none. */

@@ -186,7 +186,7 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     const badName = template(valuesFile({ config: { outputs: { Soc_Pager: { type: 'stdout' } } } }));
     expect(badName.ok).toBe(false);
     expect(badName.stderr).toMatch(/Soc_Pager/);
-    const badType = template(valuesFile({ config: { outputs: { x: { type: 'spyderbat' } } } }));
+    const badType = template(valuesFile({ config: { outputs: { x: { type: 'stan' } } } }));
     expect(badType.ok).toBe(false);
   });
 
@@ -292,12 +292,12 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
 
   it('falcosidekick spellings: keys in any case, unsupported output sections accepted', () => {
     const { ok, docs, stderr } = template(
-      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, spyderbat: { orguid: 'org-1', apikey: 'sp1der' } } }),
+      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, azure: { eventhub: { name: 'falco', namespace: 'ns-1', connectionstring: 'sp1der' } } } }),
     );
     expect(stderr).toBe('');
     expect(ok).toBe(true);
-    // spyderbat is a falcosidekick output Peregrine lacks: its whole section is Secret material (it may hold credentials).
-    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', SPYDERBAT_APIKEY: 'sp1der', SPYDERBAT_ORGUID: 'org-1' });
+    // azure.eventhub is a falcosidekick output Peregrine lacks: its whole section is Secret material (it may hold credentials).
+    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', AZURE_EVENTHUB_NAME: 'falco', AZURE_EVENTHUB_NAMESPACE: 'ns-1', AZURE_EVENTHUB_CONNECTIONSTRING: 'sp1der' });
   });
 
   it('chat webhook URLs (credentials) go to the Secret, not the ConfigMap', () => {

@@ -65,6 +65,7 @@ function emptyLeaves(node: unknown, path: string[] = []): string[] {
 const USER = {
   config: {
     aws: { useirsa: true, rolearn: 'arn:aws:iam::123456789012:role/falco', region: 'eu-west-1', s3: { bucket: 'falco-alerts' } },
+    gcp: { workloadIdentityServiceAccount: 'falco@acme.iam.gserviceaccount.com', pubsub: { projectid: 'acme', topic: 'falco' } },
     alertmanager: { hostport: 'http://alertmanager:9093', expireafter: '300' },
     smtp: { hostport: 'mail.example.com:587', from: 'falco@example.com', to: 'secops@example.com', token: 'oauth-token' },
     loki: { hostport: 'http://loki:3100', extralabels: 'proc.name, container.image.repository' },
@@ -104,7 +105,7 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     const { docs, env, text } = render(FALCOSIDEKICK_VALUES, user);
     const loaded = load(text, env);
     const config = loaded.config as Any;
-    expect(loaded.enabled).toEqual(expect.arrayContaining(['alertmanager', 'awss3', 'loki', 'otlp', 'otlptraces', 'smtp', 'opsgenie', 'webhook']));
+    expect(loaded.enabled).toEqual(expect.arrayContaining(['alertmanager', 'awss3', 'gcppubsub', 'loki', 'otlp', 'otlptraces', 'smtp', 'opsgenie', 'webhook']));
     expect(config.alertmanager.expiresafter).toBe(300); // the chart's expireafter
     expect(config.webhook.checkcert).toBe(true); // checkcert: "" = the default
     expect(config.aws.s3.prefix).toBe('falco');
@@ -112,7 +113,13 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     expect(config.loki.extralabels).toEqual(['proc.name', 'container.image.repository']);
     // IRSA as in falcosidekick's chart: the role is on the ServiceAccount, the daemon assumes nothing.
     expect(config.aws.rolearn).toBe('');
-    expect(docs.find((d) => d.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/falco' });
+    // GKE Workload Identity as in falcosidekick's chart: on the ServiceAccount, not in the daemon's config.
+    expect(docs.find((d) => d.kind === 'ServiceAccount').metadata.annotations).toEqual({
+      'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/falco',
+      'iam.gke.io/gcp-service-account': 'falco@acme.iam.gserviceaccount.com',
+    });
+    expect(text).not.toMatch(/workloadidentity/i);
+    expect(config.gcp.pubsub).toMatchObject({ projectid: 'acme', topic: 'falco' });
     // smtp.token (OAUTHBEARER) is ignored: in neither the ConfigMap nor the Secret.
     expect(JSON.stringify({ text, env })).not.toContain('oauth-token');
     expect(env.OTLP_METRICS_ENDPOINT).toBe('http://otel-collector:4318/v1/metrics-fn'); // a section of an output Peregrine lacks: Secret only

@@ -107,6 +107,16 @@ describe('policyreport output against a Kubernetes API stand-in', () => {
     expect(sends[3]?.headers).toMatchObject({ authorization: 'Bearer tok', 'content-type': 'application/json', accept: 'application/json' });
   });
 
+  it('a namespace name no namespace can have (alert text such as ".."): falconamespace\'s report, without a request on that name', async () => {
+    await setup();
+    const app = await start();
+    const alert = JSON.stringify({ output: 'o', output_fields: { 'k8s.ns.name': '..', 'k8s.pod.name': 'p' }, priority: 'Warning', rule: 'dots', source: 'syscall', time: '2026-11-20T10:21:36Z' });
+    await post(app, [alert]);
+    await waitFor(() => delivered(app) === 1, 15_000, 'handled');
+    expect((reportOf('prod')?.results as { rule: string }[]).map((r) => r.rule)).toEqual(['dots']);
+    expect(api.requests.some((r) => r.url.includes('/namespaces/..') || r.url.includes('/namespaces/%2E'))).toBe(false);
+  });
+
   it('a report that exists: PUT with the resourceVersion read, results appended and the oldest removed past maxevents (or the lowest severity first, prunebypriority)', async () => {
     await setup();
     const app = await start('  prunebypriority: true\n');

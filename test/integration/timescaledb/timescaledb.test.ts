@@ -136,6 +136,29 @@ describe.skipIf(infraSkipped('postgres'))('timescaledb output against PostgreSQL
     expect(await rows(name)).toEqual([0, 1, 2].map(rowOf));
   });
 
+  it('a table locked past the deadline: the server cancels each attempt (57014), nothing commits late, no backend is left waiting; one row once unlocked', async () => {
+    const name = await newTable();
+    const app = await start(`  user: ${infra.user}\n  password: ${infra.password}\n  hypertablename: ${name}\n  timeoutms: 600\n`);
+    const locker = new pg.Client({ host: infra.host, port: infra.port, user: infra.superuser.user, password: infra.superuser.password, database: infra.database });
+    await locker.connect();
+    const waiting = async () => Number((await db.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'peregrine' AND wait_event_type = 'Lock'`)).rows[0].n);
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`LOCK TABLE ${name} IN ACCESS EXCLUSIVE MODE`);
+      await postInOrder(app, name, 1, { time: timeOf });
+      await waitFor(() => (worker(app)?.healthSnapshot().consecutiveFailures ?? 0) >= 4, 20_000, 'four attempts cut by the deadline');
+      expect(worker(app)?.healthSnapshot().lastError).toMatch(/SQLSTATE 57014|no answer within the deadline/);
+      // Each attempt ended on the server too: at most the one running now waits on the lock.
+      expect(await waiting()).toBeLessThanOrEqual(1);
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
+    await waitFor(() => delivered(app) === 1, 20_000, 'delivered once unlocked');
+    await waitFor(async () => (await waiting()) === 0, 5_000, 'no backend waiting');
+    expect(await rows(name)).toEqual([rowOf(0)]);
+  });
+
   it('the server ends the connection (pg_terminate_backend, 57P01): the next batch goes on a new one, every row once', async () => {
     const name = await newTable();
     const app = await start(`  user: ${infra.user}\n  password: ${infra.password}\n  hypertablename: ${name}\n`);

@@ -115,8 +115,8 @@ describe('named output instances', () => {
     // A section that is not set leaves its name free.
     expect(instances('outputs:\n  webhook:\n    type: stdout\n').get('webhook')?.plugin.name).toBe('stdout');
     const known = outputs.map((p) => p.name).join(', ');
-    expect(problems('outputs:\n  x:\n    type: spyderbat\n    orguid: org-1\n')).toEqual([
-      { path: 'outputs.x.type', env: 'OUTPUTS__X__TYPE', message: `unknown output type "spyderbat"; known types: ${known}` },
+    expect(problems('outputs:\n  x:\n    type: stan\n    hostport: nats://nats:4222\n')).toEqual([
+      { path: 'outputs.x.type', env: 'OUTPUTS__X__TYPE', message: `unknown output type "stan"; known types: ${known}` },
     ]);
     expect(problems('outputs:\n  x:\n    address: https://a.example/x\n')[0]).toMatchObject({ path: 'outputs.x.type', message: `missing type: set it to one of ${known}` });
   });

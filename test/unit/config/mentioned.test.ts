@@ -45,7 +45,7 @@ describe('mentionedOutputs', () => {
   });
 
   it('a falcosidekick section Peregrine lacks loads nothing for it', () => {
-    expect(mentioned({ spyderbat: { orguid: 'x' }, webhook: { address: 'http://x' } })).toEqual(['webhook']);
+    expect(mentioned({ azure: { eventhub: { name: 'x' } }, webhook: { address: 'http://x' } })).toEqual(['webhook']);
   });
 
   it('a file that is not a mapping mentions nothing (loadConfig says what is wrong)', () => {

@@ -38,3 +38,12 @@ it('lists the settings that need a restart by their dotted key, and nothing when
     'console.token',
   ]);
 });
+
+it('an output section nested in another output\'s (otlp.traces in otlp:) is its own: changing it leaves the outer output as it is', () => {
+  const logs = 'otlp:\n  logs:\n    endpoint: http://127.0.0.1:9/v1/logs\n';
+  const before = loaded(`${logs}  traces:\n    endpoint: http://127.0.0.1:9/v1/traces\n    headers: "api-key=a"\n`);
+  const after = loaded(`${logs}  traces:\n    endpoint: http://127.0.0.1:9/v1/traces-2\n    headers: "api-key=b"\n`);
+  expect(planReload(before, after).outputs).toEqual({ unchanged: ['otlp'], changed: ['otlptraces'], added: [], removed: [] });
+  // The logs output is not handed the traces output's options (and their secret headers).
+  expect(Object.keys(before.instances.find((i) => i.name === 'otlp')?.options ?? {})).not.toContain('traces');
+});
