@@ -2,12 +2,13 @@
 // 2-shard stream (GetShardIterator/GetRecords), partition key = alert uuid; a missing stream holds
 // the alerts (output failing) until it exists; aws.checkidentity failing at connect.
 import { randomUUID } from 'node:crypto';
-import { CreateStreamCommand, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../support/app.ts';
 import { expectExactAlerts, postInOrder } from '../../support/exact.ts';
 import { waitFor } from '../../support/receiver.ts';
+import { createStream, streamRecords } from '../../support/moto-reads.ts';
 import type { SecurityHubInfra as MotoInfra } from '../../infra/securityhub/state.ts';
 import { infraSkipped, useInfra } from '../../infra/state.ts';
 
@@ -38,30 +39,12 @@ describe.skipIf(infraSkipped('securityhub'))('awskinesis against moto', () => {
     return app;
   }
 
-  async function createStream(name: string, shards: number): Promise<void> {
-    await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-    await waitFor(async () => (await kinesis.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription?.StreamStatus === 'ACTIVE', 20_000, 'stream ACTIVE');
-  }
-
-  /** Every record of every shard, from the start: [partition key, data text]. */
-  async function readAll(name: string): Promise<[string, string][]> {
-    const shards = (await kinesis.send(new DescribeStreamCommand({ StreamName: name }))).StreamDescription?.Shards ?? [];
-    const out: [string, string][] = [];
-    for (const shard of shards) {
-      let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: name, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      while (iterator) {
-        const page = await kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-        const records = page.Records ?? [];
-        out.push(...records.map((r): [string, string] => [r.PartitionKey as string, Buffer.from(r.Data as Uint8Array).toString('utf8')]));
-        iterator = records.length ? page.NextShardIterator : undefined;
-      }
-    }
-    return out;
-  }
+  const create = (name: string, shards: number) => createStream(kinesis, name, shards);
+  const readAll = (name: string) => streamRecords(kinesis, name);
 
   it('1,200 alerts arrive exactly once each over two shards, keyed by their uuid, big integers intact', { timeout: MOTO_MS + 30_000 }, async () => {
     const run = `kin-${randomUUID().slice(0, 8)}`;
-    await createStream(run, 2);
+    await create(run, 2);
     // One call in flight: moto numbers a shard's records without a lock, and two concurrent
     // PutRecords on one shard overwrite each other's records (Kinesis does not).
     const app = await start(yaml(run, '    maxconcurrency: 1\n'));
@@ -76,7 +59,7 @@ describe.skipIf(infraSkipped('securityhub'))('awskinesis against moto', () => {
 
   it('the exact record for one alert: the alert JSON as posted, normalised as falcosidekick sends it', async () => {
     const run = `one-${randomUUID().slice(0, 8)}`;
-    await createStream(run, 1);
+    await create(run, 1);
     const app = await start(yaml(run));
     const posted = `{"uuid":"${run}","output":"a \\"quoted\\" é output","priority":"warning","rule":"R","time":"2026-11-20T10:21:36.1Z","output_fields":{"evt.time":1700000000167531875,"x":null},"source":"syscall","hostname":"h"}`;
     expect((await app.post(posted)).status).toBe(200);
@@ -93,7 +76,7 @@ describe.skipIf(infraSkipped('securityhub'))('awskinesis against moto', () => {
     const worker = app.workers.find((w) => w.name === 'awskinesis');
     await waitFor(() => worker?.healthSnapshot().state === 'failing', 20_000, 'failing');
     expect(worker?.healthSnapshot().lastError).toMatch(/ResourceNotFoundException.*the stream does not exist: create it or fix aws.kinesis.streamname/);
-    await createStream(run, 1);
+    await create(run, 1);
     await waitFor(() => worker?.healthSnapshot().delivered === 10, 30_000, '10 deliveries');
     expectExactAlerts((await readAll(run)).map(([, data]) => data), run, 10);
     expect(app.deadLetters.size()).toBe(0);

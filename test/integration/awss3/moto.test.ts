@@ -2,12 +2,12 @@
 // objects under Athena-style partitions, through an S3-compatible endpoint (path-style), with the
 // content headers and ACL set; a missing bucket keeps alerts queued until it exists.
 import { randomUUID } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
-import { CreateBucketCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectAclCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../support/app.ts';
 import { expectExactAlerts, postInOrder } from '../../support/exact.ts';
 import { waitFor } from '../../support/receiver.ts';
+import { ndjsonLines, objectKeys } from '../../support/moto-reads.ts';
 import type { SecurityHubInfra as MotoInfra } from '../../infra/securityhub/state.ts';
 import { infraSkipped, useInfra } from '../../infra/state.ts';
 
@@ -34,24 +34,8 @@ describe.skipIf(infraSkipped('securityhub'))('awss3 against moto', () => {
     return app;
   }
 
-  async function keys(bucket: string): Promise<string[]> {
-    const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) }));
-      out.push(...(page.Contents ?? []).map((c) => c.Key as string));
-      token = page.NextContinuationToken;
-    } while (token);
-    return out;
-  }
-
-  async function lines(bucket: string, key: string): Promise<string[]> {
-    const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    expect([res.ContentType, res.ContentEncoding]).toEqual(['application/x-ndjson', 'gzip']);
-    const text = gunzipSync(Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray())).toString();
-    expect(text.endsWith('\n')).toBe(true);
-    return text.slice(0, -1).split('\n');
-  }
+  const keys = (bucket: string) => objectKeys(s3, bucket);
+  const lines = (bucket: string, key: string) => ndjsonLines(s3, bucket, key);
 
   it('2,000 alerts land exactly once in gzipped NDJSON objects under year=/month=/day=/hour= of the alert time', async () => {
     const bucket = `s3-${randomUUID().slice(0, 8)}`;
