@@ -10,6 +10,8 @@ export interface PostgresInfra {
   /** A login role with a password (scram-sha-256), the database's owner. */
   user: string;
   password: string;
+  /** A role that may log in over TLS only (hostssl), as on a server that requires TLS; the same password. */
+  tlsOnly: { user: string; password: string };
   /** The cluster's superuser. */
   superuser: { user: string; password: string };
   /** psql of the same PostgreSQL version. */

@@ -136,6 +136,20 @@ describe.skipIf(infraSkipped('postgres'))('timescaledb output against PostgreSQL
     expect(await rows(name)).toEqual([0, 1, 2].map(rowOf));
   });
 
+  it('a server that requires TLS (hostssl only, as AWS RDS): reached over TLS as falcosidekick reaches it, every row once', async () => {
+    const name = await newTable();
+    await db.query(`GRANT INSERT ON ${name} TO ${infra.tlsOnly.user}`);
+    // The server refuses this role without TLS.
+    const plain = new pg.Client({ host: infra.host, port: infra.port, user: infra.tlsOnly.user, password: infra.tlsOnly.password, database: infra.database, ssl: false });
+    await expect(plain.connect()).rejects.toThrow(/no encryption/);
+    const app = await start(`  user: ${infra.tlsOnly.user}\n  password: ${infra.tlsOnly.password}\n  hypertablename: ${name}\n`);
+    await postInOrder(app, name, 20, { time: timeOf });
+    await waitFor(() => delivered(app) === 20, 30_000, '20 deliveries');
+    expect(await rows(name)).toEqual(Array.from({ length: 20 }, (_, i) => rowOf(i)));
+    const ssl = await db.query(`SELECT bool_and(s.ssl) AS all_tls, count(*) AS n FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) WHERE a.usename = $1`, [infra.tlsOnly.user]);
+    expect(ssl.rows[0]).toMatchObject({ all_tls: true });
+  });
+
   it('a table locked past the deadline: the server cancels each attempt (57014), nothing commits late, no backend is left waiting; one row once unlocked', async () => {
     const name = await newTable();
     const app = await start(`  user: ${infra.user}\n  password: ${infra.password}\n  hypertablename: ${name}\n  timeoutms: 600\n`);
