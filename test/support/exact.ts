@@ -22,6 +22,14 @@ export async function postInOrder(app: RunningApp, run: string, count: number, o
   }
 }
 
+/** Posts each alert JSON on its own, one after the other (ingest order is the list's order). */
+export async function postEach(app: RunningApp, jsons: readonly string[]): Promise<void> {
+  for (const json of jsons) {
+    const res = await app.post(json);
+    expect(res.status, res.body).toBe(200);
+  }
+}
+
 /**
  * The texts are alerts 0..count-1 of the run, each exactly once (in order when `ordered`), with
  * the big evt.time digits intact (checked on the raw text, never through a JS number) and `time` as sent.

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distinctAlert } from '../../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { postEach } from '../../support/exact.ts';
 import { waitFor } from '../../support/receiver.ts';
 import { attr, type OtelcolInfra, type ReceivedLogRecord, waitForOtlpLogs } from '../../infra/otelcol/state.ts';
 import { infraSkipped, useInfra } from '../../infra/state.ts';
@@ -16,14 +17,6 @@ afterEach(async () => {
 });
 
 const uuidOf = (r: ReceivedLogRecord) => attr(r.attributes, 'uuid')?.stringValue ?? '';
-
-/** Posts alerts one after the other (so ingest order is the alert order). */
-async function postInOrder(target: RunningApp, jsons: readonly string[]): Promise<void> {
-  for (const json of jsons) {
-    const res = await target.post(json);
-    if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${res.body}`);
-  }
-}
 
 describe.skipIf(infraSkipped('otelcol'))('otlp output against the OpenTelemetry Collector', () => {
   let otel: OtelcolInfra;
@@ -41,7 +34,7 @@ describe.skipIf(infraSkipped('otelcol'))('otlp output against the OpenTelemetry 
     app = await startApp(
       `customfields:\n  environment: production\notlp:\n  maxconcurrency: 1\n  logs:\n    endpoint: ${otel.httpUrl}/v1/logs\n    protocol: ${protocol}\n    headers: "x-test=${marker}"\n`,
     );
-    await postInOrder(app, alerts.map((a) => a.json));
+    await postEach(app, alerts.map((a) => a.json));
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlp' })) === count, 60_000, 'delivered');
     const got = await waitForOtlpLogs(otel, (r) => uuidOf(r).startsWith(`${marker}-`), { count, timeoutMs: 30_000 });
 
@@ -86,7 +79,7 @@ describe.skipIf(infraSkipped('otelcol'))('otlp output against the OpenTelemetry 
   it('a path the collector does not serve (404) is dead-lettered with the status, not retried', async () => {
     const marker = randomUUID();
     app = await startApp(`otlp:\n  logs:\n    endpoint: ${otel.httpUrl}/v1/nope\n    protocol: http/json\n`);
-    await postInOrder(app, [distinctAlert(marker, 0).json]);
+    await postEach(app, [distinctAlert(marker, 0).json]);
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_dead_lettered_total', { output: 'otlp' })) === 1, 15_000, 'dead-lettered');
     const [letter] = app.deadLetters.list({ output: 'otlp' });
     expect(letter).toMatchObject({ reason: 'rejected', attempts: 1, alert: { uuid: `${marker}-0` } });

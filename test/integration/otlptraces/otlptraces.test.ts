@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distinctAlert } from '../../support/alerts.ts';
 import { metricValue, startApp, type RunningApp } from '../../support/app.ts';
+import { postEach } from '../../support/exact.ts';
 import { waitFor } from '../../support/receiver.ts';
 import { attr, type OtelcolInfra, type ReceivedSpan, waitForOtlpSpans } from '../../infra/otelcol/state.ts';
 import { infraSkipped, useInfra } from '../../infra/state.ts';
@@ -20,13 +21,6 @@ const uuidOf = (s: ReceivedSpan) => attr(s.attributes, 'uuid')?.stringValue ?? '
 // captured from its own export to the same collector.
 const FIXTURE_TRACE_ID = '574d3c7e36b1bc67ce2769b2ac7a76cd';
 
-async function postInOrder(target: RunningApp, jsons: readonly string[]): Promise<void> {
-  for (const json of jsons) {
-    const res = await target.post(json);
-    if (res.status !== 200) throw new Error(`ingest answered ${res.status}: ${res.body}`);
-  }
-}
-
 describe.skipIf(infraSkipped('otelcol'))('otlptraces output against the OpenTelemetry Collector', () => {
   let otel: OtelcolInfra;
   beforeAll(async () => {
@@ -38,7 +32,7 @@ describe.skipIf(infraSkipped('otelcol'))('otlptraces output against the OpenTele
     const count = 300;
     const alerts = Array.from({ length: count }, (_, i) => distinctAlert(marker, i, i % 2 ? 'Critical' : 'Notice'));
     app = await startApp(`otlp:\n  traces:\n    endpoint: ${otel.httpUrl}\n    protocol: ${protocol}\n    duration: 250\n    maxconcurrency: 1\n`);
-    await postInOrder(app, alerts.map((a) => a.json));
+    await postEach(app, alerts.map((a) => a.json));
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlptraces' })) === count, 60_000, 'delivered');
     const got = await waitForOtlpSpans(otel, (s) => uuidOf(s).startsWith(`${marker}-`), { count, timeoutMs: 30_000 });
 
@@ -88,7 +82,7 @@ describe.skipIf(infraSkipped('otelcol'))('otlptraces output against the OpenTele
   it('a path the collector does not serve (404) is dead-lettered with the status, not retried', async () => {
     const marker = randomUUID();
     app = await startApp(`otlp:\n  traces:\n    endpoint: ${otel.httpUrl}/v1/nope\n`);
-    await postInOrder(app, [distinctAlert(marker, 0).json]);
+    await postEach(app, [distinctAlert(marker, 0).json]);
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_dead_lettered_total', { output: 'otlptraces' })) === 1, 15_000, 'dead-lettered');
     const [letter] = app.deadLetters.list({ output: 'otlptraces' });
     expect(letter).toMatchObject({ reason: 'rejected', attempts: 1, alert: { uuid: `${marker}-0` } });
