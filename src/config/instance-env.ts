@@ -17,6 +17,12 @@ const PREFIX = 'OUTPUTS__';
 // The name segment also accepts the name as written (OUTPUTS__soc-pager__ADDRESS, for tools that allow "-").
 const INSTANCE_VAR = /^OUTPUTS__([A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*)__([A-Z0-9_]+)$/;
 
+/** The instance name and key an OUTPUTS__<NAME>__<KEY> variable sets, or undefined when it is not of that form. */
+export function instanceVariable(variable: string): { name: string; key: string } | undefined {
+  const m = INSTANCE_VAR.exec(variable);
+  return m ? { name: (m[1] as string).toLowerCase().replaceAll('_', '-'), key: m[2] as string } : undefined;
+}
+
 /** The env var that sets `path` of a named instance (["outputs", "soc-pager", "retry", "maxattempts"]). */
 function instanceEnvName(path: readonly (string | number)[]): string | undefined {
   if (path[0] !== 'outputs' || path.length < 3) return undefined;
@@ -50,13 +56,12 @@ export function applyInstanceEnv(plugins: readonly AnyOutputPlugin[], input: unk
   for (const [variable, raw] of Object.entries(env)) {
     // Empty is unset, as for the falcosidekick-style variables (env.ts).
     if (raw === undefined || raw === '' || !variable.startsWith(PREFIX)) continue;
-    const m = INSTANCE_VAR.exec(variable);
+    const m = instanceVariable(variable);
     if (!m) {
       problems.push({ path: 'outputs', env: variable, message: `${variable} is not of the form OUTPUTS__<NAME>__<KEY> (e.g. OUTPUTS__SOC_PAGER__ADDRESS for outputs.soc-pager.address)` });
       continue;
     }
-    const name = (m[1] as string).toLowerCase().replaceAll('_', '-');
-    byName.set(name, [...(byName.get(name) ?? []), [variable, m[2] as string]]);
+    byName.set(m.name, [...(byName.get(m.name) ?? []), [variable, m.key]]);
   }
   for (const [name, vars] of byName) {
     const typeVar = vars.find(([, key]) => key === 'TYPE');

@@ -6,9 +6,7 @@
 import { entryKey, type OutputEntry } from '../plugin/registry.ts';
 import { baseShape } from './base.ts';
 import { FALCOSIDEKICK_SECTIONS } from './falcosidekick-outputs.ts';
-
-// OUTPUTS__<NAME>__<KEY> (config/instance-env.ts).
-const INSTANCE_VAR = /^OUTPUTS__(.+?)__(.+)$/;
+import { instanceVariable } from './instance-env.ts';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -32,11 +30,10 @@ export function mentionedOutputs(entries: readonly OutputEntry[], raw: unknown, 
   for (const [variable, value] of Object.entries(env)) {
     // Empty is unset (config/env.ts).
     if (value === undefined || value === '') continue;
-    const instance = INSTANCE_VAR.exec(variable);
+    const instance = instanceVariable(variable);
     if (instance) {
-      const name = (instance[1] as string).toLowerCase().replaceAll('_', '-');
-      if (instance[2] === 'TYPE') types.set(name, value);
-      else if (!types.has(name)) types.set(name, undefined);
+      if (instance.key === 'TYPE') types.set(instance.name, value);
+      else if (!types.has(instance.name)) types.set(instance.name, undefined);
       continue;
     }
     const cut = variable.indexOf('_');
