@@ -71,4 +71,8 @@ export const outputEntries: readonly OutputEntry[] = [
   { name: 'gcppubsub', key: 'gcp', load: () => import('./gcppubsub/index.ts') },
   { name: 'gcpcloudrun', key: 'gcp', load: () => import('./gcpcloudrun/index.ts') },
   { name: 'gcpcloudfunctions', key: 'gcp', load: () => import('./gcpcloudfunctions/index.ts') },
+  { name: 'gcpchronicle', key: 'gcp', load: () => import('./gcpchronicle/index.ts') },
+  { name: 'otlpmetrics', key: 'otlp', load: () => import('./otlpmetrics/index.ts') },
+  { name: 'azureeventhub', key: 'azure', load: () => import('./azureeventhub/index.ts') },
+  { name: 'awssecuritylake', key: 'aws', load: () => import('./awssecuritylake/index.ts') },
 ];

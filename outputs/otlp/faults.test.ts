@@ -143,9 +143,9 @@ describe('otlp options', () => {
     expect(signalUrl('https://gw.example.com/otlp/v1/logs', 'logs').pathname).toBe('/otlp/v1/logs');
   });
 
-  it('grpc is refused by validate(); falcosidekick\'s otlp.logs.minimumpriority reaches the router through legacySettings', () => {
-    const grpc = parse({ endpoint: 'http://c:4317', protocol: 'grpc' });
-    expect(otlp.validate?.(grpc as never)).toEqual([{ path: 'logs.protocol', message: expect.stringContaining('grpc is not supported') }]);
+  it('grpc is accepted; falcosidekick\'s otlp.logs.minimumpriority reaches the router through legacySettings', () => {
+    expect(parse({ endpoint: 'http://c:4317', protocol: 'grpc' }).logs.protocol).toBe('grpc');
+    expect(otlp.validate).toBeUndefined();
     expect(otlp.legacySettings?.(parse({ minimumpriority: 'warning' }) as never)).toEqual({ minimumpriority: 'warning' });
     expect(() => parse({ minimumpriority: 'urgent' })).toThrow(/not a Falco priority/);
   });

@@ -1,10 +1,10 @@
-// OTLP logs over HTTP (protobuf or JSON): one log record per alert with the alert's exact time,
+// OTLP logs over HTTP (protobuf or JSON) or gRPC: one log record per alert with the alert's exact time,
 // severity from the Falco priority and the output fields as typed attributes, batched.
 import { defineOutput } from '../../src/plugin/index.ts';
 import { encodeJson } from './encode-json.ts';
 import { encodeProtobuf } from './encode-protobuf.ts';
-import { exportBatch, otlpExporter, type OtlpExporter } from './exporter.ts';
-import { grpcRefused, otlpSchema } from './options.ts';
+import { closeExporter, exportBatch, otlpExporter, type OtlpExporter } from './exporter.ts';
+import { otlpSchema } from './options.ts';
 import { groupByResource, type RecordPlan } from './record.ts';
 
 interface OtlpClient {
@@ -14,7 +14,7 @@ interface OtlpClient {
 
 export default defineOutput({
   name: 'otlp',
-  description: 'Send alerts as OpenTelemetry log records over OTLP/HTTP (protobuf or JSON), batched, with the exact alert time, severity from the priority and typed attributes.',
+  description: 'Send alerts as OpenTelemetry log records over OTLP/HTTP (protobuf or JSON) or OTLP/gRPC, batched, with the exact alert time, severity from the priority and typed attributes.',
   schema: otlpSchema,
   example: { logs: { endpoint: 'http://otel-collector:4318/v1/logs' } },
   enabled: (options) => options.logs.endpoint !== '',
@@ -23,7 +23,6 @@ export default defineOutput({
   batch: { maxevents: 500, maxbytes: 2_000_000, flushms: 1000 },
   concurrency: 2,
   legacySettings: (options) => ({ minimumpriority: options.logs.minimumpriority }),
-  validate: (options) => grpcRefused(options.logs.protocol, 'logs.protocol'),
   connect(options, ctx) {
     const plan: RecordPlan = { serviceName: options.logs.servicename, customfields: new Set(ctx.enrichment?.customfields ?? []) };
     return { exporter: otlpExporter('logs', options.logs, ctx), plan } satisfies OtlpClient;
@@ -35,6 +34,6 @@ export default defineOutput({
     return exportBatch(client.exporter, body, alerts.length, signal, clock);
   },
   async close(client: OtlpClient) {
-    await client.exporter.pool.close();
+    await closeExporter(client.exporter);
   },
 });

@@ -1,21 +1,23 @@
 // The otlp output's options: falcosidekick's `otlp.logs.*` keys (2.34.1: outputs/otlp_logs.go,
-// config.go), protocol http/protobuf (default, as there) or http/json.
+// config.go), protocol http/protobuf (default, as there), http/json or grpc.
 import { minimumPriority, secret, tlsShape, z } from '../../src/plugin/index.ts';
 
 /** The OTLP signals Peregrine sends, each its own output: its URL path and env var prefix. */
-export type Signal = 'logs' | 'traces';
+export type Signal = 'logs' | 'traces' | 'metrics';
 
-/** `endpoint`: an OTLP/HTTP URL for the signal, or "" (the output off). */
+/** `endpoint`: an OTLP/HTTP URL for the signal, the gRPC server's http(s) URL, or "" (the output off). */
 export const otlpEndpoint = (signal: Signal) =>
   z
-    .union([z.literal(''), z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as http://otel-collector:4318/v1/${signal}` })])
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as http://otel-collector:4318/v1/${signal} (grpc: http://otel-collector:4317)` })])
     .default('')
-    .describe(`OTLP/HTTP ${signal} URL, e.g. http://otel-collector:4318/v1/${signal}, used as is (a URL without a path gets /v1/${signal}). Setting it turns the output on.`);
+    .describe(
+      `OTLP ${signal} URL. http/*: e.g. http://otel-collector:4318/v1/${signal}, used as is (a URL without a path gets /v1/${signal}). grpc: e.g. http://otel-collector:4317, http:// plaintext, https:// TLS, host and port only (default port 443), as the OTel Go SDK reads it. Setting it turns the output on.`,
+    );
 
 export const otlpProtocol = z
-  .enum(['http/protobuf', 'http/json', 'grpc'], { error: 'must be http/protobuf or http/json' })
+  .enum(['http/protobuf', 'http/json', 'grpc'], { error: 'must be http/protobuf, http/json or grpc' })
   .default('http/protobuf')
-  .describe('Encoding: http/protobuf (default, as in falcosidekick) or http/json. grpc is not supported yet (refused at startup).');
+  .describe('Transport and encoding: http/protobuf (default, as in falcosidekick), http/json, or grpc (OTLP/gRPC over HTTP/2, the collector\'s port 4317).');
 
 /**
  * OTEL_EXPORTER_OTLP_HEADERS syntax ("k1=v1,k2=v2", values percent-decoded, as falcosidekick hands
@@ -29,10 +31,6 @@ export const otlpHeaders = (signal: Signal) =>
       .default({})
       .describe(`Request headers, as OTEL_EXPORTER_OTLP_HEADERS ("api-key=secret,x-team=sec", values percent-decoded) or a map. Env: OTLP_${signal.toUpperCase()}_HEADERS.`),
   );
-
-/** grpc is in the enum (falcosidekick's value) and refused by validate(): the path of the key. */
-export const grpcRefused = (protocol: string, path: string) =>
-  protocol === 'grpc' ? [{ path, message: 'grpc is not supported yet: use http/protobuf (the collector\'s OTLP/HTTP port, 4318)' }] : [];
 
 const logsSchema = z
   .object({

@@ -1,6 +1,7 @@
-// OTLP/HTTP answers → outcomes (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response):
-//   2xx                      success; the body may carry partialSuccess {rejectedLogRecords or
-//                            rejectedSpans, errorMessage} (the otlp and otlptraces outputs share this)
+// OTLP/HTTP answers → outcomes (https://opentelemetry.io/docs/specs/otlp/#otlphttp-response;
+// OTLP/gRPC answers: grpc-status.ts, sharing the partial success below):
+//   2xx                      success; the body may carry partialSuccess {rejectedLogRecords,
+//                            rejectedSpans or rejectedDataPoints, errorMessage} (the otlp outputs share this)
 //   429, 502, 503, 504       retryable, Retry-After honoured
 //   other 4xx/5xx            not retryable (the spec: "MUST NOT retry") → dead letter
 //   401/403                  Peregrine's rule for every output: wait for fixed credentials (retried)
@@ -19,22 +20,17 @@ export interface PartialSuccess {
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
-// Per signal: what a request carries, the partial success's JSON field, where the output's keys live.
+// Per signal: what a request carries, the partial success's JSON field, what to do about a 413.
 const SIGNAL = {
-  logs: { items: 'log records', rejected: 'rejectedLogRecords', keys: 'otlp' },
-  traces: { items: 'spans', rejected: 'rejectedSpans', keys: 'otlp.traces' },
+  logs: { items: 'log records', rejected: 'rejectedLogRecords', tooLarge: 'lower otlp.batch.maxbytes' },
+  traces: { items: 'spans', rejected: 'rejectedSpans', tooLarge: 'lower otlp.traces.batch.maxbytes' },
+  // A metrics request carries every attribute set counted so far, whatever the batch.
+  metrics: { items: 'data points', rejected: 'rejectedDataPoints', tooLarge: 'fewer otlp.metrics.extraattributes, or a larger request limit at the receiver' },
 } as const;
 
 export function classifyExport(res: HttpResponse, size: number, protobuf: boolean, now?: number, signal: Signal = 'logs'): Outcome {
-  const { items, rejected, keys } = SIGNAL[signal];
-  if (res.status >= 200 && res.status < 300) {
-    const partial = protobuf ? partialFromProtobuf(res.bytes) : partialFromJson(res.text, rejected);
-    if (!partial || partial.rejected <= 0n) return ok();
-    const message = partial.message ? `: ${excerpt(partial.message)}` : '';
-    return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} ${items} of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`, {
-      whole: true,
-    });
-  }
+  const { rejected, tooLarge } = SIGNAL[signal];
+  if (res.status >= 200 && res.status < 300) return partialOutcome(protobuf ? partialFromProtobuf(res.bytes) : partialFromJson(res.text, rejected), size, signal);
   const status = statusMessage(res, protobuf);
   const detail = `HTTP ${res.status}${status ? `: ${excerpt(status)}` : ''}`;
   if (res.status === 401 || res.status === 403) return retry(`${detail} (credentials refused: check otlp.${signal}.headers)`, { auth: true });
@@ -42,9 +38,21 @@ export function classifyExport(res: HttpResponse, size: number, protobuf: boolea
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
-  if (res.status === 413) return fail(`${detail} (request too large: lower ${keys}.batch.maxbytes)`);
+  if (res.status === 413) return fail(`${detail} (request too large: ${tooLarge})`);
   return refusal(res.status, detail);
 }
+
+/** A successful export (OTLP/HTTP 2xx or gRPC OK): ok, or the whole batch dead-lettered when any item was rejected. */
+export function partialOutcome(partial: PartialSuccess | undefined, size: number, signal: Signal): Outcome {
+  if (!partial || partial.rejected <= 0n) return ok();
+  const message = partial.message ? `: ${excerpt(partial.message)}` : '';
+  return fail(`the OTLP receiver rejected ${partial.rejected} of the ${size} ${SIGNAL[signal].items} of this batch without saying which${message} (the whole batch is dead-lettered; the rest was accepted)`, {
+    whole: true,
+  });
+}
+
+/** What to do about a request the receiver found too large, per signal. */
+export const tooLargeHint = (signal: Signal) => SIGNAL[signal].tooLarge;
 
 function partialFromJson(text: string, field: string): PartialSuccess | undefined {
   if (!text.startsWith('{')) return undefined;
@@ -86,14 +94,14 @@ function statusMessage(res: HttpResponse, protobuf: boolean): string {
   return res.text;
 }
 
-interface Field {
+export interface Field {
   field: number;
   varint?: bigint;
   bytes?: Uint8Array;
 }
 
 /** The top-level fields of a protobuf message; stops quietly at anything malformed. */
-function fields(buf: Uint8Array): Field[] {
+export function fields(buf: Uint8Array): Field[] {
   const out: Field[] = [];
   let pos = 0;
   const varint = (): bigint | undefined => {

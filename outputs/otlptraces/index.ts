@@ -1,10 +1,9 @@
-// OTLP traces over HTTP (protobuf or JSON): one span per alert (span.ts), the alerts of one pod,
+// OTLP traces over HTTP (protobuf or JSON) or gRPC: one span per alert (span.ts), the alerts of one pod,
 // container or host in one trace, batched. falcosidekick's `otlp.traces` output; the answers are
 // classified as the otlp (logs) output's (otlp/exporter.ts).
 import { defineOutput } from '../../src/plugin/index.ts';
 import type { KeyValue } from '../otlp/any-value.ts';
-import { exportBatch, otlpExporter, type OtlpExporter } from '../otlp/exporter.ts';
-import { grpcRefused } from '../otlp/options.ts';
+import { closeExporter, exportBatch, otlpExporter, type OtlpExporter } from '../otlp/exporter.ts';
 import { encodeJson, encodeProtobuf } from './encode.ts';
 import { tracesSchema } from './options.ts';
 import { resourceOf, spanOf } from './span.ts';
@@ -18,14 +17,15 @@ interface TracesClient {
 export default defineOutput({
   name: 'otlptraces',
   section: ['otlp', 'traces'],
-  description: 'Send alerts as OpenTelemetry spans over OTLP/HTTP (protobuf or JSON), one per alert, the alerts of one pod, container or host in one trace, batched.',
+  // falcosidekick's otlp.traces.timeout (ms) is the core's timeoutms.
+  aliases: { timeout: 'timeoutms' },
+  description: 'Send alerts as OpenTelemetry spans over OTLP/HTTP (protobuf or JSON) or OTLP/gRPC, one per alert, the alerts of one pod, container or host in one trace, batched.',
   schema: tracesSchema,
   example: { endpoint: 'http://otel-collector:4318/v1/traces' },
   enabled: (options) => options.endpoint !== '',
   // As the otlp (logs) output: far below the collector's 20 MiB request limit.
   batch: { maxevents: 500, maxbytes: 2_000_000, flushms: 1000 },
   concurrency: 2,
-  validate: (options) => grpcRefused(options.protocol, 'protocol'),
   connect(options, ctx) {
     return { exporter: otlpExporter('traces', options, ctx), resource: resourceOf(options.servicename), durationMs: options.duration } satisfies TracesClient;
   },
@@ -35,6 +35,6 @@ export default defineOutput({
     return exportBatch(client.exporter, body, alerts.length, signal, clock);
   },
   async close(client: TracesClient) {
-    await client.exporter.pool.close();
+    await closeExporter(client.exporter);
   },
 });

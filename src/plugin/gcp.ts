@@ -39,7 +39,7 @@ function decodeCredentials(text: string): GcpKeyFile | string {
 
 export const gcpShared = {
   path: ['gcp'],
-  description: 'Credentials shared by the GCP outputs under gcp: (storage, pubsub, cloudfunctions; cloudrun uses its own JWT).',
+  description: 'Credentials shared by the GCP outputs under gcp: (storage, pubsub, cloudfunctions, chronicle; cloudrun uses its own JWT).',
   schema: z.object({
     credentials: secret(
       z

@@ -25,7 +25,7 @@ export interface CloudFunctionsState {
   functionError?: string;
 }
 
-function tokenProblem(req: Received, account: CloudFunctionsAccount, nowS: number): string | undefined {
+export function tokenProblem(req: Received, account: CloudFunctionsAccount, nowS: number): string | undefined {
   const auth = req.headers.authorization;
   if (typeof auth !== 'string' || !auth.startsWith('Bearer ')) return 'no bearer token';
   const [h, p, s] = auth.slice(7).split('.');

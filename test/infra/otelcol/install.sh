@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds (once) an OpenTelemetry Collector that receives OTLP (otlpreceiver, HTTP + gRPC) and writes
-# what it accepted to a file (fileexporter, OTLP/JSON), for the otlp and otlptraces outputs' integration tests.
+# what it accepted to a file (fileexporter, OTLP/JSON), for the otlp, otlptraces and otlpmetrics outputs'
+# integration tests.
 # Same release set as test/infra/splunk (test/infra/collector.sh), so the Go caches are shared.
 # lokireceiver is NOT in it: the module proxy reachable here has no lokireceiver@v0.147.0 (only
 # v0.145.0, which would pull a second, older core); test/infra/victorialogs serves the Loki push API.

@@ -1,23 +1,29 @@
 // Shape of $PEREGRINE_IT_STATE/otelcol.json (written by test/infra/otelcol/start.sh) and helpers to
-// read back what the OTLP test receiver accepted.
+// read back what the OTLP test receiver accepted (log records, spans, metrics).
 //
-// The receiver is an OpenTelemetry Collector (v0.147.0): otlpreceiver (HTTP only) ->
+// The receiver is an OpenTelemetry Collector (v0.147.0): otlpreceiver (HTTP and gRPC) ->
 // fileexporter (OTLP/JSON, one line per accepted request, flushed every 100 ms). The JSON keeps
 // what the request carried: timeUnixNano and intValue as decimal strings (int64 exact),
 // doubleValue as a number, boolValue, arrayValue, kvlistValue; the collector adds an empty
 // "scope": {} where none was sent and drops fields left at their zero value.
 // Real OTLP semantics: 200 with {"partialSuccess":{}} for JSON requests; 400 for a body it cannot
-// decode; 415 for an unknown content type. It never answers partial success or 429/503 on its own:
+// decode; 415 for an unknown content type. Over gRPC (grpcEndpoint): OK with an empty
+// Export*ServiceResponse; RESOURCE_EXHAUSTED "received message larger than max" past 4 MiB;
+// UNIMPLEMENTED for an unknown service. It never answers partial success or 429/503 on its own:
 // fault-injection tests cover those.
 import { readFileSync } from 'node:fs';
 
 export interface OtelcolInfra {
   /** OTLP/HTTP base, e.g. "http://127.0.0.1:40123" (POST /v1/logs). */
   httpUrl: string;
+  /** OTLP/gRPC, plaintext (h2c), e.g. "http://127.0.0.1:40124" (the otlp outputs' grpc endpoint). */
+  grpcEndpoint: string;
   /** OTLP/JSON lines written by the file exporter. */
   logsFile: string;
   /** The same for spans (POST /v1/traces). */
   tracesFile: string;
+  /** The same for metrics (POST /v1/metrics). */
+  metricsFile: string;
   /** The collector's own log. */
   log: string;
 }
@@ -160,6 +166,67 @@ export async function waitForOtlpSpans(
     const found = readOtlpSpans(infra).filter(match);
     if (found.length >= count) return found;
     if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching span(s) in ${infra.tracesFile}, found ${found.length}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** One exported metric (with its resource, schema URL and scope), one per accepted request and metric, in arrival order. */
+export interface ReceivedMetric {
+  resource: OtlpKeyValue[];
+  schemaUrl?: string;
+  scope: { name?: string; version?: string };
+  name?: string;
+  description?: string;
+  unit?: string;
+  sum?: {
+    dataPoints?: { attributes?: OtlpKeyValue[]; startTimeUnixNano?: string; timeUnixNano?: string; asInt?: string; asDouble?: number }[];
+    aggregationTemporality?: number;
+    isMonotonic?: boolean;
+  };
+}
+
+interface OtlpMetrics {
+  resourceMetrics?: Array<{
+    resource?: { attributes?: OtlpKeyValue[] };
+    schemaUrl?: string;
+    scopeMetrics?: Array<{ scope?: { name?: string; version?: string }; metrics?: Array<Omit<ReceivedMetric, 'resource' | 'schemaUrl' | 'scope'>> }>;
+  }>;
+}
+
+/** The metrics the collector wrote to metricsFile so far (a last line still being written is skipped). */
+export function readOtlpMetrics(infra: Pick<OtelcolInfra, 'metricsFile'>): ReceivedMetric[] {
+  let content: string;
+  try {
+    content = readFileSync(infra.metricsFile, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: ReceivedMetric[] = [];
+  for (const line of content.split('\n').slice(0, -1)) {
+    if (!line.trim()) continue;
+    for (const rm of (JSON.parse(line) as OtlpMetrics).resourceMetrics ?? []) {
+      for (const sm of rm.scopeMetrics ?? []) {
+        for (const metric of sm.metrics ?? []) {
+          out.push({ resource: rm.resource?.attributes ?? [], ...(rm.schemaUrl ? { schemaUrl: rm.schemaUrl } : {}), scope: sm.scope ?? {}, ...metric });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Polls until `match` selects at least `count` metrics. */
+export async function waitForOtlpMetrics(
+  infra: Pick<OtelcolInfra, 'metricsFile'>,
+  match: (m: ReceivedMetric) => boolean,
+  { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
+): Promise<ReceivedMetric[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = readOtlpMetrics(infra).filter(match);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching metric(s) in ${infra.metricsFile}, found ${found.length}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

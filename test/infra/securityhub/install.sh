@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 COMPONENT=securityhub
 
 MOTO_VERSION=5.2.5   # moto[server] >= 5.1.14 (BatchImportFindings/GetFindings); pinned exactly
+PYARROW_VERSION=21.0.0   # an independent Parquet reader for the aws.securitylake test (read-parquet.py)
 venv="$PEREGRINE_IT_CACHE/securityhub/venv-moto-$MOTO_VERSION"
 logfile="$PEREGRINE_IT_CACHE/securityhub/install.log"
 mkdir -p "$PEREGRINE_IT_CACHE/securityhub"
@@ -17,8 +18,18 @@ patch_moto() {
     || fail install "patching moto's PutLogEvents answer failed" "$logfile"
 }
 
+# pyarrow in the same venv: the aws.securitylake test reads its Parquet objects back with it.
+# Installed apart from moto so an existing venv gains it without being rebuilt.
+ensure_pyarrow() {
+  "$venv/bin/python" -c "import pyarrow, sys; sys.exit(pyarrow.__version__ != '$PYARROW_VERSION')" >/dev/null 2>&1 && return 0
+  log "installing pyarrow==$PYARROW_VERSION into $venv"
+  "$venv/bin/pip" install --disable-pip-version-check -q "pyarrow==$PYARROW_VERSION" >>"$logfile" 2>&1 \
+    || fail install "pip install pyarrow==$PYARROW_VERSION failed" "$logfile"
+}
+
 if [ -x "$venv/bin/moto_server" ] && [ -f "$venv/.complete" ]; then
   patch_moto
+  ensure_pyarrow
   log "moto $MOTO_VERSION already installed ($venv)"
   exit 0
 fi
@@ -39,5 +50,6 @@ python3 -m venv "$venv" >>"$logfile" 2>&1 || fail install "python3 -m venv faile
   || fail install "pip install moto[server]==$MOTO_VERSION failed" "$logfile"
 [ -x "$venv/bin/moto_server" ] || fail install "moto_server missing from $venv/bin" "$logfile"
 patch_moto
+ensure_pyarrow
 touch "$venv/.complete"
 log "installed moto $MOTO_VERSION"

@@ -12,7 +12,14 @@ describe.skipIf(infraSkipped('otelcol'))('infra: otelcol OTLP receiver', () => {
   });
 
   it('state file has the documented shape', () => {
-    expect(otel).toEqual({ httpUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), logsFile: expect.any(String), tracesFile: expect.any(String), log: expect.any(String) });
+    expect(otel).toEqual({
+      httpUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      grpcEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      logsFile: expect.any(String),
+      tracesFile: expect.any(String),
+      metricsFile: expect.any(String),
+      log: expect.any(String),
+    });
   });
 
   it('an OTLP/JSON record comes back from the file with its int64 and time exact; a bad body is 400', async () => {

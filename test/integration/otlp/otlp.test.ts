@@ -1,6 +1,6 @@
 // The otlp output against a real OpenTelemetry Collector (otlpreceiver -> fileexporter,
 // test/infra/otelcol/): every alert arrives once, in order, with its exact time, severity and typed
-// attributes, over http/protobuf and http/json.
+// attributes, over http/protobuf, http/json and grpc (the collector's OTLP/gRPC receiver).
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distinctAlert } from '../../support/alerts.ts';
@@ -27,12 +27,13 @@ describe.skipIf(infraSkipped('otelcol'))('otlp output against the OpenTelemetry 
   it.each([
     ['http/protobuf', 2000],
     ['http/json', 2000],
+    ['grpc', 2000],
   ])('%s: %i alerts arrive once, in order, with exact times, severity and typed attributes', async (protocol, count) => {
     const marker = randomUUID();
     const priorities = ['Emergency', 'Alert', 'Critical', 'Error', 'Warning', 'Notice', 'Informational', 'Debug'] as const;
     const alerts = Array.from({ length: count }, (_, i) => distinctAlert(marker, i, priorities[i % priorities.length]));
     app = await startApp(
-      `customfields:\n  environment: production\notlp:\n  maxconcurrency: 1\n  logs:\n    endpoint: ${otel.httpUrl}/v1/logs\n    protocol: ${protocol}\n    headers: "x-test=${marker}"\n`,
+      `customfields:\n  environment: production\notlp:\n  maxconcurrency: 1\n  logs:\n    endpoint: ${protocol === 'grpc' ? otel.grpcEndpoint : `${otel.httpUrl}/v1/logs`}\n    protocol: ${protocol}\n    headers: "x-test=${marker}"\n`,
     );
     await postEach(app, alerts.map((a) => a.json));
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlp' })) === count, 60_000, 'delivered');
@@ -75,6 +76,22 @@ describe.skipIf(infraSkipped('otelcol'))('otlp output against the OpenTelemetry 
     });
     expect(await metricValue(app, 'peregrine_dead_lettered_total', { output: 'otlp' })).toBe(0);
   }, 180_000);
+
+  it('grpc: a batch above the collector\'s 4 MiB message limit (RESOURCE_EXHAUSTED "larger than max") is sent again in halves; every alert arrives once', async () => {
+    const marker = randomUUID();
+    const count = 1000;
+    // ~6 KB per log record: the first request is ~6 MB, over the gRPC receiver's default 4 MiB.
+    const pad = 'x'.repeat(6000);
+    const alerts = Array.from({ length: count }, (_, i) => distinctAlert(marker, i).json.replace('"proc.cmdline":"sh -c id"', `"proc.cmdline":"sh -c id ${pad}"`));
+    app = await startApp(`otlp:\n  maxconcurrency: 1\n  batch:\n    maxevents: ${count}\n    maxbytes: 50000000\n    flushms: 60000\n  logs:\n    endpoint: ${otel.grpcEndpoint}\n    protocol: grpc\n`);
+    await postEach(app, alerts);
+    await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlp' })) === count, 60_000, 'delivered');
+    const got = await waitForOtlpLogs(otel, (r) => uuidOf(r).startsWith(`${marker}-`), { count, timeoutMs: 30_000 });
+    expect(got.map(uuidOf)).toEqual(alerts.map((_, i) => `${marker}-${i}`));
+    expect(got.every((r) => attr(r.attributes, 'proc.cmdline')?.stringValue === `sh -c id ${pad}`)).toBe(true);
+    expect(await metricValue(app, 'peregrine_batch_splits_total', { output: 'otlp' })).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(app, 'peregrine_dead_lettered_total', { output: 'otlp' })).toBe(0);
+  }, 120_000);
 
   it('a path the collector does not serve (404) is dead-lettered with the status, not retried', async () => {
     const marker = randomUUID();

@@ -1,6 +1,6 @@
 // The otlptraces output against a real OpenTelemetry Collector (otlpreceiver -> fileexporter,
 // test/infra/otelcol/): one span per alert, in order, with falcosidekick's trace id, resource and
-// scope, the alert's exact time, over http/protobuf and http/json.
+// scope, the alert's exact time, over http/protobuf, http/json and grpc.
 import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { distinctAlert } from '../../support/alerts.ts';
@@ -27,11 +27,11 @@ describe.skipIf(infraSkipped('otelcol'))('otlptraces output against the OpenTele
     otel = await useInfra<OtelcolInfra>('otelcol');
   });
 
-  it.each(['http/protobuf', 'http/json'])('%s: 300 alerts arrive once, in order, one span each', async (protocol) => {
+  it.each(['http/protobuf', 'http/json', 'grpc'])('%s: 300 alerts arrive once, in order, one span each', async (protocol) => {
     const marker = randomUUID();
     const count = 300;
     const alerts = Array.from({ length: count }, (_, i) => distinctAlert(marker, i, i % 2 ? 'Critical' : 'Notice'));
-    app = await startApp(`otlp:\n  traces:\n    endpoint: ${otel.httpUrl}\n    protocol: ${protocol}\n    duration: 250\n    maxconcurrency: 1\n`);
+    app = await startApp(`otlp:\n  traces:\n    endpoint: ${protocol === 'grpc' ? otel.grpcEndpoint : otel.httpUrl}\n    protocol: ${protocol}\n    duration: 250\n    maxconcurrency: 1\n`);
     await postEach(app, alerts.map((a) => a.json));
     await waitFor(async () => (await metricValue(app as RunningApp, 'peregrine_delivered_total', { output: 'otlptraces' })) === count, 60_000, 'delivered');
     const got = await waitForOtlpSpans(otel, (s) => uuidOf(s).startsWith(`${marker}-`), { count, timeoutMs: 30_000 });
