@@ -83,6 +83,33 @@ const FALCOSIDEKICK_SECTION_KEYS: Record<string, { schema: Json; rename?: string
     when: ['otlp.traces.extraenvvars', 'otlp.traces.endpoint'],
     schema: { type: ['object', 'null'], description: 'falcosidekick\'s OpenTelemetry SDK variables: accepted and ignored (NOTES say so when set with otlp.traces.endpoint).' },
   },
+  'otlp.metrics.timeout': {
+    rename: 'timeoutms',
+    schema: { type: ['integer', 'string', 'null'], description: 'falcosidekick\'s otlp.metrics.timeout (ms): the daemon\'s otlp.metrics.timeoutms; timeoutms wins when both are set.' },
+  },
+  'otlp.metrics.extraenvvars': {
+    ignored: 'no OTEL_* variable is read: set otlp.metrics.headers, otlp.metrics.cacertfile, otlp.metrics.timeoutms',
+    when: ['otlp.metrics.extraenvvars', 'otlp.metrics.endpoint'],
+    // falcosidekick's chart writes it as a list ([]), its config reads a map.
+    schema: { type: ['object', 'array', 'null'], description: 'falcosidekick\'s OpenTelemetry SDK variables: accepted and ignored (NOTES say so when set with otlp.metrics.endpoint).' },
+  },
+  ...Object.fromEntries(
+    (['subscriptionID', 'resourceGroupName', 'podIdentityClientID', 'podIdentityName'] as const).map((key) => [
+      `azure.${key}`,
+      {
+        ignored: 'AAD Pod Identity (retired by Microsoft) is not set up by this chart: use config.azure.workloadIdentityClientID (Azure Workload Identity) or azure.eventhub.connectionstring',
+        schema: { type: ['string', 'null'], description: `falcosidekick chart key for AAD Pod Identity (${key}): accepted and ignored (NOTES say so when set).` },
+      },
+    ]),
+  ),
+  'azure.workloadIdentityClientID': {
+    chart: true,
+    schema: {
+      type: ['string', 'null'],
+      description:
+        'falcosidekick chart key: Azure Workload Identity. The ServiceAccount gets azure.workload.identity/client-id (as in falcosidekick\'s chart) and the pods the label azure.workload.identity/use: "true" the AKS webhook requires; azure.eventhub then authenticates with DefaultAzureCredential.',
+    },
+  },
   'smtp.token': { ignored: 'OAUTHBEARER is not supported (smtp.authmechanism: plain, login, cram-md5 or none)', schema: { type: ['string', 'null'], description: 'falcosidekick\'s OAUTHBEARER token: accepted and ignored (not supported).' } },
   'smtp.identity': { ignored: 'no authorization identity is sent with PLAIN', schema: { type: ['string', 'null'], description: 'falcosidekick\'s PLAIN authorization identity: accepted and ignored.' } },
   'smtp.trace': { ignored: 'ANONYMOUS is not supported', schema: { type: ['string', 'null'], description: 'falcosidekick\'s ANONYMOUS trace string: accepted and ignored (not supported).' } },
@@ -222,8 +249,11 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
   // The falcosidekick chart's own keys inside `config:` (the chart reads them; they never reach the daemon).
   const properties = json.properties as Json;
   for (const [dotted, { schema: keySchema }] of Object.entries(FALCOSIDEKICK_SECTION_KEYS)) {
-    const [section, key] = dotted.split('.') as [string, string];
-    ((properties[section] as Json).properties as Json)[key] = keySchema;
+    const path = dotted.split('.');
+    const key = path.pop() as string;
+    let section = properties;
+    for (const name of path) section = (section[name] as Json).properties as Json; // otlp.traces.timeout: inside otlp.traces
+    section[key] = keySchema;
   }
   // An output's aliases (rabbitmq's `queue: <name>`, src/config/aliases.ts): the key also takes text,
   // in the output's section and in a named instance of its type.
@@ -234,8 +264,15 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
       if (!instance) throw new Error(`no named-instance schema of type ${plugin.name} in outputs`);
       let section = properties;
       for (const key of sectionPath(plugin)) section = (section[key] as Json).properties as Json;
-      const description = `falcosidekick's ${[...sectionPath(plugin), alias].join('.')}: a text value is read as ${to}; a mapping is the core setting.`;
-      for (const where of [section, instance.properties as Json]) where[alias] = { anyOf: [{ type: ['string', 'null'], description }, where[alias]], description };
+      for (const where of [section, instance.properties as Json]) {
+        // The core's own setting of that name (rabbitmq's `queue` bounds), if any, stays beside the alias.
+        const own = where[alias] as Json | undefined;
+        const target = (where[to] as Json | undefined) ?? { type: ['string', 'null'] };
+        const core = own !== undefined && JSON.stringify(own.type ?? '').includes('object');
+        const description = `falcosidekick's ${[...sectionPath(plugin), alias].join('.')}: read as ${to}${core ? '; a mapping is the core setting' : ''}.`;
+        const { default: _default, ...read } = { ...target, description };
+        where[alias] = own === undefined ? read : { anyOf: [read, own], description };
+      }
     }
   }
   Object.assign(properties, FALCOSIDEKICK_CHART_CONFIG_KEYS);

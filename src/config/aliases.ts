@@ -2,9 +2,11 @@
 // queue's name, where `queue:` in every output holds the core's queue bounds (maxalerts, maxbytes).
 // Before anything else reads the config, a text value at such a key (in the file, in its
 // SECTION_KEY env var, or in a named instance of that type) moves to the plugin's own key; a mapping
-// stays where it is, for the core. Env still wins over the file, as everywhere.
+// stays where it is, for the core. Env still wins over the file, as everywhere. The value is read
+// as the key it moves to reads text (otlp.traces `timeout: 1000` → `timeoutms: 1000`, a number).
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { sectionPath } from './schema.ts';
+import { convert } from './env.ts';
 import { envName } from './introspect.ts';
 
 type Node = Record<string, unknown>;
@@ -16,29 +18,39 @@ const isText = (v: unknown) => typeof v === 'string' || typeof v === 'number';
 const keyOf = (node: Node, key: string) => Object.keys(node).find((k) => k.toLowerCase() === key);
 
 /** Moves a text value at `alias` to `to` within one section (a copy); a value already at `to` wins. */
-function moveIn(section: Node, alias: string, to: string): Node {
+function moveIn(section: Node, alias: string, to: string, read: (text: string) => unknown): Node {
   const at = keyOf(section, alias);
   if (at === undefined || !isText(section[at])) return section;
   const { [at]: value, ...rest } = section;
-  return keyOf(rest, to) === undefined ? { ...rest, [to]: String(value) } : rest;
+  return keyOf(rest, to) === undefined ? { ...rest, [to]: read(String(value)) } : rest;
 }
 
-/** `input` with every alias applied; `applied`: the env vars read. */
-export function applyAliases(plugins: readonly AnyOutputPlugin[], input: Node, env: NodeJS.ProcessEnv): { value: Node; applied: string[] } {
+/**
+ * `input` with every alias applied; `applied`: the env vars read. `kindOf` names how the key at a
+ * section path reads text (config/introspect.ts LeafKind; a named instance's key is its section's).
+ */
+export function applyAliases(
+  plugins: readonly AnyOutputPlugin[],
+  input: Node,
+  env: NodeJS.ProcessEnv,
+  kindOf: (path: readonly string[]) => string = () => 'string',
+): { value: Node; applied: string[] } {
   const applied: string[] = [];
   let value = input;
   for (const plugin of plugins) {
     for (const [alias, to] of Object.entries(plugin.aliases ?? {})) {
       const path = sectionPath(plugin);
+      const kind = kindOf([...path, to]);
+      const read = (text: string) => convert(text, kind);
       const fromEnv = env[envName([...path, alias])];
       value = update(value, path, (section) => {
-        const moved = moveIn(section, alias, to);
+        const moved = moveIn(section, alias, to, read);
         if (fromEnv === undefined || fromEnv === '') return moved;
         applied.push(envName([...path, alias]));
         const own = keyOf(moved, to);
-        return { ...Object.fromEntries(Object.entries(moved).filter(([k]) => k !== own)), [to]: fromEnv };
+        return { ...Object.fromEntries(Object.entries(moved).filter(([k]) => k !== own)), [to]: read(fromEnv) };
       });
-      value = updateInstances(value, plugin.name, (instance) => moveIn(instance, alias, to));
+      value = updateInstances(value, plugin.name, (instance) => moveIn(instance, alias, to, read));
     }
   }
   return { value, applied };

@@ -64,9 +64,12 @@ export const FALCOSIDEKICK_UNREAD: ReadonlyMap<string, string> = new Map([
     'otlp.traces.extraenvvars',
     'falcosidekick hands these to the OpenTelemetry SDK; Peregrine reads no OTEL_* variable: set otlp.traces.headers (the OTEL_EXPORTER_OTLP_HEADERS form), otlp.traces.cacertfile, and otlp.traces.mutualtls with mutualtlsclient.*',
   ],
-  ['otlp.traces.timeout', 'set otlp.traces.timeoutms (ms) instead'],
   ['otlp.traces.synced', 'Peregrine always answers Falco before delivery and retries from its queue'],
   ['otlp.traces.tls', 'the endpoint\'s scheme decides: https:// for TLS'],
+  [
+    'otlp.metrics.extraenvvars',
+    'falcosidekick hands these to the OpenTelemetry SDK; Peregrine reads no OTEL_* variable: set otlp.metrics.headers (the OTEL_EXPORTER_OTLP_HEADERS form), otlp.metrics.cacertfile, and otlp.metrics.mutualtls with mutualtlsclient.*',
+  ],
 ]);
 
 /** Every top-level section falcosidekick's config has: accepted without an "unknown key" warning. */

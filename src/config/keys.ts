@@ -62,7 +62,7 @@ function walk(schema: z.ZodType, input: Record<string, unknown>, path: string[],
       continue;
     }
     const dotted = here.join('.');
-    // Sections of falcosidekick outputs Peregrine lacks (`spyderbat`, `aws.securitylake`): checked as a whole by unsupportedEnabled().
+    // Sections of falcosidekick outputs Peregrine lacks (`stan`): checked as a whole by unsupportedEnabled().
     if (path.length === 0 && FALCOSIDEKICK_SECTIONS.has(rawKey.toLowerCase())) continue;
     if (FALCOSIDEKICK_OUTPUT_PATHS.has([...path, rawKey.toLowerCase()].join('.'))) continue;
     const suggestion = closest(rawKey, known);

@@ -80,7 +80,9 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   }
 
   const env = options.env ?? process.env;
-  const aliased = applyAliases(options.plugins, raw as Record<string, unknown>, env);
+  const leaves = leafPaths(schema);
+  const kinds = new Map(leaves.map((leaf) => [leaf.path.join('.'), leaf.envKind]));
+  const aliased = applyAliases(options.plugins, raw as Record<string, unknown>, env, (path) => kinds.get(path.join('.')) ?? 'string');
   const keys = checkKeys(schema, aliased.value, env);
   const named = checkInstanceKeys(options.plugins, keys.value.outputs);
   const { value, applied, problems: envProblems } = applyEnv(schema, keys.value, env);
@@ -91,7 +93,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
 
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const envNames = new Set(leafPaths(schema).map((l) => envName(l.path)));
+    const envNames = new Set(leaves.map((l) => envName(l.path)));
     for (const issue of flattenUnionIssues(parsed.error.issues)) {
       const path = issue.path as (string | number)[];
       const env = configEnvName(path);

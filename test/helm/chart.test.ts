@@ -190,6 +190,15 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
     expect(badType.ok).toBe(false);
   });
 
+  it("the values schema checks a nested section that also takes falcosidekick's chart keys (otlp.traces.timeout beside its own keys)", () => {
+    const ok = template(valuesFile({ config: { otlp: { traces: { endpoint: 'http://otel:4318/v1/traces', timeout: 1000 } } } }));
+    expect(ok.stderr).toBe('');
+    expect(ok.ok).toBe(true);
+    const typo = template(valuesFile({ config: { otlp: { traces: { endpont: 'http://otel:4318/v1/traces' } } } }));
+    expect(typo.ok).toBe(false);
+    expect(typo.stderr).toMatch(/endpont/);
+  });
+
   it('optional resources render: HPA, Ingress, NetworkPolicy, ServiceMonitor, PrometheusRule', () => {
     const { docs } = template('all-outputs-values.yaml');
     const deploy = find(docs, 'Deployment') as Any;
@@ -292,12 +301,12 @@ describe.skipIf(!helm && !CI)('helm chart (helm template)', () => {
 
   it('falcosidekick spellings: keys in any case, unsupported output sections accepted', () => {
     const { ok, docs, stderr } = template(
-      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, azure: { eventhub: { name: 'falco', namespace: 'ns-1', connectionstring: 'sp1der' } } } }),
+      valuesFile({ config: { outputFieldFormat: '', Webhook: { Address: 'https://x.example.com/', Password: 's3cret' }, Stan: { HostPort: 'nats://nats:4222', ClusterID: 'falco', ClientID: 'sp1der' } } }),
     );
     expect(stderr).toBe('');
     expect(ok).toBe(true);
-    // azure.eventhub is a falcosidekick output Peregrine lacks: its whole section is Secret material (it may hold credentials).
-    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', AZURE_EVENTHUB_NAME: 'falco', AZURE_EVENTHUB_NAMESPACE: 'ns-1', AZURE_EVENTHUB_CONNECTIONSTRING: 'sp1der' });
+    // stan is a falcosidekick output Peregrine lacks: its whole section is Secret material (it may hold credentials).
+    expect(secretEnv(docs)).toEqual({ WEBHOOK_PASSWORD: 's3cret', STAN_HOSTPORT: 'nats://nats:4222', STAN_CLUSTERID: 'falco', STAN_CLIENTID: 'sp1der' });
   });
 
   it('chat webhook URLs (credentials) go to the Secret, not the ConfigMap', () => {

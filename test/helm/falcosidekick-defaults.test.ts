@@ -66,10 +66,12 @@ const USER = {
   config: {
     aws: { useirsa: true, rolearn: 'arn:aws:iam::123456789012:role/falco', region: 'eu-west-1', s3: { bucket: 'falco-alerts' } },
     gcp: { workloadIdentityServiceAccount: 'falco@acme.iam.gserviceaccount.com', pubsub: { projectid: 'acme', topic: 'falco' } },
+    azure: { workloadIdentityClientID: '00000000-1111-2222-3333-444444444444', eventHub: { namespace: 'falco-ns.servicebus.windows.net', name: 'falco' } },
+    stan: { hostport: 'nats://stan:4222', clusterid: 'falco', clientid: 'sidekick' },
     alertmanager: { hostport: 'http://alertmanager:9093', expireafter: '300' },
     smtp: { hostport: 'mail.example.com:587', from: 'falco@example.com', to: 'secops@example.com', token: 'oauth-token' },
     loki: { hostport: 'http://loki:3100', extralabels: 'proc.name, container.image.repository' },
-    otlp: { logs: { endpoint: 'http://otel-collector:4318/v1/logs', headers: 'api-key=s%2Cecret,x-team=sec' }, traces: { endpoint: 'http://otel-collector:4318/v1/traces', synced: true }, metrics: { endpoint: 'http://otel-collector:4318/v1/metrics-fn' } },
+    otlp: { logs: { endpoint: 'http://otel-collector:4318/v1/logs', headers: 'api-key=s%2Cecret,x-team=sec' }, traces: { endpoint: 'http://otel-collector:4318/v1/traces', synced: true }, metrics: { endpoint: 'http://otel-collector:4317' } },
     opsgenie: { apikey: 'og-key' },
     webhook: { address: 'http://siem:8080/', checkcert: '' },
   },
@@ -92,8 +94,9 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     for (const section of [config.webhook, config.alertmanager, config.elasticsearch, config.loki, config.opsgenie, config.splunk]) expect(section.checkcert).toBe(true);
     expect(config.slack.username).toBe('Falcosidekick');
     expect(config.loki.format).toBe('text');
-    // Nested sections of outputs Peregrine lacks go to the Secret as falcosidekick's env vars.
-    expect(env).toMatchObject({ AWS_SECURITYLAKE_INTERVAL: '5', OTLP_METRICS_TIMEOUT: '1000' });
+    // falcosidekick's chart defaults of outputs added in round 43 (securitylake's interval, otlp.metrics' timeout in ms).
+    expect(config.aws.securitylake.interval).toBe(5);
+    expect(config.otlp.metrics.timeoutms).toBe(1000);
     // otlp.traces is Peregrine's otlptraces output: its chart timeout (ms) is the daemon's timeoutms.
     expect(config.otlp.traces.timeoutms).toBe(1000);
     // Chart keys never reach the daemon.
@@ -105,7 +108,7 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     const { docs, env, text } = render(FALCOSIDEKICK_VALUES, user);
     const loaded = load(text, env);
     const config = loaded.config as Any;
-    expect(loaded.enabled).toEqual(expect.arrayContaining(['alertmanager', 'awss3', 'gcppubsub', 'loki', 'otlp', 'otlptraces', 'smtp', 'opsgenie', 'webhook']));
+    expect(loaded.enabled).toEqual(expect.arrayContaining(['alertmanager', 'awss3', 'gcppubsub', 'azureeventhub', 'loki', 'otlp', 'otlptraces', 'otlpmetrics', 'smtp', 'opsgenie', 'webhook']));
     expect(config.alertmanager.expiresafter).toBe(300); // the chart's expireafter
     expect(config.webhook.checkcert).toBe(true); // checkcert: "" = the default
     expect(config.aws.s3.prefix).toBe('falco');
@@ -114,21 +117,27 @@ describe.skipIf(!helm && !CI)("falcosidekick chart's values (helm template + the
     // IRSA as in falcosidekick's chart: the role is on the ServiceAccount, the daemon assumes nothing.
     expect(config.aws.rolearn).toBe('');
     // GKE Workload Identity as in falcosidekick's chart: on the ServiceAccount, not in the daemon's config.
+    // Azure Workload Identity as in falcosidekick's chart (the annotation), with the pod label AKS's webhook needs.
     expect(docs.find((d) => d.kind === 'ServiceAccount').metadata.annotations).toEqual({
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::123456789012:role/falco',
       'iam.gke.io/gcp-service-account': 'falco@acme.iam.gserviceaccount.com',
+      'azure.workload.identity/client-id': '00000000-1111-2222-3333-444444444444',
     });
+    expect(docs.find((d) => d.kind === 'Deployment').spec.template.metadata.labels).toMatchObject({ 'azure.workload.identity/use': 'true' });
     expect(text).not.toMatch(/workloadidentity/i);
+    expect(config.azure.eventhub).toMatchObject({ namespace: 'falco-ns.servicebus.windows.net', name: 'falco' });
     expect(config.gcp.pubsub).toMatchObject({ projectid: 'acme', topic: 'falco' });
     // smtp.token (OAUTHBEARER) is ignored: in neither the ConfigMap nor the Secret.
     expect(JSON.stringify({ text, env })).not.toContain('oauth-token');
-    expect(env.OTLP_METRICS_ENDPOINT).toBe('http://otel-collector:4318/v1/metrics-fn'); // a section of an output Peregrine lacks: Secret only
-    expect(text).not.toContain('metrics-fn');
-    expect(loaded.warnings).toContainEqual(expect.stringMatching(/"otlp\.metrics" is a falcosidekick output that Peregrine does not have/));
+    // otlp.metrics with the chart's default protocol (grpc).
+    expect(config.otlp.metrics).toMatchObject({ endpoint: 'http://otel-collector:4317', protocol: 'grpc', timeoutms: 1000 });
+    expect(env.STAN_HOSTPORT).toBe('nats://stan:4222'); // a section of an output Peregrine lacks: Secret only
+    expect(text).not.toContain('stan:4222');
+    expect(loaded.warnings).toContainEqual(expect.stringMatching(/"stan" is a falcosidekick output that Peregrine does not have/));
     expect(config.otlp.traces).toMatchObject({ endpoint: 'http://otel-collector:4318/v1/traces', timeoutms: 1000 });
     expect(text).not.toMatch(/synced|extraenvvars/);
     const said = notes(FALCOSIDEKICK_VALUES, user);
-    expect(said).toContain('falcosidekick outputs that Peregrine does not have: otlp.metrics (otlp.metrics.endpoint)');
+    expect(said).toContain('falcosidekick outputs that Peregrine does not have: stan (stan.hostport + stan.clusterid + stan.clientid)');
     expect(said).toContain('config.otlp.traces.synced is ignored');
     expect(said).not.toContain('extraenvvars'); // {} in falcosidekick's defaults: not set
     expect(said).toContain('config.smtp.token is ignored');

@@ -117,9 +117,9 @@ describe.skipIf(!helm)('chart secrets: never outside a Secret', () => {
   });
 
   it.each([
-    ['a falcosidekick output Peregrine lacks (slack.webhookurl)', (m: string) => ({ slack: { webhookurl: `https://hooks.slack.com/services/${m}` } })],
+    ['a chat webhook URL (slack.webhookurl)', (m: string) => ({ slack: { webhookurl: `https://hooks.slack.com/services/${m}` } })],
     ['its camelCase spelling (Slack.WebhookURL)', (m: string) => ({ Slack: { WebhookURL: `https://hooks.slack.com/services/${m}` } })],
-    ['a nested falcosidekick section (azure.eventhub.namespace is not secret-looking)', (m: string) => ({ azure: { eventhub: { namespace: m } } })],
+    ['a falcosidekick output Peregrine lacks (stan.clusterid is not secret-looking)', (m: string) => ({ stan: { clusterid: m } })],
     ['a secret-looking key in customfields (map)', (m: string) => ({ customfields: { api_token: m, team: 'a' } })],
     ['a secret-looking key in customfields ("k:v" string)', (m: string) => ({ customfields: `team:a,api_token:${m}` })],
     ['a secret-looking key anywhere (Kafka.Password)', (m: string) => ({ Kafka: { Password: m } })],

@@ -113,7 +113,7 @@ annotations:
     schema, customheaders included): a scalar as is, a map as "k:v,k:v", a list as "a,b";
   - a key whose name looks secret (password, token, apikey, …);
   - a free-form map holding such a key (customfields with a token …), whole, as "k:v,k:v";
-  - a section of a falcosidekick output the daemon does not have (e.g. spyderbat, aws.securitylake:
+  - a section of a falcosidekick output the daemon does not have (stan:
     it may hold a password or a credential URL), whole: one env var per key (the daemon warns about those it would
     have sent to, and so do the NOTES).
   A "" leaf is unset, as in falcosidekick's chart (it passes every value as an env var, and an empty

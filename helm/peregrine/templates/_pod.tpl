@@ -9,6 +9,10 @@
 metadata:
   labels:
     {{- include "peregrine.labels" . | nindent 4 }}
+    {{- /* Azure Workload Identity (config.azure.workloadIdentityClientID): the AKS webhook injects the token into labelled pods only. */}}
+    {{- if and (include "peregrine.configValue" (dict "root" . "path" "azure.workloadidentityclientid") | fromJson).v (not (hasKey (.Values.podLabels | default dict) "azure.workload.identity/use")) }}
+    azure.workload.identity/use: "true"
+    {{- end }}
     {{- with .Values.podLabels }}
     {{- toYaml . | nindent 4 }}
     {{- end }}

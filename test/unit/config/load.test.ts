@@ -150,14 +150,26 @@ describe('config loading', () => {
     expect((loaded.config as unknown as { otlp: { logs: { headers: Record<string, string> } } }).otlp.logs.headers).toEqual({ 'api-key': 's3cr3t', authorization: 'Basic dXNlcjpwYXNz' });
   });
 
+  it("reads falcosidekick's otlp.traces/otlp.metrics timeout (ms) as timeoutms, from the file or the env; names what to set instead of extraenvvars", () => {
+    const loaded = configFromYaml('otlp:\n  metrics:\n    endpoint: http://otel:4318/v1/metrics\n    timeout: 1500\n    extraenvvars:\n      OTEL_METRIC_EXPORT_INTERVAL: "5000"\n  traces:\n    endpoint: http://otel:4318/v1/traces\n    timeout: 2500\n');
+    expect(loaded.enabled).toEqual(['otlptraces', 'otlpmetrics']);
+    const otlp = (loaded.config as unknown as { otlp: Record<string, Record<string, unknown>> }).otlp;
+    expect([otlp.metrics?.timeoutms, otlp.traces?.timeoutms]).toEqual([1500, 2500]);
+    expect(loaded.warnings.join('\n')).toMatch(/otlp\.metrics\.extraenvvars.*Peregrine reads no OTEL_\* variable/);
+    expect(loaded.warnings.join('\n')).not.toMatch(/timeout/);
+    const fromEnv = configFromYaml('', { OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces', OTLP_TRACES_TIMEOUT: '700' });
+    expect((fromEnv.config as unknown as { otlp: { traces: { timeoutms: number } } }).otlp.traces.timeoutms).toBe(700);
+  });
+
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
-    const loaded = configFromYaml('azure:\n  eventhub:\n    name: falco\n    namespace: ns-1\nloki:\n  hostport: ""\n  tenant: acme\n');
+    const loaded = configFromYaml('stan:\n  hostport: nats://nats:4222\n  clusterid: falco\n  clientid: sidekick\nloki:\n  hostport: ""\n  tenant: acme\n');
     const text = loaded.warnings.join('\n');
-    expect(text).toMatch(/"azure.eventhub" is a falcosidekick output that Peregrine does not have \(azure.eventhub.name set\)/);
+    expect(text).toMatch(/"stan" is a falcosidekick output that Peregrine does not have \(stan.hostport \+ stan.clusterid \+ stan.clientid set\)/);
     expect(text).not.toMatch(/loki/); // loki's hostport is empty
-    const fromEnv = configFromYaml('', { AZURE_EVENTHUB_NAME: 'falco', QUICKWIT_HOSTPORT: '', OTLP_METRICS_ENDPOINT: 'http://otel:4318/v1/metrics' });
-    expect(fromEnv.warnings.join('\n')).toMatch(/"azure.eventhub" .*\(AZURE_EVENTHUB_NAME set\)/);
-    expect(fromEnv.warnings.join('\n')).toMatch(/"otlp.metrics" .*\(OTLP_METRICS_ENDPOINT set\)/);
+    // falcosidekick starts stan only with all three keys set: two are not enough for a warning.
+    expect(configFromYaml('stan:\n  hostport: nats://nats:4222\n  clusterid: falco\n').warnings.join('\n')).not.toMatch(/stan/);
+    const fromEnv = configFromYaml('', { STAN_HOSTPORT: 'nats://nats:4222', STAN_CLUSTERID: 'falco', STAN_CLIENTID: 'sidekick', QUICKWIT_HOSTPORT: '' });
+    expect(fromEnv.warnings.join('\n')).toMatch(/"stan" .*\(STAN_HOSTPORT \+ STAN_CLUSTERID \+ STAN_CLIENTID set\)/);
     expect(fromEnv.warnings.join('\n')).not.toMatch(/quickwit/);
     // falcosidekick's chart renders policyreport.enabled: false as this env var: policyreport (an
     // output Peregrine has since round 42) stays off, without a word.

@@ -8,7 +8,7 @@ const mentioned = (raw: unknown, env: NodeJS.ProcessEnv = {}) => {
   const names = mentionedOutputs(outputEntries, raw, env);
   return names === 'all' ? names : [...names].sort();
 };
-const AWS = ['awscloudwatchlogs', 'awskinesis', 'awslambda', 'awss3', 'awssns', 'awssqs'];
+const AWS = ['awscloudwatchlogs', 'awskinesis', 'awslambda', 'awss3', 'awssecuritylake', 'awssns', 'awssqs'];
 
 describe('mentionedOutputs', () => {
   it('the embedded default mentions stdout only', () => {
@@ -45,7 +45,7 @@ describe('mentionedOutputs', () => {
   });
 
   it('a falcosidekick section Peregrine lacks loads nothing for it', () => {
-    expect(mentioned({ azure: { eventhub: { name: 'x' } }, webhook: { address: 'http://x' } })).toEqual(['webhook']);
+    expect(mentioned({ stan: { hostport: 'nats://x:4222' }, webhook: { address: 'http://x' } })).toEqual(['webhook']);
   });
 
   it('a file that is not a mapping mentions nothing (loadConfig says what is wrong)', () => {
