@@ -267,10 +267,11 @@ export async function configJsonSchema(plugins: readonly AnyOutputPlugin[] = out
       for (const where of [section, instance.properties as Json]) {
         // The core's own setting of that name (rabbitmq's `queue` bounds), if any, stays beside the alias.
         const own = where[alias] as Json | undefined;
-        const target = (where[to] as Json | undefined) ?? { type: ['string', 'null'] };
+        const target: Json = (where[to] as Json | undefined) ?? { type: ['string', 'null'] };
         const core = own !== undefined && JSON.stringify(own.type ?? '').includes('object');
         const description = `falcosidekick's ${[...sectionPath(plugin), alias].join('.')}: read as ${to}${core ? '; a mapping is the core setting' : ''}.`;
-        const { default: _default, ...read } = { ...target, description };
+        const read: Json = { ...target, description };
+        delete read.default; // a default inside anyOf would read as the alias's own
         where[alias] = own === undefined ? read : { anyOf: [read, own], description };
       }
     }

@@ -7,11 +7,9 @@
 // public key); 200 with an empty body; errors as Google's {"error": {code, message, status}}:
 // 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND (an unknown instance or log type),
 // 400 INVALID_ARGUMENT (the whole import refused), 429 RESOURCE_EXHAUSTED, 503 UNAVAILABLE.
-import { check, SaasReceiver, type Answer, type Fault, type VendorSpec } from './saas-receiver.ts';
-import { tokenProblem, type CloudFunctionsAccount } from './gcpcloudfunctions-receiver.ts';
+import { check, SaasReceiver, type Fault, type VendorSpec } from './saas-receiver.ts';
+import { googleError, googleFault, tokenProblem, unauthenticated, type CloudFunctionsAccount } from './gcpcloudfunctions-receiver.ts';
 
-const googleError = (code: number, status: string, message: string) => ({ error: { code, message, status } });
-const UNAUTHENTICATED = googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
 const PATH = /^\/v1beta\/(projects\/[^/]+\/locations\/[^/]+\/instances\/[^/]+)\/logTypes\/([^/]+)\/logs:import$/;
 // Protobuf's JSON Timestamp: RFC 3339, 0-9 fraction digits, Z or an offset.
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -59,7 +57,7 @@ export function chronicleSpec(account: CloudFunctionsAccount, state: ChronicleSt
       const problem = tokenProblem(req, account, Math.floor(Date.now() / 1000));
       if (problem === undefined) return undefined;
       tokenProblems.push(problem);
-      return { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }, body: UNAUTHENTICATED };
+      return unauthenticated();
     },
     validate(req) {
       const m = PATH.exec(req.url);
@@ -89,20 +87,12 @@ export function chronicleSpec(account: CloudFunctionsAccount, state: ChronicleSt
       if (missing) return { status: 404, body: googleError(404, 'NOT_FOUND', `Resource not found: ${missing.slice(4)}`) };
       return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', problems.join('; ')) };
     },
-    fault(fault: Fault): Answer {
-      switch (fault.kind) {
-        case 'throttle':
-          return { status: 429, ...(fault.retryAfter ? { headers: { 'retry-after': fault.retryAfter } } : {}), body: googleError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Ingestion requests' and limit 'Ingestion requests per minute'") };
-        case 'unavailable':
-          return { status: fault.status ?? 503, body: googleError(fault.status ?? 503, 'UNAVAILABLE', 'The service is currently unavailable.') };
-        case 'invalid':
-          return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', (fault.errors ?? ['Invalid value at inline_source.logs[0].data'])[0] ?? '') };
-        case 'status':
-          return fault.status === 403
-            ? { status: 403, body: googleError(403, 'PERMISSION_DENIED', `Permission 'chronicle.logs.import' denied on resource '${state.parent}' (or it may not exist).`) }
-            : { status: fault.status, body: googleError(fault.status, 'FAILED_PRECONDITION', 'Request refused') };
-      }
-    },
+    fault: (fault: Fault) =>
+      googleFault(fault, {
+        quota: "Quota exceeded for quota metric 'Ingestion requests' and limit 'Ingestion requests per minute'",
+        invalid: 'Invalid value at inline_source.logs[0].data',
+        permission: `Permission 'chronicle.logs.import' denied on resource '${state.parent}' (or it may not exist).`,
+      }),
   };
 }
 

@@ -10,8 +10,27 @@ import { verify, type KeyObject } from 'node:crypto';
 import { check, SaasReceiver, type Answer, type Fault, type VendorSpec } from './saas-receiver.ts';
 import type { Received } from './receiver.ts';
 
-const googleError = (code: number, status: string, message: string) => ({ error: { code, message, status } });
+export const googleError = (code: number, status: string, message: string) => ({ error: { code, message, status } });
 const UNAUTHENTICATED = googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
+
+/** Google's 401 for a token it does not take, as its APIs answer it. */
+export const unauthenticated = (): Answer => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }, body: UNAUTHENTICATED });
+
+/** A Google API's answer to an injected fault; `texts` are the API's own quota, invalid-argument and permission messages. */
+export function googleFault(fault: Fault, texts: { quota: string; invalid: string; permission: string }): Answer {
+  switch (fault.kind) {
+    case 'throttle':
+      return { status: 429, ...(fault.retryAfter ? { headers: { 'retry-after': fault.retryAfter } } : {}), body: googleError(429, 'RESOURCE_EXHAUSTED', texts.quota) };
+    case 'unavailable':
+      return { status: fault.status ?? 503, body: googleError(fault.status ?? 503, 'UNAVAILABLE', 'The service is currently unavailable.') };
+    case 'invalid':
+      return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', (fault.errors ?? [texts.invalid])[0] ?? '') };
+    case 'status':
+      return fault.status === 403
+        ? { status: 403, body: googleError(403, 'PERMISSION_DENIED', texts.permission) }
+        : { status: fault.status, body: googleError(fault.status, 'FAILED_PRECONDITION', 'Request refused') };
+  }
+}
 
 export interface CloudFunctionsAccount {
   email: string;
@@ -49,7 +68,7 @@ export function cloudFunctionsSpec(account: CloudFunctionsAccount, state: CloudF
       const problem = tokenProblem(req, account, Math.floor(Date.now() / 1000));
       if (problem === undefined) return undefined;
       tokenProblems.push(problem);
-      return { status: 401, headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }, body: UNAUTHENTICATED };
+      return unauthenticated();
     },
     validate(req) {
       const m = /^\/v1\/(projects\/[^/]+\/locations\/[^/]+\/functions\/[^/:]+):call$/.exec(req.url);
@@ -80,20 +99,12 @@ export function cloudFunctionsSpec(account: CloudFunctionsAccount, state: CloudF
       }
       return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', problems.join('; ')) };
     },
-    fault(fault: Fault): Answer {
-      switch (fault.kind) {
-        case 'throttle':
-          return { status: 429, ...(fault.retryAfter ? { headers: { 'retry-after': fault.retryAfter } } : {}), body: googleError(429, 'RESOURCE_EXHAUSTED', "Quota exceeded for quota metric 'Function calls' and limit 'Function calls per 100 seconds'") };
-        case 'unavailable':
-          return { status: fault.status ?? 503, body: googleError(fault.status ?? 503, 'UNAVAILABLE', 'The service is currently unavailable.') };
-        case 'invalid':
-          return { status: 400, body: googleError(400, 'INVALID_ARGUMENT', (fault.errors ?? ['Invalid value at data'])[0] ?? '') };
-        case 'status':
-          return fault.status === 403
-            ? { status: 403, body: googleError(403, 'PERMISSION_DENIED', `Permission 'cloudfunctions.functions.call' denied on resource '${state.name}' (or resource may not exist).`) }
-            : { status: fault.status, body: googleError(fault.status, 'FAILED_PRECONDITION', 'Request refused') };
-      }
-    },
+    fault: (fault: Fault) =>
+      googleFault(fault, {
+        quota: "Quota exceeded for quota metric 'Function calls' and limit 'Function calls per 100 seconds'",
+        invalid: 'Invalid value at data',
+        permission: `Permission 'cloudfunctions.functions.call' denied on resource '${state.name}' (or resource may not exist).`,
+      }),
   };
 }
 
