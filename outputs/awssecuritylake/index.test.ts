@@ -78,13 +78,13 @@ describe('awssecuritylake options', () => {
 });
 
 describe('awssecuritylake sendBatch', () => {
-  it('one PutObject per eventDay: Parquet, bucket-owner-full-control, a CRC32, the key from the first alert', async () => {
+  it('one PutObject per eventDay: Parquet, bucket-owner-full-control, a CRC32, the key from its alerts', async () => {
     const s3 = fakeS3([]);
     const alerts = [...testAlerts(2), ...testAlerts(1, { uuid: 'next-day', time: '2026-11-21T00:00:01Z' })];
     expect(await send(alerts, s3.client)).toEqual({ kind: 'ok' });
     expect(s3.puts.map(({ Body, ...rest }) => ({ ...rest, parquet: Buffer.from(Body.subarray(0, 4)).toString() }))).toEqual([
-      { Bucket: 'b', Key: 'ext/falco/region=eu-west-3/accountId=123456789012/eventDay=20261120/alert-0.parquet', ContentType: 'application/vnd.apache.parquet', ACL: 'bucket-owner-full-control', ChecksumAlgorithm: 'CRC32', parquet: 'PAR1' },
-      { Bucket: 'b', Key: 'ext/falco/region=eu-west-3/accountId=123456789012/eventDay=20261121/next-day.parquet', ContentType: 'application/vnd.apache.parquet', ACL: 'bucket-owner-full-control', ChecksumAlgorithm: 'CRC32', parquet: 'PAR1' },
+      { Bucket: 'b', Key: 'ext/falco/region=eu-west-3/accountId=123456789012/eventDay=20261120/alert-0-daa87db113e847a0.parquet', ContentType: 'application/vnd.apache.parquet', ACL: 'bucket-owner-full-control', ChecksumAlgorithm: 'CRC32', parquet: 'PAR1' },
+      { Bucket: 'b', Key: 'ext/falco/region=eu-west-3/accountId=123456789012/eventDay=20261121/next-day-390e534470a488db.parquet', ContentType: 'application/vnd.apache.parquet', ACL: 'bucket-owner-full-control', ChecksumAlgorithm: 'CRC32', parquet: 'PAR1' },
     ]);
   });
 
@@ -104,11 +104,11 @@ describe('awssecuritylake sendBatch', () => {
     ['AccessDenied', 403, { kind: 'retry', auth: true, reason: expect.stringContaining('fix the IAM policy') }],
     ['InvalidAccessKeyId', 403, { kind: 'retry', auth: true, reason: expect.stringContaining('not valid') }],
     ['SlowDown', 503, { kind: 'retry', afterMs: 1000, reason: expect.stringContaining('throttled by S3') }],
-    ['InternalError', 500, { kind: 'retry', reason: 'InternalError (HTTP 500): InternalError message' }],
-    ['RequestTimeout', 400, { kind: 'retry', reason: 'RequestTimeout (HTTP 400): RequestTimeout message' }],
-    ['InvalidArgument', 400, { kind: 'fail', reason: 'S3 rejected the call: InvalidArgument (HTTP 400): InvalidArgument message' }],
-    ['EntityTooLarge', 400, { kind: 'fail', reason: expect.stringContaining('EntityTooLarge') }],
-  ])('%s (HTTP %i) → %o', async (name, status, outcome) => {
+    ['InternalError', 500, { kind: 'retry', reason: 'InternalError (HTTP 500): InternalError message', wholeCall: true }],
+    ['RequestTimeout', 400, { kind: 'retry', reason: 'RequestTimeout (HTTP 400): RequestTimeout message', wholeCall: true }],
+    ['InvalidArgument', 400, { kind: 'fail', reason: 'S3 rejected the call: InvalidArgument (HTTP 400): InvalidArgument message', wholeCall: true }],
+    ['EntityTooLarge', 400, { kind: 'fail', reason: expect.stringContaining('EntityTooLarge'), wholeCall: true }],
+  ])('%s (HTTP %i), an object of two alerts → %o', async (name, status, outcome) => {
     const s3 = fakeS3([awsSdkError(name, status)]);
     const result = await send(testAlerts(2), s3.client);
     expect(result).toEqual(outcome);
@@ -119,6 +119,14 @@ describe('awssecuritylake sendBatch', () => {
     const alerts = [...testAlerts(1), ...testAlerts(1, { uuid: 'next-day', time: '2026-11-21T00:00:01Z' })];
     const result = await send(alerts, s3.client);
     expect(result).toEqual({ kind: 'partial', items: [{ kind: 'ok' }, { kind: 'fail', reason: 'S3 rejected the call: InvalidArgument (HTTP 400): InvalidArgument message' }] });
+  });
+
+  it('an object of several alerts refused in a batch of two days: its alerts are failed together, so the core halves them', async () => {
+    const s3 = fakeS3([undefined, awsSdkError('InvalidArgument', 400)]);
+    const alerts = [...testAlerts(1), ...testAlerts(2, { time: '2026-11-21T00:00:01Z' }).map((a, i) => ({ ...a, uuid: `next-${i}` }))];
+    const result = await send(alerts, s3.client);
+    const together = { kind: 'fail', reason: 'S3 rejected the call: InvalidArgument (HTTP 400): InvalidArgument message', wholeCall: true };
+    expect(result).toEqual({ kind: 'partial', items: [{ kind: 'ok' }, together, together] });
   });
 
   it('throttled on the first object: the later one is not tried and waits as well', async () => {

@@ -23,7 +23,7 @@ export default defineOutput({
   schema: z.object({
     bucket: z.string().default('').describe('The Security Lake bucket (aws-security-data-lake-<region>-…). Setting it turns the output on; region, prefix and accountid are then required.'),
     region: z.string().default('').describe('Region of the Security Lake bucket, e.g. us-east-1: the region= partition of every key, and the S3 client\'s region when aws.region is empty.'),
-    prefix: z.string().default('').describe('Key prefix: the custom source\'s location in the bucket, e.g. ext/falco. Objects go to <prefix>/region=<region>/accountId=<accountid>/eventDay=<YYYYMMDD>/<uuid of the first alert>.parquet.'),
+    prefix: z.string().default('').describe('Key prefix: the custom source\'s location in the bucket, e.g. ext/falco. Objects go to <prefix>/region=<region>/accountId=<accountid>/eventDay=<YYYYMMDD>/<uuid of the first alert>-<digest of the alerts\' uuids>.parquet.'),
     accountid: z.string().default('').describe('The AWS account id (12 digits) of the custom source: the accountId= partition of every key.'),
     interval: z.number().int().default(5).describe('Minutes a partial batch may wait for more alerts before it is written (falcosidekick\'s 5 to 60; a value outside is taken as the nearest bound). Sets batch.flushms unless that is given.'),
     batchsize: z.number().int().min(1).default(1000).describe('Most alerts per Parquet object. Sets batch.maxevents unless that is given.'),

@@ -2,7 +2,7 @@
 // one PutObject each → one outcome per alert. An object that cannot be encoded is dead-lettered;
 // S3's answers are classified as for aws.s3 (src/plugin/aws-errors.ts), with this output's hints.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { fail, ok, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
+import { blameWholeCall, fail, ok, sendChunks, settle, type Alert, type Outcome, type SendResult } from '../../src/plugin/index.ts';
 import { classifyAwsError } from '../../src/plugin/aws-errors.ts';
 import { planObjects, type LakeTarget, type ObjectPlan } from './objects.ts';
 import { ocsfFinding } from './ocsf.ts';
@@ -47,7 +47,8 @@ export async function putFindings(alerts: readonly Alert[], lake: LakeClient, si
       );
       for (const { index } of chunk) outcomes[index] = ok();
     },
-    (err) => (err instanceof EncodeError ? fail(`cannot encode the Parquet object: ${err.message}`) : classifyAwsError(err, 'S3', HINTS).outcome),
+    // An object refused is its alerts' together: the core sends them again in halves to find the one at fault.
+    (err, chunk) => blameWholeCall(err instanceof EncodeError ? fail(`cannot encode the Parquet object: ${err.message}`) : classifyAwsError(err, 'S3', HINTS).outcome, chunk.length),
   );
   return settle(outcomes);
 }

@@ -50,7 +50,8 @@ export default defineOutput({
     try {
       await raceSignal(producer.createBatch({ abortSignal: AbortSignal.timeout(ctx.timeoutMs) }), AbortSignal.timeout(ctx.timeoutMs + 1000));
     } catch (err) {
-      await producer.close().catch(() => undefined);
+      // A peer that stopped answering holds close() for minutes (rhea's 60 s per link): not the next attempt.
+      await raceSignal(producer.close(), AbortSignal.timeout(ctx.timeoutMs)).catch(() => undefined);
       const outcome = classifyEventHubError(err, target);
       // The reason carries the SDK's message already: a cause would be appended again (errorMessage).
       // eslint-disable-next-line preserve-caught-error

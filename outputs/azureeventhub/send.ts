@@ -23,7 +23,9 @@ export async function sendEvents(alerts: readonly Alert[], producer: Producer, t
     let batch = await producer.createBatch({ abortSignal: signal });
     let members: Member[] = [];
     for (let index = 0; index < alerts.length; index++) {
-      const event = { body: Buffer.from(serializeAlert(alerts[index] as Alert)) };
+      // The body is falcosidekick's; the message-id (the alert's uuid) lets a consumer drop a repeat.
+      const alert = alerts[index] as Alert;
+      const event = { body: Buffer.from(serializeAlert(alert)), messageId: alert.uuid };
       if (batch.tryAdd(event)) {
         members.push({ index, batch });
         continue;

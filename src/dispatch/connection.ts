@@ -2,6 +2,7 @@
 // checked by the plugin's healthcheck at start and then periodically (healthcheck.ts), closed at the
 // end. What it learns goes to the health tracker (output-health.ts); error text is scrubbed first.
 import type { Logger } from 'pino';
+import { raceSignal } from '../plugin/abort.ts';
 import type { AnyOutputPlugin } from '../plugin/types.ts';
 import { Connector } from './connector.ts';
 import type { DeliverySettings, WorkerDeps } from './delivery.ts';
@@ -9,6 +10,7 @@ import { errorMessage } from './errors.ts';
 import { HealthcheckLoop } from './healthcheck.ts';
 import type { OutputHealthTracker } from './output-health.ts';
 import type { Scrubber } from './scrub.ts';
+import { ABORT_GRACE_MS } from './sender.ts';
 
 export class Connection {
   /** The plugin's client, once connected. */
@@ -95,16 +97,20 @@ export class Connection {
     this.healthLoop?.close();
   }
 
-  /** Closes the client, when there is one. Never throws. */
+  /** Closes the client, when there is one. Never throws, and never waits past the output's timeout and a grace. */
   async close(): Promise<void> {
     if (this.connected) await this.closeClient(this.client);
   }
 
   private async closeClient(client: unknown): Promise<void> {
+    // Real time, as the sender's grace: a client whose peer stopped answering (a half-open
+    // connection) can take minutes to close, and a shutdown or reload must not wait for it.
+    const boundMs = this.settings.timeoutms + (this.deps.abortGraceMs ?? ABORT_GRACE_MS);
     try {
-      await this.plugin.close?.(client);
+      await raceSignal(Promise.resolve().then(() => this.plugin.close?.(client)), AbortSignal.timeout(boundMs));
     } catch (err) {
-      this.log.warn({ err: errorMessage(err) }, 'output did not close cleanly');
+      const late = (err as Error | undefined)?.name === 'TimeoutError';
+      this.log.warn({ err: errorMessage(err) }, late ? `output did not close within ${boundMs} ms: left to finish on its own` : 'output did not close cleanly');
     }
   }
 }

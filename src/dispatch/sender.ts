@@ -12,7 +12,7 @@ import { judge, type Verdict } from './retry-policy.ts';
 import { scrubResult, type Scrubber } from './scrub.ts';
 
 /** How long (real ms) after its timeout's abort a send that has not settled is given up on (a plugin that ignores its signal). */
-const ABORT_GRACE_MS = 5000;
+export const ABORT_GRACE_MS = 5000;
 
 /** What a send needs of its output: the plugin, its options, the delivery settings and the secret scrubber. */
 interface SenderOutput {

@@ -10,9 +10,13 @@ export const THROTTLE_AFTER_MS = 1000;
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'LimitExceededException', 'SlowDown', 'RequestThrottled', 'KMSThrottlingException', 'KmsThrottled', 'ThrottledException', 'Throttled']);
 
 // 4xx answers that say "try again", not "this call is wrong": S3's RequestTimeout (400, the upload
-// was too slow) and OperationAborted (409, a conflicting operation in progress). As permanent
-// rejections they dead-lettered a whole object's alerts.
-const TRANSIENT_4XX = new Set(['RequestTimeout', 'OperationAborted']);
+// was too slow), OperationAborted (409, a conflicting operation in progress), and IncompleteBody /
+// BadDigest (400: the body arrived cut or damaged on the way). As permanent rejections they
+// dead-lettered a whole object's alerts.
+const TRANSIENT_4XX = new Set(['RequestTimeout', 'OperationAborted', 'IncompleteBody', 'BadDigest']);
+
+/** S3 names the failures of a bucket's SSE-KMS key `KMS.<KMS error>` (KMS.DisabledException, KMS.NotFoundException, …). */
+const S3_KMS_HINT = "the bucket's KMS key (SSE-KMS) is disabled, missing or not usable by these credentials: fix the key or its key policy";
 
 const KMS_HINT = "the queue's or topic's KMS key is disabled, missing or not usable by these credentials: fix the key or its key policy";
 
@@ -87,7 +91,8 @@ export function classifyAwsError(err: unknown, service: string, hints: Record<st
     const afterMs = retryAfterMs(e.$response?.headers?.['retry-after']) ?? THROTTLE_AFTER_MS;
     return { outcome: retry(`throttled by ${service}: ${detail}`, { afterMs }), throttled: true };
   }
-  const hint = hints[name] ?? AUTH[name] ?? (status === 401 || status === 403 ? 'credentials refused: check the AWS credentials and IAM policy' : undefined);
+  const hint =
+    hints[name] ?? AUTH[name] ?? (name.startsWith('KMS.') ? S3_KMS_HINT : undefined) ?? (status === 401 || status === 403 ? 'credentials refused: check the AWS credentials and IAM policy' : undefined);
   if (hint !== undefined) return { outcome: retry(`${detail} (${hint})`, { auth: true }), throttled: false };
   // The SDK's own client-side failures (bad region, unreachable endpoint, timeout) and every
   // server fault are transient from here; a 4xx the service names is a permanent rejection.

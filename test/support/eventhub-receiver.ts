@@ -31,6 +31,8 @@ export interface ReceivedEvent {
   body: string;
   /** The AMQP section the body came in: "data" for bytes. */
   bodyType: 'data' | 'other';
+  /** The message's message-id property, if any. */
+  messageId: unknown;
 }
 
 /** A put-token the `$cbs` node answered. */
@@ -274,7 +276,7 @@ export class EventHubReceiver {
     for (const event of inner) {
       const section = event.body as { typecode?: number; content?: unknown } | undefined;
       const data = section?.typecode === 0x75 && Buffer.isBuffer(section.content);
-      this.events.push({ hub, partition, body: data ? (section.content as Buffer).toString('utf8') : JSON.stringify(event.body), bodyType: data ? 'data' : 'other' });
+      this.events.push({ hub, partition, body: data ? (section.content as Buffer).toString('utf8') : JSON.stringify(event.body), bodyType: data ? 'data' : 'other', messageId: event.message_id });
     }
     this.transfers.push({ hub, events: inner.length, outcome: 'accepted' });
     delivery?.accept();

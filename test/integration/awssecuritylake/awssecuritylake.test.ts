@@ -12,6 +12,7 @@ import { CreateBucketCommand, GetObjectAclCommand, GetObjectCommand, S3Client } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freezeAlert, toAlert, type AlertInput } from '../../../src/alert/alert.ts';
 import { parseJson } from '../../../src/alert/json.ts';
+import { contentId } from '../../../outputs/awssecuritylake/objects.ts';
 import { ocsfFinding } from '../../../outputs/awssecuritylake/ocsf.ts';
 import { startApp, type RunningApp } from '../../support/app.ts';
 import { expectExactAlerts, postInOrder, runAlertJson } from '../../support/exact.ts';
@@ -174,7 +175,7 @@ describe.skipIf(infraSkipped('securityhub'))('awssecuritylake against moto S3, r
     const keys = await objectKeys(s3, bucket);
     const rows: Record<string, unknown>[] = [];
     for (const key of keys) {
-      const match = new RegExp(`^ext/falco/region=eu-west-3/accountId=123456789012/eventDay=(2026112[01])/(${marker}-\\d+)\\.parquet$`).exec(key);
+      const match = new RegExp(`^ext/falco/region=eu-west-3/accountId=123456789012/eventDay=(2026112[01])/(${marker}-\\d+)-[0-9a-f]{16}\\.parquet$`).exec(key);
       expect(match, key).not.toBeNull();
       const read = await readObject(bucket, key);
       expect({ ...read, records: undefined }).toEqual({
@@ -214,7 +215,8 @@ describe.skipIf(infraSkipped('securityhub'))('awssecuritylake against moto S3, r
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await waitFor(() => worker?.healthSnapshot().delivered === 5, 20_000, 'delivery once the bucket exists');
     const keys = await objectKeys(s3, bucket);
-    expect(keys).toEqual([`ext/falco/region=eu-west-3/accountId=123456789012/eventDay=20261120/${marker}-0.parquet`]);
+    const uuids = Array.from({ length: 5 }, (_, i) => `${marker}-${i}`);
+    expect(keys).toEqual([`ext/falco/region=eu-west-3/accountId=123456789012/eventDay=20261120/${marker}-0-${contentId(uuids)}.parquet`]);
     const read = await readObject(bucket, keys[0] as string);
     expect(read.records).toEqual(Array.from({ length: 5 }, (_, i) => expectedRow(runAlertJson(marker, i))));
   });

@@ -32,6 +32,18 @@ describe('a send that ignores its abort', () => {
     expect(h.worker.healthSnapshot()).toMatchObject({ delivered: 1 });
   });
 
+  it("a client whose close never settles (a peer that stopped answering) is left behind after the timeout and the grace: the worker closes", async () => {
+    let closing = 0;
+    const h = harness(async () => ok(), { timeoutms: 100 }, { connect: () => ({}), close: () => new Promise<void>(() => void closing++) });
+    await h.worker.start();
+    const started = Date.now();
+    await h.worker.close();
+    expect(closing).toBe(1);
+    // 100 ms timeout + the harness's 200 ms grace, real time.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
   it('a send that honours its abort a little later in real time is not given up on, however far the clock jumps', async () => {
     let first = true;
     const h = harness(
