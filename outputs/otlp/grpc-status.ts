@@ -8,6 +8,7 @@
 //   RESOURCE_EXHAUSTED                  retryable (the spec: only with RetryInfo; a collector's
 //                                       memory limiter sends none, and the alerts must not be lost),
 //                                       except "message larger than max": the request is too large
+//                                       (dead letter: halved for logs and traces, whole for metrics)
 //   UNAUTHENTICATED, PERMISSION_DENIED  Peregrine's rule for every output: wait for fixed credentials
 //   UNIMPLEMENTED                       the endpoint serves no such service: dead letter, not halved
 //   anything else (INVALID_ARGUMENT …)  not retryable → dead letter
@@ -15,7 +16,7 @@
 // (https://github.com/grpc/grpc/blob/master/doc/http-grpc-status-mapping.md).
 import { excerpt, fail, retry, type Outcome } from '../../src/plugin/index.ts';
 import type { Signal } from './options.ts';
-import { fields, partialFromProtobuf, partialOutcome, tooLargeHint } from './response.ts';
+import { fields, partialFromProtobuf, partialOutcome, tooLargeHint, tooLargeOutcome } from './response.ts';
 
 /** The status codes by number (https://grpc.github.io/grpc/core/md_doc_statuscodes.html). */
 const GRPC_CODES = [
@@ -118,7 +119,7 @@ export function classifyGrpc(answer: GrpcAnswer, size: number, signal: Signal): 
   const name = GRPC_CODES[status.code] ?? `code ${status.code}`;
   const detail = `gRPC ${name}${status.message ? `: ${excerpt(status.message)}` : ''}`;
   if (AUTH.has(status.code)) return retry(`${detail} (credentials refused: check otlp.${signal}.headers)`, { auth: true });
-  if (status.code === code('RESOURCE_EXHAUSTED') && /larger than max/i.test(status.message)) return fail(`${detail} (request too large: ${tooLargeHint(signal)})`);
+  if (status.code === code('RESOURCE_EXHAUSTED') && /larger than max/i.test(status.message)) return tooLargeOutcome(`${detail} (request too large: ${tooLargeHint(signal)})`, signal);
   if (RETRYABLE.has(status.code)) return retry(detail, status.retryAfterMs === undefined ? undefined : { afterMs: status.retryAfterMs });
   // The service or method is not served there: every alert would get the same answer.
   if (status.code === code('UNIMPLEMENTED')) return fail(detail, { whole: true });

@@ -159,10 +159,18 @@ describe('grpc classification', () => {
     expect(classifyGrpc(status(8, 'memory limiter', { 'grpc-status-details-bin': details }), 3, 'logs')).toEqual({ kind: 'retry', reason: 'gRPC RESOURCE_EXHAUSTED: memory limiter', afterMs: 4000 });
   });
 
-  it('RESOURCE_EXHAUSTED for a message above the server\'s limit: too large, dead letter with the hint', () => {
+  it('RESOURCE_EXHAUSTED for a message above the server\'s limit: too large, dead letter with the hint (halved: a half is smaller)', () => {
     expect(classifyGrpc(status(8, 'grpc: received message larger than max (5000000 vs. 4194304)'), 3, 'logs')).toEqual({
       kind: 'fail',
       reason: 'gRPC RESOURCE_EXHAUSTED: grpc: received message larger than max (5000000 vs. 4194304) (request too large: lower otlp.batch.maxbytes)',
+    });
+  });
+
+  it('RESOURCE_EXHAUSTED larger than max for metrics: whole (every request carries the whole counter: a half is as large)', () => {
+    expect(classifyGrpc(status(8, 'grpc: received message larger than max (5000000 vs. 4194304)'), 3, 'metrics')).toEqual({
+      kind: 'fail',
+      whole: true,
+      reason: 'gRPC RESOURCE_EXHAUSTED: grpc: received message larger than max (5000000 vs. 4194304) (request too large: fewer otlp.metrics.extraattributes, or a larger request limit at the receiver)',
     });
   });
 

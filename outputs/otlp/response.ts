@@ -5,6 +5,9 @@
 //   429, 502, 503, 504       retryable, Retry-After honoured
 //   other 4xx/5xx            not retryable (the spec: "MUST NOT retry") → dead letter
 //   401/403                  Peregrine's rule for every output: wait for fixed credentials (retried)
+//   413                      not retryable; logs and traces: the core sends the batch again in
+//                            halves; metrics: whole (every request carries the whole counter, so
+//                            a half is no smaller)
 // A partial success does not say WHICH records were rejected and the spec forbids re-sending
 // them, so when any was rejected the whole batch is dead-lettered with the server's message
 // and the count: every alert that may be missing stays in the dead-letter store (replaying it may
@@ -38,7 +41,7 @@ export function classifyExport(res: HttpResponse, size: number, protobuf: boolea
     const afterMs = retryAfterMs(res.headers['retry-after'], now);
     return retry(detail, afterMs === undefined ? undefined : { afterMs });
   }
-  if (res.status === 413) return fail(`${detail} (request too large: ${tooLarge})`);
+  if (res.status === 413) return tooLargeOutcome(`${detail} (request too large: ${tooLarge})`, signal);
   return refusal(res.status, detail);
 }
 
@@ -53,6 +56,13 @@ export function partialOutcome(partial: PartialSuccess | undefined, size: number
 
 /** What to do about a request the receiver found too large, per signal. */
 export const tooLargeHint = (signal: Signal) => SIGNAL[signal].tooLarge;
+
+/**
+ * A request the receiver found too large: dead letter. A logs or traces batch is sent again in
+ * halves (smaller requests); a metrics request carries the whole counter whatever the batch, so
+ * halving it would only send the same size again for every half: whole.
+ */
+export const tooLargeOutcome = (reason: string, signal: Signal): Outcome => (signal === 'metrics' ? fail(reason, { whole: true }) : fail(reason));
 
 function partialFromJson(text: string, field: string): PartialSuccess | undefined {
   if (!text.startsWith('{')) return undefined;

@@ -16,22 +16,30 @@ const METRIC_NAME = 'falcosecurity_falco_rules_matches_total';
 const CUMULATIVE = 2; // AGGREGATION_TEMPORALITY_CUMULATIVE
 
 const text = (value: string): KeyValue['value'] => ({ kind: 'string', value });
-const RESOURCE: readonly KeyValue[] = [
+
+/**
+ * falcosidekick's resource, plus service.instance.id (the host name: the pod's in Kubernetes), which
+ * falcosidekick does not write: without it every replica writes the same series, and their counts,
+ * each cumulative from its own start, overwrite one another at the backend.
+ */
+export const resourceOf = (instance: string): readonly KeyValue[] => [
   { key: 'service.name', value: text('falco') },
   { key: 'service.version', value: text('0.1.0') },
+  { key: 'service.instance.id', value: text(instance) },
 ];
 
-interface Export {
+export interface Export {
+  resource: readonly KeyValue[];
   series: readonly Series[];
   startNs: bigint;
   timeNs: bigint;
 }
 
-export function encodeProtobuf({ series, startNs, timeNs }: Export): Uint8Array {
+export function encodeProtobuf({ resource, series, startNs, timeNs }: Export): Uint8Array {
   const w = new ProtoWriter(16_384);
   const rm = w.begin(1); // ExportMetricsServiceRequest.resource_metrics
   const res = w.begin(1); // ResourceMetrics.resource
-  for (const kv of RESOURCE) keyValue(w, 1, kv); // Resource.attributes
+  for (const kv of resource) keyValue(w, 1, kv); // Resource.attributes
   w.end(res);
   const sm = w.begin(2); // ResourceMetrics.scope_metrics
   const scope = w.begin(1); // ScopeMetrics.scope
@@ -66,13 +74,13 @@ export function encodeProtobuf({ series, startNs, timeNs }: Export): Uint8Array 
   return w.finish();
 }
 
-export function encodeJson({ series, startNs, timeNs }: Export): string {
+export function encodeJson({ resource, series, startNs, timeNs }: Export): string {
   const start = startNs.toString();
   const time = timeNs.toString();
   return JSON.stringify({
     resourceMetrics: [
       {
-        resource: { attributes: RESOURCE.map(keyValueJson) },
+        resource: { attributes: resource.map(keyValueJson) },
         scopeMetrics: [
           {
             scope: { name: SCOPE_NAME },

@@ -2,9 +2,11 @@
 // batch is not counted twice, a refused one not at all, at most CARDINALITY_LIMIT sets), the request
 // in both encodings (protobuf byte for byte as @opentelemetry/otlp-transformer writes it), and the
 // answers it classifies, against an in-process OTLP stand-in.
+import { hostname } from 'node:os';
 import { ValueType } from '@opentelemetry/api';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { thawAlert } from '../../src/alert/serialize.ts';
 import { outputSchema } from '../../src/config/schema.ts';
@@ -14,7 +16,7 @@ import { FakeClock } from '../../test/support/fake-clock.ts';
 import { connectContext } from '../../test/support/plugin-context.ts';
 import { Receiver, type Behaviour } from '../../test/support/receiver.ts';
 import { addAlerts, attributePlan, attributesOf, CARDINALITY_LIMIT, type Series } from './counter.ts';
-import { encodeJson, encodeProtobuf } from './encode.ts';
+import { encodeJson, encodeProtobuf, resourceOf } from './encode.ts';
 import otlpmetrics from './index.ts';
 import type { MetricsOptions } from './options.ts';
 
@@ -92,6 +94,7 @@ describe('cumulative counts', () => {
 });
 
 const START = 1_795_170_000_000_000_000n;
+const RESOURCE = resourceOf('peregrine-7d9f-x2');
 const TIME = 1_795_170_060_123_000_000n;
 const sampleSeries = (): Series[] => [
   ...addAlerts(new Map(), [alertWith({}), alertWith({}, 1), alertWith({ hostname: '', tags: [], priority: 'Emergency' })], attributePlan([], ['proc.cmdline']).plan).values(),
@@ -132,7 +135,7 @@ function sdkResourceMetrics(series: readonly Series[]) {
     v.kind === 'array' ? v.values.map(plain) : v.kind === 'string' || v.kind === 'bool' ? v.value : undefined;
   const hr = (ns: bigint): [number, number] => [Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n)];
   return {
-    resource: resourceFromAttributes({ 'service.name': 'falco', 'service.version': '0.1.0' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.23.1' }),
+    resource: resourceFromAttributes({ 'service.name': 'falco', 'service.version': '0.1.0', 'service.instance.id': 'peregrine-7d9f-x2' }, { schemaUrl: 'https://opentelemetry.io/schemas/1.23.1' }),
     scopeMetrics: [
       {
         scope: { name: 'falcosecurity.falco.otlpmetrics.meter' },
@@ -154,7 +157,7 @@ describe('the export request', () => {
   it('protobuf: byte for byte what @opentelemetry/otlp-transformer writes for the same counter', () => {
     const series = sampleSeries();
     const reference = ProtobufMetricsSerializer.serializeRequest(sdkResourceMetrics(series) as never) as Uint8Array;
-    const ours = encodeProtobuf({ series, startNs: START, timeNs: TIME });
+    const ours = encodeProtobuf({ resource: RESOURCE, series, startNs: START, timeNs: TIME });
     const request = fieldsOf(ours);
     expect(request.map((f) => f.field)).toEqual([1]); // one ResourceMetrics
     const [rm, refRm] = [request, fieldsOf(reference)].map((r) => fieldsOf(r?.[0]?.bytes as Uint8Array));
@@ -191,10 +194,10 @@ describe('the export request', () => {
       { key: 'source', value: js('syscall') },
       { key: 'tags', value: { arrayValue: tags.length ? { values: tags.map(js) } : {} } },
     ];
-    expect(JSON.parse(encodeJson({ series: sampleSeries(), startNs: START, timeNs: TIME }))).toEqual({
+    expect(JSON.parse(encodeJson({ resource: RESOURCE, series: sampleSeries(), startNs: START, timeNs: TIME }))).toEqual({
       resourceMetrics: [
         {
-          resource: { attributes: [{ key: 'service.name', value: js('falco') }, { key: 'service.version', value: js('0.1.0') }] },
+          resource: { attributes: [{ key: 'service.name', value: js('falco') }, { key: 'service.version', value: js('0.1.0') }, { key: 'service.instance.id', value: js('peregrine-7d9f-x2') }] },
           scopeMetrics: [
             {
               scope: { name: 'falcosecurity.falco.otlpmetrics.meter' },
@@ -224,33 +227,42 @@ describe('the export request', () => {
 interface Sent {
   url: string;
   headers: Record<string, unknown>;
+  resource: unknown;
   points: { count: string; start: string; time: string; priority: string }[];
 }
 
+/** What the output logged (pino's JSON lines). */
+function logLines() {
+  const lines: { level: number; msg: string; reason?: string }[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) });
+  return { lines, log };
+}
+
 /** The plugin connected to a stand-in that answers `answers` in turn (then 200), on a fake clock. */
-async function connected(answers: Behaviour[], section: Record<string, unknown> = {}) {
+async function connected(answers: Behaviour[], section: Record<string, unknown> = {}, log = connectContext('x').log) {
   const receiver = await new Receiver().start();
   const sent: Sent[] = [];
   receiver.setBehaviour((req, attempt) => {
-    type Body = { resourceMetrics: { scopeMetrics: { metrics: { sum: { dataPoints: { asInt: string; startTimeUnixNano: string; timeUnixNano: string; attributes: { key: string; value: { stringValue?: string } }[] }[] } }[] }[] }[] };
+    type Body = { resourceMetrics: { resource: unknown; scopeMetrics: { metrics: { sum: { dataPoints: { asInt: string; startTimeUnixNano: string; timeUnixNano: string; attributes: { key: string; value: { stringValue?: string } }[] }[] } }[] }[] }[] };
     const body = JSON.parse(req.body) as Body;
     const points = body.resourceMetrics[0]?.scopeMetrics[0]?.metrics[0]?.sum.dataPoints ?? [];
     sent.push({
       url: req.url,
       headers: req.headers,
+      resource: body.resourceMetrics[0]?.resource,
       points: points.map((p) => ({ count: p.asInt, start: p.startTimeUnixNano, time: p.timeUnixNano, priority: p.attributes.find((a) => a.key === 'priority')?.value.stringValue ?? '' })),
     });
     return answers[attempt] ?? { kind: 'ok', body: '{"partialSuccess":{}}' };
   });
   const clock = new FakeClock(Date.parse('2026-11-20T10:00:00Z'));
   const options = outputSchema(otlpmetrics).parse({ endpoint: `http://127.0.0.1:${receiver.port}`, protocol: 'http/json', ...section }) as MetricsOptions;
-  const client = (await otlpmetrics.connect?.(options, connectContext('otlpmetrics', { clock }))) as MetricsClient;
+  const client = (await otlpmetrics.connect?.(options, connectContext('otlpmetrics', { clock, log }))) as MetricsClient;
   const send = (alerts: readonly Alert[], signal = AbortSignal.timeout(5000)) => otlpmetrics.sendBatch(alerts, { options, client, signal, log: connectContext('x').log, clock });
   cleanups.push(async () => {
     await otlpmetrics.close?.(client);
     await receiver.stop();
   });
-  return { send, sent, clock };
+  return { send, sent, clock, client };
 }
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -267,17 +279,19 @@ describe('exports against an OTLP stand-in', () => {
     expect(await send(notice(2))).toEqual({ kind: 'retry', reason: 'HTTP 503: unavailable' });
     await clock.advance(5000);
     expect(await send(notice(2))).toEqual({ kind: 'ok' });
-    await clock.advance(60_000);
+    await clock.advance(50_000); // within the minute of the last export: no re-export (below)
     expect(await send([...critical(1), ...notice(1)])).toEqual({ kind: 'ok' });
     expect(sent.map((x) => x.points)).toEqual([
       [{ count: '2', start: T0, time: T0, priority: 'Notice' }],
       [{ count: '2', start: T0, time: '1795168805000000000', priority: 'Notice' }],
       [
-        { count: '3', start: T0, time: '1795168865000000000', priority: 'Notice' },
-        { count: '1', start: T0, time: '1795168865000000000', priority: 'Critical' },
+        { count: '3', start: T0, time: '1795168855000000000', priority: 'Notice' },
+        { count: '1', start: T0, time: '1795168855000000000', priority: 'Critical' },
       ],
     ]);
     expect(sent[0]?.url).toBe('/v1/metrics');
+    // service.instance.id: the host name (the pod's), so that replicas write series of their own.
+    expect(sent[0]?.resource).toEqual({ attributes: [{ key: 'service.name', value: js('falco') }, { key: 'service.version', value: js('0.1.0') }, { key: 'service.instance.id', value: js(hostname()) }] });
     expect(sent[0]?.headers).toMatchObject({ 'content-type': 'application/json', 'api-key': 'k=1' });
   });
 
@@ -300,7 +314,7 @@ describe('exports against an OTLP stand-in', () => {
     expect(sent.map((x) => x.points.map((p) => [p.priority, p.count]))).toEqual([[['Critical', '1']], [['Notice', '1']]]);
   });
 
-  it('an answer after the deadline is not counted (the core sends the batch again)', async () => {
+  it('a send that timed out is not counted (the core sends the batch again)', async () => {
     const { send, sent } = await connected([{ kind: 'ok', body: '{}', delayMs: 300 }]);
     await expect(send(notice(1), AbortSignal.timeout(50))).rejects.toThrow();
     expect(await send(notice(1))).toEqual({ kind: 'ok' });
@@ -316,10 +330,91 @@ describe('exports against an OTLP stand-in', () => {
 
   it.each([
     [401, { kind: 'retry', auth: true, reason: 'HTTP 401: nope (credentials refused: check otlp.metrics.headers)' }],
-    [413, { kind: 'fail', reason: 'HTTP 413: nope (request too large: fewer otlp.metrics.extraattributes, or a larger request limit at the receiver)' }],
+    // Whole: every request carries the whole counter, so halves of the batch would be as large.
+    [413, { kind: 'fail', whole: true, reason: 'HTTP 413: nope (request too large: fewer otlp.metrics.extraattributes, or a larger request limit at the receiver)' }],
   ])('HTTP %i', async (status, outcome) => {
     const { send } = await connected([{ kind: 'status', status, body: '{"code":3,"message":"nope"}' }]);
     expect(await send(notice(1))).toEqual(outcome);
+  });
+});
+
+describe('never a lower value than one sent before', () => {
+  const notices = (x: Sent[]) => x.map((r) => r.points.map((p) => [p.priority, p.count]));
+
+  it('after a partial success: the collector kept the points it did not reject, so the next export does not go below them', async () => {
+    const { send, sent } = await connected([{ kind: 'ok', body: '{}' }, { kind: 'ok', body: '{"partialSuccess":{"rejectedDataPoints":"1","errorMessage":"bad point"}}' }]);
+    expect(await send(notice(2))).toEqual({ kind: 'ok' });
+    expect((await send([...notice(3), ...critical(1)])).kind).toBe('fail'); // the collector stored Notice 5
+    expect(await send(notice(1))).toEqual({ kind: 'ok' }); // counted: Notice 3, sent as 5
+    expect(await send(notice(3))).toEqual({ kind: 'ok' }); // counted: Notice 6
+    expect(notices(sent)).toEqual([[['Notice', '2']], [['Notice', '5'], ['Critical', '1']], [['Notice', '5']], [['Notice', '6']]]);
+  });
+
+  it('after a timeout the collector may have stored the export: the core\'s one-alert probe does not go below it', async () => {
+    const { send, sent } = await connected([{ kind: 'ok', body: '{}', delayMs: 300 }]);
+    await expect(send(notice(5), AbortSignal.timeout(50))).rejects.toThrow(); // the collector stored Notice 5
+    expect(await send(notice(1))).toEqual({ kind: 'ok' }); // the probe: counted 1, sent as 5
+    expect(await send(notice(4))).toEqual({ kind: 'ok' }); // the rest: counted 5
+    expect(await send(notice(1))).toEqual({ kind: 'ok' });
+    expect(notices(sent)).toEqual([[['Notice', '5']], [['Notice', '5']], [['Notice', '5']], [['Notice', '6']]]);
+  });
+
+  it('an ok answer counts the batch even when the deadline passed as it came (the core takes it as delivered)', async () => {
+    const { send, client } = await connected([], { protocol: 'grpc' });
+    const controller = new AbortController();
+    // A gRPC channel whose answer, OK, arrives as the deadline passes.
+    (client.exporter.grpc as { call: unknown }).call = (_path: string, _headers: unknown, _message: unknown, signal: AbortSignal) => {
+      controller.abort(new Error('timed out after 5000 ms'));
+      expect(signal.aborted).toBe(true);
+      return Promise.resolve({ headers: { ':status': 200, 'content-type': 'application/grpc' }, trailers: { 'grpc-status': '0' } });
+    };
+    expect(await send(notice(2), controller.signal)).toEqual({ kind: 'ok' });
+    expect([...client.counts.values()].map((x) => x.count)).toEqual([2]);
+  });
+});
+
+describe('exported again while no alert comes (as the OTel SDK every minute)', () => {
+  /** Lets the fake clock fire the due re-export, then waits for it to settle. */
+  const settled = async (clock: FakeClock, client: MetricsClient, ms: number) => {
+    await clock.advance(ms);
+    await client.last;
+    await clock.advance(0);
+  };
+  const at = (seconds: number) => String(1_795_168_800n * 1_000_000_000n + BigInt(seconds) * 1_000_000_000n);
+
+  it('the committed counts, batch.flushms (60 s) after the last export, not before; its failures logged once per run, alerts untouched', async () => {
+    const { lines, log } = logLines();
+    const unavailable: Behaviour = { kind: 'status', status: 503, body: '{"code":14,"message":"unavailable"}' };
+    const { send, sent, clock, client } = await connected([{ kind: 'ok', body: '{}' }, { kind: 'ok', body: '{}' }, { kind: 'ok', body: '{}' }, unavailable, unavailable, { kind: 'ok', body: '{}' }, unavailable], {}, log);
+    await settled(clock, client, 60_000); // nothing counted yet: nothing exported
+    expect(await send(notice(2))).toEqual({ kind: 'ok' }); // at 60 s
+    await clock.advance(30_000);
+    expect(await send(critical(1))).toEqual({ kind: 'ok' }); // at 90 s
+    await settled(clock, client, 59_999);
+    await settled(clock, client, 1); // at 150 s: 60 s after the last export
+    for (let i = 0; i < 4; i++) await settled(clock, client, 60_000); // 210 s (503), 270 s (503), 330 s, 390 s (503)
+    expect(sent.map((x) => [x.points[0]?.time, x.points.map((p) => [p.priority, p.count])])).toEqual([
+      [at(60), [['Notice', '2']]],
+      [at(90), [['Notice', '2'], ['Critical', '1']]],
+      ...[150, 210, 270, 330, 390].map((t) => [at(t), [['Notice', '2'], ['Critical', '1']]]),
+    ]);
+    expect(lines.filter((l) => l.level >= 30).map((l) => [l.level, l.msg, l.reason])).toEqual([
+      [40, 'the metric could not be exported again while no alerts come; the next export carries the same counts (no alert is affected)', 'HTTP 503: unavailable'],
+      [30, 'the metric is exported again while no alerts come', undefined],
+      [40, 'the metric could not be exported again while no alerts come; the next export carries the same counts (no alert is affected)', 'HTTP 503: unavailable'],
+    ]);
+    expect([...client.counts.values()].map((x) => x.count)).toEqual([2, 1]);
+  });
+
+  it('at the output\'s batch.flushms; nothing while nothing is counted; stopped by close()', async () => {
+    const { send, sent, clock, client } = await connected([], { batch: { flushms: 10_000 } });
+    await settled(clock, client, 120_000);
+    expect(await send(notice(1))).toEqual({ kind: 'ok' }); // the first request: nothing went before it
+    await settled(clock, client, 10_000);
+    expect(sent.map((x) => x.points[0]?.time)).toEqual([at(120), at(130)]);
+    expect(clock.pending()).toBe(1); // the next re-export
+    await cleanups.pop()?.(); // close()
+    expect(clock.pending()).toBe(0);
   });
 });
 
