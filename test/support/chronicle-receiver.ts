@@ -8,7 +8,7 @@
 // 401 UNAUTHENTICATED, 403 PERMISSION_DENIED, 404 NOT_FOUND (an unknown instance or log type),
 // 400 INVALID_ARGUMENT (the whole import refused), 429 RESOURCE_EXHAUSTED, 503 UNAVAILABLE.
 import { check, SaasReceiver, type Fault, type VendorSpec } from './saas-receiver.ts';
-import { googleError, googleFault, tokenProblem, unauthenticated, type CloudFunctionsAccount } from './gcpcloudfunctions-receiver.ts';
+import { googleAuthorize, googleError, googleFault, type CloudFunctionsAccount } from './gcpcloudfunctions-receiver.ts';
 
 const PATH = /^\/v1beta\/(projects\/[^/]+\/locations\/[^/]+\/instances\/[^/]+)\/logTypes\/([^/]+)\/logs:import$/;
 // Protobuf's JSON Timestamp: RFC 3339, 0-9 fraction digits, Z or an offset.
@@ -53,12 +53,7 @@ export function chronicleSpec(account: CloudFunctionsAccount, state: ChronicleSt
   const tokenProblems: string[] = [];
   return {
     tokenProblems,
-    authorize(req) {
-      const problem = tokenProblem(req, account, Math.floor(Date.now() / 1000));
-      if (problem === undefined) return undefined;
-      tokenProblems.push(problem);
-      return unauthenticated();
-    },
+    authorize: googleAuthorize(account, tokenProblems),
     validate(req) {
       const m = PATH.exec(req.url);
       if (req.method !== 'POST' || !m) return [`${req.method} ${req.url} is not logs:import`];

@@ -14,7 +14,17 @@ export const googleError = (code: number, status: string, message: string) => ({
 const UNAUTHENTICATED = googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.');
 
 /** Google's 401 for a token it does not take, as its APIs answer it. */
-export const unauthenticated = (): Answer => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }, body: UNAUTHENTICATED });
+const unauthenticated = (): Answer => ({ status: 401, headers: { 'www-authenticate': 'Bearer realm="https://accounts.google.com/", error="invalid_token"' }, body: UNAUTHENTICATED });
+
+/** A Google API's check of the bearer token: Google's 401 for one it does not take, the problem kept in `problems`. */
+export function googleAuthorize(account: CloudFunctionsAccount, problems: string[]): (req: Received) => Answer | undefined {
+  return (req) => {
+    const problem = tokenProblem(req, account, Math.floor(Date.now() / 1000));
+    if (problem === undefined) return undefined;
+    problems.push(problem);
+    return unauthenticated();
+  };
+}
 
 /** A Google API's answer to an injected fault; `texts` are the API's own quota, invalid-argument and permission messages. */
 export function googleFault(fault: Fault, texts: { quota: string; invalid: string; permission: string }): Answer {
@@ -64,12 +74,7 @@ export function cloudFunctionsSpec(account: CloudFunctionsAccount, state: CloudF
   let executions = 0;
   return {
     tokenProblems,
-    authorize(req) {
-      const problem = tokenProblem(req, account, Math.floor(Date.now() / 1000));
-      if (problem === undefined) return undefined;
-      tokenProblems.push(problem);
-      return unauthenticated();
-    },
+    authorize: googleAuthorize(account, tokenProblems),
     validate(req) {
       const m = /^\/v1\/(projects\/[^/]+\/locations\/[^/]+\/functions\/[^/:]+):call$/.exec(req.url);
       if (req.method !== 'POST' || !m) return [`${req.method} ${req.url} is not functions.call`];
