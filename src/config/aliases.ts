@@ -26,16 +26,19 @@ function moveIn(section: Node, alias: string, to: string, read: (text: string) =
 }
 
 /**
- * `input` with every alias applied; `applied`: the env vars read. `kindOf` names how the key at a
- * section path reads text (config/introspect.ts LeafKind; a named instance's key is its section's).
+ * `input` with every alias applied; `applied`: the env vars read; `written`: for a section key set
+ * through an alias, what the user wrote (`otlp.traces.timeoutms` → the key `otlp.traces.timeout` or
+ * its env var), so a problem with the value names that. `kindOf` names how the key at a section path
+ * reads text (config/introspect.ts LeafKind; a named instance's key is its section's).
  */
 export function applyAliases(
   plugins: readonly AnyOutputPlugin[],
   input: Node,
   env: NodeJS.ProcessEnv,
   kindOf: (path: readonly string[]) => string = () => 'string',
-): { value: Node; applied: string[] } {
+): { value: Node; applied: string[]; written: Map<string, { path: string; env: string }> } {
   const applied: string[] = [];
+  const written = new Map<string, { path: string; env: string }>();
   let value = input;
   for (const plugin of plugins) {
     for (const [alias, to] of Object.entries(plugin.aliases ?? {})) {
@@ -45,6 +48,7 @@ export function applyAliases(
       const fromEnv = env[envName([...path, alias])];
       value = update(value, path, (section) => {
         const moved = moveIn(section, alias, to, read);
+        if (moved !== section || (fromEnv !== undefined && fromEnv !== '')) written.set([...path, to].join('.'), { path: [...path, alias].join('.'), env: envName([...path, alias]) });
         if (fromEnv === undefined || fromEnv === '') return moved;
         applied.push(envName([...path, alias]));
         const own = keyOf(moved, to);
@@ -53,7 +57,7 @@ export function applyAliases(
       value = updateInstances(value, plugin.name, (instance) => moveIn(instance, alias, to, read));
     }
   }
-  return { value, applied };
+  return { value, applied, written };
 }
 
 /** `node` with the mapping at `path` replaced by `change(it)` (created when absent, for env values). */

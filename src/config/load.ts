@@ -96,6 +96,11 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
     const envNames = new Set(leaves.map((l) => envName(l.path)));
     for (const issue of flattenUnionIssues(parsed.error.issues)) {
       const path = issue.path as (string | number)[];
+      const alias = aliased.written.get(path.join('.'));
+      if (alias) {
+        problems.push({ path: alias.path, message: `${issue.message} (read as ${path.join('.')})`, env: alias.env });
+        continue;
+      }
       const env = configEnvName(path);
       problems.push({ path: path.join('.'), message: issue.message, ...(env !== undefined && (envNames.has(env) || path[0] === 'outputs') ? { env } : {}) });
     }

@@ -159,6 +159,10 @@ describe('config loading', () => {
     expect(loaded.warnings.join('\n')).not.toMatch(/timeout/);
     const fromEnv = configFromYaml('', { OTLP_TRACES_ENDPOINT: 'http://otel:4318/v1/traces', OTLP_TRACES_TIMEOUT: '700' });
     expect((fromEnv.config as unknown as { otlp: { traces: { timeoutms: number } } }).otlp.traces.timeoutms).toBe(700);
+    // A bad value is named where it was written, not under the key it is read as.
+    expect(problems(() => configFromYaml('otlp:\n  traces:\n    endpoint: http://otel:4318/v1/traces\n    timeout: 10s\n'))).toEqual([
+      expect.objectContaining({ path: 'otlp.traces.timeout', env: 'OTLP_TRACES_TIMEOUT', message: expect.stringMatching(/\(read as otlp\.traces\.timeoutms\)$/) }),
+    ]);
   });
 
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
