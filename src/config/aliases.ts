@@ -48,7 +48,11 @@ export function applyAliases(
       const fromEnv = env[envName([...path, alias])];
       value = update(value, path, (section) => {
         const moved = moveIn(section, alias, to, read);
-        if (moved !== section || (fromEnv !== undefined && fromEnv !== '')) written.set([...path, to].join('.'), { path: [...path, alias].join('.'), env: envName([...path, alias]) });
+        // The value at `to` is the alias's: moved from the file (no `to` there already) or from its env
+        // var, and not replaced later by `to`'s own env var.
+        const fromAlias = (moved !== section && keyOf(section, to) === undefined) || (fromEnv !== undefined && fromEnv !== '');
+        const ownEnv = env[envName([...path, to])];
+        if (fromAlias && (ownEnv === undefined || ownEnv === '')) written.set([...path, to].join('.'), { path: [...path, alias].join('.'), env: envName([...path, alias]) });
         if (fromEnv === undefined || fromEnv === '') return moved;
         applied.push(envName([...path, alias]));
         const own = keyOf(moved, to);

@@ -163,6 +163,10 @@ describe('config loading', () => {
     expect(problems(() => configFromYaml('otlp:\n  traces:\n    endpoint: http://otel:4318/v1/traces\n    timeout: 10s\n'))).toEqual([
       expect.objectContaining({ path: 'otlp.traces.timeout', env: 'OTLP_TRACES_TIMEOUT', message: expect.stringMatching(/\(read as otlp\.traces\.timeoutms\)$/) }),
     ]);
+    // With timeoutms written too, timeoutms is what was read: a problem with it is its own.
+    expect(problems(() => configFromYaml('otlp:\n  traces:\n    endpoint: http://otel:4318/v1/traces\n    timeout: 1000\n    timeoutms: 10s\n'))).toEqual([
+      expect.objectContaining({ path: 'otlp.traces.timeoutms', env: 'OTLP_TRACES_TIMEOUTMS' }),
+    ]);
   });
 
   it('warns about a falcosidekick output it does not have only when falcosidekick would enable it, from the file or the env', () => {
