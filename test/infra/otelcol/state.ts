@@ -61,12 +61,40 @@ interface OtlpLogs {
   }>;
 }
 
-/** Parses the file-exporter content; a last line still being written is skipped. */
-export function parseOtlpLogs(content: string): ReceivedLogRecord[] {
+/**
+ * The complete JSON lines the file exporter wrote to `file` so far (a last line still being
+ * written is left out; no file yet is no line).
+ */
+function exportedLines(file: string): unknown[] {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return content
+    .split('\n')
+    .slice(0, -1)
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+/** Polls `read` every 100 ms until `match` selects at least `count` items; `what` names them in the timeout's error. */
+async function waitForExported<T>(read: () => T[], match: (item: T) => boolean, { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number }, what: string): Promise<T[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = read().filter(match);
+    if (found.length >= count) return found;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching ${what}, found ${found.length}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The log records the collector wrote to logsFile so far. */
+export function readOtlpLogs(infra: Pick<OtelcolInfra, 'logsFile'>): ReceivedLogRecord[] {
   const out: ReceivedLogRecord[] = [];
-  for (const line of content.split('\n').slice(0, -1)) {
-    if (!line.trim()) continue;
-    const batch = JSON.parse(line) as OtlpLogs;
+  for (const batch of exportedLines(infra.logsFile) as OtlpLogs[]) {
     for (const rl of batch.resourceLogs ?? []) {
       for (const sl of rl.scopeLogs ?? []) {
         for (const rec of sl.logRecords ?? []) {
@@ -78,28 +106,9 @@ export function parseOtlpLogs(content: string): ReceivedLogRecord[] {
   return out;
 }
 
-export function readOtlpLogs(infra: Pick<OtelcolInfra, 'logsFile'>): ReceivedLogRecord[] {
-  try {
-    return parseOtlpLogs(readFileSync(infra.logsFile, 'utf8'));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
 /** Polls until `match` selects at least `count` records (filter on something unique to your test). */
-export async function waitForOtlpLogs(
-  infra: Pick<OtelcolInfra, 'logsFile'>,
-  match: (r: ReceivedLogRecord) => boolean,
-  { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
-): Promise<ReceivedLogRecord[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = readOtlpLogs(infra).filter(match);
-    if (found.length >= count) return found;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching log record(s) in ${infra.logsFile}, found ${found.length}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitForOtlpLogs(infra: Pick<OtelcolInfra, 'logsFile'>, match: (r: ReceivedLogRecord) => boolean, options: { count?: number; timeoutMs?: number } = {}): Promise<ReceivedLogRecord[]> {
+  return waitForExported(() => readOtlpLogs(infra), match, options, `log record(s) in ${infra.logsFile}`);
 }
 
 /** An attribute's AnyValue by key (undefined when absent). */
@@ -132,19 +141,11 @@ interface OtlpTraces {
   }>;
 }
 
-/** The spans the collector wrote to tracesFile so far (a last line still being written is skipped). */
+/** The spans the collector wrote to tracesFile so far. */
 export function readOtlpSpans(infra: Pick<OtelcolInfra, 'tracesFile'>): ReceivedSpan[] {
-  let content: string;
-  try {
-    content = readFileSync(infra.tracesFile, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: ReceivedSpan[] = [];
-  for (const line of content.split('\n').slice(0, -1)) {
-    if (!line.trim()) continue;
-    for (const rs of (JSON.parse(line) as OtlpTraces).resourceSpans ?? []) {
+  for (const batch of exportedLines(infra.tracesFile) as OtlpTraces[]) {
+    for (const rs of batch.resourceSpans ?? []) {
       for (const ss of rs.scopeSpans ?? []) {
         for (const span of ss.spans ?? []) {
           out.push({ ...span, resource: rs.resource?.attributes ?? [], ...(rs.schemaUrl ? { schemaUrl: rs.schemaUrl } : {}), scope: ss.scope ?? {}, attributes: span.attributes ?? [] });
@@ -156,18 +157,8 @@ export function readOtlpSpans(infra: Pick<OtelcolInfra, 'tracesFile'>): Received
 }
 
 /** Polls until `match` selects at least `count` spans. */
-export async function waitForOtlpSpans(
-  infra: Pick<OtelcolInfra, 'tracesFile'>,
-  match: (s: ReceivedSpan) => boolean,
-  { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
-): Promise<ReceivedSpan[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = readOtlpSpans(infra).filter(match);
-    if (found.length >= count) return found;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching span(s) in ${infra.tracesFile}, found ${found.length}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitForOtlpSpans(infra: Pick<OtelcolInfra, 'tracesFile'>, match: (s: ReceivedSpan) => boolean, options: { count?: number; timeoutMs?: number } = {}): Promise<ReceivedSpan[]> {
+  return waitForExported(() => readOtlpSpans(infra), match, options, `span(s) in ${infra.tracesFile}`);
 }
 
 /** One exported metric (with its resource, schema URL and scope), one per accepted request and metric, in arrival order. */
@@ -193,19 +184,11 @@ interface OtlpMetrics {
   }>;
 }
 
-/** The metrics the collector wrote to metricsFile so far (a last line still being written is skipped). */
+/** The metrics the collector wrote to metricsFile so far. */
 export function readOtlpMetrics(infra: Pick<OtelcolInfra, 'metricsFile'>): ReceivedMetric[] {
-  let content: string;
-  try {
-    content = readFileSync(infra.metricsFile, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
   const out: ReceivedMetric[] = [];
-  for (const line of content.split('\n').slice(0, -1)) {
-    if (!line.trim()) continue;
-    for (const rm of (JSON.parse(line) as OtlpMetrics).resourceMetrics ?? []) {
+  for (const batch of exportedLines(infra.metricsFile) as OtlpMetrics[]) {
+    for (const rm of batch.resourceMetrics ?? []) {
       for (const sm of rm.scopeMetrics ?? []) {
         for (const metric of sm.metrics ?? []) {
           out.push({ resource: rm.resource?.attributes ?? [], ...(rm.schemaUrl ? { schemaUrl: rm.schemaUrl } : {}), scope: sm.scope ?? {}, ...metric });
@@ -217,16 +200,6 @@ export function readOtlpMetrics(infra: Pick<OtelcolInfra, 'metricsFile'>): Recei
 }
 
 /** Polls until `match` selects at least `count` metrics. */
-export async function waitForOtlpMetrics(
-  infra: Pick<OtelcolInfra, 'metricsFile'>,
-  match: (m: ReceivedMetric) => boolean,
-  { count = 1, timeoutMs = 15_000 }: { count?: number; timeoutMs?: number } = {},
-): Promise<ReceivedMetric[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = readOtlpMetrics(infra).filter(match);
-    if (found.length >= count) return found;
-    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${count} matching metric(s) in ${infra.metricsFile}, found ${found.length}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+export function waitForOtlpMetrics(infra: Pick<OtelcolInfra, 'metricsFile'>, match: (m: ReceivedMetric) => boolean, options: { count?: number; timeoutMs?: number } = {}): Promise<ReceivedMetric[]> {
+  return waitForExported(() => readOtlpMetrics(infra), match, options, `metric(s) in ${infra.metricsFile}`);
 }
